@@ -1,0 +1,1 @@
+"""Atende: the bot's channels, NLU components, CLI and configuration."""

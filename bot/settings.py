@@ -1,0 +1,49 @@
+"""One typed settings object, read from the environment.
+
+Nothing here opens a file or a connection: factories elsewhere take a
+:class:`Settings` and build engines and clients from it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration of the whole product.
+
+    Attributes:
+        database_url: SQLAlchemy URL of the plan database. SQLite under
+            ``var/`` unless ``DATABASE_URL`` says otherwise.
+        timezone: Time zone for every date shown to a beneficiary.
+        max_identification_attempts: Failed attempts before identification
+            ends and a person is offered.
+        var_dir: Folder for local state (SQLite file, logs, mail spool).
+    """
+
+    database_url: str = field(
+        default_factory=lambda: _env(
+            "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'atende.db'}"
+        )
+    )
+    timezone: str = field(default_factory=lambda: _env("ATENDE_TIMEZONE", "America/Sao_Paulo"))
+    max_identification_attempts: int = field(
+        default_factory=lambda: int(_env("ATENDE_MAX_ID_ATTEMPTS", "3"))
+    )
+    var_dir: Path = field(default_factory=lambda: Path(_env("ATENDE_VAR_DIR", str(PROJECT_ROOT / "var"))))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()
