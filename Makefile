@@ -1,0 +1,66 @@
+# Atende: two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+STAMP     := $(VENV)/.installed
+MODEL     := models/atende.tar.gz
+SPACY_PT  := models/spacy_pt/meta.json
+TRAIN_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/dialogue/*.yml) $(wildcard bot/nlu/*.py)
+
+export ATENDE_RASA_PORT    ?= 5005
+export ATENDE_ACTIONS_PORT ?= 5055
+# TensorFlow's start-up chatter is noise for a chat in a terminal.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install model db run test eval bench lint clean
+
+help:
+	@echo "make run   - instala, prepara o banco, treina e abre o chat com o bot"
+	@echo "make test  - tudo o que a CI verifica"
+	@echo "make eval  - qualidade do NLU no conjunto de avaliação separado"
+	@echo "make bench - latência e vazão do webhook REST (docs/benchmarks.md)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(STAMP)
+
+$(SPACY_PT): $(STAMP) scripts/build_spacy_pt.py
+	$(PY) scripts/build_spacy_pt.py models/spacy_pt
+
+# Rasa's own fingerprinting also skips components whose inputs did not change.
+$(MODEL): $(STAMP) $(SPACY_PT) $(TRAIN_DATA)
+	$(BIN)/rasa train --config config.yml --domain domain.yml --data data/nlu data/dialogue \
+		--out models --fixed-model-name atende
+	@touch $@
+
+model: $(MODEL)
+
+db: $(STAMP)
+	$(BIN)/atende db migrate
+	$(BIN)/atende db seed-demo
+
+run: $(MODEL) db
+	scripts/run.sh
+
+test: $(MODEL)
+	scripts/test.sh
+
+eval: $(MODEL)
+	$(PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/heldout.yml
+
+bench: $(MODEL)
+	$(PY) -m bot.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot actions routing tests scripts
+
+clean:
+	rm -rf models results var/*.db

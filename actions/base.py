@@ -1,0 +1,145 @@
+"""Shared behaviour of the actions: database access and identification.
+
+Every option that shows personal data derives from :class:`AcaoIdentificada`:
+it only answers for an identified beneficiary, and only about the people
+that beneficiary may see (regulation Art. 17 §2: a dependant sees only their
+own data; a titular also sees the dependants').
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import repository
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# intent name -> action class that serves it once the user is identified.
+SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
+
+
+@lru_cache(maxsize=1)
+def session_factory() -> sessionmaker:
+    """Build the action server's session factory on first use (never at import)."""
+    return make_session_factory(make_engine(get_settings()))
+
+
+def db_session() -> Session:
+    """A short-lived session; use it in a ``with`` block."""
+    return session_factory()()
+
+
+@dataclass(frozen=True)
+class Pessoa:
+    """What the actions need to know about one beneficiary."""
+
+    id: int
+    nome: str
+    cartao: str
+    parentesco: str
+    titular: bool
+    status: str
+
+
+def _pessoa(row: Any) -> Pessoa:
+    return Pessoa(
+        id=row.id,
+        nome=row.name,
+        cartao=row.card_number,
+        parentesco=row.relationship,
+        titular=row.kind == "titular",
+        status=row.status,
+    )
+
+
+def pessoas_visiveis(beneficiario_id: int, *, session: Session) -> List[Pessoa]:
+    """The people whose data the identified beneficiary may see, themselves first.
+
+    Args:
+        beneficiario_id: The identified beneficiary.
+        session: Open database session.
+
+    Returns:
+        The titular and their dependants for a titular; only the beneficiary
+        for a dependant (Art. 17 §2). Empty if the id no longer exists.
+    """
+    row = repository.get_beneficiary(beneficiario_id, session=session)
+    if row is None:
+        return []
+    if row.kind != "titular":
+        return [_pessoa(row)]
+    return [_pessoa(member) for member in repository.list_family(row.id, session=session)]
+
+
+def beneficiario_identificado(tracker: Tracker) -> int | None:
+    """Id of the identified beneficiary of this conversation, or None."""
+    if not tracker.get_slot("identificado"):
+        return None
+    value = tracker.get_slot("beneficiario_id")
+    return int(value) if value else None
+
+
+class AcaoIdentificada(Action):
+    """A menu option that answers with the identified beneficiary's data.
+
+    Subclasses set ``intent`` and implement :meth:`responder`; they register
+    themselves so that the end of identification can serve the option the
+    user asked for before identifying.
+    """
+
+    intent: ClassVar[str] = ""
+    acao: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.intent:
+            SERVICOS[cls.intent] = cls
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return self.acao
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer for an identified user; otherwise ask for identification first."""
+        beneficiario_id = beneficiario_identificado(tracker)
+        if beneficiario_id is None:
+            # Rules route unidentified users to the form; this is a safety net.
+            dispatcher.utter_message(response="utter_ask_identificacao_documento")
+            return [SlotSet("opcao_pendente", self.intent)]
+        return self.atender(dispatcher, tracker, beneficiario_id)
+
+    def atender(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, beneficiario_id: int
+    ) -> List[EventType]:
+        """Load who the user may see and answer."""
+        with db_session() as session:
+            pessoas = pessoas_visiveis(beneficiario_id, session=session)
+            if not pessoas:
+                dispatcher.utter_message(
+                    text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."
+                )
+                return [SlotSet("identificado", False), SlotSet("beneficiario_id", None)]
+            return self.responder(dispatcher, tracker, pessoas, session=session)
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Answer the option. ``pessoas[0]`` is the identified user."""
+        raise NotImplementedError

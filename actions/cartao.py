@@ -1,0 +1,49 @@
+"""Option 3: card numbers (carteirinhas) of the beneficiary and, for a titular, the family."""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import AcaoIdentificada, Pessoa
+from actions.formatting import format_card, relationship_label
+
+STATUS_AVISO = {
+    "suspenso": " (inscrição suspensa)",
+    "cancelado": " (inscrição cancelada: o cartão não pode mais ser usado, Art. 17, II)",
+}
+
+
+class ActionNumeroCartao(AcaoIdentificada):
+    """Lists card numbers and explains how to get the virtual card (Art. 50)."""
+
+    intent = "numero_cartao"
+    acao = "action_numero_cartao"
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Send one line per person the user may see."""
+        titulo = "Números de cartão da sua família:" if len(pessoas) > 1 else "Seu número de cartão:"
+        linhas = [
+            f"• {p.nome} ({relationship_label(p.parentesco)}): {format_card(p.cartao)}{STATUS_AVISO.get(p.status, '')}"
+            for p in pessoas
+        ]
+        dispatcher.utter_message(text="\n".join([titulo, *linhas]))
+        dispatcher.utter_message(
+            text=(
+                "Cartão virtual: no aplicativo Cemig Saúde, entre com o número do cartão ou CPF e sua senha "
+                "e abra o cartão virtual. Apresente-o com um documento de identidade (Art. 50 do Regulamento)."
+            )
+        )
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []

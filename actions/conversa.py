@@ -1,0 +1,44 @@
+"""Conversation housekeeping: what to say when the bot did not understand."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
+    """How many of the latest user messages in a row were not understood."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data", {}).get("intent") or {}).get("name") != FALLBACK_INTENT:
+            break
+        count += 1
+    return count
+
+
+class ActionFallback(Action):
+    """First miss: ask to rephrase. Second miss in a row: the menu and a person."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer a message the NLU could not classify with confidence."""
+        if fallbacks_seguidos(tracker.events) <= 1:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(
+            text="Ainda não consegui entender. Veja as opções abaixo ou digite 0 para falar com um atendente."
+        )
+        dispatcher.utter_message(response="utter_menu")
+        return []

@@ -1,0 +1,62 @@
+"""How money, dates and identifiers are written for a beneficiary."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+RELATIONSHIP_LABELS = {
+    "titular": "titular",
+    "conjuge": "cônjuge",
+    "companheiro": "companheiro(a)",
+    "filho": "filho",
+    "filha": "filha",
+    "enteado": "enteado(a)",
+    "pai": "pai",
+    "mae": "mãe",
+    "neto": "neto(a)",
+}
+
+
+def format_money(value: Decimal | int | float) -> str:
+    """Write an amount in reais, Brazilian style.
+
+    >>> format_money(Decimal("1234.5"))
+    'R$ 1.234,50'
+    """
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    integer, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    return f"{sign}R$ {'.'.join(groups)},{cents}"
+
+
+def format_date(value: date | datetime) -> str:
+    """Write a date as dd/mm/aaaa.
+
+    >>> format_date(date(2026, 3, 5))
+    '05/03/2026'
+    """
+    return value.strftime("%d/%m/%Y")
+
+
+def format_card(card: str) -> str:
+    """Group a 16-digit card number in fours, as printed on the card.
+
+    >>> format_card("4175050000001002")
+    '4175 0500 0000 1002'
+    """
+    return " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+
+
+def first_name(name: str) -> str:
+    """Return the first word of a full name."""
+    return name.split()[0] if name.strip() else name
+
+
+def relationship_label(relationship: str) -> str:
+    """Portuguese label for a family relationship code."""
+    return RELATIONSHIP_LABELS.get(relationship, relationship.replace("_", " "))

@@ -1,0 +1,232 @@
+"""Identification of the beneficiary: CPF or card number, then date of birth.
+
+A wrong checksum is told apart from a number that is not registered, so the
+user knows whether to retype or to call. After the configured number of
+failed attempts (three by default) the form ends and a person is offered.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import SERVICOS, db_session
+from actions.formatting import first_name
+from bot.db import repository
+from bot.db.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
+from bot.nlu.parsing import find_identifiers, only_digits, parse_date
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+# Both form slots get this value when identification gives up, so the form
+# completes and the closing action can tell the user what to do next.
+FALHOU = "falhou"
+
+LIMPAR_FORMULARIO = [
+    SlotSet("identificacao_documento", None),
+    SlotSet("identificacao_nascimento", None),
+    SlotSet("beneficiario_candidato", None),
+    SlotSet("tentativas_identificacao", 0),
+]
+
+
+def ler_documento(texto: str) -> Tuple[Optional[str], str]:
+    """Read a CPF or a card number from an answer.
+
+    Returns:
+        ``("cpf" | "numero_cartao" | None, digits)``; None when the answer has
+        neither 11 nor 16 digits.
+    """
+    for item in find_identifiers(texto or ""):
+        if item.entity in ("cpf", "numero_cartao"):
+            return item.entity, item.value
+    digits = only_digits(texto or "")
+    kind = {11: "cpf", 16: "numero_cartao"}.get(len(digits))
+    return kind, digits
+
+
+def buscar_candidato(texto: str) -> Tuple[Optional[Any], Optional[str]]:
+    """Find the beneficiary a document answer points to.
+
+    Returns:
+        ``(beneficiary, None)`` when found, else ``(None, message in Portuguese)``.
+    """
+    kind, digits = ler_documento(texto)
+    if kind is None:
+        return None, (
+            "Não encontrei um CPF (11 dígitos) nem um número de carteirinha (16 dígitos) na sua mensagem."
+        )
+    if kind == "cpf" and not is_valid_cpf(digits):
+        return None, "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e digite de novo."
+    if kind == "numero_cartao" and not is_valid_card(digits):
+        return None, (
+            "Esse número de carteirinha não é válido: o dígito verificador não confere. "
+            "Confira no cartão e digite de novo."
+        )
+    with db_session() as session:
+        if kind == "cpf":
+            row = repository.find_beneficiary_by_cpf(digits, session=session)
+        else:
+            row = repository.find_beneficiary_by_card(digits, session=session)
+        if row is not None:
+            session.expunge(row)
+    if row is None:
+        masked = mask_cpf(digits) if kind == "cpf" else mask_card(digits)
+        logger.info("identificação: documento não encontrado (%s)", masked)
+        nome = "CPF" if kind == "cpf" else "número de carteirinha"
+        return None, f"Não encontrei nenhum beneficiário com esse {nome}."
+    return row, None
+
+
+class ValidateIdentificacaoForm(FormValidationAction):
+    """Validates the identification form and counts failed attempts."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "validate_identificacao_form"
+
+    def _falha(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, motivo: str, slot: str
+    ) -> Dict[Text, Any]:
+        tentativas = int(tracker.get_slot("tentativas_identificacao") or 0) + 1
+        limite = get_settings().max_identification_attempts
+        if tentativas >= limite:
+            dispatcher.utter_message(text=motivo)
+            return {
+                "tentativas_identificacao": tentativas,
+                "identificacao_documento": FALHOU,
+                "identificacao_nascimento": FALHOU,
+                "beneficiario_candidato": None,
+            }
+        restantes = limite - tentativas
+        plural = "tentativa" if restantes == 1 else "tentativas"
+        dispatcher.utter_message(text=f"{motivo} Você ainda tem {restantes} {plural}.")
+        return {"tentativas_identificacao": tentativas, slot: None}
+
+    def validate_identificacao_documento(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Accept a valid, registered CPF or card number."""
+        row, motivo = buscar_candidato(str(value or ""))
+        if row is None:
+            return self._falha(dispatcher, tracker, motivo or "", "identificacao_documento")
+        return {"identificacao_documento": ler_documento(str(value))[1], "beneficiario_candidato": str(row.id)}
+
+    def validate_identificacao_nascimento(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Accept the date of birth that matches the candidate's record."""
+        documento = tracker.get_slot("identificacao_documento")
+        if documento == FALHOU:
+            return {}
+        # Document and date may arrive in one message: the candidate is then
+        # not yet in the tracker.
+        row, _ = buscar_candidato(str(documento or ""))
+        if row is None:
+            return {"identificacao_nascimento": None}
+        nascimento = parse_date(str(value or ""))
+        if nascimento is None:
+            return self._falha(
+                dispatcher,
+                tracker,
+                "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
+                "identificacao_nascimento",
+            )
+        if nascimento != row.birth_date or nascimento > date.today():
+            return self._falha(
+                dispatcher,
+                tracker,
+                "A data de nascimento não confere com o cadastro.",
+                "identificacao_nascimento",
+            )
+        return {
+            "identificacao_nascimento": nascimento.isoformat(),
+            "identificado": True,
+            "beneficiario_id": str(row.id),
+            "beneficiario_nome": row.name,
+        }
+
+
+class ActionSolicitarIdentificacao(Action):
+    """Starts identification, remembering the option the user asked for."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_solicitar_identificacao"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Reset the form and take any identifier already in the message."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", intent if intent in SERVICOS else None)]
+        texto = tracker.latest_message.get("text") or ""
+        for item in find_identifiers(texto):
+            if item.entity in ("cpf", "numero_cartao"):
+                events.append(SlotSet("identificacao_documento", item.value))
+            elif item.entity == "data":
+                events.append(SlotSet("identificacao_nascimento", item.value))
+        return events
+
+
+class ActionConcluirIdentificacao(Action):
+    """Ends the form: serves the pending option, or offers a person after failures."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_concluir_identificacao"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Close identification and continue where the user wanted to go."""
+        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", None)]
+        beneficiario_id = tracker.get_slot("beneficiario_id")
+        if not tracker.get_slot("identificado") or not beneficiario_id:
+            dispatcher.utter_message(
+                text=(
+                    "Não foi possível confirmar sua identificação. Para sua segurança, encerrei esta etapa.\n"
+                    "Digite 0 para falar com um atendente ou ligue para 0800 030 9009 (24 horas)."
+                )
+            )
+            return events
+        nome = first_name(tracker.get_slot("beneficiario_nome") or "")
+        dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
+        servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
+        if servico is None:
+            dispatcher.utter_message(response="utter_menu")
+            return events
+        return events + servico().atender(dispatcher, tracker, int(beneficiario_id))
+
+
+class ActionSair(Action):
+    """Clears the identification ("sair")."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_sair"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Forget who the user is for the rest of the conversation."""
+        if tracker.get_slot("identificado"):
+            dispatcher.utter_message(
+                text="Pronto, sua identificação foi encerrada. Para consultar dados do plano, será preciso se identificar de novo."
+            )
+        else:
+            dispatcher.utter_message(text="Você não está identificado. Digite *menu* para ver as opções.")
+        return [
+            *LIMPAR_FORMULARIO,
+            SlotSet("identificado", False),
+            SlotSet("beneficiario_id", None),
+            SlotSet("beneficiario_nome", None),
+            SlotSet("opcao_pendente", None),
+        ]

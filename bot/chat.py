@@ -1,0 +1,47 @@
+"""A chat with the running bot in a terminal, through its REST webhook."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from typing import List, Optional
+
+
+def default_url() -> str:
+    """The REST webhook of the Rasa server started by ``make run``."""
+    port = os.environ.get("ATENDE_RASA_PORT", "5005")
+    return f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+
+
+def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
+    """Send one message and return the bot's text answers in order."""
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return [item["text"] for item in json.load(response) if item.get("text")]
+
+
+def chat(url: Optional[str] = None, sender: Optional[str] = None) -> int:
+    """Read lines from the terminal and print the bot's answers until EOF or /sair."""
+    url = url or default_url()
+    sender = sender or f"terminal-{uuid.uuid4().hex[:8]}"
+    print("Converse com o bot (Ctrl+D ou /fim para terminar). Experimente: oi")
+    while True:
+        try:
+            text = input("\nVocê: ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if text.strip() == "/fim":
+            return 0
+        try:
+            answers = send(url, sender, text)
+        except (urllib.error.URLError, TimeoutError) as error:
+            print(f"Bot indisponível em {url}: {error}", file=sys.stderr)
+            return 1
+        for answer in answers or ["(sem resposta)"]:
+            print(f"Bot: {answer}")

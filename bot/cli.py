@@ -1,0 +1,66 @@
+"""The ``atende`` command line.
+
+Subcommands import what they need when they run, so ``atende --help`` stays
+fast and nothing is opened at import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+
+def _db_migrate(_: argparse.Namespace) -> int:
+    from bot.db.cli import cmd_migrate
+
+    return cmd_migrate()
+
+
+def _db_import(args: argparse.Namespace) -> int:
+    from bot.db.cli import cmd_import
+
+    return cmd_import(args.files)
+
+
+def _db_seed_demo(_: argparse.Namespace) -> int:
+    from bot.db.cli import cmd_seed_demo
+
+    return cmd_seed_demo()
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+
+    return chat(url=args.url, sender=args.sender)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands (help texts in Portuguese, for the operators)."""
+    parser = argparse.ArgumentParser(prog="atende", description="Atende: atendimento automático Cemig Saúde")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="banco de dados do plano").add_subparsers(dest="db_command", required=True)
+    db.add_parser("migrate", help="cria ou atualiza as tabelas (Alembic)").set_defaults(func=_db_migrate)
+    importer = db.add_parser("import", help="importa arquivos CSV ou JSON (uma tabela por arquivo)")
+    importer.add_argument("files", nargs="+", help="arquivos, p. ex. data/import/beneficiaries.csv")
+    importer.set_defaults(func=_db_import)
+    db.add_parser("seed-demo", help="carrega a população sintética de demonstração").set_defaults(
+        func=_db_seed_demo
+    )
+
+    chat = commands.add_parser("chat", help="conversa com o bot em execução, no terminal")
+    chat.add_argument("--url", default=None, help="webhook REST (padrão: o do make run)")
+    chat.add_argument("--sender", default=None, help="identificador da conversa")
+    chat.set_defaults(func=_chat)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the ``atende`` command."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""NLU quality gate on the held-out file (``make eval``).
+
+The held-out messages were written apart from the training examples and
+are never trained on; this module refuses to report if any of them appears
+in the training data. It prints accuracy, macro-F1, a per-intent report and
+the confusions, writes them to a JSON file and exits 1 below the bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+MIN_ACCURACY = 0.95
+MIN_MACRO_F1 = 0.93
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def load_examples(paths: List[str]) -> List[Tuple[str, str]]:
+    """Read (text, intent) pairs from Rasa NLU YAML files or folders."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    pairs: List[Tuple[str, str]] = []
+    for path in paths:
+        data = load_data(path)
+        pairs += [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+    return pairs
+
+
+def overlap(heldout: List[Tuple[str, str]], training: List[Tuple[str, str]]) -> List[str]:
+    """Held-out texts that also occur (case and spacing folded) in the training data."""
+    seen = {_normalise(text) for text, _ in training}
+    return [text for text, _ in heldout if _normalise(text) in seen]
+
+
+async def _predict(model: str, texts: List[str]) -> List[str]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    predictions = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        predictions.append((parsed.get("intent") or {}).get("name") or "None")
+    return predictions
+
+
+def score(gold: List[str], predicted: List[str]) -> Dict[str, object]:
+    """Accuracy, macro-F1 over the gold intents, per-intent report and confusions."""
+    from sklearn.metrics import accuracy_score, classification_report, f1_score
+
+    labels = sorted(set(gold))
+    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
+    return {
+        "accuracy": accuracy_score(gold, predicted),
+        "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
+        "report": classification_report(gold, predicted, labels=labels, zero_division=0, digits=3),
+        "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in confusions.most_common()],
+    }
+
+
+def main(argv: List[str] | None = None) -> int:
+    """Run the gate; return the process exit code."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="models/atende.tar.gz")
+    parser.add_argument("--heldout", default="tests/nlu/heldout.yml")
+    parser.add_argument("--training", default="data/nlu")
+    parser.add_argument("--out", default="results/nlu")
+    args = parser.parse_args(argv)
+
+    heldout = load_examples([args.heldout])
+    leaked = overlap(heldout, load_examples([args.training]))
+    if leaked:
+        print(f"O conjunto de avaliação repete {len(leaked)} exemplos de treino: {leaked[:10]}", file=sys.stderr)
+        return 1
+    texts = [text for text, _ in heldout]
+    gold = [intent for _, intent in heldout]
+    predicted = asyncio.run(_predict(args.model, texts))
+    result = score(gold, predicted)
+    errors = [{"text": t, "gold": g, "predicted": p} for t, g, p in zip(texts, gold, predicted) if g != p]
+
+    print(f"Mensagens avaliadas: {len(texts)} ({len(set(gold))} intenções)")
+    print(result["report"])
+    print("Confusões (esperada -> prevista):")
+    for item in result["confusions"]:
+        print(f"  {item['gold']} -> {item['predicted']}: {item['count']}")
+    print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY})")
+    print(f"macro-F1 {result['macro_f1']:.4f} (mínimo {MIN_MACRO_F1})")
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "heldout_report.json").write_text(
+        json.dumps({**result, "errors": errors}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    passed = result["accuracy"] >= MIN_ACCURACY and result["macro_f1"] >= MIN_MACRO_F1
+    print("NLU: aprovado" if passed else "NLU: abaixo do mínimo", file=sys.stdout if passed else sys.stderr)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

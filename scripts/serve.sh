@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server in the background and wait
+# until both answer. Prints their PIDs to var/run/*.pid; logs go to var/log/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+RASA_PORT=${ATENDE_RASA_PORT:-5005}
+ACTIONS_PORT=${ATENDE_ACTIONS_PORT:-5055}
+MODEL=${ATENDE_MODEL:-models/atende.tar.gz}
+LOG_DIR=${ATENDE_LOG_DIR:-var/log}
+mkdir -p "$LOG_DIR" var/run
+export ATENDE_ACTIONS_PORT=$ACTIONS_PORT
+
+$BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+echo $! > "var/run/actions-$ACTIONS_PORT.pid"
+$BIN/rasa run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
+  --endpoints endpoints.yml --credentials credentials.yml >"$LOG_DIR/rasa.log" 2>&1 &
+echo $! > "var/run/rasa-$RASA_PORT.pid"
+
+wait_for() { # url name pidfile
+  for _ in $(seq 1 240); do
+    if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$(cat "$3")" 2>/dev/null; then
+      echo "O $2 parou ao iniciar; veja $LOG_DIR" >&2; tail -20 "$LOG_DIR"/*.log >&2; return 1
+    fi
+    sleep 0.5
+  done
+  echo "O $2 não respondeu em 120 s; veja $LOG_DIR" >&2; return 1
+}
+wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "servidor de ações" "var/run/actions-$ACTIONS_PORT.pid"
+wait_for "http://127.0.0.1:$RASA_PORT/" "servidor Rasa" "var/run/rasa-$RASA_PORT.pid"
+echo "Servidores prontos: Rasa em http://127.0.0.1:$RASA_PORT, ações em http://127.0.0.1:$ACTIONS_PORT"
