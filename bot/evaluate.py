@@ -42,7 +42,13 @@ def overlap(heldout: List[Tuple[str, str]], training: List[Tuple[str, str]]) -> 
 
 
 async def _predict(model: str, texts: List[str]) -> List[str]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # One debug line per message would drown the report.
+    configure_structlog(logging.WARNING)
 
     agent = Agent.load(model)
     predictions = []
