@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 FALHOU = "falhou"
 
 LIMPAR_FORMULARIO = [
+    SlotSet("requested_slot", None),
     SlotSet("identificacao_documento", None),
     SlotSet("identificacao_nascimento", None),
     SlotSet("beneficiario_candidato", None),
@@ -92,6 +93,11 @@ class ValidateIdentificacaoForm(FormValidationAction):
         """Rasa action name."""
         return "validate_identificacao_form"
 
+    @staticmethod
+    def _na_ativacao(tracker: Tracker) -> bool:
+        """True while the form is being opened: no question has been asked yet."""
+        return tracker.get_slot("requested_slot") is None
+
     def _falha(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, motivo: str, slot: str
     ) -> Dict[Text, Any]:
@@ -114,6 +120,9 @@ class ValidateIdentificacaoForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Accept a valid, registered CPF or card number."""
+        if self._na_ativacao(tracker) and ler_documento(str(value or ""))[0] is None:
+            # The message that opened the form ("3", "meu cartão") is not an answer.
+            return {"identificacao_documento": None}
         row, motivo = buscar_candidato(str(value or ""))
         if row is None:
             return self._falha(dispatcher, tracker, motivo or "", "identificacao_documento")
@@ -132,6 +141,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if row is None:
             return {"identificacao_nascimento": None}
         nascimento = parse_date(str(value or ""))
+        if nascimento is None and self._na_ativacao(tracker):
+            return {"identificacao_nascimento": None}
         if nascimento is None:
             return self._falha(
                 dispatcher,

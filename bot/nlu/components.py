@@ -9,12 +9,16 @@ cannot tell a typed "3" from "número do cartão".
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -30,14 +34,21 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent
+from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, strip_accents
 
 IDENTIFICATION_INTENT = "informar_identificacao"
 
 
 def _force_intent(message: Message, name: str) -> None:
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
+    # The rule is certain, so the statistical guesses drop to zero; otherwise
+    # FallbackClassifier would call a 1.0 vs 0.92 ranking ambiguous.
+    ranking = [
+        {INTENT_NAME_KEY: r.get(INTENT_NAME_KEY), PREDICTED_CONFIDENCE_KEY: 0.0}
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) != name
+    ]
     top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
@@ -93,4 +104,105 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
             if is_only_identifiers(text, found) and any(f.entity != "protocolo" for f in found):
                 _force_intent(message, IDENTIFICATION_INTENT)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class BlankSafeLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Rasa's logistic regression, which also survives an empty or blank message.
+
+    The stock component raises on a message with no features at all (empty
+    text, only spaces), which would turn a blank WhatsApp message into a
+    server error. Such a message gets no intent, so FallbackClassifier asks
+    the user to rephrase.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Classify messages that have text; leave blank ones without an intent."""
+        with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
+        for message in messages:
+            if not (message.get(TEXT) or "").strip():
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        if with_text:
+            super().process(with_text)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class UnknownWordsGuard(GraphComponent):
+    """Sends a message with no word the bot has ever seen to the fallback.
+
+    A linear classifier still picks its likeliest class for gibberish
+    ("xzkq wpvb"), usually a short one such as ``afirmar``. A message none of
+    whose words is known, nor close to a known word (typos stay welcome), gets
+    confidence 0 so that FallbackClassifier asks the user to rephrase.
+    Identifiers and menu digits are left alone.
+    """
+
+    FILE_NAME = "vocabulary.json"
+
+    def __init__(self, vocabulary: set, model_storage: ModelStorage, resource: Resource) -> None:
+        self._vocabulary = vocabulary
+        self._sorted = sorted(vocabulary)
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UnknownWordsGuard":
+        """Create an untrained guard."""
+        return cls(set(), model_storage, resource)
+
+    @staticmethod
+    def _words(text: str) -> List[str]:
+        return [w for w in re.findall(r"[a-z]+", strip_accents(text)) if len(w) > 1]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Collect the words of the training examples."""
+        for example in training_data.intent_examples:
+            self._vocabulary.update(self._words(example.get(TEXT) or ""))
+        with self._model_storage.write_to(self._resource) as path:
+            (path / self.FILE_NAME).write_text(json.dumps(sorted(self._vocabulary)), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "UnknownWordsGuard":
+        """Load the vocabulary saved at training time."""
+        with model_storage.read_from(resource) as path:
+            vocabulary = set(json.loads((path / cls.FILE_NAME).read_text(encoding="utf-8")))
+        return cls(vocabulary, model_storage, resource)
+
+    def _known(self, word: str) -> bool:
+        if word in self._vocabulary:
+            return True
+        return len(word) >= 4 and bool(difflib.get_close_matches(word, self._sorted, n=1, cutoff=0.8))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to add to the training data."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Zero the confidence of messages made only of unknown words."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if menu_digit_intent(text) or find_identifiers(text):
+                continue
+            if any(self._known(word) for word in self._words(text)):
+                continue
+            intent = dict(message.get(INTENT) or {})
+            intent[PREDICTED_CONFIDENCE_KEY] = 0.0
+            message.set(INTENT, intent, add_to_output=True)
         return messages

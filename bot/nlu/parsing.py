@@ -109,6 +109,13 @@ def parse_date(text: str) -> date | None:
     >>> parse_date("31/02/1980") is None
     True
     """
+    stripped = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
+        # ISO dates come from our own slots (an identifier read earlier).
+        try:
+            return date.fromisoformat(stripped)
+        except ValueError:
+            return None
     dates = find_dates(text)
     if dates:
         return date.fromisoformat(dates[0].value)

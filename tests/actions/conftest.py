@@ -1,0 +1,81 @@
+"""Fixtures for action tests: a migrated, seeded SQLite database and trackers."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import base
+from bot.db.migrate import upgrade
+from bot.db.seed import seed_demo
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import Settings, get_settings
+
+DEFAULT_SLOTS: Dict[str, Any] = {
+    "identificado": False,
+    "beneficiario_id": None,
+    "beneficiario_nome": None,
+    "beneficiario_candidato": None,
+    "tentativas_identificacao": 0,
+    "opcao_pendente": None,
+    "identificacao_documento": None,
+    "identificacao_nascimento": None,
+    "requested_slot": None,
+}
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'atende.db'}"
+    settings = Settings(database_url=url)
+    upgrade(settings)
+    engine = make_engine(settings)
+    seed_demo(session_factory=make_session_factory(engine))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def use_demo_database(demo_database_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    get_settings.cache_clear()
+    base.session_factory.cache_clear()
+    yield
+    get_settings.cache_clear()
+    base.session_factory.cache_clear()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: Optional[str] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    """A tracker as the Rasa server would send it to the action server."""
+    return Tracker(
+        sender_id="teste",
+        slots={**DEFAULT_SLOTS, **(slots or {})},
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> List[str]:
+    """What the user reads, responses named by template included."""
+    return [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

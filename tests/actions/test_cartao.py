@@ -1,0 +1,50 @@
+"""Option 3: card numbers, family rules of Art. 17 §2."""
+
+from __future__ import annotations
+
+from actions.cartao import ActionNumeroCartao
+from actions.formatting import format_card
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, texts
+
+
+def _beneficiary_id(cpf: str) -> str:
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        row = repository.find_beneficiary_by_cpf(cpf, session=session)
+        family = repository.list_family(repository.family_titular_id(row), session=session)
+        result = str(row.id), [m.card_number for m in family]
+    engine.dispose()
+    return result
+
+
+async def test_titular_sees_every_card_of_the_family(dispatcher):
+    beneficiary_id, family_cards = _beneficiary_id(seed.DEMO_TITULAR_CPF)
+    tracker = make_tracker({"identificado": True, "beneficiario_id": beneficiary_id})
+    await ActionNumeroCartao().run(dispatcher, tracker, {})
+    shown = "\n".join(texts(dispatcher))
+    assert len(family_cards) >= 3
+    for card in family_cards:
+        assert format_card(card) in shown
+    assert "Maria Aparecida Souza (titular)" in shown
+    assert "cartão virtual" in shown.lower()
+
+
+async def test_dependant_sees_only_their_own_card(dispatcher):
+    beneficiary_id, family_cards = _beneficiary_id(seed.DEMO_SPOUSE_CPF)
+    tracker = make_tracker({"identificado": True, "beneficiario_id": beneficiary_id})
+    await ActionNumeroCartao().run(dispatcher, tracker, {})
+    shown = "\n".join(texts(dispatcher))
+    others = [c for c in family_cards if format_card(c) not in shown]
+    assert len(others) == len(family_cards) - 1
+    assert format_card(seed.DEMO_TITULAR_CARD) not in shown
+    assert "Seu número de cartão" in shown
+
+
+async def test_unidentified_user_gets_no_card(dispatcher):
+    events = await ActionNumeroCartao().run(dispatcher, make_tracker(), {})
+    shown = "\n".join(texts(dispatcher))
+    assert "4175" not in shown
+    assert {"event": "slot", "name": "opcao_pendente", "value": "numero_cartao", "timestamp": None} in events

@@ -1,0 +1,135 @@
+"""Identification: CPF or card, then date of birth; three failures end it."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.identificacao import (
+    FALHOU,
+    ActionConcluirIdentificacao,
+    ActionSair,
+    ActionSolicitarIdentificacao,
+    ValidateIdentificacaoForm,
+    ler_documento,
+)
+from bot.db import seed
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+BAD_CHECKSUM_CPF = seed.DEMO_TITULAR_CPF[:-1] + str((int(seed.DEMO_TITULAR_CPF[-1]) + 1) % 10)
+UNREGISTERED_CPF = "11122233396"  # valid check digits, not in the demo data
+
+
+def validate_document(value, dispatcher, **slots):
+    slots.setdefault("requested_slot", "identificacao_documento")
+    form = ValidateIdentificacaoForm()
+    return form.validate_identificacao_documento(value, dispatcher, make_tracker(slots), {})
+
+
+def validate_birth(value, dispatcher, **slots):
+    slots.setdefault("requested_slot", "identificacao_nascimento")
+    form = ValidateIdentificacaoForm()
+    return form.validate_identificacao_nascimento(value, dispatcher, make_tracker(slots), {})
+
+
+def test_reads_formatted_cpf_and_spaced_card():
+    assert ler_documento("meu cpf é 529.982.247-25") == ("cpf", "52998224725")
+    card = seed.DEMO_TITULAR_CARD
+    spaced = " ".join(card[i : i + 4] for i in range(0, 16, 4))
+    assert ler_documento(spaced) == ("numero_cartao", card)
+    assert ler_documento("não sei")[0] is None
+
+
+def test_registered_cpf_becomes_the_candidate(dispatcher):
+    result = validate_document("529.982.247-25", dispatcher)
+    assert result["identificacao_documento"] == seed.DEMO_TITULAR_CPF
+    assert result["beneficiario_candidato"]
+    assert dispatcher.messages == []
+
+
+def test_wrong_checksum_is_told_apart_from_not_found(dispatcher):
+    wrong = validate_document(BAD_CHECKSUM_CPF, dispatcher)
+    assert wrong["identificacao_documento"] is None
+    assert "dígitos verificadores" in texts(dispatcher)[0]
+
+    other = type(dispatcher)()
+    missing = validate_document(UNREGISTERED_CPF, other)
+    assert missing["identificacao_documento"] is None
+    assert "Não encontrei" in texts(other)[0]
+    assert "dígitos verificadores" not in texts(other)[0]
+
+
+def test_card_with_bad_check_digit_is_rejected(dispatcher):
+    card = seed.DEMO_TITULAR_CARD
+    bad = card[:-1] + str((int(card[-1]) + 1) % 10)
+    assert validate_document(bad, dispatcher)["identificacao_documento"] is None
+    assert "dígito verificador" in texts(dispatcher)[0]
+
+
+def test_third_failure_ends_identification(dispatcher):
+    result = validate_document("123", dispatcher, tentativas_identificacao=2)
+    assert result["identificacao_documento"] == FALHOU
+    assert result["identificacao_nascimento"] == FALHOU
+    assert result["tentativas_identificacao"] == 3
+
+
+def test_remaining_attempts_are_announced(dispatcher):
+    validate_document("123", dispatcher, tentativas_identificacao=0)
+    assert "2 tentativas" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("answer", ["12/03/1975", "12031975", "12 de março de 1975", "12-03-75"])
+def test_matching_birth_date_identifies(dispatcher, answer):
+    result = validate_birth(answer, dispatcher, identificacao_documento=seed.DEMO_TITULAR_CPF)
+    assert result["identificado"] is True
+    assert result["beneficiario_nome"] == "Maria Aparecida Souza"
+
+
+def test_wrong_birth_date_does_not_identify(dispatcher):
+    result = validate_birth("13/03/1975", dispatcher, identificacao_documento=seed.DEMO_TITULAR_CPF)
+    assert "identificado" not in result
+    assert result["identificacao_nascimento"] is None
+    assert "não confere" in texts(dispatcher)[0]
+
+
+def test_unreadable_birth_date_asks_for_the_format(dispatcher):
+    result = validate_birth("ontem", dispatcher, identificacao_documento=seed.DEMO_TITULAR_CPF)
+    assert result["identificacao_nascimento"] is None
+    assert "dd/mm/aaaa" in texts(dispatcher)[0]
+
+
+async def test_identifiers_in_the_first_message_prefill_the_form(dispatcher):
+    tracker = make_tracker(text="cpf 529.982.247-25 nasci em 12/03/1975", intent="informar_identificacao")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    slots = slot_events(events)
+    assert slots["identificacao_documento"] == seed.DEMO_TITULAR_CPF
+    assert slots["identificacao_nascimento"] == "1975-03-12"
+
+
+async def test_pending_option_is_served_after_identification(dispatcher):
+    validated = validate_birth("12/03/1975", type(dispatcher)(), identificacao_documento=seed.DEMO_TITULAR_CPF)
+    tracker = make_tracker({**validated, "opcao_pendente": "numero_cartao"})
+    await ActionConcluirIdentificacao().run(dispatcher, tracker, {})
+    shown = "\n".join(texts(dispatcher))
+    assert "Identificação confirmada" in shown
+    assert "4175" in shown
+
+
+async def test_failed_identification_offers_a_person(dispatcher):
+    tracker = make_tracker({"identificacao_documento": FALHOU, "tentativas_identificacao": 3})
+    events = await ActionConcluirIdentificacao().run(dispatcher, tracker, {})
+    assert "atendente" in texts(dispatcher)[0]
+    assert slot_events(events)["tentativas_identificacao"] == 0
+
+
+async def test_sair_forgets_the_beneficiary(dispatcher):
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1", "beneficiario_nome": "Maria"})
+    slots = slot_events(await ActionSair().run(dispatcher, tracker, {}))
+    assert slots["identificado"] is False
+    assert slots["beneficiario_id"] is None
+    assert "encerrada" in texts(dispatcher)[0]
+
+
+def test_the_message_that_opens_the_form_is_not_an_attempt(dispatcher):
+    result = validate_document("3", dispatcher, requested_slot=None)
+    assert result == {"identificacao_documento": None}
+    assert dispatcher.messages == []

@@ -1,0 +1,118 @@
+"""Whole conversations through the REST webhook, with the real servers and demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions.formatting import format_card
+from bot.db import seed
+
+pytestmark = pytest.mark.servers
+
+ENGLISH = re.compile(r"\b(sorry|the|please|error|exception|traceback)\b", re.IGNORECASE)
+MENU_LINES = ["1 - Reembolso", "2 - Utilização", "3 - Número de cartão", "4 - Financeiro", "5 - Autorização",
+              "6 - Imposto de renda", "7 - Novos planos", "0 - Falar com um atendente"]
+
+
+def joined(answers):
+    text = "\n".join(answers)
+    assert answers, "o bot ficou calado"
+    assert not ENGLISH.search(text), text
+    return text
+
+
+def identify(conversa, document, birth):
+    asked = joined(conversa(document))
+    assert "data de nascimento" in asked
+    return joined(conversa(birth))
+
+
+def test_greeting_shows_welcome_and_menu(conversa):
+    text = joined(conversa("oi"))
+    assert "atendimento automático" in text and "24 horas" in text
+    for line in MENU_LINES:
+        assert line in text
+
+
+def test_digit_three_identifies_then_lists_the_family_cards(conversa):
+    text = joined(conversa("3"))
+    assert "CPF" in text and "4175" not in text
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "Identificação confirmada" in text
+    for card in (seed.DEMO_TITULAR_CARD, seed.DEMO_SPOUSE_CARD, seed.DEMO_DAUGHTER_CARD):
+        assert format_card(card) in text
+    # Identified for the rest of the session: no second identification.
+    again = joined(conversa("qual o numero da minha carteirinha?"))
+    assert format_card(seed.DEMO_TITULAR_CARD) in again
+
+
+def test_free_text_and_card_number_identification_for_a_dependant(conversa):
+    joined(conversa("perdi minha carteirinha"))
+    text = identify(conversa, format_card(seed.DEMO_SPOUSE_CARD), "30/08/1972")
+    assert format_card(seed.DEMO_SPOUSE_CARD) in text
+    assert format_card(seed.DEMO_TITULAR_CARD) not in text
+    assert format_card(seed.DEMO_DAUGHTER_CARD) not in text
+
+
+def test_wrong_checksum_then_not_found_then_give_up(conversa):
+    joined(conversa("3"))
+    wrong = joined(conversa("529.982.247-26"))
+    assert "dígitos verificadores" in wrong
+    missing = joined(conversa("111.222.333-96"))
+    assert "Não encontrei" in missing
+    final = joined(conversa("000"))
+    assert "atendente" in final and "0800 030 9009" in final
+    # The form is over: a date is not taken as an answer any more, and nothing personal was shown.
+    after = joined(conversa("12/03/1975"))
+    assert "4175" not in after
+
+
+def test_wrong_birth_date_counts_as_an_attempt(conversa):
+    joined(conversa("3"))
+    joined(conversa(seed.DEMO_TITULAR_CPF))
+    text = joined(conversa("01/01/1990"))
+    assert "não confere" in text and "2 tentativas" in text
+
+
+def test_menu_and_zero_leave_identification(conversa):
+    joined(conversa("3"))
+    text = joined(conversa("menu"))
+    assert "1 - Reembolso" in text
+    joined(conversa("3"))
+    text = joined(conversa("0"))
+    assert "0800 030 9009" in text
+
+
+def test_sair_clears_identification(conversa):
+    joined(conversa("3"))
+    identify(conversa, seed.DEMO_TITULAR_CPF, "12031975")
+    assert "encerrada" in joined(conversa("sair"))
+    text = joined(conversa("3"))
+    assert "CPF" in text and "4175" not in text
+
+
+def test_identifiers_in_one_message(conversa):
+    text = joined(conversa("meu cpf é 529.982.247-25 e nasci em 12/03/1975"))
+    assert "Identificação confirmada" in text
+    text = joined(conversa("3"))
+    assert format_card(seed.DEMO_TITULAR_CARD) in text
+
+
+def test_not_understood_twice_gives_menu_and_person(conversa):
+    first = joined(conversa("xzkq wpvb trrm"))
+    assert "outra forma" in first
+    second = joined(conversa("blorf gnark zuum"))
+    assert "atendente" in second and "1 - Reembolso" in second
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "a" * 5000, "<script>alert(1)</script>"])
+def test_odd_messages_get_a_portuguese_answer(conversa, message):
+    joined(conversa(message))
+
+
+def test_other_options_are_recognised(conversa):
+    for message in ["1", "segunda via do boleto", "5", "informe de imposto de renda", "7"]:
+        text = joined(conversa(message))
+        assert "em breve" in text
