@@ -54,7 +54,7 @@ test: $(MODEL)
 	scripts/test.sh
 
 eval: $(MODEL)
-	$(PY) -m bot.evaluate --model $(MODEL) --heldout tests/nlu/heldout.yml
+	$(PY) -m bot.evaluate --model $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m bot.bench

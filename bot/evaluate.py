@@ -76,23 +76,33 @@ def main(argv: List[str] | None = None) -> int:
     """Run the gate; return the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="models/atende.tar.gz")
-    parser.add_argument("--heldout", default="tests/nlu/heldout.yml")
+    parser.add_argument("--heldout", nargs="+", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml"])
     parser.add_argument("--training", default="data/nlu")
     parser.add_argument("--out", default="results/nlu")
     args = parser.parse_args(argv)
 
-    heldout = load_examples([args.heldout])
-    leaked = overlap(heldout, load_examples([args.training]))
+    training = load_examples([args.training])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    passed = True
+    for heldout_file in args.heldout:
+        passed &= _evaluate_file(args.model, heldout_file, training, out)
+    return 0 if passed else 1
+
+
+def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]], out: Path) -> bool:
+    heldout = load_examples([heldout_file])
+    leaked = overlap(heldout, training)
     if leaked:
-        print(f"O conjunto de avaliação repete {len(leaked)} exemplos de treino: {leaked[:10]}", file=sys.stderr)
-        return 1
+        print(f"{heldout_file} repete {len(leaked)} exemplos de treino: {leaked[:10]}", file=sys.stderr)
+        return False
     texts = [text for text, _ in heldout]
     gold = [intent for _, intent in heldout]
-    predicted = asyncio.run(_predict(args.model, texts))
+    predicted = asyncio.run(_predict(model, texts))
     result = score(gold, predicted)
     errors = [{"text": t, "gold": g, "predicted": p} for t, g, p in zip(texts, gold, predicted) if g != p]
 
-    print(f"Mensagens avaliadas: {len(texts)} ({len(set(gold))} intenções)")
+    print(f"== {heldout_file}: {len(texts)} mensagens, {len(set(gold))} intenções")
     print(result["report"])
     print("Confusões (esperada -> prevista):")
     for item in result["confusions"]:
@@ -100,14 +110,12 @@ def main(argv: List[str] | None = None) -> int:
     print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY})")
     print(f"macro-F1 {result['macro_f1']:.4f} (mínimo {MIN_MACRO_F1})")
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "heldout_report.json").write_text(
+    (out / f"{Path(heldout_file).stem}_report.json").write_text(
         json.dumps({**result, "errors": errors}, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     passed = result["accuracy"] >= MIN_ACCURACY and result["macro_f1"] >= MIN_MACRO_F1
     print("NLU: aprovado" if passed else "NLU: abaixo do mínimo", file=sys.stdout if passed else sys.stderr)
-    return 0 if passed else 1
+    return passed
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ $BIN/rasa test core --model models/atende.tar.gz --stories tests/conversations \
   --fail-on-prediction-errors --out results/conversations
 
 echo "== NLU: conjunto de avaliação separado"
-$BIN/python -m bot.evaluate --model models/atende.tar.gz --heldout tests/nlu/heldout.yml --out results/nlu
+$BIN/python -m bot.evaluate --model models/atende.tar.gz --out results/nlu
 
 echo "== pytest"
 $BIN/python -m pytest -q
