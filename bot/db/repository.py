@@ -1,0 +1,409 @@
+"""Read and write helpers over the plan database, one small function per question.
+
+Every function takes the session as the keyword argument ``session`` and
+neither commits nor closes it: the caller's :func:`~bot.db.session.session_scope`
+owns the unit of work. Results are ORM objects; with the project's session
+factory they stay readable after the session ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.identifiers import normalize_digits
+from bot.db.models import (
+    Authorization,
+    Beneficiary,
+    Invoice,
+    Plan,
+    Reimbursement,
+    TaxStatement,
+    Ticket,
+    UtilizationEvent,
+    utc_now,
+)
+
+# First six digits of every protocol number: the operator's ANS registration (41.750-5), as RN 395 asks.
+PROTOCOL_PREFIX = "417505"
+
+
+def find_beneficiary_by_cpf(cpf: str, *, session: Session) -> Beneficiary | None:
+    """Find the beneficiary who holds a CPF.
+
+    Args:
+        cpf: The CPF, punctuation allowed.
+        session: Open session.
+
+    Returns:
+        The beneficiary, or None when no one has that CPF.
+    """
+    digits = normalize_digits(cpf)
+    if not digits:
+        return None
+    return session.execute(select(Beneficiary).where(Beneficiary.cpf == digits)).scalar_one_or_none()
+
+
+def find_beneficiary_by_card(card: str, *, session: Session) -> Beneficiary | None:
+    """Find the beneficiary of a card number.
+
+    Args:
+        card: The 16-digit card number, spaces allowed.
+        session: Open session.
+
+    Returns:
+        The beneficiary, or None when the card is unknown.
+    """
+    digits = normalize_digits(card)
+    if not digits:
+        return None
+    return session.execute(select(Beneficiary).where(Beneficiary.card_number == digits)).scalar_one_or_none()
+
+
+def get_beneficiary(beneficiary_id: int, *, session: Session) -> Beneficiary | None:
+    """Load a beneficiary by primary key.
+
+    Args:
+        beneficiary_id: The id.
+        session: Open session.
+
+    Returns:
+        The beneficiary, or None.
+    """
+    return session.get(Beneficiary, beneficiary_id)
+
+
+def list_family(titular_id: int, *, session: Session) -> list[Beneficiary]:
+    """List a family: the titular first, then the dependants from the oldest to the youngest.
+
+    Args:
+        titular_id: Id of the titular.
+        session: Open session.
+
+    Returns:
+        The family members; empty when the id is unknown.
+    """
+    titular_first = case((Beneficiary.id == titular_id, 0), else_=1)
+    statement = (
+        select(Beneficiary)
+        .where(or_(Beneficiary.id == titular_id, Beneficiary.titular_id == titular_id))
+        .order_by(titular_first, Beneficiary.birth_date, Beneficiary.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def family_titular_id(beneficiary: Beneficiary) -> int:
+    """Return the id of the titular of a beneficiary's family (the beneficiary's own id for a titular).
+
+    Args:
+        beneficiary: Any family member.
+
+    Returns:
+        The titular's id.
+    """
+    return beneficiary.titular_id if beneficiary.titular_id is not None else beneficiary.id
+
+
+def _ids(beneficiary_ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(beneficiary_ids))
+
+
+def list_reimbursements(
+    beneficiary_ids: Iterable[int], *, session: Session, statuses: Sequence[str] | None = None
+) -> list[Reimbursement]:
+    """List reimbursement requests of some beneficiaries, newest first.
+
+    Args:
+        beneficiary_ids: Whose requests.
+        session: Open session.
+        statuses: Only these statuses, when given.
+
+    Returns:
+        The requests ordered by request date (descending).
+    """
+    statement = select(Reimbursement).where(Reimbursement.beneficiary_id.in_(_ids(beneficiary_ids)))
+    if statuses:
+        statement = statement.where(Reimbursement.status.in_(list(statuses)))
+    statement = statement.order_by(Reimbursement.requested_on.desc(), Reimbursement.id.desc())
+    return list(session.execute(statement).scalars())
+
+
+def find_reimbursement_by_protocol(protocol: str, *, session: Session) -> Reimbursement | None:
+    """Find a reimbursement request by its protocol number.
+
+    Args:
+        protocol: The protocol; non-digits are ignored.
+        session: Open session.
+
+    Returns:
+        The request, or None.
+    """
+    digits = normalize_digits(protocol)
+    if not digits:
+        return None
+    return session.execute(select(Reimbursement).where(Reimbursement.protocol == digits)).scalar_one_or_none()
+
+
+def list_authorizations(
+    beneficiary_ids: Iterable[int], *, session: Session, statuses: Sequence[str] | None = None
+) -> list[Authorization]:
+    """List prior-authorization requests of some beneficiaries, newest first.
+
+    Args:
+        beneficiary_ids: Whose requests.
+        session: Open session.
+        statuses: Only these statuses, when given.
+
+    Returns:
+        The authorizations ordered by request date (descending).
+    """
+    statement = select(Authorization).where(Authorization.beneficiary_id.in_(_ids(beneficiary_ids)))
+    if statuses:
+        statement = statement.where(Authorization.status.in_(list(statuses)))
+    statement = statement.order_by(Authorization.requested_on.desc(), Authorization.id.desc())
+    return list(session.execute(statement).scalars())
+
+
+def find_authorization(number: str, *, session: Session) -> Authorization | None:
+    """Find an authorization by guide number or, failing that, by protocol.
+
+    Args:
+        number: Guide number or protocol as the beneficiary typed it.
+        session: Open session.
+
+    Returns:
+        The authorization (the latest one when a protocol covers several), or None.
+    """
+    digits = normalize_digits(number)
+    if not digits:
+        return None
+    by_guide = session.execute(
+        select(Authorization).where(Authorization.guide_number == digits)
+    ).scalar_one_or_none()
+    if by_guide is not None:
+        return by_guide
+    return (
+        session.execute(
+            select(Authorization)
+            .where(Authorization.protocol == digits)
+            .order_by(Authorization.requested_on.desc(), Authorization.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+def list_invoices(
+    beneficiary_ids: Iterable[int], *, session: Session, statuses: Sequence[str] | None = None
+) -> list[Invoice]:
+    """List invoices addressed to some beneficiaries, latest competence first.
+
+    Args:
+        beneficiary_ids: The financially responsible people (titular, special dependants).
+        session: Open session.
+        statuses: Only these statuses, when given.
+
+    Returns:
+        The invoices ordered by competence (descending).
+    """
+    statement = select(Invoice).where(Invoice.beneficiary_id.in_(_ids(beneficiary_ids)))
+    if statuses:
+        statement = statement.where(Invoice.status.in_(list(statuses)))
+    statement = statement.order_by(Invoice.competence.desc(), Invoice.id.desc())
+    return list(session.execute(statement).scalars())
+
+
+def list_overdue_invoices(beneficiary_ids: Iterable[int], today: date, *, session: Session) -> list[Invoice]:
+    """List open invoices whose due date has passed, oldest first.
+
+    Args:
+        beneficiary_ids: The financially responsible people.
+        today: Reference date.
+        session: Open session.
+
+    Returns:
+        Open invoices due before ``today``.
+    """
+    statement = (
+        select(Invoice)
+        .where(
+            Invoice.beneficiary_id.in_(_ids(beneficiary_ids)),
+            Invoice.status == "aberto",
+            Invoice.due_date < today,
+        )
+        .order_by(Invoice.due_date, Invoice.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def list_utilization(
+    beneficiary_ids: Iterable[int], start: date, end: date, *, session: Session
+) -> list[UtilizationEvent]:
+    """List uses of the plan in a closed date interval, oldest first.
+
+    Args:
+        beneficiary_ids: Whose events.
+        start: First day, inclusive.
+        end: Last day, inclusive.
+        session: Open session.
+
+    Returns:
+        The events ordered by date.
+    """
+    statement = (
+        select(UtilizationEvent)
+        .where(
+            UtilizationEvent.beneficiary_id.in_(_ids(beneficiary_ids)),
+            UtilizationEvent.event_date >= start,
+            UtilizationEvent.event_date <= end,
+        )
+        .order_by(UtilizationEvent.event_date, UtilizationEvent.id)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def get_tax_statements(beneficiary_ids: Iterable[int], year: int, *, session: Session) -> list[TaxStatement]:
+    """Return the income-tax figures of some beneficiaries for one year.
+
+    Args:
+        beneficiary_ids: Whose statements.
+        year: Calendar year.
+        session: Open session.
+
+    Returns:
+        One statement per beneficiary that has one, in the order of ``beneficiary_ids``.
+    """
+    ids = _ids(beneficiary_ids)
+    statements = session.execute(
+        select(TaxStatement).where(TaxStatement.beneficiary_id.in_(ids), TaxStatement.year == year)
+    ).scalars()
+    by_beneficiary = {statement.beneficiary_id: statement for statement in statements}
+    return [by_beneficiary[i] for i in ids if i in by_beneficiary]
+
+
+def list_plans(*, session: Session, active_only: bool = True) -> list[Plan]:
+    """List plans with their age bands.
+
+    Args:
+        session: Open session.
+        active_only: Leave out plans no longer sold.
+
+    Returns:
+        The plans ordered by name.
+    """
+    statement = select(Plan).order_by(Plan.name, Plan.code)
+    if active_only:
+        statement = statement.where(Plan.active.is_(True))
+    return list(session.execute(statement).scalars())
+
+
+def find_plan_by_code(code: str, *, session: Session) -> Plan | None:
+    """Find a plan by its code (``CLASSICO-APTO``...).
+
+    Args:
+        code: Plan code, case-insensitive.
+        session: Open session.
+
+    Returns:
+        The plan, or None.
+    """
+    return session.execute(select(Plan).where(Plan.code == code.strip().upper())).scalar_one_or_none()
+
+
+def next_protocol(day: date, *, session: Session) -> str:
+    """Allocate the next service protocol number of a day.
+
+    The format follows ANS RN 395: the operator's registration (``417505``),
+    the date (``yyyymmdd``) and a 6-digit daily sequence.
+
+    Args:
+        day: Local date of the request.
+        session: Open session.
+
+    Returns:
+        A 20-digit protocol not yet used by any ticket.
+    """
+    prefix = f"{PROTOCOL_PREFIX}{day:%Y%m%d}"
+    last = session.execute(
+        select(func.max(Ticket.protocol)).where(Ticket.protocol.like(f"{prefix}%"))
+    ).scalar_one()
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+def create_ticket(
+    channel: str,
+    category: str,
+    summary: str,
+    *,
+    session: Session,
+    beneficiary_id: int | None = None,
+    tier: str = "primeira_instancia",
+    inbox: str | None = None,
+    context: dict | None = None,
+    due_date: date | None = None,
+    related_protocol: str | None = None,
+    protocol: str | None = None,
+    now: datetime | None = None,
+    timezone: str = "America/Sao_Paulo",
+) -> Ticket:
+    """Open a ticket and give it a protocol number.
+
+    Args:
+        channel: Where the request came from (``whatsapp``, ``chat``, ``telefone``...).
+        category: What it is about (``reembolso``, ``autorizacao``, ``financeiro``...).
+        summary: Text for the attendant, in Portuguese.
+        session: Open session; the ticket is flushed so its id and protocol are set.
+        beneficiary_id: Identified beneficiary, when there is one.
+        tier: ``primeira_instancia`` or ``ouvidoria`` (second instance).
+        inbox: Destination inbox of the hand-off.
+        context: Data collected before the hand-off, stored as JSON.
+        due_date: Deadline promised to the beneficiary.
+        related_protocol: Earlier protocol this one follows up (e.g. an Ombudsman appeal).
+        protocol: Use this protocol instead of allocating one.
+        now: Creation time (aware); the current time by default.
+        timezone: Time zone whose calendar date goes into the protocol.
+
+    Returns:
+        The new ticket.
+    """
+    created_at = now or utc_now()
+    if protocol is None:
+        protocol = next_protocol(created_at.astimezone(ZoneInfo(timezone)).date(), session=session)
+    ticket = Ticket(
+        protocol=protocol,
+        created_at=created_at,
+        channel=channel,
+        category=category,
+        status="aberto",
+        tier=tier,
+        beneficiary_id=beneficiary_id,
+        inbox=inbox,
+        summary=summary,
+        context_json=context,
+        due_date=due_date,
+        related_protocol=related_protocol,
+    )
+    session.add(ticket)
+    session.flush()
+    return ticket
+
+
+def find_ticket_by_protocol(protocol: str, *, session: Session) -> Ticket | None:
+    """Find a ticket by protocol number.
+
+    Args:
+        protocol: The protocol; non-digits are ignored.
+        session: Open session.
+
+    Returns:
+        The ticket, or None.
+    """
+    digits = normalize_digits(protocol)
+    if not digits:
+        return None
+    return session.execute(select(Ticket).where(Ticket.protocol == digits)).scalar_one_or_none()
