@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -38,7 +38,7 @@ LIMPAR_FORMULARIO = [
 ]
 
 
-def ler_documento(texto: str) -> Tuple[Optional[str], str]:
+def ler_documento(texto: str) -> Tuple[str | None, str]:
     """Read a CPF or a card number from an answer.
 
     Returns:
@@ -53,7 +53,7 @@ def ler_documento(texto: str) -> Tuple[Optional[str], str]:
     return kind, digits
 
 
-def buscar_candidato(texto: str) -> Tuple[Optional[Any], Optional[str]]:
+def buscar_candidato(texto: str) -> Tuple[Any | None, str | None]:
     """Find the beneficiary a document answer points to.
 
     Returns:
@@ -177,7 +177,8 @@ class ActionSolicitarIdentificacao(Action):
     ) -> List[EventType]:
         """Reset the form and take any identifier already in the message."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", intent if intent in SERVICOS else None)]
+        pendente = intent if intent in SERVICOS else None
+        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
         texto = tracker.latest_message.get("text") or ""
         for item in find_identifiers(texto):
             if item.entity in ("cpf", "numero_cartao"):
@@ -230,7 +231,10 @@ class ActionSair(Action):
         """Forget who the user is for the rest of the conversation."""
         if tracker.get_slot("identificado"):
             dispatcher.utter_message(
-                text="Pronto, sua identificação foi encerrada. Para consultar dados do plano, será preciso se identificar de novo."
+                text=(
+                    "Pronto, sua identificação foi encerrada. "
+                    "Para consultar dados do plano, será preciso se identificar de novo."
+                )
             )
         else:
             dispatcher.utter_message(text="Você não está identificado. Digite *menu* para ver as opções.")

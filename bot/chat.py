@@ -8,7 +8,7 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from typing import List, Optional
+from typing import List
 
 
 def default_url() -> str:
@@ -25,7 +25,7 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
         return [item["text"] for item in json.load(response) if item.get("text")]
 
 
-def chat(url: Optional[str] = None, sender: Optional[str] = None) -> int:
+def chat(url: str | None = None, sender: str | None = None) -> int:
     """Read lines from the terminal and print the bot's answers until EOF or /sair."""
     url = url or default_url()
     sender = sender or f"terminal-{uuid.uuid4().hex[:8]}"

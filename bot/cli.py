@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
+from typing import List
 
 
 def _db_migrate(_: argparse.Namespace) -> int:
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     """Entry point of the ``atende`` command."""
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)

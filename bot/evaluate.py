@@ -63,7 +63,7 @@ def score(gold: List[str], predicted: List[str]) -> Dict[str, object]:
     from sklearn.metrics import accuracy_score, classification_report, f1_score
 
     labels = sorted(set(gold))
-    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
     return {
         "accuracy": accuracy_score(gold, predicted),
         "macro_f1": f1_score(gold, predicted, labels=labels, average="macro", zero_division=0),
@@ -100,7 +100,7 @@ def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]
     gold = [intent for _, intent in heldout]
     predicted = asyncio.run(_predict(model, texts))
     result = score(gold, predicted)
-    errors = [{"text": t, "gold": g, "predicted": p} for t, g, p in zip(texts, gold, predicted) if g != p]
+    errors = [{"text": t, "gold": g, "predicted": p} for t, g, p in zip(texts, gold, predicted, strict=True) if g != p]
 
     print(f"== {heldout_file}: {len(texts)} mensagens, {len(set(gold))} intenções")
     print(result["report"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 from rasa_sdk import Tracker
@@ -54,10 +54,10 @@ def dispatcher() -> CollectingDispatcher:
 
 
 def make_tracker(
-    slots: Optional[Dict[str, Any]] = None,
+    slots: Dict[str, Any] | None = None,
     text: str = "",
-    intent: Optional[str] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
+    intent: str | None = None,
+    events: List[Dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker as the Rasa server would send it to the action server."""
     return Tracker(

@@ -49,7 +49,8 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         "ATENDE_LOG_DIR": str(workdir),
     }
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    pid_files = [PROJECT_ROOT / "var" / "run" / f"{name}.pid" for name in (f"rasa-{rasa_port}", f"actions-{actions_port}")]
+    run_dir = PROJECT_ROOT / "var" / "run"
+    pid_files = [run_dir / f"rasa-{rasa_port}.pid", run_dir / f"actions-{actions_port}.pid"]
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
