@@ -6,7 +6,7 @@ BIN=.venv/bin
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 echo "== ruff"
-$BIN/ruff check bot actions routing tests scripts
+$BIN/ruff check $(git ls-files -- "*.py")
 
 echo "== rasa data validate"
 $BIN/rasa data validate --config config.yml --domain domain.yml --data data/nlu data/dialogue
