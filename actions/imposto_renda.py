@@ -1,0 +1,124 @@
+"""Option 6: annual statement of what was paid to the plan, for the income-tax return.
+
+No PDF is produced: the environment has no PDF library (reportlab, fpdf), so the
+figures go in the chat only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import AcaoIdentificada, Pessoa, enviar_lista
+from actions.formatting import first_name, format_money
+from actions.utilizacao import hoje, texto_do_pedido
+from bot.db import repository
+from bot.db.identifiers import mask_cpf
+from bot.db.models import TaxStatement
+
+# Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
+_ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+DECLARACAO = "Na declaração, informe os valores na ficha Pagamentos Efetuados, código 26 (Planos de saúde no Brasil)."
+
+
+def ano_da_mensagem(texto: str, hoje_: date) -> int:
+    """Read the calendar year a user asked for; the previous year by default.
+
+    Args:
+        texto: The user's message.
+        hoje_: Today's date.
+
+    Returns:
+        The year named in the message (2000-2099), else last year.
+
+    >>> ano_da_mensagem("imposto de renda 2024", date(2026, 3, 1))
+    2024
+    >>> ano_da_mensagem("6", date(2026, 3, 1))
+    2025
+    >>> ano_da_mensagem("meu cpf 52998224725", date(2026, 3, 1))
+    2025
+    """
+    achado = _ANO.search(texto or "")
+    return int(achado.group(1)) if achado else hoje_.year - 1
+
+
+def descrever_demonstrativo(demonstrativo: TaxStatement) -> str:
+    """A few lines with one person's figures for the year.
+
+    Args:
+        demonstrativo: The person's statement (its ``beneficiary`` loaded).
+
+    Returns:
+        Name, masked CPF, contributions, co-payments and total.
+    """
+    pessoa = demonstrativo.beneficiary
+    cpf = mask_cpf(pessoa.cpf) if pessoa.cpf else "não cadastrado"
+    total = demonstrativo.contributions_paid + demonstrativo.copay_paid
+    return "\n".join(
+        [
+            f"*{pessoa.name}*",
+            f"CPF: {cpf}",
+            f"Mensalidades pagas: {format_money(demonstrativo.contributions_paid)}",
+            f"Coparticipações pagas: {format_money(demonstrativo.copay_paid)}",
+            f"Total: {format_money(total)}",
+        ]
+    )
+
+
+class ActionConsultarImpostoRenda(AcaoIdentificada):
+    """Shows the income-tax statement of a year per person and the family total."""
+
+    intent = "imposto_renda"
+    acao = "action_consultar_imposto_renda"
+    assunto = "o demonstrativo de imposto de renda"
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Send the statement of the year named in the request (last year by default)."""
+        hoje_ = hoje()
+        ano = ano_da_mensagem(texto_do_pedido(tracker, self.intent), hoje_)
+        demonstrativos = repository.get_tax_statements([p.id for p in pessoas], ano, session=session)
+        if not demonstrativos:
+            dispatcher.utter_message(text=self._sem_demonstrativo(pessoas, ano, hoje_))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return [SlotSet("paginas", None)]
+        itens = [descrever_demonstrativo(d) for d in demonstrativos]
+        rodape = []
+        if len(demonstrativos) > 1:
+            familia = sum((d.contributions_paid + d.copay_paid for d in demonstrativos), Decimal("0.00"))
+            rodape.append(f"Total da família em {ano}: *{format_money(familia)}*")
+        com_demonstrativo = {d.beneficiary_id for d in demonstrativos}
+        sem = [first_name(p.nome) for p in pessoas if p.id not in com_demonstrativo]
+        if sem:
+            rodape.append(f"Sem pagamentos registrados em {ano}: {', '.join(sem)}.")
+        rodape.append(DECLARACAO)
+        titulo = f"Demonstrativo para o imposto de renda, ano-calendário {ano}:"
+        eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos
+
+    @staticmethod
+    def _sem_demonstrativo(pessoas: List[Pessoa], ano: int, hoje_: date) -> str:
+        if ano >= hoje_.year:
+            return (
+                f"Ainda não há demonstrativo de imposto de renda de {ano}: ele é emitido depois que o ano termina. "
+                f'Para o ano anterior, escreva "imposto de renda {hoje_.year - 1}".'
+            )
+        quem = "da sua família" if len(pessoas) > 1 else f"de {first_name(pessoas[0].nome)}"
+        texto = f"Não há demonstrativo de imposto de renda {quem} para o ano de {ano}."
+        if ano != hoje_.year - 1:
+            texto += f' Para outro ano, escreva por exemplo "imposto de renda {hoje_.year - 1}".'
+        return texto

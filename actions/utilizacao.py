@@ -1,0 +1,231 @@
+"""Option 2: statement of use of the plan ("extrato de utilização") with the co-payment of each item.
+
+Co-payment rules shown to the user come from Section XI of the regulation: the exemptions of
+Art. 82 §4 and the psychiatric hospitalization rule of Art. 83 (co-payment from the 31st day).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import List, Tuple
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import AcaoIdentificada, Pessoa, enviar_lista
+from actions.formatting import first_name, format_date, format_money
+from bot.db import repository
+from bot.db.models import UtilizationEvent
+from bot.nlu.parsing import MONTHS, strip_accents
+from bot.regulation.copay import PSYCHIATRIC_COPAY_FIRST_DAY, copay_exempt_reason, psychiatric_copay_applies
+
+FUSO = ZoneInfo("America/Sao_Paulo")
+MESES_PADRAO = 3
+MESES_MAXIMO = 12
+NOMES_MESES = (
+    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
+    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
+)  # fmt: skip
+RODAPE = "Não reconhece algum item? Digite 0 para falar com um atendente."
+
+# Database categories (Portuguese) -> keys of bot.regulation.copay.COPAY_EXEMPTIONS (Art. 82 §4).
+CATEGORIA_ISENCAO = {
+    "conexao_saude": "conexao_saude",
+    "pronto_atendimento_online": "online_emergency_care",
+    "quimioterapia": "chemotherapy",
+    "radioterapia": "radiotherapy",
+    "hemodialise": "haemodialysis",
+    "transplante": "transplant",
+}
+
+_NOMES_COMPLETOS = {nome: numero for nome, numero in MONTHS.items() if len(nome) > 3}
+_ABREVIADOS = {nome: numero for nome, numero in MONTHS.items() if len(nome) == 3}
+# "10/2026": the look-arounds keep the month of a full date (15/10/2026) out.
+_MES_NUMERICO = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*[/-]\s*(20\d{2})(?![\d/])")
+_MES_POR_EXTENSO = re.compile(rf"\b({'|'.join(_NOMES_COMPLETOS)})\b(?:\s*(?:de\s+|/\s*|-\s*)?(20\d{{2}})\b)?")
+# Three-letter abbreviations ("mar", "set", "dez") are ordinary words too: only accepted with a year.
+_MES_ABREVIADO = re.compile(rf"\b({'|'.join(_ABREVIADOS)})\.?\s*(?:de\s+|/\s*|-\s*)?(20\d{{2}})\b")
+_MES_PASSADO = re.compile(r"\b(mes passado|ultimo mes|mes anterior)\b")
+_MES_ATUAL = re.compile(r"\b(este mes|esse mes|neste mes|nesse mes|deste mes|desse mes|mes atual)\b")
+_ULTIMOS_MESES = re.compile(r"\bultimos\s+(\d{1,2})\s+meses\b")
+
+
+def hoje() -> date:
+    """Today's date in the operator's time zone."""
+    return datetime.now(FUSO).date()
+
+
+def texto_do_pedido(tracker: Tracker, intent: str) -> str:
+    """Text of the message that asked for an option.
+
+    After "de quem?" or the identification form the latest message is a name,
+    a number or a CPF; the period or year the user named is in the earlier
+    message classified with the option's intent.
+
+    Args:
+        tracker: The conversation.
+        intent: The option's intent.
+
+    Returns:
+        That message's text, else the latest message's text.
+    """
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == intent:
+            return event.get("text") or ""
+    return tracker.latest_message.get("text") or ""
+
+
+def _meses_antes(dia: date, meses: int) -> date:
+    total = dia.year * 12 + dia.month - 1 - meses
+    ano, mes = divmod(total, 12)
+    return date(ano, mes + 1, min(dia.day, calendar.monthrange(ano, mes + 1)[1]))
+
+
+def _mes(ano: int, mes: int, hoje_: date) -> Tuple[date, date, str]:
+    inicio = date(ano, mes, 1)
+    fim = date(ano, mes, calendar.monthrange(ano, mes)[1])
+    if inicio <= hoje_ < fim:
+        fim = hoje_
+    return inicio, fim, f"em {NOMES_MESES[mes - 1]} de {ano}"
+
+
+def periodo_da_mensagem(texto: str, hoje_: date) -> Tuple[date, date, str]:
+    """Read the period a user asked for; the last three months by default.
+
+    A month without a year is its latest occurrence not after today.
+
+    Args:
+        texto: The user's message.
+        hoje_: Today's date.
+
+    Returns:
+        ``(inicio, fim, rotulo)``: first and last day (inclusive; the current
+        month ends today) and a label such as ``"em março de 2026"``.
+
+    >>> periodo_da_mensagem("utilização de março", date(2026, 5, 20))
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), 'em março de 2026')
+    >>> periodo_da_mensagem("extrato de dezembro", date(2026, 5, 20))[2]
+    'em dezembro de 2025'
+    >>> periodo_da_mensagem("10/2025", date(2026, 5, 20))[:2]
+    (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31))
+    >>> periodo_da_mensagem("mês passado", date(2026, 1, 10))[2]
+    'em dezembro de 2025'
+    >>> periodo_da_mensagem("2", date(2026, 5, 20))
+    (datetime.date(2026, 2, 20), datetime.date(2026, 5, 20), 'nos últimos 3 meses (20/02/2026 a 20/05/2026)')
+    """
+    dobrado = strip_accents(texto or "")
+    numerico = _MES_NUMERICO.search(dobrado)
+    if numerico:
+        return _mes(int(numerico.group(2)), int(numerico.group(1)), hoje_)
+    extenso = _MES_POR_EXTENSO.search(dobrado) or _MES_ABREVIADO.search(dobrado)
+    if extenso:
+        mes = MONTHS[extenso.group(1)]
+        if extenso.group(2):
+            ano = int(extenso.group(2))
+        else:
+            ano = hoje_.year if mes <= hoje_.month else hoje_.year - 1
+        return _mes(ano, mes, hoje_)
+    if _MES_PASSADO.search(dobrado):
+        anterior = _meses_antes(hoje_.replace(day=1), 1)
+        return _mes(anterior.year, anterior.month, hoje_)
+    if _MES_ATUAL.search(dobrado):
+        return _mes(hoje_.year, hoje_.month, hoje_)
+    ultimos = _ULTIMOS_MESES.search(dobrado)
+    meses = min(max(int(ultimos.group(1)), 1), MESES_MAXIMO) if ultimos else MESES_PADRAO
+    inicio = _meses_antes(hoje_, meses)
+    plural = "mês" if meses == 1 else f"{meses} meses"
+    ultimo = "no último" if meses == 1 else "nos últimos"
+    return inicio, hoje_, f"{ultimo} {plural} ({format_date(inicio)} a {format_date(hoje_)})"
+
+
+def observacao_coparticipacao(evento: UtilizationEvent) -> str | None:
+    """Why an item has (or lacks) co-payment, when a rule of the regulation explains it.
+
+    Args:
+        evento: One use of the plan.
+
+    Returns:
+        A short sentence naming the article, or None for ordinary items.
+    """
+    if evento.category == "internacao_psiquiatrica":
+        artigo = "(Art. 83 do Regulamento)"
+        cobra = f"coparticipação a partir do {PSYCHIATRIC_COPAY_FIRST_DAY}º dia {artigo}."
+        dia = evento.hospitalization_day
+        if dia is None:
+            return f"Internação psiquiátrica: {cobra}"
+        if psychiatric_copay_applies(dia):
+            return f"{dia}º dia de internação psiquiátrica: {cobra}"
+        return f"{dia}º dia de internação psiquiátrica: isento até o {PSYCHIATRIC_COPAY_FIRST_DAY - 1}º dia {artigo}."
+    if evento.copay_exempt_reason:
+        return evento.copay_exempt_reason
+    chave = CATEGORIA_ISENCAO.get(evento.category)
+    return copay_exempt_reason(chave) if chave else None
+
+
+def descrever_item(evento: UtilizationEvent, nome: str | None) -> str:
+    """A few lines for one use of the plan.
+
+    Args:
+        evento: The use.
+        nome: First name of the person, when the list covers more than one.
+
+    Returns:
+        The item's text.
+    """
+    cabecalho = f"*{format_date(evento.event_date)}*" + (f" · {nome}" if nome else "")
+    linhas = [
+        cabecalho,
+        evento.description,
+        f"Prestador: {evento.provider}",
+        f"Valor: {format_money(evento.amount_total)} | Coparticipação: {format_money(evento.copay_amount)}",
+    ]
+    observacao = observacao_coparticipacao(evento)
+    if observacao:
+        linhas.append(observacao)
+    return "\n".join(linhas)
+
+
+class ActionConsultarUtilizacao(AcaoIdentificada):
+    """Lists the uses of the plan in a period, newest first, with co-payments and their total."""
+
+    intent = "utilizacao"
+    acao = "action_consultar_utilizacao"
+    assunto = "a utilização"
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Send the statement of the period the user named (the last three months by default)."""
+        inicio, fim, rotulo = periodo_da_mensagem(texto_do_pedido(tracker, self.intent), hoje())
+        nomes = {p.id: first_name(p.nome) for p in pessoas}
+        quem = "da família" if len(pessoas) > 1 else f"de {nomes[pessoas[0].id]}"
+        eventos = repository.list_utilization(list(nomes), inicio, fim, session=session)
+        if not eventos:
+            dispatcher.utter_message(text=f"Não há utilização do plano {quem} registrada {rotulo}.")
+            dispatcher.utter_message(response="utter_algo_mais")
+            return [SlotSet("paginas", None)]
+        eventos.sort(key=lambda e: (e.event_date, e.id), reverse=True)
+        total = sum((e.copay_amount for e in eventos), Decimal("0.00"))
+        varias = len(pessoas) > 1
+        itens = [descrever_item(e, nomes.get(e.beneficiary_id) if varias else None) for e in eventos]
+        atendimentos = "1 atendimento" if len(eventos) == 1 else f"{len(eventos)} atendimentos"
+        titulo = (
+            f"Utilização do plano {quem} {rotulo}: {atendimentos}.\n"
+            f"Coparticipação total no período: *{format_money(total)}*"
+        )
+        eventos_lista = enviar_lista(dispatcher, titulo, itens, RODAPE)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos_lista

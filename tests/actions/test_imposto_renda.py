@@ -1,0 +1,131 @@
+"""Option 6: income-tax statement per person and family total, family rules of Art. 17 §2."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from actions import imposto_renda
+from actions.formatting import format_money
+from actions.imposto_renda import ActionConsultarImpostoRenda, ano_da_mensagem
+from bot.db import repository, seed
+from bot.db.identifiers import mask_cpf
+from bot.db.models import UtilizationEvent
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+ANO = date.today().year - 1
+
+
+@pytest.fixture(autouse=True)
+def same_today_as_seed(monkeypatch: pytest.MonkeyPatch):
+    # The seed is built on date.today(); near midnight São Paulo's date may differ.
+    monkeypatch.setattr(imposto_renda, "hoje", date.today)
+
+
+def _figures() -> dict:
+    """Per demo CPF: id, co-payments summed from the uses of last year, contributions on file."""
+    engine = make_engine(get_settings())
+    result = {}
+    with make_session_factory(engine)() as session:
+        for cpf in (seed.DEMO_TITULAR_CPF, seed.DEMO_SPOUSE_CPF, seed.DEMO_DAUGHTER_CPF):
+            person = repository.find_beneficiary_by_cpf(cpf, session=session)
+            copay = session.execute(
+                select(func.sum(UtilizationEvent.copay_amount)).where(
+                    UtilizationEvent.beneficiary_id == person.id,
+                    UtilizationEvent.event_date.between(date(ANO, 1, 1), date(ANO, 12, 31)),
+                )
+            ).scalar_one()
+            (statement,) = repository.get_tax_statements([person.id], ANO, session=session)
+            result[cpf] = (person.id, Decimal(str(copay)).quantize(Decimal("0.01")), statement.contributions_paid)
+    engine.dispose()
+    return result
+
+
+def _tracker(beneficiary_id: int, text: str = "6"):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiary_id)}
+    return make_tracker(slots, text=text, intent="imposto_renda")
+
+
+def _shown(dispatcher, events) -> str:
+    return "\n".join([*texts(dispatcher), *(slot_events(events).get("paginas") or [])])
+
+
+def test_ano_da_mensagem():
+    hoje = date(2026, 3, 1)
+    assert ano_da_mensagem("", hoje) == 2025
+    assert ano_da_mensagem("informe de rendimentos 2023", hoje) == 2023
+    assert ano_da_mensagem("imposto de renda do ano passado", hoje) == 2025
+    # Digits inside a card number or a 5-digit number are not a year.
+    assert ano_da_mensagem("cartão 4175050000001004", hoje) == 2025
+    assert ano_da_mensagem("20245", hoje) == 2025
+
+
+async def test_titular_todos_sees_each_person_and_family_total(dispatcher):
+    figures = _figures()
+    maria_id = figures[seed.DEMO_TITULAR_CPF][0]
+    events = ActionConsultarImpostoRenda().atender(dispatcher, _tracker(maria_id), maria_id, escolha="todos")
+    shown = _shown(dispatcher, events)
+    assert f"ano-calendário {ANO}" in shown
+    family_total = Decimal("0.00")
+    for cpf, (_, copay, contributions) in figures.items():
+        assert f"CPF: {mask_cpf(cpf)}" in shown
+        assert cpf not in shown
+        assert f"Coparticipações pagas: {format_money(copay)}" in shown
+        assert f"Mensalidades pagas: {format_money(contributions)}" in shown
+        assert f"Total: {format_money(contributions + copay)}" in shown
+        family_total += contributions + copay
+    assert f"Total da família em {ANO}: *{format_money(family_total)}*" in shown
+    assert "código 26" in shown
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+
+
+async def test_titular_chooses_a_dependant(dispatcher):
+    figures = _figures()
+    maria_id = figures[seed.DEMO_TITULAR_CPF][0]
+    ana_id = figures[seed.DEMO_DAUGHTER_CPF][0]
+    events = ActionConsultarImpostoRenda().atender(dispatcher, _tracker(maria_id), maria_id, escolha=str(ana_id))
+    shown = _shown(dispatcher, events)
+    assert "Ana Luiza Souza" in shown and mask_cpf(seed.DEMO_DAUGHTER_CPF) in shown
+    assert "Maria" not in shown and "José" not in shown
+    assert "Total da família" not in shown
+
+
+async def test_dependant_sees_only_own_statement(dispatcher):
+    figures = _figures()
+    jose_id, copay, contributions = figures[seed.DEMO_SPOUSE_CPF]
+    events = await ActionConsultarImpostoRenda().run(dispatcher, _tracker(jose_id), {})
+    shown = _shown(dispatcher, events)
+    assert "José Carlos Souza" in shown
+    assert f"Total: {format_money(contributions + copay)}" in shown
+    assert mask_cpf(seed.DEMO_TITULAR_CPF) not in shown and "Maria" not in shown and "Ana" not in shown
+
+
+async def test_year_named_in_the_message_without_statement(dispatcher):
+    maria_id = _figures()[seed.DEMO_TITULAR_CPF][0]
+    tracker = _tracker(maria_id, text="imposto de renda 2010")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha="todos")
+    shown = _shown(dispatcher, events)
+    assert "Não há demonstrativo de imposto de renda da sua família para o ano de 2010." in shown
+    assert f"imposto de renda {ANO}" in shown
+    assert "R$" not in shown and "CPF" not in shown
+
+
+async def test_current_year_is_not_closed_yet(dispatcher):
+    jose_id = _figures()[seed.DEMO_SPOUSE_CPF][0]
+    tracker = _tracker(jose_id, text=f"imposto de renda {ANO + 1}")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, jose_id)
+    shown = _shown(dispatcher, events)
+    assert f"Ainda não há demonstrativo de imposto de renda de {ANO + 1}" in shown
+    assert slot_events(events)["paginas"] is None
+
+
+async def test_unidentified_user_sees_no_statement(dispatcher):
+    events = await ActionConsultarImpostoRenda().run(dispatcher, make_tracker(text="imposto de renda"), {})
+    shown = "\n".join(texts(dispatcher))
+    assert "R$" not in shown and "CPF:" not in shown
+    assert slot_events(events)["opcao_pendente"] == "imposto_renda"

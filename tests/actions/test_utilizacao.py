@@ -1,0 +1,220 @@
+"""Option 2: statement of use, co-payments (Art. 82 §4, Art. 83) and family rules (Art. 17 §2)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from actions import utilizacao
+from actions.formatting import format_date, format_money
+from actions.utilizacao import ActionConsultarUtilizacao, periodo_da_mensagem
+from bot.db import repository, seed
+from bot.db.models import UtilizationEvent
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+HOJE = date(2026, 5, 20)
+
+
+@pytest.fixture(autouse=True)
+def same_today_as_seed(monkeypatch: pytest.MonkeyPatch):
+    # The seed is built on date.today(); near midnight São Paulo's date may differ.
+    monkeypatch.setattr(utilizacao, "hoje", date.today)
+
+
+def _ids() -> dict:
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        result = {
+            cpf: repository.find_beneficiary_by_cpf(cpf, session=session).id
+            for cpf in (seed.DEMO_TITULAR_CPF, seed.DEMO_SPOUSE_CPF, seed.DEMO_DAUGHTER_CPF)
+        }
+    engine.dispose()
+    return result
+
+
+def _first_of_category(category: str) -> int:
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        beneficiary_id = (
+            session.execute(select(UtilizationEvent.beneficiary_id).where(UtilizationEvent.category == category))
+            .scalars()
+            .first()
+        )
+    engine.dispose()
+    return beneficiary_id
+
+
+def _tracker(beneficiary_id: int, text: str = "2", events: list | None = None):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiary_id)}
+    return make_tracker(slots, text=text, intent="utilizacao", events=events)
+
+
+def _everything(dispatcher, events) -> str:
+    """All the user can read: the first page plus the pages waiting for "mais"."""
+    return "\n".join([*texts(dispatcher), *(slot_events(events).get("paginas") or [])])
+
+
+# -- period parser --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("utilização de março", (date(2026, 3, 1), date(2026, 3, 31), "em março de 2026")),
+        ("marco de 2025", (date(2025, 3, 1), date(2025, 3, 31), "em março de 2025")),
+        ("extrato de agosto", (date(2025, 8, 1), date(2025, 8, 31), "em agosto de 2025")),
+        ("utilizacao maio", (date(2026, 5, 1), HOJE, "em maio de 2026")),
+        ("mês passado", (date(2026, 4, 1), date(2026, 4, 30), "em abril de 2026")),
+        ("este mês", (date(2026, 5, 1), HOJE, "em maio de 2026")),
+        ("10/2025", (date(2025, 10, 1), date(2025, 10, 31), "em outubro de 2025")),
+        ("extrato 2/2024", (date(2024, 2, 1), date(2024, 2, 29), "em fevereiro de 2024")),
+        ("set/2025", (date(2025, 9, 1), date(2025, 9, 30), "em setembro de 2025")),
+    ],
+)
+def test_periodo_named_month(texto, esperado):
+    assert periodo_da_mensagem(texto, HOJE) == esperado
+
+
+def test_periodo_defaults_to_last_three_months():
+    for texto in ("2", "extrato de utilização", "quero ver mais coisas", ""):
+        inicio, fim, rotulo = periodo_da_mensagem(texto, HOJE)
+        assert (inicio, fim) == (date(2026, 2, 20), HOJE)
+        assert rotulo.startswith("nos últimos 3 meses")
+
+
+def test_periodo_last_n_months_and_month_ends():
+    assert periodo_da_mensagem("últimos 6 meses", HOJE)[0] == date(2025, 11, 20)
+    assert periodo_da_mensagem("últimos 40 meses", HOJE)[0] == date(2025, 5, 20)
+    # 31 May minus three months has no 31 February.
+    assert periodo_da_mensagem("", date(2026, 5, 31))[0] == date(2026, 2, 28)
+    assert periodo_da_mensagem("mes passado", date(2026, 1, 5))[:2] == (date(2025, 12, 1), date(2025, 12, 31))
+
+
+def test_periodo_ignores_full_dates():
+    # A full date is not "month/year"; with no month name the default period applies.
+    assert periodo_da_mensagem("15/10/2025", HOJE)[2].startswith("nos últimos")
+
+
+# -- action -----------------------------------------------------------------------------------
+
+
+async def test_titular_own_statement_with_copay_total_and_exemption(dispatcher):
+    ids = _ids()
+    maria = ids[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
+    shown = _everything(dispatcher, events)
+    t = date.today()
+    # Seed: consulta 280.00 (30% capped at 60), exame 95.40 (30%), Conexão Saúde (exempt), exame 1180 (cap 120).
+    total = Decimal("60.00") + Decimal("28.62") + Decimal("0.00") + Decimal("120.00")
+    assert f"Coparticipação total no período: *{format_money(total)}*" in shown
+    assert "4 atendimentos" in shown
+    assert "Isento: atendimento do Conexão Saúde (Art. 82, §4º, I)." in shown
+    assert "Coparticipação: R$ 0,00" in shown
+    # Newest first.
+    assert shown.index(format_date(t - timedelta(days=8))) < shown.index(format_date(t - timedelta(days=9)))
+    assert "Não reconhece algum item? Digite 0 para falar com um atendente." in shown
+    assert "José" not in shown and "Ana" not in shown
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+
+
+async def test_titular_todos_sees_family_with_first_names_and_paging(dispatcher):
+    ids = _ids()
+    maria = ids[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha="todos")
+    first_page = texts(dispatcher)[0]
+    # Maria 208.62 + José (online emergency exempt, consulta capped 60) + Ana (consulta 60, terapia 45).
+    assert f"*{format_money(Decimal('373.62'))}*" in first_page
+    assert "8 atendimentos" in first_page
+    assert "Digite *mais*" in first_page
+    rest = slot_events(events)["paginas"]
+    assert len(rest) == 1 and rest[-1].endswith("Digite 0 para falar com um atendente.")
+    everything = _everything(dispatcher, events)
+    for name in ("Maria", "José", "Ana"):
+        assert f"· {name}" in everything
+    assert "pronto atendimento online (Art. 82, §4º, II)" in everything
+
+
+async def test_chosen_dependant_only(dispatcher):
+    ids = _ids()
+    maria, ana = ids[seed.DEMO_TITULAR_CPF], ids[seed.DEMO_DAUGHTER_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(ana))
+    shown = _everything(dispatcher, events)
+    assert "Utilização do plano de Ana" in shown
+    assert f"*{format_money(Decimal('105.00'))}*" in shown
+    assert "Sessão de psicoterapia individual" in shown or "Sessão de fisioterapia" in shown
+    assert "Consulta em consultório" in shown
+
+
+async def test_dependant_sees_only_own_uses(dispatcher):
+    jose = _ids()[seed.DEMO_SPOUSE_CPF]
+    events = await ActionConsultarUtilizacao().run(dispatcher, _tracker(jose), {})
+    shown = _everything(dispatcher, events)
+    assert "Utilização do plano de José" in shown
+    assert "2 atendimentos" in shown
+    assert f"*{format_money(Decimal('60.00'))}*" in shown
+    assert "Maria" not in shown and "Ana" not in shown
+    # A dependant is never asked "de quem?" (Art. 17 §2).
+    assert slot_events(events).get("escolher_pessoa") is not True
+
+
+async def test_month_from_the_request_survives_the_de_quem_question(dispatcher):
+    ids = _ids()
+    maria = ids[seed.DEMO_TITULAR_CPF]
+    last_year = date.today().year - 1
+    pedido = {
+        "event": "user",
+        "text": f"utilização de março de {last_year}",
+        "parse_data": {"intent": {"name": "utilizacao", "confidence": 1.0}, "entities": []},
+    }
+    tracker = _tracker(maria, text="1", events=[pedido, {"event": "action", "name": "action_listen"}])
+    events = ActionConsultarUtilizacao().atender(dispatcher, tracker, maria, escolha=str(maria))
+    shown = _everything(dispatcher, events)
+    # Seed: consulta 250.00 (cap 60) on 10/03 and exame 410.00 (cap 120) on 11/03 of last year.
+    assert f"em março de {last_year}: 2 atendimentos" in shown
+    assert f"*{format_money(Decimal('180.00'))}*" in shown
+    assert f"11/03/{last_year}" in shown and f"10/03/{last_year}" in shown
+
+
+async def test_no_uses_in_period_is_a_clear_answer(dispatcher):
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    old = date.today().year - 5
+    tracker = _tracker(maria, text=f"utilização de 06/{old}")
+    events = ActionConsultarUtilizacao().atender(dispatcher, tracker, maria, escolha=str(maria))
+    assert texts(dispatcher) == [
+        f"Não há utilização do plano de Maria registrada em junho de {old}.",
+        "utter_algo_mais",
+    ]
+    assert slot_events(events)["paginas"] is None
+
+
+async def test_psychiatric_stay_explains_the_31st_day(dispatcher):
+    person = _first_of_category("internacao_psiquiatrica")
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(person), person, escolha=str(person))
+    shown = _everything(dispatcher, events)
+    assert "30º dia de internação psiquiátrica: isento até o 30º dia (Art. 83 do Regulamento)." in shown
+    assert "31º dia de internação psiquiátrica: coparticipação a partir do 31º dia (Art. 83 do Regulamento)." in shown
+    assert "(Art. 83 do Regulamento)" in shown
+    # Day 31 at R$ 640.00 bears the demo rate of 50%.
+    assert "Valor: R$ 640,00 | Coparticipação: R$ 320,00" in shown
+
+
+@pytest.mark.parametrize("category", ["quimioterapia", "hemodialise", "radioterapia"])
+async def test_exempt_treatments_show_zero_and_why(dispatcher, category):
+    person = _first_of_category(category)
+    tracker = _tracker(person, text="últimos 6 meses")
+    events = ActionConsultarUtilizacao().atender(dispatcher, tracker, person, escolha=str(person))
+    shown = _everything(dispatcher, events)
+    assert "Art. 82, §4º, III" in shown
+    assert "Coparticipação: R$ 0,00" in shown
+
+
+async def test_unidentified_user_sees_no_uses(dispatcher):
+    events = await ActionConsultarUtilizacao().run(dispatcher, make_tracker(text="utilização"), {})
+    shown = "\n".join(texts(dispatcher))
+    assert "R$" not in shown
+    assert slot_events(events)["opcao_pendente"] == "utilizacao"
