@@ -1,0 +1,245 @@
+"""Option 5: prior authorizations (Arts. 77, 90-91) and waiting periods (Arts. 51-52, 56)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import TODOS, AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.formatting import first_name, format_date
+from actions.reembolso import hoje, mensagem_do_pedido, numeros
+from bot.db import repository
+from bot.nlu.parsing import strip_accents
+from bot.regulation.deadlines import (
+    ANSWER_BUSINESS_DAYS,
+    URGENCY_REQUEST_BUSINESS_DAYS,
+    TicketKind,
+    answer_due,
+)
+from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind, waiting_status
+
+STATUS = {
+    "em_analise": "Em análise",
+    "autorizada": "Autorizada",
+    "negada": "Negada",
+    "cancelada": "Cancelada",
+}
+
+COMO_FUNCIONA = (
+    "*Como funciona a autorização prévia*\n"
+    "Internações e atendimentos ambulatoriais dependem de autorização prévia da Cemig Saúde (Art. 77 do "
+    "Regulamento). Quem pede é o prestador credenciado, com a solicitação médica, em papel ou pelo sistema "
+    "(Art. 90), junto com laudo, diagnóstico e exames que justifiquem o pedido (Art. 77, §2º).\n"
+    "Prazo de resposta: até "
+    f"{ANSWER_BUSINESS_DAYS[TicketKind.COVERAGE_REQUEST]} dias úteis; até "
+    f"{ANSWER_BUSINESS_DAYS[TicketKind.HIGH_COMPLEXITY_OR_ELECTIVE_HOSPITALIZATION]} dias úteis para alta "
+    "complexidade ou internação eletiva (RN 623/2024 da ANS).\n"
+    "Urgência e emergência: o atendimento não espera a autorização; o prestador tem "
+    f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação, para pedi-la (Arts. 77, §1º, e 91)."
+)
+# Short names of the Art. 51 table rows, to fit a phone screen.
+SERVICOS_CARENCIA = {
+    CoverageKind.URGENCY_EMERGENCY: "Urgência e emergência",
+    CoverageKind.CONSULTATIONS_SIMPLE_EXAMS: "Consultas e exames simples",
+    CoverageKind.SPECIAL_EXAMS_PROCEDURES: "Exames especiais e procedimentos",
+    CoverageKind.OTHER_SURGERIES: "Demais cirurgias",
+    CoverageKind.HOSPITALIZATIONS: "Internações",
+    CoverageKind.TERM_DELIVERY: "Parto a termo",
+}
+AVISO_ISENCAO = (
+    "Quem entrou no plano em até 30 dias do fato que deu direito à inscrição (início do plano, casamento, "
+    "nascimento, aposentadoria...) não cumpre carência (Art. 56 do Regulamento)."
+)
+
+_COMO_STATUS = re.compile(r"\bcomo (esta|estao|anda|andam|ta|ficou|fica)\b")
+_COMO_FUNCIONA = re.compile(r"\b(como|funciona|o que e|precisa de autorizacao|precisa autorizacao)\b")
+_CARENCIA = re.compile(r"\bcarencias?\b")
+
+
+def pergunta_como_funciona(texto: str) -> bool:
+    """Whether the message asks how prior authorization works.
+
+    >>> pergunta_como_funciona("tomografia precisa de autorização prévia?"), pergunta_como_funciona("como está a guia")
+    (True, False)
+    """
+    return bool(_COMO_FUNCIONA.search(_COMO_STATUS.sub(" ", strip_accents(texto))))
+
+
+def pergunta_carencia(texto: str) -> bool:
+    """Whether the message is about waiting periods ("carência")."""
+    return bool(_CARENCIA.search(strip_accents(texto)))
+
+
+def tipo_prazo(pedido: Any) -> TicketKind:
+    """Kind of answer deadline of a request: high complexity gets 10 business days, the rest 5 (RN 623/2024)."""
+    if pedido.high_complexity:
+        return TicketKind.HIGH_COMPLEXITY_OR_ELECTIVE_HOSPITALIZATION
+    return TicketKind.COVERAGE_REQUEST
+
+
+def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
+    """One authorization as a short block of text.
+
+    Args:
+        pedido: An ``Authorization`` row.
+        nome: First name to show, or None when the list is about one person.
+        hoje_: Today, to flag an overdue answer.
+
+    Returns:
+        A few lines: guide, procedure, dates, status and, by status, the reason or the deadline.
+    """
+    linhas = [f"*Guia {pedido.guide_number}*" + (f" – {nome}" if nome else "")]
+    linhas.append(pedido.procedure_name)
+    datas = f"Pedido em {format_date(pedido.requested_on)}"
+    if pedido.decided_on:
+        datas += f"; decidido em {format_date(pedido.decided_on)}"
+    linhas.append(datas)
+    linhas.append(f"Situação: {STATUS.get(pedido.status, pedido.status)}")
+    if pedido.status == "negada":
+        linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
+    elif pedido.status == "em_analise":
+        if pedido.urgency:
+            linhas.append("Pedido de urgência: o atendimento não precisa esperar a autorização (Art. 77, §1º).")
+        else:
+            tipo = tipo_prazo(pedido)
+            prazo = answer_due(pedido.requested_on, tipo)
+            dias = ANSWER_BUSINESS_DAYS[tipo]
+            linhas.append(f"Resposta até {format_date(prazo)} ({dias} dias úteis, RN 623/2024 da ANS).")
+            if prazo < hoje_:
+                linhas.append("O prazo passou: digite 0 para falar com um atendente.")
+    return "\n".join(linhas)
+
+
+def descrever_carencias(nome: str, adesao: date, hoje_: date) -> str:
+    """The waiting periods of one person (Art. 51), counted from the adhesion date (Art. 52).
+
+    Args:
+        nome: First name of the person.
+        adesao: Adhesion date (the latest one, Art. 52 sole paragraph).
+        hoje_: The day asked about.
+
+    Returns:
+        A heading and one line per period of the Art. 51 table.
+    """
+    linhas = [f"*{nome}* – adesão em {format_date(adesao)}"]
+    for situacao in waiting_status(adesao, hoje_):
+        servico = SERVICOS_CARENCIA.get(situacao.kind) or situacao.label.split(":")[0]
+        dias = WAITING_PERIODS[situacao.kind][0]
+        prazo = "24h" if dias == 1 else f"{dias} dias"
+        if situacao.is_over:
+            linhas.append(f"✅ {servico} ({prazo}): cumprida, coberto desde {format_date(situacao.ends_on)}")
+        else:
+            faltam = situacao.days_remaining
+            linhas.append(
+                f"⏳ {servico} ({prazo}): coberto a partir de {format_date(situacao.ends_on)}, "
+                f"falta{'m' if faltam > 1 else ''} {faltam} dia{'s' if faltam > 1 else ''}"
+            )
+    return "\n".join(linhas)
+
+
+class ActionConsultarAutorizacao(AcaoIdentificada):
+    """Shows prior authorizations, one by guide or protocol, how they work, and waiting periods."""
+
+    intent = "autorizacao"
+    acao = "action_consultar_autorizacao"
+    assunto = "as autorizações"
+
+    def atender(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        beneficiario_id: int,
+        escolha: str | None = None,
+    ) -> List[EventType]:
+        """Skip "de quem?" for a guide/protocol lookup, the explanation and waiting periods (shown per person)."""
+        mensagem = mensagem_do_pedido(tracker, self.intent)
+        texto = mensagem["text"]
+        direto = self._numeros(mensagem) or pergunta_como_funciona(texto) or pergunta_carencia(texto)
+        if escolha is None and direto:
+            escolha = TODOS
+        return super().atender(dispatcher, tracker, beneficiario_id, escolha=escolha)
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Answer waiting periods, a lookup, the explanation or the list, in that order of precedence."""
+        mensagem = mensagem_do_pedido(tracker, self.intent)
+        texto = mensagem["text"]
+        eventos: List[EventType] = []
+        if pergunta_carencia(texto):
+            eventos = self._carencias(dispatcher, pessoas, session=session)
+        elif self._numeros(mensagem):
+            self._por_numero(dispatcher, self._numeros(mensagem), pessoas, session=session)
+        elif pergunta_como_funciona(texto):
+            dispatcher.utter_message(text=COMO_FUNCIONA)
+        else:
+            eventos = self._lista(dispatcher, tracker, pessoas, session=session)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos
+
+    @staticmethod
+    def _numeros(mensagem: dict) -> List[str]:
+        # An 11-digit guide number is read by the NLU as a "cpf" entity.
+        return numeros(mensagem, "cpf") + numeros(mensagem, "protocolo")
+
+    def _lista(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Session
+    ) -> List[EventType]:
+        pedidos = repository.list_authorizations([p.id for p in pessoas], session=session)
+        if not pedidos:
+            if len(pessoas) > 1:
+                texto = "Não há pedidos de autorização registrados para você nem para seus dependentes."
+            elif pessoas[0].id != beneficiario_identificado(tracker):
+                texto = f"{first_name(pessoas[0].nome)} não tem pedidos de autorização registrados."
+            else:
+                texto = "Você não tem pedidos de autorização registrados."
+            dispatcher.utter_message(text=f"{texto} Para saber como funciona, escreva *como funciona a autorização*.")
+            return []
+        nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+        dia = hoje()
+        itens = [descrever(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
+        titulo = f"Pedidos de autorização ({len(pedidos)}), do mais recente ao mais antigo:"
+        rodape = (
+            "Para consultar uma guia, envie o número dela (11 dígitos). "
+            "Para saber como funciona, escreva *como funciona a autorização*."
+        )
+        return enviar_lista(dispatcher, titulo, itens, rodape)
+
+    @staticmethod
+    def _por_numero(
+        dispatcher: CollectingDispatcher, candidatos: List[str], pessoas: List[Pessoa], *, session: Session
+    ) -> None:
+        donos = {p.id: p for p in pessoas}
+        for numero in candidatos:
+            pedido = repository.find_authorization(numero, session=session)
+            # Someone else's guide gets the same answer as an unknown one: nothing about it leaks.
+            if pedido is not None and pedido.beneficiary_id in donos:
+                nome = first_name(donos[pedido.beneficiary_id].nome) if len(pessoas) > 1 else None
+                dispatcher.utter_message(text=descrever(pedido, nome, hoje()))
+                return
+        dispatcher.utter_message(
+            text="Não encontrei essa guia ou protocolo entre os seus pedidos de autorização. "
+            "Confira o número ou escreva *autorização* para ver a lista."
+        )
+
+    @staticmethod
+    def _carencias(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> List[EventType]:
+        dia = hoje()
+        itens = []
+        for pessoa in pessoas:
+            cadastro = repository.get_beneficiary(pessoa.id, session=session)
+            if cadastro is not None:
+                itens.append(descrever_carencias(first_name(pessoa.nome), cadastro.adhesion_date, dia))
+        titulo = "Carências contadas da data de adesão ao plano (Arts. 51 e 52 do Regulamento):"
+        return enviar_lista(dispatcher, titulo, itens, AVISO_ISENCAO)

@@ -1,0 +1,221 @@
+"""Option 1: reimbursement requests (Arts. 71-72) and how to ask for one."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import TODOS, AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.formatting import first_name, format_date, format_money
+from bot.db import repository
+from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.regulation.reimbursement import (
+    OPME_REQUIRED_DATA,
+    REIMBURSEMENT_CONDITIONS,
+    REQUIRED_DOCUMENTS,
+    payment_deadline,
+)
+
+FUSO = ZoneInfo("America/Sao_Paulo")
+SITE = "www.cemigsaude.org.br"
+
+STATUS = {
+    "em_analise": "Em análise",
+    "pendente_documentos": "Aguardando documentos",
+    "aprovado": "Aprovado, aguardando pagamento",
+    "pago": "Pago",
+    "negado": "Negado",
+}
+
+ORIENTACAO_COMO_PEDIR = (
+    "*Como pedir reembolso*\n"
+    f"Preencha o formulário de reembolso no site {SITE} e envie com os documentos abaixo. "
+    "O pagamento sai em até 30 dias depois da entrega de todos eles (Art. 72 do Regulamento)."
+)
+ORIENTACAO_DOCUMENTOS = "\n".join(
+    ["*Documentos (Art. 72 do Regulamento)*"]
+    + [f"{numeral}. {texto}" for numeral, texto in REQUIRED_DOCUMENTS.items()]
+    + [
+        "Materiais especiais, órteses e próteses (OPME): informe "
+        f"{', '.join(OPME_REQUIRED_DATA[:-1])} e {OPME_REQUIRED_DATA[-1]} (Art. 72, §6º)."
+    ]
+)
+ORIENTACAO_QUANDO = "\n".join(
+    ["*Quando há reembolso (Arts. 71 e 72 do Regulamento)*"] + [f"• {regra}" for regra in REIMBURSEMENT_CONDITIONS]
+)
+ORIENTACAO = (ORIENTACAO_COMO_PEDIR, ORIENTACAO_DOCUMENTOS, ORIENTACAO_QUANDO)
+
+# "como está meu reembolso" asks for the status, not for the procedure.
+_COMO_STATUS = re.compile(r"\bcomo (esta|estao|anda|andam|ta|ficou|fica)\b")
+_COMO_PEDIR = re.compile(
+    r"\b(como|pedir|peco|solicitar|solicito|documento|documentos|direito|dar entrada|ressarcid[oa])\b"
+)
+
+
+def hoje() -> date:
+    """Today's date in Brasília time, the plan's calendar."""
+    return datetime.now(FUSO).date()
+
+
+def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
+    """Return the user message that asked for an option.
+
+    After a titular answers "de quem?" (or after identification), the latest
+    message is "2" or a birth date; the question itself is the last user
+    message classified with the option's intent.
+
+    Args:
+        tracker: The conversation.
+        intent: The option's intent.
+
+    Returns:
+        ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
+    """
+    ultima = tracker.latest_message or {}
+    if (ultima.get("intent") or {}).get("name") == intent:
+        return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
+    for evento in reversed(tracker.events or []):
+        dados = evento.get("parse_data") or {}
+        if evento.get("event") == "user" and (dados.get("intent") or {}).get("name") == intent:
+            return {"text": evento.get("text") or "", "entities": dados.get("entities") or []}
+    return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
+
+
+def numeros(mensagem: Dict[str, Any], entidade: str) -> List[str]:
+    """Digits of every ``entidade`` in a message, from the NLU entities and from the text itself."""
+    valores = [str(e.get("value")) for e in mensagem.get("entities", []) if e.get("entity") == entidade]
+    valores += [f.value for f in find_identifiers(mensagem.get("text", "")) if f.entity == entidade]
+    return list(dict.fromkeys(re.sub(r"\D", "", v) for v in valores if v))
+
+
+def pede_orientacao(texto: str) -> bool:
+    """Whether the message asks how to request a reimbursement.
+
+    >>> pede_orientacao("quais documentos preciso?"), pede_orientacao("como está meu reembolso")
+    (True, False)
+    """
+    folded = strip_accents(texto)
+    return bool(_COMO_PEDIR.search(_COMO_STATUS.sub(" ", folded)))
+
+
+def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
+    """One reimbursement request as a short block of text.
+
+    Args:
+        pedido: A ``Reimbursement`` row.
+        nome: First name to show, or None when the list is about one person.
+        hoje_: Today, to flag an overdue payment.
+
+    Returns:
+        A few lines: protocol, date, service, status, amounts and deadline.
+    """
+    linhas = [f"*Protocolo {pedido.protocol}*" + (f" – {nome}" if nome else "")]
+    linhas.append(f"Pedido em {format_date(pedido.requested_on)}: {pedido.service_description}")
+    linhas.append(f"Situação: {STATUS.get(pedido.status, pedido.status)}")
+    valores = f"Valor pedido: {format_money(pedido.amount_requested)}"
+    if pedido.amount_approved is not None:
+        valores += f" | aprovado: {format_money(pedido.amount_approved)}"
+    linhas.append(valores)
+    if pedido.status == "pago":
+        linhas.append(f"Pago em {format_date(pedido.paid_on)}." if pedido.paid_on else "Pagamento efetuado.")
+    elif pedido.status == "negado":
+        linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
+    elif pedido.status == "pendente_documentos" or pedido.documents_complete_on is None:
+        faltam = [d.strip() for d in (pedido.pending_documents or "").split(";") if d.strip()]
+        if faltam:
+            linhas.append("Faltam: " + "; ".join(faltam) + ".")
+        linhas.append("O prazo de pagamento de 30 dias só corre depois da entrega desses documentos (Art. 72, §4º).")
+    else:
+        prazo = payment_deadline(pedido.documents_complete_on)
+        linhas.append(f"Pagamento até {format_date(prazo)} (30 dias após a documentação completa, Art. 72).")
+        if prazo < hoje_:
+            linhas.append("O prazo passou: digite 0 para falar com um atendente.")
+    return "\n".join(linhas)
+
+
+class ActionConsultarReembolso(AcaoIdentificada):
+    """Shows reimbursement requests, one by protocol, or how to ask for one (Arts. 71-72)."""
+
+    intent = "reembolso"
+    acao = "action_consultar_reembolso"
+    assunto = "os reembolsos"
+
+    def atender(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        beneficiario_id: int,
+        escolha: str | None = None,
+    ) -> List[EventType]:
+        """Skip "de quem?" when the answer does not depend on it (a protocol, or how to ask)."""
+        mensagem = mensagem_do_pedido(tracker, self.intent)
+        if escolha is None and (numeros(mensagem, "protocolo") or pede_orientacao(mensagem["text"])):
+            escolha = TODOS
+        return super().atender(dispatcher, tracker, beneficiario_id, escolha=escolha)
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Answer by protocol, with the guidance, or with the list of requests."""
+        mensagem = mensagem_do_pedido(tracker, self.intent)
+        protocolos = numeros(mensagem, "protocolo")
+        if protocolos:
+            self._por_protocolo(dispatcher, protocolos[0], pessoas, session=session)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+        if pede_orientacao(mensagem["text"]):
+            for parte in ORIENTACAO:
+                dispatcher.utter_message(text=parte)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+        pedidos = repository.list_reimbursements([p.id for p in pessoas], session=session)
+        if not pedidos:
+            dispatcher.utter_message(text=self._sem_pedidos(tracker, pessoas))
+            for parte in ORIENTACAO:
+                dispatcher.utter_message(text=parte)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+        nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+        dia = hoje()
+        itens = [descrever(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
+        titulo = f"Pedidos de reembolso ({len(pedidos)}), do mais recente ao mais antigo:"
+        rodape = "Para saber como pedir um reembolso e quais documentos enviar, escreva *como pedir reembolso*."
+        eventos = enviar_lista(dispatcher, titulo, itens, rodape)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos
+
+    @staticmethod
+    def _por_protocolo(
+        dispatcher: CollectingDispatcher, protocolo: str, pessoas: List[Pessoa], *, session: Session
+    ) -> None:
+        pedido = repository.find_reimbursement_by_protocol(protocolo, session=session)
+        donos = {p.id: p for p in pessoas}
+        # Someone else's protocol gets the same answer as an unknown one: nothing about it leaks.
+        if pedido is None or pedido.beneficiary_id not in donos:
+            dispatcher.utter_message(
+                text=f"Não encontrei esse protocolo entre os seus pedidos de reembolso ({protocolo}). "
+                "Confira os 20 dígitos ou escreva *reembolso* para ver a lista."
+            )
+            return
+        nome = first_name(donos[pedido.beneficiary_id].nome) if len(pessoas) > 1 else None
+        dispatcher.utter_message(text=descrever(pedido, nome, hoje()))
+
+    @staticmethod
+    def _sem_pedidos(tracker: Tracker, pessoas: List[Pessoa]) -> str:
+        if len(pessoas) > 1:
+            return "Não há pedidos de reembolso registrados para você nem para seus dependentes."
+        if pessoas[0].id != beneficiario_identificado(tracker):
+            return f"{first_name(pessoas[0].nome)} não tem pedidos de reembolso registrados."
+        return "Você não tem pedidos de reembolso registrados."

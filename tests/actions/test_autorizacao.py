@@ -1,0 +1,236 @@
+"""Option 5: prior authorizations of the demo family (Arts. 77, 90-91) and waiting periods (Arts. 51-52)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from actions.autorizacao import ActionConsultarAutorizacao, descrever_carencias, pergunta_como_funciona
+from actions.formatting import format_date
+from bot.db import repository, seed
+from bot.db.models import Authorization, Beneficiary
+from bot.db.session import make_engine, make_session_factory
+from bot.regulation.calendar import is_business_day
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+
+def _load(query):
+    """Run ``query(session)`` on the demo database and return its result."""
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        result = query(session)
+    engine.dispose()
+    return result
+
+
+def _family():
+    def query(session):
+        people = {}
+        cpfs = (("maria", seed.DEMO_TITULAR_CPF), ("jose", seed.DEMO_SPOUSE_CPF), ("ana", seed.DEMO_DAUGHTER_CPF))
+        for key, cpf in cpfs:
+            row = repository.find_beneficiary_by_cpf(cpf, session=session)
+            people[key] = (row.id, repository.list_authorizations([row.id], session=session))
+        return people
+
+    return _load(query)
+
+
+def _tracker(beneficiary_id, text="autorização"):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiary_id)}
+    return make_tracker(slots, text=text, intent="autorizacao")
+
+
+def _shown(dispatcher) -> str:
+    return "\n".join(t for t in texts(dispatcher) if t)
+
+
+def _business_days_after(start, n):
+    # Independent of the action's helper: walk the calendar one day at a time.
+    day = start
+    while n:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            n -= 1
+    return day
+
+
+def test_titular_sees_the_whole_family(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    events = ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria_id), maria_id, escolha="todos")
+    shown = _shown(dispatcher)
+    everything = [a for _, rows in family.values() for a in rows]
+    assert len(everything) == 4
+    for row in everything:
+        assert f"Guia {row.guide_number}" in shown
+        assert row.procedure_name in shown
+        assert f"Pedido em {format_date(row.requested_on)}" in shown
+    for name in ("Maria", "José", "Ana"):
+        assert name in shown
+    authorized = next(a for a in everything if a.status == "autorizada")
+    assert f"decidido em {format_date(authorized.decided_on)}" in shown
+    assert "Autorizada" in shown and "Negada" in shown and "Em análise" in shown
+    assert seed.DENIAL_REASONS_AUTHORIZATION[0] in shown
+    # Ana's physiotherapy is an ordinary request: 5 business days to answer.
+    physio = family["ana"][1][0]
+    assert not physio.high_complexity and not physio.urgency
+    assert f"Resposta até {format_date(_business_days_after(physio.requested_on, 5))} (5 dias úteis" in shown
+    # Maria's pending CT is urgent: care does not wait for the authorization.
+    assert "Art. 77, §1º" in shown
+    assert shown.index(family["maria"][1][0].guide_number) < shown.index(family["jose"][1][0].guide_number)
+    assert slot_events(events)["paginas"] is None
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+
+
+async def test_titular_is_asked_whose_authorizations(dispatcher):
+    maria_id = _family()["maria"][0]
+    events = await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria_id), {})
+    assert slot_events(events) == {"opcao_pendente": "autorizacao", "escolher_pessoa": True}
+
+
+def test_high_complexity_request_gets_ten_business_days(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    requested = family["maria"][1][0].requested_on
+
+    def add(session):
+        session.add(
+            Authorization(
+                guide_number="99999999991",
+                protocol="99999999999999999991",
+                beneficiary_id=maria_id,
+                procedure_code="31005012",
+                procedure_name="Colecistectomia por videolaparoscopia",
+                requested_on=requested,
+                status="em_analise",
+                urgency=False,
+                high_complexity=True,
+            )
+        )
+        session.commit()
+
+    def remove(session):
+        session.execute(Authorization.__table__.delete().where(Authorization.guide_number == "99999999991"))
+        session.commit()
+
+    _load(add)
+    try:
+        ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria_id, "guia 99999999991"), maria_id)
+    finally:
+        _load(remove)
+    shown = _shown(dispatcher)
+    assert f"Resposta até {format_date(_business_days_after(requested, 10))} (10 dias úteis" in shown
+
+
+def test_titular_choosing_a_dependant_sees_only_his(dispatcher):
+    family = _family()
+    maria_id, jose_id = family["maria"][0], family["jose"][0]
+    ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria_id), maria_id, escolha=str(jose_id))
+    shown = _shown(dispatcher)
+    assert family["jose"][1][0].guide_number in shown
+    assert "Artroscopia de joelho" in shown
+    for other in family["maria"][1] + family["ana"][1]:
+        assert other.guide_number not in shown
+
+
+async def test_dependant_sees_only_his_own(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(jose_id), {})
+    shown = _shown(dispatcher)
+    assert family["jose"][1][0].guide_number in shown
+    for other in family["maria"][1] + family["ana"][1]:
+        assert other.guide_number not in shown
+    assert "Ressonância" not in shown
+
+
+async def test_guide_lookup_never_shows_another_persons_guide(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    maria_guide = family["maria"][1][-1]
+    await ActionConsultarAutorizacao().run(
+        dispatcher, _tracker(jose_id, f"situação da guia {maria_guide.guide_number}"), {}
+    )
+    shown = _shown(dispatcher)
+    assert "Não encontrei essa guia" in shown
+    assert maria_guide.procedure_name not in shown
+
+
+async def test_titular_looks_up_a_dependants_guide_and_protocol(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    denied = family["jose"][1][0]
+    events = await ActionConsultarAutorizacao().run(
+        dispatcher, _tracker(maria_id, f"a guia {denied.guide_number}?"), {}
+    )
+    shown = _shown(dispatcher)
+    assert slot_events(events).get("escolher_pessoa") is not True
+    assert "Artroscopia de joelho" in shown and "José" in shown
+    assert seed.DENIAL_REASONS_AUTHORIZATION[0] in shown
+    assert family["maria"][1][0].guide_number not in shown
+
+    other = type(dispatcher)()
+    await ActionConsultarAutorizacao().run(other, _tracker(maria_id, f"protocolo {denied.protocol}"), {})
+    assert denied.guide_number in _shown(other)
+
+
+async def test_how_it_works(dispatcher):
+    maria_id = _family()["maria"][0]
+    events = await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria_id, "como funciona a autorização?"), {})
+    shown = _shown(dispatcher)
+    assert slot_events(events).get("escolher_pessoa") is not True
+    assert "Art. 77 do Regulamento" in shown and "Art. 90" in shown
+    assert "2 dias úteis" in shown and "91" in shown
+    assert "5 dias úteis" in shown and "10 dias úteis" in shown
+    assert "Guia " not in shown
+    assert pergunta_como_funciona("tomografia precisa de autorização prévia?")
+    assert not pergunta_como_funciona("como está minha autorização")
+
+
+async def test_waiting_periods_of_the_family(dispatcher):
+    maria_id = _family()["maria"][0]
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria_id, "já cumpri a carência?"), {})
+    shown = _shown(dispatcher)
+    # The demo family joined on 01/02/2015: every period is long over.
+    assert shown.count("adesão em 01/02/2015") == 3
+    assert "Parto a termo (300 dias): cumprida, coberto desde 28/11/2015" in shown
+    assert "⏳" not in shown
+    assert "Arts. 51 e 52" in shown and "Art. 56" in shown
+
+
+async def test_waiting_periods_of_a_dependant_only_his(dispatcher):
+    jose_id = _family()["jose"][0]
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(jose_id, "tenho carencia pra internação?"), {})
+    shown = _shown(dispatcher)
+    assert "*José*" in shown and "Maria" not in shown and "Ana" not in shown
+
+
+def test_waiting_periods_still_running():
+    adhesion = date(2026, 3, 12)
+    text = descrever_carencias("Pedro", adhesion, adhesion + timedelta(days=40))
+    assert "Consultas e exames simples (30 dias): cumprida, coberto desde 11/04/2026" in text
+    assert "Internações (180 dias): coberto a partir de 08/09/2026, faltam 140 dias" in text
+    assert "Parto a termo (300 dias): coberto a partir de 06/01/2027, faltam 260 dias" in text
+
+
+async def test_no_authorizations_is_a_clear_answer(dispatcher):
+    def query(session):
+        with_rows = select(Authorization.beneficiary_id)
+        return session.execute(
+            select(Beneficiary.id).where(Beneficiary.kind != "titular", Beneficiary.id.not_in(with_rows))
+        ).scalar()
+
+    beneficiary_id = _load(query)
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(beneficiary_id), {})
+    shown = _shown(dispatcher)
+    assert "Você não tem pedidos de autorização registrados." in shown
+    assert "Guia " not in shown
+
+
+async def test_unidentified_user_sees_nothing(dispatcher):
+    events = await ActionConsultarAutorizacao().run(dispatcher, make_tracker(text="carência", intent="autorizacao"), {})
+    shown = _shown(dispatcher)
+    assert "Guia" not in shown and "adesão" not in shown
+    assert slot_events(events)["opcao_pendente"] == "autorizacao"

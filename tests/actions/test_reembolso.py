@@ -1,0 +1,231 @@
+"""Option 1: reimbursement requests of the demo family, lookups by protocol and guidance (Arts. 71-72)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+
+from actions.formatting import format_date, format_money
+from actions.reembolso import ActionConsultarReembolso, mensagem_do_pedido, pede_orientacao
+from bot.db import repository, seed
+from bot.db.models import Beneficiary, Reimbursement
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+
+def _load(query):
+    """Run ``query(session)`` on the demo database and return its result."""
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        result = query(session)
+    engine.dispose()
+    return result
+
+
+def _family():
+    def query(session):
+        people = {}
+        for key, cpf in (
+            ("maria", seed.DEMO_TITULAR_CPF),
+            ("jose", seed.DEMO_SPOUSE_CPF),
+            ("ana", seed.DEMO_DAUGHTER_CPF),
+        ):
+            row = repository.find_beneficiary_by_cpf(cpf, session=session)
+            people[key] = (row.id, repository.list_reimbursements([row.id], session=session))
+        return people
+
+    return _load(query)
+
+
+def _tracker(beneficiary_id, text="reembolso", **extra):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiary_id)}
+    return make_tracker(slots, text=text, intent="reembolso", **extra)
+
+
+def _shown(dispatcher) -> str:
+    return "\n".join(t for t in texts(dispatcher) if t)
+
+
+def test_titular_sees_the_whole_family_with_figures(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    events = ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id), maria_id, escolha="todos")
+    shown = _shown(dispatcher)
+    all_requests = [r for _, requests in family.values() for r in requests]
+    assert len(all_requests) == 5
+    for request in all_requests:
+        assert request.protocol in shown
+        assert format_money(request.amount_requested) in shown
+    # Names tell whose request it is when several people are listed.
+    for name in ("Maria", "José", "Ana"):
+        assert name in shown
+    paid = next(r for r in all_requests if r.status == "pago")
+    assert f"Pago em {format_date(paid.paid_on)}" in shown
+    assert "R$ 1.034,50" in shown
+    approved = next(r for r in all_requests if r.status == "aprovado")
+    assert f"Pagamento até {format_date(approved.documents_complete_on + timedelta(days=30))}" in shown
+    pending = next(r for r in all_requests if r.status == "pendente_documentos")
+    assert seed.PENDING_DOCUMENTS[0] in shown and seed.PENDING_DOCUMENTS[2] in shown
+    assert pending.documents_complete_on is None
+    assert "Art. 72, §4º" in shown
+    assert seed.DENIAL_REASONS_REIMBURSEMENT[0] in shown
+    assert "Aguardando documentos" in shown and "Negado" in shown
+    # Newest first: Ana's request of 5 days ago comes before José's denied one of 200 days ago.
+    assert shown.index(family["ana"][1][0].protocol) < shown.index(family["jose"][1][-1].protocol)
+    assert slot_events(events)["paginas"] is None
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+
+
+async def test_titular_is_asked_whose_requests(dispatcher):
+    maria_id = _family()["maria"][0]
+    events = await ActionConsultarReembolso().run(dispatcher, _tracker(maria_id), {})
+    assert slot_events(events) == {"opcao_pendente": "reembolso", "escolher_pessoa": True}
+    assert dispatcher.messages == []
+
+
+def test_titular_choosing_a_dependant_sees_only_hers(dispatcher):
+    family = _family()
+    maria_id, ana_id = family["maria"][0], family["ana"][0]
+    ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id), maria_id, escolha=str(ana_id))
+    shown = _shown(dispatcher)
+    assert family["ana"][1][0].protocol in shown
+    assert "R$ 890,00" in shown
+    assert "Em análise" in shown
+    for other in family["maria"][1] + family["jose"][1]:
+        assert other.protocol not in shown
+
+
+async def test_dependant_sees_only_his_own_requests(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    await ActionConsultarReembolso().run(dispatcher, _tracker(jose_id), {})
+    shown = _shown(dispatcher)
+    for own in family["jose"][1]:
+        assert own.protocol in shown
+    for other in family["maria"][1] + family["ana"][1]:
+        assert other.protocol not in shown
+    assert "R$ 450,00" not in shown
+
+
+async def test_protocol_of_another_person_is_not_revealed(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    maria_protocol = family["maria"][1][0].protocol
+    await ActionConsultarReembolso().run(dispatcher, _tracker(jose_id, f"reembolso protocolo {maria_protocol}"), {})
+    shown = _shown(dispatcher)
+    assert "Não encontrei esse protocolo entre os seus pedidos" in shown
+    assert "R$ 450,00" not in shown and "Maria" not in shown
+
+
+async def test_titular_looks_up_a_dependants_protocol_without_being_asked_whose(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    paid = next(r for r in family["jose"][1] if r.status == "pago")
+    events = await ActionConsultarReembolso().run(dispatcher, _tracker(maria_id, f"cadê o {paid.protocol}"), {})
+    shown = _shown(dispatcher)
+    assert slot_events(events).get("escolher_pessoa") is not True
+    assert paid.protocol in shown and "José" in shown
+    assert format_money(paid.amount_approved) in shown
+    assert family["maria"][1][0].protocol not in shown
+
+
+async def test_how_to_ask_gives_the_guidance_not_the_list(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    events = await ActionConsultarReembolso().run(
+        dispatcher, _tracker(maria_id, "quais documentos preciso pra pedir reembolso"), {}
+    )
+    shown = _shown(dispatcher)
+    assert slot_events(events).get("escolher_pessoa") is not True
+    assert "formulário" in shown and "www.cemigsaude.org.br" in shown
+    for numeral in ("I.", "II.", "III.", "IV.", "V."):
+        assert f"\n{numeral} " in shown
+    assert "registro ANVISA" in shown and "LPP" in shown
+    assert "urgência e emergência" in shown and "alto custo" in shown
+    assert "Arts. 71 e 72" in shown and "(Art. 72 do Regulamento)" in shown
+    assert family["maria"][1][0].protocol not in shown
+
+
+def test_guidance_words():
+    assert pede_orientacao("como faço para solicitar reembolso")
+    assert pede_orientacao("tenho direito a reembolso?")
+    assert not pede_orientacao("como está meu reembolso?")
+    assert not pede_orientacao("meu reembolso ja foi pago?")
+
+
+def test_question_is_read_from_before_the_choice_of_person():
+    events = [
+        {"event": "user", "text": "como pedir reembolso", "parse_data": {"intent": {"name": "reembolso"}}},
+        {"event": "user", "text": "2", "parse_data": {"intent": {"name": "escolher"}}},
+    ]
+    tracker = make_tracker({}, text="2", intent="escolher", events=events)
+    assert mensagem_do_pedido(tracker, "reembolso")["text"] == "como pedir reembolso"
+
+
+async def test_no_requests_is_a_clear_answer_with_guidance(dispatcher):
+    def query(session):
+        with_requests = select(Reimbursement.beneficiary_id)
+        return session.execute(
+            select(Beneficiary.id).where(Beneficiary.kind != "titular", Beneficiary.id.not_in(with_requests))
+        ).scalar()
+
+    beneficiary_id = _load(query)
+    await ActionConsultarReembolso().run(dispatcher, _tracker(beneficiary_id), {})
+    shown = _shown(dispatcher)
+    assert "Você não tem pedidos de reembolso registrados." in shown
+    assert "Art. 72" in shown and "4175" not in shown
+
+
+def test_long_lists_are_paged(dispatcher):
+    family = _family()
+    maria_id, ana_id = family["maria"][0], family["ana"][0]
+    today = family["ana"][1][0].requested_on
+    extra = [
+        Reimbursement(
+            protocol=f"9999999999999999999{n}",
+            beneficiary_id=ana_id,
+            requested_on=today - timedelta(days=300 + n),
+            service_date=today - timedelta(days=301 + n),
+            service_description="Consulta de urgência",
+            status="pago",
+            amount_requested=Decimal("100.00"),
+            amount_approved=Decimal("100.00"),
+            documents_complete_on=today - timedelta(days=300 + n),
+            paid_on=today - timedelta(days=290 + n),
+        )
+        for n in range(3)
+    ]
+
+    def add(session):
+        session.add_all(extra)
+        session.commit()
+
+    def remove(session):
+        session.execute(
+            delete(Reimbursement)
+            .where(Reimbursement.protocol.like("9999999999999999999%"))
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+
+    _load(add)
+    try:
+        events = ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id), maria_id, escolha="todos")
+    finally:
+        _load(remove)
+    shown = _shown(dispatcher)
+    assert "Mostrando 5 de 8" in shown
+    # The three oldest (the extra ones) wait for "mais".
+    pages = slot_events(events)["paginas"]
+    assert len(pages) == 1 and pages[0].count("Protocolo") == 3
+    assert "99999999999999999990" in pages[0] and "99999999999999999990" not in shown
+
+
+async def test_unidentified_user_sees_no_request(dispatcher):
+    events = await ActionConsultarReembolso().run(dispatcher, make_tracker(text="reembolso", intent="reembolso"), {})
+    shown = _shown(dispatcher)
+    assert "4175" not in shown and "R$" not in shown
+    assert slot_events(events)["opcao_pendente"] == "reembolso"
