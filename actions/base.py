@@ -24,6 +24,9 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+TODOS = "todos"
+PAGE_SIZE = 5
+
 # intent name -> action class that serves it once the user is identified.
 SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
 
@@ -99,6 +102,9 @@ class AcaoIdentificada(Action):
 
     intent: ClassVar[str] = ""
     acao: ClassVar[str] = ""
+    # Shown in "De quem você quer ver {assunto}?" when a titular has dependants.
+    assunto: ClassVar[str] = "os dados"
+    escolhe_pessoa: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -121,9 +127,20 @@ class AcaoIdentificada(Action):
         return self.atender(dispatcher, tracker, beneficiario_id)
 
     def atender(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, beneficiario_id: int
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        beneficiario_id: int,
+        escolha: str | None = None,
     ) -> List[EventType]:
-        """Load who the user may see and answer."""
+        """Load who the user may see and answer, first asking a titular whose data to show.
+
+        Args:
+            dispatcher: Where the answer goes.
+            tracker: The conversation.
+            beneficiario_id: The identified user.
+            escolha: Answer to "de quem?": a beneficiary id, ``TODOS``, or None when not asked yet.
+        """
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
             if not pessoas:
@@ -131,7 +148,13 @@ class AcaoIdentificada(Action):
                     text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."
                 )
                 return [SlotSet("identificado", False), SlotSet("beneficiario_id", None)]
-            return self.responder(dispatcher, tracker, pessoas, session=session)
+            if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
+                # The form's ask action lists the family; the rules open the form on this slot.
+                return [SlotSet("opcao_pendente", self.intent), SlotSet("escolher_pessoa", True)]
+            if escolha and escolha != TODOS:
+                pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
+            # Always said, so the rules can tell "answered" from "asked whose data".
+            return [SlotSet("escolher_pessoa", False), *self.responder(dispatcher, tracker, pessoas, session=session)]
 
     def responder(
         self,
@@ -143,3 +166,30 @@ class AcaoIdentificada(Action):
     ) -> List[EventType]:
         """Answer the option. ``pessoas[0]`` is the identified user."""
         raise NotImplementedError
+
+
+def enviar_lista(
+    dispatcher: CollectingDispatcher, titulo: str, itens: List[str], rodape: str | None = None
+) -> List[EventType]:
+    """Send a list a page at a time; the rest waits in the ``paginas`` slot for "mais".
+
+    Args:
+        dispatcher: Where the messages go.
+        titulo: First line of the answer.
+        itens: One short block of text per item.
+        rodape: Closing line after the last page (a rule, a tip), if any.
+
+    Returns:
+        The ``paginas`` slot event with the pages still to show.
+    """
+    paginas = ["\n\n".join(itens[i : i + PAGE_SIZE]) for i in range(0, len(itens), PAGE_SIZE)] or [""]
+    primeira, resto = paginas[0], paginas[1:]
+    partes = [titulo, primeira]
+    if resto:
+        partes.append(f"Mostrando {min(PAGE_SIZE, len(itens))} de {len(itens)}. Digite *mais* para ver os próximos.")
+        if rodape:
+            resto[-1] = f"{resto[-1]}\n\n{rodape}"
+    elif rodape:
+        partes.append(rodape)
+    dispatcher.utter_message(text="\n\n".join(p for p in partes if p))
+    return [SlotSet("paginas", resto or None)]

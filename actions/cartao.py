@@ -23,6 +23,8 @@ class ActionNumeroCartao(AcaoIdentificada):
 
     intent = "numero_cartao"
     acao = "action_numero_cartao"
+    # Option 3 lists the whole family at once (the issue asks for every card).
+    escolhe_pessoa = False
 
     def responder(
         self,

@@ -201,6 +201,7 @@ class ActionConcluirIdentificacao(Action):
         """Close identification and continue where the user wanted to go."""
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", None)]
         beneficiario_id = tracker.get_slot("beneficiario_id")
+        nao_escolhe = [SlotSet("escolher_pessoa", False)]
         if not tracker.get_slot("identificado") or not beneficiario_id:
             dispatcher.utter_message(
                 text=(
@@ -208,13 +209,14 @@ class ActionConcluirIdentificacao(Action):
                     "Digite 0 para falar com um atendente ou ligue para 0800 030 9009 (24 horas)."
                 )
             )
-            return events
+            return events + nao_escolhe
         nome = first_name(tracker.get_slot("beneficiario_nome") or "")
         dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
         servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
         if servico is None:
             dispatcher.utter_message(response="utter_menu")
-            return events
+            return events + nao_escolhe
+        # The service says itself whether the titular must first choose whose data to see.
         return events + servico().atender(dispatcher, tracker, int(beneficiario_id))
 
 
@@ -244,4 +246,7 @@ class ActionSair(Action):
             SlotSet("beneficiario_id", None),
             SlotSet("beneficiario_nome", None),
             SlotSet("opcao_pendente", None),
+            SlotSet("escolher_pessoa", False),
+            SlotSet("pessoa_escolhida", None),
+            SlotSet("paginas", None),
         ]

@@ -36,7 +36,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, strip_accents
+from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, paging_intent, strip_accents
 
 IDENTIFICATION_INTENT = "informar_identificacao"
 
@@ -83,7 +83,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         """Add identifier entities and fix the intent of digit-only messages."""
         for message in messages:
             text = message.get(TEXT) or ""
-            digit_intent = menu_digit_intent(text)
+            digit_intent = menu_digit_intent(text) or paging_intent(text)
             if digit_intent:
                 _force_intent(message, digit_intent)
                 continue
@@ -198,7 +198,7 @@ class UnknownWordsGuard(GraphComponent):
         """Zero the confidence of messages made only of unknown words."""
         for message in messages:
             text = message.get(TEXT) or ""
-            if menu_digit_intent(text) or find_identifiers(text):
+            if menu_digit_intent(text) or paging_intent(text) or find_identifiers(text):
                 continue
             if any(self._known(word) for word in self._words(text)):
                 continue

@@ -22,6 +22,10 @@ MENU_DIGITS = {
     "7": "novos_planos",
 }
 
+# Paging words get the ``mais`` intent by rule, like menu digits.
+PAGING_WORDS = {"mais", "+", "ver mais", "mostrar mais", "mais itens", "proximos", "proximo", "proxima pagina",
+                "continuar", "continua", "mais por favor"}
+
 MONTHS = {
     "janeiro": 1, "jan": 1, "fevereiro": 2, "fev": 2, "marco": 3, "mar": 3, "abril": 4, "abr": 4,
     "maio": 5, "mai": 5, "junho": 6, "jun": 6, "julho": 7, "jul": 7, "agosto": 8, "ago": 8,
@@ -174,3 +178,8 @@ def is_only_identifiers(text: str, found: list[Found]) -> bool:
 def menu_digit_intent(text: str) -> str | None:
     """Return the menu intent of a lone menu digit (``" 3 "`` → ``numero_cartao``)."""
     return MENU_DIGITS.get(text.strip().rstrip(".)#").strip())
+
+
+def paging_intent(text: str) -> str | None:
+    """Return ``mais`` for a message that only asks for the next page."""
+    return "mais" if strip_accents(text).strip(" .!") in PAGING_WORDS else None
