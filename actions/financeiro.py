@@ -1,0 +1,316 @@
+"""Option 4: invoices (boletos): open ones with the "2ª via", late charges, then the last paid ones.
+
+The bill is addressed to whoever is financially responsible (Art. 30 of the regulation): the titular pays for
+themself and the direct dependants; each special dependant gets a boleto of their own (Art. 23 §1, Art. 30
+sole paragraph). So the option never asks "de quem?": it looks up whose boleto the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Iterable, List, Sequence
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.base import AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.formatting import first_name, format_date, format_money
+from bot.db import repository
+from bot.db.models import Beneficiary, Invoice
+from bot.regulation.finance import (
+    DELINQUENCY_EXCLUSION_DAYS,
+    delinquency_warning,
+    effective_due_date,
+    is_payment_on_time,
+    late_charges,
+    payroll_remainder,
+)
+
+FUSO = ZoneInfo("America/Sao_Paulo")
+# Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
+JANELA_DIAS = 365
+MAX_PAGOS = 12
+
+REGRA_VENCIMENTO = (
+    "Os boletos vencem no dia 15 do mês de competência (Art. 31 do Regulamento). Se o vencimento cair em dia "
+    "sem expediente bancário, dá para pagar sem multa no primeiro dia útil seguinte (Art. 32 do Regulamento)."
+)
+
+
+def hoje() -> dt.date:
+    """Today's date in Brazil (the action server may run in UTC)."""
+    return dt.datetime.now(FUSO).date()
+
+
+def linha_digitavel(linha: str) -> str:
+    """Group a 47-digit digitable line the way it is printed on a boleto.
+
+    >>> linha_digitavel("00190000090100202610010057021163516000000168961")
+    '00190.00009 01002.026100 10057.021163 5 16000000168961'
+    """
+    if len(linha) != 47 or not linha.isdigit():
+        return linha
+    return (
+        f"{linha[0:5]}.{linha[5:10]} {linha[10:15]}.{linha[15:21]} "
+        f"{linha[21:26]}.{linha[26:32]} {linha[32]} {linha[33:]}"
+    )
+
+
+def competencia(dia: dt.date) -> str:
+    """Write a competence month as mm/aaaa.
+
+    >>> competencia(dt.date(2026, 10, 1))
+    '10/2026'
+    """
+    return dia.strftime("%m/%Y")
+
+
+def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date | None:
+    """Pick the payment date the user asked about from the message entities.
+
+    Past dates are ignored: right after identification the latest message is the birth date, which must not
+    be read as a payment date.
+
+    Args:
+        entidades: ``tracker.latest_message["entities"]``.
+        referencia: Today.
+
+    Returns:
+        The first ISO ``data`` entity on or after ``referencia``, or None.
+    """
+    for entidade in entidades:
+        if entidade.get("entity") != "data":
+            continue
+        try:
+            dia = dt.date.fromisoformat(str(entidade.get("value")))
+        except ValueError:
+            continue
+        if dia >= referencia:
+            return dia
+    return None
+
+
+def a_pagar(fatura: Invoice) -> Decimal:
+    """What the boleto charges: the amount minus the Forluz payroll deduction (Art. 9 §1)."""
+    return payroll_remainder(fatura.amount, fatura.payroll_deducted or 0)
+
+
+def dias_em_atraso(faturas: Sequence[Invoice], referencia: dt.date) -> int:
+    """Count the days in arrears in the last 12 months, consecutive or not (Art. 46).
+
+    A day counts once even when two boletos were late on it: Art. 46 measures how long the payer was in
+    arrears, not the sum over boletos.
+
+    Args:
+        faturas: The payer's invoices.
+        referencia: Today.
+
+    Returns:
+        Number of distinct late days in the 12 months up to ``referencia``.
+    """
+    inicio = referencia - dt.timedelta(days=JANELA_DIAS)
+    dias: set[dt.date] = set()
+    for fatura in faturas:
+        if fatura.status == "cancelado" or a_pagar(fatura) == 0:
+            continue
+        if fatura.status == "pago" and fatura.paid_on is None:
+            continue  # paid, but on an unknown day: nothing to count
+        fim = fatura.paid_on if fatura.status == "pago" else referencia
+        if is_payment_on_time(fatura.due_date, fim):
+            continue
+        primeiro = max(fatura.due_date + dt.timedelta(days=1), inicio)
+        dias.update(primeiro + dt.timedelta(days=n) for n in range((fim - primeiro).days + 1))
+    return len(dias)
+
+
+def _encargos(valor: Decimal, vencimento: dt.date, pagamento: dt.date, quando: str) -> str:
+    encargos = late_charges(valor, vencimento, pagamento)
+    return (
+        f"{quando}: {format_money(encargos.total)}\n(multa de 2%: {format_money(encargos.fine)}; juros de 1% ao mês, "
+        f"{encargos.days_late} dias: {format_money(encargos.interest)}; Art. 44 §1º do Regulamento)"
+    )
+
+
+def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None, dono: str = "") -> str:
+    """Describe one open invoice: due date, amount, late charges and the 2ª via.
+
+    Args:
+        fatura: The open invoice.
+        referencia: Today.
+        pagamento: Payment date the user asked about, if any.
+        dono: "Boleto de Fulano" prefix when more than one payer is shown.
+
+    Returns:
+        A few lines of text.
+    """
+    valor = a_pagar(fatura)
+    limite = effective_due_date(fatura.due_date)
+    atrasado = referencia > limite
+    cabecalho = f"{dono}Competência {competencia(fatura.competence)}, vencimento {format_date(fatura.due_date)}"
+    linhas = [cabecalho + (" (EM ATRASO)" if atrasado else "")]
+    if valor == 0:
+        linhas.append(
+            f"Valor {format_money(fatura.amount)}, descontado integralmente na folha da Forluz: não há boleto."
+        )
+        return "\n".join(linhas)
+    if fatura.payroll_deducted:
+        linhas.append(
+            f"Valor: {format_money(fatura.amount)}, com {format_money(fatura.payroll_deducted)} descontados na folha "
+            f"da Forluz\nRestante no boleto: {format_money(valor)} (Art. 9 §1º do Regulamento)"
+        )
+    else:
+        linhas.append(f"Valor: {format_money(valor)}")
+    if limite != fatura.due_date and not atrasado:
+        linhas.append(f"Sem expediente bancário no vencimento: pague sem multa até {format_date(limite)} (Art. 32).")
+    if pagamento and not is_payment_on_time(fatura.due_date, pagamento):
+        linhas.append(_encargos(valor, fatura.due_date, pagamento, f"Se pagar em {format_date(pagamento)}"))
+    elif atrasado and pagamento is None:
+        linhas.append(_encargos(valor, fatura.due_date, referencia, f"Se pagar hoje ({format_date(referencia)})"))
+    if fatura.digitable_line:
+        linhas.append(f"2ª via (linha digitável):\n{linha_digitavel(fatura.digitable_line)}")
+    return "\n".join(linhas)
+
+
+def item_pago(fatura: Invoice, dono: str = "") -> str:
+    """Describe one paid invoice in one or two lines."""
+    cabecalho = f"{dono}Competência {competencia(fatura.competence)}"
+    pago = fatura.paid_amount if fatura.paid_amount is not None else a_pagar(fatura)
+    if a_pagar(fatura) == 0:
+        return f"{cabecalho}: {format_money(fatura.amount)} descontados na folha da Forluz"
+    texto = f"{cabecalho}: pago {format_money(pago)}"
+    if fatura.paid_on:
+        texto += f" em {format_date(fatura.paid_on)}"
+    if fatura.payroll_deducted:
+        texto += f" (+ {format_money(fatura.payroll_deducted)} na folha)"
+    if pago > a_pagar(fatura):
+        texto += f"\n(inclui encargos de atraso; vencimento {format_date(fatura.due_date)})"
+    return texto
+
+
+class ActionConsultarFinanceiro(AcaoIdentificada):
+    """Lists the boletos of the financially responsible person the user may see (Art. 30)."""
+
+    intent = "financeiro"
+    acao = "action_consultar_financeiro"
+    assunto = "os boletos"
+    # Boletos belong to the payer, not to each family member: no "de quem?" question.
+    escolhe_pessoa = False
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Send open boletos, the delinquency warning, then the paid ones a page at a time."""
+        usuario_id = beneficiario_identificado(tracker) or pessoas[0].id
+        usuario = repository.get_beneficiary(usuario_id, session=session)
+        pagadores = self._pagadores(usuario, pessoas, session=session)
+        if not pagadores:
+            dispatcher.utter_message(
+                text=(
+                    "Suas mensalidades e coparticipações vêm no boleto do titular do plano, que é o responsável "
+                    "financeiro (Art. 30 do Regulamento). Peça a ele a 2ª via ou o titular pode consultar aqui."
+                )
+            )
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+        referencia = hoje()
+        entidades = (tracker.latest_message or {}).get("entities") or []
+        pagamento = data_de_pagamento(entidades, referencia)
+        faturas = repository.list_invoices([p.id for p in pagadores], session=session, statuses=["aberto", "pago"])
+        especiais = self._outros_pagadores(usuario, pagadores, pessoas, session=session)
+        if not faturas:
+            dispatcher.utter_message(text=f"Não há boletos registrados em nome de {self._nomes(pagadores)}.")
+            if especiais:
+                dispatcher.utter_message(text=especiais)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+
+        def dono(fatura: Invoice) -> str:
+            if len(pagadores) == 1:
+                return ""
+            return f"Boleto de {first_name(fatura.beneficiary.name)} | "
+
+        abertas = sorted((f for f in faturas if f.status == "aberto"), key=lambda f: (f.due_date, f.id))
+        pagas = [f for f in faturas if f.status == "pago"][:MAX_PAGOS]
+        if abertas:
+            itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
+            dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens]))
+        else:
+            dispatcher.utter_message(text="Você não tem boletos em aberto. 👍")
+        if any(referencia > effective_due_date(f.due_date) and a_pagar(f) > 0 for f in abertas):
+            dispatcher.utter_message(text=self._aviso_inadimplencia(faturas, referencia))
+        if especiais:
+            dispatcher.utter_message(text=especiais)
+        if pagas:
+            eventos = enviar_lista(
+                dispatcher, "Últimos boletos pagos:", [item_pago(f, dono(f)) for f in pagas], REGRA_VENCIMENTO
+            )
+        else:
+            dispatcher.utter_message(text=REGRA_VENCIMENTO)
+            eventos = []
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos
+
+    @staticmethod
+    def _pagadores(usuario: Beneficiary | None, pessoas: List[Pessoa], *, session: Session) -> List[Beneficiary]:
+        """Whose boletos the user may see: their own when they pay one, or a chosen special dependant's."""
+        if usuario is None:
+            return []
+        if usuario.kind == "titular":
+            escolhidos = [p for p in pessoas if p.id != usuario.id]
+            if len(pessoas) == 1 and escolhidos:
+                # The titular picked one person: a special dependant has a boleto of their own (Art. 30 sole par.).
+                escolhido = repository.get_beneficiary(escolhidos[0].id, session=session)
+                if escolhido is not None and escolhido.kind == "dependente_especial":
+                    return [escolhido]
+            return [usuario]
+        if usuario.kind == "dependente_especial":
+            return [usuario]
+        # A direct dependant's contributions are on the titular's boleto, which they may not see (Art. 17 §2).
+        return []
+
+    @staticmethod
+    def _outros_pagadores(
+        usuario: Beneficiary | None, pagadores: List[Beneficiary], pessoas: List[Pessoa], *, session: Session
+    ) -> str | None:
+        """Tell a titular which special dependants are billed separately, if any."""
+        if usuario is None or usuario.kind != "titular" or pagadores != [usuario]:
+            return None
+        ids = {p.id for p in pessoas}
+        especiais = [
+            m
+            for m in repository.list_family(usuario.id, session=session)
+            if m.kind == "dependente_especial" and m.id in ids and m.status != "cancelado"
+        ]
+        if not especiais:
+            return None
+        nomes = ", ".join(first_name(m.name) for m in especiais)
+        return (
+            f"Dependentes especiais recebem boleto próprio e são os responsáveis pelo pagamento: {nomes} "
+            "(Art. 23 §1º e Art. 30 do Regulamento)."
+        )
+
+    @staticmethod
+    def _nomes(pagadores: List[Beneficiary]) -> str:
+        return ", ".join(first_name(p.name) for p in pagadores)
+
+    @staticmethod
+    def _aviso_inadimplencia(faturas: Sequence[Invoice], referencia: dt.date) -> str:
+        """Warning of Art. 46 (and Art. 27 from 30 days on) for a payer with an overdue boleto."""
+        dias = dias_em_atraso(faturas, referencia)
+        aviso = delinquency_warning(dias)
+        if aviso:
+            return f"⚠️ {aviso}"
+        return (
+            f"⚠️ Atenção: atraso de mais de {DELINQUENCY_EXCLUSION_DAYS} dias, consecutivos ou não, nos últimos "
+            "12 meses permite à Cemig Saúde excluir o titular e todo o grupo familiar (Art. 46 do Regulamento). "
+            f"Até hoje, {dias} dia(s) de atraso nesse período."
+        )

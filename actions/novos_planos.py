@@ -1,0 +1,197 @@
+"""Option 7: plans on sale, prices by age band, waiting periods and who may join.
+
+Anyone may ask (no identification, no personal data): a prospect is not a beneficiary yet. Prices come from
+the age-band table of each plan in the database (Art. 40); the rules quoted are Arts. 11, 22, 23, 51 and 56.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import db_session, enviar_lista
+from actions.formatting import format_money
+from bot.db import repository
+from bot.db.models import Plan, PlanAgeBand
+from bot.nlu.parsing import strip_accents
+from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS, WAITING_PERIODS, CoverageKind
+
+IDADE_MAXIMA = 120
+ACOMODACOES = {"apartamento": "apartamento (quarto privativo)", "enfermaria": "enfermaria (quarto coletivo)"}
+
+# Who the number is about: a number after one of these words ("minha mãe de 67") is an age.
+_PESSOA = (
+    r"(?:eu|mae|pai|filho|filha|filhos|esposa|esposo|marido|mulher|companheir[oa]|conjuge|namorad[oa]|"
+    r"avo|avos|sogr[oa]|irma|irmao|net[oa]|entead[oa]|sobrinh[oa]|ti[oa]|crianca|bebe|pessoa|senhor|senhora|"
+    r"ele|ela|idos[oa]|dependente|titular)"
+)
+# "45 anos", "1 ano", "8 meses" (a baby is 0); not "há 10 anos", "até 23 anos" nor "30 anos de empresa",
+# which are periods or limits rather than someone's age.
+_COM_UNIDADE = re.compile(
+    r"(?<![\d,.])(?<!\bha )(?<!\bfaz )(?<!\bpor )(?<!\bdurante )(?<!\bdaqui a )(?<!\bapos )(?<!\bate )(?<!\bem )"
+    r"\b(\d{1,3})\s*(anos?|aninhos?|meses|mes)\b"
+    r"(?!\s+(?:atras|de (?:empresa|casa|casad|contribui|servico|trabalho|plano|cemig)|na |no |nessa |nesse ))"
+)
+# "tenho 45", "idade: 45", "minha mãe de 67", "meu pai tem 70": the number must end the phrase, so that
+# "tenho 2 filhos" or "pessoa de 30 reais" is not read as an age.
+_SEM_UNIDADE = re.compile(
+    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))\s*(\d{{1,3}})"
+    r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
+    r"vai|vou|pra|para|mas|ok|por favor)\b))"
+)
+_CONTRATAR = "Quer contratar? Digite 0 para falar com um atendente."
+
+
+def idade_da_mensagem(texto: str | None) -> int | None:
+    """Read the age the user mentions, if any.
+
+    Numbers that are not ages (prices, counts, dates, menu digits) are ignored; an age is a number followed by
+    "anos"/"meses", or said of someone ("tenho 45", "minha mãe de 67").
+
+    Args:
+        texto: What the user typed.
+
+    Returns:
+        The age in whole years (0 for "8 meses"), or None.
+
+    >>> idade_da_mensagem("tenho 45 anos"), idade_da_mensagem("pra minha mãe de 67"), idade_da_mensagem("7")
+    (45, 67, None)
+    """
+    if not texto:
+        return None
+    folded = re.sub(r"\s+", " ", strip_accents(texto))
+    candidatos = []
+    for match in _COM_UNIDADE.finditer(folded):
+        valor = 0 if match.group(2).startswith("mes") else int(match.group(1))
+        candidatos.append((match.start(), valor))
+    for match in _SEM_UNIDADE.finditer(folded):
+        candidatos.append((match.start(1), int(match.group(1))))
+    for _, idade in sorted(candidatos):
+        if 0 <= idade <= IDADE_MAXIMA:
+            return idade
+    return None
+
+
+def idade_por_extenso(idade: int) -> str:
+    """Write an age for the answer: "45 anos", "1 ano", "menos de 1 ano"."""
+    if idade == 0:
+        return "menos de 1 ano"
+    return "1 ano" if idade == 1 else f"{idade} anos"
+
+
+def faixa_da_idade(plano: Plan, idade: int) -> PlanAgeBand | None:
+    """Return the plan's age band that contains an age (Art. 40), or None if the table has a gap."""
+    for faixa in plano.age_bands:
+        if faixa.min_age <= idade and (faixa.max_age is None or idade <= faixa.max_age):
+            return faixa
+    return None
+
+
+def rotulo_faixa(faixa: PlanAgeBand) -> str:
+    """Write an age band as the regulation does: "44 a 48 anos" or "59 anos ou mais"."""
+    if faixa.max_age is None:
+        return f"{faixa.min_age} anos ou mais"
+    return f"{faixa.min_age} a {faixa.max_age} anos"
+
+
+def preco_base(plano: Plan) -> Decimal:
+    """Price of the first age band, falling back on the plan's base price when the table is missing."""
+    return plano.age_bands[0].price if plano.age_bands else plano.base_price
+
+
+def item_plano(plano: Plan, idade: int | None) -> str:
+    """Describe one plan in a few lines, with the price for ``idade`` when the user gave one."""
+    linhas = [
+        f"*{plano.name}* (registro ANS {plano.ans_registration})",
+        f"Acomodação: {ACOMODACOES.get(plano.accommodation, plano.accommodation)}",
+        f"Cobertura: {plano.coverage}" if plano.coverage else "",
+    ]
+    primeira = plano.age_bands[0] if plano.age_bands else None
+    base = f"A partir de {format_money(preco_base(plano))}/mês"
+    linhas.append(f"{base} ({rotulo_faixa(primeira)})" if primeira else base)
+    faixa = faixa_da_idade(plano, idade) if idade is not None else None
+    if faixa is not None:
+        linhas.append(
+            f"Para {idade_por_extenso(idade)}: {format_money(faixa.price)}/mês (faixa de {rotulo_faixa(faixa)})"
+        )
+    return "\n".join(linha for linha in linhas if linha)
+
+
+# Short wording of the Art. 51 table; the days come from bot.regulation so the two cannot drift apart.
+_CARENCIAS_CURTAS = (
+    ("urgência e emergência", (CoverageKind.URGENCY_EMERGENCY,)),
+    ("consultas e exames simples", (CoverageKind.CONSULTATIONS_SIMPLE_EXAMS,)),
+    (
+        "exames especiais, procedimentos, demais cirurgias e internações",
+        (CoverageKind.SPECIAL_EXAMS_PROCEDURES, CoverageKind.OTHER_SURGERIES, CoverageKind.HOSPITALIZATIONS),
+    ),
+    ("parto a termo", (CoverageKind.TERM_DELIVERY,)),
+)
+
+
+def texto_carencias() -> str:
+    """Summarise the waiting periods of Art. 51 and the exemption of Art. 56."""
+    partes = []
+    for rotulo, tipos in _CARENCIAS_CURTAS:
+        dias = {WAITING_PERIODS[t][0] for t in tipos}
+        prazo = "24 horas" if dias == {1} else f"{max(dias)} dias"
+        partes.append(f"• {rotulo}: {prazo}")
+    return "\n".join(
+        [
+            "Carências, contadas da adesão (Art. 51 do Regulamento):",
+            *partes,
+            f"Sem carência se a inscrição for feita em até {ENROLMENT_WINDOW_DAYS} dias da data que deu o direito "
+            "(início do plano, casamento, nascimento, aposentadoria, demissão ou exoneração sem justa causa), "
+            "no plano coletivo empresarial com 30 ou mais participantes (Art. 56 do Regulamento).",
+        ]
+    )
+
+
+QUEM_PODE_ENTRAR = "\n".join(
+    [
+        "Quem pode entrar:",
+        "• Titular: ex-empregado de Patrocinadora demitido ou exonerado sem justa causa, aposentado/assistido "
+        "da Forluz, ou parente deles como responsável financeiro (Art. 11).",
+        "• Dependente direto: cônjuge ou companheiro(a); filho ou enteado até 23 anos, 11 meses e 29 dias; "
+        "menor sob guarda ou tutela até 18 anos; ex-cônjuge até a inclusão de novo cônjuge (Art. 22).",
+        "• Dependente especial: parente até o 4º grau de sangue ou 2º por afinidade que não se encaixe como "
+        "dependente direto; recebe boleto próprio e paga o seu plano (Art. 11 e 23 do Regulamento).",
+    ]
+)
+
+
+class ActionConsultarNovosPlanos(Action):
+    """Presents the plans on sale; open to anyone, shows no personal data."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_consultar_novos_planos"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Send the catalogue (priced for the user's age when given), the rules, and the hand-off prompt."""
+        idade = idade_da_mensagem((tracker.latest_message or {}).get("text"))
+        with db_session() as session:
+            planos = repository.list_plans(session=session)
+            itens = [item_plano(plano, idade) for plano in planos]
+        if not itens:
+            dispatcher.utter_message(text="No momento não há planos à venda pelo chat. " + _CONTRATAR)
+            return []
+        if idade is None:
+            titulo = "Planos da Cemig Saúde abertos a novas adesões (valores por mês, por pessoa):"
+            rodape = 'O valor depende da faixa etária (Art. 40). Diga a idade, ex.: "tenho 45 anos", para ver o seu.'
+        else:
+            titulo = f"Planos da Cemig Saúde para {idade_por_extenso(idade)} de idade (valor por mês, por pessoa):"
+            rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
+        eventos = enviar_lista(dispatcher, titulo, itens, rodape)
+        dispatcher.utter_message(text=texto_carencias())
+        dispatcher.utter_message(text=QUEM_PODE_ENTRAR)
+        # The hand-off ("0") turns the prospect into a lead ticket; this is the last thing they read.
+        dispatcher.utter_message(text=_CONTRATAR)
+        return eventos

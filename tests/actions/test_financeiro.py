@@ -1,0 +1,267 @@
+"""Option 4: boletos of the financially responsible person (Arts. 9, 30-32, 44, 46)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from sqlalchemy import select
+
+from actions import financeiro
+from actions.financeiro import (
+    ActionConsultarFinanceiro,
+    competencia,
+    data_de_pagamento,
+    dias_em_atraso,
+    item_aberto,
+    linha_digitavel,
+)
+from actions.formatting import format_date, format_money
+from bot.db import repository, seed
+from bot.db.identifiers import make_card_number
+from bot.db.models import Beneficiary, Invoice
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+CENT = Decimal("0.01")
+LINHA = "00190000090100202610010057021163516000000168961"
+
+
+@pytest.fixture(autouse=True)
+def same_today_as_the_seed(monkeypatch):
+    # The demo data is generated relative to date.today(); keep "hoje" on that day even near midnight in Brazil.
+    monkeypatch.setattr(financeiro, "hoje", date.today)
+
+
+@pytest.fixture
+def db():
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+def _tracker(beneficiary_id, entities=None, text=""):
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(beneficiary_id)}, text=text)
+    tracker.latest_message["entities"] = entities or []
+    return tracker
+
+
+def _shown(dispatcher) -> str:
+    return "\n".join(t for t in texts(dispatcher) if t)
+
+
+def _expected_total(amount: Decimal, due: date, paid: date) -> tuple[Decimal, Decimal, Decimal]:
+    """Art. 44 §1, computed here by hand: 2% fine plus 1%/30 a day, each rounded to cents."""
+    days = (paid - due).days
+    fine = (amount * Decimal("0.02")).quantize(CENT, rounding=ROUND_HALF_UP)
+    interest = (amount * Decimal("0.01") * days / 30).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount + fine + interest, fine, interest
+
+
+def _invoice(**kwargs) -> Invoice:
+    values = dict(
+        competence=date(2027, 2, 1),
+        due_date=date(2027, 2, 15),
+        amount=Decimal("1000.00"),
+        payroll_deducted=Decimal("0.00"),
+        status="aberto",
+        digitable_line=LINHA,
+    )
+    values.update(kwargs)
+    return Invoice(**values)
+
+
+# -- pure helpers ----------------------------------------------------------------------------------
+
+
+def test_digitable_line_is_grouped_as_printed_on_the_boleto():
+    assert linha_digitavel(LINHA) == "00190.00009 01002.026100 10057.021163 5 16000000168961"
+    assert linha_digitavel("123") == "123"
+    assert competencia(date(2026, 3, 1)) == "03/2026"
+
+
+def test_payment_date_ignores_past_dates_such_as_the_birth_date():
+    today = date(2026, 11, 25)
+    entities = [{"entity": "data", "value": "1975-03-12"}, {"entity": "data", "value": "2026-12-01"}]
+    assert data_de_pagamento(entities, today) == date(2026, 12, 1)
+    assert data_de_pagamento([{"entity": "data", "value": "1975-03-12"}], today) is None
+    assert data_de_pagamento([{"entity": "cpf", "value": "52998224725"}], today) is None
+
+
+def test_days_in_arrears_count_each_day_once():
+    today = date(2026, 11, 25)
+    late_paid = _invoice(due_date=date(2026, 6, 15), status="pago", paid_on=date(2026, 6, 20))
+    open_a = _invoice(competence=date(2026, 10, 1), due_date=date(2026, 10, 15))
+    open_b = _invoice(competence=date(2026, 11, 1), due_date=date(2026, 11, 16))
+    # 5 days in June, 16/10..25/11 = 41 days; November's overlaps October's and adds nothing.
+    assert dias_em_atraso([late_paid, open_a, open_b], today) == 5 + 41
+
+
+def test_payroll_remainder_goes_on_the_boleto():
+    fatura = _invoice(amount=Decimal("1000.00"), payroll_deducted=Decimal("600.00"))
+    text = item_aberto(fatura, date(2027, 2, 1), None)
+    assert "R$ 600,00 descontados na folha" in text
+    assert "Restante no boleto: R$ 400,00" in text
+    assert "Art. 9 §1º" in text
+
+
+def test_fully_deducted_invoice_has_no_boleto():
+    fatura = _invoice(payroll_deducted=Decimal("1000.00"), digitable_line=None)
+    text = item_aberto(fatura, date(2027, 2, 1), None)
+    assert "não há boleto" in text
+    assert "2ª via" not in text
+
+
+def test_due_date_without_banking_hours_moves_to_next_business_day():
+    # 08/02/2027 is Carnival Monday: banks close Monday and Tuesday (Art. 32).
+    fatura = _invoice(competence=date(2027, 2, 1), due_date=date(2027, 2, 8))
+    text = item_aberto(fatura, date(2027, 2, 1), None)
+    assert "sem multa até 10/02/2027 (Art. 32)" in text
+    on_time = item_aberto(fatura, date(2027, 2, 1), date(2027, 2, 10))
+    assert "Se pagar em" not in on_time
+    late = item_aberto(fatura, date(2027, 2, 1), date(2027, 2, 11))
+    total, _, _ = _expected_total(Decimal("1000.00"), date(2027, 2, 8), date(2027, 2, 11))
+    assert f"Se pagar em 11/02/2027: {format_money(total)}" in late
+
+
+# -- the action over the demo data -----------------------------------------------------------------
+
+
+async def test_titular_sees_overdue_boleto_with_second_copy_and_updated_amount(dispatcher, db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = repository.list_invoices([maria.id], session=db, statuses=["aberto"])
+    paid = repository.list_invoices([maria.id], session=db, statuses=["pago"])
+    overdue = [f for f in open_ if f.due_date < date.today()]
+    assert overdue, "the seed always leaves last month's boleto of the demo family unpaid"
+
+    events = await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id), {})
+    shown = _shown(dispatcher)
+
+    fatura = overdue[0]
+    total, fine, interest = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, date.today())
+    assert f"Competência {fatura.competence:%m/%Y}, vencimento {format_date(fatura.due_date)} (EM ATRASO)" in shown
+    assert f"Se pagar hoje ({format_date(date.today())}): {format_money(total)}" in shown
+    assert format_money(fine) in shown and format_money(interest) in shown
+    assert "Art. 44 §1º" in shown
+    assert linha_digitavel(fatura.digitable_line) in shown
+    assert "Art. 46" in shown or "arts. 27 e 46" in shown
+    # Paid ones follow, newest first, a page at a time.
+    assert "Últimos boletos pagos:" in shown
+    assert f"Competência {paid[0].competence:%m/%Y}: pago {format_money(paid[0].paid_amount)}" in shown
+    assert slot_events(events)["paginas"]
+    assert "Art. 31" in "\n".join(slot_events(events)["paginas"])
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+    # Contributions of the direct dependants are on Maria's boleto: nobody is asked "de quem?".
+    assert not slot_events(events).get("escolher_pessoa")
+
+
+async def test_amount_on_the_payment_date_the_user_typed(dispatcher, db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    fatura = repository.list_overdue_invoices([maria.id], date.today(), session=db)[0]
+    payday = date.today() + timedelta(days=10)
+    tracker = _tracker(maria.id, entities=[{"entity": "data", "value": payday.isoformat()}])
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    shown = _shown(dispatcher)
+    total, _, _ = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, payday)
+    assert f"Se pagar em {format_date(payday)}: {format_money(total)}" in shown
+    assert "Se pagar hoje" not in shown
+
+
+async def test_direct_dependant_is_told_the_titular_pays(dispatcher, db):
+    jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    maria_lines = [f.digitable_line for f in repository.list_invoices([maria.id], session=db) if f.digitable_line]
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(jose.id), {})
+    shown = _shown(dispatcher)
+    assert "boleto do titular" in shown and "Art. 30" in shown
+    assert "R$" not in shown
+    for line in maria_lines:
+        assert linha_digitavel(line) not in shown
+
+
+def _family_with_special_dependant(db):
+    special = db.execute(
+        select(Beneficiary).where(Beneficiary.kind == "dependente_especial", Beneficiary.status == "ativo")
+    ).scalars().first()
+    return special, repository.get_beneficiary(special.titular_id, session=db)
+
+
+def _latest_paid(db, payer_id):
+    return repository.list_invoices([payer_id], session=db, statuses=["pago"])[0]
+
+
+async def test_special_dependant_sees_only_their_own_boletos(dispatcher, db):
+    special, titular = _family_with_special_dependant(db)
+    own = repository.list_invoices([special.id], session=db)
+    assert own and all(f.beneficiary_id == special.id for f in own)
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(special.id), {})
+    shown = _shown(dispatcher)
+    for fatura in repository.list_invoices([titular.id], session=db):
+        if fatura.digitable_line:
+            assert linha_digitavel(fatura.digitable_line) not in shown
+    last = _latest_paid(db, special.id)
+    assert format_money(last.paid_amount) in shown
+
+
+async def test_titular_everyone_vs_chosen_special_dependant(dispatcher, db):
+    special, titular = _family_with_special_dependant(db)
+    tracker = _tracker(titular.id)
+
+    ActionConsultarFinanceiro().atender(dispatcher, tracker, titular.id)
+    family_view = _shown(dispatcher)
+    titular_last = _latest_paid(db, titular.id)
+    assert format_money(titular_last.paid_amount if titular_last.paid_amount else titular_last.amount) in family_view
+    assert "boleto próprio" in family_view and special.name.split()[0] in family_view
+
+    dispatcher.messages.clear()
+    ActionConsultarFinanceiro().atender(dispatcher, tracker, titular.id, escolha=str(special.id))
+    chosen_view = _shown(dispatcher)
+    special_last = _latest_paid(db, special.id)
+    assert format_money(special_last.paid_amount) in chosen_view
+    assert "boleto próprio" not in chosen_view
+
+
+async def test_titular_choosing_a_direct_dependant_still_sees_the_family_boleto(dispatcher, db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    ana = repository.find_beneficiary_by_cpf(seed.DEMO_DAUGHTER_CPF, session=db)
+    fatura = repository.list_overdue_invoices([maria.id], date.today(), session=db)[0]
+    ActionConsultarFinanceiro().atender(dispatcher, _tracker(maria.id), maria.id, escolha=str(ana.id))
+    assert linha_digitavel(fatura.digitable_line) in _shown(dispatcher)
+
+
+@pytest.fixture
+def titular_without_invoices(db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    newcomer = Beneficiary(
+        card_number=make_card_number(9999, 0),
+        name="Pedro Recém Chegado",
+        birth_date=date(1980, 1, 1),
+        kind="titular",
+        relationship="titular",
+        plan_id=maria.plan_id,
+        adhesion_date=date.today(),
+        status="ativo",
+    )
+    db.add(newcomer)
+    db.commit()
+    yield newcomer.id
+    db.delete(newcomer)
+    db.commit()
+
+
+async def test_no_invoices_is_a_clear_answer(dispatcher, titular_without_invoices):
+    events = await ActionConsultarFinanceiro().run(dispatcher, _tracker(titular_without_invoices), {})
+    shown = texts(dispatcher)
+    assert shown[0] == "Não há boletos registrados em nome de Pedro."
+    assert shown[-1] == "utter_algo_mais"
+    assert "paginas" not in slot_events(events)
+
+
+async def test_unidentified_user_sees_no_boleto(dispatcher):
+    events = await ActionConsultarFinanceiro().run(dispatcher, make_tracker(), {})
+    shown = _shown(dispatcher)
+    assert "R$" not in shown and "Boletos" not in shown
+    assert slot_events(events)["opcao_pendente"] == "financeiro"

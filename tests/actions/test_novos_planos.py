@@ -1,0 +1,138 @@
+"""Option 7: plans on sale, prices by age (Art. 40), waiting periods (Arts. 51, 56), who may join (Arts. 11, 22-23)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Action
+
+from actions.base import AcaoIdentificada
+from actions.formatting import format_money
+from actions.novos_planos import ActionConsultarNovosPlanos, idade_da_mensagem
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+CONTRATAR = "Quer contratar? Digite 0 para falar com um atendente."
+
+
+@pytest.mark.parametrize(
+    ("texto", "idade"),
+    [
+        ("tenho 45 anos", 45),
+        ("45 anos", 45),
+        ("pra minha mãe de 67", 67),
+        ("Minha mãe tem 67, quanto fica?", 67),
+        ("meu pai tem 70 anos e minha mãe 65", 70),
+        ("idade: 38", 38),
+        ("tenho 45", 45),
+        ("meu filho tem 1 ano", 1),
+        ("plano para o meu bebê de 8 meses", 0),
+        ("há 10 anos sou aposentado, tenho 62", 62),
+    ],
+)
+def test_age_is_read_from_the_message(texto, idade):
+    assert idade_da_mensagem(texto) == idade
+
+
+@pytest.mark.parametrize(
+    "texto",
+    [
+        "7",
+        "novos planos",
+        "quero um plano de 300 reais",
+        "R$ 189,90",
+        "tenho 2 filhos",
+        "plano para 3 pessoas",
+        "nasci em 15/03/1980",
+        "trabalhei 30 anos na Cemig",
+        "filho até 23 anos pode entrar?",
+        "quanto custa para 130 anos",
+        "",
+        None,
+    ],
+)
+def test_numbers_that_are_not_ages_are_ignored(texto):
+    assert idade_da_mensagem(texto) is None
+
+
+def _plans():
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        plans = [
+            (p.name, p.active, [(b.min_age, b.max_age, b.price) for b in p.age_bands])
+            for p in repository.list_plans(session=session, active_only=False)
+        ]
+    engine.dispose()
+    return plans
+
+
+def _price(bands, age):
+    return next(price for low, high, price in bands if low <= age and (high is None or age <= high))
+
+
+def test_it_is_not_an_identified_action():
+    assert issubclass(ActionConsultarNovosPlanos, Action)
+    assert not issubclass(ActionConsultarNovosPlanos, AcaoIdentificada)
+    assert ActionConsultarNovosPlanos().name() == "action_consultar_novos_planos"
+
+
+async def test_catalogue_without_age_shows_base_prices_and_rules(dispatcher):
+    events = await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text="novos planos"), {})
+    shown = "\n".join(texts(dispatcher))
+    plans = _plans()
+    for name, active, bands in plans:
+        if active:
+            assert f"*{name}*" in shown
+            assert f"A partir de {format_money(bands[0][2])}/mês (0 a 18 anos)" in shown
+        else:
+            assert name not in shown  # legacy plans are no longer sold
+    assert "Acomodação: apartamento" in shown and "Acomodação: enfermaria" in shown
+    assert "tenho 45 anos" in shown and "Art. 40" in shown
+    # Waiting periods (Art. 51) and the 30-day window (Art. 56).
+    for expected in (
+        "urgência e emergência: 24 horas",
+        "consultas e exames simples: 30 dias",
+        "parto a termo: 300 dias",
+    ):
+        assert expected in shown
+    assert "180 dias" in shown and "Art. 51" in shown
+    assert "em até 30 dias" in shown and "Art. 56" in shown
+    # Who may join (Arts. 11, 22, 23).
+    assert "Dependente direto" in shown and "23 anos, 11 meses e 29 dias" in shown and "Art. 22" in shown
+    assert "Dependente especial" in shown and "4º grau" in shown and "Art. 11 e 23" in shown
+    assert texts(dispatcher)[-1] == CONTRATAR
+    assert slot_events(events) == {"paginas": None}
+
+
+@pytest.mark.parametrize(("texto", "idade"), [("pra minha mãe de 67", 67), ("tenho 45 anos", 45)])
+async def test_price_for_the_age_in_each_plan(dispatcher, texto, idade):
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=texto), {})
+    shown = "\n".join(texts(dispatcher))
+    assert f"para {idade} anos de idade" in shown
+    for name, active, bands in _plans():
+        if active:
+            block = shown.split(f"*{name}*", 1)[1].split("\n\n", 1)[0]
+            assert f"Para {idade} anos: {format_money(_price(bands, idade))}/mês" in block
+    assert ("59 anos ou mais" if idade == 67 else "faixa de 44 a 48 anos") in shown
+    assert texts(dispatcher)[-1] == CONTRATAR
+
+
+async def test_no_personal_data_even_for_an_identified_user(dispatcher):
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        maria_id = maria.id
+    engine.dispose()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="novos planos")
+    events = await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    shown = "\n".join(texts(dispatcher))
+    assert "Maria" not in shown and "4175" not in shown
+    assert "opcao_pendente" not in slot_events(events)
+
+
+async def test_unidentified_user_is_not_asked_to_identify(dispatcher):
+    events = await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text="7"), {})
+    assert "utter_ask_identificacao_documento" not in texts(dispatcher)
+    assert "opcao_pendente" not in slot_events(events)
+    assert "Planos da Cemig Saúde" in texts(dispatcher)[0]
