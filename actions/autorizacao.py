@@ -11,9 +11,17 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import TODOS, AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.base import (
+    TODOS,
+    AcaoIdentificada,
+    Pessoa,
+    beneficiario_identificado,
+    enviar_lista,
+    hoje,
+    mensagem_do_pedido,
+)
 from actions.formatting import first_name, format_date
-from actions.reembolso import hoje, mensagem_do_pedido, numeros
+from actions.reembolso import numeros
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
 from bot.regulation.deadlines import (

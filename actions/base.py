@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Text
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
+from bot.nlu.parsing import menu_digit_intent
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -29,6 +32,35 @@ PAGE_SIZE = 5
 
 # intent name -> action class that serves it once the user is identified.
 SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
+
+
+def hoje() -> date:
+    """Today in the operator's time zone (the action server may run in UTC)."""
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
+    """Return the user message that asked for an option.
+
+    After a titular answers "de quem?" (or after identification), the latest
+    message is "2" or a birth date; what the user asked (a month, a year, a
+    protocol) is in the last message classified with the option's intent.
+
+    Returns:
+        ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
+    """
+    ultima = tracker.latest_message or {}
+    candidatas = [ultima] + [
+        {"text": e.get("text"), **(e.get("parse_data") or {})}
+        for e in reversed(tracker.events or [])
+        if e.get("event") == "user"
+    ]
+    for mensagem in candidatas:
+        texto = mensagem.get("text") or ""
+        # A bare digit may be the answer to "de quem?" that NLU read as a menu option.
+        if (mensagem.get("intent") or {}).get("name") == intent and not menu_digit_intent(texto):
+            return {"text": texto, "entities": mensagem.get("entities") or []}
+    return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
 
 
 @lru_cache(maxsize=1)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Iterable, List, Sequence
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.base import AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista, hoje
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
@@ -30,7 +29,6 @@ from bot.regulation.finance import (
     payroll_remainder,
 )
 
-FUSO = ZoneInfo("America/Sao_Paulo")
 # Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
 JANELA_DIAS = 365
 MAX_PAGOS = 12
@@ -41,9 +39,6 @@ REGRA_VENCIMENTO = (
 )
 
 
-def hoje() -> dt.date:
-    """Today's date in Brazil (the action server may run in UTC)."""
-    return dt.datetime.now(FUSO).date()
 
 
 def linha_digitavel(linha: str) -> str:

@@ -16,9 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, enviar_lista
+from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
 from actions.formatting import first_name, format_money
-from actions.utilizacao import hoje, texto_do_pedido
 from bot.db import repository
 from bot.db.identifiers import mask_cpf
 from bot.db.models import TaxStatement
@@ -89,7 +88,7 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
     ) -> List[EventType]:
         """Send the statement of the year named in the request (last year by default)."""
         hoje_ = hoje()
-        ano = ano_da_mensagem(texto_do_pedido(tracker, self.intent), hoje_)
+        ano = ano_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
         demonstrativos = repository.get_tax_statements([p.id for p in pessoas], ano, session=session)
         if not demonstrativos:
             dispatcher.utter_message(text=self._sem_demonstrativo(pessoas, ano, hoje_))

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Dict, List
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import TODOS, AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista
+from actions.base import (
+    TODOS,
+    AcaoIdentificada,
+    Pessoa,
+    beneficiario_identificado,
+    enviar_lista,
+    hoje,
+    mensagem_do_pedido,
+)
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -23,7 +30,6 @@ from bot.regulation.reimbursement import (
     payment_deadline,
 )
 
-FUSO = ZoneInfo("America/Sao_Paulo")
 SITE = "www.cemigsaude.org.br"
 
 STATUS = {
@@ -59,33 +65,8 @@ _COMO_PEDIR = re.compile(
 )
 
 
-def hoje() -> date:
-    """Today's date in Brasília time, the plan's calendar."""
-    return datetime.now(FUSO).date()
 
 
-def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
-    """Return the user message that asked for an option.
-
-    After a titular answers "de quem?" (or after identification), the latest
-    message is "2" or a birth date; the question itself is the last user
-    message classified with the option's intent.
-
-    Args:
-        tracker: The conversation.
-        intent: The option's intent.
-
-    Returns:
-        ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
-    """
-    ultima = tracker.latest_message or {}
-    if (ultima.get("intent") or {}).get("name") == intent:
-        return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
-    for evento in reversed(tracker.events or []):
-        dados = evento.get("parse_data") or {}
-        if evento.get("event") == "user" and (dados.get("intent") or {}).get("name") == intent:
-            return {"text": evento.get("text") or "", "entities": dados.get("entities") or []}
-    return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
 
 
 def numeros(mensagem: Dict[str, Any], entidade: str) -> List[str]:

@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import List, Tuple
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, enviar_lista
+from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
 from bot.nlu.parsing import MONTHS, strip_accents
 from bot.regulation.copay import PSYCHIATRIC_COPAY_FIRST_DAY, copay_exempt_reason, psychiatric_copay_applies
 
-FUSO = ZoneInfo("America/Sao_Paulo")
 MESES_PADRAO = 3
 MESES_MAXIMO = 12
 NOMES_MESES = (
@@ -56,31 +54,8 @@ _MES_ATUAL = re.compile(r"\b(este mes|esse mes|neste mes|nesse mes|deste mes|des
 _ULTIMOS_MESES = re.compile(r"\bultimos\s+(\d{1,2})\s+meses\b")
 
 
-def hoje() -> date:
-    """Today's date in the operator's time zone."""
-    return datetime.now(FUSO).date()
 
 
-def texto_do_pedido(tracker: Tracker, intent: str) -> str:
-    """Text of the message that asked for an option.
-
-    After "de quem?" or the identification form the latest message is a name,
-    a number or a CPF; the period or year the user named is in the earlier
-    message classified with the option's intent.
-
-    Args:
-        tracker: The conversation.
-        intent: The option's intent.
-
-    Returns:
-        That message's text, else the latest message's text.
-    """
-    for event in reversed(tracker.events or []):
-        if event.get("event") != "user":
-            continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") == intent:
-            return event.get("text") or ""
-    return tracker.latest_message.get("text") or ""
 
 
 def _meses_antes(dia: date, meses: int) -> date:
@@ -209,7 +184,7 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         session: Session,
     ) -> List[EventType]:
         """Send the statement of the period the user named (the last three months by default)."""
-        inicio, fim, rotulo = periodo_da_mensagem(texto_do_pedido(tracker, self.intent), hoje())
+        inicio, fim, rotulo = periodo_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje())
         nomes = {p.id: first_name(p.nome) for p in pessoas}
         quem = "da família" if len(pessoas) > 1 else f"de {nomes[pessoas[0].id]}"
         eventos = repository.list_utilization(list(nomes), inicio, fim, session=session)

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from actions.base import mensagem_do_pedido
 from actions.formatting import format_date, format_money
-from actions.reembolso import ActionConsultarReembolso, mensagem_do_pedido, pede_orientacao
+from actions.reembolso import ActionConsultarReembolso, pede_orientacao
 from bot.db import repository, seed
 from bot.db.models import Beneficiary, Reimbursement
 from bot.db.session import make_engine, make_session_factory

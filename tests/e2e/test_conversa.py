@@ -112,7 +112,50 @@ def test_odd_messages_get_a_portuguese_answer(conversa, message):
     joined(conversa(message))
 
 
-def test_other_options_are_recognised(conversa):
-    for message in ["1", "segunda via do boleto", "5", "informe de imposto de renda", "7"]:
-        text = joined(conversa(message))
-        assert "em breve" in text
+def test_titular_chooses_a_dependant_for_reimbursements(conversa):
+    joined(conversa("1"))
+    text = identify(conversa, seed.DEMO_TITULAR_CPF, "12/03/1975")
+    assert "De quem você quer ver os reembolsos?" in text
+    assert "José Carlos Souza" in text and "Todos" in text
+    answer = joined(conversa("2"))
+    # One person's list carries no names; the others' must not appear.
+    assert "reembolso" in answer.lower()
+    assert "Maria" not in answer and "Ana" not in answer
+
+
+def test_every_option_answers_from_the_data(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    boletos = joined(conversa("4"))
+    assert "R$" in boletos and "boleto" in boletos.lower()
+    for option, expected in [("2", "Utilização"), ("5", "autoriza"), ("6", "imposto de renda")]:
+        question = joined(conversa(option))
+        assert "De quem" in question
+        answer = joined(conversa("todos"))
+        assert expected.lower() in answer.lower(), (option, answer)
+
+
+def test_dependant_never_sees_the_family(conversa):
+    joined(conversa(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972"))
+    for option in ["1", "2", "5", "6"]:
+        answer = joined(conversa(option))
+        assert "De quem" not in answer
+        assert "Maria" not in answer and "Ana Luiza" not in answer, (option, answer)
+
+
+def test_new_plans_need_no_identification(conversa):
+    text = joined(conversa("7"))
+    assert "Clássico Apartamento" in text and "R$" in text
+    priced = joined(conversa("quanto custa o plano pra minha mãe de 67 anos?"))
+    assert "67 anos" in priced
+
+
+def test_long_lists_are_paged(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    joined(conversa("2"))
+    first = joined(conversa("todos"))
+    assert "Digite *mais*" in first, "a família de demonstração tem mais de 5 atendimentos no trimestre"
+    more = joined(conversa("mais"))
+    assert more.splitlines()[0] not in first
+    while "Digite *mais*" in more:
+        more = joined(conversa("mais"))
+    assert "Não há mais itens" in joined(conversa("mais"))
