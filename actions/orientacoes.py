@@ -1,0 +1,147 @@
+"""Guidance that needs no identification: online emergency care (PA Online).
+
+Source: the PA Online user manual (002_b2c0a944ec51c7f6.txt). The manual
+gives the support line as 4000-1896 five times and as 4004-1896 once; the
+bot uses the majority number (see docs/orientacoes.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.nlu.parsing import strip_accents
+
+SUPORTE = (
+    "Se o problema continuar, o suporte atende 24 horas, todos os dias, pelo chat no canto inferior da tela "
+    "da plataforma ou pelo telefone 4000-1896."
+)
+
+NAVEGADORES = {
+    "firefox": (
+        "Firefox no computador",
+        "1. Clique no cadeado ao lado do endereço do site.\n"
+        "2. Em “Conexão segura”, vá em “Mais informações” (abre uma nova aba).\n"
+        "3. Na aba “Permissões”, desmarque “Usar o padrão” e marque “Permitir” em “Abrir janelas pop-up”, "
+        "“Usar o microfone” e “Usar a câmera”.",
+    ),
+    "chrome_android": (
+        "Chrome no Android",
+        "1. Toque nos 3 pontinhos no canto superior direito.\n"
+        "2. Vá em “Configurações” > “Configurações do site”.\n"
+        "3. Em “Câmera”, “Microfone” e “Pop-ups e redirecionamentos”, mova a chave até ficar azul.",
+    ),
+    "chrome": (
+        "Chrome no computador",
+        "1. Clique nos 3 pontinhos no canto superior direito > “Configurações”.\n"
+        "2. Em “Privacidade e segurança”, clique em “Configurações do site”.\n"
+        "3. Permita “Câmera”, “Microfone” e “Pop-ups e redirecionamentos”.",
+    ),
+    "safari_iphone": (
+        "Safari no iPhone",
+        "1. Abra o site no Safari e toque no ícone “aA” ao lado do endereço.\n"
+        "2. Toque em “Ajustes do Site” e marque “Permitir” em todas as opções.",
+    ),
+    "safari_mac": (
+        "Safari no Mac",
+        "1. Menu Apple > Preferências do Sistema > “Segurança e Privacidade” > aba Privacidade.\n"
+        "2. Em “Câmera”, marque o Safari.\n"
+        "3. Em “Microfone”, marque o Safari.",
+    ),
+}
+
+PERGUNTA_NAVEGADOR = (
+    "Para eu explicar como liberar a câmera e o microfone, me diga o navegador e o aparelho, por exemplo: "
+    "“Chrome no computador”, “Firefox no computador”, “Safari no Mac”, “Chrome no Android” ou "
+    "“Safari no iPhone”."
+)
+
+CODIGO = (
+    "Código de validação: escolha recebê-lo por e-mail ou por telefone, conforme o seu cadastro, digite os "
+    "números e clique em “Continuar”. Se os dados do cadastro estiverem errados, a atualização é feita pela "
+    "Cemig Saúde (0800 030 9009 ou (31) 3429-5200) e não é imediata."
+)
+
+DEPENDENTE = (
+    "Dependente menor de idade: no perfil do responsável, clique em “Meu perfil” > “Acesse o perfil dos seus "
+    "dependentes”, aceite os termos e escolha o dependente. O responsável legal que não é o titular informa o "
+    "número da carteira e a data de nascimento do dependente e confirma seus dados de responsável. Se a Cemig "
+    "Saúde não tiver o responsável legal registrado e os pais não forem os titulares, valem os dados da mãe."
+)
+
+RECEITAS = (
+    "Receitas, atestados e pedidos de exame do atendimento online chegam no seu e-mail e ficam na plataforma: "
+    "“Meus Medicamentos” (prescrições válidas, para baixar de novo) e “Meus Exames” (pedidos e envio de "
+    "resultados). Se o médico pedir uma foto mais nítida, envie em “Meu perfil” ou para paonline@cemigsaude.org.br."
+)
+
+ACESSO = (
+    "Pronto Atendimento Online, 24 horas, todos os dias:\n"
+    "• No site da Cemig Saúde, clique em “Novo Pronto Atendimento Online”.\n"
+    "• Primeiro acesso: “cadastrar”, informe o número da carteira e a data de nascimento, aceite os termos, "
+    "tire uma foto com um documento oficial com foto e confirme o código de validação; depois crie a senha.\n"
+    "• Já cadastrado: “Entrar” com o número da carteira e a senha. Esqueceu a senha? “Esqueci a senha” e o "
+    "código de validação.\n"
+    "• Para ser atendido, clique em “Pronto Atendimento”, leia as orientações e aguarde na sala de espera "
+    "virtual por um clínico ou pediatra."
+)
+
+_CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
+
+
+def navegador_da_mensagem(texto: str) -> str | None:
+    """Which browser and device a message names, as a key of ``NAVEGADORES``.
+
+    >>> navegador_da_mensagem("uso o chrome no meu celular android")
+    'chrome_android'
+    >>> navegador_da_mensagem("safari do iphone") , navegador_da_mensagem("Safari no macbook")
+    ('safari_iphone', 'safari_mac')
+    >>> navegador_da_mensagem("a câmera não liga") is None
+    True
+    """
+    folded = strip_accents(texto)
+    if "firefox" in folded:
+        return "firefox"
+    if "safari" in folded or "iphone" in folded or "ipad" in folded:
+        return "safari_mac" if re.search(r"\bmac", folded) else "safari_iphone"
+    if "chrome" in folded:
+        return "chrome_android" if re.search(r"android|celular|telemovel|smartphone|samsung|motorola", folded) else "chrome"
+    return None
+
+
+def orientacao(texto: str) -> str:
+    """The PA Online guidance that answers a message."""
+    folded = strip_accents(texto)
+    navegador = navegador_da_mensagem(texto)
+    if navegador:
+        titulo, passos = NAVEGADORES[navegador]
+        return f"Para liberar câmera, microfone e pop-ups ({titulo}):\n{passos}\nDepois, inicie a consulta de novo.\n{SUPORTE}"
+    if _CAMERA.search(folded):
+        return PERGUNTA_NAVEGADOR
+    if re.search(r"\bcodigo|validacao|token\b", folded):
+        return CODIGO
+    if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra)\b", folded):
+        return DEPENDENTE
+    if re.search(r"\b(receita|prescri\w*|atestado|exame|medicamento)", folded):
+        return RECEITAS
+    return ACESSO
+
+
+class ActionOrientarProntoAtendimento(Action):
+    """Answers questions about the online emergency care platform."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_orientar_pronto_atendimento"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Send the guidance for what the user asked."""
+        dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []

@@ -1,0 +1,48 @@
+"""PA Online guidance: browser troubleshooting and the support line."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.orientacoes import ActionOrientarProntoAtendimento, orientacao
+from tests.actions.conftest import make_tracker, texts
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("a câmera não funciona, uso firefox no pc", "Usar a câmera"),
+        ("chrome no computador", "Configurações do site"),
+        ("chrome no meu celular android", "mova a chave até ficar azul"),
+        ("safari no iphone", "“aA”"),
+        ("safari no mac", "Preferências do Sistema"),
+    ],
+)
+def test_each_browser_gets_its_own_steps_and_the_support_line(message, expected):
+    answer = orientacao(message)
+    assert expected in answer
+    assert "4000-1896" in answer and "4004-1896" not in answer
+
+
+def test_camera_problem_without_browser_asks_which_one():
+    answer = orientacao("minha câmera não liga na consulta online")
+    assert "navegador" in answer and "Safari no iPhone" in answer
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("não recebi o código de validação", "Código de validação"),
+        ("como minha filha de 10 anos faz a consulta online?", "Acesse o perfil dos seus dependentes"),
+        ("onde fica a receita do médico online?", "Meus Medicamentos"),
+        ("como uso o pronto atendimento online?", "Novo Pronto Atendimento Online"),
+    ],
+)
+def test_topics(message, expected):
+    assert expected in orientacao(message)
+
+
+async def test_action_answers_and_offers_more(dispatcher):
+    await ActionOrientarProntoAtendimento().run(dispatcher, make_tracker(text="safari no iphone"), {})
+    assert "“aA”" in texts(dispatcher)[0]
+    assert texts(dispatcher)[1] == "utter_algo_mais"
