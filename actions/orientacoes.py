@@ -109,7 +109,8 @@ def navegador_da_mensagem(texto: str) -> str | None:
     if "safari" in folded or "iphone" in folded or "ipad" in folded:
         return "safari_mac" if re.search(r"\bmac", folded) else "safari_iphone"
     if "chrome" in folded:
-        return "chrome_android" if re.search(r"android|celular|telemovel|smartphone|samsung|motorola", folded) else "chrome"
+        movel = re.search(r"android|celular|telemovel|smartphone|samsung|motorola", folded)
+        return "chrome_android" if movel else "chrome"
     return None
 
 
@@ -119,7 +120,10 @@ def orientacao(texto: str) -> str:
     navegador = navegador_da_mensagem(texto)
     if navegador:
         titulo, passos = NAVEGADORES[navegador]
-        return f"Para liberar câmera, microfone e pop-ups ({titulo}):\n{passos}\nDepois, inicie a consulta de novo.\n{SUPORTE}"
+        return (
+            f"Para liberar câmera, microfone e pop-ups ({titulo}):\n{passos}\n"
+            f"Depois, inicie a consulta de novo.\n{SUPORTE}"
+        )
     if _CAMERA.search(folded):
         return PERGUNTA_NAVEGADOR
     if re.search(r"\bcodigo|validacao|token\b", folded):
