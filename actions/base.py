@@ -34,9 +34,18 @@ PAGE_SIZE = 5
 SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
 
 
+def agora() -> datetime:
+    """Now in the operator's time zone, or the fixed clock of ``ATENDE_NOW``."""
+    settings = get_settings()
+    zone = ZoneInfo(settings.timezone)
+    if settings.fixed_now:
+        return datetime.fromisoformat(settings.fixed_now).astimezone(zone)
+    return datetime.now(zone)
+
+
 def hoje() -> date:
     """Today in the operator's time zone (the action server may run in UTC)."""
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return agora().date()
 
 
 def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:

@@ -41,6 +41,9 @@ class Settings:
         default_factory=lambda: int(_env("ATENDE_MAX_ID_ATTEMPTS", "3"))
     )
     var_dir: Path = field(default_factory=lambda: Path(_env("ATENDE_VAR_DIR", str(PROJECT_ROOT / "var"))))
+    # A fixed clock (ISO 8601 with offset) for demonstrations and tests of
+    # opening hours; empty means the real clock.
+    fixed_now: str = field(default_factory=lambda: _env("ATENDE_NOW"))
 
 
 @lru_cache(maxsize=1)
