@@ -45,6 +45,26 @@ class Settings:
     # opening hours; empty means the real clock.
     fixed_now: str = field(default_factory=lambda: _env("ATENDE_NOW"))
 
+    # Channels (bot/channels, docs/canais.md). Secrets come only from the environment and stay out of repr();
+    # empty means "not configured": the channel then runs in its local mode.
+    twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID"), repr=False)
+    twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN"), repr=False)
+    twilio_whatsapp_from: str = field(default_factory=lambda: _env("TWILIO_WHATSAPP_FROM"))
+    # Base URL of Twilio's REST API; tests point it at a recording server on loopback.
+    twilio_api_url: str = field(default_factory=lambda: _env("TWILIO_API_URL", "https://api.twilio.com"))
+    # Public base URL (scheme and host, e.g. https://atende.example.com) that Twilio calls: signatures are
+    # computed over the URL Twilio saw, which a reverse proxy hides from the server.
+    public_url: str = field(default_factory=lambda: _env("ATENDE_PUBLIC_URL"))
+    telegram_bot_token: str = field(default_factory=lambda: _env("TELEGRAM_BOT_TOKEN"), repr=False)
+    telegram_webhook_secret: str = field(default_factory=lambda: _env("TELEGRAM_WEBHOOK_SECRET"), repr=False)
+    telegram_api_url: str = field(default_factory=lambda: _env("TELEGRAM_API_URL", "https://api.telegram.org"))
+    # Phone IVR: "enqueue" (TaskRouter workflow SID or queue name) or "dial" (number, sip: or client:).
+    ivr_transfer: str = field(default_factory=lambda: _env("ATENDE_IVR_TRANSFER", "enqueue"))
+    ivr_transfer_target: str = field(default_factory=lambda: _env("ATENDE_IVR_TRANSFER_TARGET", "atendimento"))
+    ivr_voice: str = field(default_factory=lambda: _env("ATENDE_IVR_VOICE", "Polly.Camila"))
+    # Seconds the IVR waits for the first key or word (and between keys) before taking it as silence.
+    ivr_timeout: int = field(default_factory=lambda: int(_env("ATENDE_IVR_TIMEOUT", "6")))
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
