@@ -65,6 +65,28 @@ class Settings:
     # Seconds the IVR waits for the first key or word (and between keys) before taking it as silence.
     ivr_timeout: int = field(default_factory=lambda: int(_env("ATENDE_IVR_TIMEOUT", "6")))
 
+    # Ticket e-mail (routing/mailer.py, routing/outbox.py, docs/tickets.md). The defaults reach the local
+    # development server of `atende smtp-dev` (127.0.0.1:8025), so `make run` never mails anyone for real.
+    smtp_host: str = field(default_factory=lambda: _env("ATENDE_SMTP_HOST", "127.0.0.1"))
+    smtp_port: int = field(default_factory=lambda: int(_env("ATENDE_SMTP_PORT", "8025")))
+    smtp_user: str = field(default_factory=lambda: _env("ATENDE_SMTP_USER"))
+    smtp_password: str = field(default_factory=lambda: _env("ATENDE_SMTP_PASSWORD"), repr=False)
+    smtp_starttls: bool = field(
+        default_factory=lambda: _env("ATENDE_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "sim", "yes", "on")
+    )
+    # Seconds for connecting and for each SMTP command.
+    smtp_timeout: float = field(default_factory=lambda: float(_env("ATENDE_SMTP_TIMEOUT", "10")))
+    mail_from: str = field(default_factory=lambda: _env("ATENDE_MAIL_FROM", "atende@cemigsaude.org.br"))
+    # Outbox worker: seconds between passes, sends tried before a message is marked "falhou", backoff
+    # (base·2^n seconds, capped) and how long a claimed message may stay claimed before another worker looks at it.
+    outbox_interval: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_INTERVAL", "15")))
+    outbox_max_attempts: int = field(default_factory=lambda: int(_env("ATENDE_OUTBOX_MAX_ATTEMPTS", "10")))
+    outbox_backoff_base: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_BACKOFF_BASE", "30")))
+    outbox_backoff_max: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_BACKOFF_MAX", "3600")))
+    outbox_claim_timeout: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_CLAIM_TIMEOUT", "300")))
+    # Local development SMTP server (`atende smtp-dev`): messages land as .eml files in var_dir/mail.
+    smtp_dev_port: int = field(default_factory=lambda: int(_env("ATENDE_SMTP_DEV_PORT", "8025")))
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
