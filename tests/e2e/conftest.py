@@ -9,8 +9,10 @@ import socket
 import subprocess
 import urllib.request
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, Dict, Iterator, List
 
 import pytest
 
@@ -28,11 +30,34 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def send_message(url: str, sender: str, text: str) -> List[str]:
+    """POST one message to the REST webhook and return the bot's texts."""
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return [item.get("text", "") for item in json.load(response)]
+
+
+@dataclass
+class Servers:
+    """A running pair of servers and how to reach them."""
+
+    url: str
+    rasa_port: int
+    actions_port: int
+    database_url: str
+    workdir: Path
+
+    def other_conversation(self, text: str) -> List[str]:
+        """One message from a different user, e.g. to check a protocol."""
+        return send_message(self.url, f"outro-{uuid.uuid4().hex[:8]}", text)
+
+
+@contextmanager
+def start_servers(workdir: Path, extra_env: Dict[str, str] | None = None) -> Iterator[Servers]:
+    """Seed a database in ``workdir`` and run scripts/serve.sh against it until the block ends."""
     if not MODEL.exists():
         pytest.fail(f"modelo {MODEL} ausente: rode `make model`")
-    workdir: Path = tmp_path_factory.mktemp("servers")
     url = f"sqlite:///{workdir / 'atende.db'}"
     settings = Settings(database_url=url)
     upgrade(settings)
@@ -47,13 +72,14 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         "ATENDE_RASA_PORT": str(rasa_port),
         "ATENDE_ACTIONS_PORT": str(actions_port),
         "ATENDE_LOG_DIR": str(workdir),
+        **(extra_env or {}),
     }
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     run_dir = PROJECT_ROOT / "var" / "run"
     pid_files = [run_dir / f"rasa-{rasa_port}.pid", run_dir / f"actions-{actions_port}.pid"]
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        yield Servers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, url, workdir)
     finally:
         for pid_file in pid_files:
             if pid_file.exists():
@@ -64,15 +90,31 @@ def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> str:
                 pid_file.unlink()
 
 
+@pytest.fixture(scope="session")
+def rasa_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with start_servers(tmp_path_factory.mktemp("servers")) as servers:
+        yield servers.url
+
+
+@pytest.fixture(scope="module")
+def servers_at(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """Servers whose clock is fixed at ``request.param`` (ISO 8601), for opening hours."""
+    with start_servers(tmp_path_factory.mktemp("servers_at"), {"ATENDE_NOW": request.param}) as servers:
+        yield servers
+
+
+def _conversation(url: str) -> Callable[[str], List[str]]:
+    sender = f"teste-{uuid.uuid4().hex[:8]}"
+    return lambda text: send_message(url, sender, text)
+
+
 @pytest.fixture
 def conversa(rasa_url: str) -> Callable[[str], List[str]]:
     """A fresh conversation: call it with a message, get the bot's answers."""
-    sender = f"teste-{uuid.uuid4().hex[:8]}"
+    return _conversation(rasa_url)
 
-    def send(text: str) -> List[str]:
-        body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(rasa_url, data=body, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return [item.get("text", "") for item in json.load(response)]
 
-    return send
+@pytest.fixture
+def conversa_at(servers_at: Servers) -> Callable[[str], List[str]]:
+    """A fresh conversation with the fixed-clock servers."""
+    return _conversation(servers_at.url)
