@@ -29,6 +29,7 @@ class Settings:
         max_identification_attempts: Failed attempts before identification
             ends and a person is offered.
         var_dir: Folder for local state (SQLite file, logs, mail spool).
+        routing_rules_path: YAML file with the routing inboxes and rules (issue 4; ``docs/routing.md``).
     """
 
     database_url: str = field(
@@ -41,6 +42,9 @@ class Settings:
         default_factory=lambda: int(_env("ATENDE_MAX_ID_ATTEMPTS", "3"))
     )
     var_dir: Path = field(default_factory=lambda: Path(_env("ATENDE_VAR_DIR", str(PROJECT_ROOT / "var"))))
+    routing_rules_path: Path = field(
+        default_factory=lambda: Path(_env("ATENDE_ROUTING_RULES", str(PROJECT_ROOT / "routing" / "rules.yaml")))
+    )
     # A fixed clock (ISO 8601 with offset) for demonstrations and tests of
     # opening hours; empty means the real clock.
     fixed_now: str = field(default_factory=lambda: _env("ATENDE_NOW"))
