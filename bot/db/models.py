@@ -100,7 +100,9 @@ COPAY_EXEMPT_CATEGORIES = (
     "transplante",
 )
 TICKET_STATUSES = ("aberto", "em_atendimento", "encerrado")
-TICKET_TIERS = ("primeira_instancia", "ouvidoria")
+# "teleconsulta": the teleconsultation desk's inboxes (004_440bb7f2301d6e8b.txt), added in revision 0002.
+TICKET_TIERS = ("primeira_instancia", "ouvidoria", "teleconsulta")
+OUTBOX_STATUSES = ("pendente", "enviado", "falhou")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -429,6 +431,50 @@ class Ticket(Base):
     related_protocol = Column(String(30), nullable=True)
 
     beneficiary = orm.relationship("Beneficiary")
+
+
+
+class OutboxMessage(Base):
+    """One e-mail to deliver for a ticket (transactional outbox, routing/outbox.py).
+
+    Written in the same transaction as its ticket, so a ticket never exists without its e-mail and an SMTP
+    outage loses nothing. ``message_id`` is deterministic per ticket and recipient and is sent as the
+    ``Message-ID`` header. A row is claimed by a worker (``claimed_by``/``claimed_at``) before sending;
+    ``sending_at`` marks that the SMTP transaction has begun, which tells a crashed send (maybe delivered)
+    from a claim that never reached the server.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_outbox_ticket_id", "ticket_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    message_id = Column(String(255), nullable=False, unique=True)
+    to_address = Column(String(254), nullable=False)
+    cc_addresses = Column(JSON, nullable=False, default=list)
+    subject = Column(String(300), nullable=False)
+    body = Column(Text, nullable=False)
+    # False for the copy of a confidential ticket that goes to non-clinical recipients without the clinical text.
+    clinical_content = Column(Boolean, nullable=False, default=True)
+    status = Column(String(20), nullable=False, default="pendente")
+    attempts = Column(Integer, nullable=False, default=0)
+    created_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+    next_attempt_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+    last_error = Column(Text, nullable=True)
+    sent_at = Column(UTCDateTime(), nullable=True)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_at = Column(UTCDateTime(), nullable=True)
+    sending_at = Column(UTCDateTime(), nullable=True)
+
+    ticket = orm.relationship("Ticket")
+
+    def __repr__(self) -> str:
+        return f"OutboxMessage(id={self.id}, ticket_id={self.ticket_id}, status={self.status!r})"
 
 
 ALL_TABLES = tuple(metadata.sorted_tables)

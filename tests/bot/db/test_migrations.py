@@ -28,6 +28,7 @@ EXPECTED_TABLES = {
     "utilization_events",
     "tax_statements",
     "tickets",
+    "outbox",
 }
 
 
