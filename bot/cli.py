@@ -35,6 +35,18 @@ def _chat(args: argparse.Namespace) -> int:
     return chat(url=args.url, sender=args.sender)
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    from bot.channels.console import simulate
+
+    return simulate(args.channel, base_url=args.url, sender=args.sender)
+
+
+def _telegram_polling(args: argparse.Namespace) -> int:
+    from bot.channels.console import telegram_polling
+
+    return telegram_polling(base_url=args.url, remove_webhook=args.remove_webhook)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands (help texts in Portuguese, for the operators)."""
     parser = argparse.ArgumentParser(prog="atende", description="Atende: atendimento automático Cemig Saúde")
@@ -53,6 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--url", default=None, help="webhook REST (padrão: o do make run)")
     chat.add_argument("--sender", default=None, help="identificador da conversa")
     chat.set_defaults(func=_chat)
+
+    simulate = commands.add_parser(
+        "simulate", help="conversa com o bot em execução pelo webhook real de um canal, com pedidos assinados"
+    )
+    simulate.add_argument("channel", choices=["whatsapp", "ivr", "telegram"], help="canal a simular")
+    simulate.add_argument("--url", default=None, help="servidor Rasa (padrão: o do make run)")
+    simulate.add_argument("--de", dest="sender", default=None, help="número (WhatsApp, URA) ou chat (Telegram)")
+    simulate.set_defaults(func=_simulate)
+
+    polling = commands.add_parser(
+        "telegram-polling", help="repassa as mensagens do Telegram (long polling) ao bot local, sem endereço público"
+    )
+    polling.add_argument("--url", default=None, help="servidor Rasa (padrão: o do make run)")
+    polling.add_argument(
+        "--remover-webhook", dest="remove_webhook", action="store_true", help="apaga o webhook do bot antes"
+    )
+    polling.set_defaults(func=_telegram_polling)
     return parser
 
 

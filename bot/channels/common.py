@@ -1,0 +1,215 @@
+"""What the three channels share.
+
+Secrets with their development defaults, request checks, de-duplication, the local outbox, and running one
+message through the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, Hashable, List, Set
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Development defaults, public on purpose (docs/canais.md): used only while the real variable is unset AND the
+# server is not published (no ATENDE_PUBLIC_URL), so that `atende simulate` can sign requests on a laptop.
+DEV_TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+DEV_TWILIO_AUTH_TOKEN = "atende-desenvolvimento-twilio"
+DEV_TWILIO_WHATSAPP_FROM = "whatsapp:+14155238886"
+DEV_TELEGRAM_WEBHOOK_SECRET = "atende-desenvolvimento-telegram"
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+APOLOGY = (
+    "Desculpe, não consegui responder agora. Tente de novo em alguns minutos "
+    "ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
+)
+
+DOCUMENTS_HINT = " Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def no_text_answer(kind: str, menu: str) -> str:
+    """The answer to a message without text (photo, sticker, location...).
+
+    Args:
+        kind: What arrived, e.g. ``"sua foto"``.
+        menu: How to ask for the menu on this channel, e.g. ``"digite *menu*"``.
+    """
+    answer = (
+        f"Recebi {kind}, mas por aqui só consigo ler mensagens de texto. "
+        f"Escreva sua dúvida ou {menu} para ver as opções."
+    )
+    # A picture or a file is most often a receipt for a reimbursement: say where those go.
+    if any(word in kind for word in ("foto", "imagem", "documento", "arquivo")):
+        answer += DOCUMENTS_HINT
+    return answer
+
+
+def twilio_signing_token(settings: Settings) -> str | None:
+    """The token that signs Twilio's requests, or None when none may be accepted.
+
+    A published server (ATENDE_PUBLIC_URL set) without TWILIO_AUTH_TOKEN refuses everything rather than trust
+    the public development default.
+    """
+    if settings.twilio_auth_token:
+        return settings.twilio_auth_token
+    return None if settings.public_url else DEV_TWILIO_AUTH_TOKEN
+
+
+def telegram_webhook_secret(settings: Settings) -> str | None:
+    """The secret Telegram sends in X-Telegram-Bot-Api-Secret-Token, or None when none may be accepted."""
+    if settings.telegram_webhook_secret:
+        return settings.telegram_webhook_secret
+    return None if settings.public_url else DEV_TELEGRAM_WEBHOOK_SECRET
+
+
+def public_request_url(request: Request, settings: Settings) -> str:
+    """The URL the caller used: ATENDE_PUBLIC_URL + path (+ query) when set, since a proxy hides it."""
+    if not settings.public_url:
+        return request.url
+    query = f"?{request.query_string}" if request.query_string else ""
+    return f"{settings.public_url.rstrip('/')}{request.path}{query}"
+
+
+def form_fields(request: Request) -> Dict[str, str]:
+    """The form fields of a request, one value each, as Twilio signs them.
+
+    Blank fields count: Twilio signs ``Body=`` of a photo without caption, and Sanic's ``request.form`` drops it.
+    """
+    if (request.content_type or "").startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
+    form = request.form or {}
+    return {key: form.get(key) for key in form}
+
+
+def twilio_signature_ok(request: Request, settings: Settings) -> bool:
+    """True when X-Twilio-Signature matches this request (URL and form fields) for the configured token."""
+    token = twilio_signing_token(settings)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    url = public_request_url(request, settings)
+    return RequestValidator(token).validate(url, form_fields(request), signature)
+
+
+def secret_ok(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison of a shared secret; nothing matches a missing secret."""
+    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
+
+
+class SeenCache:
+    """Remembers keys (MessageSid, update_id) for a while, to answer each delivery once.
+
+    Bounded and in memory: Twilio and Telegram retry within minutes, and only the action server touches the
+    database. A restart forgets it; a retry that arrives just after a restart could be answered twice.
+
+    Args:
+        ttl: Seconds a key is remembered.
+        max_size: Keys kept at most; the oldest go first.
+        clock: Monotonic clock (tests pass their own).
+    """
+
+    def __init__(self, ttl: float = 3600.0, max_size: int = 50_000, clock: Callable[[], float] = time.monotonic):
+        self._ttl, self._max_size, self._clock = ttl, max_size, clock
+        self._seen: "OrderedDict[Hashable, float]" = OrderedDict()
+
+    def first_time(self, key: Hashable) -> bool:
+        """Record ``key``; True if it was not seen within the TTL."""
+        now = self._clock()
+        while self._seen and (len(self._seen) >= self._max_size or next(iter(self._seen.values())) < now - self._ttl):
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class LocalOutbox:
+    """What a channel in local mode would have sent, per incoming message, for `atende simulate` to show.
+
+    Args:
+        max_turns: Turns kept; the oldest go first.
+    """
+
+    def __init__(self, max_turns: int = 500) -> None:
+        self._turns: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
+        self._max_turns = max_turns
+
+    def record(self, turn: str, recipient: str, items: List[Any]) -> None:
+        """Keep the answers to incoming message ``turn``."""
+        self._turns[str(turn)] = {"para": recipient, "mensagens": items}
+        while len(self._turns) > self._max_turns:
+            self._turns.popitem(last=False)
+
+    def get(self, turn: str) -> Dict[str, Any] | None:
+        """The answers to ``turn``, or None while there are none yet."""
+        return self._turns.get(str(turn))
+
+
+class Collector(CollectingOutputChannel):
+    """Collects the bot's messages whole (Rasa's collector cuts texts at blank lines).
+
+    Its name is the channel's, so a response in domain.yml may have a variant per channel.
+    """
+
+    def __init__(self, channel: str) -> None:
+        super().__init__()
+        self._channel = channel
+
+    def name(self) -> str:  # type: ignore[override]
+        """The channel's name."""
+        return self._channel
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Keep the text as one message."""
+        await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
+async def run_bot(
+    on_new_message: OnNewMessage,
+    text: str,
+    sender: str,
+    channel: str,
+    message_id: str | None = None,
+    metadata: Dict[str, Any] | None = None,
+) -> List[Dict[str, Any]]:
+    """Pass one user message to the bot and return its answers (Rasa's message dicts), in order."""
+    collector = Collector(channel)
+    await on_new_message(
+        UserMessage(text, collector, sender, input_channel=channel, message_id=message_id, metadata=metadata)
+    )
+    return collector.messages
+
+
+_background: Set["asyncio.Task[Any]"] = set()
+
+
+def spawn(coroutine: Awaitable[Any], what: str) -> "asyncio.Task[Any]":
+    """Run ``coroutine`` after the webhook has answered; errors are logged, never lost silently."""
+
+    async def guarded() -> None:
+        try:
+            await coroutine
+        except Exception:  # noqa: BLE001 - a background answer must not take the server down
+            logger.exception("falha ao responder %s", what)
+
+    task = asyncio.get_running_loop().create_task(guarded())
+    # The loop keeps only weak references to tasks: hold them until they finish.
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task

@@ -1,0 +1,329 @@
+"""The phone IVR ("URA digital") through Twilio Voice: keypad and speech in Portuguese, answers for the ear.
+
+Webhook: ``POST /webhooks/ura/webhook`` (the "A call comes in" URL of the Twilio number). Each request is one
+step of the call; the step and the count of silences travel in the Gather's action URL, which Twilio signs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, List
+from urllib.parse import urlencode
+
+from rasa.core.channels.channel import InputChannel
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from bot.channels.common import OnNewMessage, form_fields, run_bot, twilio_signature_ok, twilio_signing_token
+from bot.channels.render import menu_options, message_texts, render_for_ear
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+ENTRY = (
+    "Olá! Você ligou para a Cemig Saúde. "
+    "Digite 1 para o atendimento automático ou 0 para falar com um atendente."
+)
+AUTOMATED_HINT = "A qualquer momento, tecle asterisco para voltar ao menu ou 0 para falar com um atendente."
+NO_INPUT = "Não recebi sua resposta."
+INVALID = "Opção inválida."
+NOT_UNDERSTOOD = "Não entendi. Tecle asterisco para ouvir o menu ou 0 para falar com um atendente."
+TRANSFER = "Vou transferir sua ligação para um atendente. Aguarde um instante, por favor."
+FAILURE = "Desculpe, tive um problema para consultar seus dados."
+ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
+# The menu intents (bot.nlu.parsing.MENU_DIGITS), as the attendant will read them.
+OPTIONS = {
+    "reembolso": "1 - Reembolso",
+    "utilizacao": "2 - Utilização",
+    "numero_cartao": "3 - Número de cartão",
+    "financeiro": "4 - Financeiro",
+    "autorizacao": "5 - Autorização",
+    "imposto_renda": "6 - Imposto de renda",
+    "novos_planos": "7 - Novos planos",
+}
+_PERSON = re.compile(r"\b(atendente|pessoa|humano|operador|zero)\b", re.IGNORECASE)
+_AUTOMATED = re.compile(r"^\s*(1|um|autom[aá]tico|atendimento autom[aá]tico)\s*\.?\s*$", re.IGNORECASE)
+_PROTOCOL = re.compile(r"protocolo\D{0,40}?(\d(?:[ .\-]?\d){19})(?!\d)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What the IVR knows when it transfers: the attendant gets it instead of asking again."""
+
+    canal: str
+    chamada: str
+    telefone: str
+    identificado: bool
+    beneficiario_id: int | None
+    beneficiario_nome: str | None
+    opcao: str | None
+    protocolo: str | None
+    motivo: str
+
+
+def gather_twiml(spoken: List[str], action: str, voice: str, timeout: int, single_key: bool) -> VoiceResponse:
+    """Say ``spoken`` and listen for keys or Portuguese speech; ``#`` ends a number, silence comes back empty.
+
+    Args:
+        spoken: Sentences to say, in order.
+        action: Where Twilio posts what it heard.
+        voice: A Portuguese voice, e.g. ``Polly.Camila``.
+        timeout: Seconds of silence before giving up (also between keys).
+        single_key: True for a menu of one-digit options: the first key is the answer.
+    """
+    twiml = VoiceResponse()
+    gather = Gather(
+        input="dtmf speech",
+        language="pt-BR",
+        finish_on_key="#",
+        action=action,
+        method="POST",
+        timeout=timeout,
+        speech_timeout="2",
+        action_on_empty_result=True,
+        num_digits=1 if single_key else None,
+    )
+    for sentence in spoken:
+        gather.say(sentence, language="pt-BR", voice=voice)
+    twiml.append(gather)
+    return twiml
+
+
+def transfer_twiml(settings: Settings, collected: Collected, spoken: List[str], whisper_url: str) -> VoiceResponse:
+    """Say ``spoken`` and hand the call to the attendants, with what was collected.
+
+    ATENDE_IVR_TRANSFER=enqueue: a TaskRouter workflow SID (``WW...``) gets the data as the task's attributes;
+    a plain queue name gets the call only. ATENDE_IVR_TRANSFER=dial: ``sip:`` gets ``X-Atende-*`` headers,
+    ``client:NAME`` gets ``<Parameter>``s, and a phone number hears a summary (whisper) before it connects.
+    """
+    twiml = VoiceResponse()
+    for sentence in spoken:
+        twiml.say(sentence, language="pt-BR", voice=settings.ivr_voice)
+    target = settings.ivr_transfer_target.strip()
+    data = {key: value for key, value in asdict(collected).items() if value not in (None, "")}
+    if settings.ivr_transfer.strip().lower() == "dial":
+        dial = twiml.dial()
+        flat = {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in data.items()}
+        if target.startswith("sip:"):
+            headers = urlencode({f"X-Atende-{key.replace('_', '-').title()}": value for key, value in flat.items()})
+            dial.sip(f"{target}{'&' if '?' in target else '?'}{headers}")
+        elif target.startswith("client:"):
+            client = dial.client()
+            client.identity(target.split(":", 1)[1])
+            for key, value in flat.items():
+                client.parameter(name=key, value=value)
+        else:
+            dial.number(target, url=whisper_url)
+    elif target.startswith("WW"):
+        twiml.enqueue(workflow_sid=target).task(json.dumps(data, ensure_ascii=False))
+    else:
+        twiml.enqueue(target or "atendimento")
+    return twiml
+
+
+def whisper_text(collected: Collected) -> str:
+    """What an attendant hears before a dialled call connects."""
+    parts = ["Chamada da URA."]
+    if collected.identificado:
+        parts.append(f"Beneficiário identificado: {collected.beneficiario_nome or collected.beneficiario_id}.")
+    else:
+        parts.append("Beneficiário não identificado.")
+    if collected.opcao:
+        parts.append(f"Última opção: {collected.opcao.split(' - ', 1)[-1]}.")
+    if collected.protocolo:
+        parts.append(f"Protocolo: {collected.protocolo}.")
+    return render_for_ear(" ".join(parts))
+
+
+def entry_choice(digits: str, speech: str) -> str | None:
+    """The first answer of the call as a message for the bot: ``menu``, ``0`` (a person), speech, or None."""
+    if digits:
+        return {"1": "menu", "0": "0"}.get(digits)
+    if _PERSON.search(speech):
+        return "0"
+    return "menu" if _AUTOMATED.match(speech) else speech or None
+
+
+def is_single_key_menu(texts: List[str]) -> bool:
+    """True when the last message is a menu whose options are all one digit."""
+    options = menu_options(texts[-1]) if texts else []
+    return bool(options) and all(len(number) == 1 for number, _ in options)
+
+
+class UraInput(InputChannel):
+    """Twilio Voice input channel: signed requests only; the same dialogue as the chat channels, spoken.
+
+    Args:
+        settings: Configuration (Twilio token, public URL, voice, transfer).
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        """Channel name, also the URL prefix (/webhooks/ura)."""
+        return "ura"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> "UraInput":
+        """Built from the environment (Settings); credentials.yml holds no secret."""
+        return cls(get_settings())
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # Kept for the whisper of a dialled transfer, which Twilio fetches a moment later.
+        self.transfers: "OrderedDict[str, Collected]" = OrderedDict()
+        if not twilio_signing_token(settings):
+            logger.error("ura: ATENDE_PUBLIC_URL definido sem TWILIO_AUTH_TOKEN; toda ligação será recusada")
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Routes: health, the call webhook and the whisper of a dialled transfer."""
+        ura = Blueprint("atende_ura", __name__)
+
+        @ura.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @ura.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not twilio_signature_ok(request, self.settings):
+                logger.warning("ura: assinatura inválida de %s", request.ip)
+                return response.text("assinatura inválida", status=403)
+            return xml(await self._step(request, on_new_message))
+
+        @ura.route("/sussurro", methods=["POST"])
+        async def whisper(request: Request) -> HTTPResponse:
+            if not twilio_signature_ok(request, self.settings):
+                return response.text("assinatura inválida", status=403)
+            twiml = VoiceResponse()
+            collected = self.transfers.get(request.args.get("chamada", ""))
+            if collected:
+                twiml.say(whisper_text(collected), language="pt-BR", voice=self.settings.ivr_voice)
+            return xml(twiml)
+
+        return ura
+
+    async def _step(self, request: Request, on_new_message: OnNewMessage) -> VoiceResponse:
+        form = form_fields(request)
+        call = form.get("CallSid") or ""
+        if not call or (form.get("CallStatus") or "").lower() in ENDED:
+            return VoiceResponse()  # a status callback: the call is over
+        stage = request.args.get("etapa")
+        silences = 1 if request.args.get("silencio") == "1" else 0
+        digits = (form.get("Digits") or "").strip().rstrip("#")
+        speech = (form.get("SpeechResult") or "").strip()
+        sender = f"ura:{call}"
+        if stage is None:
+            return self._gather(request, [ENTRY], "entrada", 0, single_key=True)
+        if not digits and not speech:
+            if silences:
+                return await self._transfer(request, form, sender, "sem resposta", [])
+            if stage == "entrada":
+                return self._gather(request, [NO_INPUT, ENTRY], stage, 1, single_key=True)
+            # The bot's last message is the question left unanswered; the rest was heard already.
+            said = (await self._pending(request, sender))[-1:]
+            spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
+            return self._gather(request, [NO_INPUT, *spoken], stage, 1, single_key=is_single_key_menu(said))
+        if stage == "entrada":
+            text = entry_choice(digits, speech)
+            if text is None:  # a wrong key counts like a silence: twice, and a person takes over
+                if silences:
+                    return await self._transfer(request, form, sender, "opção inválida", [])
+                return self._gather(request, [INVALID, ENTRY], "entrada", 1, single_key=True)
+        else:
+            text = "menu" if digits == "*" else digits or speech
+        try:
+            messages = await run_bot(on_new_message, text, sender, self.name(), metadata={"chamada": call})
+            answers = message_texts(messages)
+        except Exception:  # noqa: BLE001 - the caller still reaches a person when the bot fails
+            logger.exception("ura: o bot falhou na chamada %s", call)
+            return await self._transfer(request, form, sender, "falha do bot", [FAILURE])
+        tracker = await self._tracker(request, sender)
+        if text == "0" or _latest_intent(tracker) == "falar_atendente":
+            protocol = next((_PROTOCOL.search(a)[1] for a in reversed(answers) if _PROTOCOL.search(a)), None)
+            return await self._transfer(request, form, sender, "pedido do beneficiário", [], protocol, tracker)
+        spoken = [render_for_ear(answer) for answer in answers] or [NOT_UNDERSTOOD]
+        if stage == "entrada":
+            spoken.append(AUTOMATED_HINT)
+        return self._gather(request, spoken, "menu", 0, single_key=is_single_key_menu(answers))
+
+    def _gather(
+        self, request: Request, spoken: List[str], stage: str, silences: int, single_key: bool
+    ) -> VoiceResponse:
+        action = self._url(request, request.path, {"etapa": stage, "silencio": silences})
+        return gather_twiml(spoken, action, self.settings.ivr_voice, self.settings.ivr_timeout, single_key)
+
+    def _url(self, request: Request, path: str, query: Dict[str, Any]) -> str:
+        # Path-absolute unless published: Twilio resolves it against the URL it called.
+        return f"{self.settings.public_url.rstrip('/')}{path}?{urlencode(query)}"
+
+    async def _transfer(
+        self,
+        request: Request,
+        form: Dict[str, str],
+        sender: str,
+        reason: str,
+        spoken: List[str],
+        protocol: str | None = None,
+        tracker: Any = None,
+    ) -> VoiceResponse:
+        tracker = tracker or await self._tracker(request, sender)
+        slots = tracker.current_slot_values() if tracker is not None else {}
+        call = form.get("CallSid") or ""
+        collected = Collected(
+            canal=self.name(),
+            chamada=call,
+            telefone=form.get("From") or "",
+            identificado=bool(slots.get("identificado")),
+            beneficiario_id=int(slots["beneficiario_id"]) if slots.get("beneficiario_id") else None,
+            beneficiario_nome=slots.get("beneficiario_nome") if slots.get("identificado") else None,
+            opcao=_latest_option(tracker),
+            protocolo=re.sub(r"\D", "", protocol) if protocol else None,
+            motivo=reason,
+        )
+        self.transfers[call] = collected
+        while len(self.transfers) > 1000:
+            self.transfers.popitem(last=False)
+        logger.info("ura: chamada %s transferida (%s, identificado=%s)", call, reason, collected.identificado)
+        said = [*spoken, TRANSFER]
+        if collected.protocolo:
+            said.insert(0, render_for_ear(f"Anote o seu protocolo: {collected.protocolo}."))
+        whisper = self._url(request, request.path.rsplit("/", 1)[0] + "/sussurro", {"chamada": call})
+        return transfer_twiml(self.settings, collected, said, whisper)
+
+    async def _tracker(self, request: Request, sender: str) -> Any:
+        # The Rasa server keeps the agent on the app; the tracker says who was identified and what was asked.
+        store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+        return await store.retrieve(sender) if store is not None else None
+
+    async def _pending(self, request: Request, sender: str) -> List[str]:
+        """What the bot said since the caller last spoke, to say again after a silence."""
+        tracker = await self._tracker(request, sender)
+        said: List[str] = []
+        for event in reversed(tracker.events if tracker is not None else []):
+            if isinstance(event, UserUttered):
+                break
+            if isinstance(event, BotUttered) and event.text:
+                said.insert(0, event.text)
+        return said
+
+
+def _latest_intent(tracker: Any) -> str | None:
+    return (tracker.latest_message.intent or {}).get("name") if tracker is not None else None
+
+
+def _latest_option(tracker: Any) -> str | None:
+    for event in reversed(tracker.events if tracker is not None else []):
+        if isinstance(event, UserUttered) and (event.intent or {}).get("name") in OPTIONS:
+            return OPTIONS[event.intent["name"]]
+    return None
+
+
+def xml(twiml: VoiceResponse) -> HTTPResponse:
+    """TwiML as an HTTP answer."""
+    return response.text(str(twiml), content_type="text/xml")
