@@ -47,6 +47,36 @@ def _telegram_polling(args: argparse.Namespace) -> int:
     return telegram_polling(base_url=args.url, remove_webhook=args.remove_webhook)
 
 
+def _outbox_deliver(_: argparse.Namespace) -> int:
+    from routing.outbox import cmd_deliver
+
+    return cmd_deliver()
+
+
+def _outbox_list(args: argparse.Namespace) -> int:
+    from routing.outbox import cmd_list
+
+    return cmd_list(statuses=args.status, limit=args.limit)
+
+
+def _outbox_retry(args: argparse.Namespace) -> int:
+    from routing.outbox import cmd_retry
+
+    return cmd_retry(args.ids, all_failed=args.all_failed)
+
+
+def _outbox_worker(_: argparse.Namespace) -> int:
+    from routing.outbox import cmd_worker
+
+    return cmd_worker()
+
+
+def _smtp_dev(args: argparse.Namespace) -> int:
+    from routing.smtp_dev import serve
+
+    return serve(port=args.port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands (help texts in Portuguese, for the operators)."""
     parser = argparse.ArgumentParser(prog="atende", description="Atende: atendimento automático Cemig Saúde")
@@ -82,6 +112,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--remover-webhook", dest="remove_webhook", action="store_true", help="apaga o webhook do bot antes"
     )
     polling.set_defaults(func=_telegram_polling)
+
+    outbox = commands.add_parser("outbox", help="fila de e-mails dos chamados (entrega com novas tentativas)")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_commands.add_parser("deliver", help="tenta entregar agora os e-mails pendentes (uma passagem)").set_defaults(
+        func=_outbox_deliver
+    )
+    listing = outbox_commands.add_parser("list", help="lista os e-mails da fila, do mais novo ao mais antigo")
+    listing.add_argument(
+        "--status", action="append", choices=["pendente", "enviado", "falhou"], help="só esta situação (repetível)"
+    )
+    listing.add_argument("--limit", type=int, default=50, help="quantas linhas (padrão 50)")
+    listing.set_defaults(func=_outbox_list)
+    retry = outbox_commands.add_parser(
+        "retry", help="devolve à fila e-mails que falharam (confira antes se não chegaram: veja o Message-ID)"
+    )
+    retry.add_argument("ids", nargs="*", type=int, help="ids mostrados por 'atende outbox list'")
+    retry.add_argument("--todas", dest="all_failed", action="store_true", help="todas as mensagens que falharam")
+    retry.set_defaults(func=_outbox_retry)
+    outbox_commands.add_parser(
+        "worker", help="entrega continuamente, a cada ATENDE_OUTBOX_INTERVAL segundos"
+    ).set_defaults(func=_outbox_worker)
+
+    smtp_dev = commands.add_parser(
+        "smtp-dev", help="servidor SMTP local (127.0.0.1) que guarda cada e-mail em var/mail/*.eml"
+    )
+    smtp_dev.add_argument("--port", type=int, default=None, help="porta (padrão ATENDE_SMTP_DEV_PORT, 8025)")
+    smtp_dev.set_defaults(func=_smtp_dev)
     return parser
 
 
