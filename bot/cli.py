@@ -77,6 +77,12 @@ def _smtp_dev(args: argparse.Namespace) -> int:
     return serve(port=args.port)
 
 
+def _route(args: argparse.Namespace) -> int:
+    from routing.route_command import run
+
+    return run(args.text, channel=args.channel, protocol=args.protocol, model=args.model, rules_path=args.rules)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the commands (help texts in Portuguese, for the operators)."""
     parser = argparse.ArgumentParser(prog="atende", description="Atende: atendimento automático Cemig Saúde")
@@ -95,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--url", default=None, help="webhook REST (padrão: o do make run)")
     chat.add_argument("--sender", default=None, help="identificador da conversa")
     chat.set_defaults(func=_chat)
+
+    route = commands.add_parser(
+        "route", help="mostra em JSON o encaminhamento que o bot faria para uma mensagem (modelo e regras reais)"
+    )
+    route.add_argument("text", nargs="?", default=None, help="mensagem; sem ela, lê uma mensagem por linha da entrada")
+    route.add_argument("--channel", default="whatsapp", choices=["whatsapp", "telegram", "ivr", "rest"], help="canal")
+    route.add_argument("--protocol", default=None, help="protocolo de primeira instância já informado")
+    route.add_argument("--model", default=None, help="modelo Rasa (padrão: models/atende.tar.gz)")
+    route.add_argument("--rules", default=None, help="arquivo de regras (padrão: routing/rules.yaml)")
+    route.set_defaults(func=_route)
 
     simulate = commands.add_parser(
         "simulate", help="conversa com o bot em execução pelo webhook real de um canal, com pedidos assinados"
