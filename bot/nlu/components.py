@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, paging_intent, strip_accents
 
 IDENTIFICATION_INTENT = "informar_identificacao"
+PROTOCOL_INTENT = "consultar_protocolo"
 
 
 def _force_intent(message: Message, name: str) -> None:
@@ -102,8 +103,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 for item in found
             ]
             message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
-            if is_only_identifiers(text, found) and any(f.entity != "protocolo" for f in found):
-                _force_intent(message, IDENTIFICATION_INTENT)
+            if is_only_identifiers(text, found):
+                only_protocols = all(f.entity == "protocolo" for f in found)
+                _force_intent(message, PROTOCOL_INTENT if only_protocols else IDENTIFICATION_INTENT)
         return messages
 
 

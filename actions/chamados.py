@@ -1,0 +1,244 @@
+"""Tickets from the conversation: opening them with context, handing over to a person, status by protocol.
+
+What the bot already collected goes with the ticket ("coleta antecipada de
+informações", 000_d58b96622c95b671.txt), so nobody asks the beneficiary twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+from functools import lru_cache
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import agora, beneficiario_identificado, db_session, session_factory
+from actions.formatting import format_date
+from bot.db.identifiers import mask_card, mask_cpf
+from bot.db.session import session_scope
+from bot.nlu.parsing import find_identifiers
+from bot.regulation.calendar import is_business_day
+from routing.decision import Decision, RoutingRequest
+
+logger = logging.getLogger(__name__)
+
+# Human service hours of the chat and the attendants (000: Monday to Friday, 8h to 17h).
+ABERTURA, FECHAMENTO = time(8), time(17)
+TELEFONE_24H = "0800 030 9009 (24 horas; de celular, (31) 3429-5200)"
+TRANSCRICAO_MAX = 12
+SLOTS_DE_CONTEXTO = ("opcao_pendente", "pessoa_escolhida", "identificacao_documento")
+
+
+@lru_cache(maxsize=1)
+def regras() -> Any:
+    """The routing rules, loaded once per action-server process."""
+    from routing.loader import load_rules
+
+    return load_rules()
+
+
+def dentro_do_horario(momento: datetime) -> bool:
+    """Whether attendants are at work: business day (national and MG holidays excluded), 8h-17h.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> sp = ZoneInfo("America/Sao_Paulo")
+    >>> dentro_do_horario(datetime(2026, 11, 25, 10, tzinfo=sp))
+    True
+    >>> dentro_do_horario(datetime(2026, 11, 20, 10, tzinfo=sp))  # Consciência Negra
+    False
+    """
+    return is_business_day(momento.date()) and ABERTURA <= momento.time() < FECHAMENTO
+
+
+def proxima_abertura(momento: datetime) -> datetime:
+    """When the attendants next start work after ``momento``.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> proxima_abertura(datetime(2026, 11, 27, 18, tzinfo=ZoneInfo("America/Sao_Paulo"))).isoformat()
+    '2026-11-30T08:00:00-03:00'
+    """
+    dia = momento.date()
+    if momento.time() < ABERTURA and is_business_day(dia):
+        return datetime.combine(dia, ABERTURA, momento.tzinfo)
+    dia += timedelta(days=1)
+    while not is_business_day(dia):
+        dia += timedelta(days=1)
+    return datetime.combine(dia, ABERTURA, momento.tzinfo)
+
+
+def _mascarar(texto: str) -> str:
+    for item in sorted(find_identifiers(texto), key=lambda f: f.start, reverse=True):
+        if item.entity == "cpf":
+            texto = texto[: item.start] + mask_cpf(item.value) + texto[item.end :]
+        elif item.entity == "numero_cartao":
+            texto = texto[: item.start] + mask_card(item.value) + texto[item.end :]
+    return texto
+
+
+def transcricao(tracker: Tracker, limite: int = TRANSCRICAO_MAX) -> List[str]:
+    """The last turns of the conversation, CPF and card numbers masked."""
+    linhas = []
+    for event in tracker.events or []:
+        if event.get("event") == "user" and event.get("text"):
+            linhas.append(f"Beneficiário: {_mascarar(event['text'])}")
+        elif event.get("event") == "bot" and event.get("text"):
+            linhas.append(f"Bot: {_mascarar(event['text'])}")
+    return linhas[-limite:]
+
+
+def contexto(tracker: Tracker, extra: Dict[str, Any] | None = None) -> Dict[str, Any]:
+    """What the agent needs: identity, menu option, data collected, transcript."""
+    intents = [
+        (e.get("parse_data") or {}).get("intent", {}).get("name")
+        for e in tracker.events or []
+        if e.get("event") == "user"
+    ]
+    return {
+        "conversa": tracker.sender_id,
+        "canal": tracker.get_latest_input_channel() or "rest",
+        "identificado": bool(tracker.get_slot("identificado")),
+        "beneficiario": tracker.get_slot("beneficiario_nome"),
+        "opcoes_pedidas": [i for i in intents if i and i not in ("nlu_fallback",)][-5:],
+        "dados_coletados": {k: tracker.get_slot(k) for k in SLOTS_DE_CONTEXTO if tracker.get_slot(k)},
+        "transcricao": transcricao(tracker),
+        **(extra or {}),
+    }
+
+
+def abrir_chamado(
+    tracker: Tracker,
+    categoria: str,
+    texto: str,
+    *,
+    coletado: Dict[str, Any] | None = None,
+    extra: Dict[str, Any] | None = None,
+    related_protocol: str | None = None,
+    kind: str = "geral",
+) -> Tuple[Any, Decision]:
+    """Route a request by the rules and open its ticket (protocol, deadline, e-mail in the outbox).
+
+    Returns:
+        The ticket (protocol, due_date...) and the routing decision.
+    """
+    from routing.engine import decide
+    from routing.tickets import open_ticket
+
+    momento = agora()
+    canal = tracker.get_latest_input_channel() or "rest"
+    pedido = RoutingRequest(category=categoria, text=texto, channel=canal, collected=coletado or {}, now=momento)
+    decisao = decide(pedido, regras())
+    with session_scope(session_factory()) as session:
+        ticket = open_ticket(
+            decisao,
+            session=session,
+            channel=canal,
+            category=categoria,
+            summary=_mascarar(texto)[:500] or categoria,
+            context=contexto(tracker, extra),
+            beneficiary_id=beneficiario_identificado(tracker),
+            related_protocol=related_protocol,
+            kind=kind,
+            now=momento,
+        )
+        session.flush()
+        session.expunge(ticket)
+    logger.info("chamado %s aberto: categoria=%s regra=%s", ticket.protocol, categoria, decisao.rule)
+    return ticket, decisao
+
+
+def mensagem_do_chamado(ticket: Any, decisao: Decision) -> str:
+    """The reply that gives the protocol at once (ANS RN 623/2024), the deadline and the rule's footer."""
+    partes = [*decisao.tips, f"Seu protocolo é {ticket.protocol}."]
+    if ticket.due_date:
+        partes.append(f"Prazo de resposta: até {format_date(ticket.due_date)}.")
+    if decisao.footer:
+        partes.append(decisao.footer)
+    return "\n".join(partes)
+
+
+class ActionFalarAtendente(Action):
+    """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_falar_atendente"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Open the ticket with the context, then pause the bot or say when a person will answer."""
+        momento = agora()
+        texto = tracker.latest_message.get("text") or ""
+        em_horario = dentro_do_horario(momento)
+        ticket, _ = abrir_chamado(
+            tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
+        )
+        if em_horario:
+            dispatcher.utter_message(
+                text=(
+                    f"Vou transferir você para um atendente. Seu protocolo é {ticket.protocol}.\n"
+                    "Ele já recebe o que conversamos até aqui, então você não precisa repetir. "
+                    "Aguarde: a próxima mensagem será de uma pessoa."
+                )
+            )
+            # The bot stays silent in this conversation until an agent hands it back.
+            return [ConversationPaused()]
+        abertura = proxima_abertura(momento)
+        dispatcher.utter_message(
+            text=(
+                "Nosso atendimento com pessoas funciona de segunda a sexta, das 8h às 17h (exceto feriados).\n"
+                f"Registrei seu pedido com o protocolo {ticket.protocol}: um atendente responde a partir de "
+                f"{format_date(abertura)} às 8h.\n"
+                f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
+            )
+        )
+        return []
+
+
+class ActionConsultarProtocolo(Action):
+    """Status of a protocol the user types (no personal data is shown)."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_consultar_protocolo"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Look the protocol up among tickets; point reimbursements and authorizations to their option."""
+        from routing.tickets import ticket_status
+
+        from bot.db import repository
+
+        texto = tracker.latest_message.get("text") or ""
+        protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
+        if not protocolos:
+            dispatcher.utter_message(text="Informe o número do protocolo (20 dígitos) para eu consultar a situação.")
+            return []
+        protocolo = protocolos[0]
+        with db_session() as session:
+            situacao = ticket_status(protocolo, session=session)
+            reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
+            autorizacao = repository.find_authorization(protocolo, session=session)
+        if situacao is not None:
+            prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
+            dispatcher.utter_message(
+                text=(
+                    f"Protocolo {situacao.protocol}: {situacao.status}.\n"
+                    f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}"
+                )
+            )
+        elif reembolso is not None:
+            dispatcher.utter_message(
+                text="Esse é um protocolo de reembolso: digite 1 e, após se identificar, veja a situação."
+            )
+        elif autorizacao is not None:
+            dispatcher.utter_message(
+                text="Esse é um protocolo de autorização: digite 5 e, após se identificar, veja a situação."
+            )
+        else:
+            dispatcher.utter_message(text=f"Não encontrei o protocolo {protocolo}. Confira os 20 dígitos.")
+        return []

@@ -1,0 +1,85 @@
+"""Tickets from real conversations: handoff in and out of hours, the Ombudsman, teleconsultation triage.
+
+Each test starts its own servers with a fixed clock (ATENDE_NOW), so opening
+hours are deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.db import seed
+
+pytestmark = pytest.mark.servers
+
+PROTOCOLO = re.compile(r"\b(41750\d{15})\b")
+
+
+def joined(answers):
+    assert answers, "o bot ficou calado"
+    return "\n".join(answers)
+
+
+def protocolo(text):
+    found = PROTOCOLO.search(text)
+    assert found, text
+    return found.group(1)
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
+    joined(conversa_at(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    text = joined(conversa_at("0"))
+    assert "transferir" in text
+    numero = protocolo(text)
+    assert conversa_at("alô? tem alguém aí?") == []
+    status = joined(servers_at.other_conversation(numero))
+    assert numero in status and "aberto" in status.lower()
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(servers_at, conversa_at):
+    text = joined(conversa_at("quero registrar uma reclamação na ouvidoria"))
+    assert "segunda instância" in text and "protocolo" in text
+    text = joined(conversa_at("não tenho"))
+    assert "1 - Abrir agora um atendimento de primeira instância" in text
+    text = joined(conversa_at("2"))
+    assert "Reclamação" in text
+    joined(conversa_at("1"))
+    text = joined(conversa_at("Meu pedido de reembolso está parado há dois meses sem resposta"))
+    protocolo(text)
+    assert "Ouvidoria" in text and "7 dias úteis" in text
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_ombudsman_with_a_known_first_instance_protocol(servers_at, conversa_at):
+    first = protocolo(joined(servers_at.other_conversation("quero falar com um atendente")))
+    joined(conversa_at("ouvidoria"))
+    text = joined(conversa_at(first))
+    assert "tipo" in text.lower()
+    joined(conversa_at("3"))
+    text = joined(conversa_at("Quero elogiar a atendente que resolveu meu caso"))
+    assert "elogio" in text and protocolo(text) != first
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, conversa_at):
+    text = joined(conversa_at("O valor que me cobraram da teleconsulta pelo seguro Médis está correto?"))
+    assert "NIF" in text or "nome" in text
+    joined(conversa_at("Ana Sofia Ramos"))
+    bad = joined(conversa_at("123456780"))
+    assert "não é válido" in bad
+    text = joined(conversa_at("123456789"))
+    protocolo(text)
+    assert text.rstrip().endswith("ou ligar para o número 218 458 888.”") or "218 458 888" in text.splitlines()[-1]
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T20:30:00-03:00"], indirect=True)
+def test_out_of_hours_opens_a_ticket_and_gives_the_24h_line(servers_at, conversa_at):
+    text = joined(conversa_at("quero falar com um atendente"))
+    protocolo(text)
+    assert "26/11/2026 às 8h" in text
+    assert "0800 030 9009" in text
+    assert joined(conversa_at("menu"))  # the bot keeps answering
