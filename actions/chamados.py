@@ -209,9 +209,8 @@ class ActionConsultarProtocolo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Look the protocol up among tickets; point reimbursements and authorizations to their option."""
-        from routing.tickets import ticket_status
-
         from bot.db import repository
+        from routing.tickets import ticket_status
 
         texto = tracker.latest_message.get("text") or ""
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]

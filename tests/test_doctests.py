@@ -11,6 +11,9 @@ MODULES = [
     "actions.formatting",
     "actions.navegacao",
     "actions.orientacoes",
+    "actions.chamados",
+    "actions.ouvidoria",
+    "actions.teleconsulta",
     "bot.nlu.parsing",
 ]
 

@@ -1,5 +1,7 @@
-"""Requests as Twilio and Telegram send them (field names, order and formats recorded from real deliveries;
-identifiers and numbers are fictitious)."""
+"""Requests as Twilio and Telegram send them.
+
+Field names, order and formats follow real deliveries; identifiers and numbers are fictitious.
+"""
 
 from __future__ import annotations
 
