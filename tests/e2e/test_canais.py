@@ -1,0 +1,345 @@
+"""One scenario through the three real webhooks (WhatsApp, phone IVR, Telegram).
+
+The real Rasa and action servers run over the demo data; Twilio's REST API and Telegram's Bot API are recording
+fakes on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import xml.etree.ElementTree as ElementTree
+from typing import Callable, Dict, Iterator, List, Tuple
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from actions.formatting import format_card
+from bot.channels.simulate import http_request
+from bot.db import seed
+from tests.bot.channels import payloads
+from tests.bot.channels.fake_api import FakeApi, Recorded, telegram_answer, twilio_answer
+from tests.e2e.conftest import Servers, start_servers
+
+pytestmark = pytest.mark.servers
+
+TOKEN = "e2e-twilio-auth-token"
+SECRET = "e2e-telegram-webhook-secret"
+BOT_TOKEN = "987654:E2E-teste"
+PUBLIC = "https://atende.example.test"  # what Twilio would call; signatures are computed over it
+WORKFLOW = "WW" + "e" * 32
+SPOKEN_CARD = "4 1 7 5, 0 5 0 0, 0 0 0 0, 1 0 0 4"
+
+
+class Env:
+    """The running servers and the fakes of the internet services."""
+
+    def __init__(self, servers: Servers, twilio: FakeApi, telegram: FakeApi) -> None:
+        self.base = f"http://127.0.0.1:{servers.rasa_port}"
+        self.twilio, self.telegram = twilio, telegram
+
+    def post_twilio(self, path: str, fields: Dict[str, str], token: str | None = TOKEN) -> Tuple[int, str]:
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if token:
+            headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(PUBLIC + path, fields)
+        return http_request(self.base + path, urlencode(fields).encode(), headers)
+
+    def post_telegram(self, update: Dict, secret: str | None = SECRET) -> int:
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        return http_request(self.base + "/webhooks/telegram/webhook", json.dumps(update).encode(), headers)[0]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    with FakeApi(twilio_answer, status=201) as twilio, FakeApi(telegram_answer) as telegram:
+        variables = {
+            "TWILIO_ACCOUNT_SID": payloads.ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_WHATSAPP_FROM": payloads.WHATSAPP_BUSINESS,
+            "TWILIO_API_URL": twilio.url,
+            "ATENDE_PUBLIC_URL": PUBLIC,
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_API_URL": telegram.url,
+            "ATENDE_IVR_TRANSFER": "enqueue",
+            "ATENDE_IVR_TRANSFER_TARGET": WORKFLOW,
+        }
+        with start_servers(tmp_path_factory.mktemp("canais"), variables) as servers:
+            yield Env(servers, twilio, telegram)
+
+
+def _settled(api: FakeApi, mine: Callable[[Recorded], bool], before: int, timeout: float = 30.0) -> List[Recorded]:
+    """The new requests of one turn: wait for the first, then until no more come for a moment."""
+    api.wait_for(lambda calls: sum(map(mine, calls)) > before, timeout)
+    count, quiet_since = -1, time.monotonic()
+    while time.monotonic() - quiet_since < 0.6:
+        now = sum(map(mine, api.calls()))
+        if now != count:
+            count, quiet_since = now, time.monotonic()
+        time.sleep(0.05)
+    return [call for call in api.calls() if mine(call)][before:]
+
+
+class WhatsApp:
+    """A beneficiary on WhatsApp: what they read after each message."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.phone = f"+55319{random.randint(10_000_000, 99_999_999)}"
+
+    def mine(self, call: Recorded) -> bool:
+        return call.path.endswith("/Messages.json") and call.fields.get("To") == f"whatsapp:{self.phone}"
+
+    def sent_to_me(self) -> int:
+        return sum(map(self.mine, self.env.twilio.calls()))
+
+    def post(self, fields: Dict[str, str], token: str | None = TOKEN) -> int:
+        return self.env.post_twilio("/webhooks/whatsapp/webhook", fields, token)[0]
+
+    def say(self, text: str) -> str:
+        before = self.sent_to_me()
+        assert self.post(payloads.whatsapp_text(text, phone=self.phone)) == 200
+        calls = _settled(self.env.twilio, self.mine, before)
+        assert all(call.fields["From"] == payloads.WHATSAPP_BUSINESS for call in calls)
+        assert all(len(call.fields["Body"]) <= 1600 for call in calls)
+        return "\n".join(call.fields["Body"] for call in calls)
+
+
+class Telegram:
+    """A beneficiary in a private Telegram chat: texts and buttons after each message."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.user = random.randint(100_000_000, 999_999_999)
+        self.update = random.randint(1, 10**8)
+        self.buttons: List[Dict] = []
+
+    def mine(self, call: Recorded) -> bool:
+        return call.path.endswith("/sendMessage") and int(call.fields.get("chat_id", 0)) == self.user
+
+    def _turn(self, update: Dict) -> str:
+        before = sum(map(self.mine, self.env.telegram.calls()))
+        assert self.env.post_telegram(update) == 200
+        calls = _settled(self.env.telegram, self.mine, before)
+        assert all(call.path == f"/bot{BOT_TOKEN}/sendMessage" for call in calls)
+        assert all(call.fields["parse_mode"] == "HTML" for call in calls)
+        self.buttons = []
+        for call in calls:
+            markup = call.fields.get("reply_markup")
+            if markup:
+                markup = json.loads(markup) if isinstance(markup, str) else markup
+                self.buttons += [row[0] for row in markup["inline_keyboard"]]
+        return "\n".join(call.fields["text"] for call in calls)
+
+    def say(self, text: str) -> str:
+        self.update += 1
+        return self._turn(payloads.telegram_text(self.update, self.user, text))
+
+    def press(self, data: str) -> str:
+        assert data in [button["callback_data"] for button in self.buttons], self.buttons
+        self.update += 1
+        update = payloads.telegram_button(self.update, self.user, data)
+        text = self._turn(update)
+        answered = self.env.telegram.calls("/answerCallbackQuery")
+        assert update["callback_query"]["id"] in [call.fields["callback_query_id"] for call in answered]
+        return text
+
+
+class Phone:
+    """A caller of the IVR: what they hear after each step; the transfer's data when there is one."""
+
+    def __init__(self, env: Env) -> None:
+        self.env = env
+        self.sid = payloads.twilio_sid("CA")
+        self.phone = f"+55319{random.randint(10_000_000, 99_999_999)}"
+        self.next = "/webhooks/ura/webhook"
+        self.task: Dict | None = None
+        self.single_key = False
+
+    def _step(self, fields: Dict[str, str]) -> str:
+        status, body = self.env.post_twilio(self.next, fields)
+        assert status == 200, body
+        root = ElementTree.fromstring(body)
+        gather = root.find("Gather")
+        if gather is not None:
+            assert gather.get("input") == "dtmf speech" and gather.get("language") == "pt-BR"
+            action = urlsplit(gather.get("action"))
+            assert f"{action.scheme}://{action.netloc}" == PUBLIC  # published: Twilio must call the public URL
+            self.next = f"{action.path}?{action.query}"
+            self.single_key = gather.get("numDigits") == "1"
+        enqueue = root.find("Enqueue")
+        if enqueue is not None:
+            assert enqueue.get("workflowSid") == WORKFLOW
+            self.task = json.loads(enqueue.find("Task").text)
+        said = [say.text for say in root.iter("Say")]
+        assert all(say.get("language") == "pt-BR" for say in root.iter("Say"))
+        return " ".join(said)
+
+    def call(self) -> str:
+        return self._step(payloads.voice_call(self.sid, self.phone))
+
+    def keys(self, digits: str) -> str:
+        return self._step(payloads.voice_digits(self.sid, digits, self.phone))
+
+    def speak(self, speech: str) -> str:
+        return self._step(payloads.voice_speech(self.sid, speech, self.phone))
+
+    def silence(self) -> str:
+        return self._step(payloads.voice_silence(self.sid, self.phone))
+
+
+def _no_english_or_symbols_for_the_ear(spoken: str) -> None:
+    assert not any(mark in spoken for mark in ("*", "http", "www", "@", "•", "👋", "\n")), spoken
+
+
+def test_whatsapp_scenario(env):
+    user = WhatsApp(env)
+    greeting = user.say("oi")
+    assert "atendimento automático" in greeting
+    assert "1 - Reembolso" in greeting and "0 - Falar com um atendente" in greeting
+    assert "CPF" in user.say("3")
+    assert "data de nascimento" in user.say("529.982.247-25")
+    cards = user.say("12/03/1975")
+    assert "Identificação confirmada" in cards
+    for card in (seed.DEMO_TITULAR_CARD, seed.DEMO_SPOUSE_CARD, seed.DEMO_DAUGHTER_CARD):
+        assert format_card(card) in cards
+    assert "1 - Reembolso" in user.say("menu")
+    assert "atendente" in user.say("0").lower()
+
+
+def test_whatsapp_identification_by_card_number(env):
+    user = WhatsApp(env)
+    user.say("perdi minha carteirinha")
+    assert "data de nascimento" in user.say(seed.DEMO_SPOUSE_CARD)
+    cards = user.say("30081972")
+    assert format_card(seed.DEMO_SPOUSE_CARD) in cards and format_card(seed.DEMO_TITULAR_CARD) not in cards
+
+
+def test_whatsapp_media_gets_a_portuguese_answer(env):
+    user = WhatsApp(env)
+    before = user.sent_to_me()
+    assert user.post(payloads.whatsapp_image(user.phone)) == 200
+    [answer] = _settled(env.twilio, user.mine, before)
+    assert answer.fields["Body"].startswith("Recebi sua imagem")
+
+
+def test_a_retried_whatsapp_message_is_answered_once(env):
+    user = WhatsApp(env)
+    fields = payloads.whatsapp_text("oi", phone=user.phone)
+    for _ in range(3):  # Twilio retrying the same delivery
+        assert user.post(fields) == 200
+    first = _settled(env.twilio, user.mine, 0)
+    time.sleep(1.0)
+    assert user.sent_to_me() == len(first) == 1
+
+
+def test_forged_whatsapp_requests_change_nothing(env):
+    user = WhatsApp(env)
+    for text in ("3", seed.DEMO_TITULAR_CPF):
+        fields = payloads.whatsapp_text(text, phone=user.phone)
+        assert user.post(fields, token=None) == 403
+        assert user.post(fields, token="token-adivinhado") == 403
+    time.sleep(0.5)
+    assert user.sent_to_me() == 0
+    # Had the forged "3" and CPF reached the bot, this date would complete an identification.
+    assert "Identificação confirmada" not in user.say("12/03/1975")
+
+
+def test_ivr_scenario(env):
+    caller = Phone(env)
+    welcome = caller.call()
+    assert "digite 1 para o atendimento automático ou 0 para falar com um atendente" in welcome.lower()
+    menu = caller.keys("1")
+    assert "Para reembolso, digite 1." in menu and "Para número de cartão, digite 3." in menu and caller.single_key
+    _no_english_or_symbols_for_the_ear(menu)
+    ask = caller.keys("3")
+    assert "CPF" in ask and "jogo da velha" in ask and not caller.single_key
+    assert "data de nascimento" in caller.keys("52998224725#")
+    cards = caller.keys("12031975#")
+    assert "Identificação confirmada" in cards and SPOKEN_CARD in cards and "4175 0500" not in cards
+    _no_english_or_symbols_for_the_ear(cards)
+    transfer = caller.keys("0")
+    assert "transferir" in transfer
+    assert caller.task["identificado"] is True and caller.task["beneficiario_nome"] == seed.DEMO_TITULAR_NAME
+    assert caller.task["opcao"] == "3 - Número de cartão" and caller.task["chamada"] == caller.sid
+    assert caller.task["telefone"] == caller.phone and caller.task["canal"] == "ura"
+
+
+def test_ivr_card_number_by_keypad_and_speech(env):
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    caller.speak("número da carteirinha")
+    assert "data de nascimento" in caller.keys(seed.DEMO_SPOUSE_CARD + "#")
+    cards = caller.keys("30081972#")
+    assert "4 1 7 5, 0 5 0 0, 0 0 0 0, 1 0 1 2" in cards and SPOKEN_CARD not in cards
+
+
+def test_ivr_silence_reprompts_once_then_transfers(env):
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    again = caller.silence()
+    assert again.startswith("Não recebi sua resposta.") and "Para reembolso, digite 1." in again
+    assert "transferir" in caller.silence()
+    assert caller.task["motivo"] == "sem resposta" and caller.task["identificado"] is False
+
+
+def test_forged_calls_change_nothing(env):
+    caller = Phone(env)
+    fields = payloads.voice_call(caller.sid, caller.phone)
+    assert env.post_twilio("/webhooks/ura/webhook", fields, token=None)[0] == 403
+    assert env.post_twilio("/webhooks/ura/webhook", fields, token="token-adivinhado")[0] == 403
+    caller.call()
+    caller.keys("1")
+    for keys in ("3", seed.DEMO_TITULAR_CPF):
+        forged = payloads.voice_digits(caller.sid, keys, caller.phone)
+        assert env.post_twilio(caller.next, forged, token="token-adivinhado")[0] == 403
+    assert "Identificação confirmada" not in caller.keys("12031975#")
+
+
+def test_telegram_scenario(env):
+    user = Telegram(env)
+    greeting = user.say("/start")
+    assert "atendimento automático" in greeting
+    labels = [button["text"] for button in user.buttons]
+    assert labels[0] == "1 - Reembolso" and "0 - Falar com um atendente" in labels
+    assert "CPF" in user.press("3")
+    assert "data de nascimento" in user.say("529.982.247-25")
+    cards = user.say("12/03/1975")
+    assert "Identificação confirmada" in cards and format_card(seed.DEMO_TITULAR_CARD) in cards
+    assert "<b>menu</b>" in cards  # WhatsApp's *bold* shown as bold
+    user.say("menu")
+    assert "atendente" in user.press("0").lower()
+
+
+def test_telegram_edits_and_photos_are_answered_without_the_bot(env):
+    user = Telegram(env)
+    user.update += 1
+    assert "editou" in user._turn(payloads.telegram_edited(user.update, user.user, "3"))
+    user.update += 1
+    assert user._turn(payloads.telegram_photo(user.update, user.user)).startswith("Recebi sua foto")
+
+
+def test_telegram_without_the_secret_changes_nothing(env):
+    user = Telegram(env)
+    for text in ("3", seed.DEMO_TITULAR_CPF):
+        user.update += 1
+        update = payloads.telegram_text(user.update, user.user, text)
+        assert env.post_telegram(update, secret=None) == 403
+        assert env.post_telegram(update, secret="segredo-adivinhado") == 403
+    time.sleep(0.5)
+    assert not any(map(user.mine, env.telegram.calls()))
+    assert "Identificação confirmada" not in user.say("12/03/1975")
+
+
+def test_health_endpoints_say_the_channels_are_live(env):
+    for channel in ("whatsapp", "ura", "telegram"):
+        status, body = http_request(f"{env.base}/webhooks/{channel}/", None, {})
+        assert status == 200 and json.loads(body)["status"] == "ok"
+    # With real credentials there is no local outbox to read.
+    assert http_request(f"{env.base}/webhooks/whatsapp/local/respostas?sid=SM1", None, {})[0] == 404
