@@ -89,6 +89,15 @@ def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+def _in(where: str) -> str:
+    """Portuguese "in ..." for a place name: ``na regra 'x'``, ``no arquivo de regras``, ``em conditions ...``."""
+    if where.startswith(("regra ", "caixa ")):
+        return f"na {where}"
+    if where.startswith("o "):
+        return f"no {where[2:]}"
+    return f"em {where}"
+
+
 class _Reader:
     """Walks the composed YAML tree, checking shapes and raising :class:`RulesError` with lines."""
 
@@ -110,17 +119,17 @@ class _Reader:
         for key_node, value_node in node.value:
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                raise self.fail(key_node, f"chave inválida {key!r} em {where}")
+                raise self.fail(key_node, f"chave inválida {key!r} {_in(where)}")
             if key in found:
-                raise self.fail(key_node, f"chave '{key}' repetida em {where} (já aparece na linha "
+                raise self.fail(key_node, f"chave '{key}' repetida {_in(where)} (já aparece na linha "
                                           f"{_line(found[key][0])})")
             if keys is not None and key not in keys:
                 valid = ", ".join(sorted(keys))
-                raise self.fail(key_node, f"chave desconhecida '{key}' em {where}; chaves válidas: {valid}")
+                raise self.fail(key_node, f"chave desconhecida '{key}' {_in(where)}; chaves válidas: {valid}")
             found[key] = (key_node, value_node)
         for key, required in (keys or {}).items():
             if required and key not in found:
-                raise self.fail(node, f"falta o campo obrigatório '{key}' em {where}")
+                raise self.fail(node, f"falta o campo obrigatório '{key}' {_in(where)}")
         return found
 
     def scalar(self, node: Node, where: str) -> Any:
@@ -321,26 +330,26 @@ def _rules(reader: _Reader, node: Node, inboxes: Dict[str, Inbox]) -> Tuple[Rule
     rules: List[Rule] = []
     seen: Dict[str, int] = {}
     for position, item in enumerate(reader.sequence(node, "rules"), start=1):
-        fields = reader.mapping(item, f"a regra nº {position}", RULE_KEYS)
+        fields = reader.mapping(item, f"regra nº {position}", RULE_KEYS)
         name = reader.identifier(fields["name"][1], f"name da regra nº {position}")
         if name in seen:
             raise reader.fail(fields["name"][1], f"nome de regra repetido '{name}' (já usado na linha {seen[name]})")
         seen[name] = _line(fields["name"][1])
-        where = f"a regra '{name}'"
+        where = f"regra '{name}'"
         if rules and rules[-1].conditions.empty:
             raise reader.fail(
                 item,
-                f"{where} nunca seria usada: a regra '{rules[-1].name}' (linha {rules[-1].line}) não tem condições "
+                f"a {where} nunca seria usada: a regra '{rules[-1].name}' (linha {rules[-1].line}) não tem condições "
                 "e apanha tudo; a regra geral tem de ser a última",
             )
         rules.append(
             Rule(
                 name=name,
-                description=reader.text(fields["description"][1], f"description de {where}")
+                description=reader.text(fields["description"][1], f"description da {where}")
                 if "description" in fields
                 else "",
-                conditions=_conditions(reader, fields["conditions"][1], f"conditions de {where}", inboxes),
-                outcome=_outcome(reader, fields["outcome"][1], f"outcome de {where}", inboxes),
+                conditions=_conditions(reader, fields["conditions"][1], f"conditions da {where}", inboxes),
+                outcome=_outcome(reader, fields["outcome"][1], f"outcome da {where}", inboxes),
                 line=_line(item),
             )
         )
