@@ -77,6 +77,24 @@ def _smtp_dev(args: argparse.Namespace) -> int:
     return serve(port=args.port)
 
 
+def _rules_check(_: argparse.Namespace) -> int:
+    from routing.loader import RulesError, load_rules
+
+    try:
+        rules = load_rules()
+    except RulesError as error:
+        print(f"Regras de encaminhamento inválidas: {error}", file=sys.stderr)
+        return 1
+    print(f"Regras de encaminhamento válidas: {len(rules.rules)} regras, {len(rules.inboxes)} caixas.")
+    return 0
+
+
+def _handoff_return(args: argparse.Namespace) -> int:
+    from bot.handoff import hand_back
+
+    return hand_back(args.conversa, url=args.url)
+
+
 def _route(args: argparse.Namespace) -> int:
     from routing.route_command import run
 
@@ -96,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("seed-demo", help="carrega a população sintética de demonstração").set_defaults(
         func=_db_seed_demo
     )
+
+    rules = commands.add_parser("rules", help="regras de encaminhamento")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_commands.add_parser("check", help="valida routing/rules.yaml (arquivo, linha e motivo)")
+    check.set_defaults(func=_rules_check)
+
+    handoff = commands.add_parser("handoff", help="conversas transferidas para atendentes")
+    handoff_commands = handoff.add_subparsers(dest="handoff_command", required=True)
+    devolver = handoff_commands.add_parser("devolver", help="devolve ao bot uma conversa pausada pelo atendente")
+    devolver.add_argument("conversa", help="identificador da conversa (sender), como no e-mail do chamado")
+    devolver.add_argument("--url", default=None, help="servidor Rasa (padrão: o do make run)")
+    devolver.set_defaults(func=_handoff_return)
 
     chat = commands.add_parser("chat", help="conversa com o bot em execução, no terminal")
     chat.add_argument("--url", default=None, help="webhook REST (padrão: o do make run)")

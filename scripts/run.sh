@@ -4,13 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stop() {
-  for f in var/run/rasa-"${ATENDE_RASA_PORT:-5005}".pid var/run/actions-"${ATENDE_ACTIONS_PORT:-5055}".pid; do
+  for f in var/run/rasa-"${ATENDE_RASA_PORT:-5005}".pid var/run/actions-"${ATENDE_ACTIONS_PORT:-5055}".pid \
+      var/run/smtp.pid var/run/outbox.pid; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
 }
 trap stop EXIT
-scripts/serve.sh
+ATENDE_WITH_MAIL=1 scripts/serve.sh
+echo "E-mails dos chamados: var/mail/*.eml (servidor SMTP local em 127.0.0.1:${ATENDE_SMTP_DEV_PORT:-8025})."
 if [ -t 0 ] && [ -t 1 ]; then
   .venv/bin/atende chat
 else

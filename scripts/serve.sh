@@ -11,9 +11,27 @@ LOG_DIR=${ATENDE_LOG_DIR:-var/log}
 mkdir -p "$LOG_DIR" var/run
 export ATENDE_ACTIONS_PORT=$ACTIONS_PORT
 
+# A broken routing rules file stops here, with its line and reason, not at the first ticket.
+$BIN/atende rules check >/dev/null
+
+# The HTTP API lets an agent hand a paused conversation back (atende handoff devolver).
+if [ -z "${ATENDE_RASA_TOKEN:-}" ]; then
+  [ -s var/run/rasa-token ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/run/rasa-token)
+  ATENDE_RASA_TOKEN=$(cat var/run/rasa-token)
+fi
+
+if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
+  # Local SMTP server (mail readable under var/mail) and the outbox worker that delivers ticket e-mails.
+  $BIN/atende smtp-dev >"$LOG_DIR/smtp.log" 2>&1 &
+  echo $! > var/run/smtp.pid
+  $BIN/atende outbox worker >"$LOG_DIR/outbox.log" 2>&1 &
+  echo $! > var/run/outbox.pid
+fi
+
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 echo $! > "var/run/actions-$ACTIONS_PORT.pid"
 $BIN/rasa run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
+  --enable-api --auth-token "$ATENDE_RASA_TOKEN" \
   --endpoints endpoints.yml --credentials credentials.yml >"$LOG_DIR/rasa.log" 2>&1 &
 echo $! > "var/run/rasa-$RASA_PORT.pid"
 

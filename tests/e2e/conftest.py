@@ -105,7 +105,12 @@ def servers_at(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 def _conversation(url: str) -> Callable[[str], List[str]]:
     sender = f"teste-{uuid.uuid4().hex[:8]}"
-    return lambda text: send_message(url, sender, text)
+
+    def send(text: str) -> List[str]:
+        return send_message(url, sender, text)
+
+    send.sender = sender  # type: ignore[attr-defined]
+    return send
 
 
 @pytest.fixture

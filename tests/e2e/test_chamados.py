@@ -11,6 +11,7 @@ import re
 import pytest
 
 from bot.db import seed
+from bot.handoff import hand_back
 
 pytestmark = pytest.mark.servers
 
@@ -37,6 +38,10 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
     assert conversa_at("alô? tem alguém aí?") == []
     status = joined(servers_at.other_conversation(numero))
     assert numero in status and "aberto" in status.lower()
+    # The agent hands the conversation back: the bot answers again.
+    base = f"http://127.0.0.1:{servers_at.rasa_port}"
+    assert hand_back(conversa_at.sender, url=base) == 0
+    assert "1 - Reembolso" in joined(conversa_at("menu"))
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
