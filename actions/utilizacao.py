@@ -30,7 +30,7 @@ NOMES_MESES = (
     "janeiro", "fevereiro", "março", "abril", "maio", "junho",
     "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
 )  # fmt: skip
-RODAPE = "Não reconhece algum item? Digite 0 para falar com um atendente."
+RODAPE = "Não reconhece algum item? Responda, por exemplo, *não reconheço o item 2* e eu registro para análise."
 
 # Database categories (Portuguese) -> keys of bot.regulation.copay.COPAY_EXEMPTIONS (Art. 82 §4).
 CATEGORIA_ISENCAO = {
@@ -145,17 +145,20 @@ def observacao_coparticipacao(evento: UtilizationEvent) -> str | None:
     return copay_exempt_reason(chave) if chave else None
 
 
-def descrever_item(evento: UtilizationEvent, nome: str | None) -> str:
+def descrever_item(evento: UtilizationEvent, nome: str | None, numero: int | None = None) -> str:
     """A few lines for one use of the plan.
 
     Args:
         evento: The use.
         nome: First name of the person, when the list covers more than one.
+        numero: Position in the list, which the user can quote to contest the item.
 
     Returns:
         The item's text.
     """
     cabecalho = f"*{format_date(evento.event_date)}*" + (f" · {nome}" if nome else "")
+    if numero:
+        cabecalho = f"{numero}. {cabecalho}"
     linhas = [
         cabecalho,
         evento.description,
@@ -195,7 +198,10 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         eventos.sort(key=lambda e: (e.event_date, e.id), reverse=True)
         total = sum((e.copay_amount for e in eventos), Decimal("0.00"))
         varias = len(pessoas) > 1
-        itens = [descrever_item(e, nomes.get(e.beneficiary_id) if varias else None) for e in eventos]
+        itens = [
+            descrever_item(e, nomes.get(e.beneficiary_id) if varias else None, numero)
+            for numero, e in enumerate(eventos, start=1)
+        ]
         atendimentos = "1 atendimento" if len(eventos) == 1 else f"{len(eventos)} atendimentos"
         titulo = (
             f"Utilização do plano {quem} {rotulo}: {atendimentos}.\n"
@@ -203,4 +209,60 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         )
         eventos_lista = enviar_lista(dispatcher, titulo, itens, RODAPE)
         dispatcher.utter_message(response="utter_algo_mais")
-        return eventos_lista
+        # The numbers shown let the user point at an item they do not recognise.
+        return [*eventos_lista, SlotSet("itens_utilizacao", [str(e.id) for e in eventos])]
+
+
+class ActionContestarUtilizacao(AcaoIdentificada):
+    """Turns an item the user does not recognise into a ticket for a person."""
+
+    intent = "contestar_utilizacao"
+    acao = "action_contestar_utilizacao"
+    escolhe_pessoa = False
+
+    def responder(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        *,
+        session: Session,
+    ) -> List[EventType]:
+        """Open the ticket with the item's details, or say how to point at an item."""
+        from actions.chamados import abrir_chamado, mensagem_do_chamado
+
+        itens = list(tracker.get_slot("itens_utilizacao") or [])
+        texto = tracker.latest_message.get("text") or ""
+        numero = re.search(r"(?<!\d)(\d{1,3})(?!\d)", texto)
+        if not itens:
+            dispatcher.utter_message(
+                text="Primeiro veja sua utilização (opção 2); depois indique o número do item que não reconhece."
+            )
+            return []
+        if not numero or not 1 <= int(numero.group(1)) <= len(itens):
+            dispatcher.utter_message(text=f"Qual item você não reconhece? Responda com um número de 1 a {len(itens)}.")
+            return []
+        evento = session.get(UtilizationEvent, int(itens[int(numero.group(1)) - 1]))
+        if evento is None or evento.beneficiary_id not in {p.id for p in pessoas}:
+            dispatcher.utter_message(text="Não encontrei esse item na sua utilização. Consulte a opção 2 de novo.")
+            return []
+        item = {
+            "data": format_date(evento.event_date),
+            "descricao": evento.description,
+            "prestador": evento.provider,
+            "valor": format_money(evento.amount_total),
+            "coparticipacao": format_money(evento.copay_amount),
+        }
+        descricao, prestador = evento.description, evento.provider
+        # End this read transaction first: on SQLite a reader would block the ticket's writer.
+        session.commit()
+        ticket, decisao = abrir_chamado(
+            tracker, "utilizacao_contestacao", f"Item não reconhecido: {item}", extra={"item_contestado": item}
+        )
+        dispatcher.utter_message(
+            text=(
+                f"Registrei que você não reconhece o item de {item['data']} ({descricao}, {prestador}). "
+                "A equipe vai analisar.\n" + mensagem_do_chamado(ticket, decisao)
+            )
+        )
+        return []

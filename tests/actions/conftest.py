@@ -24,6 +24,7 @@ DEFAULT_SLOTS: Dict[str, Any] = {
     "identificacao_documento": None,
     "identificacao_nascimento": None,
     "requested_slot": None,
+    "itens_utilizacao": None,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from actions import utilizacao
 from actions.formatting import format_date, format_money
-from actions.utilizacao import ActionConsultarUtilizacao, periodo_da_mensagem
+from actions.utilizacao import RODAPE, ActionConsultarUtilizacao, ActionContestarUtilizacao, periodo_da_mensagem
 from bot.db import repository, seed
 from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
@@ -117,7 +117,7 @@ async def test_titular_own_statement_with_copay_total_and_exemption(dispatcher):
     assert "Coparticipação: R$ 0,00" in shown
     # Newest first.
     assert shown.index(format_date(t - timedelta(days=8))) < shown.index(format_date(t - timedelta(days=9)))
-    assert "Não reconhece algum item? Digite 0 para falar com um atendente." in shown
+    assert RODAPE in shown
     assert "José" not in shown and "Ana" not in shown
     assert texts(dispatcher)[-1] == "utter_algo_mais"
 
@@ -132,7 +132,7 @@ async def test_titular_todos_sees_family_with_first_names_and_paging(dispatcher)
     assert "8 atendimentos" in first_page
     assert "Digite *mais*" in first_page
     rest = slot_events(events)["paginas"]
-    assert len(rest) == 1 and rest[-1].endswith("Digite 0 para falar com um atendente.")
+    assert len(rest) == 1 and rest[-1].endswith(RODAPE)
     everything = _everything(dispatcher, events)
     for name in ("Maria", "José", "Ana"):
         assert f"· {name}" in everything
@@ -218,3 +218,44 @@ async def test_unidentified_user_sees_no_uses(dispatcher):
     shown = "\n".join(texts(dispatcher))
     assert "R$" not in shown
     assert slot_events(events)["opcao_pendente"] == "utilizacao"
+
+
+# -- an item the user does not recognise ---------------------------------------------------
+
+
+async def test_unrecognised_item_becomes_a_ticket_with_the_item(dispatcher):
+    from bot.db.models import Ticket
+
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
+    itens = slot_events(events)["itens_utilizacao"]
+    assert itens and "1. *" in _everything(dispatcher, events)
+
+    other = type(dispatcher)()
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": itens}
+    tracker = make_tracker(slots, text="não reconheço o item 1", intent="contestar_utilizacao")
+    await ActionContestarUtilizacao().run(other, tracker, {})
+    reply = "\n".join(texts(other))
+    words = [word.strip(".") for word in reply.split()]
+    protocol = next(word for word in words if word.isdigit() and len(word) == 20)
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        ticket = session.execute(select(Ticket).where(Ticket.protocol == protocol)).scalar_one()
+        event = session.get(UtilizationEvent, int(itens[0]))
+        assert ticket.category == "utilizacao_contestacao"
+        assert event.description in str(ticket.context_json)
+    engine.dispose()
+
+
+async def test_contest_needs_a_number_from_the_list(dispatcher):
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": ["1", "2"]}
+    await ActionContestarUtilizacao().run(dispatcher, make_tracker(slots, text="não reconheço o item 9"), {})
+    assert "de 1 a 2" in texts(dispatcher)[0]
+
+
+async def test_contest_before_any_statement_explains_how(dispatcher):
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    slots = {"identificado": True, "beneficiario_id": str(maria)}
+    await ActionContestarUtilizacao().run(dispatcher, make_tracker(slots, text="não reconheço o item 1"), {})
+    assert "opção 2" in texts(dispatcher)[0]
