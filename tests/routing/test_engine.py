@@ -379,3 +379,13 @@ def test_decision_to_json_keys(rules):
                              "required_fields", "confidential"]
     assert payload["cc"] == ["clinicadigital@saude360.medis.pt"]
     assert isinstance(payload["required_fields"], list)
+
+
+@pytest.mark.parametrize("module", ["routing.engine", "routing.ruleset"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+    assert result.attempted > 0
