@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, List
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import (
-    TODOS,
     AcaoIdentificada,
     Pessoa,
     beneficiario_identificado,
@@ -158,20 +157,10 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
     acao = "action_consultar_autorizacao"
     assunto = "as autorizações"
 
-    def atender(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        beneficiario_id: int,
-        escolha: str | None = None,
-    ) -> List[EventType]:
-        """Skip "de quem?" for a guide/protocol lookup, the explanation and waiting periods (shown per person)."""
-        mensagem = mensagem_do_pedido(tracker, self.intent)
+    def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
+        """A guide/protocol lookup, the explanation and waiting periods (shown per person) skip "de quem?"."""
         texto = mensagem["text"]
-        direto = self._numeros(mensagem) or pergunta_como_funciona(texto) or pergunta_carencia(texto)
-        if escolha is None and direto:
-            escolha = TODOS
-        return super().atender(dispatcher, tracker, beneficiario_id, escolha=escolha)
+        return bool(self._numeros(mensagem) or pergunta_como_funciona(texto) or pergunta_carencia(texto))
 
     def responder(
         self,

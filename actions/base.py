@@ -182,6 +182,8 @@ class AcaoIdentificada(Action):
             beneficiario_id: The identified user.
             escolha: Answer to "de quem?": a beneficiary id, ``TODOS``, or None when not asked yet.
         """
+        if escolha is None and self.dispensa_escolha(mensagem_do_pedido(tracker, self.intent)):
+            escolha = TODOS
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
             if not pessoas:
@@ -196,6 +198,14 @@ class AcaoIdentificada(Action):
                 pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
             # Always said, so the rules can tell "answered" from "asked whose data".
             return [SlotSet("escolher_pessoa", False), *self.responder(dispatcher, tracker, pessoas, session=session)]
+
+    def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
+        """Whether the request already says what to show, so "de quem?" is not asked.
+
+        Args:
+            mensagem: The message that asked for the option (``text`` and ``entities``).
+        """
+        return False
 
     def responder(
         self,

@@ -12,7 +12,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import (
-    TODOS,
     AcaoIdentificada,
     Pessoa,
     beneficiario_identificado,
@@ -128,18 +127,9 @@ class ActionConsultarReembolso(AcaoIdentificada):
     acao = "action_consultar_reembolso"
     assunto = "os reembolsos"
 
-    def atender(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        beneficiario_id: int,
-        escolha: str | None = None,
-    ) -> List[EventType]:
-        """Skip "de quem?" when the answer does not depend on it (a protocol, or how to ask)."""
-        mensagem = mensagem_do_pedido(tracker, self.intent)
-        if escolha is None and (numeros(mensagem, "protocolo") or pede_orientacao(mensagem["text"])):
-            escolha = TODOS
-        return super().atender(dispatcher, tracker, beneficiario_id, escolha=escolha)
+    def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
+        """A protocol lookup or a "how do I ask" question does not depend on whose data."""
+        return bool(numeros(mensagem, "protocolo") or pede_orientacao(mensagem["text"]))
 
     def responder(
         self,
