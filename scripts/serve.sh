@@ -30,7 +30,7 @@ fi
 
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 echo $! > "var/run/actions-$ACTIONS_PORT.pid"
-$BIN/rasa run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
+$BIN/python -m bot.server run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
   --enable-api --auth-token "$ATENDE_RASA_TOKEN" \
   --endpoints endpoints.yml --credentials credentials.yml >"$LOG_DIR/rasa.log" 2>&1 &
 echo $! > "var/run/rasa-$RASA_PORT.pid"
