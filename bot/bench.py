@@ -73,6 +73,7 @@ class Target:
         model: Path of the trained model archive.
         rasa_port: Port of the Rasa server.
         actions_port: Port of the action server.
+        plain_rasa: Start the stock ``rasa run`` instead of ``bot.server`` (without bot.speedups).
     """
 
     key: str
@@ -80,6 +81,7 @@ class Target:
     model: Path
     rasa_port: int
     actions_port: int
+    plain_rasa: bool = False
 
     @property
     def pid_files(self) -> Dict[str, Path]:
@@ -98,6 +100,8 @@ class Target:
 TARGETS = (
     Target("atende", "Atende (config.yml)", OURS_MODEL, 5105, 5155),
     Target("stock", "Rasa 3.6 padrão (rasa init)", STOCK_MODEL, 5205, 5255),
+    # The same stock pipeline on the unmodified server: what a plain `rasa init` project gets.
+    Target("stock_plain", "Rasa 3.6 padrão, `rasa run` sem bot.speedups", STOCK_MODEL, 5305, 5355, plain_rasa=True),
 )
 
 
@@ -429,6 +433,7 @@ def start_servers(target: Target, database_url: str) -> Servers:
             "ATENDE_RASA_PORT": str(target.rasa_port),
             "ATENDE_ACTIONS_PORT": str(target.actions_port),
             "ATENDE_LOG_DIR": str(log_dir),
+            "ATENDE_RASA_PLAIN": "1" if target.plain_rasa else "0",
         }
     )
     print(f"Iniciando servidores de {target.label} (Rasa :{target.rasa_port}, ações :{target.actions_port})...")
@@ -829,6 +834,9 @@ def write_report(results: List[Result], when: datetime, path: Path = REPORT) -> 
         "",
         "## Método",
         "",
+        "- Três colunas: o bot e o pipeline padrão, ambos no servidor `bot.server` (Rasa com `bot/speedups.py`: "
+        "um validador jsonschema reutilizado para as respostas do servidor de ações e tipos de evento memorizados), "
+        "e o pipeline padrão no `rasa run` sem ajustes, como um projeto `rasa init` roda.",
         "- Dois modelos treinados com o mesmo `domain.yml` e os mesmos dados (`data/nlu`, `data/dialogue`):",
         "  - **Atende**: `models/atende.tar.gz`, configuração do bot (`config.yml`);",
         "  - **Rasa 3.6 padrão**: `models/stock.tar.gz`, a configuração que um projeto `rasa init` usa "

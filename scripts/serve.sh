@@ -30,7 +30,10 @@ fi
 
 $BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
 echo $! > "var/run/actions-$ACTIONS_PORT.pid"
-$BIN/python -m bot.server run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
+# bot.server is `rasa` with bot/speedups.py applied; ATENDE_RASA_PLAIN=1 runs the unmodified one (benchmarks).
+RASA_CMD=("$BIN/python" -m bot.server)
+[ "${ATENDE_RASA_PLAIN:-0}" = 1 ] && RASA_CMD=("$BIN/rasa")
+"${RASA_CMD[@]}" run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
   --enable-api --auth-token "$ATENDE_RASA_TOKEN" \
   --endpoints endpoints.yml --credentials credentials.yml >"$LOG_DIR/rasa.log" 2>&1 &
 echo $! > "var/run/rasa-$RASA_PORT.pid"
