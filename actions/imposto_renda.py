@@ -17,13 +17,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
-from actions.formatting import first_name, format_money
+from actions.formatting import first_name, format_date, format_money
+from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository
 from bot.db.identifiers import mask_cpf
 from bot.db.models import TaxStatement
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+# The payer's data the tax return asks for (regulation Art. 1).
+OPERADORA = "Fonte pagadora: Cemig Saúde - CNPJ 12.055.813/0001-68 - registro ANS 41.750-5"
+# The phone cannot carry a file; every other channel gets the PDF as a link.
+CANAIS_SEM_ARQUIVO = {"ura"}
 DECLARACAO = "Na declaração, informe os valores na ficha Pagamentos Efetuados, código 26 (Planos de saúde no Brasil)."
 
 
@@ -71,6 +76,61 @@ def descrever_demonstrativo(demonstrativo: TaxStatement) -> str:
     )
 
 
+def demonstrativo_pdf(ano: int, demonstrativos: List[TaxStatement], emitido: date) -> bytes:
+    """The statement as a one-page PDF: payer data for the tax return, one row per person, the total.
+
+    Args:
+        ano: Calendar year.
+        demonstrativos: One statement per person (``beneficiary`` loaded).
+        emitido: Issue date printed on the document.
+
+    Returns:
+        The PDF file's bytes.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    # Uncompressed: small anyway, and the text stays checkable by tests and by eye.
+    pdf.set_compression(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    titulo = f"Demonstrativo para o Imposto de Renda - ano-calendário {ano}"
+    pdf.cell(0, 10, titulo, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for linha in (OPERADORA, f"Emitido em {format_date(emitido)} pelo atendimento automático."):
+        pdf.multi_cell(0, 6, linha, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    larguras = (70, 32, 30, 30, 28)
+    pdf.set_font("Helvetica", "B", 9)
+    colunas = ("Beneficiário", "CPF", "Contribuições", "Coparticipações", "Total")
+    for largura, coluna in zip(larguras, colunas, strict=True):
+        pdf.cell(largura, 7, coluna, border=1)
+    pdf.ln()
+    pdf.set_font("Helvetica", size=9)
+    total = Decimal("0.00")
+    for demonstrativo in demonstrativos:
+        soma = demonstrativo.contributions_paid + demonstrativo.copay_paid
+        total += soma
+        cpf = mask_cpf(demonstrativo.beneficiary.cpf) if demonstrativo.beneficiary.cpf else "não cadastrado"
+        valores = (
+            demonstrativo.beneficiary.name,
+            cpf,
+            format_money(demonstrativo.contributions_paid),
+            format_money(demonstrativo.copay_paid),
+            format_money(soma),
+        )
+        for largura, valor in zip(larguras, valores, strict=True):
+            pdf.cell(largura, 7, valor, border=1)
+        pdf.ln()
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(sum(larguras[:4]), 7, "Total pago no ano", border=1)
+    pdf.cell(larguras[4], 7, format_money(total), border=1)
+    pdf.ln(12)
+    pdf.set_font("Helvetica", size=9)
+    pdf.multi_cell(0, 5, DECLARACAO.replace("*", ""))
+    return bytes(pdf.output())
+
+
 class ActionConsultarImpostoRenda(AcaoIdentificada):
     """Shows the income-tax statement of a year per person and the family total."""
 
@@ -106,6 +166,12 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         rodape.append(DECLARACAO)
         titulo = f"Demonstrativo para o imposto de renda, ano-calendário {ano}:"
         eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
+        if tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO:
+            pdf = demonstrativo_pdf(ano, demonstrativos, hoje_)
+            dispatcher.utter_message(
+                text=f"O demonstrativo em PDF (disponível por {VALIDADE_DIAS} dias):",
+                attachment=url_publica(guardar_pdf(pdf)),
+            )
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
 

@@ -18,11 +18,15 @@ def default_url() -> str:
 
 
 def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
-    """Send one message and return the bot's text answers in order."""
+    """Send one message and return the bot's answers in order (texts, and links to files)."""
     body = json.dumps({"sender": sender, "message": text}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return [item["text"] for item in json.load(response) if item.get("text")]
+        answers = []
+        for item in json.load(response):
+            answers += [item["text"]] if item.get("text") else []
+            answers += [f"📄 {item['attachment']}"] if item.get("attachment") else []
+        return answers
 
 
 def chat(url: str | None = None, sender: str | None = None) -> int:

@@ -40,8 +40,10 @@ def demo_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def use_demo_database(demo_database_url: str, monkeypatch: pytest.MonkeyPatch):
+def use_demo_database(demo_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    # Generated files (PDF statements) go to a temporary var/, not the project's.
+    monkeypatch.setenv("ATENDE_VAR_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
     base.session_factory.cache_clear()
     yield

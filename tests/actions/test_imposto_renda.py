@@ -129,3 +129,34 @@ async def test_unidentified_user_sees_no_statement(dispatcher):
     shown = "\n".join(texts(dispatcher))
     assert "R$" not in shown and "CPF:" not in shown
     assert slot_events(events)["opcao_pendente"] == "imposto_renda"
+
+
+# -- the statement as a PDF --------------------------------------------------------------------
+
+
+async def test_titular_gets_the_statement_as_a_pdf_link(dispatcher):
+    from bot.arquivos import caminho
+
+    figures = _figures()
+    maria = figures[seed.DEMO_TITULAR_CPF][0]
+    ActionConsultarImpostoRenda().atender(dispatcher, _tracker(maria), maria, escolha="todos")
+    links = [m["attachment"] for m in dispatcher.messages if m.get("attachment")]
+    assert len(links) == 1 and links[0].endswith(".pdf")
+    pdf = caminho(links[0].rsplit("/", 1)[1]).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert b"Maria Aparecida Souza" in pdf and b"12.055.813/0001-68" in pdf
+    total = sum(c + s for _, c, s in figures.values())
+    assert format_money(total).encode("latin-1") in pdf
+
+
+async def test_phone_calls_get_no_pdf(dispatcher):
+    maria = _figures()[seed.DEMO_TITULAR_CPF][0]
+    tracker = make_tracker(
+        {"identificado": True, "beneficiario_id": str(maria)},
+        text="6",
+        intent="imposto_renda",
+        events=[{"event": "user", "text": "6", "input_channel": "ura", "parse_data": {"intent": {"name": "x"}}}],
+    )
+    ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria, escolha="todos")
+    assert not [m for m in dispatcher.messages if m.get("attachment")]
+    assert "Demonstrativo" in "\n".join(texts(dispatcher))

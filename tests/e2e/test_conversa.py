@@ -160,3 +160,31 @@ def test_long_lists_are_paged(conversa):
     while "Digite *mais*" in more:
         more = joined(conversa("mais"))
     assert "Não há mais itens" in joined(conversa("mais"))
+
+
+def test_income_tax_statement_pdf_downloads_from_the_server(rasa_url):
+    import json
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    sender = f"teste-{uuid.uuid4().hex[:8]}"
+
+    def send(text):
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(rasa_url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+
+    send(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972")
+    answers = send("6")
+    links = [a["attachment"] for a in answers if a.get("attachment")]
+    assert len(links) == 1, answers
+    with urllib.request.urlopen(links[0], timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        pdf = response.read()
+    assert pdf.startswith(b"%PDF") and "José Carlos Souza".encode("latin-1") in pdf
+    forged = links[0].rsplit("/", 1)[0] + "/" + "0" * 32 + ".pdf"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=10)
+    assert refused.value.code == 404
