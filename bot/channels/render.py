@@ -18,7 +18,8 @@ TELEGRAM_LIMIT = 4096
 
 # "1 - Reembolso", "0 - Falar com um atendente", "3 - Todos": a menu option per line.
 MENU_LINE = re.compile(r"^\s*(\d{1,2})\s*[-–]\s+(\S.*?)\s*$")
-_BOLD = re.compile(r"\*([^*\n]+)\*")
+# *bold* as WhatsApp writes it; a masked CPF (***.982.247-**) is not bold.
+_BOLD = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U00002b00-\U00002bff\U0000fe0f\U0000200d\U000020e3]",
 )

@@ -147,3 +147,11 @@ def test_logs_never_show_whole_identifiers():
     assert "0500 0000" not in line and "4175050520" not in line
     assert "***.982.247-**" in line and "4175 **** **** 1004" in line and "4175************0001" in line
     assert mask_for_log("nasci em 12031975, opção 3") == "nasci em 12031975, opção 3"
+
+
+def test_masked_cpf_is_not_taken_for_bold_on_telegram():
+    from bot.channels.render import render_telegram
+
+    (message,) = render_telegram([{"text": "CPF: ***.444.777-**\nTotal: *R$ 10,00*"}])
+    assert "***.444.777-**" in message.html
+    assert "<b>R$ 10,00</b>" in message.html
