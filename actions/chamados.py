@@ -7,7 +7,7 @@ informações", 000_d58b96622c95b671.txt), so nobody asks the beneficiary twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Dict, List, Text, Tuple
 
@@ -20,13 +20,12 @@ from actions.formatting import format_date
 from bot.db.identifiers import mask_card, mask_cpf
 from bot.db.session import session_scope
 from bot.nlu.parsing import find_identifiers
-from bot.regulation.calendar import is_business_day
 from routing.decision import Decision, RoutingRequest
 
 logger = logging.getLogger(__name__)
 
-# Human service hours of the chat and the attendants (000: Monday to Friday, 8h to 17h).
-ABERTURA, FECHAMENTO = time(8), time(17)
+# The inbox of the attendants in routing/rules.yaml: its opening hours decide the handoff.
+INBOX_ATENDENTES = "relacionamento"
 TELEFONE_24H = "0800 030 9009 (24 horas; de celular, (31) 3429-5200)"
 TRANSCRICAO_MAX = 12
 SLOTS_DE_CONTEXTO = ("opcao_pendente", "pessoa_escolhida", "identificacao_documento")
@@ -40,33 +39,18 @@ def regras() -> Any:
     return load_rules()
 
 
-def dentro_do_horario(momento: datetime) -> bool:
-    """Whether attendants are at work: business day (national and MG holidays excluded), 8h-17h.
+def atendentes(momento: datetime) -> Tuple[bool, datetime | None]:
+    """Whether the attendants are at work now and, if not, when they next start.
 
-    >>> from zoneinfo import ZoneInfo
-    >>> sp = ZoneInfo("America/Sao_Paulo")
-    >>> dentro_do_horario(datetime(2026, 11, 25, 10, tzinfo=sp))
-    True
-    >>> dentro_do_horario(datetime(2026, 11, 20, 10, tzinfo=sp))  # Consciência Negra
-    False
+    The hours are those of the attendants' inbox in routing/rules.yaml (source 000: Monday to
+    Friday, 8h to 17h, national and Minas Gerais holidays excluded), the same ones the routing
+    rules use, so an operator changes them in one place.
     """
-    return is_business_day(momento.date()) and ABERTURA <= momento.time() < FECHAMENTO
-
-
-def proxima_abertura(momento: datetime) -> datetime:
-    """When the attendants next start work after ``momento``.
-
-    >>> from zoneinfo import ZoneInfo
-    >>> proxima_abertura(datetime(2026, 11, 27, 18, tzinfo=ZoneInfo("America/Sao_Paulo"))).isoformat()
-    '2026-11-30T08:00:00-03:00'
-    """
-    dia = momento.date()
-    if momento.time() < ABERTURA and is_business_day(dia):
-        return datetime.combine(dia, ABERTURA, momento.tzinfo)
-    dia += timedelta(days=1)
-    while not is_business_day(dia):
-        dia += timedelta(days=1)
-    return datetime.combine(dia, ABERTURA, momento.tzinfo)
+    rules = regras()
+    inbox = rules.inboxes[INBOX_ATENDENTES]
+    if inbox.is_open(momento, rules.timezone):
+        return True, None
+    return False, inbox.next_opening(momento, rules.timezone)
 
 
 def _mascarar(texto: str) -> str:
@@ -172,7 +156,7 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
-        em_horario = dentro_do_horario(momento)
+        em_horario, abertura = atendentes(momento)
         ticket, _ = abrir_chamado(
             tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
         )
@@ -186,12 +170,11 @@ class ActionFalarAtendente(Action):
             )
             # The bot stays silent in this conversation until an agent hands it back.
             return [ConversationPaused()]
-        abertura = proxima_abertura(momento)
+        quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "assim que possível"
         dispatcher.utter_message(
             text=(
                 "Nosso atendimento com pessoas funciona de segunda a sexta, das 8h às 17h (exceto feriados).\n"
-                f"Registrei seu pedido com o protocolo {ticket.protocol}: um atendente responde a partir de "
-                f"{format_date(abertura)} às 8h.\n"
+                f"Registrei seu pedido com o protocolo {ticket.protocol}: um atendente responde {quando}.\n"
                 f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
             )
         )

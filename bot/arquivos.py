@@ -8,6 +8,7 @@ whenever a new one is written.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -48,7 +49,5 @@ def caminho(nome: str, settings: Settings | None = None) -> Path | None:
 def url_publica(nome: str, settings: Settings | None = None) -> str:
     """Where a user downloads the file: ATENDE_PUBLIC_URL, else the local Rasa server."""
     settings = settings or get_settings()
-    import os
-
     base = settings.public_url.rstrip("/") or f"http://127.0.0.1:{os.environ.get('ATENDE_RASA_PORT', '5005')}"
     return f"{base}/webhooks/arquivos/{nome}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Mapping, Pattern
 from zoneinfo import ZoneInfo
 
@@ -112,6 +112,27 @@ class Inbox:
         now = local.time().replace(tzinfo=None)
         intervals = self.hours.get(local.weekday(), ())
         return any(start <= now < end or (end == END_OF_DAY and now >= start) for start, end in intervals)
+
+    def next_opening(self, moment: datetime, zone: ZoneInfo, horizon_days: int = 31) -> datetime | None:
+        """The next time the inbox opens after ``moment`` (None if always open or never within the horizon).
+
+        Args:
+            moment: An aware datetime.
+            zone: Time zone of the opening hours.
+            horizon_days: How far ahead to look.
+        """
+        if self.hours is None:
+            return None
+        local = moment.astimezone(zone)
+        for offset in range(horizon_days + 1):
+            day = local.date() + timedelta(days=offset)
+            if self.closed_on_holidays and day in holidays_mg(day.year):
+                continue
+            for start, _ in sorted(self.hours.get(day.weekday(), ())):
+                opening = datetime.combine(day, start, zone)
+                if opening > local:
+                    return opening
+        return None
 
 
 @dataclass(frozen=True)

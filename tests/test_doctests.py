@@ -11,7 +11,6 @@ MODULES = [
     "actions.formatting",
     "actions.navegacao",
     "actions.orientacoes",
-    "actions.chamados",
     "actions.ouvidoria",
     "actions.teleconsulta",
     "bot.nlu.parsing",
