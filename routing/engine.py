@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, List, Mapping
 from zoneinfo import ZoneInfo
 
+from bot import clock
 from routing.decision import Decision, RoutingRequest
 from routing.nif import is_valid_nif
 from routing.ruleset import WEEKDAY_NAMES, Conditions, FoldedText, Rule, RuleSet
@@ -50,7 +51,7 @@ def has_field(collected: Mapping[str, Any], name: str) -> bool:
 
 def _moment(now: datetime | None, zone: ZoneInfo) -> datetime:
     if now is None:
-        return datetime.now(zone)
+        return clock.now().astimezone(zone)
     if now.tzinfo is None:
         # A naive time is read in the rules' time zone.
         return now.replace(tzinfo=zone)

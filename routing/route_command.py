@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, Iterable, TextIO
 
+from bot.clock import parse_fixed_now
 from routing.decision import RoutingRequest
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "atende.tar.gz"
@@ -105,9 +106,7 @@ class Router:
 def _fixed_now(settings: Any) -> datetime | None:
     if not getattr(settings, "fixed_now", ""):
         return None
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromisoformat(settings.fixed_now).astimezone(ZoneInfo(settings.timezone))
+    return parse_fixed_now(settings.fixed_now, settings.timezone)
 
 
 def _lines(stream: TextIO) -> Iterable[str]:

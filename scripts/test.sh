@@ -24,5 +24,19 @@ $BIN/rasa test core --model models/atende.tar.gz --stories tests/conversations \
 echo "== NLU: conjunto de avaliação separado"
 $BIN/python -m bot.evaluate --model models/atende.tar.gz --out results/nlu
 
-echo "== pytest"
-$BIN/python -m pytest -q
+# CI runs at any hour. The suite fixes the product's clock (tests/fixed_clock.py), and these two runs prove that
+# no test reads the wall clock: the machine's clock is shifted (libfaketime, Debian) to a Sunday 03:00 in
+# São Paulo on a UTC machine, then to a Wednesday 10:00 on a machine set to São Paulo time.
+if ! command -v faketime >/dev/null 2>&1; then
+  echo "instalando faketime (pacote Debian)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y faketime >/dev/null 2>&1 \
+    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y faketime >/dev/null; }
+fi
+# Only the wall clock moves; monotonic timers (timeouts, asyncio) keep running normally.
+export FAKETIME_DONT_FAKE_MONOTONIC=1
+
+echo "== pytest, relógio do sistema em domingo 03:00 (São Paulo), servidor em UTC"
+TZ=UTC faketime '2027-06-06 06:00:00' $BIN/python -m pytest -q
+
+echo "== pytest, relógio do sistema em quarta-feira 10:00, servidor no fuso de São Paulo"
+TZ=America/Sao_Paulo faketime '2027-06-09 10:00:00' $BIN/python -m pytest -q

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import clock
 from bot.db import models
 from bot.db.identifiers import (
     card_family_number,
@@ -998,7 +999,7 @@ def import_files(
     Raises:
         ImportValidationError: Any file or row is invalid; nothing was written.
     """
-    today = today or date.today()
+    today = today or clock.today()
     errors: list[ImportIssue] = []
     parsed_files: list[_ParsedFile] = []
     broken_tables: set[str] = set()

@@ -26,6 +26,7 @@ from functools import cache
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import clock
 from bot.db.identifiers import cpf_check_digits, make_card_number, make_digitable_line
 from bot.db.models import (
     COPAY_EXEMPT_CATEGORIES,
@@ -998,7 +999,7 @@ def seed_demo(
     """
     if families < 1:
         raise ValueError("families must be at least 1 (the demo family)")
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     builder = _Builder(rng, today)
     builder.build_plans()

@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from actions import financeiro
 from actions.financeiro import (
     ActionConsultarFinanceiro,
     competencia,
@@ -24,15 +23,11 @@ from bot.db.models import Beneficiary, Invoice
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.fixed_clock import TODAY
 
 CENT = Decimal("0.01")
 LINHA = "00190000090100202610010057021163516000000168961"
 
-
-@pytest.fixture(autouse=True)
-def same_today_as_the_seed(monkeypatch):
-    # The demo data is generated relative to date.today(); keep "hoje" on that day even near midnight in Brazil.
-    monkeypatch.setattr(financeiro, "hoje", date.today)
 
 
 @pytest.fixture
@@ -134,16 +129,16 @@ async def test_titular_sees_overdue_boleto_with_second_copy_and_updated_amount(d
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     open_ = repository.list_invoices([maria.id], session=db, statuses=["aberto"])
     paid = repository.list_invoices([maria.id], session=db, statuses=["pago"])
-    overdue = [f for f in open_ if f.due_date < date.today()]
+    overdue = [f for f in open_ if f.due_date < TODAY]
     assert overdue, "the seed always leaves last month's boleto of the demo family unpaid"
 
     events = await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id), {})
     shown = _shown(dispatcher)
 
     fatura = overdue[0]
-    total, fine, interest = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, date.today())
+    total, fine, interest = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, TODAY)
     assert f"Competência {fatura.competence:%m/%Y}, vencimento {format_date(fatura.due_date)} (EM ATRASO)" in shown
-    assert f"Se pagar hoje ({format_date(date.today())}): {format_money(total)}" in shown
+    assert f"Se pagar hoje ({format_date(TODAY)}): {format_money(total)}" in shown
     assert format_money(fine) in shown and format_money(interest) in shown
     assert "Art. 44 §1º" in shown
     assert linha_digitavel(fatura.digitable_line) in shown
@@ -160,8 +155,8 @@ async def test_titular_sees_overdue_boleto_with_second_copy_and_updated_amount(d
 
 async def test_amount_on_the_payment_date_the_user_typed(dispatcher, db):
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
-    fatura = repository.list_overdue_invoices([maria.id], date.today(), session=db)[0]
-    payday = date.today() + timedelta(days=10)
+    fatura = repository.list_overdue_invoices([maria.id], TODAY, session=db)[0]
+    payday = TODAY + timedelta(days=10)
     tracker = _tracker(maria.id, entities=[{"entity": "data", "value": payday.isoformat()}])
     await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     shown = _shown(dispatcher)
@@ -227,7 +222,7 @@ async def test_titular_everyone_vs_chosen_special_dependant(dispatcher, db):
 async def test_titular_choosing_a_direct_dependant_still_sees_the_family_boleto(dispatcher, db):
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     ana = repository.find_beneficiary_by_cpf(seed.DEMO_DAUGHTER_CPF, session=db)
-    fatura = repository.list_overdue_invoices([maria.id], date.today(), session=db)[0]
+    fatura = repository.list_overdue_invoices([maria.id], TODAY, session=db)[0]
     ActionConsultarFinanceiro().atender(dispatcher, _tracker(maria.id), maria.id, escolha=str(ana.id))
     assert linha_digitavel(fatura.digitable_line) in _shown(dispatcher)
 
@@ -242,7 +237,7 @@ def titular_without_invoices(db):
         kind="titular",
         relationship="titular",
         plan_id=maria.plan_id,
-        adhesion_date=date.today(),
+        adhesion_date=TODAY,
         status="ativo",
     )
     db.add(newcomer)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func, select
 
-from actions import imposto_renda
 from actions.formatting import format_money
 from actions.imposto_renda import ActionConsultarImpostoRenda, ano_da_mensagem
 from bot.db import repository, seed
@@ -17,14 +15,10 @@ from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.fixed_clock import TODAY
 
-ANO = date.today().year - 1
+ANO = TODAY.year - 1
 
-
-@pytest.fixture(autouse=True)
-def same_today_as_seed(monkeypatch: pytest.MonkeyPatch):
-    # The seed is built on date.today(); near midnight São Paulo's date may differ.
-    monkeypatch.setattr(imposto_renda, "hoje", date.today)
 
 
 def _figures() -> dict:

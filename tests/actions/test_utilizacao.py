@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from actions import utilizacao
 from actions.formatting import format_date, format_money
 from actions.utilizacao import RODAPE, ActionConsultarUtilizacao, ActionContestarUtilizacao, periodo_da_mensagem
 from bot.db import repository, seed
@@ -16,14 +15,10 @@ from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.fixed_clock import TODAY
 
 HOJE = date(2026, 5, 20)
 
-
-@pytest.fixture(autouse=True)
-def same_today_as_seed(monkeypatch: pytest.MonkeyPatch):
-    # The seed is built on date.today(); near midnight São Paulo's date may differ.
-    monkeypatch.setattr(utilizacao, "hoje", date.today)
 
 
 def _ids() -> dict:
@@ -108,7 +103,7 @@ async def test_titular_own_statement_with_copay_total_and_exemption(dispatcher):
     maria = ids[seed.DEMO_TITULAR_CPF]
     events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
     shown = _everything(dispatcher, events)
-    t = date.today()
+    t = TODAY
     # Seed: consulta 280.00 (30% capped at 60), exame 95.40 (30%), Conexão Saúde (exempt), exame 1180 (cap 120).
     total = Decimal("60.00") + Decimal("28.62") + Decimal("0.00") + Decimal("120.00")
     assert f"Coparticipação total no período: *{format_money(total)}*" in shown
@@ -165,7 +160,7 @@ async def test_dependant_sees_only_own_uses(dispatcher):
 async def test_month_from_the_request_survives_the_de_quem_question(dispatcher):
     ids = _ids()
     maria = ids[seed.DEMO_TITULAR_CPF]
-    last_year = date.today().year - 1
+    last_year = TODAY.year - 1
     pedido = {
         "event": "user",
         "text": f"utilização de março de {last_year}",
@@ -182,7 +177,7 @@ async def test_month_from_the_request_survives_the_de_quem_question(dispatcher):
 
 async def test_no_uses_in_period_is_a_clear_answer(dispatcher):
     maria = _ids()[seed.DEMO_TITULAR_CPF]
-    old = date.today().year - 5
+    old = TODAY.year - 5
     tracker = _tracker(maria, text=f"utilização de 06/{old}")
     events = ActionConsultarUtilizacao().atender(dispatcher, tracker, maria, escolha=str(maria))
     assert texts(dispatcher) == [

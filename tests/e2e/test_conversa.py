@@ -82,8 +82,10 @@ def test_menu_and_zero_leave_identification(conversa):
     assert "1 - Reembolso" in text
     joined(conversa("3"))
     text = joined(conversa("0"))
-    # In or out of hours (real clock here), a person takes over with a protocol.
-    assert "atendente" in text and re.search(r"protocolo é 41750\d{15}", text)
+    # The suite's clock is a Wednesday at 10:00 (tests/fixed_clock.py): in hours, a person takes over at once.
+    assert "Vou transferir você para um atendente" in text
+    assert re.search(r"Seu protocolo é 41750\d{15}", text)
+    assert "de segunda a sexta" not in text
 
 
 def test_sair_clears_identification(conversa):
