@@ -8,18 +8,21 @@ own data; a titular also sees the dependants').
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Text
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
 from bot.nlu.parsing import menu_digit_intent
@@ -28,6 +31,8 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 TODOS = "todos"
+# Slot with the signature of the verified identity (assinar_identidade).
+IDENTIDADE = "identidade"
 PAGE_SIZE = 5
 
 # intent name -> action class that serves it once the user is identified.
@@ -35,17 +40,13 @@ SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
 
 
 def agora() -> datetime:
-    """Now in the operator's time zone, or the fixed clock of ``ATENDE_NOW``."""
-    settings = get_settings()
-    zone = ZoneInfo(settings.timezone)
-    if settings.fixed_now:
-        return datetime.fromisoformat(settings.fixed_now).astimezone(zone)
-    return datetime.now(zone)
+    """Now in the operator's time zone, or the fixed clock of ``ATENDE_NOW`` (:mod:`bot.clock`)."""
+    return clock.now()
 
 
 def hoje() -> date:
     """Today in the operator's time zone (the action server may run in UTC)."""
-    return agora().date()
+    return clock.today()
 
 
 def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
@@ -125,12 +126,41 @@ def pessoas_visiveis(beneficiario_id: int, *, session: Session) -> List[Pessoa]:
     return [_pessoa(member) for member in repository.list_family(row.id, session=session)]
 
 
+@lru_cache(maxsize=1)
+def _chave_de_identidade() -> bytes:
+    key = get_settings().identity_key
+    # Without a configured key, one per process: identities then end with the process, never leak across.
+    return key.encode() if key else secrets.token_bytes(32)
+
+
+def assinar_identidade(sender_id: str, beneficiario_id: int | str) -> str:
+    """The value of the ``identidade`` slot that vouches for ``beneficiario_id`` in conversation ``sender_id``.
+
+    Only the identification form sets it, after the birth date matched; the key
+    lives only in the action server, so a tracker forged by a caller (or a slot
+    set through Rasa's HTTP API) cannot carry a valid one, nor can one
+    conversation's value be copied into another's.
+    """
+    mensagem = f"{sender_id}\x00{beneficiario_id}".encode()
+    return hmac.new(_chave_de_identidade(), mensagem, hashlib.sha256).hexdigest()
+
+
 def beneficiario_identificado(tracker: Tracker) -> int | None:
-    """Id of the identified beneficiary of this conversation, or None."""
+    """Id of the beneficiary this conversation verified, or None.
+
+    The slots alone are not trusted: ``beneficiario_id`` counts only with the
+    signature the identification form gave it in this same conversation.
+    """
     if not tracker.get_slot("identificado"):
         return None
     value = tracker.get_slot("beneficiario_id")
-    return int(value) if value else None
+    if not value or not str(value).isdigit():
+        return None
+    assinatura = str(tracker.get_slot(IDENTIDADE) or "")
+    if not hmac.compare_digest(assinatura, assinar_identidade(tracker.sender_id, value)):
+        logger.warning("identidade sem assinatura válida na conversa %s: ignorada", tracker.sender_id)
+        return None
+    return int(value)
 
 
 class AcaoIdentificada(Action):
@@ -190,7 +220,7 @@ class AcaoIdentificada(Action):
                 dispatcher.utter_message(
                     text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."
                 )
-                return [SlotSet("identificado", False), SlotSet("beneficiario_id", None)]
+                return [SlotSet("identificado", False), SlotSet("beneficiario_id", None), SlotSet(IDENTIDADE, None)]
             if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
                 # The form's ask action lists the family; the rules open the form on this slot.
                 return [SlotSet("opcao_pendente", self.intent), SlotSet("escolher_pessoa", True)]

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, db_session, session_factory
 from actions.formatting import format_date
-from bot.db.identifiers import mask_card, mask_cpf
+from bot.db.identifiers import mask_personal_data
 from bot.db.session import session_scope
 from bot.nlu.parsing import find_identifiers
 from routing.decision import Decision, RoutingRequest
@@ -54,12 +54,7 @@ def atendentes(momento: datetime) -> Tuple[bool, datetime | None]:
 
 
 def _mascarar(texto: str) -> str:
-    for item in sorted(find_identifiers(texto), key=lambda f: f.start, reverse=True):
-        if item.entity == "cpf":
-            texto = texto[: item.start] + mask_cpf(item.value) + texto[item.end :]
-        elif item.entity == "numero_cartao":
-            texto = texto[: item.start] + mask_card(item.value) + texto[item.end :]
-    return texto
+    return mask_personal_data(texto)
 
 
 def transcricao(tracker: Tracker, limite: int = TRANSCRICAO_MAX) -> List[str]:

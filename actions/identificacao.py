@@ -8,7 +8,6 @@ failed attempts (three by default) the form ends and a person is offered.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -16,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import SERVICOS, db_session
+from actions.base import IDENTIDADE, SERVICOS, assinar_identidade, beneficiario_identificado, db_session, hoje
 from actions.formatting import first_name
 from bot.db import repository
 from bot.db.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
@@ -150,7 +149,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
                 "identificacao_nascimento",
             )
-        if nascimento != row.birth_date or nascimento > date.today():
+        if nascimento != row.birth_date or nascimento > hoje():
             return self._falha(
                 dispatcher,
                 tracker,
@@ -162,6 +161,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             "identificado": True,
             "beneficiario_id": str(row.id),
             "beneficiario_nome": row.name,
+            IDENTIDADE: assinar_identidade(tracker.sender_id, row.id),
         }
 
 
@@ -200,9 +200,9 @@ class ActionConcluirIdentificacao(Action):
     ) -> List[EventType]:
         """Close identification and continue where the user wanted to go."""
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", None)]
-        beneficiario_id = tracker.get_slot("beneficiario_id")
+        beneficiario_id = beneficiario_identificado(tracker)
         nao_escolhe = [SlotSet("escolher_pessoa", False)]
-        if not tracker.get_slot("identificado") or not beneficiario_id:
+        if beneficiario_id is None:
             dispatcher.utter_message(
                 text=(
                     "Não foi possível confirmar sua identificação. Para sua segurança, encerrei esta etapa.\n"
@@ -217,7 +217,7 @@ class ActionConcluirIdentificacao(Action):
             dispatcher.utter_message(response="utter_menu")
             return events + nao_escolhe
         # The service says itself whether the titular must first choose whose data to see.
-        return events + servico().atender(dispatcher, tracker, int(beneficiario_id))
+        return events + servico().atender(dispatcher, tracker, beneficiario_id)
 
 
 class ActionSair(Action):
@@ -244,6 +244,7 @@ class ActionSair(Action):
             *LIMPAR_FORMULARIO,
             SlotSet("identificado", False),
             SlotSet("beneficiario_id", None),
+            SlotSet(IDENTIDADE, None),
             SlotSet("beneficiario_nome", None),
             SlotSet("opcao_pendente", None),
             SlotSet("escolher_pessoa", False),

@@ -95,6 +95,13 @@ def _handoff_return(args: argparse.Namespace) -> int:
     return hand_back(args.conversa, url=args.url)
 
 
+def _actions(args: argparse.Namespace) -> int:
+    from bot.action_server import main as serve
+
+    serve()
+    return 0
+
+
 def _route(args: argparse.Namespace) -> int:
     from routing.route_command import run
 
@@ -180,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="entrega continuamente, a cada ATENDE_OUTBOX_INTERVAL segundos"
     ).set_defaults(func=_outbox_worker)
 
+    commands.add_parser(
+        "actions", help="servidor de ações (ATENDE_ACTIONS_HOST:ATENDE_ACTIONS_PORT, só com ATENDE_ACTIONS_TOKEN)"
+    ).set_defaults(func=_actions)
     smtp_dev = commands.add_parser(
         "smtp-dev", help="servidor SMTP local (127.0.0.1) que guarda cada e-mail em var/mail/*.eml"
     )

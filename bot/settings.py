@@ -91,6 +91,16 @@ class Settings:
     # Local development SMTP server (`atende smtp-dev`): messages land as .eml files in var_dir/mail.
     smtp_dev_port: int = field(default_factory=lambda: int(_env("ATENDE_SMTP_DEV_PORT", "8025")))
 
+    # Action server (bot/action_server.py). It listens on loopback unless told otherwise and answers only the
+    # Rasa server, which sends ATENDE_ACTIONS_TOKEN in the X-Atende-Token header (endpoints.yml).
+    actions_host: str = field(default_factory=lambda: _env("ATENDE_ACTIONS_HOST", "127.0.0.1"))
+    actions_port: int = field(default_factory=lambda: int(_env("ATENDE_ACTIONS_PORT", "5055")))
+    actions_token: str = field(default_factory=lambda: _env("ATENDE_ACTIONS_TOKEN"), repr=False)
+    # Key that signs the identity the identification form verified (actions/base.py); only the action server
+    # holds it, so neither a forged tracker nor a SlotSet through Rasa's HTTP API can claim a beneficiary.
+    # Empty: a random key per process (identifications then end when the action server restarts).
+    identity_key: str = field(default_factory=lambda: _env("ATENDE_IDENTITY_KEY"), repr=False)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

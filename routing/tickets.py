@@ -32,10 +32,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.identifiers import mask_card, mask_cpf, normalize_digits
+from bot.db.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
-from bot.nlu.parsing import find_identifiers
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 from routing.decision import Decision
 
@@ -196,17 +195,12 @@ def message_id_for(protocol: str, recipient: str) -> str:
 
 
 def mask_text(value: str) -> str:
-    """Mask CPF and card numbers inside free text (the e-mail never carries them in full).
+    """Mask CPFs, card numbers and full dates inside free text (the e-mail never carries them).
 
     >>> mask_text("meu cpf é 529.982.247-25 e a carteirinha 4175050000001004")
     'meu cpf é ***.982.247-** e a carteirinha 4175 **** **** 1004'
     """
-    for item in sorted(find_identifiers(value), key=lambda f: f.start, reverse=True):
-        if item.entity == "cpf":
-            value = value[: item.start] + mask_cpf(item.value) + value[item.end :]
-        elif item.entity == "numero_cartao":
-            value = value[: item.start] + mask_card(item.value) + value[item.end :]
-    return value
+    return mask_personal_data(value)
 
 
 def _mask_nif(nif: str) -> str:

@@ -8,17 +8,29 @@ RASA_PORT=${ATENDE_RASA_PORT:-5005}
 ACTIONS_PORT=${ATENDE_ACTIONS_PORT:-5055}
 MODEL=${ATENDE_MODEL:-models/atende.tar.gz}
 LOG_DIR=${ATENDE_LOG_DIR:-var/log}
+# Logs, secrets and the SQLite file hold personal data or keys: readable by this user only.
+umask 077
 mkdir -p "$LOG_DIR" var/run
 export ATENDE_ACTIONS_PORT=$ACTIONS_PORT
 
 # A broken routing rules file stops here, with its line and reason, not at the first ticket.
 $BIN/atende rules check >/dev/null
 
-# The HTTP API lets an agent hand a paused conversation back (atende handoff devolver).
-if [ -z "${ATENDE_RASA_TOKEN:-}" ]; then
-  [ -s var/run/rasa-token ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > var/run/rasa-token)
-  ATENDE_RASA_TOKEN=$(cat var/run/rasa-token)
-fi
+# Secrets between our own processes, generated once per machine into var/run (0600) unless the environment
+# gives them: the Rasa HTTP API token (agents hand conversations back), the token the Rasa server shows the
+# action server, and the key that signs verified identities (only the action server holds it).
+# They travel by environment, never on a command line that `ps` shows.
+secret() { # variable file
+  if [ -z "${!1:-}" ]; then
+    [ -s "$2" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$2"
+    printf -v "$1" '%s' "$(cat "$2")"
+  fi
+  export "${1?}"
+}
+secret ATENDE_RASA_TOKEN var/run/rasa-token
+secret ATENDE_ACTIONS_TOKEN var/run/actions-token
+secret ATENDE_IDENTITY_KEY var/run/identity-key
+chmod 700 var var/run "$LOG_DIR" 2>/dev/null || true
 
 if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   # Local SMTP server (mail readable under var/mail) and the outbox worker that delivers ticket e-mails.
@@ -28,14 +40,17 @@ if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   echo $! > var/run/outbox.pid
 fi
 
-$BIN/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+$BIN/atende actions >"$LOG_DIR/actions.log" 2>&1 &
 echo $! > "var/run/actions-$ACTIONS_PORT.pid"
 # bot.server is `rasa` with bot/speedups.py applied; ATENDE_RASA_PLAIN=1 runs the unmodified one (benchmarks).
 RASA_CMD=("$BIN/python" -m bot.server)
 [ "${ATENDE_RASA_PLAIN:-0}" = 1 ] && RASA_CMD=("$BIN/rasa")
-"${RASA_CMD[@]}" run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 \
-  --enable-api --auth-token "$ATENDE_RASA_TOKEN" \
-  --endpoints endpoints.yml --credentials credentials.yml >"$LOG_DIR/rasa.log" 2>&1 &
+# The identity key stays out of the Rasa server's environment; bot.server reads the API token from
+# ATENDE_RASA_TOKEN (the plain `rasa` of the benchmarks only takes it as an argument).
+RASA_ARGS=(run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 --enable-api
+  --endpoints endpoints.yml --credentials credentials.yml)
+[ "${ATENDE_RASA_PLAIN:-0}" = 1 ] && RASA_ARGS+=(--auth-token "$ATENDE_RASA_TOKEN")
+env -u ATENDE_IDENTITY_KEY "${RASA_CMD[@]}" "${RASA_ARGS[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
 echo $! > "var/run/rasa-$RASA_PORT.pid"
 
 wait_for() { # url name pidfile

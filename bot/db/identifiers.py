@@ -211,6 +211,40 @@ def mask_card(card: str) -> str:
     return f"{digits[:4]} **** **** {digits[-4:]}"
 
 
+# A separator people (or their keyboards and apps) put between digit groups: space of any width (NBSP, thin),
+# dot, comma, underscore, slash, hyphen and the Unicode dashes.
+_SEP = r"[\s.,_/\-\u2010-\u2015\u2212]?"
+_CARD_IN_TEXT = re.compile(
+    rf"(?<!\d)\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)|(?<!\d)\d{{6}}{_SEP}\d{{10}}(?!\d)"
+)
+_CPF_IN_TEXT = re.compile(rf"(?<!\d)\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2}}(?!\d)")
+_FULL_DATE_IN_TEXT = re.compile(
+    r"(?<!\d)\d{1,2}\s*[/.\-\u2010-\u2015]\s*\d{1,2}\s*[/.\-\u2010-\u2015]\s*(?:\d{4}|\d{2})(?!\d)"
+)
+_ALL_DIGITS_8 = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
+
+
+def mask_personal_data(text: str) -> str:
+    r"""Hide CPFs, card numbers and full dates (a birth date is the proof of identity) in free text.
+
+    The one masking function for everything that leaves the process: logs, e-mails, stored transcripts.
+    It works on the shape of the text, not on check digits, so a mistyped CPF is hidden too.
+
+    >>> mask_personal_data("cpf 529.982.247-25, cartão 4175 0500 0000 1004, nasci em 12/03/1975")
+    'cpf ***.982.247-**, cartão 4175 **** **** 1004, nasci em **/**/****'
+    >>> mask_personal_data("529_982_247_25 / 529,982,247,25 / 529\u00a0982\u00a0247\u201325")
+    '***.982.247-** / ***.982.247-** / ***.982.247-**'
+    >>> mask_personal_data('/informar_identificacao{"cpf":"52998224725","data":"12031975"}')
+    '/informar_identificacao{"cpf":"***.982.247-**","data":"**/**/****"}'
+    >>> mask_personal_data("protocolo 41750520261202000001, R$ 1.234,56")
+    'protocolo 41750520261202000001, R$ 1.234,56'
+    """
+    text = _CARD_IN_TEXT.sub(lambda m: mask_card(normalize_digits(m[0])), text)
+    text = _CPF_IN_TEXT.sub(lambda m: mask_cpf(normalize_digits(m[0])), text)
+    text = _FULL_DATE_IN_TEXT.sub("**/**/****", text)
+    return _ALL_DIGITS_8.sub("**/**/****", text)
+
+
 def _mod10(digits: str) -> int:
     total = 0
     weight = 2

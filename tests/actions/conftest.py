@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import base
+from actions.base import assinar_identidade
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_demo
 from bot.db.session import make_engine, make_session_factory
@@ -17,6 +18,7 @@ from bot.settings import Settings, get_settings
 DEFAULT_SLOTS: Dict[str, Any] = {
     "identificado": False,
     "beneficiario_id": None,
+    "identidade": None,
     "beneficiario_nome": None,
     "beneficiario_candidato": None,
     "tentativas_identificacao": 0,
@@ -62,10 +64,17 @@ def make_tracker(
     intent: str | None = None,
     events: List[Dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker as the Rasa server would send it to the action server."""
+    """A tracker as the Rasa server would send it to the action server.
+
+    Slots that say "identified" get the signature the identification form would have set, unless the test
+    gives its own ``identidade`` (a forged or copied one).
+    """
+    merged = {**DEFAULT_SLOTS, **(slots or {})}
+    if merged.get("identificado") and merged.get("beneficiario_id") and "identidade" not in (slots or {}):
+        merged["identidade"] = assinar_identidade("teste", merged["beneficiario_id"])
     return Tracker(
         sender_id="teste",
-        slots={**DEFAULT_SLOTS, **(slots or {})},
+        slots=merged,
         latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
         events=events or [],
         paused=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actions.base import assinar_identidade
 from actions.cartao import ActionNumeroCartao
 from actions.formatting import format_card
 from bot.db import repository, seed
@@ -48,3 +49,24 @@ async def test_unidentified_user_gets_no_card(dispatcher):
     shown = "\n".join(texts(dispatcher))
     assert "4175" not in shown
     assert {"event": "slot", "name": "opcao_pendente", "value": "numero_cartao", "timestamp": None} in events
+
+
+async def test_forged_identity_gets_no_card(dispatcher):
+    """A tracker that claims an identification the form never made (issue 9, item 1) shows nothing."""
+    beneficiary_id, family_cards = _beneficiary_id(seed.DEMO_TITULAR_CPF)
+    for forged in (None, "", "0" * 64, assinar_identidade("outra-conversa", beneficiary_id),
+                   assinar_identidade("teste", str(int(beneficiary_id) + 1))):
+        dispatcher.messages.clear()
+        tracker = make_tracker({"identificado": True, "beneficiario_id": beneficiary_id, "identidade": forged})
+        await ActionNumeroCartao().run(dispatcher, tracker, {})
+        shown = "\n".join(texts(dispatcher))
+        assert not any(format_card(card) in shown for card in family_cards), forged
+        assert shown == "utter_ask_identificacao_documento"
+
+
+def test_signature_binds_conversation_and_beneficiary():
+    first = assinar_identidade("whatsapp:+5531999990000", 7)
+    assert first == assinar_identidade("whatsapp:+5531999990000", "7")
+    assert first != assinar_identidade("whatsapp:+5531999990001", 7)
+    assert first != assinar_identidade("whatsapp:+5531999990000", 8)
+    assert len(first) == 64
