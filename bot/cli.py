@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import List
 
+from bot.settings import get_settings
+
 
 def _db_migrate(_: argparse.Namespace) -> int:
     from bot.db.cli import cmd_migrate
@@ -66,9 +68,27 @@ def _outbox_retry(args: argparse.Namespace) -> int:
 
 
 def _outbox_worker(_: argparse.Namespace) -> int:
+    import threading
+
+    from bot.housekeeping import start_daily
     from routing.outbox import cmd_worker
 
-    return cmd_worker()
+    stop = threading.Event()
+    start_daily(get_settings(), stop)
+    try:
+        return cmd_worker()
+    finally:
+        stop.set()
+
+
+def _conversations_purge(args: argparse.Namespace) -> int:
+    from bot.housekeeping import run_once
+
+    settings = get_settings()
+    days = settings.conversation_retention_days if args.dias is None else args.dias
+    deleted = run_once(settings, days=days)
+    print(f"Conversas: {deleted} eventos com mais de {days} dias apagados.")
+    return 0
 
 
 def _smtp_dev(args: argparse.Namespace) -> int:
@@ -187,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="entrega continuamente, a cada ATENDE_OUTBOX_INTERVAL segundos"
     ).set_defaults(func=_outbox_worker)
 
+    conversas = commands.add_parser("conversas", help="conversas guardadas pelo Rasa (LGPD)")
+    conversas_commands = conversas.add_subparsers(dest="conversas_command", required=True)
+    purge = conversas_commands.add_parser(
+        "expurgar", help="apaga conversas mais antigas que ATENDE_CONVERSATION_RETENTION_DAYS (180 dias)"
+    )
+    purge.add_argument("--dias", type=int, default=None, help="prazo de guarda em dias (padrão: a configuração)")
+    purge.set_defaults(func=_conversations_purge)
     commands.add_parser(
         "actions", help="servidor de ações (ATENDE_ACTIONS_HOST:ATENDE_ACTIONS_PORT, só com ATENDE_ACTIONS_TOKEN)"
     ).set_defaults(func=_actions)

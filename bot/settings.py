@@ -101,6 +101,13 @@ class Settings:
     # Empty: a random key per process (identifications then end when the action server restarts).
     identity_key: str = field(default_factory=lambda: _env("ATENDE_IDENTITY_KEY"), repr=False)
 
+    # Conversations (bot/tracker_store.py): where Rasa keeps them, and for how many days (LGPD; they hold CPFs
+    # and health data). Empty URL: beside the plan's SQLite file, or the plan's PostgreSQL database.
+    tracker_url: str = field(default_factory=lambda: _env("ATENDE_TRACKER_URL"), repr=False)
+    conversation_retention_days: int = field(
+        default_factory=lambda: int(_env("ATENDE_CONVERSATION_RETENTION_DAYS", "180"))
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -1,0 +1,90 @@
+"""Where Rasa keeps conversations: its own SQL tracker store, configured from :class:`bot.settings.Settings`.
+
+Conversations outlive the Rasa process (a restart or ``kill -9`` keeps every
+identification and every conversation paused for an agent) and several Rasa
+replicas can share them. Rasa creates and owns its ``events`` table
+(``SQLTrackerStore`` runs ``create_all`` when it starts); Alembic, which owns
+the plan's tables, never touches it.
+
+Where: ``ATENDE_TRACKER_URL`` when set; otherwise, with a PostgreSQL
+``DATABASE_URL``, the same database; otherwise ``conversas.db`` beside the
+SQLite file of the plan (``var/conversas.db`` for ``make run``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, inspect
+from sqlalchemy import table as sql_table
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings, get_settings
+
+EVENTS_TABLE = "events"
+
+
+def tracker_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the conversations' database.
+
+    >>> tracker_url(Settings(database_url="sqlite:////srv/atende/var/atende.db", tracker_url=""))
+    'sqlite:////srv/atende/var/conversas.db'
+    >>> tracker_url(Settings(database_url="postgresql+psycopg2://atende@db/atende", tracker_url=""))
+    'postgresql+psycopg2://atende@db/atende'
+    >>> tracker_url(Settings(database_url="sqlite:///x.db", tracker_url="postgresql://r@h/conversas"))
+    'postgresql://r@h/conversas'
+    """
+    if settings.tracker_url:
+        return settings.tracker_url
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return f"sqlite:///{Path(url.database).with_name('conversas.db')}"
+    return settings.database_url
+
+
+def _rasa_sql_store() -> type:
+    # Imported on first use: the CLI's retention command must not load Rasa just to delete rows.
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    return SQLTrackerStore
+
+
+class AtendeTrackerStore:
+    """Factory Rasa calls for ``tracker_store: type: bot.tracker_store.AtendeTrackerStore`` (endpoints.yml).
+
+    Rasa instantiates the configured class with ``host``, ``domain`` and
+    ``event_broker``; this returns Rasa's own SQL store pointed at
+    :func:`tracker_url`, so no behaviour of Rasa's store is re-implemented.
+    """
+
+    def __new__(cls, domain: Any = None, event_broker: Any = None, **_: Any) -> Any:  # noqa: D102
+        url = tracker_url(get_settings())
+        return _rasa_sql_store()(domain=domain, host=url, event_broker=event_broker)
+
+
+def purge_conversations(settings: Settings, now: datetime, days: int | None = None) -> int:
+    """Delete conversation events older than the retention period (LGPD: keep no longer than needed).
+
+    Args:
+        settings: Where the conversations are; ``conversation_retention_days`` unless ``days`` is given.
+        now: The reference time (the product clock for the command, a fixed one in tests).
+        days: Retention in days.
+
+    Returns:
+        How many events were deleted (0 when the store has not been created yet).
+    """
+    keep = settings.conversation_retention_days if days is None else days
+    cutoff = (now - timedelta(days=keep)).timestamp()
+    engine = create_engine(tracker_url(settings))
+    try:
+        if not inspect(engine).has_table(EVENTS_TABLE):
+            return 0
+        from sqlalchemy import column
+
+        events = sql_table(EVENTS_TABLE, column("timestamp"))
+        with engine.begin() as connection:
+            return connection.execute(delete(events).where(events.c.timestamp < cutoff)).rowcount or 0
+    finally:
+        engine.dispose()
