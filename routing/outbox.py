@@ -30,10 +30,10 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
-from typing import Any, TextIO, TypeVar
+from datetime import datetime, timedelta, timezone
+from typing import Any, TextIO, Tuple, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -527,6 +527,18 @@ def cmd_retry(
         engine.dispose()
     print(f"{count} mensagem(ns) de volta à fila", file=out)
     return 0 if count else 1
+
+
+def backlog(*, session: Session) -> Tuple[int, datetime | None]:
+    """E-mails still waiting to be delivered, and when the oldest of them was queued (for /health)."""
+    count, oldest = session.execute(
+        select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == "pendente"
+        )
+    ).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return int(count), oldest
 
 
 def cmd_worker(settings: Settings | None = None) -> int:
