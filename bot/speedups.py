@@ -19,11 +19,44 @@ from __future__ import annotations
 
 from typing import Any, Dict, Type
 
+# The Rasa release these patches were written and measured against; another one must be re-checked first.
+RASA_VERSION = "3.6.21"
+
 _applied = False
 
 
+class RasaChangedError(SystemExit):
+    """Raised at start-up when Rasa is not the release the speed-ups were written for."""
+
+
+def check_rasa() -> None:
+    """Refuse to start when the patched Rasa internals are not what the patches expect.
+
+    Raises:
+        RasaChangedError: With a message saying what changed and what to do.
+    """
+    import rasa
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
+
+    problems = []
+    if rasa.__version__ != RASA_VERSION:
+        problems.append(f"Rasa {rasa.__version__} instalado, bot/speedups.py foi escrito para {RASA_VERSION}")
+    if not callable(getattr(RemoteAction, "_validate_action_result", None)):
+        problems.append("RemoteAction._validate_action_result não existe mais")
+    if not callable(getattr(RemoteAction, "action_response_format_spec", None)):
+        problems.append("RemoteAction.action_response_format_spec não existe mais")
+    if not callable(getattr(Event, "resolve_by_type", None)):
+        problems.append("Event.resolve_by_type não existe mais")
+    if problems:
+        raise RasaChangedError(
+            "bot/speedups.py não pode ser aplicado: " + "; ".join(problems)
+            + ". Revise os ajustes (tests/bot/test_speedups.py) ou inicie com ATENDE_RASA_PLAIN=1."
+        )
+
+
 def _patch_action_validation() -> None:
-    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
@@ -34,14 +67,14 @@ def _patch_action_validation() -> None:
     validator = validator_class(schema)
 
     def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
-        try:
-            validator.validate(result)
-        except ValidationError as error:
+        # jsonschema.validate raises the best match among all errors; so does this, with Rasa's own text.
+        error = best_match(validator.iter_errors(result))
+        if error is not None:
             error.message += (
                 ". Failed to validate Action server response from API, make sure your response from the Action "
                 f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
             )
-            raise
+            raise error
         return True
 
     RemoteAction._validate_action_result = _validate_action_result
@@ -66,10 +99,11 @@ def _patch_event_types() -> None:
 
 
 def apply() -> None:
-    """Install both speed-ups (idempotent)."""
+    """Install both speed-ups (idempotent), after checking Rasa is the release they were written for."""
     global _applied
     if _applied:
         return
+    check_rasa()
     _patch_action_validation()
     _patch_event_types()
     _applied = True

@@ -38,3 +38,71 @@ def test_event_types_resolve_as_before():
     assert Event.resolve_by_type("nonexistent", default=SlotSet) is SlotSet
     with pytest.raises(ValueError):
         Event.resolve_by_type("nonexistent")
+
+
+@pytest.mark.parametrize("reply", [{"events": [{"event": 3}], "responses": "x"}, {"events": [1, {"a": 2}]}])
+def test_same_error_as_stock_rasa(reply):
+    """The error raised is jsonschema's best match, as Rasa's own jsonschema.validate() raises."""
+    from jsonschema import ValidationError as StockError
+    from jsonschema import validate
+    from rasa.core.actions.action import RemoteAction
+
+    with pytest.raises(StockError) as stock:
+        validate(reply, RemoteAction.action_response_format_spec())
+    with pytest.raises(ValidationError) as ours:
+        RemoteAction("action_x", None)._validate_action_result(reply)
+    assert ours.value.message.startswith(stock.value.message)
+    assert list(ours.value.path) == list(stock.value.path)
+
+
+def test_start_up_refuses_another_rasa_release(monkeypatch):
+    import rasa
+
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with pytest.raises(speedups.RasaChangedError) as refused:
+        speedups.check_rasa()
+    assert "Rasa 3.7.0 instalado" in str(refused.value) and "ATENDE_RASA_PLAIN=1" in str(refused.value)
+
+
+def test_start_up_refuses_when_the_patched_method_is_gone(monkeypatch):
+    from rasa.core.actions.action import RemoteAction
+
+    monkeypatch.delattr(RemoteAction, "_validate_action_result")
+    with pytest.raises(speedups.RasaChangedError) as refused:
+        speedups.check_rasa()
+    assert "_validate_action_result não existe mais" in str(refused.value)
+
+
+async def test_remote_action_run_still_calls_the_patched_validator(monkeypatch):
+    """If RemoteAction.run stopped calling _validate_action_result, the speed-up would silently do nothing."""
+    from aiohttp import web
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def webhook(_):
+        return web.json_response({"events": [], "responses": [{"text": "oi"}]})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    calls = []
+    patched = RemoteAction._validate_action_result
+    monkeypatch.setattr(RemoteAction, "_validate_action_result",
+                        lambda self, result: calls.append(result) or patched(self, result))
+    try:
+        action = RemoteAction("action_x", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+        domain = Domain.empty()
+        events = await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
+                                  DialogueStateTracker("s", []), domain)
+    finally:
+        await runner.cleanup()
+    assert calls == [{"events": [], "responses": [{"text": "oi"}]}]
+    assert [e.text for e in events] == ["oi"]
