@@ -54,13 +54,13 @@ test: $(MODEL)
 	scripts/test.sh
 
 eval: $(MODEL)
-	$(PY) -m bot.evaluate --model $(MODEL)
+	$(PY) -m tools.evaluate --model $(MODEL)
 
 bench: $(MODEL)
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot actions routing tests scripts
+	$(BIN)/ruff check bot actions routing tests scripts tools
 
 clean:
 	rm -rf models results var/*.db

@@ -22,7 +22,7 @@ $BIN/rasa test core --model models/atende.tar.gz --stories tests/conversations \
   --fail-on-prediction-errors --out results/conversations
 
 echo "== NLU: conjunto de avaliação separado"
-$BIN/python -m bot.evaluate --model models/atende.tar.gz --out results/nlu
+$BIN/python -m tools.evaluate --model models/atende.tar.gz --out results/nlu
 
 # CI runs at any hour. The suite fixes the product's clock (tests/fixed_clock.py), and these two runs prove that
 # no test reads the wall clock: the machine's clock is shifted (libfaketime, Debian) to a Sunday 03:00 in

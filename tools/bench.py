@@ -4,7 +4,7 @@ One run compares two models trained on the same domain and data:
 
 * ``models/atende.tar.gz``, the bot's own pipeline (``config.yml``);
 * ``models/stock.tar.gz``, the configuration Rasa 3.6 gives a ``rasa init``
-  project (``bench/config_stock.yml``), trained here when missing or stale.
+  project (``tools/config_stock.yml``), trained here when missing or stale.
 
 For each model the Rasa server and the action server are started with
 ``scripts/serve.sh`` on dedicated loopback ports, over a freshly seeded SQLite
@@ -40,7 +40,7 @@ from bot.settings import PROJECT_ROOT
 
 OURS_MODEL = PROJECT_ROOT / "models" / "atende.tar.gz"
 STOCK_MODEL = PROJECT_ROOT / "models" / "stock.tar.gz"
-STOCK_CONFIG = PROJECT_ROOT / "bench" / "config_stock.yml"
+STOCK_CONFIG = PROJECT_ROOT / "tools" / "config_stock.yml"
 REPORT = PROJECT_ROOT / "docs" / "benchmarks.md"
 RUN_DIR = PROJECT_ROOT / "var" / "run"
 LOG_ROOT = PROJECT_ROOT / "var" / "log" / "bench"
@@ -823,7 +823,7 @@ def write_report(results: List[Result], when: datetime, path: Path = REPORT) -> 
         "# Benchmarks",
         "",
         "Latência, vazão e memória do bot pelo webhook REST, com o servidor de ações e o banco no circuito.",
-        "Gerado por `bot/bench.py`; não edite à mão.",
+        "Gerado por `tools/bench.py`; não edite à mão.",
         "",
         "Como reproduzir: `make bench` (treina `models/stock.tar.gz` se faltar; leva alguns minutos).",
         "",
@@ -840,7 +840,7 @@ def write_report(results: List[Result], when: datetime, path: Path = REPORT) -> 
         "- Dois modelos treinados com o mesmo `domain.yml` e os mesmos dados (`data/nlu`, `data/dialogue`):",
         "  - **Atende**: `models/atende.tar.gz`, configuração do bot (`config.yml`);",
         "  - **Rasa 3.6 padrão**: `models/stock.tar.gz`, a configuração que um projeto `rasa init` usa "
-        "(`bench/config_stock.yml`: WhitespaceTokenizer, RegexFeaturizer, LexicalSyntacticFeaturizer, "
+        "(`tools/config_stock.yml`: WhitespaceTokenizer, RegexFeaturizer, LexicalSyntacticFeaturizer, "
         "CountVectorsFeaturizer palavra e char_wb 1-4, DIETClassifier, EntitySynonymMapper, ResponseSelector, "
         "FallbackClassifier; MemoizationPolicy, RulePolicy, UnexpecTEDIntentPolicy, TEDPolicy), com `language: pt`.",
         "- Para cada modelo, `scripts/serve.sh` sobe o servidor de ações e o servidor Rasa em portas próprias de "
@@ -897,7 +897,7 @@ def main(argv: List[str] | None = None) -> int:
     Returns:
         Exit status: 0 when the run completed, whatever the figures.
     """
-    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--no-report", action="store_true", help="só imprime, não escreve docs/benchmarks.md")
     args = parser.parse_args(argv)
 

@@ -1,0 +1,1 @@
+"""Development tools (benchmarks, NLU evaluation): outside the installed package, run from the project root."""
