@@ -20,7 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logmask
-from bot.settings import Settings, get_settings
+from bot.settings import Settings, SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,10 @@ def create_app(settings: Settings, package: str = "actions") -> Sanic:
 def main() -> None:
     """Run the action server until stopped."""
     logmask.install()
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        raise SystemExit(f"Configuração inválida: {error}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         app = create_app(settings)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import List
 
-from bot.settings import get_settings
+from bot.settings import SettingsError, get_settings
 
 
 def _db_migrate(_: argparse.Namespace) -> int:
@@ -228,7 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: List[str] | None = None) -> int:
     """Entry point of the ``atende`` command."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(f"Configuração inválida: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

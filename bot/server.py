@@ -29,9 +29,15 @@ def with_token(argv: List[str], token: str) -> List[str]:
 def main() -> None:
     """Mask personal data in logs, apply the speed-ups, then hand over to Rasa's own command line."""
     from bot import logmask
+    from bot.settings import SettingsError, get_settings
     from bot.speedups import apply
 
     logmask.install()
+    try:
+        # Read once here, so a malformed variable stops the start with its name rather than at the first message.
+        get_settings()
+    except SettingsError as error:
+        raise SystemExit(f"Configuração inválida: {error}") from None
     apply()
     from rasa.__main__ import main as rasa_main
 

@@ -14,8 +14,41 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class SettingsError(ValueError):
+    """A variable of the environment holds a value of the wrong form; the message names it."""
+
+
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def _int(name: str, default: str) -> int:
+    value = _env(name, default).strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}: esperado um número inteiro, por exemplo {default}") from None
+
+
+def _float(name: str, default: str) -> float:
+    value = _env(name, default).strip()
+    try:
+        return float(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}: esperado um número (segundos), por exemplo {default}") from None
+
+
+TRUE_WORDS = ("1", "true", "sim", "yes", "on")
+FALSE_WORDS = ("", "0", "false", "nao", "não", "no", "off")
+
+
+def _bool(name: str) -> bool:
+    value = _env(name).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name}={value!r}: esperado sim ou não (1/0, true/false, on/off)")
 
 
 @dataclass(frozen=True)
@@ -39,7 +72,7 @@ class Settings:
     )
     timezone: str = field(default_factory=lambda: _env("ATENDE_TIMEZONE", "America/Sao_Paulo"))
     max_identification_attempts: int = field(
-        default_factory=lambda: int(_env("ATENDE_MAX_ID_ATTEMPTS", "3"))
+        default_factory=lambda: _int("ATENDE_MAX_ID_ATTEMPTS", "3")
     )
     var_dir: Path = field(default_factory=lambda: Path(_env("ATENDE_VAR_DIR", str(PROJECT_ROOT / "var"))))
     routing_rules_path: Path = field(
@@ -67,34 +100,34 @@ class Settings:
     ivr_transfer_target: str = field(default_factory=lambda: _env("ATENDE_IVR_TRANSFER_TARGET", "atendimento"))
     ivr_voice: str = field(default_factory=lambda: _env("ATENDE_IVR_VOICE", "Polly.Camila"))
     # Seconds the IVR waits for the first key or word (and between keys) before taking it as silence.
-    ivr_timeout: int = field(default_factory=lambda: int(_env("ATENDE_IVR_TIMEOUT", "6")))
+    ivr_timeout: int = field(default_factory=lambda: _int("ATENDE_IVR_TIMEOUT", "6"))
 
     # Ticket e-mail (routing/mailer.py, routing/outbox.py, docs/tickets.md). The defaults reach the local
     # development server of `atende smtp-dev` (127.0.0.1:8025), so `make run` never mails anyone for real.
     smtp_host: str = field(default_factory=lambda: _env("ATENDE_SMTP_HOST", "127.0.0.1"))
-    smtp_port: int = field(default_factory=lambda: int(_env("ATENDE_SMTP_PORT", "8025")))
+    smtp_port: int = field(default_factory=lambda: _int("ATENDE_SMTP_PORT", "8025"))
     smtp_user: str = field(default_factory=lambda: _env("ATENDE_SMTP_USER"))
     smtp_password: str = field(default_factory=lambda: _env("ATENDE_SMTP_PASSWORD"), repr=False)
     smtp_starttls: bool = field(
-        default_factory=lambda: _env("ATENDE_SMTP_STARTTLS", "").strip().lower() in ("1", "true", "sim", "yes", "on")
+        default_factory=lambda: _bool("ATENDE_SMTP_STARTTLS")
     )
     # Seconds for connecting and for each SMTP command.
-    smtp_timeout: float = field(default_factory=lambda: float(_env("ATENDE_SMTP_TIMEOUT", "10")))
+    smtp_timeout: float = field(default_factory=lambda: _float("ATENDE_SMTP_TIMEOUT", "10"))
     mail_from: str = field(default_factory=lambda: _env("ATENDE_MAIL_FROM", "atende@cemigsaude.org.br"))
     # Outbox worker: seconds between passes, sends tried before a message is marked "falhou", backoff
     # (base·2^n seconds, capped) and how long a claimed message may stay claimed before another worker looks at it.
-    outbox_interval: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_INTERVAL", "15")))
-    outbox_max_attempts: int = field(default_factory=lambda: int(_env("ATENDE_OUTBOX_MAX_ATTEMPTS", "10")))
-    outbox_backoff_base: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_BACKOFF_BASE", "30")))
-    outbox_backoff_max: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_BACKOFF_MAX", "3600")))
-    outbox_claim_timeout: float = field(default_factory=lambda: float(_env("ATENDE_OUTBOX_CLAIM_TIMEOUT", "300")))
+    outbox_interval: float = field(default_factory=lambda: _float("ATENDE_OUTBOX_INTERVAL", "15"))
+    outbox_max_attempts: int = field(default_factory=lambda: _int("ATENDE_OUTBOX_MAX_ATTEMPTS", "10"))
+    outbox_backoff_base: float = field(default_factory=lambda: _float("ATENDE_OUTBOX_BACKOFF_BASE", "30"))
+    outbox_backoff_max: float = field(default_factory=lambda: _float("ATENDE_OUTBOX_BACKOFF_MAX", "3600"))
+    outbox_claim_timeout: float = field(default_factory=lambda: _float("ATENDE_OUTBOX_CLAIM_TIMEOUT", "300"))
     # Local development SMTP server (`atende smtp-dev`): messages land as .eml files in var_dir/mail.
-    smtp_dev_port: int = field(default_factory=lambda: int(_env("ATENDE_SMTP_DEV_PORT", "8025")))
+    smtp_dev_port: int = field(default_factory=lambda: _int("ATENDE_SMTP_DEV_PORT", "8025"))
 
     # Action server (bot/action_server.py). It listens on loopback unless told otherwise and answers only the
     # Rasa server, which sends ATENDE_ACTIONS_TOKEN in the X-Atende-Token header (endpoints.yml).
     actions_host: str = field(default_factory=lambda: _env("ATENDE_ACTIONS_HOST", "127.0.0.1"))
-    actions_port: int = field(default_factory=lambda: int(_env("ATENDE_ACTIONS_PORT", "5055")))
+    actions_port: int = field(default_factory=lambda: _int("ATENDE_ACTIONS_PORT", "5055"))
     actions_token: str = field(default_factory=lambda: _env("ATENDE_ACTIONS_TOKEN"), repr=False)
     # Key that signs the identity the identification form verified (actions/base.py); only the action server
     # holds it, so neither a forged tracker nor a SlotSet through Rasa's HTTP API can claim a beneficiary.
@@ -105,7 +138,7 @@ class Settings:
     # and health data). Empty URL: beside the plan's SQLite file, or the plan's PostgreSQL database.
     tracker_url: str = field(default_factory=lambda: _env("ATENDE_TRACKER_URL"), repr=False)
     conversation_retention_days: int = field(
-        default_factory=lambda: int(_env("ATENDE_CONVERSATION_RETENTION_DAYS", "180"))
+        default_factory=lambda: _int("ATENDE_CONVERSATION_RETENTION_DAYS", "180")
     )
 
 
