@@ -2,22 +2,30 @@
 
 ``rasa run actions`` binds every interface and accepts any caller, so anyone who
 reached port 5055 could post a forged tracker and read a family's card numbers.
-This starts the same SDK app with three differences: it binds
+This serves rasa-sdk's executor with four differences: it binds
 ``ATENDE_ACTIONS_HOST`` (127.0.0.1 by default), every ``/webhook`` and
 ``/actions`` request must carry ``X-Atende-Token`` equal to
 ``ATENDE_ACTIONS_TOKEN`` (Rasa sends it, see endpoints.yml), and an error never
-echoes the request (the tracker holds personal data) back to the caller.
+echoes the request (the tracker holds personal data) back to the caller, and
+an action that cannot reach the database answers with an apology and the offer
+of a person instead of failing the turn.
 """
 
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import sys
+import zlib
+from typing import Any, Dict
 
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logmask
 from bot.settings import Settings, SettingsError, get_settings
@@ -29,8 +37,27 @@ TOKEN_HEADER = "X-Atende-Token"
 OPEN_PATHS = frozenset({"/health"})
 
 
+# Said when the plan database cannot be reached: the user is not left in silence and knows where to go.
+DATABASE_APOLOGY = (
+    "Desculpe, não consegui consultar os dados do plano agora. Tente de novo em alguns minutos, "
+    "digite 0 para falar com um atendente ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
+)
+
+
+class Executor(ActionExecutor):
+    """rasa-sdk's executor, with an apology instead of an error when the database is down."""
+
+    async def run(self, action_call: Dict[str, Any]) -> Dict[str, Any] | None:
+        """Run the action; a database failure becomes an apology in the conversation, logged."""
+        try:
+            return await super().run(action_call)
+        except SQLAlchemyError:
+            logger.exception("banco de dados indisponível ao executar %s", action_call.get("next_action"))
+            return {"events": [], "responses": [{"text": DATABASE_APOLOGY}]}
+
+
 def create_app(settings: Settings, package: str = "actions") -> Sanic:
-    """Build the SDK app for ``package`` with the token check and a quiet error handler.
+    """Build the action server: rasa-sdk's executor behind a token check and a quiet error handler.
 
     Args:
         settings: Where the token comes from.
@@ -44,25 +71,53 @@ def create_app(settings: Settings, package: str = "actions") -> Sanic:
             "ATENDE_ACTIONS_TOKEN não definido: o servidor de ações só atende o Rasa com esse segredo "
             "(scripts/serve.sh gera um em var/run/actions-token)."
         )
-    from rasa_sdk.endpoint import create_app as sdk_app
-
-    app = sdk_app(package, cors_origins=[])
-    expected = settings.actions_token
+    app = Sanic("atende_acoes", configure_logging=False)
+    executor = Executor()
+    executor.register_package(package)
+    expected = settings.actions_token.encode()
 
     @app.on_request
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path in OPEN_PATHS:
             return None
-        given = request.headers.get(TOKEN_HEADER) or ""
-        if not hmac.compare_digest(given.encode(), expected.encode()):
+        given = (request.headers.get(TOKEN_HEADER) or "").encode()
+        if not hmac.compare_digest(given, expected):
             logger.warning("pedido recusado sem o segredo do servidor de ações: %s %s de %s",
                            request.method, request.path, request.ip)
             return response.json({"error": "forbidden"}, status=403)
         return None
 
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/actions")
+    async def actions(_: Request) -> HTTPResponse:
+        return response.json([{"name": name} for name in executor.actions])
+
+    @app.post("/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        body = request.body
+        if request.headers.get("Content-Encoding") == "deflate":
+            body = zlib.decompress(body)
+        try:
+            action_call = json.loads(body or b"null")
+        except ValueError:
+            action_call = None
+        if not isinstance(action_call, dict):
+            return response.json({"error": "corpo inválido: esperado um objeto JSON"}, status=400)
+        try:
+            result = await executor.run(action_call)
+        except ActionExecutionRejection as rejection:
+            return response.json({"error": rejection.message, "action_name": rejection.action_name}, status=400)
+        except ActionNotFoundException as missing:
+            logger.error("ação desconhecida: %s", missing.action_name)
+            return response.json({"error": missing.message, "action_name": missing.action_name}, status=404)
+        return response.json(result)
+
     @app.exception(Exception)
     async def quiet_errors(request: Request, exception: Exception) -> HTTPResponse:
-        # The SDK's own handler returns the request body, i.e. the whole tracker, to the caller.
+        # rasa-sdk's own handler returns the request body, i.e. the whole tracker, to the caller.
         logger.error("falha ao executar a ação (%s)", request.path, exc_info=exception)
         return response.json({"error": "erro interno do servidor de ações"}, status=500)
 
