@@ -46,6 +46,7 @@ from bot.db.models import (
     TaxStatement,
     UtilizationEvent,
 )
+from bot.regulation.pricing import age_on
 
 # Files are applied in this order whatever order they were given in, so references resolve.
 TABLE_ORDER = (
@@ -630,10 +631,6 @@ def _parse_row(spec: _TableSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], l
     return values, reasons
 
 
-def _age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 class _Importer:
     def __init__(self, session: Session, today: date, broken_tables: set[str]):
         self.session = session
@@ -772,9 +769,11 @@ class _Importer:
     def _apply_beneficiaries(self, v: dict[str, Any]) -> bool:
         reasons: list[str] = []
         kind = v["kind"]
-        age = _age_on(v["birth_date"], self.today)
         if v["birth_date"] > self.today:
             reasons.append("birth_date: data de nascimento no futuro")
+            age = 0  # the row is rejected anyway; the age rules below must not fail on it
+        else:
+            age = age_on(v["birth_date"], self.today)
         if v["adhesion_date"] < v["birth_date"]:
             reasons.append("adhesion_date: adesão anterior ao nascimento")
         if (kind == "titular") != (v["relationship"] == "titular"):

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import random
 import unicodedata
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from decimal import Decimal
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,6 +39,9 @@ from bot.db.models import (
     UtilizationEvent,
 )
 from bot.db.session import session_scope
+from bot.regulation import finance, pricing
+from bot.regulation.money import to_cents
+from bot.regulation.pricing import age_on
 
 DEFAULT_SEED = 20261125
 
@@ -58,20 +59,6 @@ DEMO_DAUGHTER_NAME = "Ana Luiza Souza"
 DEMO_DAUGHTER_CPF = "39053344705"
 DEMO_DAUGHTER_BIRTH_DATE = date(2012, 6, 5)
 DEMO_DAUGHTER_CARD = "4175050000001020"
-
-# Art. 40: increase of each age band over the previous one.
-AGE_BANDS = (
-    (0, 18, Decimal("0")),
-    (19, 23, Decimal("16")),
-    (24, 28, Decimal("16")),
-    (29, 33, Decimal("32")),
-    (34, 38, Decimal("20")),
-    (39, 43, Decimal("14")),
-    (44, 48, Decimal("18")),
-    (49, 53, Decimal("17")),
-    (54, 58, Decimal("26")),
-    (59, None, Decimal("28")),
-)
 
 PLANS = (
     # code, name, ANS registration, accommodation, coverage, base price (first band), active
@@ -236,53 +223,24 @@ REIMBURSEMENT_SERVICES = (
 CENTS = Decimal("0.01")
 
 
-def _money(value: Decimal | int | float) -> Decimal:
-    return Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)
+def _money(value: Decimal | int) -> Decimal:
+    return to_cents(value)
 
 
 def age_band_prices(base_price: Decimal) -> list[tuple[int, int | None, Decimal]]:
-    """Compute the ten age-band prices of a plan from its first band (Art. 40).
-
-    Each band is the previous one plus the percentage of Art. 40, rounded to cents.
-
-    Args:
-        base_price: Price of the 0-18 band.
+    """The ten age-band prices of a plan from its first band (Arts. 40-41, :func:`pricing.price_table`).
 
     Returns:
         ``(min_age, max_age, price)`` per band; ``max_age`` is None for 59+.
     """
-    prices = []
-    price = _money(base_price)
-    for min_age, max_age, increase in AGE_BANDS:
-        price = _money(price * (1 + increase / 100))
-        prices.append((min_age, max_age, price))
-    return prices
-
-
-def age_on(birth_date: date, day: date) -> int:
-    """Return a person's age in whole years on a day.
-
-    Args:
-        birth_date: Date of birth.
-        day: Reference day.
-
-    Returns:
-        Completed years.
-    """
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    return [(band.min_age, band.max_age, price) for band, price in pricing.price_table(base_price)]
 
 
 def billing_age(birth_date: date, competence: date) -> int:
-    """Age that prices a competence: a new band applies from the month after the birthday (Art. 40).
-
-    Args:
-        birth_date: Date of birth.
-        competence: First day of the billed month.
-
-    Returns:
-        Age on the last day of the month before the competence (0 for a baby born in that month).
-    """
-    return max(0, age_on(birth_date, competence - timedelta(days=1)))
+    """Age that prices a competence (Art. 40, :func:`pricing.billing_age`); 0 for a baby born in that month."""
+    if birth_date >= competence:
+        return 0
+    return pricing.billing_age(birth_date, competence.year, competence.month)
 
 
 def band_price(plan: Plan, age: int) -> Decimal:
@@ -301,47 +259,17 @@ def band_price(plan: Plan, age: int) -> Decimal:
     raise ValueError(f"plan {plan.code} has no band for age {age}")
 
 
-@cache
-def _national_holidays(year: int) -> frozenset[date]:
-    with warnings.catch_warnings():
-        # holidays 0.x announces its future versioning policy on import; the version is pinned.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import holidays
-    return frozenset(holidays.country_holidays("BR", years=year))
-
-
 def due_date_for(competence: date) -> date:
-    """Due date of a competence: day 15 of the month (Art. 31), moved to the next banking day (Art. 32).
+    """Last day to pay a competence without charges: day 15 (Art. 31), or the next banking day (Art. 32).
 
-    Weekends and Brazilian national holidays move the date; local holidays are not known here.
-
-    Args:
-        competence: First day of the billed month.
-
-    Returns:
-        The due date.
+    Weekends, national and Minas Gerais holidays and Carnival move it, as :func:`finance.effective_due_date` does.
     """
-    due = competence.replace(day=15)
-    while due.weekday() >= 5 or due in _national_holidays(due.year):
-        due += timedelta(days=1)
-    return due
+    return finance.effective_due_date(finance.invoice_due_date(competence.year, competence.month))
 
 
 def late_payment_total(amount: Decimal, due: date, paid_on: date) -> Decimal:
-    """Amount due with the late fees of Art. 44, §1º: 2% fine plus 1% a month pro rata die.
-
-    Args:
-        amount: Amount of the slip.
-        due: Due date.
-        paid_on: Payment date.
-
-    Returns:
-        The amount itself when paid on time, otherwise with fine and interest.
-    """
-    days_late = (paid_on - due).days
-    if days_late <= 0:
-        return _money(amount)
-    return _money(amount * (1 + Decimal("0.02") + Decimal("0.01") * days_late / 30))
+    """Amount paid on ``paid_on`` with the charges of Art. 44 §1 (:func:`finance.late_charges`)."""
+    return finance.late_charges(amount, due, paid_on).total
 
 
 def copay_for(category: str, amount_total: Decimal, hospitalization_day: int | None = None):
@@ -613,7 +541,7 @@ class _Builder:
     def reimbursement(self, person: Beneficiary, status: str, requested: date, **overrides) -> None:
         rng = self.rng
         service = requested - timedelta(days=rng.randrange(1, 20))
-        requested_amount = overrides.pop("amount_requested", _money(rng.randrange(18000, 260000) / 100))
+        requested_amount = overrides.pop("amount_requested", _money(Decimal(rng.randrange(18000, 260000)) / 100))
         values = {
             "protocol": self.counters.reimbursement_protocol(requested),
             "beneficiary": person,
@@ -688,7 +616,7 @@ class _Builder:
         code, description = procedure or rng.choice(PROCEDURES[category])
         if amount is None:
             low, high = AMOUNT_RANGES[category]
-            amount = _money(rng.randrange(low * 100, high * 100) / 100)
+            amount = _money(Decimal(rng.randrange(low * 100, high * 100)) / 100)
         copay, reason = copay_for(category, amount, hospitalization_day)
         event = UtilizationEvent(
             beneficiary=person,

@@ -21,6 +21,7 @@ from bot.db.models import (
     UtilizationEvent,
 )
 from bot.db.session import session_scope
+from bot.regulation.pricing import price_table
 from tests.bot.db.conftest import TODAY
 
 
@@ -269,7 +270,10 @@ def test_age_band_prices_follow_article_40():
         (0, 18), (19, 23), (24, 28), (29, 33), (34, 38), (39, 43), (44, 48), (49, 53), (54, 58), (59, None),
     ]  # fmt: skip
     prices = [price for _, _, price in bands]
+    # Rounded once from the first band (pricing.price_table), not band by band.
     assert prices[:4] == [Decimal("100.00"), Decimal("116.00"), Decimal("134.56"), Decimal("177.62")]
+    assert prices == [price for _, price in price_table(Decimal("100.00"))]
+    assert prices[-1] == Decimal("541.03")
     assert prices[-1] <= 6 * prices[0]  # Art. 42
     assert prices[9] / prices[6] <= prices[6] / prices[0]  # Art. 43
 
@@ -281,10 +285,14 @@ def test_billing_age_changes_the_month_after_the_birthday():
 
 
 def test_late_payment_total_article_44():
-    # 2% fine plus 1% a month pro rata die: 10 days late on R$ 1000,00 -> 1000 * (1.02 + 0.01 * 10 / 30).
-    assert seed.late_payment_total(Decimal("1000.00"), date(2026, 1, 15), date(2026, 1, 25)) == Decimal(
-        "1023.33"
-    )
-    assert seed.late_payment_total(Decimal("1000.00"), date(2026, 1, 15), date(2026, 1, 15)) == Decimal(
-        "1000.00"
-    )
+    # Fine 2% and interest 1%/30 a day, each rounded (finance.late_charges): 10 days late on R$ 1000,00.
+    assert seed.late_payment_total(Decimal("1000.00"), date(2026, 1, 15), date(2026, 1, 25)) == Decimal("1023.33")
+    assert seed.late_payment_total(Decimal("1000.00"), date(2026, 1, 15), date(2026, 1, 15)) == Decimal("1000.00")
+
+
+def test_due_dates_skip_minas_gerais_holidays_and_carnival():
+    # 15/08/2026 is a Saturday; 15/02/2026 a Sunday followed by Carnival Monday and Tuesday (no banking).
+    assert seed.due_date_for(date(2026, 8, 1)) == date(2026, 8, 17)
+    assert seed.due_date_for(date(2026, 2, 1)) == date(2026, 2, 18)
+    # 15/11 (Proclamation of the Republic) on a Monday in 2027.
+    assert seed.due_date_for(date(2027, 11, 1)) == date(2027, 11, 16)
