@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import List
 
+from bot.canais import NOMES, Canal
 from bot.settings import SettingsError, get_settings
 
 
@@ -163,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "route", help="mostra em JSON o encaminhamento que o bot faria para uma mensagem (modelo e regras reais)"
     )
     route.add_argument("text", nargs="?", default=None, help="mensagem; sem ela, lê uma mensagem por linha da entrada")
-    route.add_argument("--channel", default="whatsapp", choices=["whatsapp", "telegram", "ivr", "rest"], help="canal")
+    route.add_argument("--channel", default=Canal.WHATSAPP.value, choices=NOMES, help="canal")
     route.add_argument("--protocol", default=None, help="protocolo de primeira instância já informado")
     route.add_argument("--model", default=None, help="modelo Rasa (padrão: models/atende.tar.gz)")
     route.add_argument("--rules", default=None, help="arquivo de regras (padrão: routing/rules.yaml)")
@@ -172,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser(
         "simulate", help="conversa com o bot em execução pelo webhook real de um canal, com pedidos assinados"
     )
-    simulate.add_argument("channel", choices=["whatsapp", "ivr", "telegram"], help="canal a simular")
+    simulate.add_argument(
+        "channel", choices=[Canal.WHATSAPP.value, Canal.URA.value, "ivr", Canal.TELEGRAM.value], help="canal a simular"
+    )
     simulate.add_argument("--url", default=None, help="servidor Rasa (padrão: o do make run)")
     simulate.add_argument("--de", dest="sender", default=None, help="número (WhatsApp, URA) ou chat (Telegram)")
     simulate.set_defaults(func=_simulate)

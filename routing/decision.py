@@ -22,7 +22,7 @@ class RoutingRequest:
         category: The NLU intent or triage category, e.g. ``"tele_documentos"``,
             ``"falar_atendente"``, ``"ouvidoria"``.
         text: The user's message, as written.
-        channel: ``whatsapp`` | ``telegram`` | ``ivr`` | ``rest``.
+        channel: a :class:`bot.canais.Canal` value (``whatsapp``, ``telegram``, ``ura``, ``rest``).
         collected: Data already gathered in the conversation (``nome``, ``nif``,
             ``cpf``, ``protocolo``...).
         now: Aware datetime used by time conditions; ``None`` means "now in

@@ -130,7 +130,7 @@ def run(
 
     Args:
         text: The message; None reads one message per line from ``stdin``.
-        channel: ``whatsapp`` | ``telegram`` | ``ivr`` | ``rest``.
+        channel: a :class:`bot.canais.Canal` value (``whatsapp``, ``telegram``, ``ura``, ``rest``).
         protocol: A first-instance protocol number already known (collected as ``protocolo``).
         model: Rasa model; ``models/atende.tar.gz`` by default.
         rules_path: Rules file; ``Settings.routing_rules_path`` by default.

@@ -15,11 +15,12 @@ from datetime import datetime, time, timedelta
 from typing import Mapping, Pattern
 from zoneinfo import ZoneInfo
 
+from bot.canais import NOMES
 from bot.regulation.calendar import holidays_mg
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo")
-CHANNELS = frozenset({"whatsapp", "telegram", "ivr", "rest"})
+CHANNELS = frozenset(NOMES)  # bot/canais.py: the phone is "ura", as Rasa names the IVR channel
 END_OF_DAY = time(23, 59, 59, 999999)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.canais import rotulo as canal_rotulo
 from bot.db.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
@@ -103,13 +104,6 @@ STATUS_LABELS: dict[str, str] = {
     "encerrado": "encerrado",
 }
 
-CHANNEL_LABELS: dict[str, str] = {
-    "whatsapp": "WhatsApp",
-    "telegram": "Telegram",
-    "ivr": "telefone (URA)",
-    "rest": "chat (REST)",
-    "cmdline": "terminal",
-}
 
 # Context keys open_ticket understands (actions/chamados.py builds them), in the order of the e-mail.
 _IDENTITY_KEYS = ("beneficiario", "nome", "cpf", "carteirinha", "numero_cartao", "nif", "identificado")
@@ -293,7 +287,7 @@ def render_body(
             f"Prazo de resposta: até {ticket.due_date:%d/%m/%Y} "
             f"({ANSWER_BUSINESS_DAYS[kind]} dias úteis; feriados nacionais e de Minas Gerais excluídos)"
         )
-    head.append(f"Canal: {CHANNEL_LABELS.get(str(channel), channel)}")
+    head.append(f"Canal: {canal_rotulo(channel)}")
     if context.get("conversa"):
         head.append(f"Conversa: {context['conversa']}")
     if ticket.related_protocol:
@@ -435,7 +429,7 @@ def open_ticket(
     Args:
         decision: The routing decision (inbox, CC, tier, rule, flags...).
         session: Open session; flushed, not committed.
-        channel: ``whatsapp`` | ``telegram`` | ``ivr`` | ``rest``.
+        channel: a :class:`bot.canais.Canal` value (``whatsapp``, ``telegram``, ``ura``, ``rest``).
         category: Triage category or intent (``tele_documentos``, ``falar_atendente``, ``ouvidoria``...).
         summary: The beneficiary's request for the agent (CPF and card masked in the e-mail).
         context: What the conversation collected: ``beneficiario``, ``dados_coletados``, ``transcricao``,

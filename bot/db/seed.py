@@ -1,7 +1,9 @@
 """Deterministic synthetic population for demos, development and tests: the builder.
 
 The data it draws from (names, plans, procedures, the demo family's identifiers) is in
-:mod:`bot.db.demo_data`; every rule of the regulation comes from :mod:`bot.regulation`. Nobody here is a real person: names are drawn from lists of common Brazilian
+:mod:`bot.db.demo_data`; every rule of the regulation comes from :mod:`bot.regulation`.
+
+Nobody here is a real person: names are drawn from lists of common Brazilian
 first names and surnames, CPFs are random numbers with valid check digits, and
 e-mails use the reserved ``example.com`` domain. Prices, co-payment rates and
 the registrations of plans other than Clássico Apartamento are fictional; the

@@ -344,7 +344,7 @@ def test_first_match_wins(small):
     assert decide(both, small).rule == "urgente_whatsapp"  # also matches sem_termos and x_geral
     other_channel = RoutingRequest(category="x", text="é urgente", channel="telegram", now=WEDNESDAY_10H)
     assert decide(other_channel, small).rule == "sem_termos"
-    negated = RoutingRequest(category="x", text="Não é urgente", channel="ivr", now=WEDNESDAY_10H)
+    negated = RoutingRequest(category="x", text="Não é urgente", channel="ura", now=WEDNESDAY_10H)
     assert decide(negated, small).rule == "x_geral"
     assert decide(RoutingRequest(category="y", text="urgente", now=WEDNESDAY_10H), small).rule == "resto"
 

@@ -1,0 +1,50 @@
+"""The channels a beneficiary reaches the bot by: one name each, imported everywhere a channel is named.
+
+The name is the Rasa input channel's own (``tracker.get_latest_input_channel()``), so a routing rule with
+``channel: [ura]`` matches a real phone call, and a ticket e-mail prints the label, never the raw name.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Canal(str, Enum):
+    """Input channels; the value is the name Rasa records for a message."""
+
+    WHATSAPP = "whatsapp"
+    TELEGRAM = "telegram"
+    URA = "ura"  # the phone line's IVR (Twilio Voice)
+    REST = "rest"  # terminal chat and tests
+    TERMINAL = "cmdline"  # Rasa's own `rasa shell`
+
+    @property
+    def rotulo(self) -> str:
+        """How the channel is named to a person (ticket e-mails, the agents' console)."""
+        return ROTULOS[self]
+
+
+ROTULOS = {
+    Canal.WHATSAPP: "WhatsApp",
+    Canal.TELEGRAM: "Telegram",
+    Canal.URA: "telefone (URA)",
+    Canal.REST: "chat (REST)",
+    Canal.TERMINAL: "terminal",
+}
+
+# The channels a routing rule or `atende route` may name (the terminal is Rasa's shell, not a channel of ours).
+NOMES = tuple(canal.value for canal in Canal if canal is not Canal.TERMINAL)
+
+
+def rotulo(nome: str | None) -> str:
+    """The label of a channel name, or the name itself when it is not one of ours.
+
+    >>> rotulo("ura"), rotulo("whatsapp"), rotulo("fax"), rotulo(None)
+    ('telefone (URA)', 'WhatsApp', 'fax', 'não informado')
+    """
+    if not nome:
+        return "não informado"
+    try:
+        return Canal(nome).rotulo
+    except ValueError:
+        return nome
