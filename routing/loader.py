@@ -36,6 +36,7 @@ TOP_KEYS = {"version": False, "timezone": False, "inboxes": True, "rules": True}
 INBOX_KEYS = {
     "address": True,
     "description": True,
+    "label": False,
     "hours": True,
     "cc": False,
     "confidential": False,
@@ -223,6 +224,7 @@ def _inbox(reader: _Reader, name: str, node: Node) -> Tuple[Inbox, List[Tuple[st
         name=name,
         address=_address(reader, fields["address"][1], f"address da {where}"),
         description=reader.text(fields["description"][1], f"description da {where}"),
+        label=reader.text(fields["label"][1], f"label da {where}") if "label" in fields else "",
         confidential=reader.boolean(fields["confidential"][1], f"confidential da {where}")
         if "confidential" in fields
         else False,

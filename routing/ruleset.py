@@ -78,6 +78,7 @@ class Inbox:
         name: Key used by the rules (``area_clinica``).
         address: E-mail address.
         description: What the inbox handles, for operators and agents.
+        label: Short name of the team shown in e-mails and protocol lookups; the description when empty.
         cc: Addresses always copied with this inbox.
         confidential: Clinical inbox: only clinical staff read it.
         hours: Opening hours per weekday (0 = Monday) as ``(start, end)`` pairs in the
@@ -89,6 +90,7 @@ class Inbox:
     name: str
     address: str
     description: str
+    label: str = ""
     cc: tuple[str, ...] = ()
     confidential: bool = False
     hours: Mapping[int, tuple[tuple[time, time], ...]] | None = None
@@ -230,6 +232,16 @@ class RuleSet:
             if rule.name == name:
                 return rule
         raise KeyError(name)
+
+    def label(self, address: str | None) -> str:
+        """How an inbox is named to a person: its label (else description) in the rules file; unknown: the address."""
+        if not address:
+            return "não definida"
+        wanted = address.strip().lower()
+        for inbox in self.inboxes.values():
+            if inbox.address.lower() == wanted:
+                return inbox.label or " ".join(inbox.description.split())
+        return address
 
     def address(self, name_or_address: str) -> str:
         """Resolve an inbox name to its address; an address is returned as is."""

@@ -25,6 +25,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,7 @@ from bot.db.identifiers import mask_card, mask_cpf, mask_personal_data, normaliz
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
+from bot.settings import get_settings
 from routing.decision import Decision
 
 logger = logging.getLogger(__name__)
@@ -80,16 +82,6 @@ CATEGORY_LABELS: dict[str, str] = {
     "pronto_atendimento_online": "Pronto Atendimento Online",
     "informar_identificacao": "Identificação",
     "consultar_protocolo": "Consulta de protocolo",
-}
-
-INBOX_LABELS: dict[str, str] = {
-    "telemedicina@smpsaude.pt": "Telemedicina (documentos e retificações)",
-    "medico.online@medis.pt": "Médis / Médico Online",
-    "clinicadigital@saude360.medis.pt": "Clínica Digital (Saúde 360)",
-    "rute.joao.externo@ageas.pt": "Faturas (Médico Online e Marketplace)",
-    "areaclinica@saude360.medis.pt": "Área clínica",
-    "relacionamento@cemigsaude.org.br": "Atendimento Cemig Saúde (primeira instância)",
-    "ouvidoria@cemigsaude.org.br": "Ouvidoria Cemig Saúde (segunda instância)",
 }
 
 TIER_LABELS: dict[str, str] = {
@@ -148,14 +140,27 @@ def category_label(category: str) -> str:
 
 
 def inbox_label(address: str | None) -> str:
-    """Return the name of the team behind an inbox address (the address itself when unknown).
+    """Return the name of the team behind an inbox address: its ``label`` in the routing rules file.
 
     >>> inbox_label("areaclinica@saude360.medis.pt"), inbox_label("x@y.pt"), inbox_label(None)
     ('Área clínica', 'x@y.pt', 'não definida')
     """
-    if not address:
-        return "não definida"
-    return INBOX_LABELS.get(address.strip().lower(), address)
+    try:
+        rules = _rules()
+    except Exception:  # noqa: BLE001 - a label is never worth failing a ticket; the address says enough
+        return address or "não definida"
+    return rules.label(address)
+
+
+@lru_cache(maxsize=4)
+def _rules_at(path: str) -> Any:
+    from routing.loader import load_rules
+
+    return load_rules(path)
+
+
+def _rules() -> Any:
+    return _rules_at(str(get_settings().routing_rules_path))
 
 
 def ticket_kind(kind: str | TicketKind, tier: str) -> TicketKind:
