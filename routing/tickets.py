@@ -37,6 +37,7 @@ from bot.canais import rotulo as canal_rotulo
 from bot.db.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
+from bot.menu import OPCOES
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 from bot.settings import get_settings
 from routing.decision import Decision
@@ -61,6 +62,7 @@ KINDS: dict[str, TicketKind] = {
 }
 
 CATEGORY_LABELS: dict[str, str] = {
+    **{opcao.intent: opcao.categoria for opcao in OPCOES},
     "tele_clinica": "Teleconsulta: questão clínica",
     "tele_documentos": "Teleconsulta: documentos e retificações",
     "tele_apolice": "Teleconsulta: apólice de seguro",
@@ -69,15 +71,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "tele_procedimento": "Teleconsulta: dúvida sobre o procedimento",
     "tele_faturas": "Teleconsulta: pedido de fatura",
     "ouvidoria": "Ouvidoria",
-    "falar_atendente": "Pedido de atendente",
     "primeira_instancia": "Atendimento de primeira instância",
-    "reembolso": "Reembolso",
-    "utilizacao": "Extrato de utilização",
-    "numero_cartao": "Carteirinha",
-    "financeiro": "Boletos e financeiro",
-    "autorizacao": "Autorização prévia",
-    "imposto_renda": "Demonstrativo para o imposto de renda",
-    "novos_planos": "Planos à venda",
     "agendamento_cps": "Agendamento no CPS",
     "pronto_atendimento_online": "Pronto Atendimento Online",
     "informar_identificacao": "Identificação",

@@ -11,16 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-MENU_DIGITS = {
-    "0": "falar_atendente",
-    "1": "reembolso",
-    "2": "utilizacao",
-    "3": "numero_cartao",
-    "4": "financeiro",
-    "5": "autorizacao",
-    "6": "imposto_renda",
-    "7": "novos_planos",
-}
+from bot.menu import DIGITOS
+
+# The menu's digits come from its one table (bot/menu.py).
+MENU_DIGITS = DIGITOS
 
 # Paging words get the ``mais`` intent by rule, like menu digits.
 PAGING_WORDS = {"mais", "+", "ver mais", "mostrar mais", "mais itens", "proximos", "proximo", "proxima pagina",
