@@ -32,6 +32,15 @@ secret ATENDE_ACTIONS_TOKEN var/run/actions-token
 secret ATENDE_IDENTITY_KEY var/run/identity-key
 chmod 700 var var/run "$LOG_DIR" 2>/dev/null || true
 
+# Each start keeps the previous logs (name.log.1 ... name.log.5) instead of wiping them.
+rotate() { # name
+  local f="$LOG_DIR/$1.log" n
+  [ -s "$f" ] || return 0
+  for n in 4 3 2 1; do [ -f "$f.$n" ] && mv -f "$f.$n" "$f.$((n + 1))"; done
+  mv -f "$f" "$f.1"
+}
+for name in smtp outbox actions rasa; do rotate "$name"; done
+
 if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   # Local SMTP server (mail readable under var/mail) and the outbox worker that delivers ticket e-mails.
   $BIN/atende smtp-dev >"$LOG_DIR/smtp.log" 2>&1 &
@@ -54,10 +63,13 @@ env -u ATENDE_IDENTITY_KEY "${RASA_CMD[@]}" "${RASA_ARGS[@]}" >"$LOG_DIR/rasa.lo
 echo $! > "var/run/rasa-$RASA_PORT.pid"
 
 wait_for() { # url name pidfile
-  for _ in $(seq 1 240); do
+  local i
+  for i in $(seq 1 240); do
     if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
+    # Loading the model takes a while on a small machine: say what is awaited, every 5 s.
+    (( i % 10 == 0 )) && echo "Aguardando o $2 ($1)... $((i / 2)) s" >&2
     if ! kill -0 "$(cat "$3")" 2>/dev/null; then
-      echo "O $2 parou ao iniciar; veja $LOG_DIR" >&2; tail -20 "$LOG_DIR"/*.log >&2; return 1
+      echo "O $2 parou ao iniciar; veja $LOG_DIR" >&2; tail -n 20 "$LOG_DIR"/*.log >&2; return 1
     fi
     sleep 0.5
   done
