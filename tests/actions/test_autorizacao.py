@@ -11,7 +11,6 @@ from actions.formatting import format_date
 from bot.db import repository, seed
 from bot.db.models import Authorization, Beneficiary
 from bot.db.session import make_engine, make_session_factory
-from bot.regulation.calendar import is_business_day
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 
@@ -46,12 +45,23 @@ def _shown(dispatcher) -> str:
     return "\n".join(t for t in texts(dispatcher) if t)
 
 
+# National and Minas Gerais holidays, written out from the official calendar, so the expected deadlines do not
+# come from the module under test.
+HOLIDAYS = {
+    date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 21), date(2026, 5, 1), date(2026, 9, 7), date(2026, 10, 12),
+    date(2026, 11, 2), date(2026, 11, 15), date(2026, 11, 20), date(2026, 12, 25),
+    date(2027, 1, 1), date(2027, 3, 26), date(2027, 4, 21), date(2027, 5, 1), date(2027, 9, 7), date(2027, 10, 12),
+    date(2027, 11, 2), date(2027, 11, 15), date(2027, 11, 20), date(2027, 12, 25),
+}
+
+
 def _business_days_after(start, n):
-    # Independent of the action's helper: walk the calendar one day at a time.
+    # Walk the calendar one day at a time: weekends and the holidays above do not count.
+    assert date(2026, 1, 1) <= start <= date(2027, 10, 1), "extend HOLIDAYS for this date"
     day = start
     while n:
         day += timedelta(days=1)
-        if is_business_day(day):
+        if day.weekday() < 5 and day not in HOLIDAYS:
             n -= 1
     return day
 

@@ -141,7 +141,7 @@ async def test_chosen_dependant_only(dispatcher):
     shown = _everything(dispatcher, events)
     assert "Utilização do plano de Ana" in shown
     assert f"*{format_money(Decimal('105.00'))}*" in shown
-    assert "Sessão de psicoterapia individual" in shown or "Sessão de fisioterapia" in shown
+    assert "Sessão de fisioterapia" in shown and "Sessão de psicoterapia individual" not in shown
     assert "Consulta em consultório" in shown
 
 

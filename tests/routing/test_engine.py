@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.settings import get_settings
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide, has_field
 from routing.loader import load_rules, parse_rules
@@ -296,8 +297,11 @@ def test_time_is_read_in_sao_paulo_whatever_the_offset(rules):
 
 
 def test_naive_time_is_taken_as_sao_paulo(rules):
-    decision = route(rules, "falar_atendente", "atendente", now=datetime(2026, 11, 25, 16, 30))
-    assert decision.rule == "atendente_no_horario"
+    # Read as UTC, 17:30 would be 14:30 in São Paulo (open) and 10:00 would be 07:00 (closed): both flip.
+    late = route(rules, "falar_atendente", "atendente", now=datetime(2026, 11, 25, 17, 30))
+    morning = route(rules, "falar_atendente", "atendente", now=datetime(2026, 11, 25, 10, 0))
+    assert late.rule == "atendente_fora_do_horario"
+    assert morning.rule == "atendente_no_horario"
 
 
 def test_out_of_hours_tip_gives_the_24h_line(rules):
@@ -306,9 +310,18 @@ def test_out_of_hours_tip_gives_the_24h_line(rules):
     assert decision.reason == "categoria falar_atendente e fora do horário de relacionamento (sábado 28/11 10:00)"
 
 
-def test_without_a_time_the_clock_is_used(rules):
-    decision = decide(RoutingRequest(category="falar_atendente", text="atendente"), rules)
-    assert decision.rule in ("atendente_no_horario", "atendente_fora_do_horario")
+@pytest.mark.parametrize(
+    ("now", "rule"),
+    [("2026-12-02T10:00:00-03:00", "atendente_no_horario"), ("2026-12-06T03:00:00-03:00", "atendente_fora_do_horario")],
+)
+def test_without_a_time_the_product_clock_is_used(rules, monkeypatch, now, rule):
+    monkeypatch.setenv("ATENDE_NOW", now)
+    get_settings.cache_clear()
+    try:
+        decision = decide(RoutingRequest(category="falar_atendente", text="atendente"), rules)
+    finally:
+        get_settings.cache_clear()
+    assert decision.rule == rule
 
 
 # --- first match wins, engine mechanics on a small rule set -------------------------------------------
