@@ -140,6 +140,9 @@ class Settings:
     conversation_retention_days: int = field(
         default_factory=lambda: _int("ATENDE_CONVERSATION_RETENTION_DAYS", "180")
     )
+    # Several Rasa replicas (docs/escala.md): Redis serialises each conversation and remembers the channels'
+    # deliveries; empty keeps one process's in-memory behaviour.
+    redis_url: str = field(default_factory=lambda: _env("REDIS_URL"), repr=False)
 
 
 @lru_cache(maxsize=1)

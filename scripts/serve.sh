@@ -49,8 +49,12 @@ if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   echo $! > var/run/outbox.pid
 fi
 
-$BIN/atende actions >"$LOG_DIR/actions.log" 2>&1 &
-echo $! > "var/run/actions-$ACTIONS_PORT.pid"
+# ATENDE_SERVE_ONLY=rasa starts one more Rasa replica beside an action server that already runs (docs/escala.md).
+ONLY=${ATENDE_SERVE_ONLY:-}
+if [ "$ONLY" != rasa ]; then
+  $BIN/atende actions >"$LOG_DIR/actions.log" 2>&1 &
+  echo $! > "var/run/actions-$ACTIONS_PORT.pid"
+fi
 # bot.server is `rasa` with bot/speedups.py applied; ATENDE_RASA_PLAIN=1 runs the unmodified one (benchmarks).
 RASA_CMD=("$BIN/python" -m bot.server)
 [ "${ATENDE_RASA_PLAIN:-0}" = 1 ] && RASA_CMD=("$BIN/rasa")
@@ -75,6 +79,6 @@ wait_for() { # url name pidfile
   done
   echo "O $2 não respondeu em 120 s; veja $LOG_DIR" >&2; return 1
 }
-wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "servidor de ações" "var/run/actions-$ACTIONS_PORT.pid"
+[ "$ONLY" = rasa ] || wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "servidor de ações" "var/run/actions-$ACTIONS_PORT.pid"
 wait_for "http://127.0.0.1:$RASA_PORT/" "servidor Rasa" "var/run/rasa-$RASA_PORT.pid"
 echo "Servidores prontos: Rasa em http://127.0.0.1:$RASA_PORT, ações em http://127.0.0.1:$ACTIONS_PORT"

@@ -16,6 +16,11 @@ scripts/pg-test.sh start
 ATENDE_TEST_POSTGRES_URL=$(scripts/pg-test.sh url)
 export ATENDE_TEST_POSTGRES_URL
 
+echo "== Redis de teste (loopback), para as réplicas do Rasa"
+scripts/redis-test.sh start
+ATENDE_TEST_REDIS_URL=$(scripts/redis-test.sh url)
+export ATENDE_TEST_REDIS_URL
+
 echo "== conversas (rasa test)"
 rm -rf results/conversations
 $BIN/rasa test core --model models/atende.tar.gz --stories tests/conversations \
