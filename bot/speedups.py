@@ -10,6 +10,13 @@ Measured with py-spy on the running server (docs/benchmarks.md):
 * ``Event.resolve_by_type`` walks every subclass of ``Event`` for each event of
   each tracker it deserialises; the answer for a type name never changes once
   found, so it is remembered.
+* A turn cost grew with the conversation (about 0.5 ms per message already in
+  it): each message reads back every event of the session from the tracker store
+  and the rule policy featurises all of them. Once a session holds
+  :data:`MAX_SESSION_EVENTS` events and the bot is waiting for the user (no form
+  open, not paused for an agent), a new session starts that carries every slot
+  over, identification included — what Rasa itself does when a session expires,
+  only sooner. The store then reads, and the policies see, only the new session.
 
 :func:`apply` is called by :mod:`bot.server` before Rasa starts; nothing here
 runs at import.
@@ -21,6 +28,8 @@ from typing import Any, Dict, Type
 
 # The Rasa release these patches were written and measured against; another one must be re-checked first.
 RASA_VERSION = "3.6.21"
+# Events in one session before a new one starts (a menu turn is about 8 to 12 events).
+MAX_SESSION_EVENTS = 150
 
 _applied = False
 
@@ -48,6 +57,10 @@ def check_rasa() -> None:
         problems.append("RemoteAction.action_response_format_spec não existe mais")
     if not callable(getattr(Event, "resolve_by_type", None)):
         problems.append("Event.resolve_by_type não existe mais")
+    from rasa.core.processor import MessageProcessor
+
+    if not callable(getattr(MessageProcessor, "save_tracker", None)):
+        problems.append("MessageProcessor.save_tracker não existe mais")
     if problems:
         raise RasaChangedError(
             "bot/speedups.py não pode ser aplicado: " + "; ".join(problems)
@@ -98,12 +111,49 @@ def _patch_event_types() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+def compact_session(tracker: Any) -> bool:
+    """Start a new session carrying every slot over, when the current one is long and the bot waits for the user.
+
+    Returns:
+        Whether a new session was started.
+    """
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
+
+    if (
+        len(tracker.events) < MAX_SESSION_EVENTS
+        or tracker.is_paused()
+        or tracker.active_loop_name
+        or tracker.latest_action_name != ACTION_LISTEN_NAME
+    ):
+        return False
+    carried = [SlotSet(name, slot.value) for name, slot in tracker.slots.items() if slot.value != slot.initial_value]
+    tracker.update_with_events(
+        [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), *carried, ActionExecuted(ACTION_LISTEN_NAME)],
+        None,
+    )
+    return True
+
+
+def _patch_session_length() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    save_tracker = MessageProcessor.save_tracker
+
+    async def save_compacted(self: Any, tracker: Any) -> None:
+        compact_session(tracker)
+        await save_tracker(self, tracker)
+
+    MessageProcessor.save_tracker = save_compacted
+
+
 def apply() -> None:
-    """Install both speed-ups (idempotent), after checking Rasa is the release they were written for."""
+    """Install the speed-ups (idempotent), after checking Rasa is the release they were written for."""
     global _applied
     if _applied:
         return
     check_rasa()
     _patch_action_validation()
     _patch_event_types()
+    _patch_session_length()
     _applied = True

@@ -106,3 +106,61 @@ async def test_remote_action_run_still_calls_the_patched_validator(monkeypatch):
         await runner.cleanup()
     assert calls == [{"events": [], "responses": [{"text": "oi"}]}]
     assert [e.text for e in events] == ["oi"]
+
+
+def _tracker_with_turns(turns: int, **slots):
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.slots import AnySlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    slot_defs = [AnySlot(name, mappings=[{}]) for name in ("identificado", "beneficiario_id", "identidade", "paginas")]
+    tracker = DialogueStateTracker("whatsapp:+5531999990000", slot_defs)
+    events = [ActionExecuted("action_listen")] + [SlotSet(k, v) for k, v in slots.items()]
+    for n in range(turns):
+        events += [UserUttered("3", {"name": "numero_cartao"}), ActionExecuted("action_numero_cartao"),
+                   BotUttered(f"resposta {n}"), ActionExecuted("action_listen")]
+    tracker.update_with_events(events, None)
+    return tracker
+
+
+def test_a_long_session_restarts_with_every_slot_carried_over():
+    identity = {"identificado": True, "beneficiario_id": "7", "identidade": "ab" * 32, "paginas": ["p2"]}
+    tracker = _tracker_with_turns(speedups.MAX_SESSION_EVENTS // 4 + 1, **identity)
+    assert speedups.compact_session(tracker)
+    names = [e.type_name for e in tracker.events]
+    assert names[-len(identity) - 3:-len(identity) - 1] == ["action", "session_started"]
+    assert tracker.latest_action_name == "action_listen"
+    assert {name: tracker.get_slot(name) for name in identity} == identity
+
+
+def test_a_short_session_is_left_alone():
+    tracker = _tracker_with_turns(3, identificado=True)
+    before = len(tracker.events)
+    assert not speedups.compact_session(tracker) and len(tracker.events) == before
+
+
+def test_a_conversation_paused_for_an_agent_is_not_restarted():
+    from rasa.shared.core.events import ActionExecuted, ConversationPaused
+
+    tracker = _tracker_with_turns(speedups.MAX_SESSION_EVENTS // 4 + 1, identificado=True)
+    tracker.update_with_events([ConversationPaused(), ActionExecuted("action_listen")], None)
+    assert not speedups.compact_session(tracker)
+    assert tracker.is_paused()
+
+
+def test_a_form_in_progress_is_not_cut():
+    from rasa.shared.core.events import ActiveLoop
+
+    tracker = _tracker_with_turns(speedups.MAX_SESSION_EVENTS // 4 + 1)
+    tracker.update_with_events([ActiveLoop("identificacao_form")], None)
+    assert not speedups.compact_session(tracker)
+
+
+def test_rasa_still_saves_every_turn_through_save_tracker():
+    """If handle_message stopped calling save_tracker, long sessions would silently grow again."""
+    import inspect
+
+    from rasa.core.processor import MessageProcessor
+
+    assert "await self.save_tracker(tracker)" in inspect.getsource(MessageProcessor.handle_message)
+    assert MessageProcessor.save_tracker.__name__ == "save_compacted"

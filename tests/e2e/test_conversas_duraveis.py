@@ -77,3 +77,28 @@ def test_retention_deletes_only_conversations_older_than_the_setting(tmp_path):
     assert purge_conversations(settings, now=last + timedelta(days=179)) == 0
     assert purge_conversations(settings, now=last + timedelta(days=181)) > 0
     assert purge_conversations(settings, now=last + timedelta(days=181)) == 0
+
+
+def test_a_long_conversation_keeps_its_identification_in_short_sessions(tmp_path):
+    from bot.speedups import MAX_SESSION_EVENTS
+
+    sender = f"longa-{uuid.uuid4().hex[:8]}"
+    with start_servers(tmp_path) as servers:
+        send_message(servers.url, sender, f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975")
+        for turn in range(40):
+            send_message(servers.url, sender, ["3", "menu"][turn % 2])
+        send_message(servers.url, sender, "2")
+        listed = "\n".join(send_message(servers.url, sender, "todos"))
+        assert "Digite *mais*" in listed
+        more = "\n".join(send_message(servers.url, sender, "mais"))
+        assert more and more.splitlines()[0] not in listed  # the next page, not the first again
+        cards = "\n".join(send_message(servers.url, sender, "3"))
+        assert format_card(seed.DEMO_TITULAR_CARD) in cards and "preciso confirmar quem é você" not in cards
+    engine = create_engine(f"sqlite:///{tmp_path / 'conversas.db'}")
+    with engine.connect() as connection:
+        kinds = list(connection.execute(
+            text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).scalars())
+    engine.dispose()
+    last_session = len(kinds) - 1 - kinds[::-1].index("session_started")
+    assert kinds.count("session_started") >= 3
+    assert len(kinds) - last_session < MAX_SESSION_EVENTS + 40
