@@ -2,8 +2,10 @@
 
 The action server writes a file under an unguessable name; the Rasa server
 serves it at ``/webhooks/arquivos/<nome>.pdf`` (bot.channels.arquivos), so any
-channel can carry it as a link. Files older than :data:`VALIDADE` are removed
-whenever a new one is written.
+channel can carry it as a link. A file older than :data:`VALIDADE_DIAS` days is
+never served (checked on every download) and is deleted by
+:func:`purgar_expirados`, which runs when a new file is written and daily
+(bot/housekeeping.py).
 """
 
 from __future__ import annotations
@@ -25,25 +27,46 @@ def pasta(settings: Settings | None = None) -> Path:
     return (settings or get_settings()).var_dir / "arquivos"
 
 
-def guardar_pdf(conteudo: bytes, settings: Settings | None = None) -> str:
-    """Store a PDF and return its file name (32 random hex digits + ``.pdf``)."""
+def _expirado(arquivo: Path, agora: float) -> bool:
+    # The file's age counts on the machine's own clock: it is the clock that stamped it.
+    return arquivo.stat().st_mtime < agora - VALIDADE_DIAS * 86400
+
+
+def purgar_expirados(settings: Settings | None = None, agora: float | None = None) -> int:
+    """Delete the files past :data:`VALIDADE_DIAS`; returns how many were deleted."""
     destino = pasta(settings)
-    destino.mkdir(parents=True, exist_ok=True)
-    limite = time.time() - VALIDADE_DIAS * 86400
-    for antigo in destino.glob("*.pdf"):
-        if antigo.stat().st_mtime < limite:
-            antigo.unlink(missing_ok=True)
+    agora = time.time() if agora is None else agora
+    apagados = 0
+    for arquivo in destino.glob("*.pdf") if destino.is_dir() else []:
+        if _expirado(arquivo, agora):
+            arquivo.unlink(missing_ok=True)
+            apagados += 1
+    return apagados
+
+
+def guardar_pdf(conteudo: bytes, settings: Settings | None = None) -> str:
+    """Store a PDF, readable by this user only, and return its file name (32 random hex digits + ``.pdf``)."""
+    destino = pasta(settings)
+    destino.mkdir(mode=0o700, parents=True, exist_ok=True)
+    purgar_expirados(settings)
     nome = f"{secrets.token_hex(16)}.pdf"
-    (destino / nome).write_bytes(conteudo)
+    descritor = os.open(destino / nome, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descritor, "wb") as arquivo:
+        arquivo.write(conteudo)
     return nome
 
 
-def caminho(nome: str, settings: Settings | None = None) -> Path | None:
-    """The stored file called ``nome``, or None for a malformed or unknown name."""
+def caminho(nome: str, settings: Settings | None = None, agora: float | None = None) -> Path | None:
+    """The stored file called ``nome``, or None for a malformed, unknown or expired name (deleted then)."""
     if not NOME.match(nome):
         return None
     arquivo = pasta(settings) / nome
-    return arquivo if arquivo.is_file() else None
+    if not arquivo.is_file():
+        return None
+    if _expirado(arquivo, time.time() if agora is None else agora):
+        arquivo.unlink(missing_ok=True)
+        return None
+    return arquivo
 
 
 def url_publica(nome: str, settings: Settings | None = None) -> str:

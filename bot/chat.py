@@ -20,7 +20,11 @@ def default_url() -> str:
 def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
     """Send one message and return the bot's answers in order (texts, and links to files)."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    token = os.environ.get("ATENDE_REST_TOKEN", "")
+    if token:  # the REST channel asks for it when it is set (bot/channels/rest.py)
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=timeout) as response:
         answers = []
         for item in json.load(response):

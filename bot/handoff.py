@@ -38,7 +38,8 @@ def hand_back(sender: str, url: str | None = None) -> int:
     """
     base = url or f"http://127.0.0.1:{os.environ.get('ATENDE_RASA_PORT', '5005')}"
     query = urllib.parse.urlencode({"token": rasa_token()})
-    target = f"{base}/conversations/{urllib.parse.quote(sender, safe='')}/tracker/events?{query}"
+    # Sanic does not decode %3A in a path parameter: ':' and '+' (whatsapp:+55...) must go as they are.
+    target = f"{base}/conversations/{urllib.parse.quote(sender, safe=':+')}/tracker/events?{query}"
     # The listen marks where the bot waits again; without it the next message follows the
     # handoff action directly and no rule recognises the turn.
     body = json.dumps([{"event": "resume"}, {"event": "action", "name": "action_listen"}]).encode()

@@ -10,6 +10,7 @@ import logging
 import threading
 
 from bot import clock
+from bot.arquivos import purgar_expirados
 from bot.settings import Settings
 from bot.tracker_store import purge_conversations
 
@@ -25,13 +26,8 @@ def run_once(settings: Settings, days: int | None = None) -> int:
         The number of conversation events deleted.
     """
     deleted = purge_conversations(settings, now=clock.now(settings), days=days)
-    try:
-        from bot.arquivos import purgar_expirados
-    except ImportError:  # the purge of generated files may not exist in older checkouts of bot.arquivos
-        purgar_expirados = None
-    if purgar_expirados is not None:
-        purgar_expirados(settings)
-    logger.info("limpeza diária: %d eventos de conversa apagados", deleted)
+    files = purgar_expirados(settings)
+    logger.info("limpeza diária: %d eventos de conversa e %d arquivos vencidos apagados", deleted, files)
     return deleted
 
 

@@ -143,6 +143,10 @@ class Settings:
     # Several Rasa replicas (docs/escala.md): Redis serialises each conversation and remembers the channels'
     # deliveries; empty keeps one process's in-memory behaviour.
     redis_url: str = field(default_factory=lambda: _env("REDIS_URL"), repr=False)
+    # The REST channel (terminal chat, tests): off unless enabled; then loopback callers only, or anyone with
+    # this bearer token when it is set (bot/channels/rest.py).
+    rest_enabled: bool = field(default_factory=lambda: _bool("ATENDE_REST_ENABLED"))
+    rest_token: str = field(default_factory=lambda: _env("ATENDE_REST_TOKEN"), repr=False)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ stop() {
   done
 }
 trap stop EXIT
+# The terminal chat talks to the bot through the REST channel, which is off unless enabled (loopback only).
+export ATENDE_REST_ENABLED=${ATENDE_REST_ENABLED:-1}
 ATENDE_WITH_MAIL=1 scripts/serve.sh
 echo "E-mails dos chamados: var/mail/*.eml (servidor SMTP local em 127.0.0.1:${ATENDE_SMTP_DEV_PORT:-8025})."
 if [ -t 0 ] && [ -t 1 ]; then

@@ -432,6 +432,7 @@ def start_servers(target: Target, database_url: str) -> Servers:
             "ATENDE_MODEL": str(target.model),
             "ATENDE_RASA_PORT": str(target.rasa_port),
             "ATENDE_ACTIONS_PORT": str(target.actions_port),
+            "ATENDE_REST_ENABLED": "1",
             "ATENDE_LOG_DIR": str(log_dir),
             "ATENDE_RASA_PLAIN": "1" if target.plain_rasa else "0",
         }

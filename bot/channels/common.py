@@ -35,6 +35,16 @@ APOLOGY = (
     "ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
 )
 
+# WhatsApp's own limit for a message; longer texts are not read (run_bot).
+MAX_MESSAGE_CHARS = 4096
+# A webhook's body: a form or an update with one such message fits many times over.
+MAX_BODY_BYTES = 64 * 1024
+TOO_LONG = (
+    "Sua mensagem é longa demais para eu ler (limite de 4.096 caracteres). "
+    "Envie em partes menores ou escreva em poucas palavras o que precisa."
+)
+BODY_TOO_LARGE = "Pedido grande demais: o limite é de 64 KiB."
+
 DOCUMENTS_HINT = " Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -139,6 +149,52 @@ class SeenCache:
         return len(self._seen)
 
 
+class RedisSeen:
+    """:class:`SeenCache` shared by every replica: ``SET NX`` with expiry in Redis (``REDIS_URL``).
+
+    The same Twilio retry posted to two replicas at once is answered by one of them only.
+
+    Args:
+        url: The Redis URL.
+        namespace: Keeps each channel's keys apart.
+        ttl: Seconds a key is remembered.
+    """
+
+    def __init__(self, url: str, namespace: str, ttl: int = 3600) -> None:
+        from redis import Redis
+
+        self._redis = Redis.from_url(url, socket_timeout=2)
+        self._prefix = f"atende:visto:{namespace}:"
+        self._ttl = ttl
+
+    def first_time(self, key: Hashable) -> bool:
+        """Record ``key``; True if no replica saw it within the TTL."""
+        return bool(self._redis.set(f"{self._prefix}{key}", 1, nx=True, ex=self._ttl))
+
+
+def make_seen_cache(settings: Settings, namespace: str) -> "SeenCache | RedisSeen":
+    """Redis when ``REDIS_URL`` is set (several replicas), else this process's memory."""
+    return RedisSeen(settings.redis_url, namespace) if settings.redis_url else SeenCache()
+
+
+async def answered_before(tracker_store: Any, sender: str, message_id: str) -> bool:
+    """Whether the conversation already holds this delivery (Rasa keeps each message's id in the tracker).
+
+    The tracker outlives a restart, which the in-memory cache does not: a Twilio retry of a message answered
+    before the restart is recognised here.
+    """
+    if tracker_store is None or not message_id:
+        return False
+    try:
+        tracker = await tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - the caches above already said "new"; answer rather than drop
+        logger.exception("não foi possível ler a conversa %s", sender)
+        return False
+    if tracker is None:
+        return False
+    return any(getattr(event, "message_id", None) == message_id for event in tracker.events)
+
+
 class LocalOutbox:
     """What a channel in local mode would have sent, per incoming message, for `atende simulate` to show.
 
@@ -180,6 +236,42 @@ class Collector(CollectingOutputChannel):
         await self._persist_message(self._message(recipient_id, text=text.strip()))
 
 
+def conversation_id(channel: str, sender: str) -> str:
+    """The conversation of ``sender`` on ``channel``, in that channel's own namespace.
+
+    No channel can name another's conversation: a REST caller who says it is ``whatsapp:+55...`` gets
+    ``rest:whatsapp:+55...``, a conversation of its own.
+
+    >>> conversation_id("rest", "abc"), conversation_id("rest", "whatsapp:+5531999990000")
+    ('rest:abc', 'rest:whatsapp:+5531999990000')
+    >>> conversation_id("whatsapp", "whatsapp:+5531999990000"), conversation_id("whatsapp", "+5531999990000")
+    ('whatsapp:+5531999990000', 'whatsapp:+5531999990000')
+    """
+    prefix = f"{channel}:"
+    return sender if sender.startswith(prefix) else prefix + sender
+
+
+def as_plain_text(text: str) -> str:
+    """The user's text as text: no leading ``/``, which Rasa would read as an intent typed by hand.
+
+    >>> as_plain_text('/informar_identificacao{"cpf": "1"}'), as_plain_text("/restart"), as_plain_text(" oi ")
+    ('informar_identificacao{"cpf": "1"}', 'restart', 'oi')
+    """
+    return text.replace("\x00", "").strip().lstrip("/").strip()
+
+
+async def is_paused(tracker_store: Any, sender: str) -> bool:
+    """Whether the conversation waits for a human agent (the bot stays silent on purpose then)."""
+    if tracker_store is None:
+        return False
+    try:
+        tracker = await tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - when in doubt, apologise rather than stay silent
+        logger.exception("não foi possível ler a conversa %s", sender)
+        return False
+    return bool(tracker is not None and tracker.is_paused())
+
+
 async def run_bot(
     on_new_message: OnNewMessage,
     text: str,
@@ -187,12 +279,36 @@ async def run_bot(
     channel: str,
     message_id: str | None = None,
     metadata: Dict[str, Any] | None = None,
+    tracker_store: Any = None,
 ) -> List[Dict[str, Any]]:
-    """Pass one user message to the bot and return its answers (Rasa's message dicts), in order."""
+    """Pass one user message to the bot and return its answers (Rasa's message dicts), in order.
+
+    A text over :data:`MAX_MESSAGE_CHARS` is answered here and never parsed (spaCy's tokenizer is superlinear
+    on a long word: one such message could stall the server for everyone). A turn that produced no message
+    although the conversation is not waiting for an agent means an action failed or timed out (Rasa swallows
+    those errors): the user gets :data:`APOLOGY` instead of silence.
+
+    Args:
+        on_new_message: Rasa's handler.
+        text: What the user wrote.
+        sender: The conversation id (see :func:`conversation_id`).
+        channel: The channel's name.
+        message_id: The channel's id of the message.
+        metadata: Channel data kept with the message.
+        tracker_store: Rasa's tracker store, to tell a paused conversation from a failed turn.
+    """
+    if len(text) > MAX_MESSAGE_CHARS:
+        logger.info("%s: mensagem de %d caracteres recusada (%s)", channel, len(text), sender)
+        return [{"recipient_id": sender, "text": TOO_LONG}]
     collector = Collector(channel)
     await on_new_message(
-        UserMessage(text, collector, sender, input_channel=channel, message_id=message_id, metadata=metadata)
+        UserMessage(
+            as_plain_text(text), collector, sender, input_channel=channel, message_id=message_id, metadata=metadata
+        )
     )
+    if not collector.messages and not await is_paused(tracker_store, sender):
+        logger.error("%s: nenhuma resposta para %s; pedido de desculpas enviado", channel, sender)
+        return [{"recipient_id": sender, "text": APOLOGY}]
     return collector.messages
 
 

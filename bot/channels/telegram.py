@@ -18,9 +18,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 
 from bot.channels.common import (
     APOLOGY,
+    BODY_TOO_LARGE,
+    MAX_BODY_BYTES,
     LocalOutbox,
     OnNewMessage,
-    SeenCache,
+    answered_before,
+    conversation_id,
+    make_seen_cache,
     no_text_answer,
     run_bot,
     secret_ok,
@@ -150,12 +154,13 @@ def incoming(update: Update) -> Tuple[int | None, str | None, str | None]:
     if update.edited_message:
         return update.edited_message.chat.id, None, EDITED_ANSWER
     message = update.message
-    if message is None:
+    if message is None or message.chat is None:
         return None, None, None
     if message.chat.type != "private":
         # Personal data never goes to a group, whoever asks for it there.
         return message.chat.id, None, GROUP_ANSWER
-    text = (message.text or "").strip()
+    # Telegram sends text as a string; anything else (a number from a broken client) is read as its text.
+    text = str(message.text if message.text is not None else "").strip()
     if not text:
         return message.chat.id, None, no_text_answer(no_text_kind(message), "toque em /menu")
     command = text.split()[0].split("@")[0].lower()
@@ -186,7 +191,7 @@ class TelegramInput(InputChannel):
         self.settings = settings
         self.secret = telegram_webhook_secret(settings)
         self.sender = sender or make_telegram_sender(settings)
-        self.seen = SeenCache()
+        self.seen = make_seen_cache(settings, self.name())
         if not self.secret:
             logger.error("telegram: ATENDE_PUBLIC_URL definido sem TELEGRAM_WEBHOOK_SECRET; tudo será recusado")
 
@@ -208,13 +213,18 @@ class TelegramInput(InputChannel):
             if not secret_ok(request.headers.get(SECRET_HEADER), self.secret):
                 logger.warning("telegram: segredo do webhook inválido de %s", request.ip)
                 return response.text("segredo inválido", status=403)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.text(BODY_TOO_LARGE, status=413)
             try:
                 update = Update.de_json(request.json, None)
+                if update is None:
+                    raise ValueError("corpo vazio")
             except Exception:  # noqa: BLE001 - Telegram retries a failed delivery forever: take it and drop it
                 logger.warning("telegram: atualização ilegível ignorada")
                 return response.json({"ok": True})
             if self.seen.first_time(update.update_id):
-                spawn(self._answer(on_new_message, update), f"telegram {update.update_id}")
+                store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+                spawn(self._answer(on_new_message, update, store), f"telegram {update.update_id}")
             return response.json({"ok": True})
 
         @telegram.route("/local/respostas", methods=["GET"])
@@ -225,7 +235,7 @@ class TelegramInput(InputChannel):
 
         return telegram
 
-    async def _answer(self, on_new_message: OnNewMessage, update: Update) -> None:
+    async def _answer(self, on_new_message: OnNewMessage, update: Update, store: Any = None) -> None:
         chat_id, text, fixed = incoming(update)
         if update.callback_query:
             await self.sender.answer_callback(update.callback_query.id)
@@ -233,13 +243,19 @@ class TelegramInput(InputChannel):
             logger.debug("telegram: atualização %s sem nada a responder", update.update_id)
             return
         turn = str(update.update_id)
+        if await answered_before(store, conversation_id(self.name(), str(chat_id)), turn):
+            logger.info("telegram: atualização %s já respondida antes de o servidor reiniciar", turn)
+            return
         if fixed:
             await self.sender.send_turn(chat_id, render_telegram([{"text": fixed}]), turn)
             return
         if not text:
             return  # a button without data
         try:
-            messages = await run_bot(on_new_message, text, f"telegram:{chat_id}", self.name(), message_id=turn)
+            messages = await run_bot(
+                on_new_message, text, conversation_id(self.name(), str(chat_id)), self.name(), message_id=turn,
+                tracker_store=store,
+            )
             rendered = render_telegram(messages)
         except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails
             logger.exception("telegram: o bot falhou na atualização %s", turn)

@@ -16,11 +16,15 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import (
     APOLOGY,
+    BODY_TOO_LARGE,
     EMPTY_TWIML,
+    MAX_BODY_BYTES,
     LocalOutbox,
     OnNewMessage,
-    SeenCache,
+    answered_before,
+    conversation_id,
     form_fields,
+    make_seen_cache,
     no_text_answer,
     run_bot,
     spawn,
@@ -115,7 +119,8 @@ def received_kind(form: Dict[str, str]) -> str | None:
         return KINDS[kind]
     if form.get("Latitude"):
         return KINDS["location"]
-    if int(form.get("NumMedia") or 0) > 0:
+    if (form.get("NumMedia") or "0").strip() not in ("", "0"):
+        # Any other value, even a malformed one, says something came that is not text.
         content = (form.get("MediaContentType0") or "").lower()
         if content == "image/webp":
             return KINDS["sticker"]
@@ -144,7 +149,7 @@ class WhatsAppInput(InputChannel):
     def __init__(self, settings: Settings, sender: WhatsAppSender | None = None) -> None:
         self.settings = settings
         self.sender = sender or make_whatsapp_sender(settings)
-        self.seen = SeenCache()
+        self.seen = make_seen_cache(settings, self.name())
         if not twilio_signing_token(settings):
             logger.error("whatsapp: ATENDE_PUBLIC_URL definido sem TWILIO_AUTH_TOKEN; todo pedido será recusado")
 
@@ -162,6 +167,8 @@ class WhatsAppInput(InputChannel):
             if not twilio_signature_ok(request, self.settings):
                 logger.warning("whatsapp: assinatura inválida de %s", request.ip)
                 return response.text("assinatura inválida", status=403)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.text(BODY_TOO_LARGE, status=413)
             form = form_fields(request)
             sid = form.get("MessageSid") or form.get("SmsMessageSid") or ""
             sender = form.get("From") or ""
@@ -170,7 +177,8 @@ class WhatsAppInput(InputChannel):
             if not self.seen.first_time(sid):
                 logger.info("whatsapp: %s repetida pelo Twilio; já atendida", sid)
                 return twiml()
-            spawn(self._answer(on_new_message, form, sid, sender), f"whatsapp {sid}")
+            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            spawn(self._answer(on_new_message, form, sid, sender, store), f"whatsapp {sid}")
             return twiml()
 
         @whatsapp.route("/local/respostas", methods=["GET"])
@@ -186,14 +194,22 @@ class WhatsAppInput(InputChannel):
         """The local mode's outbox, or None when answers go to Twilio."""
         return getattr(self.sender, "outbox", None)
 
-    async def _answer(self, on_new_message: OnNewMessage, form: Dict[str, str], sid: str, sender: str) -> None:
+    async def _answer(
+        self, on_new_message: OnNewMessage, form: Dict[str, str], sid: str, sender: str, store: Any = None
+    ) -> None:
+        if await answered_before(store, conversation_id(self.name(), sender), sid):
+            logger.info("whatsapp: %s já respondida antes de o servidor reiniciar", sid)
+            return
         kind = received_kind(form)
         if kind:
             chunks = [no_text_answer(kind, "digite *menu*")]
         else:
             text = (form.get("Body") or "").strip() or (form.get("ButtonPayload") or "").strip()
             try:
-                messages = await run_bot(on_new_message, text, sender, self.name(), message_id=sid)
+                messages = await run_bot(
+                    on_new_message, text, conversation_id(self.name(), sender), self.name(), message_id=sid,
+                    tracker_store=store,
+                )
                 chunks = render_whatsapp(messages)
             except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails
                 logger.exception("whatsapp: o bot falhou em %s", sid)

@@ -16,6 +16,7 @@ from typing import Callable, Dict, Iterator, List
 
 import pytest
 
+from bot.channels.common import conversation_id
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_demo
 from bot.db.session import make_engine, make_session_factory
@@ -72,6 +73,8 @@ def start_servers(workdir: Path, extra_env: Dict[str, str] | None = None) -> Ite
         "ATENDE_RASA_PORT": str(rasa_port),
         "ATENDE_ACTIONS_PORT": str(actions_port),
         "ATENDE_LOG_DIR": str(workdir),
+        # The REST channel is off unless enabled; the tests talk to the bot through it, from loopback.
+        "ATENDE_REST_ENABLED": "1",
         **(extra_env or {}),
     }
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
@@ -110,6 +113,8 @@ def _conversation(url: str) -> Callable[[str], List[str]]:
         return send_message(url, sender, text)
 
     send.sender = sender  # type: ignore[attr-defined]
+    # Rasa's id of the conversation: the REST channel keeps its senders in the "rest:" namespace.
+    send.conversation = conversation_id("rest", sender)  # type: ignore[attr-defined]
     return send
 
 

@@ -40,7 +40,7 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
     assert numero in status and "aberto" in status.lower()
     # The agent hands the conversation back: the bot answers again.
     base = f"http://127.0.0.1:{servers_at.rasa_port}"
-    assert hand_back(conversa_at.sender, url=base) == 0
+    assert hand_back(conversa_at.conversation, url=base) == 0
     assert "1 - Reembolso" in joined(conversa_at("menu"))
 
 

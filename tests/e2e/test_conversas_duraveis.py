@@ -97,7 +97,7 @@ def test_a_long_conversation_keeps_its_identification_in_short_sessions(tmp_path
     engine = create_engine(f"sqlite:///{tmp_path / 'conversas.db'}")
     with engine.connect() as connection:
         kinds = list(connection.execute(
-            text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}).scalars())
+            text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": f"rest:{sender}"}).scalars())
     engine.dispose()
     last_session = len(kinds) - 1 - kinds[::-1].index("session_started")
     assert kinds.count("session_started") >= 3

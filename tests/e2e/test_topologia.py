@@ -14,19 +14,25 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List
+from urllib.parse import urlencode
 
 import pytest
 from redis import Redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from twilio.request_validator import RequestValidator
 
 from actions.formatting import format_card
+from bot.channels.simulate import http_request
 from bot.db import seed
 from bot.db.migrate import upgrade
 from bot.db.seed import seed_demo
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import PROJECT_ROOT, Settings
+from tests.bot.channels import payloads
+from tests.bot.channels.fake_api import FakeApi, twilio_answer
 from tests.e2e.conftest import _free_port, send_message
+from tests.e2e.test_canais import TOKEN, _settled
 
 pytestmark = pytest.mark.servers
 
@@ -36,10 +42,11 @@ REDIS = os.environ.get("ATENDE_TEST_REDIS_URL", "")
 
 @dataclass
 class Topology:
-    """Two replicas (their REST URLs and pid files) over one action server."""
+    """Two replicas (their REST URLs and pid files) over one action server, and the recording Twilio."""
 
     urls: List[str]
     pid_files: List[Path]
+    twilio: FakeApi
 
 
 def _serve(env: dict, only_rasa: bool) -> None:
@@ -66,8 +73,10 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
 
     workdir = tmp_path_factory.mktemp("topologia")
     actions_port, ports = _free_port(), [_free_port(), _free_port()]
+    twilio = FakeApi(twilio_answer, status=201).__enter__()
     base = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS, "ATENDE_ACTIONS_PORT": str(actions_port),
-            "ATENDE_REST_ENABLED": "1"}
+            "ATENDE_REST_ENABLED": "1", "TWILIO_ACCOUNT_SID": payloads.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_WHATSAPP_FROM": payloads.WHATSAPP_BUSINESS, "TWILIO_API_URL": twilio.url}
     run_dir = PROJECT_ROOT / "var" / "run"
     pid_files = [run_dir / f"actions-{actions_port}.pid"]
     try:
@@ -76,8 +85,9 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
             _serve({**base, "ATENDE_RASA_PORT": str(port), "ATENDE_LOG_DIR": str(workdir / str(index))},
                    only_rasa=index > 0)
             pid_files.append(run_dir / f"rasa-{port}.pid")
-        yield Topology([f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in ports], pid_files[1:])
+        yield Topology([f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in ports], pid_files[1:], twilio)
     finally:
+        twilio.__exit__(None, None, None)
         for pid_file in pid_files:
             if pid_file.exists():
                 try:
@@ -133,6 +143,32 @@ def test_twenty_concurrent_conversations_lose_and_repeat_nothing(topology):
         assert greeting.count("1 - Reembolso") == 1
         assert plans.count("Clássico Apartamento") >= 1 and "1 - Reembolso" not in plans
         assert menu.count("1 - Reembolso") == 1
+
+
+def _whatsapp_turn(topology: Topology, phone: str, urls: List[str]) -> int:
+    """Post one signed delivery (one MessageSid) to each of ``urls`` at once; the sends Twilio got, counted."""
+    delivery = payloads.whatsapp_text("oi", phone=phone)
+    mine = lambda call: call.fields.get("To") == f"whatsapp:{phone}"  # noqa: E731
+
+    def post(url: str) -> None:
+        webhook = url.replace("/rest/", "/whatsapp/")
+        signature = RequestValidator(TOKEN).compute_signature(webhook, delivery)
+        http_request(webhook, urlencode(delivery).encode(),
+                     {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+
+    threads = [threading.Thread(target=post, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return len(_settled(topology.twilio, mine, 0))
+
+
+def test_the_same_twilio_delivery_at_both_replicas_is_answered_once(topology):
+    # Control: one delivery to one replica. Then Twilio's retries: the same MessageSid three times to each, at once.
+    once = _whatsapp_turn(topology, f"+55319{uuid.uuid4().int % 10**8:08d}", topology.urls[:1])
+    retried = _whatsapp_turn(topology, f"+55319{uuid.uuid4().int % 10**8:08d}", topology.urls * 3)
+    assert once >= 1 and retried == once
 
 
 def test_kill_9_of_one_replica_and_the_other_continues(topology):
