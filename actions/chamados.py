@@ -15,7 +15,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import agora, beneficiario_identificado, db_session, session_factory
+from actions.base import (
+    AcaoIdentificada,
+    Pessoa,
+    agora,
+    beneficiario_identificado,
+    mensagem_do_pedido,
+    session_factory,
+)
 from actions.formatting import format_date
 from bot.db.identifiers import mask_personal_data
 from bot.db.session import session_scope
@@ -176,30 +183,40 @@ class ActionFalarAtendente(Action):
         return []
 
 
-class ActionConsultarProtocolo(Action):
-    """Status of a protocol the user types (no personal data is shown)."""
+NAO_ENCONTRADO = (
+    "Não encontrei nenhum protocolo seu com o número {protocolo}. Confira os 20 dígitos ou digite 0 para falar "
+    "com um atendente."
+)
 
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_consultar_protocolo"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+class ActionConsultarProtocolo(AcaoIdentificada):
+    """Status of a protocol, only to the identified beneficiary it belongs to (or the titular of that family).
+
+    Protocols are sequential, so anyone could guess them: an unidentified user is identified first (the form
+    resumes this lookup), and a protocol of someone else reads exactly like one that does not exist.
+    """
+
+    intent = "consultar_protocolo"
+    acao = "action_consultar_protocolo"
+    escolhe_pessoa = False
+
+    def responder(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Any
     ) -> List[EventType]:
-        """Look the protocol up among tickets; point reimbursements and authorizations to their option."""
+        """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
         from bot.db import repository
         from routing.tickets import ticket_status
 
-        texto = tracker.latest_message.get("text") or ""
+        texto = mensagem_do_pedido(tracker, self.intent)["text"]
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
         if not protocolos:
             dispatcher.utter_message(text="Informe o número do protocolo (20 dígitos) para eu consultar a situação.")
             return []
         protocolo = protocolos[0]
-        with db_session() as session:
-            situacao = ticket_status(protocolo, session=session)
-            reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
-            autorizacao = repository.find_authorization(protocolo, session=session)
+        donos = {pessoa.id for pessoa in pessoas}
+        situacao = ticket_status(protocolo, session=session, owners=donos)
+        reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
+        autorizacao = repository.find_authorization(protocolo, session=session)
         if situacao is not None:
             prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
             dispatcher.utter_message(
@@ -208,14 +225,11 @@ class ActionConsultarProtocolo(Action):
                     f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}"
                 )
             )
-        elif reembolso is not None:
-            dispatcher.utter_message(
-                text="Esse é um protocolo de reembolso: digite 1 e, após se identificar, veja a situação."
-            )
-        elif autorizacao is not None:
-            dispatcher.utter_message(
-                text="Esse é um protocolo de autorização: digite 5 e, após se identificar, veja a situação."
-            )
+        elif reembolso is not None and reembolso.beneficiary_id in donos:
+            dispatcher.utter_message(text="Esse é um protocolo de reembolso: digite 1 para ver a situação.")
+        elif autorizacao is not None and autorizacao.beneficiary_id in donos:
+            dispatcher.utter_message(text="Esse é um protocolo de autorização: digite 5 para ver a situação.")
         else:
-            dispatcher.utter_message(text=f"Não encontrei o protocolo {protocolo}. Confira os 20 dígitos.")
+            logger.info("protocolo consultado sem ser do beneficiário identificado ou inexistente")
+            dispatcher.utter_message(text=NAO_ENCONTRADO.format(protocolo=protocolo))
         return []

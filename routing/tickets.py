@@ -490,19 +490,29 @@ def open_ticket(
     return ticket
 
 
-def ticket_status(protocol: str, *, session: Session, timezone: str = DEFAULT_TIMEZONE) -> TicketStatus | None:
+def ticket_status(
+    protocol: str,
+    *,
+    session: Session,
+    owners: Iterable[int] | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> TicketStatus | None:
     """Look up the status of a protocol, for the beneficiary who asks (no personal data in the answer).
 
     Args:
         protocol: The protocol as typed; non-digits are ignored.
         session: Open session.
+        owners: The beneficiaries the asker may see; a ticket of anyone else (or of nobody) is "not found".
+            None only for agents and tools, never for a conversation.
         timezone: Zone of ``created``.
 
     Returns:
-        The status, or None when no ticket has that protocol.
+        The status, or None when no ticket of those owners has that protocol.
     """
     ticket = find_ticket_by_protocol(protocol, session=session)
     if ticket is None:
+        return None
+    if owners is not None and ticket.beneficiary_id not in set(owners):
         return None
     return TicketStatus(
         protocol=ticket.protocol,

@@ -12,6 +12,7 @@ import pytest
 
 from bot.db import seed
 from bot.handoff import hand_back
+from tests.e2e.conftest import _conversation
 
 pytestmark = pytest.mark.servers
 
@@ -36,8 +37,22 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
     assert "transferir" in text
     numero = protocolo(text)
     assert conversa_at("alô? tem alguém aí?") == []
-    status = joined(servers_at.other_conversation(numero))
-    assert numero in status and "aberto" in status.lower()
+    # Status by protocol (issue 9, item 7): a stranger is asked to identify; the owner, identified, reads it;
+    # her husband (a dependant) is told no protocol of his has that number, as for one that does not exist.
+    stranger = joined(servers_at.other_conversation(numero))
+    assert numero not in stranger and "preciso confirmar quem é você" in stranger
+    owner = _conversation(servers_at.url)
+    asked = joined(owner(numero))
+    assert "preciso confirmar quem é você" in asked
+    joined(owner(seed.DEMO_TITULAR_CPF))
+    status = joined(owner("12/03/1975"))
+    assert f"Protocolo {numero}: aberto" in status and "Pedido de atendente" in status
+    spouse = _conversation(servers_at.url)
+    joined(spouse(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972"))
+    assert joined(spouse(f"qual a situação do protocolo {numero}?")) == (
+        f"Não encontrei nenhum protocolo seu com o número {numero}. Confira os 20 dígitos ou digite 0 para falar "
+        "com um atendente."
+    )
     # The agent hands the conversation back: the bot answers again.
     base = f"http://127.0.0.1:{servers_at.rasa_port}"
     assert hand_back(conversa_at.conversation, url=base) == 0

@@ -1,0 +1,103 @@
+"""Status by protocol (issue 9, item 7): only to the identified beneficiary who owns it, or the family's titular."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator
+
+import pytest
+from sqlalchemy import delete, select
+
+from actions.chamados import NAO_ENCONTRADO, ActionConsultarProtocolo
+from bot.db import repository, seed
+from bot.db.models import OutboxMessage, Reimbursement, Ticket
+from bot.db.session import make_engine, make_session_factory, session_scope
+from bot.settings import get_settings
+from routing.decision import Decision
+from routing.tickets import open_ticket
+from tests.actions.conftest import make_tracker, texts
+
+DECISION = Decision(inbox="relacionamento@cemigsaude.org.br", cc=(), tier="primeira_instancia", rule="geral",
+                    reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
+UNKNOWN = "41750520261202999999"
+
+
+def _factory():
+    return make_session_factory(make_engine(get_settings()))
+
+
+def _ids() -> dict:
+    with _factory()() as session:
+        return {cpf: repository.find_beneficiary_by_cpf(cpf, session=session).id
+                for cpf in (seed.DEMO_TITULAR_CPF, seed.DEMO_SPOUSE_CPF, seed.DEMO_DAUGHTER_CPF)}
+
+
+@pytest.fixture
+def protocol_of() -> Iterator[dict]:
+    """A ticket per demo person and one nobody owns; all removed afterwards."""
+    ids, made = _ids(), {}
+    factory = _factory()
+    owners = {"maria": ids[seed.DEMO_TITULAR_CPF], "jose": ids[seed.DEMO_SPOUSE_CPF], "ninguem": None}
+    with session_scope(factory) as session:
+        for name, owner in owners.items():
+            ticket = open_ticket(DECISION, session=session, channel="whatsapp", category="falar_atendente",
+                                 summary="teste", context={}, beneficiary_id=owner,
+                                 now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+            made[name] = ticket.protocol
+    yield made
+    with session_scope(factory) as session:
+        tickets = list(session.scalars(select(Ticket.id).where(Ticket.protocol.in_(made.values()))))
+        session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id.in_(tickets)))
+        session.execute(delete(Ticket).where(Ticket.id.in_(tickets)))
+
+
+async def _ask(dispatcher, who: str | None, text: str):
+    slots = {"identificado": True, "beneficiario_id": str(_ids()[who])} if who else {}
+    tracker = make_tracker(slots, text=text, intent="consultar_protocolo")
+    events = await ActionConsultarProtocolo().run(dispatcher, tracker, {})
+    return "\n".join(t for t in texts(dispatcher) if t), events
+
+
+async def test_the_owner_reads_the_status(dispatcher, protocol_of):
+    shown, _ = await _ask(dispatcher, seed.DEMO_SPOUSE_CPF, f"protocolo {protocol_of['jose']}")
+    assert shown.startswith(f"Protocolo {protocol_of['jose']}: aberto.\nAssunto: Pedido de atendente.")
+
+
+async def test_the_titular_reads_her_dependants_status(dispatcher, protocol_of):
+    shown, _ = await _ask(dispatcher, seed.DEMO_TITULAR_CPF, protocol_of["jose"])
+    assert f"Protocolo {protocol_of['jose']}: aberto." in shown
+
+
+@pytest.mark.parametrize("whose", ["maria", "ninguem"])
+async def test_a_dependant_cannot_read_another_persons_or_an_anonymous_ticket(dispatcher, protocol_of, whose):
+    shown, _ = await _ask(dispatcher, seed.DEMO_SPOUSE_CPF, protocol_of[whose])
+    assert shown == NAO_ENCONTRADO.format(protocolo=protocol_of[whose])
+
+
+async def test_not_allowed_and_not_found_read_the_same(dispatcher, protocol_of):
+    not_allowed, _ = await _ask(dispatcher, seed.DEMO_DAUGHTER_CPF, protocol_of["maria"])
+    dispatcher.messages.clear()
+    not_found, _ = await _ask(dispatcher, seed.DEMO_DAUGHTER_CPF, UNKNOWN)
+    assert not_allowed.replace(protocol_of["maria"], "N") == not_found.replace(UNKNOWN, "N")
+
+
+async def test_unidentified_users_are_asked_to_identify_and_the_lookup_waits(dispatcher, protocol_of):
+    shown, events = await _ask(dispatcher, None, protocol_of["maria"])
+    assert shown == "utter_ask_identificacao_documento" and "aberto" not in shown
+    assert {"event": "slot", "name": "opcao_pendente", "value": "consultar_protocolo", "timestamp": None} in events
+
+
+async def test_missing_number_is_asked_for(dispatcher):
+    shown, _ = await _ask(dispatcher, seed.DEMO_TITULAR_CPF, "qual a situação do meu protocolo?")
+    assert shown == "Informe o número do protocolo (20 dígitos) para eu consultar a situação."
+
+
+async def test_reimbursement_protocols_point_to_option_1_for_their_owner_only(dispatcher):
+    with _factory()() as session:
+        ana = repository.find_beneficiary_by_cpf(seed.DEMO_DAUGHTER_CPF, session=session).id
+        protocol = session.scalars(select(Reimbursement.protocol).where(Reimbursement.beneficiary_id == ana)).first()
+    shown, _ = await _ask(dispatcher, seed.DEMO_DAUGHTER_CPF, protocol)
+    assert shown == "Esse é um protocolo de reembolso: digite 1 para ver a situação."
+    dispatcher.messages.clear()
+    shown, _ = await _ask(dispatcher, seed.DEMO_SPOUSE_CPF, protocol)
+    assert shown == NAO_ENCONTRADO.format(protocolo=protocol)
