@@ -1,24 +1,40 @@
 """Identification of the beneficiary: CPF or card number, then date of birth.
 
-A wrong checksum is told apart from a number that is not registered, so the
-user knows whether to retype or to call. After the configured number of
-failed attempts (three by default) the form ends and a person is offered.
+A wrong check digit is told apart at once (it reveals nothing), but an
+unregistered CPF or card reads exactly like a wrong birth date: the document is
+accepted, the date asked, and only then "os dados não conferem". After the
+configured number of failed attempts in a conversation (three by default) the
+form ends and a person is offered; failed guesses also count in the database
+per document and per sender, across conversations, and lock identification for
+a growing time (bot/regulation/bloqueio.py).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Dict, List, Text, Tuple
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import IDENTIDADE, SERVICOS, assinar_identidade, beneficiario_identificado, db_session, hoje
+from actions.base import (
+    IDENTIDADE,
+    SERVICOS,
+    agora,
+    assinar_identidade,
+    beneficiario_identificado,
+    db_session,
+    hoje,
+    session_factory,
+)
 from actions.formatting import first_name
 from bot.db import repository
 from bot.db.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
+from bot.db.session import session_scope
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
 from bot.settings import get_settings
 
@@ -52,24 +68,27 @@ def ler_documento(texto: str) -> Tuple[str | None, str]:
     return kind, digits
 
 
-def buscar_candidato(texto: str) -> Tuple[Any | None, str | None]:
-    """Find the beneficiary a document answer points to.
+def documento_invalido(texto: str) -> str | None:
+    """Why an answer is not a well-formed CPF or card number, or None when it is one.
 
-    Returns:
-        ``(beneficiary, None)`` when found, else ``(None, message in Portuguese)``.
+    A wrong check digit is told apart at once: it says nothing about who is a member.
     """
     kind, digits = ler_documento(texto)
     if kind is None:
-        return None, (
-            "Não encontrei um CPF (11 dígitos) nem um número de carteirinha (16 dígitos) na sua mensagem."
-        )
+        return "Não encontrei um CPF (11 dígitos) nem um número de carteirinha (16 dígitos) na sua mensagem."
     if kind == "cpf" and not is_valid_cpf(digits):
-        return None, "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e digite de novo."
+        return "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e digite de novo."
     if kind == "numero_cartao" and not is_valid_card(digits):
-        return None, (
+        return (
             "Esse número de carteirinha não é válido: o dígito verificador não confere. "
             "Confira no cartão e digite de novo."
         )
+    return None
+
+
+def buscar_candidato(texto: str) -> Any | None:
+    """The beneficiary a well-formed document points to, or None (never said apart from a wrong date)."""
+    kind, digits = ler_documento(texto)
     with db_session() as session:
         if kind == "cpf":
             row = repository.find_beneficiary_by_cpf(digits, session=session)
@@ -77,16 +96,27 @@ def buscar_candidato(texto: str) -> Tuple[Any | None, str | None]:
             row = repository.find_beneficiary_by_card(digits, session=session)
         if row is not None:
             session.expunge(row)
-    if row is None:
-        masked = mask_cpf(digits) if kind == "cpf" else mask_card(digits)
-        logger.info("identificação: documento não encontrado (%s)", masked)
-        nome = "CPF" if kind == "cpf" else "número de carteirinha"
-        return None, f"Não encontrei nenhum beneficiário com esse {nome}."
-    return row, None
+    return row
+
+
+def _mascarado(documento: str) -> str:
+    kind, digits = ler_documento(documento)
+    return mask_cpf(digits) if kind == "cpf" else mask_card(digits) if kind == "numero_cartao" else "?"
+
+
+def mensagem_de_bloqueio(ate: datetime) -> str:
+    """What a blocked user reads: until when, and where to go meanwhile."""
+    local = ate.astimezone(ZoneInfo(get_settings().timezone))
+    dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
+    return (
+        f"Por segurança, a identificação está bloqueada até as {local:%H:%M}{dia}, depois de várias tentativas "
+        "sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: 0800 030 9009 (24 horas), "
+        "ou digite 0 para falar com um atendente."
+    )
 
 
 class ValidateIdentificacaoForm(FormValidationAction):
-    """Validates the identification form and counts failed attempts."""
+    """Validates the identification form and counts failed attempts (in the conversation and in the database)."""
 
     def name(self) -> Text:
         """Rasa action name."""
@@ -104,40 +134,46 @@ class ValidateIdentificacaoForm(FormValidationAction):
         limite = get_settings().max_identification_attempts
         if tentativas >= limite:
             dispatcher.utter_message(text=motivo)
-            return {
-                "tentativas_identificacao": tentativas,
-                "identificacao_documento": FALHOU,
-                "identificacao_nascimento": FALHOU,
-                "beneficiario_candidato": None,
-            }
+            return {**self._encerrar(), "tentativas_identificacao": tentativas}
         restantes = limite - tentativas
         plural = "tentativa" if restantes == 1 else "tentativas"
         dispatcher.utter_message(text=f"{motivo} Você ainda tem {restantes} {plural}.")
         return {"tentativas_identificacao": tentativas, slot: None}
 
+    @staticmethod
+    def _encerrar() -> Dict[Text, Any]:
+        return {"identificacao_documento": FALHOU, "identificacao_nascimento": FALHOU, "beneficiario_candidato": None}
+
+    def _bloqueada(self, dispatcher: CollectingDispatcher, ate: datetime) -> Dict[Text, Any]:
+        dispatcher.utter_message(text=mensagem_de_bloqueio(ate))
+        return self._encerrar()
+
     def validate_identificacao_documento(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Accept a valid, registered CPF or card number."""
-        if self._na_ativacao(tracker) and ler_documento(str(value or ""))[0] is None:
+        """Accept a well-formed CPF or card number, without telling whether it belongs to a member."""
+        texto = str(value or "")
+        if self._na_ativacao(tracker) and ler_documento(texto)[0] is None:
             # The message that opened the form ("3", "meu cartão") is not an answer.
             return {"identificacao_documento": None}
-        row, motivo = buscar_candidato(str(value or ""))
-        if row is None:
-            return self._falha(dispatcher, tracker, motivo or "", "identificacao_documento")
-        return {"identificacao_documento": ler_documento(str(value))[1], "beneficiario_candidato": str(row.id)}
+        motivo = documento_invalido(texto)
+        if motivo:
+            return self._falha(dispatcher, tracker, motivo, "identificacao_documento")
+        with db_session() as session:
+            ate = repository.active_lock(repository.guard_subjects(texto, tracker.sender_id), agora(), session=session)
+        if ate is not None:
+            return self._bloqueada(dispatcher, ate)
+        return {"identificacao_documento": ler_documento(texto)[1]}
 
     def validate_identificacao_nascimento(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Accept the date of birth that matches the candidate's record."""
+        """Accept the birth date that matches the document's record; an unknown document reads like a wrong date."""
         documento = tracker.get_slot("identificacao_documento")
         if documento == FALHOU:
             return {}
-        # Document and date may arrive in one message: the candidate is then
-        # not yet in the tracker.
-        row, _ = buscar_candidato(str(documento or ""))
-        if row is None:
+        # Document and date may arrive in one message: the document is then not yet in the tracker.
+        if not documento or documento_invalido(str(documento)):
             return {"identificacao_nascimento": None}
         nascimento = parse_date(str(value or ""))
         if nascimento is None and self._na_ativacao(tracker):
@@ -149,13 +185,30 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
                 "identificacao_nascimento",
             )
-        if nascimento != row.birth_date or nascimento > hoje():
-            return self._falha(
-                dispatcher,
-                tracker,
-                "A data de nascimento não confere com o cadastro.",
-                "identificacao_nascimento",
-            )
+        sujeitos = repository.guard_subjects(str(documento), tracker.sender_id)
+        momento = agora()
+        with db_session() as session:
+            ate = repository.active_lock(sujeitos, momento, session=session)
+        if ate is not None:
+            return self._bloqueada(dispatcher, ate)
+        row = buscar_candidato(str(documento))
+        if row is None or nascimento != row.birth_date or nascimento > hoje():
+            with session_scope(session_factory()) as session:
+                ate = repository.register_failure(sujeitos, momento, session=session)
+            if ate is not None:
+                logger.warning(
+                    "identificação bloqueada até %s: documento %s, conversa %s",
+                    ate.isoformat(), _mascarado(str(documento)), tracker.sender_id,
+                )
+                return self._bloqueada(dispatcher, ate)
+            motivo = "Os dados informados não conferem com o nosso cadastro."
+            falha = self._falha(dispatcher, tracker, motivo, "identificacao_nascimento")
+            if falha.get("identificacao_documento") != FALHOU:
+                # Either may be the mistake: both are asked again, and nothing says which one was wrong.
+                falha["identificacao_documento"] = None
+            return falha
+        with session_scope(session_factory()) as session:
+            repository.clear_failures(sujeitos, session=session)
         return {
             "identificacao_nascimento": nascimento.isoformat(),
             "identificado": True,

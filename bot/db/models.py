@@ -477,4 +477,21 @@ class OutboxMessage(Base):
         return f"OutboxMessage(id={self.id}, ticket_id={self.ticket_id}, status={self.status!r})"
 
 
+class IdentificationGuard(Base):
+    """Failed identification guesses of one CPF/card or one sender, across conversations (bot/regulation/bloqueio).
+
+    ``subject`` is ``documento:<sha256 of the digits>`` or ``remetente:<sha256 of the conversation id>``: the
+    table holds no CPF, card number or phone number in the clear.
+    """
+
+    __tablename__ = "identification_guards"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures"),)
+
+    id = Column(Integer, primary_key=True)
+    subject = Column(String(80), nullable=False, unique=True)
+    failures = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime(), nullable=True)
+    updated_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+
+
 ALL_TABLES = tuple(metadata.sorted_tables)

@@ -8,17 +8,19 @@ factory they stay readable after the session ends.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.identifiers import normalize_digits
 from bot.db.models import (
     Authorization,
     Beneficiary,
+    IdentificationGuard,
     Invoice,
     Plan,
     Reimbursement,
@@ -407,3 +409,56 @@ def find_ticket_by_protocol(protocol: str, *, session: Session) -> Ticket | None
     if not digits:
         return None
     return session.execute(select(Ticket).where(Ticket.protocol == digits)).scalar_one_or_none()
+
+
+# --- identification guards (issue 9, item 2; policy in bot/regulation/bloqueio.py) ---------------------------------
+
+
+def guard_subjects(document: str, sender: str) -> list[str]:
+    """The two counters a guess is charged to: the CPF/card (as a hash of its digits) and the sender (hashed).
+
+    >>> [s.split(":")[0] for s in guard_subjects("529.982.247-25", "whatsapp:+5531999990000")]
+    ['documento', 'remetente']
+    >>> guard_subjects("529.982.247-25", "x")[0] == guard_subjects("52998224725", "y")[0]
+    True
+    """
+    digits = normalize_digits(document)
+    return [
+        f"documento:{hashlib.sha256(digits.encode()).hexdigest()[:64]}",
+        f"remetente:{hashlib.sha256(sender.encode()).hexdigest()[:64]}",
+    ]
+
+
+def active_lock(subjects: Iterable[str], now: datetime, *, session: Session) -> datetime | None:
+    """When the latest lock over any of ``subjects`` ends, or None when none is in force at ``now``."""
+    ends = session.scalars(
+        select(IdentificationGuard.locked_until).where(
+            IdentificationGuard.subject.in_(list(subjects)), IdentificationGuard.locked_until > now
+        )
+    ).all()
+    return max(ends) if ends else None
+
+
+def register_failure(subjects: Iterable[str], now: datetime, *, session: Session) -> datetime | None:
+    """Count one failed guess for each subject; returns when a lock set by this failure ends, if one was set."""
+    from bot.regulation.bloqueio import locked_until
+
+    ends = []
+    for subject in subjects:
+        guard = session.scalars(select(IdentificationGuard).where(IdentificationGuard.subject == subject)).first()
+        if guard is None:
+            guard = IdentificationGuard(subject=subject, failures=0)
+            session.add(guard)
+        guard.failures = (guard.failures or 0) + 1
+        guard.updated_at = now
+        end = locked_until(guard.failures, now)
+        if end is not None:
+            guard.locked_until = end
+            ends.append(end)
+    session.flush()
+    return max(ends) if ends else None
+
+
+def clear_failures(subjects: Iterable[str], *, session: Session) -> None:
+    """Forget the failed guesses of ``subjects`` (after a successful identification)."""
+    session.execute(delete(IdentificationGuard).where(IdentificationGuard.subject.in_(list(subjects))))

@@ -69,6 +69,7 @@ from bot.db.models import (
     COPAY_EXEMPT_CATEGORIES,
     Authorization,
     Beneficiary,
+    IdentificationGuard,
     Invoice,
     Plan,
     PlanAgeBand,
@@ -758,7 +759,7 @@ def _demo_utilization(builder: _Builder, maria: Beneficiary, jose: Beneficiary, 
 
 def _clear(session: Session) -> None:
     # Children first; dependants before titulars because of the self-reference.
-    for model in (Ticket, TaxStatement, UtilizationEvent, Invoice, Authorization, Reimbursement):
+    for model in (IdentificationGuard, Ticket, TaxStatement, UtilizationEvent, Invoice, Authorization, Reimbursement):
         session.execute(delete(model))
     session.execute(delete(Beneficiary).where(Beneficiary.titular_id.is_not(None)))
     session.execute(delete(Beneficiary))

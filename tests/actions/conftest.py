@@ -7,10 +7,12 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import delete
 
 from actions import base
 from actions.base import assinar_identidade
 from bot.db.migrate import upgrade
+from bot.db.models import IdentificationGuard
 from bot.db.seed import seed_demo
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import Settings, get_settings
@@ -49,6 +51,10 @@ def use_demo_database(demo_database_url: str, monkeypatch: pytest.MonkeyPatch, t
     get_settings.cache_clear()
     base.session_factory.cache_clear()
     yield
+    # Failed identification guesses outlive conversations by design; not tests.
+    with base.db_session() as session:
+        session.execute(delete(IdentificationGuard))
+        session.commit()
     get_settings.cache_clear()
     base.session_factory.cache_clear()
 
@@ -63,6 +69,7 @@ def make_tracker(
     text: str = "",
     intent: str | None = None,
     events: List[Dict[str, Any]] | None = None,
+    sender: str = "teste",
 ) -> Tracker:
     """A tracker as the Rasa server would send it to the action server.
 
@@ -71,9 +78,9 @@ def make_tracker(
     """
     merged = {**DEFAULT_SLOTS, **(slots or {})}
     if merged.get("identificado") and merged.get("beneficiario_id") and "identidade" not in (slots or {}):
-        merged["identidade"] = assinar_identidade("teste", merged["beneficiario_id"])
+        merged["identidade"] = assinar_identidade(sender, merged["beneficiario_id"])
     return Tracker(
-        sender_id="teste",
+        sender_id=sender,
         slots=merged,
         latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []},
         events=events or [],

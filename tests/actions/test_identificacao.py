@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import actions.cartao  # noqa: F401 - registers option 3, served once identification ends
 from actions.identificacao import (
     FALHOU,
     ActionConcluirIdentificacao,
@@ -39,23 +40,30 @@ def test_reads_formatted_cpf_and_spaced_card():
     assert ler_documento("não sei")[0] is None
 
 
-def test_registered_cpf_becomes_the_candidate(dispatcher):
-    result = validate_document("529.982.247-25", dispatcher)
-    assert result["identificacao_documento"] == seed.DEMO_TITULAR_CPF
-    assert result["beneficiario_candidato"]
-    assert dispatcher.messages == []
+def test_registered_and_unregistered_cpfs_are_accepted_alike(dispatcher):
+    registered = validate_document("529.982.247-25", dispatcher)
+    assert registered == {"identificacao_documento": seed.DEMO_TITULAR_CPF}
+    unknown = validate_document(UNREGISTERED_CPF, dispatcher)
+    assert unknown == {"identificacao_documento": UNREGISTERED_CPF}
+    assert dispatcher.messages == []  # nothing tells a member's CPF from a stranger's
 
 
-def test_wrong_checksum_is_told_apart_from_not_found(dispatcher):
+def test_wrong_checksum_is_told_apart(dispatcher):
     wrong = validate_document(BAD_CHECKSUM_CPF, dispatcher)
     assert wrong["identificacao_documento"] is None
     assert "dígitos verificadores" in texts(dispatcher)[0]
 
+
+def test_unknown_cpf_and_wrong_date_read_the_same(dispatcher):
+    unknown = validate_birth("12/03/1975", dispatcher, identificacao_documento=UNREGISTERED_CPF)
     other = type(dispatcher)()
-    missing = validate_document(UNREGISTERED_CPF, other)
-    assert missing["identificacao_documento"] is None
-    assert "Não encontrei" in texts(other)[0]
-    assert "dígitos verificadores" not in texts(other)[0]
+    wrong = validate_birth("13/03/1975", other, identificacao_documento=seed.DEMO_TITULAR_CPF)
+    assert unknown == wrong == {
+        "tentativas_identificacao": 1, "identificacao_nascimento": None, "identificacao_documento": None
+    }
+    assert texts(dispatcher) == texts(other) == [
+        "Os dados informados não conferem com o nosso cadastro. Você ainda tem 2 tentativas."
+    ]
 
 
 def test_card_with_bad_check_digit_is_rejected(dispatcher):

@@ -60,8 +60,11 @@ def test_wrong_checksum_then_not_found_then_give_up(conversa):
     joined(conversa("3"))
     wrong = joined(conversa("529.982.247-26"))
     assert "dígitos verificadores" in wrong
-    missing = joined(conversa("111.222.333-96"))
-    assert "Não encontrei" in missing
+    # A CPF that is not a member's is not told apart: the date is asked, then "os dados não conferem".
+    assert "data de nascimento" in joined(conversa("111.222.333-96"))
+    missing = joined(conversa("12/03/1975"))
+    assert missing.startswith("Os dados informados não conferem com o nosso cadastro. Você ainda tem 1 tentativa.")
+    assert "Informe seu CPF" in missing  # both asked again
     final = joined(conversa("000"))
     assert "atendente" in final and "0800 030 9009" in final
     # The form is over: a date is not taken as an answer any more, and nothing personal was shown.
@@ -73,7 +76,7 @@ def test_wrong_birth_date_counts_as_an_attempt(conversa):
     joined(conversa("3"))
     joined(conversa(seed.DEMO_TITULAR_CPF))
     text = joined(conversa("01/01/1990"))
-    assert "não confere" in text and "2 tentativas" in text
+    assert text.startswith("Os dados informados não conferem com o nosso cadastro. Você ainda tem 2 tentativas.")
 
 
 def test_menu_and_zero_leave_identification(conversa):

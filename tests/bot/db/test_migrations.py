@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "tax_statements",
     "tickets",
     "outbox",
+    "identification_guards",
 }
 
 
