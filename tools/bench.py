@@ -921,8 +921,14 @@ def main(argv: List[str] | None = None) -> int:
         for target in TARGETS:
             stop_leftovers(target)
     print_table(results)
+    from tools.bench_escala import append_report, run
+
+    print("Conversas longas, NLU e réplicas:", flush=True)
+    section = run()
+    print("\n".join(section))
     if not args.no_report:
         write_report(results, when)
+        append_report(section)
         print(f"\nRelatório em {REPORT.relative_to(PROJECT_ROOT)}")
     return 0
 
