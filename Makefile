@@ -26,7 +26,8 @@ help:
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.lock
+	@echo "Instalando as dependências fixadas em requirements.lock (alguns minutos na primeira vez)..."
+	$(BIN)/pip install --progress-bar on -r requirements.lock
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 

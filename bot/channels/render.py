@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
-from bot.db.identifiers import mask_card, mask_cpf
+from bot.db.identifiers import mask_personal_data
 
 WHATSAPP_LIMIT = 1600
 TELEGRAM_LIMIT = 4096
@@ -272,18 +272,14 @@ def render_for_ear(text: str) -> str:
 
 
 def mask_for_log(text: str) -> str:
-    """Hide CPFs, card numbers and protocols in a text before it is logged.
+    """Prepare a channel's text for a log line: :func:`mask_personal_data`, then phones and protocols shortened.
 
-    >>> mask_for_log("CPF 529.982.247-25, cartão 4175050000001004")
-    'CPF ***.982.247-**, cartão 4175 **** **** 1004'
+    >>> mask_for_log("CPF 529.982.247-25, cartão 4175050000001004, whatsapp:+5531988887777")
+    'CPF ***.982.247-**, cartão 4175 **** **** 1004, whatsapp:+5531*****7777'
     """
 
     def hide(match: re.Match) -> str:
         digits = re.sub(r"\D", "", match[0])
-        if len(digits) == 11:
-            return mask_cpf(digits)
-        if len(digits) == 16:
-            return mask_card(digits)
         return f"{digits[:4]}{'*' * (len(digits) - 8)}{digits[-4:]}"
 
-    return _LOG_NUMBER.sub(hide, text)
+    return _LOG_NUMBER.sub(hide, mask_personal_data(text))

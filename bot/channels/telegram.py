@@ -16,6 +16,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.canais import Canal
 from bot.channels.common import (
     APOLOGY,
     BODY_TOO_LARGE,
@@ -180,7 +181,7 @@ class TelegramInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         """Channel name, also the URL prefix (/webhooks/telegram)."""
-        return "telegram"
+        return Canal.TELEGRAM.value
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> "TelegramInput":

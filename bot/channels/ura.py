@@ -21,8 +21,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from bot.canais import Canal
 from bot.channels.common import OnNewMessage, form_fields, run_bot, twilio_signature_ok, twilio_signing_token
 from bot.channels.render import menu_options, message_texts, render_for_ear
+from bot.menu import OPCOES
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -38,16 +40,8 @@ NOT_UNDERSTOOD = "Não entendi. Tecle asterisco para ouvir o menu ou 0 para fala
 TRANSFER = "Vou transferir sua ligação para um atendente. Aguarde um instante, por favor."
 FAILURE = "Desculpe, tive um problema para consultar seus dados."
 ENDED = {"completed", "busy", "failed", "no-answer", "canceled"}
-# The menu intents (bot.nlu.parsing.MENU_DIGITS), as the attendant will read them.
-OPTIONS = {
-    "reembolso": "1 - Reembolso",
-    "utilizacao": "2 - Utilização",
-    "numero_cartao": "3 - Número de cartão",
-    "financeiro": "4 - Financeiro",
-    "autorizacao": "5 - Autorização",
-    "imposto_renda": "6 - Imposto de renda",
-    "novos_planos": "7 - Novos planos",
-}
+# The menu's options (bot/menu.py), as the attendant will read them in the transfer data.
+OPTIONS = {opcao.intent: opcao.linha for opcao in OPCOES if opcao.digito != "0"}
 _PERSON = re.compile(r"\b(atendente|pessoa|humano|operador|zero)\b", re.IGNORECASE)
 _AUTOMATED = re.compile(r"^\s*(1|um|autom[aá]tico|atendimento autom[aá]tico)\s*\.?\s*$", re.IGNORECASE)
 _PROTOCOL = re.compile(r"protocolo\D{0,40}?(\d(?:[ .\-]?\d){19})(?!\d)", re.IGNORECASE)
@@ -167,7 +161,7 @@ class UraInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         """Channel name, also the URL prefix (/webhooks/ura)."""
-        return "ura"
+        return Canal.URA.value
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> "UraInput":

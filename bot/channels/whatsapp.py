@@ -14,6 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.canais import Canal
 from bot.channels.common import (
     APOLOGY,
     BODY_TOO_LARGE,
@@ -139,7 +140,7 @@ class WhatsAppInput(InputChannel):
     @classmethod
     def name(cls) -> str:
         """Channel name, also the URL prefix (/webhooks/whatsapp)."""
-        return "whatsapp"
+        return Canal.WHATSAPP.value
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> "WhatsAppInput":

@@ -146,7 +146,8 @@ def test_logs_never_show_whole_identifiers():
     assert "52998224725" not in line and "529.982.247-25" not in line
     assert "0500 0000" not in line and "4175050520" not in line
     assert "***.982.247-**" in line and "4175 **** **** 1004" in line and "4175************0001" in line
-    assert mask_for_log("nasci em 12031975, opção 3") == "nasci em 12031975, opção 3"
+    # The birth date is the proof of identity: never in a log either.
+    assert mask_for_log("nasci em 12031975, opção 3") == "nasci em **/**/****, opção 3"
 
 
 def test_masked_cpf_is_not_taken_for_bold_on_telegram():
