@@ -234,7 +234,9 @@ class ActionSolicitarIdentificacao(Action):
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
         texto = tracker.latest_message.get("text") or ""
         for item in find_identifiers(texto):
-            if item.entity in ("cpf", "numero_cartao"):
+            # Only a number that is a valid CPF or card is taken as the answer: an 11-digit guide number in
+            # "como está a guia ..." must not be charged as a failed identification attempt.
+            if item.entity in ("cpf", "numero_cartao") and not documento_invalido(item.value):
                 events.append(SlotSet("identificacao_documento", item.value))
             elif item.entity == "data":
                 events.append(SlotSet("identificacao_nascimento", item.value))

@@ -141,3 +141,13 @@ def test_the_message_that_opens_the_form_is_not_an_attempt(dispatcher):
     result = validate_document("3", dispatcher, requested_slot=None)
     assert result == {"identificacao_documento": None}
     assert dispatcher.messages == []
+
+
+async def test_a_guide_number_in_the_request_is_not_taken_for_a_cpf(dispatcher):
+    # Guide numbers have 11 digits, like a CPF; with a wrong CPF check digit it is not an answer to the form.
+    tracker = make_tracker(text="como está a guia 20261202001?", intent="autorizacao")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert "identificacao_documento" not in {k for k, v in slot_events(events).items() if v}
+    tracker = make_tracker(text="meu cpf é 529.982.247-25", intent="informar_identificacao")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert slot_events(events)["identificacao_documento"] == seed.DEMO_TITULAR_CPF
