@@ -24,8 +24,8 @@ from actions.base import (
     session_factory,
 )
 from actions.formatting import format_date
-from bot.db.identifiers import mask_personal_data
 from bot.db.session import session_scope
+from bot.identifiers import mask_personal_data
 from bot.nlu.parsing import find_identifiers
 from routing.decision import Decision, RoutingRequest
 

@@ -33,8 +33,8 @@ from actions.base import (
 )
 from actions.formatting import first_name
 from bot.db import repository
-from bot.db.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
 from bot.db.session import session_scope
+from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
 from bot.settings import get_settings
 

@@ -21,8 +21,8 @@ from actions.formatting import first_name, format_date, format_money
 from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.canais import Canal
 from bot.db import repository
-from bot.db.identifiers import mask_cpf
 from bot.db.models import TaxStatement
+from bot.identifiers import mask_cpf
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")

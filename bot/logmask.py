@@ -14,7 +14,7 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from bot.db.identifiers import mask_personal_data
+from bot.identifiers import mask_personal_data
 
 # A log line is for an operator, not a copy of what the user sent: long texts keep their beginning.
 MAX_LOG_MESSAGE = 2000

@@ -21,7 +21,7 @@ from routing.ruleset import WEEKDAY_NAMES, Conditions, FoldedText, Rule, RuleSet
 
 
 def _cpf_ok(value: str) -> bool:
-    from bot.db.identifiers import is_valid_cpf
+    from bot.identifiers import is_valid_cpf
 
     return is_valid_cpf(value)
 

@@ -34,9 +34,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.canais import rotulo as canal_rotulo
-from bot.db.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
+from bot.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.menu import OPCOES
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 from bot.settings import get_settings

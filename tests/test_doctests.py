@@ -32,7 +32,7 @@ def test_the_product_has_worked_examples():
     with_examples = [name for name in MODULES if doctest.DocTestFinder().find(importlib.import_module(name))
                      and any(t.examples for t in doctest.DocTestFinder().find(importlib.import_module(name)))]
     # The collection is automatic; this guards against it silently finding nothing.
-    assert {"bot.nlu.parsing", "bot.db.identifiers", "actions.formatting", "routing.engine"} <= set(with_examples)
+    assert {"bot.nlu.parsing", "bot.identifiers", "actions.formatting", "routing.engine"} <= set(with_examples)
 
 
 @pytest.mark.parametrize("name", MODULES)

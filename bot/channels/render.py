@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
-from bot.db.identifiers import mask_personal_data
+from bot.identifiers import mask_personal_data
 
 WHATSAPP_LIMIT = 1600
 TELEGRAM_LIMIT = 4096

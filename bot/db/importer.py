@@ -29,13 +29,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import clock
 from bot.db import models
-from bot.db.identifiers import (
-    card_family_number,
-    is_valid_card,
-    is_valid_cpf,
-    is_valid_digitable_line,
-    normalize_digits,
-)
 from bot.db.models import (
     Authorization,
     Beneficiary,
@@ -45,6 +38,13 @@ from bot.db.models import (
     Reimbursement,
     TaxStatement,
     UtilizationEvent,
+)
+from bot.identifiers import (
+    card_family_number,
+    is_valid_card,
+    is_valid_cpf,
+    is_valid_digitable_line,
+    normalize_digits,
 )
 from bot.regulation.pricing import age_on
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.identifiers import normalize_digits
 from bot.db.models import (
     Authorization,
     Beneficiary,
@@ -29,6 +28,7 @@ from bot.db.models import (
     UtilizationEvent,
     utc_now,
 )
+from bot.identifiers import normalize_digits
 
 # First six digits of every protocol number: the operator's ANS registration (41.750-5), as RN 395 asks.
 PROTOCOL_PREFIX = "417505"

@@ -64,7 +64,6 @@ from bot.db.demo_data import (  # noqa: F401 - re-exported
     REIMBURSEMENT_SERVICES,
     SURNAMES,
 )
-from bot.db.identifiers import cpf_check_digits, make_card_number, make_digitable_line
 from bot.db.models import (
     COPAY_EXEMPT_CATEGORIES,
     Authorization,
@@ -79,6 +78,7 @@ from bot.db.models import (
     UtilizationEvent,
 )
 from bot.db.session import session_scope
+from bot.identifiers import cpf_check_digits, make_card_number, make_digitable_line
 from bot.regulation import finance, pricing
 from bot.regulation.money import to_cents
 from bot.regulation.pricing import age_on

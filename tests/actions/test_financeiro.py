@@ -18,9 +18,9 @@ from actions.financeiro import (
 )
 from actions.formatting import format_date, format_money
 from bot.db import repository, seed
-from bot.db.identifiers import make_card_number
 from bot.db.models import Beneficiary, Invoice
 from bot.db.session import make_engine, make_session_factory
+from bot.identifiers import make_card_number
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from actions.formatting import format_money
 from actions.imposto_renda import ActionConsultarImpostoRenda, ano_da_mensagem
 from bot.db import repository, seed
-from bot.db.identifiers import mask_cpf
 from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
+from bot.identifiers import mask_cpf
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY

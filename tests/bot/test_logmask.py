@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from bot import logmask
-from bot.db.identifiers import mask_personal_data
+from bot.identifiers import mask_personal_data
 
 CPF = "52998224725"
 CARD = "4175050000001004"

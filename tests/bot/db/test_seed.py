@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import seed
-from bot.db.identifiers import card_family_number, is_valid_card, is_valid_cpf, is_valid_digitable_line
 from bot.db.models import (
     Authorization,
     Beneficiary,
@@ -21,6 +20,7 @@ from bot.db.models import (
     UtilizationEvent,
 )
 from bot.db.session import session_scope
+from bot.identifiers import card_family_number, is_valid_card, is_valid_cpf, is_valid_digitable_line
 from bot.regulation.pricing import price_table
 from tests.bot.db.conftest import TODAY
 

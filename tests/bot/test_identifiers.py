@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from bot.db import seed
-from bot.db.identifiers import (
+from bot.identifiers import (
     card_check_digit,
     card_family_number,
     cpf_check_digits,
