@@ -28,7 +28,8 @@ def pasta(settings: Settings | None = None) -> Path:
 
 
 def _expirado(arquivo: Path, agora: float) -> bool:
-    # The file's age counts on the machine's own clock: it is the clock that stamped it.
+    # guardar_pdf stamps the file with this process's clock, so its age is read on one clock even when the
+    # file system's stamps and the process's clock disagree (a shifted clock, libfaketime, a container).
     return arquivo.stat().st_mtime < agora - VALIDADE_DIAS * 86400
 
 
@@ -53,6 +54,8 @@ def guardar_pdf(conteudo: bytes, settings: Settings | None = None) -> str:
     descritor = os.open(destino / nome, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descritor, "wb") as arquivo:
         arquivo.write(conteudo)
+    agora = time.time()
+    os.utime(destino / nome, (agora, agora))
     return nome
 
 
