@@ -114,8 +114,7 @@ def test_a_real_identification_still_shows_the_cards(servers):
 
 def test_an_error_does_not_echo_the_tracker(servers):
     call = _forged_call(servers, "intruso", None)
-    call["next_action"] = "action_consultar_protocolo"
-    call["tracker"]["latest_message"] = "cpf 52998224725"  # not a message dict: the action fails on it
+    call["tracker"] = "cpf 52998224725"  # not a tracker: the executor fails on it
     status, body = _post(servers, call, _token())
     assert status >= 400
     assert "52998224725" not in json.dumps(body)
