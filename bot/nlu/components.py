@@ -36,7 +36,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, paging_intent, strip_accents
+from bot import clock
+from bot.nlu.parsing import (
+    find_identifiers,
+    find_relative_dates,
+    is_only_identifiers,
+    menu_digit_intent,
+    paging_intent,
+    strip_accents,
+)
 
 IDENTIFICATION_INTENT = "informar_identificacao"
 PROTOCOL_INTENT = "consultar_protocolo"
@@ -81,7 +89,14 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add identifier entities and fix the intent of digit-only messages."""
+        """Add identifier entities and fix the intent of digit-only messages.
+
+        Dates in words ("amanhã", "dia 20", "até sexta") become ``data`` entities too, with the ISO value of
+        the day they name on the product clock (:func:`bot.clock.today`, São Paulo). They come after the
+        identifiers, so an explicit date in the message keeps priority for whoever takes the first ``data``
+        (the late-fee answer), and they never make a message count as "only identifiers".
+        """
+        today = clock.today()
         for message in messages:
             text = message.get(TEXT) or ""
             digit_intent = menu_digit_intent(text) or paging_intent(text)
@@ -89,7 +104,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 _force_intent(message, digit_intent)
                 continue
             found = find_identifiers(text)
-            if not found:
+            relative = find_relative_dates(text, today)
+            if not found and not relative:
                 continue
             entities = [
                 {
@@ -100,7 +116,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                     EXTRACTOR: self.__class__.__name__,
                     "confidence_entity": 1.0,
                 }
-                for item in found
+                for item in [*found, *relative]
             ]
             message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
             if is_only_identifiers(text, found):

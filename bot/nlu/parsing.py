@@ -6,10 +6,11 @@ validation), so that both read a CPF, a card number or a date the same way.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from bot.menu import DIGITOS
 
@@ -157,6 +158,274 @@ def find_identifiers(text: str) -> list[Found]:
         if entity:
             found.append(Found(entity, digits, match.start(), end))
     return sorted(found, key=lambda f: f.start)
+
+
+# -- Relative dates in words ("amanhã", "dia 20", "até sexta") -------------------------------------
+#
+# Read on the text folded one character at a time (lower case, no accents), with a map back to the
+# offsets of the original text, so that entities point at what the user wrote.
+
+_FULL_MONTHS = {name: number for name, number in MONTHS.items() if len(name) > 3}
+_MONTH_NAMES = "|".join(sorted(_FULL_MONTHS, key=len, reverse=True))
+_WEEKDAYS = {"segunda": 0, "terca": 1, "quarta": 2, "quinta": 3, "sexta": 4, "sabado": 5, "domingo": 6}
+# Also ordinals ("segunda via", "quinta parcela"): read as a weekday only with a cue (see _weekday).
+_ORDINAL_WEEKDAYS = {"segunda", "quarta", "quinta", "sexta"}
+_WEEKDAY_CUE = re.compile(
+    r"(?:^|[^a-z0-9])(?:na|nesta|nessa|esta|essa|ate|ate\s+a|so|pra|para|a\s+partir\s+de|"
+    r"pagar|pago|pagando|pagaria|pagarei|pagasse)\s+$"
+)
+_ORDINAL_NOUN = re.compile(
+    r"\s+(?:via|vias|vez|vezes|parcela|parcelas|opcao|opcoes|serie|ano|dose|etapa|fase|tentativa|pagina|"
+    r"mensalidade|fatura|guia|consulta|sessao|linha|mensagem|pessoa|filha|filho|dependente|colocada|lugar)\b"
+)
+_NEGATION_BEFORE = re.compile(r"(?:^|[^a-z0-9])nao\s*,?\s*$")
+_NEGATION_AFTER = re.compile(r"^\s*,?\s*nao\b")
+
+_RELATIVE_DAY = re.compile(
+    r"\b(?P<word>depois\s+de\s+amanha|amanha|hoje(?!\s+em\s+dia)|anteontem|antes\s+de\s+ontem|ontem)\b"
+)
+_RELATIVE_DAY_OFFSETS = {"depois de amanha": 2, "amanha": 1, "hoje": 0, "anteontem": -2, "antes de ontem": -2,
+                         "ontem": -1}
+_DAY_OF_MONTH = re.compile(
+    r"\b(?P<todo>tod[oa]s?\s+(?:os?\s+)?)?dia\s+(?P<day>\d{1,2})o?\b(?!\s*[/.\-]\s*\d)"
+    r"(?:\s+(?:de\s+)?(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
+    r"|\s+d[oe]\s+(?P<next>mes\s+que\s+vem|proximo\s+mes)\b"
+    r"|\s+d[oe]\s+(?P<last>mes\s+passado)\b"
+    r"|\s+(?P<this>deste|desse|d[oe]\s+(?:este|esse))\s+mes\b"
+    r"|(?P<every>\s+de\s+(?:cada|todo)\s+mes\b))?"
+)
+_DAY_AND_MONTH = re.compile(
+    r"\b(?P<day>\d{1,2})o?\s+de\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
+)
+_NEXT_WEEK = re.compile(r"\b(?:semana\s+que\s+vem|proxima\s+semana)\b")
+_WEEKDAY = re.compile(
+    r"\b(?P<prox>proxim[oa]\s+)?(?P<name>" + "|".join(_WEEKDAYS) + r")(?P<feira>\s*-\s*feira|\s+feira)?\b"
+    r"(?P<week>\s+da\s+(?:semana\s+que\s+vem|proxima\s+semana)\b|\s+que\s+vem\b)?"
+)
+_MONTH_END = re.compile(
+    r"\b(?:fim|final)\s+(?:d[oe]|deste|desse)\s+(?P<prox>proximo\s+)?mes\b(?:\s+(?P<when>que\s+vem|passado)\b)?"
+)
+_OTHER_MONTH = re.compile(r"\b(?:(?P<next>mes\s+que\s+vem|proximo\s+mes)|(?P<last>mes\s+passado))\b")
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` like :func:`strip_accents`, keeping for each folded character its offset in ``text``."""
+    folded: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        for piece in strip_accents(char):
+            folded.append(piece)
+            offsets.append(index)
+    return "".join(folded), offsets
+
+
+def _month_start(today: date, months: int) -> date:
+    """The 1st of the month ``months`` after (or before, when negative) the month of ``today``."""
+    index = today.year * 12 + today.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(first: date) -> date:
+    """The last day of the month that starts on ``first``."""
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def _on_day(first: date, day: int) -> date | None:
+    """Day ``day`` of the month that starts on ``first``, or None when that month has no such day."""
+    try:
+        return first.replace(day=day)
+    except ValueError:
+        return None
+
+
+def _relative_day(match: re.Match[str], today: date) -> date | None:
+    """``hoje``, ``amanhã``, ``depois de amanhã``, ``ontem``, ``anteontem``: a fixed count of days from today.
+
+    ``hoje em dia`` ("nowadays") is not a date.
+
+    >>> [f.value for f in find_relative_dates("pago depois de amanhã ou anteontem?", date(2026, 12, 2))]
+    ['2026-12-04', '2026-11-30']
+    """
+    word = re.sub(r"\s+", " ", match["word"])
+    return today + timedelta(days=_RELATIVE_DAY_OFFSETS[word])
+
+
+def _day_in_month(match: re.Match[str], today: date) -> date | None:
+    """``dia 20``: that day of this month, or of the next month that has it when it has passed or is missing.
+
+    Qualified forms pick the month: ``dia 5 do mês que vem``, ``dia 20 do mês passado``, ``dia 1º deste
+    mês``, ``dia 20 de janeiro`` (see :func:`_day_and_month`). ``todo dia 15`` and ``dia 5 de cada mês`` are
+    rules, not dates; ``dia 20/12`` is left to the numeric reading.
+
+    >>> [f.value for f in find_relative_dates("se eu pagar dia 20 quanto fica", date(2026, 12, 2))]
+    ['2026-12-20']
+    >>> [f.value for f in find_relative_dates("no dia 1º", date(2026, 12, 2))]
+    ['2027-01-01']
+    >>> [f.value for f in find_relative_dates("dia 31", date(2026, 11, 2))]
+    ['2026-12-31']
+    >>> [f.value for f in find_relative_dates("dia 5 do mês que vem", date(2026, 12, 2))]
+    ['2027-01-05']
+    """
+    if match["todo"] or match["every"]:
+        return None
+    if match["month"]:
+        return _day_and_month(match, today)
+    day = int(match["day"])
+    if match["next"]:
+        return _on_day(_month_start(today, 1), day)
+    if match["last"]:
+        return _on_day(_month_start(today, -1), day)
+    if match["this"]:
+        return _on_day(_month_start(today, 0), day)
+    for months in range(13):
+        candidate = _on_day(_month_start(today, months), day)
+        if candidate and candidate >= today:
+            return candidate
+    return None
+
+
+def _day_and_month(match: re.Match[str], today: date) -> date | None:
+    """``20 de janeiro`` with no year: its next occurrence, today included; with a year, :func:`find_dates` reads it.
+
+    >>> [f.value for f in find_relative_dates("até 20 de janeiro", date(2026, 12, 2))]
+    ['2027-01-20']
+    >>> [f.value for f in find_relative_dates("dia 2 de dezembro", date(2026, 12, 2))]
+    ['2026-12-02']
+    >>> find_relative_dates("30 de fevereiro", date(2026, 12, 2))
+    []
+    """
+    if match["year"]:
+        return None
+    day, month = int(match["day"]), _FULL_MONTHS[match["month"]]
+    for year in (today.year, today.year + 1):
+        candidate = _valid_date(day, month, year)
+        if candidate and candidate >= today:
+            return candidate
+    return None
+
+
+def _next_week(match: re.Match[str], today: date) -> date | None:
+    """``semana que vem``, ``próxima semana``: Monday of next week.
+
+    >>> [f.value for f in find_relative_dates("pago semana que vem", date(2026, 12, 2))]
+    ['2026-12-07']
+    """
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _weekday(match: re.Match[str], today: date) -> date | None:
+    """A weekday name: its next occurrence on or after today (a Friday's ``sexta`` is that same day).
+
+    ``próxima sexta`` and ``sexta que vem`` skip today; ``sexta da semana que vem`` is the Friday of next week.
+    ``segunda``, ``quarta``, ``quinta`` and ``sexta`` are ordinals too ("segunda via", "quinta parcela"):
+    without ``-feira``, ``próxima`` or ``que vem`` they need a cue before them (``na``, ``até``, ``pagar``...)
+    and never count when a noun such as ``via`` or ``parcela`` follows.
+
+    >>> [f.value for f in find_relative_dates("posso pagar até sexta?", date(2026, 12, 2))]
+    ['2026-12-04']
+    >>> [f.value for f in find_relative_dates("na quarta-feira", date(2026, 12, 2))]
+    ['2026-12-02']
+    >>> [f.value for f in find_relative_dates("sexta-feira da semana que vem", date(2026, 12, 2))]
+    ['2026-12-11']
+    >>> find_relative_dates("quero a segunda via do boleto", date(2026, 12, 2))
+    []
+    """
+    target = _WEEKDAYS[match["name"]]
+    folded = match.string
+    if not match["feira"] and _ORDINAL_NOUN.match(folded, match.end("name")):
+        return None
+    if match["name"] in _ORDINAL_WEEKDAYS and not (match["feira"] or match["prox"] or match["week"]):
+        if not _WEEKDAY_CUE.search(folded, 0, match.start()):
+            return None
+    week = re.sub(r"\s+", " ", match["week"] or "").strip()
+    if week.startswith("da "):
+        return today + timedelta(days=7 - today.weekday() + target)
+    days = (target - today.weekday()) % 7
+    if days == 0 and (match["prox"] or week):
+        days = 7
+    return today + timedelta(days=days)
+
+
+def _end_of_month(match: re.Match[str], today: date) -> date | None:
+    """``fim do mês``, ``final do mês``: the last day of this month (of next or last month when qualified).
+
+    >>> [f.value for f in find_relative_dates("até o fim do mês", date(2026, 12, 2))]
+    ['2026-12-31']
+    >>> [f.value for f in find_relative_dates("no final do mês que vem", date(2026, 12, 2))]
+    ['2027-01-31']
+    """
+    months = -1 if match["when"] == "passado" else 1 if (match["prox"] or match["when"]) else 0
+    return _month_end(_month_start(today, months))
+
+
+def _other_month(match: re.Match[str], today: date) -> date | None:
+    """``mês que vem``, ``próximo mês``: the 1st of next month; ``mês passado``: the 1st of last month.
+
+    >>> [f.value for f in find_relative_dates("mês que vem", date(2026, 12, 2))]
+    ['2027-01-01']
+    >>> [f.value for f in find_relative_dates("mês passado", date(2026, 12, 2))]
+    ['2026-11-01']
+    """
+    return _month_start(today, 1 if match["next"] else -1)
+
+
+_RELATIVE_RULES = (
+    (_RELATIVE_DAY, _relative_day),
+    (_DAY_OF_MONTH, _day_in_month),
+    (_DAY_AND_MONTH, _day_and_month),
+    (_NEXT_WEEK, _next_week),
+    (_WEEKDAY, _weekday),
+    (_MONTH_END, _end_of_month),
+    (_OTHER_MONTH, _other_month),
+)
+
+
+def find_relative_dates(text: str, today: date) -> list[Found]:
+    """Find dates written in words relative to ``today`` ("amanhã", "dia 20", "até sexta", "fim do mês").
+
+    Reading is case- and accent-insensitive and whole-word only ("hojeeee" and "amanhecer" are not dates, nor is
+    a bare number). Where phrases overlap, the one that starts first wins, then the longer ("depois de amanhã"
+    over "amanhã", "dia 5 do mês que vem" over "mês que vem"). A phrase next to a "não" ("hoje não", "não
+    amanhã") is skipped: the user is ruling that day out. Anything :func:`find_identifiers` reads (an explicit
+    date such as ``20/12/2026``, a CPF) wins over a phrase that overlaps it.
+
+    Args:
+        text: The user's message.
+        today: Today in the operator's time zone (``bot.clock.today()``); this function reads no clock.
+
+    Returns:
+        ``data`` items with ISO values, in the order they appear in ``text``.
+
+    >>> [(f.value, f.start, f.end) for f in find_relative_dates("Amanhã eu pago", date(2026, 12, 2))]
+    [('2026-12-03', 0, 6)]
+    >>> find_relative_dates("hoje não, só dia 20/12/2026", date(2026, 12, 2))
+    []
+    """
+    folded, offsets = _fold_with_offsets(text)
+    if not folded:
+        return []
+    explicit = [(f.start, f.end) for f in find_identifiers(text)]
+    candidates: list[tuple[int, int, date]] = []
+    for pattern, resolve in _RELATIVE_RULES:
+        for match in pattern.finditer(folded):
+            if _NEGATION_BEFORE.search(folded, 0, match.start()) or _NEGATION_AFTER.match(folded[match.end():]):
+                continue
+            day = resolve(match, today)
+            if day is None:
+                continue
+            start = offsets[match.start()]
+            # Up to the next folded character, so that a trailing combining accent stays inside.
+            end = offsets[match.end()] if match.end() < len(offsets) else len(text)
+            end = max(end, offsets[match.end() - 1] + 1)
+            if any(start < e and s < end for s, e in explicit):
+                continue
+            candidates.append((start, end, day))
+    found: list[Found] = []
+    for start, end, day in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):
+        if found and start < found[-1].end:
+            continue
+        found.append(Found("data", day.isoformat(), start, end))
+    return found
 
 
 def is_only_identifiers(text: str, found: list[Found]) -> bool:

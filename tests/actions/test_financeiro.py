@@ -17,10 +17,12 @@ from actions.financeiro import (
     linha_digitavel,
 )
 from actions.formatting import format_date, format_money
+from bot import clock
 from bot.db import repository, seed
 from bot.db.models import Beneficiary, Invoice
 from bot.db.session import make_engine, make_session_factory
 from bot.identifiers import make_card_number
+from bot.nlu.parsing import find_relative_dates
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
@@ -162,6 +164,20 @@ async def test_amount_on_the_payment_date_the_user_typed(dispatcher, db):
     shown = _shown(dispatcher)
     total, _, _ = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, payday)
     assert f"Se pagar em {format_date(payday)}: {format_money(total)}" in shown
+    assert "Se pagar hoje" not in shown
+
+
+async def test_late_fee_for_a_day_written_in_words(dispatcher, db):
+    # The entities the NLU's IdentifierExtractor gives this message on the suite's clock (Wednesday 02/12/2026).
+    text = "se eu pagar dia 20 quanto fica"
+    entities = [{"entity": f.entity, "value": f.value} for f in find_relative_dates(text, clock.today())]
+    assert entities == [{"entity": "data", "value": "2026-12-20"}]
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    fatura = repository.list_overdue_invoices([maria.id], TODAY, session=db)[0]
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, entities=entities, text=text), {})
+    shown = _shown(dispatcher)
+    total, _, _ = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, date(2026, 12, 20))
+    assert f"Se pagar em 20/12/2026: {format_money(total)}" in shown
     assert "Se pagar hoje" not in shown
 
 

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from bot.nlu.parsing import find_identifiers, is_only_identifiers, menu_digit_intent, parse_date
+from bot.nlu.parsing import (
+    find_identifiers,
+    find_relative_dates,
+    is_only_identifiers,
+    menu_digit_intent,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -52,3 +58,155 @@ def test_only_identifiers():
                                               ("7.", "novos_planos"), ("8", None), ("13", None)])
 def test_menu_digits(text, intent):
     assert menu_digit_intent(text) == intent
+
+
+# -- relative dates in words (issue 12) ------------------------------------------------------------
+
+WEDNESDAY = date(2026, 12, 2)  # the suite's clock (tests/fixed_clock.py), fixed here so the examples read alone
+
+
+def _values(text, today=WEDNESDAY):
+    return [f.value for f in find_relative_dates(text, today)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # days counted from today
+        ("hoje", "2026-12-02"),
+        ("posso pagar hoje?", "2026-12-02"),
+        ("amanhã", "2026-12-03"),
+        ("AMANHA eu pago", "2026-12-03"),
+        ("depois de amanhã", "2026-12-04"),
+        ("depois de amanha", "2026-12-04"),
+        ("ontem", "2026-12-01"),
+        ("anteontem", "2026-11-30"),
+        ("antes de ontem", "2026-11-30"),
+        # a day of the month: this month, or next month once it has passed
+        ("se eu pagar dia 20 quanto fica", "2026-12-20"),
+        ("no dia 5", "2026-12-05"),
+        ("dia 2", "2026-12-02"),
+        ("dia 1º", "2027-01-01"),
+        ("dia 1", "2027-01-01"),
+        ("dia 5 do mês que vem", "2027-01-05"),
+        ("dia 5 do próximo mês", "2027-01-05"),
+        ("dia 20 do mês passado", "2026-11-20"),
+        ("dia 1 deste mês", "2026-12-01"),
+        ("dia 20 de janeiro", "2027-01-20"),
+        ("20 de janeiro", "2027-01-20"),
+        ("dia 1º de dezembro", "2027-12-01"),
+        # weeks and weekdays: the next such day, today included; "próxima"/"que vem" skip today
+        ("semana que vem", "2026-12-07"),
+        ("na próxima semana", "2026-12-07"),
+        ("até sexta", "2026-12-04"),
+        ("na sexta", "2026-12-04"),
+        ("sexta-feira", "2026-12-04"),
+        ("sexta feira", "2026-12-04"),
+        ("só consigo pagar na segunda", "2026-12-07"),
+        ("terça", "2026-12-08"),
+        ("na quarta-feira", "2026-12-02"),
+        ("próxima quarta", "2026-12-09"),
+        ("quarta que vem", "2026-12-09"),
+        ("quinta-feira", "2026-12-03"),
+        ("sábado", "2026-12-05"),
+        ("SABADO", "2026-12-05"),
+        ("domingo", "2026-12-06"),
+        ("sexta da semana que vem", "2026-12-11"),
+        ("segunda-feira da próxima semana", "2026-12-07"),
+        # months
+        ("mês que vem", "2027-01-01"),
+        ("no próximo mês", "2027-01-01"),
+        ("mês passado", "2026-11-01"),
+        ("até o fim do mês", "2026-12-31"),
+        ("final do mês", "2026-12-31"),
+        ("fim do mês que vem", "2027-01-31"),
+        ("fim do mês passado", "2026-11-30"),
+    ],
+)
+def test_relative_dates_on_a_wednesday(text, expected):
+    assert _values(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dia a dia",
+        "bom dia",
+        "2 vezes por dia",
+        "o boleto vence todo dia 15?",
+        "vence dia 15 de cada mês",
+        "dias 5 e 6",
+        "hoje em dia tudo é pelo app",
+        "hoje não",
+        "não amanhã",
+        "amanhecer",
+        "hojeee",
+        "quero a segunda via do boleto",
+        "na segunda via",
+        "a quinta parcela",
+        "minha filha está na sexta série",
+        "atendimento de segunda a sexta",
+        "quarta",
+        "mesmo assim",
+        "nos próximos meses",
+        "pago 20 reais",
+        "20",
+        "dia 32",
+        "dia 123",
+        "30 de fevereiro",
+        "dia 20/12",
+        "dia 20/12/2026",
+        "dia 20 de janeiro de 2027",
+    ],
+)
+def test_not_relative_dates(text):
+    assert find_relative_dates(text, WEDNESDAY) == []
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "expected"),
+    [
+        (date(2026, 12, 28), "dia 5", "2027-01-05"),
+        (date(2026, 12, 28), "mês que vem", "2027-01-01"),
+        (date(2026, 12, 2), "mês que vem", "2027-01-01"),
+        (date(2026, 12, 28), "semana que vem", "2027-01-04"),
+        (date(2026, 12, 31), "depois de amanhã", "2027-01-02"),
+        (date(2027, 1, 1), "ontem", "2026-12-31"),
+        (date(2027, 1, 15), "mês passado", "2026-12-01"),
+        (date(2027, 1, 15), "dia 20 do mês passado", "2026-12-20"),
+        (date(2026, 11, 2), "dia 31", "2026-12-31"),  # November has no 31st
+        (date(2027, 1, 31), "dia 30", "2027-03-30"),  # nor February a 30th
+        (date(2028, 2, 10), "fim do mês", "2028-02-29"),
+        (date(2026, 12, 20), "dia 20 de dezembro", "2026-12-20"),
+        (date(2026, 12, 21), "dia 20 de dezembro", "2027-12-20"),
+        (date(2026, 12, 4), "sexta-feira", "2026-12-04"),  # a Friday's "sexta-feira" is that day
+        (date(2026, 12, 4), "até sexta", "2026-12-04"),
+        (date(2026, 12, 4), "próxima sexta", "2026-12-11"),
+    ],
+)
+def test_relative_dates_roll_over_months_and_years(today, text, expected):
+    assert _values(text, today) == [expected]
+
+
+def test_relative_dates_point_at_what_the_user_wrote():
+    text = "Não dá hoje não, só DEPOIS DE AMANHÃ ou no dia 20"
+    found = find_relative_dates(text, WEDNESDAY)
+    assert [(f.entity, f.value, text[f.start : f.end]) for f in found] == [
+        ("data", "2026-12-04", "DEPOIS DE AMANHÃ"),
+        ("data", "2026-12-20", "dia 20"),
+    ]
+
+
+def test_a_decomposed_accent_stays_inside_the_span():
+    text = "amanha\u0303 eu pago"
+    [found] = find_relative_dates(text, WEDNESDAY)
+    assert (found.value, text[found.start : found.end]) == ("2026-12-03", "amanha\u0303")
+
+
+def test_explicit_dates_win_and_are_not_read_twice():
+    text = "nasci em 12/03/1975 e quero pagar amanhã, ou dia 20/12/2026"
+    explicit = [f.value for f in find_identifiers(text) if f.entity == "data"]
+    assert explicit == ["1975-03-12", "2026-12-20"]
+    assert _values(text) == ["2026-12-03"]
+    # find_identifiers, used by the forms, is unchanged: words are not identifiers.
+    assert find_identifiers("amanhã") == []

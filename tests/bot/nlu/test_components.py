@@ -1,0 +1,54 @@
+"""The Rasa NLU component that reads identifiers and dates by rule (bot/nlu/components.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import IDENTIFICATION_INTENT, IdentifierExtractor
+from bot.settings import get_settings
+
+
+def _process(text, intent="financeiro"):
+    message = Message.build(text=text, intent=intent)
+    message.set("intent", {"name": intent, "confidence": 0.9}, add_to_output=True)
+    IdentifierExtractor().process([message])
+    return message
+
+
+def _dates(message):
+    return [(e["value"], message.get("text")[e["start"] : e["end"]]) for e in message.get("entities") or []
+            if e["entity"] == "data"]
+
+
+def test_a_day_in_words_is_a_data_entity_on_the_product_clock():
+    # The suite's clock is Wednesday 2026-12-02 (tests/fixed_clock.py).
+    message = _process("se eu pagar dia 20 quanto fica")
+    assert _dates(message) == [("2026-12-20", "dia 20")]
+    [entity] = message.get("entities")
+    assert entity["extractor"] == "IdentifierExtractor" and entity["confidence_entity"] == 1.0
+    assert message.get("intent")["name"] == "financeiro"
+
+
+def test_a_date_in_words_alone_is_not_an_identification():
+    message = _process("amanhã")
+    assert _dates(message) == [("2026-12-03", "amanhã")]
+    assert message.get("intent")["name"] == "financeiro"
+    assert _process("12/03/1975").get("intent")["name"] == IDENTIFICATION_INTENT
+
+
+def test_an_explicit_date_keeps_priority():
+    message = _process("amanhã não sei, mas se pagar até sexta ou 20/12/2026?")
+    # The explicit date comes first although it is written last: the late-fee answer takes the first one.
+    assert _dates(message) == [("2026-12-20", "20/12/2026"), ("2026-12-04", "sexta")]
+
+
+def test_today_is_read_in_sao_paulo_not_utc(monkeypatch: pytest.MonkeyPatch):
+    # 01:00 UTC on the 3rd is still 22:00 of the 2nd in São Paulo.
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-03T01:00:00+00:00")
+    get_settings.cache_clear()
+    try:
+        assert _dates(_process("hoje ou amanhã")) == [("2026-12-02", "hoje"), ("2026-12-03", "amanhã")]
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
