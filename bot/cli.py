@@ -50,6 +50,24 @@ def _telegram_polling(args: argparse.Namespace) -> int:
     return telegram_polling(base_url=args.url, remove_webhook=args.remove_webhook)
 
 
+def _painel(args: argparse.Namespace) -> int:
+    from painel.cli import cmd_painel
+
+    return cmd_painel(args.host, args.port)
+
+
+def _agentes(args: argparse.Namespace) -> int:
+    from painel import cli
+
+    if args.agentes_command == "criar":
+        return cli.cmd_criar(args.login, args.nome or args.login, args.caixas, args.clinico, args.admin)
+    if args.agentes_command == "senha":
+        return cli.cmd_senha(args.login)
+    if args.agentes_command == "demo":
+        return cli.cmd_demo()
+    return cli.cmd_listar()
+
+
 def _outbox_deliver(_: argparse.Namespace) -> int:
     from routing.outbox import cmd_deliver
 
@@ -154,6 +172,25 @@ def build_parser() -> argparse.ArgumentParser:
     devolver.add_argument("conversa", help="identificador da conversa (sender), como no e-mail do chamado")
     devolver.add_argument("--url", default=None, help="servidor Rasa (padrão: o do make run)")
     devolver.set_defaults(func=_handoff_return)
+
+    painel = commands.add_parser("painel", help="painel web dos atendentes (chamados, respostas, fila por caixa)")
+    painel.add_argument("--host", default=None, help="interface (padrão ATENDE_PAINEL_HOST ou 127.0.0.1)")
+    painel.add_argument("--port", type=int, default=None, help="porta (padrão ATENDE_PAINEL_PORT ou 5080)")
+    painel.set_defaults(func=_painel)
+    agentes = commands.add_parser("agentes", help="contas dos atendentes do painel")
+    agentes_commands = agentes.add_subparsers(dest="agentes_command", required=True)
+    criar = agentes_commands.add_parser("criar", help="cria um atendente (senha de ATENDE_NOVA_SENHA ou gerada)")
+    criar.add_argument("login")
+    criar.add_argument("--nome", default="")
+    criar.add_argument("--caixas", nargs="+", required=True, help="caixas de routing/rules.yaml atendidas no painel")
+    criar.add_argument("--clinico", action="store_true", help="vê a caixa confidencial (área clínica)")
+    criar.add_argument("--admin", action="store_true", help="vê o registro de acessos")
+    criar.set_defaults(func=_agentes)
+    senha = agentes_commands.add_parser("senha", help="gera uma nova senha e desbloqueia")
+    senha.add_argument("login")
+    senha.set_defaults(func=_agentes)
+    agentes_commands.add_parser("listar", help="lista os atendentes").set_defaults(func=_agentes)
+    agentes_commands.add_parser("demo", help="cria os atendentes de demonstração").set_defaults(func=_agentes)
 
     chat = commands.add_parser("chat", help="conversa com o bot em execução, no terminal")
     chat.add_argument("--url", default=None, help="webhook REST (padrão: o do make run)")

@@ -148,6 +148,23 @@ class Settings:
     rest_enabled: bool = field(default_factory=lambda: _bool("ATENDE_REST_ENABLED"))
     rest_token: str = field(default_factory=lambda: _env("ATENDE_REST_TOKEN"), repr=False)
 
+    # Agents' console (painel/, docs/painel.md): loopback unless told otherwise; the Rasa server it reads the
+    # conversations from (its HTTP API, token ATENDE_RASA_TOKEN or var/run/rasa-token).
+    console_host: str = field(default_factory=lambda: _env("ATENDE_PAINEL_HOST", "127.0.0.1"))
+    console_port: int = field(default_factory=lambda: _int("ATENDE_PAINEL_PORT", "5080"))
+    rasa_url: str = field(
+        default_factory=lambda: _env("ATENDE_RASA_URL", f"http://127.0.0.1:{_env('ATENDE_RASA_PORT', '5005')}")
+    )
+    # Sign-in: failures before a lockout, and its length; how long a signed-in session lasts (hours).
+    console_max_failures: int = field(default_factory=lambda: _int("ATENDE_PAINEL_MAX_FALHAS", "5"))
+    console_lockout_minutes: int = field(default_factory=lambda: _int("ATENDE_PAINEL_BLOQUEIO_MIN", "15"))
+    console_session_hours: int = field(default_factory=lambda: _int("ATENDE_PAINEL_SESSAO_HORAS", "10"))
+    # Minutes a conversation handed to a person in opening hours may wait for an agent before the beneficiary
+    # is told the protocol and what happens next.
+    handoff_wait_minutes: int = field(default_factory=lambda: _int("ATENDE_ESPERA_ATENDENTE_MIN", "10"))
+    # WhatsApp template (Twilio Content SID) for writing after the 24-hour customer-service window has closed.
+    whatsapp_template_sid: str = field(default_factory=lambda: _env("TWILIO_TEMPLATE_SID"))
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -23,6 +23,7 @@ from routing.ruleset import (
     CHANNELS,
     END_OF_DAY,
     WEEKDAYS,
+    WORKED_IN,
     Conditions,
     Inbox,
     Keyword,
@@ -41,6 +42,7 @@ INBOX_KEYS = {
     "cc": False,
     "confidential": False,
     "closed_on_holidays": False,
+    "worked_in": False,
 }
 RULE_KEYS = {"name": True, "conditions": True, "outcome": True, "description": False}
 CONDITION_KEYS = {
@@ -232,9 +234,17 @@ def _inbox(reader: _Reader, name: str, node: Node) -> Tuple[Inbox, List[Tuple[st
         closed_on_holidays=reader.boolean(fields["closed_on_holidays"][1], f"closed_on_holidays da {where}")
         if "closed_on_holidays" in fields
         else False,
+        worked_in=_worked_in(reader, fields["worked_in"][1], where) if "worked_in" in fields else "email",
         line=_line(node),
     )
     return inbox, cc
+
+
+def _worked_in(reader: _Reader, node: Node, where: str) -> str:
+    value = reader.text(node, f"worked_in da {where}")
+    if value not in WORKED_IN:
+        raise reader.fail(node, f"worked_in da {where}: '{value}' inválido (aceitos: {', '.join(WORKED_IN)})")
+    return value
 
 
 def _patterns(reader: _Reader, node: Node, where: str) -> Tuple[Keyword, ...]:

@@ -70,6 +70,10 @@ class FoldedText:
         return self.text[self.origin[start] : self.origin[end - 1] + 1]
 
 
+# Where an inbox's tickets are worked (issue 10): by e-mail, in the agents' console, or both.
+WORKED_IN = ("email", "painel", "ambos")
+
+
 @dataclass(frozen=True)
 class Inbox:
     """A human inbox that receives routed cases.
@@ -84,6 +88,8 @@ class Inbox:
         hours: Opening hours per weekday (0 = Monday) as ``(start, end)`` pairs in the
             rule set's time zone; ``None`` means always open (an e-mail inbox with no stated hours).
         closed_on_holidays: Closed on national and Minas Gerais holidays.
+        worked_in: ``email`` (the inbox gets the ticket e-mail only), ``painel`` (agents work it in the console,
+            no e-mail) or ``ambos``.
         line: Line of the inbox in the rules file.
     """
 
@@ -95,7 +101,18 @@ class Inbox:
     confidential: bool = False
     hours: Mapping[int, tuple[tuple[time, time], ...]] | None = None
     closed_on_holidays: bool = False
+    worked_in: str = "email"
     line: int = 0
+
+    @property
+    def in_console(self) -> bool:
+        """Agents work this inbox's tickets in the console."""
+        return self.worked_in in ("painel", "ambos")
+
+    @property
+    def by_email(self) -> bool:
+        """The inbox receives the ticket e-mail."""
+        return self.worked_in in ("email", "ambos")
 
     def is_open(self, moment: datetime, zone: ZoneInfo) -> bool:
         """Tell whether the inbox is within its opening hours at ``moment``.
@@ -242,6 +259,11 @@ class RuleSet:
             if inbox.address.lower() == wanted:
                 return inbox.label or " ".join(inbox.description.split())
         return address
+
+    def inbox_at(self, address: str | None) -> Inbox | None:
+        """The inbox whose address is ``address`` (case-insensitive), or None."""
+        wanted = (address or "").strip().lower()
+        return next((inbox for inbox in self.inboxes.values() if inbox.address.lower() == wanted), None)
 
     def address(self, name_or_address: str) -> str:
         """Resolve an inbox name to its address; an address is returned as is."""

@@ -87,6 +87,8 @@ TIER_LABELS: dict[str, str] = {
 STATUS_LABELS: dict[str, str] = {
     "aberto": "aberto",
     "em_atendimento": "em atendimento",
+    "aguardando_beneficiario": "aguardando sua resposta",
+    "resolvido": "resolvido",
     "encerrado": "encerrado",
 }
 
@@ -377,6 +379,9 @@ def _outbox_rows(
             next_attempt_at=min(now, utc_now()),
         )
 
+    target = _rules().inbox_at(inbox)
+    if target is not None and not target.by_email:
+        return []  # worked only in the agents' console (worked_in: painel): no e-mail
     if not decision.confidential:
         return [row(inbox, cc, True)]
     # Confidential: only the clinical inbox reads the clinical text; the others get one restricted copy.

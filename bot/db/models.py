@@ -99,7 +99,20 @@ COPAY_EXEMPT_CATEGORIES = (
     "hemodialise",
     "transplante",
 )
-TICKET_STATUSES = ("aberto", "em_atendimento", "encerrado")
+# The life of a ticket in the agents' console (issue 10), in order.
+TICKET_STATUSES = ("aberto", "em_atendimento", "aguardando_beneficiario", "resolvido", "encerrado")
+# What an agent (or the bot, agent_id NULL) did to a ticket; see TicketEvent.
+TICKET_EVENT_KINDS = (
+    "atribuicao",
+    "liberacao",
+    "resposta",
+    "nota",
+    "transferencia",
+    "devolucao_ao_bot",
+    "status",
+    "aviso_espera",
+)
+DELIVERY_STATUSES = ("pendente", "enviada", "falhou")
 # "teleconsulta": the teleconsultation desk's inboxes (004_440bb7f2301d6e8b.txt), added in revision 0002.
 TICKET_TIERS = ("primeira_instancia", "ouvidoria", "teleconsulta")
 OUTBOX_STATUSES = ("pendente", "enviado", "falhou")
@@ -429,8 +442,13 @@ class Ticket(Base):
     context_json = Column(JSON, nullable=True)
     due_date = Column(Date, nullable=True)
     related_protocol = Column(String(30), nullable=True)
+    # Console (issue 10, revision 0004): who works it, and the text the beneficiary got when it was closed.
+    assigned_agent_id = Column(Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    resolution = Column(Text, nullable=True)
+    updated_at = Column(UTCDateTime(), nullable=True)
 
     beneficiary = orm.relationship("Beneficiary")
+    assigned_agent = orm.relationship("Agent")
 
 
 
@@ -492,6 +510,89 @@ class IdentificationGuard(Base):
     failures = Column(Integer, nullable=False, default=0)
     locked_until = Column(UTCDateTime(), nullable=True)
     updated_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+
+
+class Agent(Base):
+    """A person who answers escalated tickets in the console (painel/).
+
+    ``inboxes`` are keys of ``routing/rules.yaml``; ``clinical`` lets the agent see the confidential inbox;
+    ``admin`` lets the agent read the access log. The password is stored as a scrypt hash (painel/contas.py).
+    """
+
+    __tablename__ = "agents"
+    __table_args__ = (CheckConstraint("failed_logins >= 0", name="failed_logins"),)
+
+    id = Column(Integer, primary_key=True)
+    login = Column(String(60), nullable=False, unique=True)
+    name = Column(String(120), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    inboxes = Column(JSON, nullable=False, default=list)
+    clinical = Column(Boolean, nullable=False, default=False)
+    admin = Column(Boolean, nullable=False, default=False)
+    active = Column(Boolean, nullable=False, default=True)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(UTCDateTime(), nullable=True)
+    created_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+
+
+class AgentSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "agent_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    csrf_token = Column(String(64), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False)
+    created_at = Column(UTCDateTime(), nullable=False, default=utc_now)
+    expires_at = Column(UTCDateTime(), nullable=False)
+
+    agent = orm.relationship("Agent")
+
+
+class TicketEvent(Base):
+    """One entry of a ticket's history: who (NULL for the system), when, what.
+
+    A ``resposta`` is a message to the beneficiary and carries its delivery (``delivery_status``,
+    ``delivery_error``, ``attempts``); ``public`` marks what the beneficiary may read back (replies, status
+    changes and the resolution), never internal notes.
+    """
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (
+        CheckConstraint(_in("kind", TICKET_EVENT_KINDS), name="kind"),
+        Index("ix_ticket_events_ticket_id_at", "ticket_id", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    at = Column(UTCDateTime(), nullable=False, default=utc_now)
+    kind = Column(String(30), nullable=False)
+    text = Column(Text, nullable=True)
+    old_value = Column(String(120), nullable=True)
+    new_value = Column(String(120), nullable=True)
+    public = Column(Boolean, nullable=False, default=False)
+    delivery_status = Column(String(20), nullable=True)
+    delivery_error = Column(Text, nullable=True)
+    attempts = Column(Integer, nullable=False, default=0)
+
+    agent = orm.relationship("Agent")
+
+
+class TicketAccess(Base):
+    """Who opened which ticket's page and when (LGPD; regulation Art. 17 §2 on confidential data)."""
+
+    __tablename__ = "ticket_access_log"
+    __table_args__ = (Index("ix_ticket_access_log_at", "at"),)
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False)
+    at = Column(UTCDateTime(), nullable=False, default=utc_now)
+
+    agent = orm.relationship("Agent")
+    ticket = orm.relationship("Ticket")
 
 
 ALL_TABLES = tuple(metadata.sorted_tables)

@@ -30,6 +30,10 @@ EXPECTED_TABLES = {
     "tickets",
     "outbox",
     "identification_guards",
+    "agents",
+    "agent_sessions",
+    "ticket_events",
+    "ticket_access_log",
 }
 
 

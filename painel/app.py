@@ -1,0 +1,313 @@
+"""The agents' console: Sanic routes and Jinja2 pages over the workflow of painel/fluxo.py.
+
+Started by ``atende painel`` (scripts/serve.sh does it in ``make run``), on 127.0.0.1 unless
+ATENDE_PAINEL_HOST says otherwise. Every form carries the session's CSRF token; the session cookie is
+HttpOnly and SameSite=Strict.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+from sqlalchemy.orm import Session
+
+from bot.canais import rotulo as rotulo_canal
+from bot.clock import now as agora_do_produto
+from bot.db.models import Agent, Ticket, TicketEvent, utc_now
+from bot.db.session import make_engine, make_session_factory
+from bot.identifiers import mask_personal_data
+from bot.settings import Settings
+from painel import contas, fluxo
+from painel.entrega import Canais, EntregaError, Rasa, canal_e_destino, janela_whatsapp_aberta, transcricao
+from routing.loader import load_rules
+from routing.tickets import category_label
+
+logger = logging.getLogger(__name__)
+
+COOKIE = "atende_painel"
+PASTA = Path(__file__).parent
+
+
+def _ambiente() -> Environment:
+    ambiente = Environment(loader=FileSystemLoader(PASTA / "templates"), autoescape=select_autoescape(["html"]))
+    ambiente.filters["canal"] = rotulo_canal
+    ambiente.filters["categoria"] = category_label
+    ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
+    ambiente.globals["ROTULOS_STATUS"] = fluxo.ROTULOS_STATUS
+    return ambiente
+
+
+def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = "atende_painel") -> Sanic:
+    """Build the console app from the settings (database, rules, Rasa API, channel clients)."""
+    app = Sanic(nome)
+    app.config.REQUEST_MAX_SIZE = 256 * 1024
+    engine = make_engine(settings)
+    fabrica = make_session_factory(engine)
+    rules = load_rules(settings.routing_rules_path)
+    rasa = Rasa(settings)
+    canais = canais or Canais(settings)
+    ambiente = _ambiente()
+    zona = ZoneInfo(settings.timezone)
+    app.static("/static", str(PASTA / "static"), name="static")
+
+    def pagina(nome_template: str, status: int = 200, **contexto: Any) -> HTTPResponse:
+        html = ambiente.get_template(nome_template).render(**contexto)
+        return response.html(html, status=status, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+
+    def hoje():
+        return agora_do_produto().astimezone(zona).date()
+
+    def local(momento: datetime | None) -> str:
+        return momento.astimezone(zona).strftime("%d/%m/%Y %H:%M") if momento else ""
+
+    ambiente.filters["local"] = local
+
+    def autenticado(handler: Callable) -> Callable:
+        """Run ``handler(request, db, agente, sessao)`` for a signed-in agent; POSTs need the CSRF token."""
+
+        async def envolto(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            with fabrica() as db:
+                sessao = contas.find_session(request.cookies.get(COOKIE, ""), session=db)
+                if sessao is None:
+                    if request.method == "GET" and not request.path.startswith("/fragmentos"):
+                        return response.redirect("/entrar")
+                    return response.text("sessão expirada: entre novamente", status=401)
+                if request.method == "POST" and request.form.get("csrf", "") != sessao.csrf_token:
+                    logger.warning("painel: formulário sem token CSRF válido (%s)", request.path)
+                    return response.text("formulário inválido (token CSRF ausente ou errado)", status=403)
+                resultado = await handler(request, db, sessao.agent, sessao, *args, **kwargs)
+                db.commit()
+                return resultado
+
+        envolto.__name__ = handler.__name__
+        return envolto
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/entrar")
+    async def entrar_form(request: Request) -> HTTPResponse:
+        return pagina("entrar.html", erro="")
+
+    @app.post("/entrar")
+    async def entrar(request: Request) -> HTTPResponse:
+        login, senha = request.form.get("login", ""), request.form.get("senha", "")
+        with fabrica() as db:
+            resultado = contas.authenticate(
+                login, senha, session=db, max_failures=settings.console_max_failures,
+                lockout=timedelta(minutes=settings.console_lockout_minutes),
+            )
+            if resultado.agent is None:
+                db.commit()
+                if resultado.reason == "bloqueado":
+                    logger.warning("painel: login %r bloqueado até %s", login[:60], resultado.locked_until)
+                    erro = (f"Acesso bloqueado por excesso de tentativas até {local(resultado.locked_until)}. "
+                            "Tente depois ou peça a um administrador para trocar sua senha.")
+                else:
+                    erro = "Login ou senha incorretos."
+                return pagina("entrar.html", status=401, erro=erro, login=login)
+            token, _ = contas.open_session(resultado.agent, session=db, hours=settings.console_session_hours)
+            db.commit()
+        destino = response.redirect("/")
+        destino.add_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
+                           secure=request.scheme == "https", max_age=settings.console_session_hours * 3600)
+        return destino
+
+    @app.post("/sair")
+    @autenticado
+    async def sair(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
+        contas.close_session(request.cookies.get(COOKIE, ""), session=db)
+        fim = response.redirect("/entrar")
+        fim.delete_cookie(COOKIE, path="/")
+        return fim
+
+    def _filtro(request: Request) -> fluxo.Filtro:
+        return fluxo.Filtro(
+            status=request.args.get("status", ""), canal=request.args.get("canal", ""),
+            categoria=request.args.get("categoria", ""), protocolo=request.args.get("protocolo", "").strip(),
+        )
+
+    def _linhas(db: Session, agente: Agent, filtro: fluxo.Filtro) -> list[dict]:
+        dia = hoje()
+        return [
+            {
+                "t": t,
+                "prazo": fluxo.situacao_do_prazo(t.due_date, dia),
+                "dias": fluxo.dias_uteis_restantes(t.due_date, dia),
+            }
+            for t in fluxo.fila(agente, filtro, session=db, rules=rules)
+        ]
+
+    @app.get("/")
+    @autenticado
+    async def fila(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
+        filtro = _filtro(request)
+        caixas = fluxo.caixas_do_painel(rules)
+        return pagina(
+            "fila.html", agente=agente, csrf=sessao.csrf_token, filtro=filtro, linhas=_linhas(db, agente, filtro),
+            contagem=fluxo.contagem_por_status(agente, session=db, rules=rules),
+            caixas=[c for k, c in caixas.items() if k in agente.inboxes and (agente.clinical or not c.confidential)],
+            query=request.query_string,
+        )
+
+    @app.get("/fragmentos/fila")
+    @autenticado
+    async def fila_fragmento(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
+        return pagina("_linhas.html", linhas=_linhas(db, agente, _filtro(request)))
+
+    async def _conversa(ticket: Ticket) -> tuple[list, str, bool | None]:
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        if not conversa:
+            return [], "conversa não registrada neste chamado", None
+        try:
+            eventos = await rasa.eventos(conversa)
+        except EntregaError as erro:
+            return [], str(erro), None
+        janela = janela_whatsapp_aberta(eventos, utc_now()) if canal_e_destino(conversa)[0] == "whatsapp" else None
+        return transcricao(eventos), "", janela
+
+    @app.get("/chamados/<ticket_id:int>")
+    @autenticado
+    async def chamado(request: Request, db: Session, agente: Agent, sessao: Any, ticket_id: int) -> HTTPResponse:
+        ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules)
+        if ticket is None:
+            return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
+        mensagens, erro_conversa, janela = await _conversa(ticket)
+        contexto = ticket.context_json or {}
+        conversa = contexto.get("conversa", "")
+        canal, destino = canal_e_destino(conversa) if conversa else (ticket.channel, "")
+        return pagina(
+            "chamado.html", agente=agente, csrf=sessao.csrf_token, t=ticket, ctx=contexto,
+            decisao=contexto.get("decision") or {}, mensagens=mensagens, erro_conversa=erro_conversa,
+            janela=janela, canal=canal, destino=destino, pode_escrever=canal != "ura",
+            modelo=bool(settings.whatsapp_template_sid), historico=fluxo.historico(ticket, session=db),
+            prazo=fluxo.situacao_do_prazo(ticket.due_date, hoje()), transicoes=fluxo.TRANSICOES.get(ticket.status, ()),
+            caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
+            caixa_atual=rules.label(ticket.inbox),
+        )
+
+    @app.get("/fragmentos/conversa/<ticket_id:int>")
+    @autenticado
+    async def conversa_fragmento(
+        request: Request, db: Session, agente: Agent, sessao: Any, ticket_id: int
+    ) -> HTTPResponse:
+        ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
+        if ticket is None:
+            return response.text("não encontrado", status=404)
+        mensagens, erro_conversa, _ = await _conversa(ticket)
+        return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
+
+    def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:
+        from urllib.parse import urlencode
+
+        query = urlencode({k: v for k, v in (("aviso", aviso), ("erro", erro)) if v})
+        return response.redirect(f"/chamados/{ticket_id}" + (f"?{query}" if query else ""))
+
+    async def _entregar(db: Session, ticket: Ticket, evento: TicketEvent, agente: Agent, modelo: bool = False) -> str:
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        erro = None
+        try:
+            if not conversa:
+                raise EntregaError("o chamado não tem conversa para responder")
+            await canais.enviar(conversa, evento.text or "", modelo=modelo)
+            await rasa.escrever_resposta(conversa, evento.text or "", agente.name)
+        except EntregaError as falha:
+            erro = str(falha)
+            logger.warning("painel: resposta do chamado %s não entregue: %s", ticket.protocol, erro)
+        fluxo.marcar_entrega(evento, erro)
+        return erro or ""
+
+    @app.post("/chamados/<ticket_id:int>/<acao:str>")
+    @autenticado
+    async def agir(
+        request: Request, db: Session, agente: Agent, sessao: Any, ticket_id: int, acao: str
+    ) -> HTTPResponse:
+        ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
+        if ticket is None:
+            return response.text("não encontrado", status=404)
+        form = request.form
+        try:
+            if acao == "assumir":
+                fluxo.assumir(agente, ticket, session=db)
+                aviso = "Chamado atribuído a você."
+            elif acao == "liberar":
+                fluxo.liberar(agente, ticket, session=db)
+                aviso = "Chamado devolvido à fila da caixa."
+            elif acao == "nota":
+                fluxo.anotar(agente, ticket, form.get("texto", ""), session=db)
+                aviso = "Nota interna registrada (não enviada ao beneficiário)."
+            elif acao in ("responder", "modelo"):
+                evento = fluxo.registrar_resposta(agente, ticket, form.get("texto", ""), session=db)
+                db.flush()
+                erro = await _entregar(db, ticket, evento, agente, modelo=acao == "modelo")
+                if erro:
+                    db.commit()
+                    return _volta(ticket_id, erro=f"Resposta não entregue: {erro}. Use 'reenviar' no histórico.")
+                aviso = "Resposta enviada ao beneficiário."
+            elif acao == "reenviar":
+                evento = db.get(TicketEvent, int(form.get("evento", "0") or 0))
+                if evento is None or evento.ticket_id != ticket.id or evento.kind != "resposta":
+                    raise fluxo.FluxoError("resposta não encontrada")
+                erro = await _entregar(db, ticket, evento, agente)
+                if erro:
+                    db.commit()
+                    return _volta(ticket_id, erro=f"Resposta não entregue: {erro}")
+                aviso = "Resposta reenviada."
+            elif acao == "transferir":
+                fluxo.transferir(agente, ticket, form.get("caixa", ""), form.get("motivo", ""), session=db, rules=rules)
+                db.commit()
+                return response.redirect("/?aviso=transferido")
+            elif acao == "status":
+                evento = fluxo.mudar_status(agente, ticket, form.get("status", ""), session=db,
+                                            resolucao=form.get("resolucao", ""))
+                aviso = f"Situação alterada para {fluxo.ROTULOS_STATUS[ticket.status]}."
+                if ticket.status in ("resolvido", "encerrado") and evento.text:
+                    aviso += await _avisar_resolucao(ticket)
+            elif acao == "devolver":
+                conversa = (ticket.context_json or {}).get("conversa", "")
+                if not conversa:
+                    raise fluxo.FluxoError("o chamado não tem conversa para devolver")
+                await rasa.devolver(conversa)
+                fluxo.devolver_ao_bot(agente, ticket, session=db)
+                aviso = "Conversa devolvida ao atendimento automático."
+            else:
+                return response.text("ação desconhecida", status=404)
+        except (fluxo.FluxoError, EntregaError) as erro:
+            db.rollback()
+            return _volta(ticket_id, erro=str(erro))
+        return _volta(ticket_id, aviso=aviso)
+
+    async def _avisar_resolucao(ticket: Ticket) -> str:
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        canal = canal_e_destino(conversa)[0] if conversa else ticket.channel
+        if not conversa or canal == "ura":
+            return " O beneficiário verá a resolução ao consultar o protocolo."
+        texto = (f"Seu chamado de protocolo {ticket.protocol} foi {fluxo.ROTULOS_STATUS[ticket.status].lower()}.\n"
+                 f"{ticket.resolution}")
+        try:
+            await canais.enviar(conversa, texto)
+            await rasa.escrever_resposta(conversa, texto, "Atende")
+        except EntregaError as erro:
+            return f" A resolução não chegou ao beneficiário ({erro}); ele a verá ao consultar o protocolo."
+        return " A resolução foi enviada ao beneficiário."
+
+    @app.get("/acessos")
+    @autenticado
+    async def acessos(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
+        if not agente.admin:
+            return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
+        return pagina("acessos.html", agente=agente, csrf=sessao.csrf_token, acessos=fluxo.acessos(session=db))
+
+    @app.after_server_stop
+    async def fechar(*_: Any) -> None:
+        engine.dispose()
+
+    return app

@@ -1,0 +1,179 @@
+"""How the console reaches a beneficiary and the conversation: Rasa's HTTP API and the channels' own APIs.
+
+A reply goes out on the channel the beneficiary used (WhatsApp through Twilio's REST API, Telegram through
+the Bot API) and is written into the Rasa conversation as a bot message marked with the agent, so the
+transcript stays whole. Without channel credentials (local mode, and the REST/terminal chat) the message in
+the conversation is the delivery: ``atende simulate`` and the terminal chat poll for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, List
+
+import aiohttp
+
+from bot.canais import Canal
+from bot.handoff import rasa_token
+from bot.identifiers import mask_personal_data
+from bot.settings import Settings
+
+# Metadata that marks a bot message written by an agent (the channels' polling endpoints look for it).
+ORIGEM = "painel"
+# WhatsApp lets a business write free text only within 24 hours of the user's last message.
+JANELA_WHATSAPP_HORAS = 24
+
+
+class EntregaError(RuntimeError):
+    """A reply could not be delivered (message in Portuguese, shown on the ticket)."""
+
+
+def canal_e_destino(conversa: str) -> tuple[str, str]:
+    """Split a conversation id into channel and address.
+
+    >>> canal_e_destino("whatsapp:+5531999990000"), canal_e_destino("telegram:123"), canal_e_destino("x")
+    (('whatsapp', '+5531999990000'), ('telegram', '123'), ('rest', 'x'))
+    """
+    canal, sep, destino = conversa.partition(":")
+    if not sep or canal not in {c.value for c in Canal}:
+        return Canal.REST.value, conversa
+    return canal, destino
+
+
+@dataclass(frozen=True)
+class Mensagem:
+    """One line of the transcript, personal identifiers masked."""
+
+    quem: str  # "beneficiario", "bot" or "atendente"
+    texto: str
+    quando: datetime
+    agente: str = ""
+
+
+class Rasa:
+    """Rasa's HTTP API, with the token serve.sh generated (ATENDE_RASA_TOKEN or var/run/rasa-token)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base = settings.rasa_url.rstrip("/")
+
+    def _url(self, conversa: str, sufixo: str) -> str:
+        query = urllib.parse.urlencode({"token": rasa_token()})
+        # Sanic does not decode %3A in a path parameter: ':' and '+' must go as they are.
+        return f"{self.base}/conversations/{urllib.parse.quote(conversa, safe=':+')}/{sufixo}?{query}"
+
+    async def _pedir(self, metodo: str, url: str, corpo: Any = None) -> Any:
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+                async with http.request(metodo, url, json=corpo) as resposta:
+                    if resposta.status >= 400:
+                        raise EntregaError(f"o servidor do bot recusou ({resposta.status})")
+                    return await resposta.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as erro:
+            raise EntregaError(f"servidor do bot inacessível ({erro.__class__.__name__})") from None
+
+    async def eventos(self, conversa: str) -> List[Dict[str, Any]]:
+        """The conversation's events (all sessions)."""
+        tracker = await self._pedir("GET", self._url(conversa, "tracker") + "&include_events=ALL")
+        return list(tracker.get("events") or [])
+
+    async def escrever_resposta(self, conversa: str, texto: str, agente: str) -> None:
+        """Append the agent's reply to the conversation as a bot message marked with the agent."""
+        evento = {
+            "event": "bot", "text": texto, "timestamp": time.time(), "metadata": {"origem": ORIGEM, "agente": agente}
+        }
+        await self._pedir("POST", self._url(conversa, "tracker/events"), [evento])
+
+    async def devolver(self, conversa: str) -> None:
+        """Resume the paused conversation: the bot answers the next message."""
+        # The listen marks where the bot waits again, so the next message starts a fresh turn.
+        await self._pedir("POST", self._url(conversa, "tracker/events"),
+                          [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+
+
+def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
+    """The messages of a conversation, oldest first, CPF, card numbers and birth dates masked."""
+    linhas = []
+    for evento in eventos:
+        if evento.get("event") not in ("user", "bot") or not evento.get("text"):
+            continue
+        quando = datetime.fromtimestamp(float(evento.get("timestamp") or 0), tz=timezone.utc)
+        metadata = evento.get("metadata") or {}
+        if evento["event"] == "user":
+            quem = "beneficiario"
+        else:
+            quem = "atendente" if metadata.get("origem") == ORIGEM else "bot"
+        linhas.append(Mensagem(quem, mask_personal_data(str(evento["text"])), quando, str(metadata.get("agente", ""))))
+    return linhas
+
+
+def janela_whatsapp_aberta(eventos: List[Dict[str, Any]], agora: datetime) -> bool:
+    """Whether the beneficiary wrote within the last 24 hours (WhatsApp's customer-service window)."""
+    ultimas = [float(e.get("timestamp") or 0) for e in eventos if e.get("event") == "user"]
+    return bool(ultimas) and agora.timestamp() - max(ultimas) < JANELA_WHATSAPP_HORAS * 3600
+
+
+class Canais:
+    """Sends a reply on the beneficiary's channel; clients are built on first use from the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._twilio: Any = None
+        self._telegram: Any = None
+
+    def modo_local(self, canal: str) -> bool:
+        """The channel has no credentials here: the message in the conversation is the delivery."""
+        if canal == Canal.WHATSAPP.value:
+            return not (self.settings.twilio_account_sid and self.settings.twilio_auth_token)
+        if canal == Canal.TELEGRAM.value:
+            return not self.settings.telegram_bot_token
+        return True
+
+    async def enviar(self, conversa: str, texto: str, *, modelo: bool = False) -> None:
+        """Send ``texto`` to the conversation's channel (``modelo``: the WhatsApp template instead).
+
+        Raises:
+            EntregaError: The channel refused, cannot be written to (phone), or is unreachable.
+        """
+        canal, destino = canal_e_destino(conversa)
+        if canal == Canal.URA.value:
+            raise EntregaError("uma ligação não recebe mensagens: retorne a ligação para o número do chamado")
+        if self.modo_local(canal):
+            return
+        try:
+            if canal == Canal.WHATSAPP.value:
+                await self._whatsapp(destino, texto, modelo)
+            elif canal == Canal.TELEGRAM.value:
+                await self._telegram_enviar(destino, texto)
+        except EntregaError:
+            raise
+        except Exception as erro:  # noqa: BLE001 - any failure of the provider is shown on the ticket, retryable
+            raise EntregaError(f"{canal} recusou a mensagem: {mask_personal_data(str(erro))[:300]}") from None
+
+    async def _whatsapp(self, destino: str, texto: str, modelo: bool) -> None:
+        from bot.channels.whatsapp import make_twilio_client, whatsapp_address
+
+        if self._twilio is None:
+            self._twilio = make_twilio_client(self.settings)
+        campos: Dict[str, Any] = {
+            "to": whatsapp_address(destino), "from_": whatsapp_address(self.settings.twilio_whatsapp_from)
+        }
+        if modelo:
+            if not self.settings.whatsapp_template_sid:
+                raise EntregaError("nenhum modelo aprovado configurado (TWILIO_TEMPLATE_SID)")
+            campos.update(content_sid=self.settings.whatsapp_template_sid, content_variables=json.dumps({"1": texto}))
+        else:
+            campos["body"] = texto
+        await asyncio.to_thread(self._twilio.messages.create, **campos)
+
+    async def _telegram_enviar(self, destino: str, texto: str) -> None:
+        from bot.channels.telegram import make_bot
+
+        if self._telegram is None:
+            self._telegram = make_bot(self.settings)
+            await self._telegram.initialize()
+        await self._telegram.send_message(chat_id=int(destino), text=texto)

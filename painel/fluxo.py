@@ -1,0 +1,317 @@
+"""The ticket workflow of the agents' console: plain functions over the database, tested without a browser.
+
+Every change an agent makes is one :class:`~bot.db.models.TicketEvent` (who, when, what), so a ticket's
+history is complete; what the beneficiary may read back (replies, status, resolution) is marked public.
+The confidential inbox is visible only to clinical agents: to anyone else its tickets do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Dict, List, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import TICKET_STATUSES, Agent, Ticket, TicketAccess, TicketEvent, utc_now
+from bot.regulation.calendar import is_business_day
+from routing.ruleset import Inbox, RuleSet
+
+# Statuses still in someone's queue.
+ABERTOS = ("aberto", "em_atendimento", "aguardando_beneficiario")
+# Status changes an agent may make; "encerrado" is final.
+TRANSICOES: Dict[str, tuple[str, ...]] = {
+    "aberto": ("em_atendimento", "aguardando_beneficiario", "resolvido", "encerrado"),
+    "em_atendimento": ("aguardando_beneficiario", "resolvido", "encerrado"),
+    "aguardando_beneficiario": ("em_atendimento", "resolvido", "encerrado"),
+    "resolvido": ("em_atendimento", "encerrado"),
+    "encerrado": (),
+}
+ROTULOS_STATUS = {
+    "aberto": "Aberto",
+    "em_atendimento": "Em atendimento",
+    "aguardando_beneficiario": "Aguardando beneficiário",
+    "resolvido": "Resolvido",
+    "encerrado": "Encerrado",
+}
+
+
+class FluxoError(ValueError):
+    """An action the ticket's state does not allow (message in Portuguese, shown to the agent)."""
+
+
+def caixas_do_painel(rules: RuleSet) -> Dict[str, Inbox]:
+    """The inboxes worked in the console (``worked_in: painel`` or ``ambos``), by key."""
+    return {key: inbox for key, inbox in rules.inboxes.items() if inbox.in_console}
+
+
+def enderecos_visiveis(agent: Agent, rules: RuleSet) -> set[str]:
+    """Addresses (lower case) of the inboxes whose tickets ``agent`` sees; the clinical one only if clinical."""
+    caixas = caixas_do_painel(rules)
+    return {
+        caixas[key].address.lower()
+        for key in agent.inboxes
+        if key in caixas and (agent.clinical or not caixas[key].confidential)
+    }
+
+
+def situacao_do_prazo(due: date | None, hoje: date) -> str:
+    """How much of the business-day answer deadline (RN 623/2024, RN 323/2013) is left.
+
+    >>> situacao_do_prazo(date(2026, 12, 4), date(2026, 12, 2)), situacao_do_prazo(date(2026, 12, 2), date(2026, 12, 2))
+    ('no_prazo', 'vence_hoje')
+    >>> situacao_do_prazo(date(2026, 12, 1), date(2026, 12, 2)), situacao_do_prazo(None, date(2026, 12, 2))
+    ('atrasado', 'sem_prazo')
+    """
+    if due is None:
+        return "sem_prazo"
+    if due < hoje:
+        return "atrasado"
+    return "vence_hoje" if due == hoje else "no_prazo"
+
+
+def dias_uteis_restantes(due: date | None, hoje: date) -> int | None:
+    """Business days from ``hoje`` (exclusive) to ``due`` (inclusive); negative when late.
+
+    >>> dias_uteis_restantes(date(2026, 12, 7), date(2026, 12, 4))  # Friday to Monday
+    1
+    >>> dias_uteis_restantes(date(2026, 12, 1), date(2026, 12, 3))
+    -2
+    """
+    if due is None:
+        return None
+    inicio, fim, sinal = (hoje, due, 1) if due >= hoje else (due, hoje, -1)
+    dias = sum(1 for n in range(1, (fim - inicio).days + 1) if is_business_day(inicio + timedelta(days=n)))
+    return sinal * dias
+
+
+@dataclass(frozen=True)
+class Filtro:
+    """What the queue shows: open tickets unless a status is chosen; channel, category, protocol search."""
+
+    status: str = ""
+    canal: str = ""
+    categoria: str = ""
+    protocolo: str = ""
+
+
+def _visiveis(agent: Agent, rules: RuleSet):
+    return func.lower(Ticket.inbox).in_(sorted(enderecos_visiveis(agent, rules)) or [""])
+
+
+def fila(agent: Agent, filtro: Filtro, *, session: Session, rules: RuleSet) -> List[Ticket]:
+    """The agent's queue: tickets of the inboxes they see, by deadline then age (oldest first)."""
+    query = select(Ticket).where(_visiveis(agent, rules))
+    if filtro.protocolo:
+        digitos = "".join(c for c in filtro.protocolo if c.isdigit())
+        query = query.where(Ticket.protocol.contains(digitos or "-"))
+    elif filtro.status:
+        query = query.where(Ticket.status == filtro.status)
+    else:
+        query = query.where(Ticket.status.in_(ABERTOS))
+    if filtro.canal:
+        query = query.where(Ticket.channel == filtro.canal)
+    if filtro.categoria:
+        query = query.where(Ticket.category == filtro.categoria)
+    # Tickets without a deadline go last.
+    query = query.order_by(Ticket.due_date.is_(None), Ticket.due_date, Ticket.created_at, Ticket.id)
+    return list(session.scalars(query.limit(500)))
+
+
+def contagem_por_status(agent: Agent, *, session: Session, rules: RuleSet) -> Dict[str, int]:
+    """How many visible tickets are in each status (every status present, zero included)."""
+    rows = session.execute(
+        select(Ticket.status, func.count()).where(_visiveis(agent, rules)).group_by(Ticket.status)
+    ).all()
+    contagem = {status: 0 for status in TICKET_STATUSES}
+    contagem.update({status: total for status, total in rows})
+    return contagem
+
+
+def abrir(agent: Agent, ticket_id: int, *, session: Session, rules: RuleSet, registrar: bool = True) -> Ticket | None:
+    """The ticket if ``agent`` may see it (None otherwise, as if it did not exist); the opening is logged."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None or (ticket.inbox or "").lower() not in enderecos_visiveis(agent, rules):
+        return None
+    if registrar:
+        session.add(TicketAccess(ticket_id=ticket.id, agent_id=agent.id, at=utc_now()))
+    return ticket
+
+
+def _evento(ticket: Ticket, agent: Agent | None, kind: str, **campos) -> TicketEvent:
+    campos.setdefault("public", False)
+    campos.setdefault("attempts", 0)
+    evento = TicketEvent(ticket_id=ticket.id, agent_id=agent.id if agent else None, at=utc_now(), kind=kind, **campos)
+    ticket.updated_at = evento.at
+    return evento
+
+
+def _aberto(ticket: Ticket) -> None:
+    if ticket.status == "encerrado":
+        raise FluxoError(f"o chamado {ticket.protocol} está encerrado")
+
+
+def assumir(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
+    """Assign the ticket to ``agent``; an open ticket goes to "em atendimento"."""
+    _aberto(ticket)
+    if ticket.assigned_agent_id == agent.id:
+        raise FluxoError("este chamado já está com você")
+    anterior = ticket.assigned_agent.name if ticket.assigned_agent else ""
+    ticket.assigned_agent_id = agent.id
+    evento = _evento(ticket, agent, "atribuicao", old_value=anterior[:120] or None, new_value=agent.name[:120])
+    session.add(evento)
+    if ticket.status == "aberto":
+        session.add(_mudar(ticket, agent, "em_atendimento"))
+    return evento
+
+
+def liberar(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
+    """Release the ticket back to its inbox's queue."""
+    if ticket.assigned_agent_id is None:
+        raise FluxoError("este chamado não está com ninguém")
+    evento = _evento(ticket, agent, "liberacao", old_value=ticket.assigned_agent.name[:120])
+    ticket.assigned_agent_id = None
+    session.add(evento)
+    return evento
+
+
+def anotar(agent: Agent, ticket: Ticket, texto: str, *, session: Session) -> TicketEvent:
+    """An internal note: kept in the history, never sent to the beneficiary."""
+    texto = _texto(texto, "a nota")
+    evento = _evento(ticket, agent, "nota", text=texto, public=False)
+    session.add(evento)
+    return evento
+
+
+def _texto(texto: str, oque: str, limite: int = 4000) -> str:
+    texto = (texto or "").strip()
+    if not texto:
+        raise FluxoError(f"escreva {oque} antes de enviar")
+    if len(texto) > limite:
+        raise FluxoError(f"{oque} tem {len(texto)} caracteres; o limite é {limite}")
+    return texto
+
+
+def registrar_resposta(agent: Agent, ticket: Ticket, texto: str, *, session: Session) -> TicketEvent:
+    """Record a reply to the beneficiary, pending delivery (painel/entrega.py sends it and marks the outcome).
+
+    WhatsApp's own limit is 1,600 characters per message, so longer replies are refused here.
+    """
+    _aberto(ticket)
+    texto = _texto(texto, "a resposta", limite=1600)
+    evento = _evento(ticket, agent, "resposta", text=texto, public=True, delivery_status="pendente")
+    session.add(evento)
+    if ticket.assigned_agent_id is None:
+        ticket.assigned_agent_id = agent.id
+    if ticket.status == "aberto":
+        session.add(_mudar(ticket, agent, "em_atendimento"))
+    return evento
+
+
+def marcar_entrega(evento: TicketEvent, erro: str | None) -> None:
+    """Record the outcome of one delivery attempt of a reply."""
+    evento.attempts += 1
+    evento.delivery_status = "falhou" if erro else "enviada"
+    evento.delivery_error = erro[:2000] if erro else None
+
+
+def destino_da_transferencia(rules: RuleSet, chave: str) -> tuple[Inbox, str]:
+    """The inbox called ``chave`` and the tier its tickets belong to, as the routing rules send them.
+
+    Raises:
+        FluxoError: No such inbox, or no rule routes to it (so no tier is known).
+    """
+    inbox = rules.inboxes.get(chave)
+    if inbox is None:
+        raise FluxoError(f"caixa de destino desconhecida: {chave!r}")
+    for rule in rules.rules:
+        if rule.outcome.inbox == chave or rules.address(rule.outcome.inbox) == inbox.address:
+            return inbox, rule.outcome.tier
+    raise FluxoError(f"nenhuma regra de encaminhamento usa a caixa {chave!r}")
+
+
+def transferir(
+    agent: Agent, ticket: Ticket, chave: str, motivo: str, *, session: Session, rules: RuleSet
+) -> TicketEvent:
+    """Move the ticket to another inbox (or to the Ombudsman tier) with a reason; it leaves the agent's hands."""
+    _aberto(ticket)
+    motivo = _texto(motivo, "o motivo da transferência", limite=1000)
+    inbox, tier = destino_da_transferencia(rules, chave)
+    if inbox.address.lower() == (ticket.inbox or "").lower():
+        raise FluxoError("o chamado já está nessa caixa")
+    evento = _evento(ticket, agent, "transferencia", text=motivo, old_value=(ticket.inbox or "")[:120],
+                     new_value=inbox.address[:120])
+    ticket.inbox, ticket.tier, ticket.assigned_agent_id = inbox.address, tier, None
+    session.add(evento)
+    return evento
+
+
+def _mudar(ticket: Ticket, agent: Agent | None, novo: str, texto: str | None = None) -> TicketEvent:
+    evento = _evento(ticket, agent, "status", old_value=ticket.status, new_value=novo, text=texto, public=True)
+    ticket.status = novo
+    return evento
+
+
+def mudar_status(agent: Agent, ticket: Ticket, novo: str, *, session: Session, resolucao: str = "") -> TicketEvent:
+    """Move the ticket along aberto → em atendimento → aguardando beneficiário → resolvido → encerrado.
+
+    Resolving or closing needs the resolution text the beneficiary will read.
+    """
+    if novo not in TRANSICOES.get(ticket.status, ()):
+        raise FluxoError(
+            f"não é possível passar de '{ROTULOS_STATUS.get(ticket.status, ticket.status)}' "
+            f"para '{ROTULOS_STATUS.get(novo, novo)}'"
+        )
+    texto = None
+    if novo in ("resolvido", "encerrado"):
+        texto = (resolucao or "").strip() or (ticket.resolution or "")
+        texto = _texto(texto, "a resolução", limite=2000)
+        ticket.resolution = texto
+    evento = _mudar(ticket, agent, novo, texto)
+    session.add(evento)
+    return evento
+
+
+def devolver_ao_bot(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
+    """Record that the conversation goes back to the bot (the console then resumes it in Rasa)."""
+    evento = _evento(ticket, agent, "devolucao_ao_bot")
+    session.add(evento)
+    return evento
+
+
+def historico(ticket: Ticket, *, session: Session) -> Sequence[TicketEvent]:
+    """The ticket's history, oldest first."""
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.at, TicketEvent.id)
+    return list(session.scalars(query))
+
+
+def ultima_atualizacao_publica(ticket: Ticket, *, session: Session) -> TicketEvent | None:
+    """The last thing the beneficiary may read about the ticket (a delivered reply or a status change)."""
+    return session.scalar(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.public.is_(True))
+        .order_by(TicketEvent.at.desc(), TicketEvent.id.desc())
+        .limit(1)
+    )
+
+
+def acessos(*, session: Session, limite: int = 500) -> List[TicketAccess]:
+    """The access log, newest first (admins only; the caller checks)."""
+    query = select(TicketAccess).order_by(TicketAccess.at.desc(), TicketAccess.id.desc()).limit(limite)
+    return list(session.scalars(query))
+
+
+def aguardando_atendente(*, session: Session, desde: datetime) -> List[Ticket]:
+    """Open tickets nobody took, created before ``desde`` and not yet told to wait (the wait notice)."""
+    avisados = select(TicketEvent.ticket_id).where(TicketEvent.kind == "aviso_espera")
+    return list(
+        session.scalars(
+            select(Ticket).where(
+                Ticket.status == "aberto",
+                Ticket.assigned_agent_id.is_(None),
+                Ticket.created_at <= desde,
+                Ticket.id.not_in(avisados),
+            )
+        )
+    )

@@ -1,0 +1,156 @@
+"""The console's ticket workflow, on SQLite and PostgreSQL, without a browser."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.db.models import Agent, Ticket, TicketAccess, TicketEvent
+from painel import fluxo
+from painel.fluxo import Filtro, FluxoError
+
+
+def _carregar(db, agent_id, ticket_id=None):
+    session = db.session_factory()
+    agente = session.get(Agent, agent_id)
+    ticket = session.get(Ticket, ticket_id) if ticket_id else None
+    return session, agente, ticket
+
+
+def test_queue_lists_only_the_agents_inboxes_sorted_by_deadline(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    tarde = novo_chamado(due=date(2026, 12, 10))
+    cedo = novo_chamado(due=date(2026, 12, 3))
+    sem_prazo = novo_chamado(due=None)
+    novo_chamado(caixa="ouvidoria", due=date(2026, 12, 1))
+    novo_chamado(due=date(2026, 12, 1), status="encerrado")
+    session, agente, _ = _carregar(db, ana)
+    with session:
+        ids = [t.id for t in fluxo.fila(agente, Filtro(), session=session, rules=rules)]
+    assert ids == [cedo, tarde, sem_prazo]
+
+
+def test_filters_by_status_channel_category_and_protocol(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    zap = novo_chamado(channel="whatsapp")
+    tele = novo_chamado(channel="telegram", category="reembolso", conversa="telegram:42")
+    fechado = novo_chamado(status="encerrado")
+    session, agente, _ = _carregar(db, ana)
+    with session:
+        def ids(**kw):
+            return [t.id for t in fluxo.fila(agente, Filtro(**kw), session=session, rules=rules)]
+
+        assert ids(canal="telegram") == [tele]
+        assert ids(categoria="falar_atendente") == [zap]
+        assert ids(status="encerrado") == [fechado]
+        protocolo = session.get(Ticket, tele).protocol
+        assert ids(protocolo=f" {protocolo[:8]}.{protocolo[8:]} ") == [tele]
+        assert fluxo.contagem_por_status(agente, session=session, rules=rules)["encerrado"] == 1
+
+
+def test_confidential_inbox_exists_only_for_clinical_agents(db, rules, novo_agente, novo_chamado):
+    leigo = novo_agente("leigo", ["relacionamento", "area_clinica"])
+    medica = novo_agente("medica", ["area_clinica"], clinical=True)
+    clinico = novo_chamado(caixa="area_clinica", category="tele_clinica")
+    with db.session_factory() as session:
+        leigo_agente, medica_agente = session.get(Agent, leigo), session.get(Agent, medica)
+        assert fluxo.abrir(leigo_agente, clinico, session=session, rules=rules) is None
+        assert fluxo.fila(leigo_agente, Filtro(), session=session, rules=rules) == []
+        assert fluxo.contagem_por_status(leigo_agente, session=session, rules=rules)["aberto"] == 0
+        assert fluxo.abrir(medica_agente, clinico, session=session, rules=rules).id == clinico
+        session.commit()
+        acessos = session.query(TicketAccess).all()
+    assert [(a.agent_id, a.ticket_id) for a in acessos] == [(medica, clinico)]
+
+
+def test_take_reply_and_close_leaves_a_history(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    chamado = novo_chamado()
+    session, agente, ticket = _carregar(db, ana, chamado)
+    with session:
+        fluxo.assumir(agente, ticket, session=session)
+        assert ticket.status == "em_atendimento" and ticket.assigned_agent_id == ana
+        fluxo.anotar(agente, ticket, "cliente ligou antes", session=session)
+        resposta = fluxo.registrar_resposta(agente, ticket, "Olá, sou a Ana.", session=session)
+        fluxo.marcar_entrega(resposta, None)
+        with pytest.raises(FluxoError, match="resolução"):
+            fluxo.mudar_status(agente, ticket, "encerrado", session=session)
+        fluxo.mudar_status(agente, ticket, "encerrado", session=session, resolucao="2ª via enviada por e-mail.")
+        session.commit()
+        kinds = [(e.kind, e.public) for e in fluxo.historico(ticket, session=session)]
+        ultima = fluxo.ultima_atualizacao_publica(ticket, session=session)
+        assert ticket.resolution == "2ª via enviada por e-mail."
+        assert ultima.new_value == "encerrado" and ultima.text == "2ª via enviada por e-mail."
+        with pytest.raises(FluxoError, match="encerrado"):
+            fluxo.registrar_resposta(agente, ticket, "mais uma", session=session)
+    assert kinds == [
+        ("atribuicao", False), ("status", True), ("nota", False), ("resposta", True), ("status", True)
+    ]
+    assert resposta.delivery_status == "enviada" and resposta.attempts == 1
+
+
+def test_status_moves_only_along_the_life_cycle(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    session, agente, ticket = _carregar(db, ana, novo_chamado())
+    with session:
+        fluxo.mudar_status(agente, ticket, "aguardando_beneficiario", session=session)
+        fluxo.mudar_status(agente, ticket, "em_atendimento", session=session)
+        fluxo.mudar_status(agente, ticket, "resolvido", session=session, resolucao="feito")
+        # Closing a resolved ticket keeps its resolution without asking again.
+        fluxo.mudar_status(agente, ticket, "encerrado", session=session)
+        assert ticket.resolution == "feito"
+        with pytest.raises(FluxoError, match="Encerrado"):
+            fluxo.mudar_status(agente, ticket, "aberto", session=session)
+
+
+def test_failed_delivery_is_recorded_and_can_be_retried(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    session, agente, ticket = _carregar(db, ana, novo_chamado())
+    with session:
+        resposta = fluxo.registrar_resposta(agente, ticket, "Oi", session=session)
+        fluxo.marcar_entrega(resposta, "whatsapp recusou a mensagem: 63016")
+        assert (resposta.delivery_status, resposta.attempts) == ("falhou", 1)
+        fluxo.marcar_entrega(resposta, None)
+        assert (resposta.delivery_status, resposta.delivery_error, resposta.attempts) == ("enviada", None, 2)
+
+
+def test_reply_limits(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    session, agente, ticket = _carregar(db, ana, novo_chamado())
+    with session:
+        with pytest.raises(FluxoError, match="escreva"):
+            fluxo.registrar_resposta(agente, ticket, "   ", session=session)
+        with pytest.raises(FluxoError, match="1600"):
+            fluxo.registrar_resposta(agente, ticket, "x" * 1601, session=session)
+        assert session.query(TicketEvent).count() == 0
+
+
+def test_transfer_to_the_ombudsman_changes_inbox_and_tier(db, rules, novo_agente, novo_chamado):
+    ana = novo_agente("ana", ["relacionamento"])
+    session, agente, ticket = _carregar(db, ana, novo_chamado())
+    with session:
+        fluxo.assumir(agente, ticket, session=session)
+        with pytest.raises(FluxoError, match="desconhecida"):
+            fluxo.transferir(agente, ticket, "caixa_que_nao_existe", "motivo", session=session, rules=rules)
+        with pytest.raises(FluxoError, match="motivo"):
+            fluxo.transferir(agente, ticket, "ouvidoria", " ", session=session, rules=rules)
+        fluxo.transferir(agente, ticket, "ouvidoria", "segunda instância pedida", session=session, rules=rules)
+        assert ticket.inbox == rules.inboxes["ouvidoria"].address
+        assert ticket.tier == "ouvidoria" and ticket.assigned_agent_id is None
+        # It left Ana's queue.
+        assert fluxo.abrir(agente, ticket.id, session=session, rules=rules) is None
+
+
+def test_waiting_notice_picks_untaken_old_tickets_once(db, rules, novo_agente, novo_chamado):
+    from datetime import timedelta
+
+    from tests.painel.conftest import CRIADO
+
+    velho = novo_chamado(created_at=CRIADO - timedelta(minutes=15))
+    novo_chamado(created_at=CRIADO)
+    with db.session_factory() as session:
+        assert [t.id for t in fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10))] == [velho]
+        session.add(TicketEvent(ticket_id=velho, kind="aviso_espera", public=True, attempts=0))
+        session.commit()
+        assert fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10)) == []
