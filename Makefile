@@ -8,7 +8,7 @@ PY        := $(BIN)/python
 STAMP     := $(VENV)/.installed
 MODEL     := models/atende.tar.gz
 SPACY_PT  := models/spacy_pt/meta.json
-TRAIN_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/dialogue/*.yml) $(wildcard bot/nlu/*.py)
+TRAIN_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/nlu/*/*.yml data/dialogue/*.yml) $(wildcard bot/nlu/*.py)
 
 export ATENDE_RASA_PORT    ?= 5005
 export ATENDE_ACTIONS_PORT ?= 5055

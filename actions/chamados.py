@@ -219,12 +219,16 @@ class ActionConsultarProtocolo(AcaoIdentificada):
         autorizacao = repository.find_authorization(protocolo, session=session)
         if situacao is not None:
             prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
-            dispatcher.utter_message(
-                text=(
-                    f"Protocolo {situacao.protocol}: {situacao.status}.\n"
-                    f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}"
-                )
-            )
+            linhas = [
+                f"Protocolo {situacao.protocol}: {situacao.status}.",
+                f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}",
+            ]
+            if situacao.resolution:
+                linhas.append(f"Resolução: {situacao.resolution}")
+            elif situacao.last_update:
+                quando, texto = situacao.last_update
+                linhas.append(f"Última resposta do atendimento ({format_date(quando)}): {texto}")
+            dispatcher.utter_message(text="\n".join(linhas))
         elif reembolso is not None and reembolso.beneficiary_id in donos:
             dispatcher.utter_message(text="Esse é um protocolo de reembolso: digite 1 para ver a situação.")
         elif autorizacao is not None and autorizacao.beneficiary_id in donos:

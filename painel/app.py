@@ -117,8 +117,13 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             token, _ = contas.open_session(resultado.agent, session=db, hours=settings.console_session_hours)
             db.commit()
         destino = response.redirect("/")
-        destino.add_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
-                           secure=request.scheme == "https", max_age=settings.console_session_hours * 3600)
+        # Sanic 21.12 (Rasa 3.6's) sets cookies through the response's cookie jar.
+        destino.cookies[COOKIE] = token
+        cookie = destino.cookies[COOKIE]
+        cookie["httponly"], cookie["samesite"], cookie["path"] = True, "Strict", "/"
+        cookie["max-age"] = settings.console_session_hours * 3600
+        if request.scheme == "https":
+            cookie["secure"] = True
         return destino
 
     @app.post("/sair")
@@ -126,7 +131,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     async def sair(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
         contas.close_session(request.cookies.get(COOKIE, ""), session=db)
         fim = response.redirect("/entrar")
-        fim.delete_cookie(COOKIE, path="/")
+        fim.cookies[COOKIE] = ""
+        fim.cookies[COOKIE]["max-age"], fim.cookies[COOKIE]["path"] = 0, "/"
         return fim
 
     def _filtro(request: Request) -> fluxo.Filtro:

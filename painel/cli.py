@@ -37,7 +37,7 @@ def cmd_painel(host: str | None = None, port: int | None = None) -> int:
     host, port = host or settings.console_host, port or settings.console_port
     app = create_app(settings)
     print(f"Painel dos atendentes em http://{host}:{port}/", flush=True)
-    app.run(host=host, port=port, single_process=True, access_log=False, motd=False)
+    app.run(host, port, workers=1, access_log=False, motd=False)
     return 0
 
 

@@ -29,12 +29,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.canais import rotulo as canal_rotulo
-from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, utc_now
+from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, TicketEvent, utc_now
 from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
 from bot.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.menu import OPCOES
@@ -115,6 +115,8 @@ class TicketStatus:
         due_date: Last day of the answer deadline, if any.
         inbox: Name of the team that handles it.
         tier: Service tier in Portuguese.
+        resolution: The agent's resolution, once resolved or closed.
+        last_update: The last reply an agent sent, and when (None before any).
     """
 
     protocol: str
@@ -124,6 +126,8 @@ class TicketStatus:
     due_date: date | None
     inbox: str
     tier: str
+    resolution: str | None = None
+    last_update: tuple[datetime, str] | None = None
 
 
 def category_label(category: str) -> str:
@@ -519,6 +523,14 @@ def ticket_status(
         return None
     if owners is not None and ticket.beneficiary_id not in set(owners):
         return None
+    # The last reply that reached the beneficiary (notes are internal; failed deliveries never arrived).
+    reply = session.scalar(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "resposta", TicketEvent.public.is_(True),
+               TicketEvent.delivery_status == "enviada")
+        .order_by(TicketEvent.at.desc(), TicketEvent.id.desc())
+        .limit(1)
+    )
     return TicketStatus(
         protocol=ticket.protocol,
         status=STATUS_LABELS.get(ticket.status, ticket.status),
@@ -527,4 +539,6 @@ def ticket_status(
         due_date=ticket.due_date,
         inbox=inbox_label(ticket.inbox),
         tier=TIER_LABELS.get(ticket.tier, ticket.tier),
+        resolution=ticket.resolution if ticket.status in ("resolvido", "encerrado") else None,
+        last_update=(reply.at.astimezone(ZoneInfo(timezone)), reply.text or "") if reply is not None else None,
     )

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stop() {
   for f in var/run/rasa-"${ATENDE_RASA_PORT:-5005}".pid var/run/actions-"${ATENDE_ACTIONS_PORT:-5055}".pid \
-      var/run/smtp.pid var/run/outbox.pid; do
+      var/run/smtp.pid var/run/outbox.pid var/run/painel-"${ATENDE_PAINEL_PORT:-5080}".pid; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     rm -f "$f"
   done
@@ -13,7 +13,9 @@ stop() {
 trap stop EXIT
 # The terminal chat talks to the bot through the REST channel, which is off unless enabled (loopback only).
 export ATENDE_REST_ENABLED=${ATENDE_REST_ENABLED:-1}
-ATENDE_WITH_MAIL=1 scripts/serve.sh
+# One demo agent per inbox worked in the console; passwords are generated here and shown only when created.
+.venv/bin/atende agentes demo
+ATENDE_WITH_MAIL=1 ATENDE_WITH_PAINEL=1 scripts/serve.sh
 echo "E-mails dos chamados: var/mail/*.eml (servidor SMTP local em 127.0.0.1:${ATENDE_SMTP_DEV_PORT:-8025})."
 if [ -t 0 ] && [ -t 1 ]; then
   .venv/bin/atende chat

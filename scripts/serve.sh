@@ -39,7 +39,7 @@ rotate() { # name
   for n in 4 3 2 1; do [ -f "$f.$n" ] && mv -f "$f.$n" "$f.$((n + 1))"; done
   mv -f "$f" "$f.1"
 }
-for name in smtp outbox actions rasa; do rotate "$name"; done
+for name in smtp outbox actions rasa painel; do rotate "$name"; done
 
 if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   # Local SMTP server (mail readable under var/mail) and the outbox worker that delivers ticket e-mails.
@@ -66,6 +66,14 @@ RASA_ARGS=(run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 --enab
 env -u ATENDE_IDENTITY_KEY "${RASA_CMD[@]}" "${RASA_ARGS[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
 echo $! > "var/run/rasa-$RASA_PORT.pid"
 
+# The agents' console (issue 10, docs/painel.md), when asked for: make run asks.
+PAINEL_PORT=${ATENDE_PAINEL_PORT:-5080}
+if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ]; then
+  ATENDE_RASA_URL=${ATENDE_RASA_URL:-http://127.0.0.1:$RASA_PORT} env -u ATENDE_IDENTITY_KEY \
+    $BIN/atende painel --port "$PAINEL_PORT" >"$LOG_DIR/painel.log" 2>&1 &
+  echo $! > "var/run/painel-$PAINEL_PORT.pid"
+fi
+
 wait_for() { # url name pidfile
   local i
   for i in $(seq 1 240); do
@@ -82,3 +90,7 @@ wait_for() { # url name pidfile
 [ "$ONLY" = rasa ] || wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "servidor de ações" "var/run/actions-$ACTIONS_PORT.pid"
 wait_for "http://127.0.0.1:$RASA_PORT/" "servidor Rasa" "var/run/rasa-$RASA_PORT.pid"
 echo "Servidores prontos: Rasa em http://127.0.0.1:$RASA_PORT, ações em http://127.0.0.1:$ACTIONS_PORT"
+if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ]; then
+  wait_for "http://127.0.0.1:$PAINEL_PORT/health" "painel dos atendentes" "var/run/painel-$PAINEL_PORT.pid"
+  echo "Painel dos atendentes: http://127.0.0.1:$PAINEL_PORT/"
+fi

@@ -37,6 +37,12 @@ if ! command -v faketime >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y faketime >/dev/null 2>&1 \
     || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y faketime >/dev/null; }
 fi
+# The console's browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "instalando chromium (pacote Debian) para os testes do painel"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 \
+    || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }
+fi
 # Only the wall clock moves; monotonic timers (timeouts, asyncio) keep running normally.
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 

@@ -80,6 +80,8 @@ def start_servers(workdir: Path, extra_env: Dict[str, str] | None = None) -> Ite
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     run_dir = PROJECT_ROOT / "var" / "run"
     pid_files = [run_dir / f"rasa-{rasa_port}.pid", run_dir / f"actions-{actions_port}.pid"]
+    if env.get("ATENDE_WITH_PAINEL") == "1":
+        pid_files.append(run_dir / f"painel-{env['ATENDE_PAINEL_PORT']}.pid")
     try:
         assert started.returncode == 0, started.stdout + started.stderr
         yield Servers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, url, workdir)

@@ -1,0 +1,275 @@
+"""The agents' console in a real browser (Debian's chromium through Playwright), over the real servers.
+
+A beneficiary writes on WhatsApp or Telegram through the real webhooks (Twilio's and Telegram's APIs are
+recording fakes on loopback), asks for a person with ``0`` in opening hours (the suite's clock is a
+Wednesday at 10:00), and an agent takes, answers, hands back and closes the ticket in the console.
+Screenshots go to ATENDE_SCREENSHOTS (docs/painel.md uses them) when it is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import time
+import urllib.request
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import quote
+
+import pytest
+
+from bot.db import seed
+from bot.db.models import Ticket
+from bot.db.session import make_engine, make_session_factory
+from bot.handoff import rasa_token
+from bot.settings import Settings
+from painel.contas import create_agent
+from routing.loader import load_rules
+from routing.ruleset import RuleSet
+from tests.bot.channels import payloads
+from tests.bot.channels.fake_api import FakeApi, telegram_answer, twilio_answer
+from tests.e2e.conftest import start_servers
+from tests.e2e.test_canais import BOT_TOKEN, PUBLIC, SECRET, TOKEN, Env, Telegram, WhatsApp
+
+pytestmark = pytest.mark.servers
+
+SENHA = "senha-do-painel-1"
+TEMPLATE = "HX" + "a" * 32
+RULES: RuleSet = load_rules(Path(__file__).parents[2] / "routing" / "rules.yaml")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium (scripts/test.sh installs it); Playwright never downloads a browser here."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium ausente: scripts/test.sh instala o pacote Debian 'chromium'")
+    return {**browser_type_launch_args, "executable_path": executable}
+
+
+class Painel(Env):
+    """The servers, the fakes, the console's URL and direct access to the plan database."""
+
+    def __init__(self, servers, twilio: FakeApi, telegram: FakeApi, url: str) -> None:
+        super().__init__(servers, twilio, telegram)
+        self.url = url
+        self.factory = make_session_factory(make_engine(Settings(database_url=servers.database_url)))
+
+    def ticket(self, protocol: str) -> Ticket:
+        with self.factory() as session:
+            return session.query(Ticket).filter_by(protocol=protocol).one()
+
+
+@pytest.fixture(scope="module")
+def painel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Painel]:
+    port = _free_port()
+    with FakeApi(twilio_answer, status=201) as twilio, FakeApi(telegram_answer) as telegram:
+        variables = {
+            "TWILIO_ACCOUNT_SID": payloads.ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_WHATSAPP_FROM": payloads.WHATSAPP_BUSINESS,
+            "TWILIO_API_URL": twilio.url,
+            "TWILIO_TEMPLATE_SID": TEMPLATE,
+            "ATENDE_PUBLIC_URL": PUBLIC,
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            "TELEGRAM_API_URL": telegram.url,
+            "ATENDE_WITH_PAINEL": "1",
+            "ATENDE_PAINEL_PORT": str(port),
+            "ATENDE_PAINEL_MAX_FALHAS": "3",
+        }
+        with start_servers(tmp_path_factory.mktemp("painel"), variables) as servers:
+            env = Painel(servers, twilio, telegram, f"http://127.0.0.1:{port}")
+            with env.factory() as session:
+                known = [key for key, inbox in RULES.inboxes.items() if inbox.in_console]
+                for login, inboxes, clinical in (
+                    ("ana", ["relacionamento"], False),
+                    ("leigo", ["relacionamento", "area_clinica"], False),
+                    ("clara", ["area_clinica"], True),
+                    ("bloqueada", ["relacionamento"], False),
+                ):
+                    create_agent(login, login.title(), SENHA, inboxes, session=session, known_inboxes=known,
+                                 clinical=clinical)
+                session.commit()
+            yield env
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("ATENDE_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def _entrar(page, painel: Painel, login: str, senha: str = SENHA) -> None:
+    page.goto(painel.url + "/entrar")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=senha]", senha)
+    page.click("button[type=submit]")
+
+
+def _protocol(text: str) -> str:
+    match = re.search(r"protocolo é (\d{20})", text)
+    assert match, text
+    return match.group(1)
+
+
+def _quiet_post(user: WhatsApp, text: str) -> None:
+    """A message to a paused conversation: the bot stays silent, so nothing is awaited."""
+    assert user.post(payloads.whatsapp_text(text, phone=user.phone)) == 200
+
+
+def test_sign_in_and_lockout_after_repeated_wrong_passwords(page, painel):
+    _entrar(page, painel, "bloqueada", "errada-1")
+    assert page.get_by_role("alert").inner_text() == "Login ou senha incorretos."
+    _entrar(page, painel, "bloqueada", "errada-2")
+    _entrar(page, painel, "bloqueada", "errada-3")
+    assert "bloqueado" in page.get_by_role("alert").inner_text()
+    _entrar(page, painel, "bloqueada")  # the right password, during the lockout
+    assert "bloqueado" in page.get_by_role("alert").inner_text()
+    assert page.url.endswith("/entrar")
+    cookie = [c for c in page.context.cookies() if c["name"] == "atende_painel"]
+    assert cookie == []
+
+
+def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, painel):
+    user = WhatsApp(painel)
+    user.say(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975")
+    protocol = _protocol(user.say("0"))
+
+    _entrar(page, painel, "ana")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "atende_painel")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    row = page.locator(f"tr[data-protocolo='{protocol}']")
+    row.wait_for()
+    _shot(page, "fila")
+    row.get_by_role("link").click()
+    assert "Maria" in page.content() and seed.DEMO_TITULAR_CPF not in page.content()
+    page.get_by_role("button", name="Assumir").click()
+    assert "Em atendimento" in page.locator("#situacao").inner_text()
+
+    before = user.sent_to_me()
+    page.fill("form.responder textarea", "Olá, Maria! Sou a Ana, do atendimento. Como posso ajudar?")
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    sent = [c for c in painel.twilio.calls() if user.mine(c)][before:]
+    assert [c.fields["Body"] for c in sent] == ["Olá, Maria! Sou a Ana, do atendimento. Como posso ajudar?"]
+    assert sent[0].fields["From"] == payloads.WHATSAPP_BUSINESS
+
+    # The beneficiary answers; the message appears on the open page without reloading.
+    _quiet_post(user, "Minha fatura de novembro veio com valor errado")
+    page.locator("#conversa").get_by_text("Minha fatura de novembro veio com valor errado").wait_for(timeout=15000)
+    _shot(page, "chamado")
+
+    page.get_by_role("button", name="Devolver ao bot").click()
+    assert "devolvida" in page.get_by_role("status").inner_text()
+    assert "1 - Reembolso" in user.say("menu")
+
+    page.select_option("form.status select", "encerrado")
+    page.fill("form.status textarea", "Fatura de novembro corrigida; a 2ª via foi enviada ao seu e-mail.")
+    page.get_by_role("button", name="Alterar situação").click()
+    assert "Encerrado" in page.locator("#situacao").inner_text()
+    closing = [c.fields["Body"] for c in painel.twilio.calls() if user.mine(c)][-1]
+    assert protocol in closing and "Fatura de novembro corrigida" in closing
+
+    lookup = user.say(f"qual a situação do protocolo {protocol}?")
+    assert f"Protocolo {protocol}: encerrado" in lookup
+    assert "Fatura de novembro corrigida" in lookup
+    history = page.locator(".historico").inner_text()
+    for step in ("assumiu", "respondeu", "devolveu a conversa ao bot", "Encerrado"):
+        assert step in history
+
+
+def test_telegram_reply_reaches_the_chat(page, painel):
+    user = Telegram(painel)
+    protocol = _protocol(user.say("0"))
+    _entrar(page, painel, "ana")
+    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
+    before = len(painel.telegram.calls("/sendMessage"))
+    page.fill("form.responder textarea", "Oi! Aqui é a Ana. Já vou te ajudar.")
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    sent = painel.telegram.calls("/sendMessage")[before:]
+    delivered = [(int(c.fields["chat_id"]), c.fields["text"]) for c in sent]
+    assert delivered == [(user.user, "Oi! Aqui é a Ana. Já vou te ajudar.")]
+
+
+def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, category: str = "falar_atendente") -> Ticket:
+    with painel.factory() as session:
+        ticket = Ticket(
+            protocol=f"{int(time.time() * 1e6) % 10**20:020d}",
+            created_at=datetime(2026, 12, 1, 13, tzinfo=timezone.utc),
+            channel="whatsapp", category=category, status="aberto", tier="primeira_instancia",
+            inbox=RULES.inboxes[inbox].address, summary="pedido", context_json={"conversa": conversa}, due_date=due,
+        )
+        session.add(ticket)
+        session.commit()
+        return ticket
+
+
+def test_queue_is_sorted_by_deadline_with_colours(page, painel):
+    late = _ticket(painel, "relacionamento", date(2026, 12, 1), "whatsapp:+5531900000001")
+    ontime = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000002")
+    today = _ticket(painel, "relacionamento", date(2026, 12, 2), "whatsapp:+5531900000003")
+    _entrar(page, painel, "ana")
+    rows = page.locator("#linhas tr")
+    order = [rows.nth(i).get_attribute("data-protocolo") for i in range(rows.count())]
+    mine = [p for p in order if p in (late.protocol, ontime.protocol, today.protocol)]
+    assert mine == [late.protocol, today.protocol, ontime.protocol]
+    classes = {p: page.locator(f"tr[data-protocolo='{p}']").get_attribute("class") for p in mine}
+    assert classes == {late.protocol: "prazo-atrasado", today.protocol: "prazo-vence_hoje",
+                       ontime.protocol: "prazo-no_prazo"}
+
+
+def test_clinical_ticket_is_invisible_to_a_non_clinical_agent(page, painel):
+    clinical = _ticket(painel, "area_clinica", date(2026, 12, 9), "whatsapp:+5531900000009", "tele_clinica")
+    _entrar(page, painel, "leigo")
+    assert page.locator(f"tr[data-protocolo='{clinical.protocol}']").count() == 0
+    assert page.goto(f"{painel.url}/chamados/{clinical.id}").status == 404
+    page.goto(f"{painel.url}/?protocolo={clinical.protocol}")
+    assert "Nenhum chamado" in page.locator("#linhas").inner_text()
+    page.context.clear_cookies()
+    _entrar(page, painel, "clara")
+    assert page.goto(f"{painel.url}/chamados/{clinical.id}").status == 200
+
+
+def test_a_form_without_the_csrf_token_is_refused(page, painel):
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000004")
+    _entrar(page, painel, "ana")
+    refused = page.request.post(f"{painel.url}/chamados/{ticket.id}/assumir", form={"x": "1"})
+    assert refused.status == 403
+    forged = page.request.post(f"{painel.url}/chamados/{ticket.id}/assumir", form={"csrf": "forjado"})
+    assert forged.status == 403
+    assert painel.ticket(ticket.protocol).assigned_agent_id is None
+
+
+def test_closed_whatsapp_window_offers_only_the_template(page, painel):
+    conversa = "whatsapp:+5531900000005"
+    old = time.time() - 2 * 24 * 3600
+    events = [{"event": "user", "text": "oi", "timestamp": old, "parse_data": {"intent": {"name": "saudacao"}}}]
+    base = f"http://127.0.0.1:{painel.base.rsplit(':', 1)[1]}"
+    request = urllib.request.Request(
+        f"{base}/conversations/{quote(conversa, safe=':+')}/tracker/events?token={rasa_token()}",
+        data=json.dumps(events).encode(), headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), conversa)
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    assert "Janela de 24 h do WhatsApp fechada" in page.content()
+    assert page.locator("form.responder[action$='/responder']").count() == 0
+    before = len(painel.twilio.calls())
+    page.fill("form.responder textarea", "Temos uma atualização sobre o seu chamado.")
+    page.get_by_role("button", name="Enviar modelo").click()
+    sent = painel.twilio.calls()[before:]
+    assert [c.fields.get("ContentSid") for c in sent] == [TEMPLATE]
+    assert "Body" not in sent[0].fields
