@@ -32,6 +32,10 @@ ROTULOS = {
     Canal.TERMINAL: "terminal",
 }
 
+# Metadata "origem" of a bot message an agent wrote in the console (painel/): the channels' local modes and the
+# transcript tell it from the bot's own answers by this mark.
+ORIGEM_PAINEL = "painel"
+
 # The channels a routing rule or `atende route` may name (the terminal is Rasa's shell, not a channel of ours).
 NOMES = tuple(canal.value for canal in Canal if canal is not Canal.TERMINAL)
 

@@ -18,13 +18,12 @@ from typing import Any, Dict, List
 
 import aiohttp
 
+from bot.canais import ORIGEM_PAINEL as ORIGEM
 from bot.canais import Canal
 from bot.handoff import rasa_token
 from bot.identifiers import mask_personal_data
 from bot.settings import Settings
 
-# Metadata that marks a bot message written by an agent (the channels' polling endpoints look for it).
-ORIGEM = "painel"
 # WhatsApp lets a business write free text only within 24 hours of the user's last message.
 JANELA_WHATSAPP_HORAS = 24
 

@@ -18,6 +18,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
+from bot.canais import ORIGEM_PAINEL
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -234,6 +235,24 @@ class Collector(CollectingOutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Keep the text as one message."""
         await self._persist_message(self._message(recipient_id, text=text.strip()))
+
+
+async def agent_messages(tracker_store: Any, conversation: str, after: float) -> List[Dict[str, Any]]:
+    """Messages an agent wrote into ``conversation`` from the console after ``after`` (epoch seconds).
+
+    The console writes each reply into the conversation; in local mode that is the delivery, and
+    ``atende simulate`` polls for it through the channel.
+    """
+    if tracker_store is None:
+        return []
+    tracker = await tracker_store.retrieve(conversation)
+    found = []
+    for event in tracker.events if tracker is not None else []:
+        metadata = getattr(event, "metadata", None) or {}
+        if getattr(event, "type_name", "") == "bot" and metadata.get("origem") == ORIGEM_PAINEL:
+            if event.timestamp > after and event.text:
+                found.append({"texto": event.text, "quando": event.timestamp, "agente": metadata.get("agente", "")})
+    return found
 
 
 def conversation_id(channel: str, sender: str) -> str:

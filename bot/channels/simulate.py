@@ -126,6 +126,12 @@ class WhatsAppSimulator:
         found = _wait_outbox(lambda: self.signer.request(url), timeout)
         return found["mensagens"] if found else None
 
+    def agent_messages(self, after: float) -> List[Dict[str, Any]]:
+        """What an agent wrote from the console since ``after`` (local mode only; empty otherwise)."""
+        query = urlencode({"para": self.number, "depois": after})
+        status, body = self.signer.request(f"{self.base_url.rstrip('/')}/webhooks/whatsapp/local/atendente?{query}")
+        return json.loads(body) if status == 200 else []
+
 
 @dataclass
 class Spoken:
@@ -254,3 +260,9 @@ class TelegramSimulator:
         url = f"{self.base_url.rstrip('/')}/webhooks/telegram/local/respostas?update={update_id}"
         found = _wait_outbox(lambda: http_request(url, None, {"X-Telegram-Bot-Api-Secret-Token": self.secret}), timeout)
         return found["mensagens"] if found else None
+
+    def agent_messages(self, after: float) -> List[Dict[str, Any]]:
+        """What an agent wrote from the console since ``after`` (local mode only; empty otherwise)."""
+        url = f"{self.base_url.rstrip('/')}/webhooks/telegram/local/atendente?chat={self.chat_id}&depois={after}"
+        status, body = http_request(url, None, {"X-Telegram-Bot-Api-Secret-Token": self.secret})
+        return json.loads(body) if status == 200 else []

@@ -23,6 +23,7 @@ from bot.channels.common import (
     MAX_BODY_BYTES,
     LocalOutbox,
     OnNewMessage,
+    agent_messages,
     answered_before,
     conversation_id,
     make_seen_cache,
@@ -234,6 +235,19 @@ class TelegramInput(InputChannel):
                 return response.text("indisponível", status=403 if self.outbox else 404)
             return response.json(self.outbox.get(request.args.get("update", "")))
 
+        @telegram.route("/local/atendente", methods=["GET"])
+        async def local_agent(request: Request) -> HTTPResponse:
+            # Local mode: what an agent wrote from the console to this chat, for `atende simulate`.
+            if not self.outbox or not secret_ok(request.headers.get(SECRET_HEADER), self.secret):
+                return response.text("indisponível", status=403 if self.outbox else 404)
+            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            conversa = conversation_id(self.name(), request.args.get("chat", ""))
+            try:
+                depois = float(request.args.get("depois", "0"))
+            except ValueError:
+                depois = 0.0
+            return response.json(await agent_messages(store, conversa, depois))
+
         return telegram
 
     async def _answer(self, on_new_message: OnNewMessage, update: Update, store: Any = None) -> None:
@@ -261,5 +275,5 @@ class TelegramInput(InputChannel):
         except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails
             logger.exception("telegram: o bot falhou na atualização %s", turn)
             rendered = render_telegram([{"text": APOLOGY}])
-        if rendered:
+        if rendered or self.outbox is not None:  # an empty turn tells the simulator the bot stays silent
             await self.sender.send_turn(chat_id, rendered, turn)

@@ -22,6 +22,7 @@ from bot.channels.common import (
     MAX_BODY_BYTES,
     LocalOutbox,
     OnNewMessage,
+    agent_messages,
     answered_before,
     conversation_id,
     form_fields,
@@ -188,6 +189,15 @@ class WhatsAppInput(InputChannel):
                 return response.text("indisponível", status=403 if self.outbox else 404)
             return response.json(self.outbox.get(request.args.get("sid", "")))
 
+        @whatsapp.route("/local/atendente", methods=["GET"])
+        async def local_agent(request: Request) -> HTTPResponse:
+            # Local mode: what an agent wrote from the console to this number, for `atende simulate`.
+            if not self.outbox or not twilio_signature_ok(request, self.settings):
+                return response.text("indisponível", status=403 if self.outbox else 404)
+            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            conversa = conversation_id(self.name(), whatsapp_address(request.args.get("para", "")))
+            return response.json(await agent_messages(store, conversa, _float_arg(request, "depois")))
+
         return whatsapp
 
     @property
@@ -215,8 +225,17 @@ class WhatsAppInput(InputChannel):
             except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails
                 logger.exception("whatsapp: o bot falhou em %s", sid)
                 chunks = [APOLOGY]
-        if chunks:
+        # An empty turn (a conversation paused for an agent) is still recorded in local mode, so the simulator
+        # knows the bot stays silent instead of waiting for an answer.
+        if chunks or self.outbox is not None:
             await self.sender.send_turn(sender, form.get("To") or "", chunks, sid)
+
+
+def _float_arg(request: Request, name: str) -> float:
+    try:
+        return float(request.args.get(name, "0"))
+    except ValueError:
+        return 0.0
 
 
 def twiml() -> HTTPResponse:
