@@ -7,6 +7,7 @@ HttpOnly and SameSite=Strict.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -311,6 +312,48 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         if not agente.admin:
             return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
         return pagina("acessos.html", agente=agente, csrf=sessao.csrf_token, acessos=fluxo.acessos(session=db))
+
+    async def avisar_esperas() -> int:
+        """Tell each beneficiary whose paused conversation nobody took in time that they are in the queue."""
+        limite = agora_do_produto() - timedelta(minutes=settings.handoff_wait_minutes)
+        avisados = 0
+        with fabrica() as db:
+            caixas = {inbox.address.lower() for inbox in fluxo.caixas_do_painel(rules).values()}
+            for ticket in fluxo.aguardando_atendente(session=db, desde=limite):
+                conversa = (ticket.context_json or {}).get("conversa", "")
+                if (ticket.inbox or "").lower() not in caixas or not conversa:
+                    continue
+                try:
+                    if not await rasa.pausada(conversa):
+                        continue
+                    prazo = f" O prazo de resposta é até {ticket.due_date:%d/%m/%Y}." if ticket.due_date else ""
+                    texto = (
+                        f"Seu pedido de protocolo {ticket.protocol} está na fila do atendimento: os atendentes "
+                        f"estão ocupados agora. Uma pessoa vai responder por aqui, nesta conversa.{prazo} "
+                        "Não precisa repetir a mensagem."
+                    )
+                    await canais.enviar(conversa, texto)
+                    await rasa.escrever_resposta(conversa, texto, "Atende")
+                    erro = None
+                except EntregaError as falha:
+                    erro = str(falha)
+                db.add(TicketEvent(ticket_id=ticket.id, at=utc_now(), kind="aviso_espera", public=True,
+                                   attempts=1, delivery_status="falhou" if erro else "enviada", delivery_error=erro))
+                db.commit()
+                avisados += 1
+        return avisados
+
+    async def vigiar_esperas() -> None:
+        while True:
+            await asyncio.sleep(settings.handoff_wait_check_seconds)
+            try:
+                await avisar_esperas()
+            except Exception:  # noqa: BLE001 - the watch must outlive one bad pass (database or Rasa down)
+                logger.exception("painel: falha ao verificar conversas à espera de atendente")
+
+    @app.after_server_start
+    async def iniciar(app_: Sanic, _: Any) -> None:
+        app_.add_task(vigiar_esperas())
 
     @app.after_server_stop
     async def fechar(*_: Any) -> None:

@@ -80,6 +80,11 @@ class Rasa:
         tracker = await self._pedir("GET", self._url(conversa, "tracker") + "&include_events=ALL")
         return list(tracker.get("events") or [])
 
+    async def pausada(self, conversa: str) -> bool:
+        """Whether the conversation waits for a person (the bot is silent)."""
+        tracker = await self._pedir("GET", self._url(conversa, "tracker") + "&include_events=NONE")
+        return bool(tracker.get("paused"))
+
     async def escrever_resposta(self, conversa: str, texto: str, agente: str) -> None:
         """Append the agent's reply to the conversation as a bot message marked with the agent."""
         evento = {

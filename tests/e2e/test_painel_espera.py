@@ -1,0 +1,57 @@
+"""A conversation handed to a person that nobody takes in time gets one message with its protocol."""
+
+from __future__ import annotations
+
+import random
+import re
+import socket
+import time
+from typing import Iterator
+
+import pytest
+
+from bot.channels.simulate import WhatsAppSimulator
+from bot.settings import Settings
+from tests.e2e.conftest import start_servers
+from tests.e2e.test_painel_local import CREDENTIALS
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in CREDENTIALS:
+            patch.delenv(name, raising=False)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        variables = {
+            "ATENDE_WITH_PAINEL": "1", "ATENDE_PAINEL_PORT": str(port),
+            # No wait allowed, looked at twice a second: the notice goes out on the console's next look.
+            "ATENDE_ESPERA_ATENDENTE_MIN": "0", "ATENDE_ESPERA_VERIFICAR_S": "0.5",
+        }
+        with start_servers(tmp_path_factory.mktemp("painel-espera"), variables) as servers:
+            yield f"http://127.0.0.1:{servers.rasa_port}"
+
+
+def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
+    user = WhatsAppSimulator(base, Settings(), number=f"+55319{random.randint(10**7, 10**8 - 1)}")
+    status, sid = user.send("0")
+    assert status == 200
+    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
+    deadline = time.monotonic() + 20
+    while not (found := user.agent_messages(0)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(found) == 1, found
+    assert protocol in found[0]["texto"] and "fila do atendimento" in found[0]["texto"]
+    time.sleep(2)  # four more looks: still one notice
+    assert len(user.agent_messages(0)) == 1
+
+
+def test_a_conversation_the_bot_still_answers_gets_no_notice(base):
+    user = WhatsAppSimulator(base, Settings(), number=f"+55319{random.randint(10**7, 10**8 - 1)}")
+    status, sid = user.send("oi")
+    assert status == 200 and user.answers(sid)
+    time.sleep(2)
+    assert user.agent_messages(0) == []
