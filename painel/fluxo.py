@@ -220,11 +220,14 @@ def destino_da_transferencia(rules: RuleSet, chave: str) -> tuple[Inbox, str]:
     """The inbox called ``chave`` and the tier its tickets belong to, as the routing rules send them.
 
     Raises:
-        FluxoError: No such inbox, or no rule routes to it (so no tier is known).
+        FluxoError: No such inbox, an inbox worked only by e-mail, or no rule routes to it (no tier known).
     """
     inbox = rules.inboxes.get(chave)
     if inbox is None:
         raise FluxoError(f"caixa de destino desconhecida: {chave!r}")
+    if not inbox.in_console:
+        # Nobody would see it: an e-mail-only inbox receives tickets from the bot's routing, not from here.
+        raise FluxoError(f"a caixa {inbox.label or chave} não é atendida no painel (só por e-mail)")
     for rule in rules.rules:
         if rule.outcome.inbox == chave or rules.address(rule.outcome.inbox) == inbox.address:
             return inbox, rule.outcome.tier

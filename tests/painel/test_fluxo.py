@@ -133,6 +133,8 @@ def test_transfer_to_the_ombudsman_changes_inbox_and_tier(db, rules, novo_agente
         fluxo.assumir(agente, ticket, session=session)
         with pytest.raises(FluxoError, match="desconhecida"):
             fluxo.transferir(agente, ticket, "caixa_que_nao_existe", "motivo", session=session, rules=rules)
+        with pytest.raises(FluxoError, match="só por e-mail"):
+            fluxo.transferir(agente, ticket, "telemedicina", "motivo", session=session, rules=rules)
         with pytest.raises(FluxoError, match="motivo"):
             fluxo.transferir(agente, ticket, "ouvidoria", " ", session=session, rules=rules)
         fluxo.transferir(agente, ticket, "ouvidoria", "segunda instância pedida", session=session, rules=rules)
@@ -150,7 +152,8 @@ def test_waiting_notice_picks_untaken_old_tickets_once(db, rules, novo_agente, n
     velho = novo_chamado(created_at=CRIADO - timedelta(minutes=15))
     novo_chamado(created_at=CRIADO)
     with db.session_factory() as session:
-        assert [t.id for t in fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10))] == [velho]
+        desde = CRIADO - timedelta(minutes=10)
+        assert [t.id for t in fluxo.aguardando_atendente(session=session, desde=desde)] == [velho]
         session.add(TicketEvent(ticket_id=velho, kind="aviso_espera", public=True, attempts=0))
         session.commit()
-        assert fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10)) == []
+        assert fluxo.aguardando_atendente(session=session, desde=desde) == []
