@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 import time
 import urllib.error
@@ -79,8 +80,11 @@ class ChannelServer:
             return self.tracker
 
         app.ctx.agent = SimpleNamespace(tracker_store=SimpleNamespace(retrieve=retrieve))
-        self._server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True,
-                                               access_log=False)
+        # Sanic 21.12 reads port=0 as "unset" and binds 8000: hand it a socket already bound to a free port.
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(100)
+        self._server = await app.create_server(sock=self._sock, return_asyncio_server=True, access_log=False)
         await self._server.startup()
         await self._server.start_serving()
         port = self._server.server.sockets[0].getsockname()[1]
