@@ -1,9 +1,15 @@
-"""NLU quality gate on the held-out file (``make eval``).
+"""NLU quality gate on the held-out files (``make eval``).
 
 The held-out messages were written apart from the training examples and
 are never trained on; this module refuses to report if any of them appears
-in the training data. It prints accuracy, macro-F1, a per-intent report and
-the confusions, writes them to a JSON file and exits 1 below the bar.
+in the training data. It prints, for each set separately, accuracy, macro-F1,
+a per-intent report and the confusions, writes them to a JSON file and exits 1
+when a gated set is below the bar.
+
+``tests/nlu/blind_c.yml`` (issue 12) was written by someone who never saw
+``data/nlu`` nor the other sets. It is reported on every run but does not gate
+yet: the model does not reach the bar on it, and the bar is not lowered to
+make it pass. It never guides changes to the training data.
 """
 
 from __future__ import annotations
@@ -76,7 +82,13 @@ def main(argv: List[str] | None = None) -> int:
     """Run the gate; return the process exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="models/atende.tar.gz")
-    parser.add_argument("--heldout", nargs="+", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml"])
+    parser.add_argument(
+        "--heldout", nargs="+", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml"]
+    )
+    parser.add_argument(
+        "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml"],
+        help="sets whose result decides the exit code; the others are only reported",
+    )
     parser.add_argument("--training", default="data/nlu")
     parser.add_argument("--out", default="results/nlu")
     args = parser.parse_args(argv)
@@ -86,7 +98,11 @@ def main(argv: List[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     passed = True
     for heldout_file in args.heldout:
-        passed &= _evaluate_file(args.model, heldout_file, training, out)
+        ok = _evaluate_file(args.model, heldout_file, training, out)
+        if heldout_file in args.gate:
+            passed &= ok
+        elif not ok:
+            print(f"{heldout_file}: só relatado, não bloqueia (issue 12)")
     return 0 if passed else 1
 
 
