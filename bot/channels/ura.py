@@ -62,6 +62,53 @@ class Collected:
     motivo: str
 
 
+class MemoryTransfers:
+    """The data of recent transfers in this process (one replica), the oldest dropped after ``limit``."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self._items: "OrderedDict[str, Collected]" = OrderedDict()
+        self._limit = limit
+
+    def put(self, call: str, collected: Collected) -> None:
+        """Keep what was collected on ``call``."""
+        self._items[call] = collected
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+
+    def get(self, call: str) -> Collected | None:
+        """What was collected on ``call``, or None."""
+        return self._items.get(call)
+
+
+class RedisTransfers:
+    """The data of recent transfers in Redis (``REDIS_URL``): the whisper may reach another replica.
+
+    Args:
+        url: The Redis URL.
+        ttl: Seconds a transfer is kept (Twilio fetches the whisper seconds after the transfer).
+    """
+
+    def __init__(self, url: str, ttl: int = 3600) -> None:
+        from redis import Redis
+
+        self._redis = Redis.from_url(url, socket_timeout=2)
+        self._ttl = ttl
+
+    def put(self, call: str, collected: Collected) -> None:
+        """Keep what was collected on ``call``, for ``ttl`` seconds."""
+        self._redis.set(f"atende:ura:transferencia:{call}", json.dumps(asdict(collected)), ex=self._ttl)
+
+    def get(self, call: str) -> Collected | None:
+        """What was collected on ``call``, or None."""
+        found = self._redis.get(f"atende:ura:transferencia:{call}") if call else None
+        return Collected(**json.loads(found)) if found else None
+
+
+def make_transfer_store(settings: Settings) -> "MemoryTransfers | RedisTransfers":
+    """Redis when ``REDIS_URL`` is set (several replicas), else this process's memory."""
+    return RedisTransfers(settings.redis_url) if settings.redis_url else MemoryTransfers()
+
+
 def gather_twiml(spoken: List[str], action: str, voice: str, timeout: int, single_key: bool) -> VoiceResponse:
     """Say ``spoken`` and listen for keys or Portuguese speech; ``#`` ends a number, silence comes back empty.
 
@@ -170,8 +217,8 @@ class UraInput(InputChannel):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # Kept for the whisper of a dialled transfer, which Twilio fetches a moment later.
-        self.transfers: "OrderedDict[str, Collected]" = OrderedDict()
+        # Kept for the whisper of a dialled transfer, which Twilio fetches a moment later (maybe from another replica).
+        self.transfers = make_transfer_store(settings)
         if not twilio_signing_token(settings):
             logger.error("ura: ATENDE_PUBLIC_URL definido sem TWILIO_AUTH_TOKEN; toda ligação será recusada")
 
@@ -283,9 +330,7 @@ class UraInput(InputChannel):
             protocolo=re.sub(r"\D", "", protocol) if protocol else None,
             motivo=reason,
         )
-        self.transfers[call] = collected
-        while len(self.transfers) > 1000:
-            self.transfers.popitem(last=False)
+        self.transfers.put(call, collected)
         logger.info("ura: chamada %s transferida (%s, identificado=%s)", call, reason, collected.identificado)
         said = [*spoken, TRANSFER]
         if collected.protocolo:

@@ -1,10 +1,13 @@
 import json
+import os
+import uuid
 import xml.etree.ElementTree as ElementTree
 from types import SimpleNamespace
 
 import pytest
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels import ura
 from bot.channels.simulate import read_twiml
 from bot.channels.ura import ENTRY, Collected, UraInput, entry_choice, transfer_twiml, whisper_text
 from tests.bot.channels import payloads
@@ -255,3 +258,25 @@ def test_whisper_endpoint_is_signed_and_speaks_the_summary():
 def test_enqueue_to_a_named_queue():
     twiml = str(transfer_twiml(settings(ivr_transfer_target="atendimento"), COLLECTED, [], "/w"))
     assert ElementTree.fromstring(twiml).find("Enqueue").text == "atendimento"
+
+
+def _collected(call: str) -> Collected:
+    return Collected(canal="ura", chamada=call, telefone="+5531999990000", identificado=True, beneficiario_id=7,
+                         beneficiario_nome="Maria", opcao="financeiro", protocolo=None, motivo="pediu atendente")
+
+
+def test_in_process_transfers_keep_the_most_recent_calls():
+    store = ura.MemoryTransfers(limit=2)
+    for call in ("CA1", "CA2", "CA3"):
+        store.put(call, _collected(call))
+    assert store.get("CA1") is None and store.get("CA3").chamada == "CA3"
+
+
+@pytest.mark.skipif(not os.environ.get("ATENDE_TEST_REDIS_URL"), reason="ATENDE_TEST_REDIS_URL unset (make test does)")
+def test_a_transfer_made_on_one_replica_is_whispered_by_another():
+    url = os.environ["ATENDE_TEST_REDIS_URL"]
+    one, other = UraInput(settings(redis_url=url)), UraInput(settings(redis_url=url))
+    call = f"CA{uuid.uuid4().hex}"
+    one.transfers.put(call, _collected(call))
+    assert other.transfers.get(call) == _collected(call)
+    assert other.transfers.get("CA-desconhecida") is None
