@@ -121,9 +121,9 @@ def test_a_thousand_odd_inputs_get_portuguese_answers_fast_and_break_nothing(env
 
     assert len(results) >= 1000
     server_errors = [(channel, status) for channel, status, _, _ in results if status >= 500]
-    # A stall, not speed (make bench measures speed): an uncapped 100 kB word took 14.7 s in spaCy (issue 9); a
-    # loaded 2-core machine answers a capped message well under 10 s.
-    slow = [(channel, round(seconds, 2)) for channel, _, _, seconds in results if seconds > 10]
+    # Issue 9's bound: no reply slower than 2 s (an uncapped 100 kB word took 14.7 s in spaCy). It holds on the
+    # CI machine running the suite alone; a second suite on the same 2 cores pushed one reply to 4.6 s.
+    slow = [(channel, round(seconds, 2)) for channel, _, _, seconds in results if seconds > 2]
     english = [(channel, answer[:120]) for channel, _, answer, _ in results if ENGLISH.search(answer)]
     assert server_errors == [] and slow == [] and english == []
 
