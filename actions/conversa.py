@@ -42,3 +42,36 @@ class ActionFallback(Action):
         )
         dispatcher.utter_message(response="utter_menu")
         return []
+
+
+class ActionEsclarecer(Action):
+    """Two topics were equally likely: offer both as numbered choices instead of guessing (issue 12).
+
+    The choices are buttons whose payload is the intent; the channels read a digit answer to the last bot
+    message with buttons as that button (bot/channels/common.py), and Telegram shows them as buttons.
+    """
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_esclarecer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Ask which of the two likeliest topics the user meant."""
+        from bot.intencoes import ESCLARECIVEIS, rotulo
+
+        ranking = [
+            r.get("name")
+            for r in tracker.latest_message.get("intent_ranking") or []
+            if r.get("name") in ESCLARECIVEIS
+        ][:2]
+        if len(ranking) < 2:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(
+            text="Quero entender direito. Seu pedido é sobre qual destes assuntos?",
+            buttons=[{"title": rotulo(intent), "payload": f"/{intent}"} for intent in ranking],
+        )
+        dispatcher.utter_message(text="Se não for nenhum dos dois, escreva com outras palavras.")
+        return []

@@ -29,6 +29,8 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
         answers = []
         for item in json.load(response):
             answers += [item["text"]] if item.get("text") else []
+            # Choices offered as buttons are answered with their number, as on WhatsApp.
+            answers += [f"{n} - {b.get('title', '')}" for n, b in enumerate(item.get("buttons") or [], start=1)]
             answers += [f"📄 {item['attachment']}"] if item.get("attachment") else []
         return answers
 

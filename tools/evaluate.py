@@ -56,12 +56,36 @@ async def _predict(model: str, texts: List[str]) -> List[str]:
     # One debug line per message would drown the report.
     configure_structlog(logging.WARNING)
 
+    from bot.intencoes import ESCLARECER, ESCLARECIVEIS
+
     agent = Agent.load(model)
     predictions = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        predictions.append((parsed.get("intent") or {}).get("name") or "None")
+        name = (parsed.get("intent") or {}).get("name") or "None"
+        if name == ESCLARECER:
+            offered = [r["name"] for r in parsed.get("intent_ranking") or [] if r["name"] in ESCLARECIVEIS][:2]
+            name = f"{ESCLARECER}:{'|'.join(offered)}"
+        predictions.append(name)
     return predictions
+
+
+def after_asking(gold: List[str], predicted: List[str]) -> Tuple[List[str], int, int]:
+    """The final answers when a clarifying question was asked, assuming the user picks their own topic.
+
+    A prediction ``esclarecer:a|b`` becomes the gold intent when it was one of the two choices offered, and
+    the first choice otherwise. Returns the final predictions, how many questions were asked, and how many
+    of them offered the right topic.
+    """
+    final, asked, right = [], 0, 0
+    for expected, guess in zip(gold, predicted, strict=True):
+        if guess.startswith("esclarecer:"):
+            options = guess.split(":", 1)[1].split("|")
+            asked += 1
+            right += expected in options
+            guess = expected if expected in options else options[0]
+        final.append(guess)
+    return final, asked, right
 
 
 def score(gold: List[str], predicted: List[str]) -> Dict[str, object]:
@@ -114,8 +138,12 @@ def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]
         return False
     texts = [text for text, _ in heldout]
     gold = [intent for _, intent in heldout]
-    predicted = asyncio.run(_predict(model, texts))
+    asked_for = asyncio.run(_predict(model, texts))
+    predicted, asked, right_after_asking = after_asking(gold, asked_for)
     result = score(gold, predicted)
+    result["clarifying_questions"] = {
+        "asked": asked, "rate": asked / len(texts), "right_choice_offered": right_after_asking
+    }
     errors = [{"text": t, "gold": g, "predicted": p} for t, g, p in zip(texts, gold, predicted, strict=True) if g != p]
 
     print(f"== {heldout_file}: {len(texts)} mensagens, {len(set(gold))} intenções")
@@ -123,7 +151,9 @@ def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]
     print("Confusões (esperada -> prevista):")
     for item in result["confusions"]:
         print(f"  {item['gold']} -> {item['predicted']}: {item['count']}")
-    print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY})")
+    print(f"perguntas de esclarecimento: {asked} ({asked / len(texts):.1%} das mensagens; meta até 5%), "
+          f"com o assunto certo entre as opções em {right_after_asking}")
+    print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY}; depois da pergunta, quando houve)")
     print(f"macro-F1 {result['macro_f1']:.4f} (mínimo {MIN_MACRO_F1})")
 
     (out / f"{Path(heldout_file).stem}_report.json").write_text(

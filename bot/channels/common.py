@@ -279,6 +279,33 @@ def as_plain_text(text: str) -> str:
     return text.replace("\x00", "").strip().lstrip("/").strip()
 
 
+async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | None:
+    """The payload of the button a digit answer chose, when the bot's last message offered numbered buttons.
+
+    A clarifying question (``action_esclarecer``) offers topics as buttons whose payload is the intent: on
+    WhatsApp and the phone the user answers with the digit, on Telegram the button sends it. Anything else is
+    left to the NLU (None), so a digit after an ordinary message still means the menu option.
+    """
+    digits = text.strip()
+    if tracker_store is None or not digits.isdigit() or len(digits) > 2:
+        return None
+    try:
+        tracker = await tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - without the conversation the digit keeps its menu meaning
+        logger.exception("não foi possível ler a conversa %s", sender)
+        return None
+    for event in reversed(tracker.events if tracker is not None else []):
+        kind = getattr(event, "type_name", "")
+        if kind == "user":
+            return None  # only the bot's latest turn counts
+        buttons = (getattr(event, "data", None) or {}).get("buttons") if kind == "bot" else None
+        if buttons:
+            index = int(digits) - 1
+            payload = str(buttons[index].get("payload", "")) if 0 <= index < len(buttons) else ""
+            return payload if payload.startswith("/") else None
+    return None
+
+
 async def is_paused(tracker_store: Any, sender: str) -> bool:
     """Whether the conversation waits for a human agent (the bot stays silent on purpose then)."""
     if tracker_store is None:
@@ -320,9 +347,11 @@ async def run_bot(
         logger.info("%s: mensagem de %d caracteres recusada (%s)", channel, len(text), sender)
         return [{"recipient_id": sender, "text": TOO_LONG}]
     collector = Collector(channel)
+    chosen = await chosen_button(tracker_store, sender, text)
     await on_new_message(
         UserMessage(
-            as_plain_text(text), collector, sender, input_channel=channel, message_id=message_id, metadata=metadata
+            chosen or as_plain_text(text), collector, sender, input_channel=channel, message_id=message_id,
+            metadata=metadata,
         )
     )
     if not collector.messages and not await is_paused(tracker_store, sender):

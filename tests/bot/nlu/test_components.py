@@ -52,3 +52,24 @@ def test_today_is_read_in_sao_paulo_not_utc(monkeypatch: pytest.MonkeyPatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def _ranked(intent, *ranking):
+    from bot.nlu.components import ClarifyAmbiguity
+
+    message = Message.build(text="x")
+    message.set("intent", {"name": intent, "confidence": ranking[0][1]}, add_to_output=True)
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    ClarifyAmbiguity({"margin": 0.1, "floor": 0.25}).process([message])
+    return message.get("intent")["name"]
+
+
+def test_a_fallback_between_two_close_topics_becomes_a_clarifying_question():
+    fallback = ("nlu_fallback", 0.25)
+    assert _ranked("nlu_fallback", fallback, ("utilizacao", 0.43), ("contestar_utilizacao", 0.36)) == "esclarecer"
+    # Far apart, too unlikely, or not topics: the fallback stays.
+    assert _ranked("nlu_fallback", fallback, ("utilizacao", 0.60), ("contestar_utilizacao", 0.30)) == "nlu_fallback"
+    assert _ranked("nlu_fallback", fallback, ("utilizacao", 0.20), ("reembolso", 0.18)) == "nlu_fallback"
+    assert _ranked("nlu_fallback", fallback, ("afirmar", 0.40), ("negar", 0.38)) == "nlu_fallback"
+    # A confident classification is left alone.
+    assert _ranked("reembolso", ("reembolso", 0.9), ("utilizacao", 0.05)) == "reembolso"

@@ -1,0 +1,36 @@
+"""A digit answering the bot's numbered buttons chooses that button (bot/channels/common.chosen_button)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from bot.channels.common import chosen_button
+
+BUTTONS = [
+    {"title": "Utilização", "payload": "/utilizacao"},
+    {"title": "Contestar", "payload": "/contestar_utilizacao"},
+]
+
+
+def _store(*events):
+    async def retrieve(sender):
+        return SimpleNamespace(events=list(events))
+
+    return SimpleNamespace(retrieve=retrieve)
+
+
+async def test_a_digit_after_a_question_with_buttons_is_that_button():
+    store = _store(UserUttered("quanto paguei disso"), BotUttered("Qual?", data={"buttons": BUTTONS}),
+                   BotUttered("Se não for nenhum dos dois, escreva com outras palavras."))
+    assert await chosen_button(store, "s", "2") == "/contestar_utilizacao"
+    assert await chosen_button(store, "s", " 1 ") == "/utilizacao"
+    assert await chosen_button(store, "s", "3") is None  # no third choice: the NLU reads it (menu option 3)
+    assert await chosen_button(store, "s", "a primeira") is None
+
+
+async def test_buttons_of_an_earlier_turn_do_not_count():
+    store = _store(BotUttered("Qual?", data={"buttons": BUTTONS}), UserUttered("2"), BotUttered("Menu..."))
+    assert await chosen_button(store, "s", "1") is None
+    assert await chosen_button(None, "s", "1") is None
