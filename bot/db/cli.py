@@ -76,7 +76,10 @@ def cmd_import(
         return 1
     engine = make_engine(settings)
     try:
-        counts = import_files(paths, session_factory=make_session_factory(engine), today=today)
+        counts = import_files(
+            paths, session_factory=make_session_factory(engine), today=today,
+            progress=lambda line: print(line, file=err, flush=True),
+        )
     except ImportValidationError as exc:
         for issue in exc.errors:
             print(str(issue), file=err)

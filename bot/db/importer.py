@@ -677,9 +677,12 @@ class _Importer:
 
     # -- driver ------------------------------------------------------------------------------
 
-    def run(self, parsed_files: list[_ParsedFile], errors: list[ImportIssue]) -> None:
+    def run(
+        self, parsed_files: list[_ParsedFile], errors: list[ImportIssue], progress: Callable[[str], None]
+    ) -> None:
         ordered = sorted(parsed_files, key=lambda p: TABLE_ORDER.index(p.table))
         for parsed in ordered:
+            progress(f"{parsed.label}: conferindo e gravando {len(parsed.rows)} linha(s)")
             spec = SPECS[parsed.table]
             self.counts.setdefault(spec.name, TableCount())
             rows = parsed.rows
@@ -982,7 +985,11 @@ class _Importer:
 
 
 def import_files(
-    paths: Iterable[str | Path], *, session_factory: sessionmaker, today: date | None = None
+    paths: Iterable[str | Path],
+    *,
+    session_factory: sessionmaker,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, TableCount]:
     """Validate and load data files into the database in a single transaction.
 
@@ -991,6 +998,8 @@ def import_files(
             ``beneficiaries.json``...); order does not matter.
         session_factory: Factory from :func:`bot.db.session.make_session_factory`.
         today: Reference date for age rules (minors need a guardian); today by default.
+        progress: Called with a line in Portuguese as each file is read and each table written (a large
+            import takes a while); nothing by default.
 
     Returns:
         Rows inserted and updated per table name, for the tables present in the input.
@@ -1002,8 +1011,10 @@ def import_files(
     errors: list[ImportIssue] = []
     parsed_files: list[_ParsedFile] = []
     broken_tables: set[str] = set()
+    progress = progress or (lambda _: None)
     for path in paths:
         before = len(errors)
+        progress(f"lendo {path}")
         parsed = _read_file(Path(path), errors)
         if parsed is not None:
             parsed_files.append(parsed)
@@ -1013,7 +1024,7 @@ def import_files(
     try:
         with session.begin():
             importer = _Importer(session, today, broken_tables)
-            importer.run(parsed_files, errors)
+            importer.run(parsed_files, errors, progress)
             if errors:
                 # Raising inside begin() rolls everything back: all or nothing.
                 raise ImportValidationError(_sorted(errors))

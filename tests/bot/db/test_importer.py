@@ -307,7 +307,8 @@ def test_cli_import_prints_errors_and_returns_1(db, examples, capsys):
     code = cmd_import([str(p) for p in sorted(examples.glob("*.csv"))], db.settings, today=TODAY)
     captured = capsys.readouterr()
     assert code == 1
-    first = captured.err.splitlines()[0]
+    # Progress lines come first on stderr ("lendo ...", "...: conferindo e gravando N linha(s)"), then the errors.
+    first = next(line for line in captured.err.splitlines() if ":3:" in line)
     assert first.startswith(f"{examples / 'beneficiaries.csv'}:3: cpf: CPF inválido")
     assert "nada foi importado" in captured.err
     assert captured.out == ""
@@ -315,9 +316,13 @@ def test_cli_import_prints_errors_and_returns_1(db, examples, capsys):
 
 def test_cli_import_success_prints_counts(db, import_files_dir, capsys):
     code = cmd_import([str(p) for p in sorted(import_files_dir.glob("*.csv"))], db.settings, today=TODAY)
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
     assert code == 0
     assert out[0] == "plans: 2 incluído(s), 0 atualizado(s)"
+    progress = captured.err.splitlines()
+    assert f"lendo {import_files_dir / 'plans.csv'}" in progress
+    assert f"{import_files_dir / 'beneficiaries.csv'}: conferindo e gravando 5 linha(s)" in progress
     assert "beneficiaries: 5 incluído(s), 0 atualizado(s)" in out
 
 
