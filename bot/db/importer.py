@@ -199,10 +199,20 @@ def _parse_decimal(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def _parse_price(value: Any) -> Decimal:
+    # Plan prices are Money(10, 2) columns: PostgreSQL refuses 100,000,000.00 and more with a bare overflow.
+    number = _parse_decimal(value)
+    if number >= Decimal("100000000"):
+        raise _FieldError("valor grande demais para um preço de plano (máximo 99.999.999,99)")
+    return number
+
+
 def _parse_int(value: Any) -> int:
     if isinstance(value, bool):
         raise _FieldError("número inteiro esperado")
     if isinstance(value, int):
+        if value < 0:  # as in a CSV, where "-1" is not a number of this kind
+            raise _FieldError(f"número inteiro inválido {value!r} (não pode ser negativo)")
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d+", text):
@@ -317,7 +327,7 @@ SPECS: dict[str, _TableSpec] = {
                 _Field("ans_registration", _text(20), required=True),
                 _Field("accommodation", _enum(models.ACCOMMODATIONS), required=True),
                 _Field("coverage", _text(4000), default=""),
-                _Field("base_price", _parse_decimal, required=True),
+                _Field("base_price", _parse_price, required=True),
                 _Field("active", _parse_bool, default=True),
             ),
             key=("code",),
@@ -328,7 +338,7 @@ SPECS: dict[str, _TableSpec] = {
                 _Field("plan_code", _parse_plan_code, required=True),
                 _Field("min_age", _parse_int, required=True),
                 _Field("max_age", _parse_int),
-                _Field("price", _parse_decimal, required=True),
+                _Field("price", _parse_price, required=True),
             ),
             key=("plan_code", "min_age"),
         ),
@@ -487,7 +497,7 @@ def _read_csv(text: str, spec: _TableSpec, parsed: _ParsedFile, errors: list[Imp
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(ImportIssue(parsed.label, start, f"CSV malformado: {exc}"))
+            errors.append(ImportIssue(parsed.label, start, f"CSV malformado: {_csv_reason(exc)}"))
             return
         if not any(cell.strip() for cell in cells):
             continue
@@ -508,12 +518,25 @@ def _read_csv(text: str, spec: _TableSpec, parsed: _ParsedFile, errors: list[Imp
         parsed.rows.append(_RawRow(start, dict(zip(header, cells, strict=True))))
 
 
+def _csv_reason(exc: Exception) -> str:
+    """The csv module's (English) error, said in Portuguese where it is one an operator meets."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "campo grande demais; há aspas abertas que não fecham nesta linha?"
+    if "new-line character seen in unquoted field" in text:
+        return "quebra de linha dentro de um campo sem aspas"
+    return f"erro de leitura ({text})"
+
+
 def _check_header(header: list[str], spec: _TableSpec, label: str, errors: list[ImportIssue]) -> bool:
     problems = []
     duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         problems.append(f"colunas repetidas: {', '.join(duplicated)}")
-    unknown = [name for name in header if name not in spec.names]
+    if any(not name for name in header):
+        # Spreadsheets often export a trailing separator: the header then ends in an empty column.
+        problems.append("coluna sem nome (há um separador sobrando, por exemplo um ';' no fim da linha?)")
+    unknown = [name for name in header if name and name not in spec.names]
     if unknown:
         problems.append(f"colunas desconhecidas: {', '.join(unknown)}")
     missing = [name for name in spec.required if name not in header]

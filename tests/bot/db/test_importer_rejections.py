@@ -584,14 +584,27 @@ def test_same_key_in_two_files_names_the_first_one(db, tmp_path):
     assert errors == [ImportIssue(str(again), 1, reason)]
 
 
-def test_value_the_database_refuses_is_reported_on_its_line(db, tmp_path):
-    # A negative age typed as a JSON number passes the value parser (a CSV "-1" does not, see below): the database's
-    # CHECK constraint refuses it. The operator still gets file, line and the column, and nothing is imported.
+def test_negative_integer_in_json(db, tmp_path):
+    # A JSON number is refused like the CSV text "-1" (below), in Portuguese, before the database sees it.
     text = '[\n  {"plan_code": "CLASSICO-APTO", "min_age": -1, "price": 10}\n]'
     bands = _write(tmp_path, "plan_age_bands.json", text)
     errors = _rejected(db, [*_base(tmp_path), bands])
-    assert [(e.file, e.line) for e in errors] == [(str(bands), 2)]
-    assert "min_age" in errors[0].reason
+    assert errors == [ImportIssue(str(bands), 2, "min_age: número inteiro inválido -1 (não pode ser negativo)")]
+
+
+def test_plan_price_beyond_its_column_is_refused_on_its_line(db, tmp_path):
+    # Plan prices are Money(10, 2): PostgreSQL would refuse 100,000,000.00 with a bare numeric overflow.
+    paths, target, line = _batch(tmp_path, "plans", {**PLAN, "code": "CARO", "base_price": "100000000"})
+    reason = "base_price: valor grande demais para um preço de plano (máximo 99.999.999,99)"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_trailing_separator_in_the_header_is_named(db, tmp_path):
+    rows = _csv(LEADING_ROWS["tax_statements"]).splitlines()
+    taxes = _write(tmp_path, "tax_statements.csv", "\n".join([rows[0] + ";", *rows[1:]]) + "\n")
+    errors = _rejected(db, [*_base(tmp_path), taxes])
+    reason = "cabeçalho inválido: coluna sem nome (há um separador sobrando, por exemplo um ';' no fim da linha?)"
+    assert errors == [ImportIssue(str(taxes), 1, reason)]
 
 
 def test_negative_integer_in_csv(db, tmp_path):
@@ -622,7 +635,8 @@ def test_unclosed_quote_swallowing_the_rest_of_the_file(db, tmp_path):
     tail = "\n".join(f"4175052026102090{n:04d};{CARLOS_CARD};2026-10-20" for n in range(3, 8000))
     broken = _write(tmp_path, "reimbursements.csv", "\n".join([rows[0], rows[1], '"' + rows[2], tail]) + "\n")
     errors = _rejected(db, [*_base(tmp_path), broken])
-    assert errors == [ImportIssue(str(broken), 3, "CSV malformado: field larger than field limit (131072)")]
+    reason = "CSV malformado: campo grande demais; há aspas abertas que não fecham nesta linha?"
+    assert errors == [ImportIssue(str(broken), 3, reason)]
 
 
 def test_repeated_column(db, tmp_path):
