@@ -69,19 +69,19 @@ def _agentes(args: argparse.Namespace) -> int:
 
 
 def _outbox_deliver(_: argparse.Namespace) -> int:
-    from routing.outbox import cmd_deliver
+    from bot.outbox_cli import cmd_deliver
 
     return cmd_deliver()
 
 
 def _outbox_list(args: argparse.Namespace) -> int:
-    from routing.outbox import cmd_list
+    from bot.outbox_cli import cmd_list
 
     return cmd_list(statuses=args.status, limit=args.limit)
 
 
 def _outbox_retry(args: argparse.Namespace) -> int:
-    from routing.outbox import cmd_retry
+    from bot.outbox_cli import cmd_retry
 
     return cmd_retry(args.ids, all_failed=args.all_failed)
 
@@ -90,7 +90,7 @@ def _outbox_worker(_: argparse.Namespace) -> int:
     import threading
 
     from bot.housekeeping import start_daily
-    from routing.outbox import cmd_worker
+    from bot.outbox_cli import cmd_worker
 
     stop = threading.Event()
     start_daily(get_settings(), stop)

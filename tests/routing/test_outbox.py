@@ -12,12 +12,10 @@ from sqlalchemy import select, update
 
 from bot.db.models import OutboxMessage
 from bot.db.session import make_engine, make_session_factory, session_scope
+from bot.outbox_cli import cmd_deliver, cmd_list, cmd_retry
 from routing.outbox import (
     DeliveryCounts,
     backoff_delay,
-    cmd_deliver,
-    cmd_list,
-    cmd_retry,
     deliver_pending,
     requeue,
     run_outbox_worker,

@@ -26,8 +26,9 @@ from sqlalchemy.exc import OperationalError
 from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage
 from bot.db.session import make_engine, make_session_factory, session_scope
+from bot.outbox_cli import cmd_list
 from bot.settings import Settings
-from routing.outbox import DeliveryCounts, cmd_list, deliver_pending, run_outbox_worker
+from routing.outbox import DeliveryCounts, deliver_pending, run_outbox_worker
 from routing.smtp_dev import LOOPBACK, MailSpool
 from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, free_port, make_decision, make_settings
