@@ -24,10 +24,14 @@ from actions.base import (
     session_factory,
 )
 from actions.formatting import format_date
+from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
 from bot.nlu.parsing import find_identifiers
 from routing.decision import Decision, RoutingRequest
+from routing.engine import decide
+from routing.loader import load_rules
+from routing.tickets import open_ticket, ticket_status
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +45,6 @@ SLOTS_DE_CONTEXTO = ("opcao_pendente", "pessoa_escolhida", "identificacao_docume
 @lru_cache(maxsize=1)
 def regras() -> Any:
     """The routing rules, loaded once per action-server process."""
-    from routing.loader import load_rules
-
     return load_rules()
 
 
@@ -109,9 +111,6 @@ def abrir_chamado(
     Returns:
         The ticket (protocol, due_date...) and the routing decision.
     """
-    from routing.engine import decide
-    from routing.tickets import open_ticket
-
     momento = agora()
     canal = tracker.get_latest_input_channel() or "rest"
     pedido = RoutingRequest(category=categoria, text=texto, channel=canal, collected=coletado or {}, now=momento)
@@ -204,9 +203,6 @@ class ActionConsultarProtocolo(AcaoIdentificada):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Any
     ) -> List[EventType]:
         """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
-        from bot.db import repository
-        from routing.tickets import ticket_status
-
         texto = mensagem_do_pedido(tracker, self.intent)["text"]
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
         if not protocolos:

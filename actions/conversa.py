@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.intencoes import ESCLARECIVEIS, rotulo
+
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -59,8 +61,6 @@ class ActionEsclarecer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Ask which of the two likeliest topics the user meant."""
-        from bot.intencoes import ESCLARECIVEIS, rotulo
-
         ranking = [
             r.get("name")
             for r in tracker.latest_message.get("intent_ranking") or []

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.chamados import abrir_chamado, mensagem_do_chamado
 from bot.nlu.parsing import only_digits
+from routing.nif import is_valid_nif
 
 TELE_INTENTS = (
     "tele_documentos",
@@ -60,8 +61,6 @@ class ActionPrepararTeleconsulta(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Store the category and the text; prefill a NIF written in the request."""
-        from routing.nif import is_valid_nif
-
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         nif = ler_nif(texto)
@@ -97,8 +96,6 @@ class ValidateTeleconsultaForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Accept a NIF whose check digit is right."""
-        from routing.nif import is_valid_nif
-
         nif = ler_nif(str(value or ""))
         if nif and is_valid_nif(nif):
             return {"tele_nif": nif}

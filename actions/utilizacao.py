@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
+from actions.chamados import abrir_chamado, mensagem_do_chamado
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
@@ -229,8 +230,6 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         session: Session,
     ) -> List[EventType]:
         """Open the ticket with the item's details, or say how to point at an item."""
-        from actions.chamados import abrir_chamado, mensagem_do_chamado
-
         itens = list(tracker.get_slot("itens_utilizacao") or [])
         texto = tracker.latest_message.get("text") or ""
         numero = re.search(r"(?<!\d)(\d{1,3})(?!\d)", texto)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import Settings, get_settings
+from routing.outbox import backlog
 
 TIMEOUT = 2.0
 
@@ -35,8 +36,6 @@ def _sessions() -> sessionmaker:
 
 def check_database(factory: sessionmaker) -> Dict[str, Any]:
     """The plan database answers a query, and how many e-mails wait in the outbox."""
-    from routing.outbox import backlog
-
     with factory() as session:
         session.execute(text("SELECT 1"))
         pending, oldest = backlog(session=session)

@@ -13,14 +13,12 @@ from typing import Sequence, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db.models import OUTBOX_STATUSES
-from bot.db.session import session_scope
+from bot.db.session import make_engine, make_session_factory, session_scope
 from bot.settings import Settings, get_settings
 from routing.outbox import deliver_pending, list_outbox, requeue, run_outbox_worker
 
 
 def _open(settings: Settings):
-    from bot.db.session import make_engine, make_session_factory
-
     engine = make_engine(settings)
     return engine, make_session_factory(engine)
 

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -213,8 +214,6 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
 
     def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:
-        from urllib.parse import urlencode
-
         query = urlencode({k: v for k, v in (("aviso", aviso), ("erro", erro)) if v})
         return response.redirect(f"/chamados/{ticket_id}" + (f"?{query}" if query else ""))
 

@@ -20,6 +20,8 @@ import aiohttp
 
 from bot.canais import ORIGEM_PAINEL as ORIGEM
 from bot.canais import Canal
+from bot.channels.telegram import make_bot
+from bot.channels.whatsapp import make_twilio_client, whatsapp_address
 from bot.handoff import rasa_token
 from bot.identifiers import mask_personal_data
 from bot.settings import Settings
@@ -159,8 +161,6 @@ class Canais:
             raise EntregaError(f"{canal} recusou a mensagem: {mask_personal_data(str(erro))[:300]}") from None
 
     async def _whatsapp(self, destino: str, texto: str, modelo: bool) -> None:
-        from bot.channels.whatsapp import make_twilio_client, whatsapp_address
-
         if self._twilio is None:
             self._twilio = make_twilio_client(self.settings)
         campos: Dict[str, Any] = {
@@ -175,8 +175,6 @@ class Canais:
         await asyncio.to_thread(self._twilio.messages.create, **campos)
 
     async def _telegram_enviar(self, destino: str, texto: str) -> None:
-        from bot.channels.telegram import make_bot
-
         if self._telegram is None:
             self._telegram = make_bot(self.settings)
             await self._telegram.initialize()

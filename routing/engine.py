@@ -15,14 +15,13 @@ from typing import Any, List, Mapping
 from zoneinfo import ZoneInfo
 
 from bot import clock
+from bot.identifiers import is_valid_cpf
 from routing.decision import Decision, RoutingRequest
 from routing.nif import is_valid_nif
 from routing.ruleset import WEEKDAY_NAMES, Conditions, FoldedText, Rule, RuleSet
 
 
 def _cpf_ok(value: str) -> bool:
-    from bot.identifiers import is_valid_cpf
-
     return is_valid_cpf(value)
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.settings import get_settings
 from routing.ruleset import (
     CHANNELS,
     END_OF_DAY,
@@ -444,8 +445,6 @@ def load_rules(path: str | Path | None = None, settings: Any = None) -> RuleSet:
         RulesError: The file is missing, unreadable or invalid (message with file, line and reason).
     """
     if settings is None:
-        from bot.settings import get_settings
-
         settings = get_settings()
     target = Path(path) if path is not None else Path(settings.routing_rules_path)
     try:

@@ -41,6 +41,7 @@ from bot.menu import OPCOES
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 from bot.settings import get_settings
 from routing.decision import Decision
+from routing.loader import load_rules
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,6 @@ def inbox_label(address: str | None) -> str:
 
 @lru_cache(maxsize=4)
 def _rules_at(path: str) -> Any:
-    from routing.loader import load_rules
-
     return load_rules(path)
 
 

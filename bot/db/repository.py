@@ -29,6 +29,7 @@ from bot.db.models import (
     utc_now,
 )
 from bot.identifiers import normalize_digits
+from bot.regulation.bloqueio import locked_until
 
 # First six digits of every protocol number: the operator's ANS registration (41.750-5), as RN 395 asks.
 PROTOCOL_PREFIX = "417505"
@@ -441,8 +442,6 @@ def active_lock(subjects: Iterable[str], now: datetime, *, session: Session) -> 
 
 def register_failure(subjects: Iterable[str], now: datetime, *, session: Session) -> datetime | None:
     """Count one failed guess for each subject; returns when a lock set by this failure ends, if one was set."""
-    from bot.regulation.bloqueio import locked_until
-
     ends = []
     for subject in subjects:
         guard = session.scalars(select(IdentificationGuard).where(IdentificationGuard.subject == subject)).first()
