@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from typing import List
@@ -17,14 +20,16 @@ def default_url() -> str:
     return f"http://127.0.0.1:{port}/webhooks/rest/webhook"
 
 
+def _headers() -> dict:
+    token = os.environ.get("ATENDE_REST_TOKEN", "")
+    # The REST channel asks for the token when it is set (bot/channels/rest.py).
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
     """Send one message and return the bot's answers in order (texts, and links to files)."""
     body = json.dumps({"sender": sender, "message": text}).encode()
-    headers = {"Content-Type": "application/json"}
-    token = os.environ.get("ATENDE_REST_TOKEN", "")
-    if token:  # the REST channel asks for it when it is set (bot/channels/rest.py)
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=body, headers=headers)
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **_headers()})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         answers = []
         for item in json.load(response):
@@ -35,10 +40,40 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[str]:
         return answers
 
 
+def agent_replies(url: str, sender: str, after: float, timeout: float = 10.0) -> List[dict]:
+    """What an agent wrote from the console to this conversation since ``after`` (epoch seconds)."""
+    query = urllib.parse.urlencode({"sender": sender, "depois": after})
+    base = url.rsplit("/webhook", 1)[0]
+    request = urllib.request.Request(f"{base}/atendente?{query}", headers=_headers())
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def _watch_agent(url: str, sender: str, interval: float = 2.0) -> None:
+    def run() -> None:
+        after = time.time()
+        while True:
+            time.sleep(interval)
+            try:
+                found = agent_replies(url, sender, after)
+            except (OSError, ValueError):
+                continue  # the bot restarting: try again on the next tick
+            for message in found:
+                after = max(after, float(message["quando"]))
+                quem = message.get("agente") or "Atende"
+                print(f"\nAtendente ({quem}): {message['texto']}\nVocê: ", end="", flush=True)
+
+    threading.Thread(target=run, name="atendente", daemon=True).start()
+
+
 def chat(url: str | None = None, sender: str | None = None) -> int:
-    """Read lines from the terminal and print the bot's answers until EOF or /sair."""
+    """Read lines from the terminal and print the bot's answers until EOF or /sair.
+
+    An agent's replies from the console (after ``0``) appear as they arrive.
+    """
     url = url or default_url()
     sender = sender or f"terminal-{uuid.uuid4().hex[:8]}"
+    _watch_agent(url, sender)
     print("Converse com o bot (Ctrl+D ou /fim para terminar). Experimente: oi")
     while True:
         try:

@@ -20,7 +20,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.canais import Canal
-from bot.channels.common import BODY_TOO_LARGE, MAX_BODY_BYTES, OnNewMessage, conversation_id, run_bot, secret_ok
+from bot.channels.common import (
+    BODY_TOO_LARGE,
+    MAX_BODY_BYTES,
+    OnNewMessage,
+    agent_messages,
+    conversation_id,
+    run_bot,
+    secret_ok,
+)
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -93,7 +101,7 @@ class RestInput(InputChannel):
         return None
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        """GET / (health) and POST /webhook."""
+        """GET / (health), POST /webhook and GET /atendente (an agent's replies, for the terminal chat)."""
         rest = Blueprint("atende_rest", __name__)
 
         @rest.route("/", methods=["GET"])
@@ -116,5 +124,21 @@ class RestInput(InputChannel):
             )
             # The caller knows its conversation by the name it gave.
             return response.json([{**message, "recipient_id": sender} for message in messages])
+
+        @rest.route("/atendente", methods=["GET"])
+        async def agent_replies(request: Request) -> HTTPResponse:
+            # The terminal chat polls here for what an agent wrote from the console (docs/painel.md).
+            refused = self._refusal(request)
+            if refused is not None:
+                return refused
+            sender = request.args.get("sender", "").strip()
+            if not sender:
+                return _error("informe sender")
+            try:
+                after = float(request.args.get("depois", "0"))
+            except ValueError:
+                return _error("depois: esperado um número (segundos desde 1970)")
+            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            return response.json(await agent_messages(store, conversation_id(self.name(), sender), after))
 
         return rest

@@ -202,6 +202,21 @@ def test_telegram_reply_reaches_the_chat(page, painel):
     delivered = [(int(c.fields["chat_id"]), c.fields["text"]) for c in sent]
     assert delivered == [(user.user, "Oi! Aqui é a Ana. Já vou te ajudar.")]
 
+    # The beneficiary answers in the paused chat; the agent sees it, hands back and closes.
+    user.update += 1
+    assert painel.post_telegram(payloads.telegram_text(user.update, user.user, "Minha receita não chegou")) == 200
+    page.locator("#conversa").get_by_text("Minha receita não chegou").wait_for(timeout=15000)
+    page.get_by_role("button", name="Devolver ao bot").click()
+    assert "Escolha uma opção" in user.say("menu")
+    assert "1 - Reembolso" in [button["text"] for button in user.buttons]  # Telegram shows the menu as buttons
+    before = len(painel.telegram.calls("/sendMessage"))
+    page.select_option("form.status select", "resolvido")
+    page.fill("form.status textarea", "Receita reenviada para o seu e-mail.")
+    page.get_by_role("button", name="Alterar situação").click()
+    assert "Resolvido" in page.locator("#situacao").inner_text()
+    closing = [c.fields["text"] for c in painel.telegram.calls("/sendMessage")[before:]]
+    assert len(closing) == 1 and protocol in closing[0] and "Receita reenviada" in closing[0]
+
 
 def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, category: str = "falar_atendente") -> Ticket:
     with painel.factory() as session:

@@ -78,3 +78,14 @@ def test_telegram_simulator_receives_the_agents_reply(page, local):
     protocol = re.search(r"protocolo é (\d{20})", user.answers(update)[-1]["html"]).group(1)
     _reply(page, local, protocol, "Oi, aqui é a Ana.")
     assert [m["texto"] for m in user.agent_messages(0)] == ["Oi, aqui é a Ana."]
+
+
+def test_terminal_chat_receives_the_agents_reply(page, local):
+    from bot.chat import agent_replies, send
+
+    url = f"{local.base}/webhooks/rest/webhook"
+    sender = f"terminal-{random.randint(10**7, 10**8 - 1)}"
+    protocol = re.search(r"protocolo é (\d{20})", "\n".join(send(url, sender, "0"))).group(1)
+    assert agent_replies(url, sender, 0) == []
+    _reply(page, local, protocol, "Olá! Aqui é a Ana, pelo painel.")
+    assert [m["texto"] for m in agent_replies(url, sender, 0)] == ["Olá! Aqui é a Ana, pelo painel."]
