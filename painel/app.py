@@ -163,7 +163,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             "fila.html", agente=agente, csrf=sessao.csrf_token, filtro=filtro, linhas=_linhas(db, agente, filtro),
             contagem=fluxo.contagem_por_status(agente, session=db, rules=rules),
             caixas=[c for k, c in caixas.items() if k in agente.inboxes and (agente.clinical or not c.confidential)],
-            query=request.query_string,
+            query=request.query_string, aviso=request.args.get("aviso", ""),
         )
 
     @app.get("/fragmentos/fila")
@@ -270,7 +270,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             elif acao == "transferir":
                 fluxo.transferir(agente, ticket, form.get("caixa", ""), form.get("motivo", ""), session=db, rules=rules)
                 db.commit()
-                return response.redirect("/?aviso=transferido")
+                return response.redirect("/?" + urlencode({"aviso": f"Chamado {ticket.protocol} transferido."}))
             elif acao == "status":
                 evento = fluxo.mudar_status(agente, ticket, form.get("status", ""), session=db,
                                             resolucao=form.get("resolucao", ""))
