@@ -342,9 +342,13 @@ def _serves_port(pid: int, port: int) -> bool:
     """Whether a live process is a server started on ``port`` (guards against a reused PID)."""
     try:
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except FileNotFoundError:
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except (FileNotFoundError, PermissionError):
         return False
-    return _alive(pid) and b"--port" in arguments and str(port).encode() in arguments
+    # The Rasa server gets --port; the action server (`atende actions`) reads its port from the environment.
+    by_argument = b"--port" in arguments and str(port).encode() in arguments
+    by_environment = f"ATENDE_ACTIONS_PORT={port}".encode() in environment and b"actions" in arguments
+    return _alive(pid) and (by_argument or by_environment)
 
 
 @dataclass
