@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 from typing import List
+
+from bot.channels.console import watch_agents
 
 
 def default_url() -> str:
@@ -49,23 +49,6 @@ def agent_replies(url: str, sender: str, after: float, timeout: float = 10.0) ->
         return json.load(response)
 
 
-def _watch_agent(url: str, sender: str, interval: float = 2.0) -> None:
-    def run() -> None:
-        after = time.time()
-        while True:
-            time.sleep(interval)
-            try:
-                found = agent_replies(url, sender, after)
-            except (OSError, ValueError):
-                continue  # the bot restarting: try again on the next tick
-            for message in found:
-                after = max(after, float(message["quando"]))
-                quem = message.get("agente") or "Atende"
-                print(f"\nAtendente ({quem}): {message['texto']}\nVocê: ", end="", flush=True)
-
-    threading.Thread(target=run, name="atendente", daemon=True).start()
-
-
 def chat(url: str | None = None, sender: str | None = None) -> int:
     """Read lines from the terminal and print the bot's answers until EOF or /sair.
 
@@ -73,7 +56,7 @@ def chat(url: str | None = None, sender: str | None = None) -> int:
     """
     url = url or default_url()
     sender = sender or f"terminal-{uuid.uuid4().hex[:8]}"
-    _watch_agent(url, sender)
+    watch_agents(lambda after: agent_replies(url, sender, after))
     print("Converse com o bot (Ctrl+D ou /fim para terminar). Experimente: oi")
     while True:
         try:

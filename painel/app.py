@@ -27,7 +27,15 @@ from bot.db.session import make_engine, make_session_factory
 from bot.identifiers import mask_personal_data
 from bot.settings import Settings
 from painel import contas, fluxo
-from painel.entrega import Canais, EntregaError, Rasa, canal_e_destino, janela_whatsapp_aberta, transcricao
+from painel.entrega import (
+    Canais,
+    EntregaError,
+    Rasa,
+    canal_e_destino,
+    entregar,
+    janela_whatsapp_aberta,
+    transcricao,
+)
 from routing.loader import load_rules
 from routing.tickets import category_label
 
@@ -223,8 +231,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         try:
             if not conversa:
                 raise EntregaError("o chamado não tem conversa para responder")
-            await canais.enviar(conversa, evento.text or "", modelo=modelo)
-            await rasa.escrever_resposta(conversa, evento.text or "", agente.name)
+            await entregar(canais, rasa, conversa, evento.text or "", agente.name, modelo=modelo)
         except EntregaError as falha:
             erro = str(falha)
             logger.warning("painel: resposta do chamado %s não entregue: %s", ticket.protocol, erro)
@@ -299,8 +306,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         texto = (f"Seu chamado de protocolo {ticket.protocol} foi {fluxo.ROTULOS_STATUS[ticket.status].lower()}.\n"
                  f"{ticket.resolution}")
         try:
-            await canais.enviar(conversa, texto)
-            await rasa.escrever_resposta(conversa, texto, "Atende")
+            await entregar(canais, rasa, conversa, texto, "Atende")
         except EntregaError as erro:
             return f" A resolução não chegou ao beneficiário ({erro}); ele a verá ao consultar o protocolo."
         return " A resolução foi enviada ao beneficiário."
@@ -331,8 +337,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                         f"estão ocupados agora. Uma pessoa vai responder por aqui, nesta conversa.{prazo} "
                         "Não precisa repetir a mensagem."
                     )
-                    await canais.enviar(conversa, texto)
-                    await rasa.escrever_resposta(conversa, texto, "Atende")
+                    await entregar(canais, rasa, conversa, texto, "Atende")
                     erro = None
                 except EntregaError as falha:
                     erro = str(falha)

@@ -101,6 +101,18 @@ class Rasa:
                           [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
 
 
+async def entregar(
+    canais: "Canais", rasa: Rasa, conversa: str, texto: str, agente: str, *, modelo: bool = False
+) -> None:
+    """Send ``texto`` on the conversation's channel, then write it into the conversation as ``agente``'s.
+
+    Raises:
+        EntregaError: The channel or the Rasa server refused or could not be reached.
+    """
+    await canais.enviar(conversa, texto, modelo=modelo)
+    await rasa.escrever_resposta(conversa, texto, agente)
+
+
 def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
     """The messages of a conversation, oldest first, CPF, card numbers and birth dates masked."""
     linhas = []

@@ -237,6 +237,14 @@ class Collector(CollectingOutputChannel):
         await self._persist_message(self._message(recipient_id, text=text.strip()))
 
 
+def epoch_arg(request: Request, name: str = "depois") -> float | None:
+    """A query argument in seconds since 1970 (0 when absent), or None when it is not a number."""
+    try:
+        return float(request.args.get(name, "0"))
+    except ValueError:
+        return None
+
+
 async def agent_messages(tracker_store: Any, conversation: str, after: float) -> List[Dict[str, Any]]:
     """Messages an agent wrote into ``conversation`` from the console after ``after`` (epoch seconds).
 

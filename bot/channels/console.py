@@ -66,7 +66,7 @@ def simulate(channel: str, base_url: str | None = None, sender: str | None = Non
         return _unreachable(base_url, error)
 
 
-def _watch_agents(fetch: Callable[[float], List[Dict[str, Any]]], interval: float = 2.0) -> threading.Event:
+def watch_agents(fetch: Callable[[float], List[Dict[str, Any]]], interval: float = 2.0) -> threading.Event:
     """Print, as they arrive, the messages an agent sends from the console (local mode); returns a stop flag."""
     stop = threading.Event()
 
@@ -88,7 +88,7 @@ def _watch_agents(fetch: Callable[[float], List[Dict[str, Any]]], interval: floa
 
 def _whatsapp(base_url: str, settings: Settings, sender: str | None) -> int:
     user = WhatsAppSimulator(base_url, settings, **({"number": sender} if sender else {}))
-    _watch_agents(user.agent_messages)
+    watch_agents(user.agent_messages)
     print(f"WhatsApp (Twilio) simulado em {user.webhook}, como whatsapp:{user.number}.")
     print("Escreva como no WhatsApp. /foto envia uma imagem, /local uma localização, /fim encerra. Experimente: oi")
     while (text := _lines("\nVocê: ")) is not None and text.strip() != "/fim":
@@ -131,7 +131,7 @@ def _ivr(base_url: str, settings: Settings, sender: str | None) -> int:
 
 def _telegram(base_url: str, settings: Settings, sender: str | None) -> int:
     user = TelegramSimulator(base_url, settings, **({"chat_id": int(sender)} if sender else {}))
-    _watch_agents(user.agent_messages)
+    watch_agents(user.agent_messages)
     print(f"Telegram simulado em {user.webhook}, conversa privada {user.chat_id}.")
     print("Escreva como no Telegram; /botao N toca o botão N; /fim encerra. Experimente: /start")
     while (text := _lines("\nVocê: ")) is not None and text.strip() != "/fim":

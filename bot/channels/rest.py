@@ -26,6 +26,7 @@ from bot.channels.common import (
     OnNewMessage,
     agent_messages,
     conversation_id,
+    epoch_arg,
     run_bot,
     secret_ok,
 )
@@ -134,9 +135,8 @@ class RestInput(InputChannel):
             sender = request.args.get("sender", "").strip()
             if not sender:
                 return _error("informe sender")
-            try:
-                after = float(request.args.get("depois", "0"))
-            except ValueError:
+            after = epoch_arg(request)
+            if after is None:
                 return _error("depois: esperado um número (segundos desde 1970)")
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
             return response.json(await agent_messages(store, conversation_id(self.name(), sender), after))

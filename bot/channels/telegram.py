@@ -26,6 +26,7 @@ from bot.channels.common import (
     agent_messages,
     answered_before,
     conversation_id,
+    epoch_arg,
     make_seen_cache,
     no_text_answer,
     run_bot,
@@ -242,11 +243,7 @@ class TelegramInput(InputChannel):
                 return response.text("indisponível", status=403 if self.outbox else 404)
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
             conversa = conversation_id(self.name(), request.args.get("chat", ""))
-            try:
-                depois = float(request.args.get("depois", "0"))
-            except ValueError:
-                depois = 0.0
-            return response.json(await agent_messages(store, conversa, depois))
+            return response.json(await agent_messages(store, conversa, epoch_arg(request) or 0.0))
 
         return telegram
 

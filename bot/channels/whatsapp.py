@@ -25,6 +25,7 @@ from bot.channels.common import (
     agent_messages,
     answered_before,
     conversation_id,
+    epoch_arg,
     form_fields,
     make_seen_cache,
     no_text_answer,
@@ -196,7 +197,7 @@ class WhatsAppInput(InputChannel):
                 return response.text("indisponível", status=403 if self.outbox else 404)
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
             conversa = conversation_id(self.name(), whatsapp_address(request.args.get("para", "")))
-            return response.json(await agent_messages(store, conversa, _float_arg(request, "depois")))
+            return response.json(await agent_messages(store, conversa, epoch_arg(request) or 0.0))
 
         return whatsapp
 
@@ -229,13 +230,6 @@ class WhatsAppInput(InputChannel):
         # knows the bot stays silent instead of waiting for an answer.
         if chunks or self.outbox is not None:
             await self.sender.send_turn(sender, form.get("To") or "", chunks, sid)
-
-
-def _float_arg(request: Request, name: str) -> float:
-    try:
-        return float(request.args.get(name, "0"))
-    except ValueError:
-        return 0.0
 
 
 def twiml() -> HTTPResponse:
