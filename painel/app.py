@@ -11,7 +11,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -42,7 +42,20 @@ from routing.tickets import category_label
 logger = logging.getLogger(__name__)
 
 COOKIE = "atende_painel"
+T = TypeVar("T")
 PASTA = Path(__file__).parent
+
+
+async def sem_transacao(db: Session, espera: Awaitable[T]) -> T:
+    """Await network I/O (Rasa, Twilio, Telegram) with no database transaction open.
+
+    SQLite's locks belong to a connection, and a writer waiting for one blocks this process's event loop:
+    a read left open across an await would keep another request's commit waiting on a lock that only the
+    blocked loop could release, and that commit fails with "database is locked". What was done before
+    the await is committed first, so a reply is on record before it leaves.
+    """
+    db.commit()
+    return await espera
 
 
 def _ambiente() -> Environment:
@@ -179,12 +192,12 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     async def fila_fragmento(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
         return pagina("_linhas.html", linhas=_linhas(db, agente, _filtro(request)))
 
-    async def _conversa(ticket: Ticket) -> tuple[list, str, bool | None]:
+    async def _conversa(db: Session, ticket: Ticket) -> tuple[list, str, bool | None]:
         conversa = (ticket.context_json or {}).get("conversa", "")
         if not conversa:
             return [], "conversa não registrada neste chamado", None
         try:
-            eventos = await rasa.eventos(conversa)
+            eventos = await sem_transacao(db, rasa.eventos(conversa))
         except EntregaError as erro:
             return [], str(erro), None
         janela = janela_whatsapp_aberta(eventos, utc_now()) if canal_e_destino(conversa)[0] == "whatsapp" else None
@@ -196,7 +209,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules)
         if ticket is None:
             return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
-        mensagens, erro_conversa, janela = await _conversa(ticket)
+        mensagens, erro_conversa, janela = await _conversa(db, ticket)
         contexto = ticket.context_json or {}
         conversa = contexto.get("conversa", "")
         canal, destino = canal_e_destino(conversa) if conversa else (ticket.channel, "")
@@ -218,7 +231,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
         if ticket is None:
             return response.text("não encontrado", status=404)
-        mensagens, erro_conversa, _ = await _conversa(ticket)
+        mensagens, erro_conversa, _ = await _conversa(db, ticket)
         return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
 
     def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:
@@ -231,7 +244,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         try:
             if not conversa:
                 raise EntregaError("o chamado não tem conversa para responder")
-            await entregar(canais, rasa, conversa, evento.text or "", agente.name, modelo=modelo)
+            await sem_transacao(db, entregar(canais, rasa, conversa, evento.text or "", agente.name, modelo=modelo))
         except EntregaError as falha:
             erro = str(falha)
             logger.warning("painel: resposta do chamado %s não entregue: %s", ticket.protocol, erro)
@@ -283,12 +296,12 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                                             resolucao=form.get("resolucao", ""))
                 aviso = f"Situação alterada para {fluxo.ROTULOS_STATUS[ticket.status]}."
                 if ticket.status in ("resolvido", "encerrado") and evento.text:
-                    aviso += await _avisar_resolucao(ticket)
+                    aviso += await _avisar_resolucao(db, ticket)
             elif acao == "devolver":
                 conversa = (ticket.context_json or {}).get("conversa", "")
                 if not conversa:
                     raise fluxo.FluxoError("o chamado não tem conversa para devolver")
-                await rasa.devolver(conversa)
+                await sem_transacao(db, rasa.devolver(conversa))
                 fluxo.devolver_ao_bot(agente, ticket, session=db)
                 aviso = "Conversa devolvida ao atendimento automático."
             else:
@@ -298,7 +311,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             return _volta(ticket_id, erro=str(erro))
         return _volta(ticket_id, aviso=aviso)
 
-    async def _avisar_resolucao(ticket: Ticket) -> str:
+    async def _avisar_resolucao(db: Session, ticket: Ticket) -> str:
         conversa = (ticket.context_json or {}).get("conversa", "")
         canal = canal_e_destino(conversa)[0] if conversa else ticket.channel
         if not conversa or canal == "ura":
@@ -306,7 +319,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         texto = (f"Seu chamado de protocolo {ticket.protocol} foi {fluxo.ROTULOS_STATUS[ticket.status].lower()}.\n"
                  f"{ticket.resolution}")
         try:
-            await entregar(canais, rasa, conversa, texto, "Atende")
+            await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende"))
         except EntregaError as erro:
             return f" A resolução não chegou ao beneficiário ({erro}); ele a verá ao consultar o protocolo."
         return " A resolução foi enviada ao beneficiário."
@@ -329,7 +342,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 if (ticket.inbox or "").lower() not in caixas or not conversa:
                     continue
                 try:
-                    if not await rasa.pausada(conversa):
+                    if not await sem_transacao(db, rasa.pausada(conversa)):
                         continue
                     prazo = f" O prazo de resposta é até {ticket.due_date:%d/%m/%Y}." if ticket.due_date else ""
                     texto = (
@@ -337,7 +350,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                         f"estão ocupados agora. Uma pessoa vai responder por aqui, nesta conversa.{prazo} "
                         "Não precisa repetir a mensagem."
                     )
-                    await entregar(canais, rasa, conversa, texto, "Atende")
+                    await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende"))
                     erro = None
                 except EntregaError as falha:
                     erro = str(falha)
