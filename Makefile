@@ -16,13 +16,14 @@ export ATENDE_ACTIONS_PORT ?= 5055
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install model db run test eval bench lint clean
+.PHONY: help install model db run test eval bench mutation lint clean
 
 help:
 	@echo "make run   - instala, prepara o banco, treina e abre o chat com o bot"
 	@echo "make test  - tudo o que a CI verifica"
 	@echo "make eval  - qualidade do NLU no conjunto de avaliação separado"
 	@echo "make bench - latência e vazão do webhook REST (docs/benchmarks.md)"
+	@echo "make mutation - escore de mutação dos módulos centrais (docs/mutacao.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
@@ -60,8 +61,15 @@ eval: $(MODEL)
 bench: $(MODEL)
 	$(PY) -m tools.bench
 
+# Not part of make test: a few minutes on 2 cores (docs/mutacao.md says how long it took last).
+mutation: $(STAMP)
+	$(BIN)/pip install -q -r requirements-mutation.lock
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(PY) -m tools.mutation_report --write docs/mutacao.md
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot actions routing tests scripts tools
 
 clean:
-	rm -rf models results var/*.db
+	rm -rf models results mutants var/*.db

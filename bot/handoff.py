@@ -14,13 +14,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import get_settings
 
 
 def rasa_token() -> str:
     """The Rasa API token: ``ATENDE_RASA_TOKEN`` or the one serve.sh generated under var/run."""
     token = os.environ.get("ATENDE_RASA_TOKEN", "")
-    path = PROJECT_ROOT / "var" / "run" / "rasa-token"
+    path = get_settings().var_dir / "run" / "rasa-token"
     if not token and path.exists():
         token = path.read_text(encoding="utf-8").strip()
     return token

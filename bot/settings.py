@@ -65,11 +65,8 @@ class Settings:
         routing_rules_path: YAML file with the routing inboxes and rules (issue 4; ``docs/routing.md``).
     """
 
-    database_url: str = field(
-        default_factory=lambda: _env(
-            "DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'atende.db'}"
-        )
-    )
+    # Empty: the SQLite file var_dir/atende.db (filled in by __post_init__).
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL"))
     timezone: str = field(default_factory=lambda: _env("ATENDE_TIMEZONE", "America/Sao_Paulo"))
     max_identification_attempts: int = field(
         default_factory=lambda: _int("ATENDE_MAX_ID_ATTEMPTS", "3")
@@ -166,6 +163,12 @@ class Settings:
     handoff_wait_check_seconds: float = field(default_factory=lambda: _float("ATENDE_ESPERA_VERIFICAR_S", "60"))
     # WhatsApp template (Twilio Content SID) for writing after the 24-hour customer-service window has closed.
     whatsapp_template_sid: str = field(default_factory=lambda: _env("TWILIO_TEMPLATE_SID"))
+
+    def __post_init__(self) -> None:
+        # The default database lives in var_dir, so ATENDE_VAR_DIR alone moves all local state (tests give
+        # each test its own).
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{Path(self.var_dir) / 'atende.db'}")
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -23,6 +24,16 @@ from bot.db.session import make_engine, make_session_factory
 from bot.settings import PROJECT_ROOT, Settings
 
 MODEL = PROJECT_ROOT / "models" / "atende.tar.gz"
+_SEQUENCE = itertools.count(1)
+
+
+def unique(start: int) -> int:
+    """``start`` plus a number no other call of this run got: each test user has a conversation of its own.
+
+    Not random: pytest-randomly reseeds ``random`` to the same value before every test, so two tests of one
+    module would draw the same phone number and share a conversation on the module's servers.
+    """
+    return start + next(_SEQUENCE)
 
 
 def _free_port() -> int:
@@ -49,6 +60,15 @@ class Servers:
     database_url: str
     workdir: Path
 
+    @property
+    def var_dir(self) -> Path:
+        """The servers' own var/ (ATENDE_VAR_DIR): secrets and PID files, never the repository's."""
+        return self.workdir / "var"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var_dir / "run"
+
     def other_conversation(self, text: str) -> List[str]:
         """One message from a different user, e.g. to check a protocol."""
         return send_message(self.url, f"outro-{uuid.uuid4().hex[:8]}", text)
@@ -73,12 +93,13 @@ def start_servers(workdir: Path, extra_env: Dict[str, str] | None = None) -> Ite
         "ATENDE_RASA_PORT": str(rasa_port),
         "ATENDE_ACTIONS_PORT": str(actions_port),
         "ATENDE_LOG_DIR": str(workdir),
+        "ATENDE_VAR_DIR": str(workdir / "var"),
         # The REST channel is off unless enabled; the tests talk to the bot through it, from loopback.
         "ATENDE_REST_ENABLED": "1",
         **(extra_env or {}),
     }
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    run_dir = PROJECT_ROOT / "var" / "run"
+    run_dir = workdir / "var" / "run"
     pid_files = [run_dir / f"rasa-{rasa_port}.pid", run_dir / f"actions-{actions_port}.pid"]
     if env.get("ATENDE_WITH_PAINEL") == "1":
         pid_files.append(run_dir / f"painel-{env['ATENDE_PAINEL_PORT']}.pid")

@@ -7,7 +7,6 @@ fakes on loopback.
 from __future__ import annotations
 
 import json
-import random
 import time
 import xml.etree.ElementTree as ElementTree
 from typing import Callable, Dict, Iterator, List, Tuple
@@ -21,7 +20,7 @@ from bot.channels.simulate import http_request
 from bot.db import seed
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, Recorded, telegram_answer, twilio_answer
-from tests.e2e.conftest import Servers, start_servers
+from tests.e2e.conftest import Servers, start_servers, unique
 
 pytestmark = pytest.mark.servers
 
@@ -89,7 +88,7 @@ class WhatsApp:
 
     def __init__(self, env: Env) -> None:
         self.env = env
-        self.phone = f"+55319{random.randint(10_000_000, 99_999_999)}"
+        self.phone = f"+55319{unique(10_000_000)}"
 
     def mine(self, call: Recorded) -> bool:
         return call.path.endswith("/Messages.json") and call.fields.get("To") == f"whatsapp:{self.phone}"
@@ -114,8 +113,8 @@ class Telegram:
 
     def __init__(self, env: Env) -> None:
         self.env = env
-        self.user = random.randint(100_000_000, 999_999_999)
-        self.update = random.randint(1, 10**8)
+        self.user = unique(100_000_000)
+        self.update = unique(0) * 100_000
         self.buttons: List[Dict] = []
 
     def mine(self, call: Recorded) -> bool:
@@ -155,7 +154,7 @@ class Phone:
     def __init__(self, env: Env) -> None:
         self.env = env
         self.sid = payloads.twilio_sid("CA")
-        self.phone = f"+55319{random.randint(10_000_000, 99_999_999)}"
+        self.phone = f"+55319{unique(10_000_000)}"
         self.next = "/webhooks/ura/webhook"
         self.task: Dict | None = None
         self.single_key = False

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.servers
 
 def _kill_and_restart(servers: Servers) -> None:
     """kill -9 both servers, as a crash would, and start them again on the same ports and files."""
-    run_dir = PROJECT_ROOT / "var" / "run"
+    run_dir = servers.run_dir
     for name, port in (("rasa", servers.rasa_port), ("actions", servers.actions_port)):
         pid = int((run_dir / f"{name}-{port}.pid").read_text())
         os.kill(pid, signal.SIGKILL)
@@ -39,6 +39,7 @@ def _kill_and_restart(servers: Servers) -> None:
         "ATENDE_RASA_PORT": str(servers.rasa_port),
         "ATENDE_ACTIONS_PORT": str(servers.actions_port),
         "ATENDE_LOG_DIR": str(servers.workdir / "depois"),
+        "ATENDE_VAR_DIR": str(servers.var_dir),
         "ATENDE_REST_ENABLED": "1",
     }
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)

@@ -14,7 +14,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
-from bot.settings import PROJECT_ROOT
 from tests.e2e.conftest import Servers, send_message, start_servers
 
 pytestmark = pytest.mark.servers
@@ -62,7 +61,7 @@ def test_healthy_replica_reports_every_part(servers):
 
 
 def test_action_server_down_makes_the_replica_unhealthy(servers):
-    pid = int((PROJECT_ROOT / "var" / "run" / f"actions-{servers.actions_port}.pid").read_text())
+    pid = int((servers.run_dir / f"actions-{servers.actions_port}.pid").read_text())
     os.kill(pid, signal.SIGKILL)
     status, report = _health(servers)
     assert status == 503

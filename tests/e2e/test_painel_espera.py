@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import socket
 import time
@@ -12,7 +11,7 @@ import pytest
 
 from bot.channels.simulate import WhatsAppSimulator
 from bot.settings import Settings
-from tests.e2e.conftest import start_servers
+from tests.e2e.conftest import start_servers, unique
 from tests.e2e.test_painel_local import CREDENTIALS
 
 pytestmark = pytest.mark.servers
@@ -36,7 +35,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
-    user = WhatsAppSimulator(base, Settings(), number=f"+55319{random.randint(10**7, 10**8 - 1)}")
+    user = WhatsAppSimulator(base, Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("0")
     assert status == 200
     protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
@@ -50,7 +49,7 @@ def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
 
 
 def test_a_conversation_the_bot_still_answers_gets_no_notice(base):
-    user = WhatsAppSimulator(base, Settings(), number=f"+55319{random.randint(10**7, 10**8 - 1)}")
+    user = WhatsAppSimulator(base, Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("oi")
     assert status == 200 and user.answers(sid)
     time.sleep(2)

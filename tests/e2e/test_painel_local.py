@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import socket
 from typing import Iterator
@@ -13,7 +12,7 @@ from bot.channels.simulate import TelegramSimulator, WhatsAppSimulator
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import Settings
 from painel.contas import create_agent
-from tests.e2e.conftest import Servers, start_servers
+from tests.e2e.conftest import Servers, start_servers, unique
 from tests.e2e.test_painel import RULES, SENHA, _entrar, browser_type_launch_args  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.servers
@@ -59,7 +58,7 @@ def _reply(page, local: Local, protocol: str, text: str) -> None:
 
 
 def test_whatsapp_simulator_receives_the_agents_reply(page, local):
-    user = WhatsAppSimulator(local.base, Settings(), number=f"+55319{random.randint(10**7, 10**8 - 1)}")
+    user = WhatsAppSimulator(local.base, Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("0")
     assert status == 200
     protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
@@ -72,7 +71,7 @@ def test_whatsapp_simulator_receives_the_agents_reply(page, local):
 
 
 def test_telegram_simulator_receives_the_agents_reply(page, local):
-    user = TelegramSimulator(local.base, Settings(), chat_id=random.randint(10**8, 10**9 - 1))
+    user = TelegramSimulator(local.base, Settings(), chat_id=unique(10**8))
     status, update = user.send("0")
     assert status == 200
     protocol = re.search(r"protocolo é (\d{20})", user.answers(update)[-1]["html"]).group(1)
@@ -84,7 +83,7 @@ def test_terminal_chat_receives_the_agents_reply(page, local):
     from bot.chat import agent_replies, send
 
     url = f"{local.base}/webhooks/rest/webhook"
-    sender = f"terminal-{random.randint(10**7, 10**8 - 1)}"
+    sender = f"terminal-{unique(10**7)}"
     protocol = re.search(r"protocolo é (\d{20})", "\n".join(send(url, sender, "0"))).group(1)
     assert agent_replies(url, sender, 0) == []
     _reply(page, local, protocol, "Olá! Aqui é a Ana, pelo painel.")

@@ -12,7 +12,7 @@ import pytest
 from actions.formatting import format_card
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from tests.e2e.conftest import Servers, send_message, start_servers
 
 pytestmark = pytest.mark.servers
@@ -24,8 +24,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         yield running
 
 
-def _token() -> str:
-    return (PROJECT_ROOT / "var" / "run" / "actions-token").read_text().strip()
+def _token(servers: Servers) -> str:
+    return (servers.run_dir / "actions-token").read_text().strip()
 
 
 def _post(servers: Servers, body: Any, token: str | None) -> Tuple[int, Dict[str, Any]]:
@@ -98,7 +98,7 @@ def test_action_list_needs_the_secret_but_health_does_not(servers):
 
 @pytest.mark.parametrize("identidade", [None, "0" * 64])
 def test_forged_tracker_with_the_secret_gets_no_card(servers, identidade):
-    status, body = _post(servers, _forged_call(servers, "intruso", identidade), _token())
+    status, body = _post(servers, _forged_call(servers, "intruso", identidade), _token(servers))
     assert status == 200
     shown = json.dumps(body, ensure_ascii=False)
     for card in (seed.DEMO_TITULAR_CARD, seed.DEMO_SPOUSE_CARD, seed.DEMO_DAUGHTER_CARD):
@@ -115,6 +115,6 @@ def test_a_real_identification_still_shows_the_cards(servers):
 def test_an_error_does_not_echo_the_tracker(servers):
     call = _forged_call(servers, "intruso", None)
     call["tracker"] = "cpf 52998224725"  # not a tracker: the executor fails on it
-    status, body = _post(servers, call, _token())
+    status, body = _post(servers, call, _token(servers))
     assert status >= 400
     assert "52998224725" not in json.dumps(body)

@@ -14,7 +14,6 @@ import pytest
 from actions.formatting import format_card
 from bot.channels.common import APOLOGY, TOO_LONG
 from bot.db import seed
-from bot.settings import PROJECT_ROOT
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, telegram_answer, twilio_answer
 from tests.e2e.conftest import start_servers
@@ -158,7 +157,7 @@ def test_telegram_numeric_text_is_answered_and_an_update_without_chat_is_taken(e
 
 def test_when_the_action_server_is_down_every_channel_apologises(env):
     servers = env.servers  # type: ignore[attr-defined]
-    pid = int((PROJECT_ROOT / "var" / "run" / f"actions-{servers.actions_port}.pid").read_text())
+    pid = int((servers.run_dir / f"actions-{servers.actions_port}.pid").read_text())
     os.kill(pid, signal.SIGKILL)
     for text in ("0", "3"):
         assert rest_texts(env, f"sem-acoes-{text}", text) == APOLOGY

@@ -37,7 +37,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
 
 def _restart(env: Env) -> None:
     servers: Servers = env.servers  # type: ignore[attr-defined]
-    run_dir = PROJECT_ROOT / "var" / "run"
+    run_dir = servers.run_dir
     for name, port in (("rasa", servers.rasa_port), ("actions", servers.actions_port)):
         pid = int((run_dir / f"{name}-{port}.pid").read_text())
         os.kill(pid, signal.SIGKILL)
@@ -50,7 +50,8 @@ def _restart(env: Env) -> None:
     variables = {**os.environ, **env.variables,  # type: ignore[attr-defined]
                  "DATABASE_URL": servers.database_url, "ATENDE_RASA_PORT": str(servers.rasa_port),
                  "ATENDE_ACTIONS_PORT": str(servers.actions_port), "ATENDE_REST_ENABLED": "1",
-                 "ATENDE_LOG_DIR": str(servers.workdir / "depois")}
+                 "ATENDE_LOG_DIR": str(servers.workdir / "depois"),
+                 "ATENDE_VAR_DIR": str(servers.var_dir)}
     started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=variables, capture_output=True, text=True)
     assert started.returncode == 0, started.stdout + started.stderr
 

@@ -76,8 +76,9 @@ def topology(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
     twilio = FakeApi(twilio_answer, status=201).__enter__()
     base = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS, "ATENDE_ACTIONS_PORT": str(actions_port),
             "ATENDE_REST_ENABLED": "1", "TWILIO_ACCOUNT_SID": payloads.ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TOKEN,
-            "TWILIO_WHATSAPP_FROM": payloads.WHATSAPP_BUSINESS, "TWILIO_API_URL": twilio.url}
-    run_dir = PROJECT_ROOT / "var" / "run"
+            "TWILIO_WHATSAPP_FROM": payloads.WHATSAPP_BUSINESS, "TWILIO_API_URL": twilio.url,
+            "ATENDE_VAR_DIR": str(workdir / "var")}
+    run_dir = workdir / "var" / "run"
     pid_files = [run_dir / f"actions-{actions_port}.pid"]
     try:
         for index, port in enumerate(ports):

@@ -1,0 +1,104 @@
+"""Mutation score per core module, from mutmut's results (``make mutation``; docs/mutacao.md).
+
+Reads ``mutmut results --all true`` in the project folder, prints the score of each module (killed or
+timed out over all mutants) and, with ``--write``, replaces the generated part of docs/mutacao.md: the
+table and the list of mutants that survived, each shown as the one line mutmut changed. The reasons
+given for survivors stay in the hand-written part of that page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BAR = 85.0
+START, END = "<!-- mutacao:inicio -->", "<!-- mutacao:fim -->"
+KILLED = {"killed", "timeout"}
+
+
+def _mutmut() -> str:
+    return str(Path(sys.executable).with_name("mutmut"))
+
+
+def parse_results(text: str) -> Dict[str, Dict[str, str]]:
+    """Mutant name -> status, grouped by module, from the lines of ``mutmut results --all true``.
+
+    >>> parse_results("    routing.nif.x_valid_nif__mutmut_3: survived")
+    {'routing.nif': {'routing.nif.x_valid_nif__mutmut_3': 'survived'}}
+    """
+    grouped: Dict[str, Dict[str, str]] = collections.defaultdict(dict)
+    for line in text.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        module = re.match(r"(.+?)\.x[_ǁ]", name)
+        if module:
+            grouped[module.group(1)][name] = status
+    return dict(grouped)
+
+
+def scores(grouped: Dict[str, Dict[str, str]]) -> List[Tuple[str, int, int, float]]:
+    """(module, mutants, killed, percent) per module, sorted by name."""
+    table = []
+    for module, mutants in sorted(grouped.items()):
+        killed = sum(status in KILLED for status in mutants.values())
+        table.append((module, len(mutants), killed, 100.0 * killed / len(mutants)))
+    return table
+
+
+def _changed_line(name: str) -> str:
+    shown = subprocess.run([_mutmut(), "show", name], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout
+    added = [line[1:].strip() for line in shown.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    return added[0][:110] if added else "?"
+
+
+def render(grouped: Dict[str, Dict[str, str]], bar: float) -> str:
+    """The generated Markdown: the score table, then the survivors of each module."""
+    lines = ["| módulo | mutantes | mortos | escore |", "|---|---:|---:|---:|"]
+    for module, total, killed, percent in scores(grouped):
+        mark = "" if percent >= bar else " ⚠"
+        lines.append(f"| `{module}` | {total} | {killed} | {percent:.1f}%{mark} |")
+    lines += ["", "Sobreviventes (a linha que o mutante mudou):", ""]
+    for module, mutants in sorted(grouped.items()):
+        alive = sorted(name for name, status in mutants.items() if status not in KILLED)
+        if not alive:
+            continue
+        lines.append(f"- `{module}`:")
+        for name in alive:
+            short = name[len(module) + 1:]
+            lines.append(f"  - `{short}` ({mutants[name]}): `{_changed_line(name)}`")
+    return "\n".join(lines)
+
+
+def main(argv: List[str] | None = None) -> int:
+    """Print the scores; ``--write`` updates docs/mutacao.md. Exit 1 when a module is under the bar."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, help="página a atualizar entre os marcadores (docs/mutacao.md)")
+    parser.add_argument("--bar", type=float, default=BAR)
+    args = parser.parse_args(argv)
+    text = subprocess.run([_mutmut(), "results", "--all", "true"], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, check=True).stdout
+    grouped = parse_results(text)
+    if not grouped:
+        print("nenhum resultado do mutmut: rode `make mutation`", file=sys.stderr)
+        return 1
+    below = [module for module, _, _, percent in scores(grouped) if percent < args.bar]
+    for module, total, killed, percent in scores(grouped):
+        print(f"{module:32} {killed:5d}/{total:<5d} {percent:6.1f}%")
+    if args.write:
+        page = args.write.read_text(encoding="utf-8")
+        head, _, rest = page.partition(START)
+        _, _, tail = rest.partition(END)
+        args.write.write_text(f"{head}{START}\n{render(grouped, args.bar)}\n{END}{tail}", encoding="utf-8")
+    if below:
+        print(f"abaixo de {args.bar:.0f}% de mutantes mortos: {', '.join(below)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
