@@ -40,3 +40,16 @@ def test_the_command_line_answers_without_a_traceback():
     assert done.stderr.strip() == (
         "Configuração inválida: ATENDE_SMTP_PORT='abc': esperado um número inteiro, por exemplo 8025"
     )
+
+
+def test_the_default_database_lives_in_the_var_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("ATENDE_VAR_DIR", str(tmp_path / "estado"))
+    assert Settings().database_url == f"sqlite:///{tmp_path / 'estado' / 'atende.db'}"
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://atende@db/atende")
+    assert Settings().database_url == "postgresql+psycopg2://atende@db/atende"
+
+
+def test_each_test_has_its_own_var_folder_outside_the_repository(var_dir):
+    assert Settings().var_dir == var_dir
+    assert PROJECT_ROOT not in var_dir.parents
