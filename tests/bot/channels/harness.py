@@ -55,15 +55,30 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
+def settled(server: "ChannelServer", received: int) -> None:
+    """Wait until the bot got ``received`` messages and every answer spawned after a webhook has finished."""
+    from bot.channels import common
+
+    wait_until(lambda: len(server.received) == received and not common._background)
+
+
+_TRACKER = object()
+
+
 class ChannelServer:
-    """Serves ``channel`` on a free loopback port in a thread; the bot answers with ``answer(message)``."""
+    """Serves ``channel`` on a free loopback port in a thread; the bot answers with ``answer(message)``.
+
+    Rasa's tracker store, as the channel finds it on the app: by default one that hands back ``tracker``;
+    ``store`` replaces it (a real Rasa store, or None for an app without one).
+    """
 
     def __init__(self, channel: Any, answer: Callable[[UserMessage], List[str]] | None = None,
-                 tracker: Any = None) -> None:
+                 tracker: Any = None, store: Any = _TRACKER) -> None:
         self.channel = channel
         self.answer = answer or (lambda message: [f"eco: {message.text}"])
         self.received: List[UserMessage] = []
         self.tracker = tracker
+        self.store = store
         self._loop = asyncio.new_event_loop()
 
     async def on_new_message(self, message: UserMessage) -> None:
@@ -79,7 +94,8 @@ class ChannelServer:
         async def retrieve(sender: str) -> Any:
             return self.tracker
 
-        app.ctx.agent = SimpleNamespace(tracker_store=SimpleNamespace(retrieve=retrieve))
+        own = SimpleNamespace(retrieve=retrieve)
+        app.ctx.agent = SimpleNamespace(tracker_store=own if self.store is _TRACKER else self.store)
         # Sanic 21.12 reads port=0 as "unset" and binds 8000: hand it a socket already bound to a free port.
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
