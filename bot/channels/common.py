@@ -163,14 +163,24 @@ class RedisSeen:
 
     def __init__(self, url: str, namespace: str, ttl: int = 3600) -> None:
         from redis import Redis
+        from redis.exceptions import RedisError
 
         self._redis = Redis.from_url(url, socket_timeout=2)
+        self._unreachable = RedisError
         self._prefix = f"atende:visto:{namespace}:"
         self._ttl = ttl
 
     def first_time(self, key: Hashable) -> bool:
-        """Record ``key``; True if no replica saw it within the TTL."""
-        return bool(self._redis.set(f"{self._prefix}{key}", 1, nx=True, ex=self._ttl))
+        """Record ``key``; True if no replica saw it within the TTL, or if Redis cannot be reached.
+
+        With Redis down the message is answered (perhaps twice, if it was a retry) rather than refused with
+        a 500: Twilio does not send an incoming message again, so a refusal would lose it.
+        """
+        try:
+            return bool(self._redis.set(f"{self._prefix}{key}", 1, nx=True, ex=self._ttl))
+        except self._unreachable as error:
+            logger.error("redis inacessível ao conferir mensagem repetida (%s): respondendo mesmo assim", error)
+            return True
 
 
 def make_seen_cache(settings: Settings, namespace: str) -> "SeenCache | RedisSeen":

@@ -250,7 +250,10 @@ class TelegramInput(InputChannel):
     async def _answer(self, on_new_message: OnNewMessage, update: Update, store: Any = None) -> None:
         chat_id, text, fixed = incoming(update)
         if update.callback_query:
-            await self.sender.answer_callback(update.callback_query.id)
+            try:
+                await self.sender.answer_callback(update.callback_query.id)
+            except Exception as error:  # noqa: BLE001 - only the spinner; the press itself must still be answered
+                logger.warning("telegram: confirmação do botão %s recusada: %s", update.update_id, error)
         if chat_id is None:
             logger.debug("telegram: atualização %s sem nada a responder", update.update_id)
             return

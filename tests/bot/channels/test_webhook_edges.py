@@ -230,6 +230,39 @@ def test_a_failed_whatsapp_delivery_is_logged_and_the_next_message_is_answered(c
     assert f"falha ao responder whatsapp {first['MessageSid']}" in caplog.text
 
 
+def _late_press(request):
+    """The Bot API refusing a button's acknowledgement, as it does when the press is answered too late."""
+    if request.path.endswith("/answerCallbackQuery"):
+        return 400, {"ok": False, "error_code": 400,
+                     "description": "Bad Request: query is too old and response timeout expired or query ID is invalid"}
+    return telegram_answer(request)
+
+
+def test_a_button_press_whose_acknowledgement_telegram_refuses_is_still_answered(caplog):
+    with FakeApi(_late_press) as api:
+        channel = TelegramInput(settings(telegram_bot_token="123456:ABC-teste", telegram_api_url=api.url))
+        with ChannelServer(channel) as server, caplog.at_level(logging.WARNING):
+            assert server.post_telegram(payloads.telegram_button(7451, USER, "3"))[0] == 200
+            api.wait_for(lambda calls: any(c.path.endswith("/sendMessage") for c in calls))
+            settled(server, 1)
+    [sent] = api.calls("/sendMessage")
+    assert (int(sent.fields["chat_id"]), sent.fields["text"]) == (USER, "eco: 3")
+    assert "confirmação do botão 7451 recusada" in caplog.text
+
+
+def test_with_redis_down_a_whatsapp_message_is_answered_not_refused(caplog):
+    # Nothing listens on port 1: every Redis call fails at once. Twilio would not send the message again
+    # after a 500, so the message is answered (a retry might then be answered twice, which loses nothing).
+    sender = RecordingSender()
+    fields = payloads.whatsapp_text("oi", sid="SM" + uuid.uuid4().hex)
+    with ChannelServer(WhatsAppInput(settings(redis_url="redis://127.0.0.1:1/0"), sender=sender)) as server, \
+            caplog.at_level(logging.ERROR):
+        assert server.post_twilio(WHATSAPP, fields)[0] == 200
+        settled(server, 1)
+    assert sender.turns == [(fields["From"], payloads.WHATSAPP_BUSINESS, ["eco: oi"], fields["MessageSid"])]
+    assert "redis inacessível" in caplog.text
+
+
 # --- Replicas sharing Redis -----------------------------------------------------------------------------------
 
 
