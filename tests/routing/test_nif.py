@@ -95,3 +95,14 @@ def test_find_nif_does_not_cut_longer_numbers():
     assert find_nif("cartão 4175 0517 2900 8406") is None
     assert find_nif("liguei para o 218 458 888") is None  # the Médis phone line: not a valid NIF
     assert find_nif("sem número nenhum") is None
+
+
+@pytest.mark.parametrize("first8", ["1234567", "123456789", "1234567a", "", "1234 567"])
+def test_check_digit_refuses_anything_but_eight_digits(first8):
+    with pytest.raises(ValueError, match=r"^o NIF tem 8 dígitos antes do dígito de controlo$"):
+        check_digit(first8)
+
+
+@pytest.mark.parametrize("value", ["pt245837167", "Pt 245 837 167", " PT245837167"])
+def test_the_pt_prefix_in_any_case(value):
+    assert is_valid_nif(value)

@@ -94,5 +94,5 @@ def test_add_business_days():
 
 
 def test_add_business_days_refuses_negative():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^n must not be negative$"):
         add_business_days(D(2026, 1, 5), -1)

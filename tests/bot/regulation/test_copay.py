@@ -48,7 +48,7 @@ def test_psychiatric_copay_from_day_31_art83():
     assert not psychiatric_copay_applies(30)
     assert psychiatric_copay_applies(31)
     assert psychiatric_copay_applies(90)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^hospitalization days start at 1$"):
         psychiatric_copay_applies(0)
 
 
@@ -56,7 +56,7 @@ def test_psychiatric_copay_days():
     assert psychiatric_copay_days(0) == 0
     assert psychiatric_copay_days(30) == 0
     assert psychiatric_copay_days(45) == 15  # days 31..45
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^total_days must not be negative$"):
         psychiatric_copay_days(-1)
 
 
@@ -69,10 +69,20 @@ def test_psychiatric_copay_amount():
     assert psychiatric_copay("0.10", "0.25") == Decimal("0.03")
 
 
+RATE_MESSAGE = r"^the psychiatric co-payment rate must be between 0 and 50%$"
+
+
 def test_psychiatric_copay_rate_within_0_and_50_percent():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=RATE_MESSAGE):
         psychiatric_copay("100.00", "0.51")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=RATE_MESSAGE):
         psychiatric_copay("100.00", "-0.01")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^billed amount must not be negative$"):
         psychiatric_copay("-100.00", "0.5")
+
+
+def test_psychiatric_copay_at_the_limits_art83():
+    # A Formulário de Inclusão may set 0% (no co-payment) and nothing may have been billed from day 31.
+    assert psychiatric_copay("10000.00", "0") == Decimal("0.00")
+    assert psychiatric_copay("0", "0.5") == Decimal("0.00")
+    assert psychiatric_copay("0.00", "0.30") == Decimal("0.00")

@@ -66,3 +66,8 @@ def test_unknown_kind_is_refused():
 )
 def test_urgency_request_due_art91(admission, due):
     assert urgency_request_due(admission) == due
+
+
+def test_urgency_request_due_skips_a_belo_horizonte_holiday_art91():
+    # Admission Monday 15/06/2026; were Tuesday 16/06 a municipal holiday, the 2 business days end on Thursday 18/06.
+    assert urgency_request_due(D(2026, 6, 15), extra_holidays={D(2026, 6, 16)}) == D(2026, 6, 18)

@@ -30,6 +30,11 @@ def test_art36_due_date_is_first_business_day_of_next_month():
     assert art36_due_date(2026, 12) == D(2027, 1, 4)
 
 
+def test_art36_due_date_skips_a_belo_horizonte_holiday():
+    # 01/04/2026 is a Wednesday; were it a municipal holiday, the contribution would fall due on Thursday 02/04.
+    assert art36_due_date(2026, 3, extra_holidays={D(2026, 4, 1)}) == D(2026, 4, 2)
+
+
 @pytest.mark.parametrize(
     ("due", "effective"),
     [
@@ -115,8 +120,30 @@ def test_is_payment_on_time():
     assert not is_payment_on_time(D(2026, 3, 15), D(2026, 3, 17))
 
 
+def test_late_charges_with_a_municipal_holiday_art32():
+    # Due Tuesday 08/12/2026, Imaculada Conceição in Belo Horizonte when given: paying on the 9th bears nothing;
+    # without it, the 9th is one day late.
+    holiday = {D(2026, 12, 8)}
+    assert is_payment_on_time(D(2026, 12, 8), D(2026, 12, 9), extra_holidays=holiday)
+    assert not is_payment_on_time(D(2026, 12, 8), D(2026, 12, 9))
+    assert late_charges("350.00", D(2026, 12, 8), D(2026, 12, 9), extra_holidays=holiday) == LateCharges(
+        Decimal("0.00"), Decimal("0.00"), Decimal("350.00"), 0
+    )
+    assert late_charges("350.00", D(2026, 12, 8), D(2026, 12, 9)).days_late == 1
+
+
+def test_late_charges_on_small_and_zero_amounts():
+    # A co-payment of R$ 0,50 a month late: fine 0,01; interest 0,50 x 1% = 0,005 -> 0,01; total 0,52.
+    assert late_charges("0.50", D(2026, 6, 15), D(2026, 7, 15)) == LateCharges(
+        Decimal("0.01"), Decimal("0.01"), Decimal("0.52"), 30
+    )
+    assert late_charges("0", D(2026, 6, 15), D(2026, 7, 15)) == LateCharges(
+        Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), 30
+    )
+
+
 def test_late_charges_refuses_bad_amounts():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^amount must not be negative$"):
         late_charges("-1.00", D(2026, 6, 15), D(2026, 7, 15))
     with pytest.raises(TypeError):
         late_charges(1000.0, D(2026, 6, 15), D(2026, 7, 15))
@@ -145,8 +172,27 @@ def test_delinquency_warning_over_60_days_art46(days):
     assert "comprovante de recebimento" in text  # notification required by Art. 27, sole paragraph
 
 
+def test_delinquency_warning_text_at_30_days_art27():
+    assert delinquency_warning(30) == (
+        "Constam 30 dias de atraso, consecutivos ou não, nos últimos 12 meses. A Cemig Saúde entrará em "
+        "contato para apresentar opções de negociação do débito. Se o débito não for quitado até completar "
+        "60 dias de atraso, a inscrição do titular e dos dependentes poderá ser cancelada (arts. 27 e 46 do "
+        "Regulamento)."
+    )
+
+
+def test_delinquency_warning_text_over_60_days_art46():
+    assert delinquency_warning(61) == (
+        "Constam 61 dias de atraso, consecutivos ou não, nos últimos 12 meses, acima do limite de 60 dias. "
+        "A Cemig Saúde pode excluir o beneficiário inadimplente e os beneficiários do mesmo grupo familiar, após "
+        "comunicar o cancelamento por carta com comprovante de recebimento ou por comunicado virtual (art. 27, "
+        "parágrafo único, e art. 46 do Regulamento). Quite ou negocie o débito o quanto antes pelos canais de "
+        "atendimento."
+    )
+
+
 def test_delinquency_warning_refuses_negative_days():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^days must not be negative$"):
         delinquency_warning(-1)
 
 
@@ -156,8 +202,17 @@ def test_payroll_remainder():
     assert payroll_remainder("350.00", "350.00") == Decimal("0.00")
     assert payroll_remainder("350.00", "400.00") == Decimal("0.00")
     assert payroll_remainder(Decimal("350.00"), 0) == Decimal("350.00")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^amounts must not be negative$"):
         payroll_remainder("350.00", "-1")
+    with pytest.raises(ValueError, match=r"^amounts must not be negative$"):
+        payroll_remainder("-0.01", "0")
+
+
+def test_payroll_remainder_of_small_and_zero_amounts_art9():
+    # Less than R$ 1,00 due (e.g. a co-payment balance) and nothing deducted: all of it goes to the boleto.
+    assert payroll_remainder("0.50", "0") == Decimal("0.50")
+    assert payroll_remainder("0.00", "0.00") == Decimal("0.00")
+    assert payroll_remainder(0, "12.00") == Decimal("0.00")
 
 
 def test_pro_rata_first_month():

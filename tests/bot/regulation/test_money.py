@@ -14,7 +14,7 @@ def test_to_cents_rounds_half_up():
 
 
 def test_floats_are_refused():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^money must be Decimal, int or str, not float$"):
         to_decimal(0.1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^money must be Decimal, int or str, not float$"):
         to_cents(True)

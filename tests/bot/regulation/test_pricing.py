@@ -64,7 +64,7 @@ def test_age_band(age, band):
 
 
 def test_age_band_refuses_negative_age():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^age must not be negative$"):
         age_band(-1)
 
 
@@ -103,7 +103,14 @@ def test_variation_7th_to_10th_not_above_1st_to_7th_art43():
 
 
 def test_cumulative_factor_refuses_unknown_band():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^band must be 1 to 10$"):
         cumulative_factor(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^band must be 1 to 10$"):
         cumulative_factor(11)
+
+
+def test_age_on_the_birth_day_is_zero_and_before_it_is_refused():
+    assert age_on(D(2026, 3, 10), D(2026, 3, 10)) == 0
+    assert age_band(age_on(D(2026, 3, 10), D(2026, 3, 10))).number == 1
+    with pytest.raises(ValueError, match=r"^date precedes birth$"):
+        age_on(D(2026, 3, 10), D(2026, 3, 9))

@@ -57,7 +57,15 @@ def test_deadline_is_suspended_while_complementary_documents_are_pending():
 
 
 def test_deadline_refuses_inconsistent_suspensions():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^a complementary request cannot precede the complete documentation$"):
         payment_deadline(D(2026, 3, 5), [(D(2026, 3, 1), D(2026, 3, 6))])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^a complementary request cannot precede the complete documentation$"):
+        payment_deadline(D(2026, 3, 5), [(D(2026, 3, 4), D(2026, 3, 6))])
+    with pytest.raises(ValueError, match=r"^documents cannot be delivered before they are requested$"):
         payment_deadline(D(2026, 3, 5), [(D(2026, 3, 10), D(2026, 3, 9))])
+
+
+def test_complementary_request_on_the_day_the_documents_were_completed_art72():
+    # Art. 72 §2: the operator may ask for more on the very day the documents of items I-V are complete;
+    # 05/03 to 12/03 is 7 days of suspension: 04/04 + 7 -> 11/04/2026.
+    assert payment_deadline(D(2026, 3, 5), [(D(2026, 3, 5), D(2026, 3, 12))]) == D(2026, 4, 11)

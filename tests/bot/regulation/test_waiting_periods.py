@@ -79,5 +79,5 @@ def test_exempt_from_waiting_art56():
 
 
 def test_exempt_from_waiting_refuses_enrolment_before_the_event():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^enrolment cannot precede the event that allowed it$"):
         exempt_from_waiting(100, D(2026, 3, 1), D(2026, 2, 28))
