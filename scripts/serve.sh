@@ -52,7 +52,8 @@ if [ "${ATENDE_WITH_MAIL:-0}" = 1 ]; then
   echo $! > "$RUN_DIR/outbox.pid"
 fi
 
-# ATENDE_SERVE_ONLY=rasa starts one more Rasa replica beside an action server that already runs (docs/escala.md).
+# ATENDE_SERVE_ONLY=rasa starts one more Rasa replica beside an action server that already runs (docs/escala.md);
+# ATENDE_SERVE_ONLY=actions starts the action server again beside Rasa servers that still run (after a crash).
 ONLY=${ATENDE_SERVE_ONLY:-}
 if [ "$ONLY" != rasa ]; then
   $BIN/atende actions >"$LOG_DIR/actions.log" 2>&1 &
@@ -66,12 +67,14 @@ RASA_CMD=("$BIN/python" -m bot.server)
 RASA_ARGS=(run --model "$MODEL" --port "$RASA_PORT" --interface 127.0.0.1 --enable-api
   --endpoints endpoints.yml --credentials credentials.yml)
 [ "${ATENDE_RASA_PLAIN:-0}" = 1 ] && RASA_ARGS+=(--auth-token "$ATENDE_RASA_TOKEN")
-env -u ATENDE_IDENTITY_KEY "${RASA_CMD[@]}" "${RASA_ARGS[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
-echo $! > "$RUN_DIR/rasa-$RASA_PORT.pid"
+if [ "$ONLY" != actions ]; then
+  env -u ATENDE_IDENTITY_KEY "${RASA_CMD[@]}" "${RASA_ARGS[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
+  echo $! > "$RUN_DIR/rasa-$RASA_PORT.pid"
+fi
 
 # The agents' console (issue 10, docs/painel.md), when asked for: make run asks.
 PAINEL_PORT=${ATENDE_PAINEL_PORT:-5080}
-if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ]; then
+if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ] && [ -z "$ONLY" ]; then
   ATENDE_RASA_URL=${ATENDE_RASA_URL:-http://127.0.0.1:$RASA_PORT} env -u ATENDE_IDENTITY_KEY \
     $BIN/atende painel --port "$PAINEL_PORT" >"$LOG_DIR/painel.log" 2>&1 &
   echo $! > "$RUN_DIR/painel-$PAINEL_PORT.pid"
@@ -91,9 +94,9 @@ wait_for() { # url name pidfile
   echo "O $2 não respondeu em 120 s; veja $LOG_DIR" >&2; return 1
 }
 [ "$ONLY" = rasa ] || wait_for "http://127.0.0.1:$ACTIONS_PORT/health" "servidor de ações" "$RUN_DIR/actions-$ACTIONS_PORT.pid"
-wait_for "http://127.0.0.1:$RASA_PORT/" "servidor Rasa" "$RUN_DIR/rasa-$RASA_PORT.pid"
+[ "$ONLY" = actions ] || wait_for "http://127.0.0.1:$RASA_PORT/" "servidor Rasa" "$RUN_DIR/rasa-$RASA_PORT.pid"
 echo "Servidores prontos: Rasa em http://127.0.0.1:$RASA_PORT, ações em http://127.0.0.1:$ACTIONS_PORT"
-if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ]; then
+if [ "${ATENDE_WITH_PAINEL:-0}" = 1 ] && [ -z "$ONLY" ]; then
   wait_for "http://127.0.0.1:$PAINEL_PORT/health" "painel dos atendentes" "$RUN_DIR/painel-$PAINEL_PORT.pid"
   echo "Painel dos atendentes: http://127.0.0.1:$PAINEL_PORT/"
 fi

@@ -20,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BAR = 85.0
 START, END = "<!-- mutacao:inicio -->", "<!-- mutacao:fim -->"
 KILLED = {"killed", "timeout"}
+NOT_CHECKED = "not checked"
 
 
 def _mutmut() -> str:
@@ -42,11 +43,17 @@ def parse_results(text: str) -> Dict[str, Dict[str, str]]:
 
 
 def scores(grouped: Dict[str, Dict[str, str]]) -> List[Tuple[str, int, int, float]]:
-    """(module, mutants, killed, percent) per module, sorted by name."""
+    """(module, mutants run, killed, percent) per module that mutmut ran, sorted by name.
+
+    Mutants left "not checked" (a run limited to some modules, or stopped) count in neither number.
+    """
     table = []
     for module, mutants in sorted(grouped.items()):
-        killed = sum(status in KILLED for status in mutants.values())
-        table.append((module, len(mutants), killed, 100.0 * killed / len(mutants)))
+        run = [status for status in mutants.values() if status != NOT_CHECKED]
+        if not run:
+            continue
+        killed = sum(status in KILLED for status in run)
+        table.append((module, len(run), killed, 100.0 * killed / len(run)))
     return table
 
 
@@ -64,7 +71,7 @@ def render(grouped: Dict[str, Dict[str, str]], bar: float) -> str:
         lines.append(f"| `{module}` | {total} | {killed} | {percent:.1f}%{mark} |")
     lines += ["", "Sobreviventes (a linha que o mutante mudou):", ""]
     for module, mutants in sorted(grouped.items()):
-        alive = sorted(name for name, status in mutants.items() if status not in KILLED)
+        alive = sorted(name for name, status in mutants.items() if status not in KILLED | {NOT_CHECKED})
         if not alive:
             continue
         lines.append(f"- `{module}`:")

@@ -8,10 +8,11 @@ import os
 import signal
 import socket
 import subprocess
+import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List
 
@@ -59,6 +60,7 @@ class Servers:
     actions_port: int
     database_url: str
     workdir: Path
+    env: Dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def var_dir(self) -> Path:
@@ -68,6 +70,25 @@ class Servers:
     @property
     def run_dir(self) -> Path:
         return self.var_dir / "run"
+
+    def restart_actions(self) -> None:
+        """Start the action server again after a test killed it, so later tests of the module find it up."""
+        pid_file = self.run_dir / f"actions-{self.actions_port}.pid"
+        pid = int(pid_file.read_text())
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        env = {**self.env, "ATENDE_SERVE_ONLY": "actions", "ATENDE_LOG_DIR": str(self.workdir / "acoes-de-novo")}
+        started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        assert started.returncode == 0, started.stdout + started.stderr
+
+    @property
+    def rasa_token(self) -> str:
+        """The Rasa API token serve.sh generated for these servers (agents hand conversations back with it)."""
+        return (self.run_dir / "rasa-token").read_text().strip()
 
     def other_conversation(self, text: str) -> List[str]:
         """One message from a different user, e.g. to check a protocol."""
@@ -105,7 +126,8 @@ def start_servers(workdir: Path, extra_env: Dict[str, str] | None = None) -> Ite
         pid_files.append(run_dir / f"painel-{env['ATENDE_PAINEL_PORT']}.pid")
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        yield Servers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, url, workdir)
+        yield Servers(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", rasa_port, actions_port, url, workdir,
+                      env)
     finally:
         for pid_file in pid_files:
             if pid_file.exists():

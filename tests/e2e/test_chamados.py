@@ -31,7 +31,7 @@ def protocolo(text):
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
-def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
+def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at, monkeypatch):
     joined(conversa_at(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
     text = joined(conversa_at("0"))
     assert "transferir" in text
@@ -55,6 +55,8 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at):
     )
     # The agent hands the conversation back: the bot answers again.
     base = f"http://127.0.0.1:{servers_at.rasa_port}"
+    # `atende handoff devolver` takes the token from the environment, as an operator's shell would have it.
+    monkeypatch.setenv("ATENDE_RASA_TOKEN", servers_at.rasa_token)
     assert hand_back(conversa_at.conversation, url=base) == 0
     assert "1 - Reembolso" in joined(conversa_at("menu"))
 

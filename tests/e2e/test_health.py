@@ -63,7 +63,10 @@ def test_healthy_replica_reports_every_part(servers):
 def test_action_server_down_makes_the_replica_unhealthy(servers):
     pid = int((servers.run_dir / f"actions-{servers.actions_port}.pid").read_text())
     os.kill(pid, signal.SIGKILL)
-    status, report = _health(servers)
+    try:
+        status, report = _health(servers)
+    finally:
+        servers.restart_actions()
     assert status == 503
     assert report["status"] == "falha" and report["acoes"]["ok"] is False
     assert report["banco"]["ok"] is True

@@ -25,7 +25,6 @@ import pytest
 from bot.db import seed
 from bot.db.models import Ticket
 from bot.db.session import make_engine, make_session_factory
-from bot.handoff import rasa_token
 from bot.settings import Settings
 from painel.contas import create_agent
 from routing.loader import load_rules
@@ -62,6 +61,7 @@ class Painel(Env):
 
     def __init__(self, servers, twilio: FakeApi, telegram: FakeApi, url: str) -> None:
         super().__init__(servers, twilio, telegram)
+        self.servers = servers
         self.url = url
         self.factory = make_session_factory(make_engine(Settings(database_url=servers.database_url)))
 
@@ -273,7 +273,7 @@ def test_closed_whatsapp_window_offers_only_the_template(page, painel):
     events = [{"event": "user", "text": "oi", "timestamp": old, "parse_data": {"intent": {"name": "saudacao"}}}]
     base = f"http://127.0.0.1:{painel.base.rsplit(':', 1)[1]}"
     request = urllib.request.Request(
-        f"{base}/conversations/{quote(conversa, safe=':+')}/tracker/events?token={rasa_token()}",
+        f"{base}/conversations/{quote(conversa, safe=':+')}/tracker/events?token={painel.servers.rasa_token}",
         data=json.dumps(events).encode(), headers={"Content-Type": "application/json"},
     )
     urllib.request.urlopen(request, timeout=10).close()
