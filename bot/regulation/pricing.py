@@ -40,7 +40,9 @@ class AgeBand:
         return f"De {self.min_age} a {self.max_age} anos"
 
 
-def _bands(rows: Tuple[Tuple[int, int | None, str], ...]) -> Tuple[AgeBand, ...]:
+# Runs once, at import, so mutmut can never switch a mutant of it on (docs/mutacao.md); the table it builds is
+# checked band by band in tests/bot/regulation/test_pricing.py.
+def _bands(rows: Tuple[Tuple[int, int | None, str], ...]) -> Tuple[AgeBand, ...]:  # pragma: no mutate block
     return tuple(
         AgeBand(number, low, high, Decimal(percent) / 100) for number, (low, high, percent) in enumerate(rows, 1)
     )
