@@ -42,10 +42,11 @@ def parse_results(text: str) -> Dict[str, Dict[str, str]]:
     return dict(grouped)
 
 
-def scores(grouped: Dict[str, Dict[str, str]]) -> List[Tuple[str, int, int, float]]:
-    """(module, mutants run, killed, percent) per module that mutmut ran, sorted by name.
+def scores(grouped: Dict[str, Dict[str, str]]) -> List[Tuple[str, int, int, float, int]]:
+    """(module, mutants run, killed, percent, mutants not run) per module that mutmut ran, sorted by name.
 
-    Mutants left "not checked" (a run limited to some modules, or stopped) count in neither number.
+    Mutants left "not checked" (a run limited to some modules, or stopped) count in neither the mutants run
+    nor the killed; they are shown apart so a partial figure never passes for a whole one.
     """
     table = []
     for module, mutants in sorted(grouped.items()):
@@ -53,7 +54,7 @@ def scores(grouped: Dict[str, Dict[str, str]]) -> List[Tuple[str, int, int, floa
         if not run:
             continue
         killed = sum(status in KILLED for status in run)
-        table.append((module, len(run), killed, 100.0 * killed / len(run)))
+        table.append((module, len(run), killed, 100.0 * killed / len(run), len(mutants) - len(run)))
     return table
 
 
@@ -65,10 +66,10 @@ def _changed_line(name: str) -> str:
 
 def render(grouped: Dict[str, Dict[str, str]], bar: float) -> str:
     """The generated Markdown: the score table, then the survivors of each module."""
-    lines = ["| módulo | mutantes | mortos | escore |", "|---|---:|---:|---:|"]
-    for module, total, killed, percent in scores(grouped):
-        mark = "" if percent >= bar else " ⚠"
-        lines.append(f"| `{module}` | {total} | {killed} | {percent:.1f}%{mark} |")
+    lines = ["| módulo | mutantes rodados | mortos | escore | não rodados |", "|---|---:|---:|---:|---:|"]
+    for module, total, killed, percent, pending in scores(grouped):
+        mark = "" if percent >= bar and not pending else " ⚠"
+        lines.append(f"| `{module}` | {total} | {killed} | {percent:.1f}%{mark} | {pending} |")
     lines += ["", "Sobreviventes (a linha que o mutante mudou):", ""]
     for module, mutants in sorted(grouped.items()):
         alive = sorted(name for name, status in mutants.items() if status not in KILLED | {NOT_CHECKED})
@@ -93,16 +94,17 @@ def main(argv: List[str] | None = None) -> int:
     if not grouped:
         print("nenhum resultado do mutmut: rode `make mutation`", file=sys.stderr)
         return 1
-    below = [module for module, _, _, percent in scores(grouped) if percent < args.bar]
-    for module, total, killed, percent in scores(grouped):
-        print(f"{module:32} {killed:5d}/{total:<5d} {percent:6.1f}%")
+    below = [module for module, _, _, percent, pending in scores(grouped) if percent < args.bar or pending]
+    for module, total, killed, percent, pending in scores(grouped):
+        rest = f"  ({pending} não rodados)" if pending else ""
+        print(f"{module:32} {killed:5d}/{total:<5d} {percent:6.1f}%{rest}")
     if args.write:
         page = args.write.read_text(encoding="utf-8")
         head, _, rest = page.partition(START)
         _, _, tail = rest.partition(END)
         args.write.write_text(f"{head}{START}\n{render(grouped, args.bar)}\n{END}{tail}", encoding="utf-8")
     if below:
-        print(f"abaixo de {args.bar:.0f}% de mutantes mortos: {', '.join(below)}", file=sys.stderr)
+        print(f"abaixo de {args.bar:.0f}% de mutantes mortos ou não rodados: {', '.join(below)}", file=sys.stderr)
         return 1
     return 0
 
