@@ -62,7 +62,7 @@ bench: $(MODEL)
 	$(PY) -m tools.bench
 
 # Not part of make test: a few minutes on 2 cores (docs/mutacao.md says how long it took last).
-mutation: $(STAMP)
+mutation: $(MODEL)
 	$(BIN)/pip install -q -r requirements-mutation.lock
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
