@@ -43,6 +43,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_gone(pid: int, timeout: float = 10.0) -> None:
+    """Wait until a killed server's process is gone, so its port can be bound again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
+
 def send_message(url: str, sender: str, text: str) -> List[str]:
     """POST one message to the REST webhook and return the bot's texts."""
     body = json.dumps({"sender": sender, "message": text}).encode()
@@ -74,13 +85,7 @@ class Servers:
     def restart_actions(self) -> None:
         """Start the action server again after a test killed it, so later tests of the module find it up."""
         pid_file = self.run_dir / f"actions-{self.actions_port}.pid"
-        pid = int(pid_file.read_text())
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+        wait_gone(int(pid_file.read_text()))
         env = {**self.env, "ATENDE_SERVE_ONLY": "actions", "ATENDE_LOG_DIR": str(self.workdir / "acoes-de-novo")}
         started = subprocess.run(["scripts/serve.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         assert started.returncode == 0, started.stdout + started.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +15,7 @@ from actions.formatting import format_card
 from bot.db import seed
 from bot.settings import PROJECT_ROOT, Settings
 from bot.tracker_store import purge_conversations, tracker_url
-from tests.e2e.conftest import Servers, send_message, start_servers
+from tests.e2e.conftest import Servers, send_message, start_servers, wait_gone
 
 pytestmark = pytest.mark.servers
 
@@ -27,12 +26,7 @@ def _kill_and_restart(servers: Servers) -> None:
     for name, port in (("rasa", servers.rasa_port), ("actions", servers.actions_port)):
         pid = int((run_dir / f"{name}-{port}.pid").read_text())
         os.kill(pid, signal.SIGKILL)
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+        wait_gone(pid)
     env = {
         **os.environ,
         "DATABASE_URL": servers.database_url,

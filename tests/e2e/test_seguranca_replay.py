@@ -13,7 +13,7 @@ import pytest
 from bot.settings import PROJECT_ROOT
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, telegram_answer, twilio_answer
-from tests.e2e.conftest import Servers, start_servers
+from tests.e2e.conftest import Servers, start_servers, wait_gone
 from tests.e2e.test_canais import BOT_TOKEN, PUBLIC, SECRET, TOKEN, Env, Telegram, WhatsApp, _settled
 
 pytestmark = pytest.mark.servers
@@ -41,12 +41,7 @@ def _restart(env: Env) -> None:
     for name, port in (("rasa", servers.rasa_port), ("actions", servers.actions_port)):
         pid = int((run_dir / f"{name}-{port}.pid").read_text())
         os.kill(pid, signal.SIGKILL)
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-                time.sleep(0.1)
-            except ProcessLookupError:
-                break
+        wait_gone(pid)
     variables = {**os.environ, **env.variables,  # type: ignore[attr-defined]
                  "DATABASE_URL": servers.database_url, "ATENDE_RASA_PORT": str(servers.rasa_port),
                  "ATENDE_ACTIONS_PORT": str(servers.actions_port), "ATENDE_REST_ENABLED": "1",

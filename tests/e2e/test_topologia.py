@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from bot.db.session import make_engine, make_session_factory
 from bot.settings import PROJECT_ROOT, Settings
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, twilio_answer
-from tests.e2e.conftest import _free_port, send_message
+from tests.e2e.conftest import _free_port, send_message, wait_gone
 from tests.e2e.test_canais import TOKEN, _settled
 
 pytestmark = pytest.mark.servers
@@ -189,11 +188,6 @@ def test_kill_9_of_one_replica_and_the_other_continues(topology):
         cards = "\n".join(send_message(topology.urls[1], sender, "3"))
     finally:
         # The module's other tests, in whatever order they run, find both replicas up.
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+        wait_gone(pid)
         topology.restart(0)
     assert format_card(seed.DEMO_TITULAR_CARD) in cards

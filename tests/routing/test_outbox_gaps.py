@@ -20,18 +20,20 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from bot.db.migrate import upgrade
-from bot.db.models import OutboxMessage
 from bot.db.session import make_engine, make_session_factory, session_scope
 from bot.outbox_cli import cmd_list
 from bot.settings import Settings
-from routing.outbox import DeliveryCounts, deliver_pending, run_outbox_worker
+from routing.outbox import DeliveryCounts, run_outbox_worker
 from routing.smtp_dev import LOOPBACK, MailSpool
 from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, free_port, make_decision, make_settings
+from tests.routing.outbox_support import deliver as _deliver
+from tests.routing.outbox_support import rows as _rows
+from tests.routing.outbox_support import swap_handler as _swap_handler
+from tests.routing.outbox_support import until as _until
 
 INBOX = "relacionamento@cemigsaude.org.br"  # make_decision's inbox
 REFUSAL = "550 5.1.1 Caixa postal inexistente"
@@ -48,31 +50,6 @@ def _open(session_factory, decision=None):
             context={"transcricao": ["Beneficiário: Quero o reembolso da consulta de outubro"]},
             now=NOW,
         )
-
-
-def _rows(session_factory) -> list[OutboxMessage]:
-    with session_scope(session_factory) as session:
-        return list(session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
-
-
-async def _deliver(session_factory, settings, now=NOW, **kwargs) -> DeliveryCounts:
-    return await deliver_pending(session_factory=session_factory, settings=settings, now=now, **kwargs)
-
-
-async def _until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
-    """Wait until ``predicate()`` holds (raise after ``timeout`` seconds)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"condição não atingida em {timeout} s")
-        await asyncio.sleep(0.02)
-
-
-def _swap_handler(smtp, handler: MailSpool) -> None:
-    smtp.stop()
-    smtp.spool = handler
-    smtp.start()
 
 
 # --- 5. A recipient the server refuses ---------------------------------------------------------------------------

@@ -14,12 +14,11 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Callable
 from datetime import timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.db.models import OutboxMessage, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -28,7 +27,6 @@ from routing.outbox import (
     INTERRUPTED,
     DeliveryCounts,
     backlog,
-    deliver_pending,
     list_outbox,
     requeue,
     run_outbox_worker,
@@ -36,6 +34,10 @@ from routing.outbox import (
 from routing.smtp_dev import LOOPBACK, MailSpool
 from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, make_decision, make_settings
+from tests.routing.outbox_support import deliver as _deliver
+from tests.routing.outbox_support import rows as _rows
+from tests.routing.outbox_support import swap_handler as _swap_handler
+from tests.routing.outbox_support import until as _until
 
 INBOX = "relacionamento@cemigsaude.org.br"  # make_decision's inbox
 REFUSAL = "550 5.1.1 Caixa postal inexistente"
@@ -54,34 +56,9 @@ def _open(session_factory, decision=None, now=NOW):
         )
 
 
-def _rows(session_factory) -> list[OutboxMessage]:
-    with session_scope(session_factory) as session:
-        return list(session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
-
-
 def _set(session_factory, row_id: int, **values) -> None:
     with session_scope(session_factory) as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
-
-
-async def _deliver(session_factory, settings, now=NOW, **kwargs) -> DeliveryCounts:
-    return await deliver_pending(session_factory=session_factory, settings=settings, now=now, **kwargs)
-
-
-async def _until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
-    """Wait until ``predicate()`` holds (raise after ``timeout`` seconds)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"condição não atingida em {timeout} s")
-        await asyncio.sleep(0.02)
-
-
-def _swap_handler(smtp, handler: MailSpool) -> None:
-    smtp.stop()
-    smtp.spool = handler
-    smtp.start()
 
 
 def _messages(caplog, level: int) -> list[str]:
