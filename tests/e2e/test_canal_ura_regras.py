@@ -60,8 +60,9 @@ def test_a_phone_rule_matches_a_call_through_the_ivr_webhook(servers):
                                 {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
     assert status == 200, body
     assert ElementTree.fromstring(body).find("Enqueue") is not None
-    [(channel, inbox, mail)] = _tickets(servers)
-    assert channel == "ura" and inbox == "ouvidoria@cemigsaude.org.br"
+    # The module's chat test may have opened its own ticket first: this call opened exactly one by phone.
+    [(channel, inbox, mail)] = [row for row in _tickets(servers) if row[0] == "ura"]
+    assert inbox == "ouvidoria@cemigsaude.org.br"
     assert "Regra: atendente_pelo_telefone" in mail and "Canal: telefone (URA)" in mail
 
 
