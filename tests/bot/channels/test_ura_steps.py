@@ -1,0 +1,113 @@
+"""Each step of an IVR call, in the detail the caller hears and the attendant reads (issue 13, mutation survivors).
+
+How every Gather listens (POST back, the configured silence, two seconds after speech, one key where the menu has
+one-digit options), a request without a call, the reason of a transfer after two wrong keys, the conversation's
+own tracker store reaching the bot (a digit after a question with buttons is that button), the call id kept with
+each message, and a server without a tracker store.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+from rasa.shared.core.events import BotUttered, UserUttered
+
+from bot.channels.common import LocalOutbox
+from bot.channels.ura import ENTRY, INVALID, NO_INPUT, MemoryTransfers, UraInput
+from tests.bot.channels import payloads
+from tests.bot.channels.harness import ChannelServer, settings
+from tests.bot.channels.test_ura import Call, bot, fake_tracker
+from tests.bot.channels.test_ura_transfer_details import PerCallerStore
+
+CLARIFYING = BotUttered(
+    "Você quer saber do reembolso ou da utilização? Digite 1 para reembolso ou 2 para utilização.",
+    data={"buttons": [{"title": "Reembolso", "payload": "/reembolso"},
+                      {"title": "Utilização", "payload": "/utilizacao"}]},
+)
+
+
+def _gather(root: ElementTree.Element) -> dict:
+    return dict(root.find("Gather").attrib)
+
+
+def test_every_gather_posts_back_listens_for_the_configured_silence_and_two_seconds_after_speech():
+    with ChannelServer(UraInput(settings(ivr_timeout=9)), answer=bot) as server:
+        call = Call(server)
+        welcome, _ = call.start()
+        silence, _ = call.silence()
+        menu, _ = call.keys("1")
+    common = {"input": "dtmf speech", "language": "pt-BR", "finishOnKey": "#", "method": "POST", "timeout": "9",
+              "speechTimeout": "2", "actionOnEmptyResult": "true"}
+    assert _gather(welcome) == {**common, "action": "/webhooks/ura/webhook?etapa=entrada&silencio=0",
+                                "numDigits": "1"}
+    assert _gather(silence) == {**common, "action": "/webhooks/ura/webhook?etapa=entrada&silencio=1",
+                                "numDigits": "1"}
+    assert _gather(menu) == {**common, "action": "/webhooks/ura/webhook?etapa=menu&silencio=0", "numDigits": "1"}
+
+
+def test_a_wrong_key_at_the_welcome_is_asked_again_as_one_key_then_transferred_for_that_reason():
+    call_sid = payloads.twilio_sid("CA")
+    tracker = fake_tracker([], identificado=False)
+    with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+        call = Call(server, sid=call_sid)
+        call.start()
+        again, spoken = call.keys("5")
+        root, _ = call.keys("5")
+    assert spoken.said == [INVALID, ENTRY] and _gather(again)["numDigits"] == "1"
+    task = json.loads(root.find("Enqueue").find("Task").text)
+    assert task == {"canal": "ura", "chamada": call_sid, "telefone": payloads.PHONE, "identificado": False,
+                    "motivo": "opção inválida"}
+
+
+def test_a_request_without_a_call_gets_an_empty_answer():
+    with ChannelServer(UraInput(settings()), answer=bot) as server:
+        fields = payloads.voice_call("CA1")
+        del fields["CallSid"]
+        status, body = server.post_twilio("/webhooks/ura/webhook", fields)
+    assert status == 200 and list(ElementTree.fromstring(body)) == [] and server.received == []
+
+
+def test_a_digit_after_a_question_with_buttons_reaches_the_bot_as_that_button():
+    call_sid = payloads.twilio_sid("CA")
+    tracker = fake_tracker([UserUttered("quero ver um valor"), CLARIFYING])
+    with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+        call = Call(server, sid=call_sid)
+        call.start()
+        call.keys("1")
+        call.keys("2")
+    message = server.received[-1]
+    assert message.text == "/utilizacao"
+    # The conversation keeps which call each message came from.
+    assert message.metadata == {"chamada": call_sid} and message.sender_id == f"ura:{call_sid}"
+
+
+def test_served_without_a_tracker_store_the_call_still_reaches_the_menu():
+    with ChannelServer(UraInput(settings()), answer=bot, store=None) as server:
+        call = Call(server)
+        call.start()
+        root, spoken = call.keys("1")
+    assert [message.text for message in server.received] == ["menu"]
+    assert "Para reembolso, digite 1." in spoken.said[0] and root.find("Enqueue") is None
+
+
+def test_silence_after_the_menu_is_reprompted_with_one_key():
+    call_sid = payloads.twilio_sid("CA")
+    tracker = fake_tracker([UserUttered("menu", intent={"name": "menu"}),
+                            BotUttered("Escolha uma opção:\n1 - Reembolso\n0 - Falar com um atendente")])
+    with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+        call = Call(server, sid=call_sid)
+        call.start()
+        call.keys("1")
+        root, spoken = call.silence()
+    assert spoken.said[0] == NO_INPUT and _gather(root)["numDigits"] == "1"
+
+
+def test_recent_transfers_and_local_answers_keep_exactly_their_limit():
+    transfers = MemoryTransfers(limit=2)
+    outbox = LocalOutbox(max_turns=2)
+    for turn in ("CA1", "CA2", "CA3"):
+        transfers.put(turn, turn)
+        outbox.record(turn, "whatsapp:+5531988887777", [turn])
+    assert [transfers.get(turn) for turn in ("CA1", "CA2", "CA3")] == [None, "CA2", "CA3"]
+    assert [outbox.get(turn) is not None for turn in ("CA1", "CA2", "CA3")] == [False, True, True]
