@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.channels.whatsapp import TwilioSender, make_twilio_client
+from bot.channels.whatsapp import LocalSender, TwilioSender, make_twilio_client, make_whatsapp_sender
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, twilio_answer
 from tests.bot.channels.harness import settings
@@ -32,3 +32,21 @@ def test_without_a_configured_sender_the_answer_comes_from_the_number_the_user_w
     assert sent.fields == {"To": "whatsapp:+5531988887777", "From": payloads.WHATSAPP_BUSINESS, "Body": "Olá!"}
     [record] = [record for record in caplog.records if record.name == "bot.channels.whatsapp"]
     assert record.getMessage() == f"whatsapp: resposta {ANSWER_SID} a SM1 enviada (whatsapp:+5531*****7777)"
+
+
+def test_a_configured_sender_number_is_used_for_every_answer():
+    with FakeApi(twilio_answer_with_sid, status=201) as api:
+        sender = make_whatsapp_sender(settings(twilio_account_sid=payloads.ACCOUNT_SID, twilio_api_url=api.url,
+                                               twilio_whatsapp_from="+553140049999"))
+        asyncio.run(sender.send_turn("whatsapp:+5531988887777", payloads.WHATSAPP_BUSINESS, ["Olá!"], "SM1"))
+    [sent] = api.calls()
+    assert sent.fields["From"] == "whatsapp:+553140049999"
+
+
+def test_without_an_account_the_operator_is_told_answers_only_go_to_the_log(caplog):
+    with caplog.at_level(logging.WARNING, logger="bot.channels.whatsapp"):
+        sender = make_whatsapp_sender(settings(twilio_account_sid=""))
+    assert isinstance(sender, LocalSender)
+    assert [record.getMessage() for record in caplog.records if record.name == "bot.channels.whatsapp"] == [
+        "whatsapp: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN ausentes; modo local, respostas só no log"
+    ]
