@@ -1,0 +1,58 @@
+"""The importer's messages to the word, where the other importer tests only look for a fragment (issue 13).
+
+An operator fixes a file from these lines alone: the line of a byte that is not UTF-8 and which byte it is, a
+CSV the csv module cannot read, a reference to a plan that exists nowhere, a date in an unknown format, and the
+``arquivo:linha: motivo`` lines the caller prints.
+"""
+
+from __future__ import annotations
+
+from bot.db.importer import ImportIssue, iter_issue_lines
+from tests.bot.db.test_importer_rejections import (
+    HELENA,
+    LEADING_ROWS,
+    SECOND_BAND,
+    _base,
+    _batch,
+    _csv,
+    _rejected,
+    _with,
+    _write,
+)
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line(db, tmp_path):
+    rows = _csv([*LEADING_ROWS["tax_statements"], *LEADING_ROWS["tax_statements"]]).encode("utf-8").splitlines()
+    # Line 3 was saved as Latin-1 by a spreadsheet: "ç" is the single byte 0xe7.
+    data = b"\n".join([rows[0], rows[1], rows[2].replace(b"2025", "2025 ç".encode("latin-1"))]) + b"\n"
+    taxes = _write(tmp_path, "tax_statements.csv", data)
+    errors = _rejected(db, [*_base(tmp_path), taxes])
+    assert errors == [ImportIssue(str(taxes), 3, "arquivo não está em UTF-8 (byte inválido 0xe7)")]
+
+
+def test_a_csv_the_reader_refuses_is_reported_on_its_line_with_the_readers_words(db, tmp_path):
+    lines = _csv([*LEADING_ROWS["tax_statements"]]).splitlines()
+    taxes = _write(tmp_path, "tax_statements.csv", "\n".join([lines[0], lines[1], "2025;\x00;1;2"]) + "\n")
+    errors = _rejected(db, [*_base(tmp_path), taxes])
+    assert errors == [ImportIssue(str(taxes), 3, "CSV malformado: erro de leitura (line contains NUL)")]
+
+
+def test_an_age_band_of_a_plan_that_exists_nowhere(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "plan_age_bands", _with(SECOND_BAND, plan_code="plano-ouro"))
+    reason = "plan_code: plano 'PLANO-OURO' não existe no banco nem no arquivo plans"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_a_date_in_an_unknown_format_says_which_formats_are_read(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "beneficiaries", _with(HELENA, birth_date="02-11-1980"))
+    reason = "birth_date: data inválida '02-11-1980' (use aaaa-mm-dd ou dd/mm/aaaa)"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_issue_lines_are_file_line_and_reason():
+    issues = [ImportIssue("dados/plans.csv", 3, "name: campo obrigatório vazio"),
+              ImportIssue("dados/invoices.json", 12, "JSON inválido: esperava ',' ou ']'")]
+    assert list(iter_issue_lines(issues)) == [
+        "dados/plans.csv:3: name: campo obrigatório vazio",
+        "dados/invoices.json:12: JSON inválido: esperava ',' ou ']'",
+    ]
