@@ -180,12 +180,16 @@ class UnknownWordsGuard(GraphComponent):
 
     @staticmethod
     def _words(text: str) -> List[str]:
-        return [w for w in re.findall(r"[a-z]+", strip_accents(text)) if len(w) > 1]
+        words = re.findall(r"[a-z]+", strip_accents(text))
+        # Single letters are noise inside a sentence ("xzkq e wpvb"), but "s" and "n" alone are WhatsApp's
+        # yes and no: a message of single letters only is judged by them.
+        return [w for w in words if len(w) > 1] or words
 
     def train(self, training_data: TrainingData) -> Resource:
         """Collect the words of the training examples."""
         for example in training_data.intent_examples:
-            self._vocabulary.update(self._words(example.get(TEXT) or ""))
+            # Every word, single letters too: they are only looked up for messages made of single letters.
+            self._vocabulary.update(re.findall(r"[a-z]+", strip_accents(example.get(TEXT) or "")))
         with self._model_storage.write_to(self._resource) as path:
             (path / self.FILE_NAME).write_text(json.dumps(sorted(self._vocabulary)), encoding="utf-8")
         return self._resource

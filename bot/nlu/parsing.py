@@ -186,8 +186,30 @@ _RELATIVE_DAY = re.compile(
 )
 _RELATIVE_DAY_OFFSETS = {"depois de amanha": 2, "amanha": 1, "hoje": 0, "anteontem": -2, "antes de ontem": -2,
                          "ontem": -1}
+# Days of the month in words, as people write them ("dia vinte e cinco", "dia primeiro"); pt-PT spellings too.
+_UNITS = {"um": 1, "dois": 2, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7, "oito": 8, "nove": 9}
+_DAY_WORDS = {
+    "primeiro": 1, **_UNITS, "dez": 10, "onze": 11, "doze": 12, "treze": 13, "quatorze": 14, "catorze": 14,
+    "quinze": 15, "dezesseis": 16, "dezasseis": 16, "dezessete": 17, "dezassete": 17, "dezoito": 18,
+    "dezenove": 19, "dezanove": 19, "vinte": 20, "trinta": 30, "trinta e um": 31,
+    **{f"vinte e {word}": 20 + value for word, value in _UNITS.items()},
+}
+_DAY = r"(?:\d{1,2}|" + "|".join(sorted((w.replace(" ", r"\s+") for w in _DAY_WORDS), key=len, reverse=True)) + ")"
+
+
+def _day_number(written: str) -> int:
+    """The day of ``dia 20``, ``dia vinte`` or ``dia vinte e cinco`` (folded text).
+
+    >>> _day_number("20"), _day_number("vinte  e cinco"), _day_number("primeiro")
+    (20, 25, 1)
+    """
+    if written.isdigit():
+        return int(written)
+    return _DAY_WORDS[re.sub(r"\s+", " ", written)]
+
+
 _DAY_OF_MONTH = re.compile(
-    r"\b(?P<todo>tod[oa]s?\s+(?:os?\s+)?)?dia\s+(?P<day>\d{1,2})o?\b(?!\s*[/.\-]\s*\d)"
+    r"\b(?P<todo>tod[oa]s?\s+(?:os?\s+)?)?dia\s+(?P<day>" + _DAY + r")o?\b(?!\s*[/.\-]\s*\d)"
     r"(?:\s+(?:de\s+)?(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
     r"|\s+d[oe]\s+(?P<next>mes\s+que\s+vem|proximo\s+mes)\b"
     r"|\s+d[oe]\s+(?P<last>mes\s+passado)\b"
@@ -195,7 +217,7 @@ _DAY_OF_MONTH = re.compile(
     r"|(?P<every>\s+de\s+(?:cada|todo)\s+mes\b))?"
 )
 _DAY_AND_MONTH = re.compile(
-    r"\b(?P<day>\d{1,2})o?\s+de\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
+    r"\b(?P<day>" + _DAY + r")o?\s+de\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
 )
 _NEXT_WEEK = re.compile(r"\b(?:semana\s+que\s+vem|proxima\s+semana)\b")
 _WEEKDAY = re.compile(
@@ -265,12 +287,14 @@ def _day_in_month(match: re.Match[str], today: date) -> date | None:
     ['2026-12-31']
     >>> [f.value for f in find_relative_dates("dia 5 do mês que vem", date(2026, 12, 2))]
     ['2027-01-05']
+    >>> [f.value for f in find_relative_dates("se eu pagar dia vinte e cinco", date(2026, 12, 2))]
+    ['2026-12-25']
     """
     if match["todo"] or match["every"]:
         return None
     if match["month"]:
         return _day_and_month(match, today)
-    day = int(match["day"])
+    day = _day_number(match["day"])
     if match["next"]:
         return _on_day(_month_start(today, 1), day)
     if match["last"]:
@@ -296,7 +320,7 @@ def _day_and_month(match: re.Match[str], today: date) -> date | None:
     """
     if match["year"]:
         return None
-    day, month = int(match["day"]), _FULL_MONTHS[match["month"]]
+    day, month = _day_number(match["day"]), _FULL_MONTHS[match["month"]]
     for year in (today.year, today.year + 1):
         candidate = _valid_date(day, month, year)
         if candidate and candidate >= today:

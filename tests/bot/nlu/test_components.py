@@ -73,3 +73,51 @@ def test_a_fallback_between_two_close_topics_becomes_a_clarifying_question():
     assert _ranked("nlu_fallback", fallback, ("afirmar", 0.40), ("negar", 0.38)) == "nlu_fallback"
     # A confident classification is left alone.
     assert _ranked("reembolso", ("reembolso", 0.9), ("utilizacao", 0.05)) == "reembolso"
+
+
+def test_days_written_in_words_are_dates_too():
+    # The suite's clock is Wednesday 2026-12-02.
+    assert _dates(_process("posso pagar dia vinte e cinco?")) == [("2026-12-25", "dia vinte e cinco")]
+    assert _dates(_process("e se for dia primeiro do mês que vem")) == [("2027-01-01", "dia primeiro do mês que vem")]
+    assert _dates(_process("pago dia dezasseis")) == [("2026-12-16", "dia dezasseis")]
+    # A number in words that is not a day of the month is no date.
+    assert _dates(_process("tenho vinte e cinco anos")) == []
+
+
+def _guarded(vocabulary_texts, text, confidence=0.8):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.components import UnknownWordsGuard
+
+    guard = UnknownWordsGuard(set(), model_storage=_NoStorage(), resource=None)
+    guard.train(TrainingData([Message.build(text=t, intent="afirmar") for t in vocabulary_texts]))
+    message = Message.build(text=text)
+    message.set("intent", {"name": "afirmar", "confidence": confidence}, add_to_output=True)
+    guard.process([message])
+    return message.get("intent")["confidence"]
+
+
+class _NoStorage:
+    """Model storage that keeps nothing: the guard's vocabulary stays in memory for these tests."""
+
+    def write_to(self, resource):
+        import contextlib
+        import tempfile
+        from pathlib import Path
+
+        @contextlib.contextmanager
+        def folder():
+            with tempfile.TemporaryDirectory() as path:
+                yield Path(path)
+
+        return folder()
+
+
+def test_a_lone_s_or_n_is_a_known_answer_not_gibberish():
+    vocabulary = ["s", "sim", "n", "não", "quero o boleto"]
+    assert _guarded(vocabulary, "s") == 0.8
+    assert _guarded(vocabulary, "N") == 0.8
+    # Unknown words keep going to the fallback, and a stray known letter does not rescue them.
+    assert _guarded(vocabulary, "xzkq wpvb") == 0.0
+    assert _guarded(vocabulary, "xzkq s wpvb") == 0.0
+    assert _guarded(vocabulary, "q") == 0.0

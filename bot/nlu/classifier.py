@@ -1,0 +1,152 @@
+"""Two-stage intent classifier: the topic first, the teleconsultation triage category second (issue 12).
+
+The seven categories of the teleconsultation desk's triage (``tele_*``, seed 004) are kinds of one topic. In one
+flat classifier they compete with the plan's menu one by one: a formal request for a second copy of an invoice,
+a report of procedures used or a tax statement resembles "pedir a 2.ª via da receita" more than any single
+menu topic's examples, and lands in ``tele_documentos``. Here the first stage sees the seven as one class,
+``teleconsulta``, trained on all their examples together, so the topic is decided against the pooled
+evidence; a second classifier, trained only on the triage examples, then names the category.
+
+The output keeps the flat intent names, so the domain, the rules and FallbackClassifier see no difference:
+each category's confidence is P(teleconsulta) x P(category | teleconsulta), which is its probability under
+the two stages, and two categories whose inboxes differ can still be close enough for the bot to ask.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from sklearn.base import clone
+
+from bot.nlu.components import BlankSafeLogisticRegressionClassifier
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
+    """Logistic regression over topics, then over the triage categories of the ``group_prefix`` intents.
+
+    Configuration: ``group_prefix`` (``"tele_"``) chooses the intents of the second stage, ``group_name``
+    (``"teleconsulta"``) is their class at the first stage, ``C`` the inverse regularisation of both stages.
+    """
+
+    SUB_SUFFIX = ".categories.skops"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The stock classifier's settings plus the group and the regularisation."""
+        return {
+            **BlankSafeLogisticRegressionClassifier.get_default_config(),
+            "group_prefix": "tele_",
+            "group_name": "teleconsulta",
+            "C": 1.0,
+        }
+
+    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=float(self.config["C"]))
+        self.sub = clone(self.clf)
+
+    def _in_group(self, intent: str) -> bool:
+        return intent.startswith(self.config["group_prefix"])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the topic stage on pooled group labels and the category stage on the group's examples."""
+        X, y = self._create_training_matrix(training_data)
+        if X.shape[0] == 0:
+            return self._resource
+        labels = np.array(y)
+        grouped = np.array([self._in_group(label) for label in y])
+        topics = np.where(grouped, self.config["group_name"], labels)
+        self.clf.fit(X, topics)
+        if grouped.sum() and len(set(labels[grouped])) > 1:
+            self.sub.fit(X[np.flatnonzero(grouped)], labels[grouped])
+        else:
+            self.sub = None
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        """Save both stages."""
+        import skops.io as sio
+
+        super().persist()
+        if self.sub is not None:
+            with self._model_storage.write_to(self._resource) as model_dir:
+                sio.dump(self.sub, model_dir / f"{self._resource.name}{self.SUB_SUFFIX}")
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "TwoStageClassifier":
+        """Load both stages saved by :meth:`train` (an untrained component when there is nothing saved)."""
+        import skops.io as sio
+
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                for attribute, suffix in (("clf", ".skops"), ("sub", cls.SUB_SUFFIX)):
+                    path = model_dir / f"{resource.name}{suffix}"
+                    if not path.exists():
+                        setattr(component, attribute, None)
+                        continue
+                    # Only sklearn and numpy types are expected; anything else means a tampered file.
+                    untrusted = sio.get_untrusted_types(file=path)
+                    if untrusted:
+                        raise ValueError(f"{path}: tipos não confiáveis {untrusted}")
+                    setattr(component, attribute, sio.load(path, trusted=untrusted))
+        except ValueError:
+            logger.debug("Nothing saved for %s; using an untrained classifier.", resource.name)
+        return component
+
+    def _ranking(self, topic_probas: np.ndarray, category_probas: np.ndarray | None) -> List[Dict[str, Any]]:
+        group = self.config["group_name"]
+        scores: Dict[str, float] = {}
+        for name, probability in zip(self.clf.classes_, topic_probas, strict=True):
+            if name != group:
+                scores[str(name)] = float(probability)
+                continue
+            if category_probas is None:
+                continue
+            for category, conditional in zip(self.sub.classes_, category_probas, strict=True):
+                scores[str(category)] = float(probability * conditional)
+        ranking = sorted(
+            ({INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: value} for name, value in scores.items()),
+            key=lambda item: -item[PREDICTED_CONFIDENCE_KEY],
+        )
+        return ranking
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Rank the flat intents by their two-stage probability; blank messages get no intent."""
+        with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
+        for message in messages:
+            if not (message.get(TEXT) or "").strip():
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        if not with_text or self.clf is None:
+            return messages
+        X = self._create_X(with_text)
+        topic_probas = self.clf.predict_proba(X)
+        category_probas = self.sub.predict_proba(X) if self.sub is not None else None
+        length = self.config[RANKING_LENGTH]
+        for index, message in enumerate(with_text):
+            ranking = self._ranking(topic_probas[index], None if category_probas is None else category_probas[index])
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[:length] if length > 0 else ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,100 @@
+"""The two-stage intent classifier: the topic first, the teleconsultation category second (bot/nlu/classifier.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix
+
+from bot.nlu.classifier import TwoStageClassifier
+
+# Four words, one feature each; each training message is one word and its intent.
+WORDS = ["boleto", "receita", "video", "reembolso"]
+TRAINING = [("boleto", "financeiro"), ("reembolso", "reembolso"), ("receita", "tele_documentos"),
+            ("video", "tele_tecnologia")] * 6
+
+
+def _message(text: str, intent: str | None = None) -> Message:
+    message = Message.build(text=text, intent=intent) if intent else Message.build(text=text)
+    vector = np.array([[float(word in text.split()) for word in WORDS]])
+    message.add_features(Features(csr_matrix(vector), "sentence", TEXT, "test"))
+    return message
+
+
+@pytest.fixture()
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def _context():
+    return ExecutionContext(GraphSchema({}), node_name="two_stage")
+
+
+def _trained(storage):
+    resource = Resource("two_stage")
+    classifier = TwoStageClassifier.create(TwoStageClassifier.get_default_config(), storage, resource, _context())
+    classifier.train(TrainingData([_message(text, intent) for text, intent in TRAINING]))
+    return classifier, resource
+
+
+def _ranking(classifier, text):
+    message = _message(text)
+    classifier.process([message])
+    return message.get("intent"), {r["name"]: r["confidence"] for r in message.get("intent_ranking")}
+
+
+def test_the_first_stage_sees_the_triage_categories_as_one_topic(storage):
+    classifier, _ = _trained(storage)
+    assert sorted(classifier.clf.classes_) == ["financeiro", "reembolso", "teleconsulta"]
+    assert sorted(classifier.sub.classes_) == ["tele_documentos", "tele_tecnologia"]
+
+
+def test_the_answer_names_the_category_with_its_two_stage_probability(storage):
+    classifier, _ = _trained(storage)
+    intent, ranking = _ranking(classifier, "receita")
+    assert intent["name"] == "tele_documentos"
+    # The domain never sees the first stage's pooled class.
+    assert "teleconsulta" not in ranking
+    features = _message("receita").get_sparse_features(TEXT)[1].features
+    topic = dict(zip(classifier.clf.classes_, classifier.clf.predict_proba(features)[0], strict=True))["teleconsulta"]
+    categories = classifier.sub.predict_proba(features)[0]
+    category = dict(zip(classifier.sub.classes_, categories, strict=True))["tele_documentos"]
+    assert ranking["tele_documentos"] == pytest.approx(topic * category)
+    assert sum(ranking.values()) == pytest.approx(1.0)
+
+
+def test_a_menu_topic_keeps_its_own_probability(storage):
+    classifier, _ = _trained(storage)
+    intent, ranking = _ranking(classifier, "boleto")
+    assert intent["name"] == "financeiro"
+    assert ranking["financeiro"] > 0.5 > ranking["tele_documentos"]
+
+
+def test_a_saved_classifier_answers_as_it_did_when_trained(storage):
+    classifier, resource = _trained(storage)
+    loaded = TwoStageClassifier.load(TwoStageClassifier.get_default_config(), storage, resource, _context())
+    assert _ranking(loaded, "video") == _ranking(classifier, "video")
+
+
+def test_a_blank_message_gets_no_intent_instead_of_an_error(storage):
+    classifier, _ = _trained(storage)
+    message = Message.build(text="   ")
+    classifier.process([message])
+    assert message.get("intent") == {"name": None, "confidence": 0.0}
+    assert message.get("intent_ranking") == []
+
+
+def test_without_triage_examples_it_is_a_plain_topic_classifier(storage):
+    resource = Resource("plain")
+    classifier = TwoStageClassifier.create(TwoStageClassifier.get_default_config(), storage, resource, _context())
+    classifier.train(TrainingData([_message(t, i) for t, i in TRAINING if not i.startswith("tele_")]))
+    loaded = TwoStageClassifier.load(TwoStageClassifier.get_default_config(), storage, resource, _context())
+    intent, ranking = _ranking(loaded, "reembolso")
+    assert intent["name"] == "reembolso" and set(ranking) == {"financeiro", "reembolso"}
