@@ -111,3 +111,15 @@ def test_recent_transfers_and_local_answers_keep_exactly_their_limit():
         outbox.record(turn, "whatsapp:+5531988887777", [turn])
     assert [transfers.get(turn) for turn in ("CA1", "CA2", "CA3")] == [None, "CA2", "CA3"]
     assert [outbox.get(turn) is not None for turn in ("CA1", "CA2", "CA3")] == [False, True, True]
+
+
+def test_asking_for_a_person_in_the_menu_is_read_from_the_callers_own_conversation():
+    call_sid = payloads.twilio_sid("CA")
+    tracker = fake_tracker([UserUttered("quero um atendente", intent={"name": "falar_atendente"})])
+    with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+        call = Call(server, sid=call_sid)
+        call.start()
+        call.keys("1")
+        root, _ = call.speak("quero falar com uma pessoa de verdade")
+    task = json.loads(root.find("Enqueue").find("Task").text)
+    assert task["motivo"] == "pedido do beneficiário" and task["chamada"] == call_sid
