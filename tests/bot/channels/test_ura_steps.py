@@ -115,11 +115,14 @@ def test_recent_transfers_and_local_answers_keep_exactly_their_limit():
 
 def test_asking_for_a_person_in_the_menu_is_read_from_the_callers_own_conversation():
     call_sid = payloads.twilio_sid("CA")
-    tracker = fake_tracker([UserUttered("quero um atendente", intent={"name": "falar_atendente"})])
-    with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+    store = PerCallerStore(f"ura:{call_sid}", fake_tracker([UserUttered("menu", intent={"name": "menu"})]))
+    with ChannelServer(UraInput(settings()), answer=bot, store=store) as server:
         call = Call(server, sid=call_sid)
         call.start()
-        call.keys("1")
-        root, _ = call.speak("quero falar com uma pessoa de verdade")
+        menu, _ = call.keys("1")
+        # The NLU reads the next sentence as a request for a person.
+        store.tracker = fake_tracker([UserUttered("me passa para alguém", intent={"name": "falar_atendente"})])
+        root, _ = call.speak("me passa para alguém")
+    assert menu.find("Gather") is not None
     task = json.loads(root.find("Enqueue").find("Task").text)
     assert task["motivo"] == "pedido do beneficiário" and task["chamada"] == call_sid
