@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
-from bot.nlu.parsing import menu_digit_intent
+from bot.nlu.parsing import menu_digit_intent, strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,49 @@ class Pessoa:
     parentesco: str
     titular: bool
     status: str
+
+
+# How people name a family member in a question ("e o da minha filha?") -> relationship codes of the register.
+PARENTESCOS_CITADOS: Dict[str, tuple[str, ...]] = {
+    "filha": ("filha",),
+    "filho": ("filho",),
+    "esposa": ("conjuge", "companheiro"),
+    "esposo": ("conjuge", "companheiro"),
+    "marido": ("conjuge", "companheiro"),
+    "mulher": ("conjuge", "companheiro"),
+    "conjuge": ("conjuge", "companheiro"),
+    "companheira": ("conjuge", "companheiro"),
+    "companheiro": ("conjuge", "companheiro"),
+    "pai": ("pai",),
+    "mae": ("mae",),
+    "enteado": ("enteado",),
+    "enteada": ("enteado",),
+    "neto": ("neto",),
+    "neta": ("neto",),
+}
+
+
+def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
+    """The id of the one family member a question names ("da minha filha", "da Ana"), or None.
+
+    Only people the user may see are candidates, and a word that fits two of them (two daughters) names
+    nobody, so the bot asks "de quem?" as before.
+
+    >>> familia = [Pessoa(1, "Carlos Lima", "1", "titular", True, "ativo"),
+    ...            Pessoa(2, "Ana Lima", "2", "filha", False, "ativo")]
+    >>> pessoa_citada("e o da minha filha?", familia), pessoa_citada("e o da Ana?", familia)
+    ('2', '2')
+    >>> pessoa_citada("e o prazo?", familia) is None
+    True
+    """
+    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
+    citadas = {
+        p.id
+        for p in pessoas
+        if any(p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) for palavra in palavras)
+        or strip_accents(p.nome.split()[0]).lower() in palavras
+    }
+    return str(citadas.pop()) if len(citadas) == 1 else None
 
 
 def _pessoa(row: Any) -> Pessoa:
@@ -212,10 +256,13 @@ class AcaoIdentificada(Action):
             beneficiario_id: The identified user.
             escolha: Answer to "de quem?": a beneficiary id, ``TODOS``, or None when not asked yet.
         """
-        if escolha is None and self.dispensa_escolha(mensagem_do_pedido(tracker, self.intent)):
+        mensagem = mensagem_do_pedido(tracker, self.intent)
+        if escolha is None and self.dispensa_escolha(mensagem):
             escolha = TODOS
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
+            if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
+                escolha = pessoa_citada(mensagem["text"], pessoas)
             if not pessoas:
                 dispatcher.utter_message(
                     text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.intencoes import ESCLARECIVEIS, rotulo
+from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO, ESCLARECIVEIS, rotulo
 
 FALLBACK_INTENT = "nlu_fallback"
+# How many earlier user messages a follow-up question may reach back for its topic.
+MENSAGENS_DE_CONTEXTO = 8
 
 
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
@@ -75,3 +77,54 @@ class ActionEsclarecer(Action):
         )
         dispatcher.utter_message(text="Se não for nenhum dos dois, escreva com outras palavras.")
         return []
+
+
+def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
+    """The topic the conversation is in: the latest topic the user asked about, unless something closed it since.
+
+    The latest user message (the follow-up itself) is skipped; answers, identifiers and other follow-ups in
+    between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it.
+    """
+    mensagens = [e for e in events if e.get("event") == "user"][:-1]
+    for evento in reversed(mensagens[-MENSAGENS_DE_CONTEXTO:]):
+        nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")
+        if nome in CONTINUAVEIS:
+            return nome
+        if nome in ENCERRAM_ASSUNTO:
+            return None
+    return None
+
+
+class ActionContinuarAssunto(Action):
+    """A follow-up question ("e o prazo?", "e o da minha filha?") is answered inside the current topic (issue 12).
+
+    The message is put back on the conversation as a question about that topic, so the topic's own rule and
+    action answer it, reading its text as they read any question (the deadline, a month, a family member).
+    The copy is marked ``continuacao`` in its metadata, so transcripts show the message once.
+    """
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_continuar_assunto"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Re-read the latest message as a question about the topic the conversation is in."""
+        assunto = assunto_atual(tracker.events)
+        if assunto is None:
+            dispatcher.utter_message(
+                text="Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
+            )
+            return []
+        ultima = tracker.latest_message or {}
+        topo = {"name": assunto, "confidence": 1.0}
+        parse_data = {
+            "text": ultima.get("text"),
+            "intent": topo,
+            "intent_ranking": [topo],
+            "entities": ultima.get("entities") or [],
+        }
+        copia = UserUttered(ultima.get("text"), parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
+        copia["metadata"] = {**(ultima.get("metadata") or {}), CONTINUACAO: True}
+        return [UserUtteranceReverted(), ActionExecuted("action_listen"), copia]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import List, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
@@ -234,10 +234,12 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         texto = tracker.latest_message.get("text") or ""
         numero = re.search(r"(?<!\d)(\d{1,3})(?!\d)", texto)
         if not itens:
+            # Someone who writes "tem um exame no meu extrato que não fiz" has not seen our numbered list yet:
+            # show it, and its footer says how to point at the item.
             dispatcher.utter_message(
-                text="Primeiro veja sua utilização (opção 2); depois indique o número do item que não reconhece."
+                text="Vou mostrar sua utilização; depois indique o número do item que não reconhece."
             )
-            return []
+            return [FollowupAction(ActionConsultarUtilizacao.acao)]
         if not numero or not 1 <= int(numero.group(1)) <= len(itens):
             dispatcher.utter_message(text=f"Qual item você não reconhece? Responda com um número de 1 a {len(itens)}.")
             return []

@@ -36,6 +36,16 @@ ROTULOS: Dict[str, str] = {
 
 ESCLARECIVEIS = frozenset(ROTULOS) - {"despedida", "fora_de_escopo"}
 
+# Topics a follow-up question ("e o prazo?") can continue: each answers from the text of the question.
+CONTINUAVEIS = frozenset(
+    {opcao.intent for opcao in OPCOES if opcao.intent != "falar_atendente"}
+    | {"agendamento_cps", "pronto_atendimento_online", "consultar_protocolo", "contestar_utilizacao"}
+)
+# Metadata key of a follow-up question put back on the conversation as a question about its topic.
+CONTINUACAO = "continuacao"
+# Intents after which an earlier topic no longer applies.
+ENCERRAM_ASSUNTO = frozenset({"menu", "despedida", "sair", "saudacao", "falar_atendente", "ouvidoria"})
+
 
 def rotulo(intent: str) -> str:
     """The label of ``intent`` for a person; the intent's own name when it has none.

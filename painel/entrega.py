@@ -24,6 +24,7 @@ from bot.channels.telegram import make_bot
 from bot.channels.whatsapp import make_twilio_client, whatsapp_address
 from bot.handoff import rasa_token
 from bot.identifiers import mask_personal_data
+from bot.intencoes import CONTINUACAO
 from bot.settings import Settings
 
 # WhatsApp lets a business write free text only within 24 hours of the user's last message.
@@ -121,6 +122,8 @@ def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
             continue
         quando = datetime.fromtimestamp(float(evento.get("timestamp") or 0), tz=timezone.utc)
         metadata = evento.get("metadata") or {}
+        if evento["event"] == "user" and metadata.get(CONTINUACAO):
+            continue  # a follow-up question put back as a question about its topic: already shown once
         if evento["event"] == "user":
             quem = "beneficiario"
         else:

@@ -51,7 +51,8 @@ IDENTIFICATION_INTENT = "informar_identificacao"
 PROTOCOL_INTENT = "consultar_protocolo"
 
 
-def _force_intent(message: Message, name: str) -> None:
+def force_intent(message: Message, name: str) -> None:
+    """Give ``message`` the intent ``name`` with full confidence, every other guess at zero."""
     # The rule is certain, so the statistical guesses drop to zero; otherwise
     # FallbackClassifier would call a 1.0 vs 0.92 ranking ambiguous.
     ranking = [
@@ -102,7 +103,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             digit_intent = menu_digit_intent(text) or paging_intent(text)
             if digit_intent:
-                _force_intent(message, digit_intent)
+                force_intent(message, digit_intent)
                 continue
             found = find_identifiers(text)
             relative = find_relative_dates(text, today)
@@ -122,7 +123,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
             if is_only_identifiers(text, found):
                 only_protocols = all(f.entity == "protocolo" for f in found)
-                _force_intent(message, PROTOCOL_INTENT if only_protocols else IDENTIFICATION_INTENT)
+                force_intent(message, PROTOCOL_INTENT if only_protocols else IDENTIFICATION_INTENT)
         return messages
 
 

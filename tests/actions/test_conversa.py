@@ -41,3 +41,54 @@ async def test_a_close_call_offers_both_topics_as_numbered_choices(dispatcher):
         ("Teleconsulta: problema técnico na plataforma", "/tele_tecnologia"),
     ]
     assert "nenhum dos dois" in hint["text"]
+
+
+def _asked(intent: str, text: str = "x") -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def test_a_follow_up_stays_in_the_latest_topic():
+    from actions.conversa import assunto_atual
+
+    follow_up = _asked("continuar_assunto", "e o prazo?")
+    # Answers and identifiers in between keep the topic; the follow-up itself is not a topic.
+    assert assunto_atual([_asked("reembolso"), _asked("informar_identificacao"), _asked("afirmar"), follow_up]) == (
+        "reembolso"
+    )
+    assert assunto_atual([_asked("financeiro"), _asked("reembolso"), follow_up]) == "reembolso"
+    # The menu, a goodbye or leaving the identification close the topic.
+    assert assunto_atual([_asked("reembolso"), _asked("menu"), follow_up]) is None
+    assert assunto_atual([_asked("reembolso"), _asked("sair"), follow_up]) is None
+    assert assunto_atual([follow_up]) is None
+    # Too far back is not the topic any more.
+    assert assunto_atual([_asked("reembolso"), *[_asked("afirmar")] * 8, follow_up]) is None
+
+
+async def test_a_follow_up_is_put_back_as_a_question_about_the_topic(dispatcher):
+    from actions.conversa import ActionContinuarAssunto
+
+    tracker = make_tracker(
+        text="e o prazo?", intent="continuar_assunto",
+        events=[_asked("reembolso", "meu reembolso"), {"event": "bot", "text": "..."},
+                _asked("continuar_assunto", "e o prazo?")],
+    )
+    tracker.latest_message["metadata"] = {"canal": "whatsapp"}
+    events = await ActionContinuarAssunto().run(dispatcher, tracker, {})
+    assert [e["event"] for e in events] == ["rewind", "action", "user"]
+    assert events[1]["name"] == "action_listen"
+    copy = events[2]
+    assert copy["text"] == "e o prazo?"
+    assert copy["parse_data"]["intent"] == {"name": "reembolso", "confidence": 1.0}
+    # The copy keeps the channel's metadata and is marked, so transcripts show the message once.
+    assert copy["metadata"] == {"canal": "whatsapp", "continuacao": True}
+    assert dispatcher.messages == []
+
+
+async def test_a_follow_up_without_a_topic_asks_which_topic(dispatcher):
+    from actions.conversa import ActionContinuarAssunto
+
+    tracker = make_tracker(text="e o prazo?", intent="continuar_assunto", events=[_asked("continuar_assunto")])
+    assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher) == [
+        "Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
+    ]

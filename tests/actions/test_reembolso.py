@@ -230,3 +230,25 @@ async def test_unidentified_user_sees_no_request(dispatcher):
     shown = _shown(dispatcher)
     assert "4175" not in shown and "R$" not in shown
     assert slot_events(events)["opcao_pendente"] == "reembolso"
+
+
+async def test_titular_naming_a_family_member_is_not_asked_whose(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    events = await ActionConsultarReembolso().run(dispatcher, _tracker(maria_id, "e o da minha filha?"), {})
+    shown = _shown(dispatcher)
+    assert slot_events(events).get("escolher_pessoa") is False
+    assert family["ana"][1][0].protocol in shown
+    for other in family["maria"][1] + family["jose"][1]:
+        assert other.protocol not in shown
+
+
+async def test_a_dependant_naming_another_member_still_sees_only_his_own(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    await ActionConsultarReembolso().run(dispatcher, _tracker(jose_id, "e o da minha filha?"), {})
+    shown = _shown(dispatcher)
+    for other in family["maria"][1] + family["ana"][1]:
+        assert other.protocol not in shown
+    for own in family["jose"][1]:
+        assert own.protocol in shown

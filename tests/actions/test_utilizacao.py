@@ -249,8 +249,13 @@ async def test_contest_needs_a_number_from_the_list(dispatcher):
     assert "de 1 a 2" in texts(dispatcher)[0]
 
 
-async def test_contest_before_any_statement_explains_how(dispatcher):
+async def test_contest_before_any_statement_shows_the_statement_first(dispatcher):
     maria = _ids()[seed.DEMO_TITULAR_CPF]
     slots = {"identificado": True, "beneficiario_id": str(maria)}
-    await ActionContestarUtilizacao().run(dispatcher, make_tracker(slots, text="não reconheço o item 1"), {})
-    assert "opção 2" in texts(dispatcher)[0]
+    tracker = make_tracker(slots, text="tem um exame no meu extrato que eu não fiz", intent="contestar_utilizacao")
+    events = await ActionContestarUtilizacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == ["Vou mostrar sua utilização; depois indique o número do item que não reconhece."]
+    # The numbered statement comes next; its footer says how to point at the item. No ticket without an item.
+    assert [e for e in events if e.get("event") == "followup"] == [
+        {"event": "followup", "name": "action_consultar_utilizacao", "timestamp": None}
+    ]

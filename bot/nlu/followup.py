@@ -1,0 +1,88 @@
+"""Follow-up questions inside an answered topic: "e o prazo?", "e o da minha filha?" (issue 12).
+
+A short message that opens with "e ..." continues the topic the conversation is in; on its own it names no topic,
+so the classifier guesses (``fora_de_escopo``, ``mais``) or falls back. This component gives such a message the
+intent :data:`CONTINUAR`, unless the classifier is sure it names a topic of its own ("e a segunda via do
+boleto?"); ``action_continuar_assunto`` then answers it inside the topic the user was in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.intencoes import ESCLARECIVEIS
+from bot.nlu.components import force_intent
+from bot.nlu.parsing import strip_accents
+
+CONTINUAR = "continuar_assunto"
+
+# "e o ...", "e a ...", "e pra ...", "e quanto ...", "mas e se ...": the openings of a follow-up question. The "e"
+# is read before accents are folded, since "é isso" and "é esse" are answers, not follow-ups.
+_OPENING = re.compile(r"^\s*(?:mas\s+)?e\s+(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+_FOLLOW_UP = re.compile(
+    r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
+    r"sobre|aquele|aquela|de|em|meu|minha)\b"
+)
+_MAX_WORDS = 8
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether ``text`` has the shape of a follow-up question: "e ..." and at most eight words.
+
+    >>> is_follow_up("E o prazo?"), is_follow_up("e pra minha mãe?"), is_follow_up("eu quero o boleto")
+    (True, True, False)
+    >>> is_follow_up("é o meu"), is_follow_up("e isso mesmo")
+    (False, False)
+    """
+    opening = _OPENING.match(text)
+    if not opening or len(text.split()) > _MAX_WORDS:
+        return False
+    return bool(_FOLLOW_UP.match(strip_accents(opening["rest"]).lower()))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class FollowUpMarker(GraphComponent):
+    """Marks follow-up questions with :data:`CONTINUAR`; place it after the classifier, before the fallback.
+
+    A follow-up keeps the classifier's answer when that answer is a topic at least ``confident`` likely, since
+    then the message names the topic itself.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """How likely a topic must be for a follow-up to count as naming it."""
+        return {"confident": 0.6}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._confident = float(config["confident"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FollowUpMarker":
+        """Create the component from its configuration."""
+        return cls({**cls.get_default_config(), **config})
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Give follow-up questions that name no topic of their own the intent :data:`CONTINUAR`."""
+        for message in messages:
+            if not is_follow_up(message.get(TEXT) or ""):
+                continue
+            intent = message.get(INTENT) or {}
+            names_a_topic = intent.get(INTENT_NAME_KEY) in ESCLARECIVEIS
+            if names_a_topic and (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._confident:
+                continue
+            force_intent(message, CONTINUAR)
+        return messages

@@ -1,0 +1,52 @@
+"""Follow-up questions ("e o prazo?") keep the conversation's topic (bot/nlu/followup.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.followup import CONTINUAR, FollowUpMarker, is_follow_up
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["e o prazo?", "E O DA MINHA FILHA?", "e pra minha mãe?", "e quanto fica?", "mas e se eu pagar dia 20?",
+     "e o de outubro?", "e a coparticipação dela"],
+)
+def test_short_questions_opening_with_e_are_follow_ups(text):
+    assert is_follow_up(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["eu quero o prazo", "e", "emitir a segunda via", "o prazo", "é o da minha filha", "é isso mesmo", "e isso",
+     "e o prazo do reembolso que pedi em outubro pro meu filho?"],
+)
+def test_other_messages_are_not(text):
+    assert not is_follow_up(text)
+
+
+def _marked(text, intent, confidence):
+    message = Message.build(text=text)
+    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence},
+                                   {"name": "mais", "confidence": confidence - 0.05}], add_to_output=True)
+    FollowUpMarker(FollowUpMarker.get_default_config()).process([message])
+    return message
+
+
+def test_a_follow_up_the_classifier_reads_as_no_topic_continues_the_conversation():
+    message = _marked("e o da minha filha?", "fora_de_escopo", 0.28)
+    assert message.get("intent") == {"name": CONTINUAR, "confidence": 1.0}
+    # Every other guess drops to zero, so the fallback does not call it a close call.
+    assert [r["confidence"] for r in message.get("intent_ranking")] == [1.0, 0.0, 0.0]
+
+
+def test_a_follow_up_that_names_a_topic_goes_to_that_topic():
+    assert _marked("e a segunda via do boleto?", "financeiro", 0.91).get("intent")["name"] == "financeiro"
+    # Unsure about a topic: still a follow-up.
+    assert _marked("e o de outubro?", "utilizacao", 0.4).get("intent")["name"] == CONTINUAR
+
+
+def test_a_message_that_is_not_a_follow_up_is_left_alone():
+    assert _marked("quero falar de outra coisa", "fora_de_escopo", 0.5).get("intent")["name"] == "fora_de_escopo"
