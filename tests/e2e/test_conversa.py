@@ -193,3 +193,16 @@ def test_income_tax_statement_pdf_downloads_from_the_server(rasa_url):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(forged, timeout=10)
     assert refused.value.code == 404
+
+
+def test_a_follow_up_question_stays_in_the_topic_for_the_family_member_it_names(conversa):
+    joined(conversa("quero ver meus reembolsos"))
+    asked = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "De quem você quer ver os reembolsos?" in asked
+    joined(conversa("1"))
+    # "e o da minha filha?" names no topic: it continues the reimbursements, for the daughter, without "de quem?".
+    hers = joined(conversa("e o da minha filha?"))
+    assert "Atendimento de urgência pediátrica com raio-x" in hers and "R$ 890,00" in hers
+    assert "De quem" not in hers
+    for others in ("pronto-socorro fora da rede", "sutura", "exames de imagem", "cardiologista"):
+        assert others not in hers
