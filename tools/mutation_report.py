@@ -3,7 +3,9 @@
 Reads ``mutmut results --all true`` in the project folder, prints the score of each module (killed or
 timed out over all mutants) and, with ``--write``, replaces the generated part of docs/mutacao.md: the
 table and the list of mutants that survived, each shown as the one line mutmut changed. The reasons
-given for survivors stay in the hand-written part of that page.
+given for survivors stay in the hand-written part of that page. A run limited to some modules (``only_mutate``
+narrowed, or a run stopped early) replaces only those modules' rows and survivors; the other modules keep the
+figures of the run that measured them.
 """
 
 from __future__ import annotations
@@ -82,6 +84,44 @@ def render(grouped: Dict[str, Dict[str, str]], bar: float) -> str:
     return "\n".join(lines)
 
 
+def _split(block: str) -> Tuple[Dict[str, str], Dict[str, List[str]]]:
+    """Table rows and survivor lines per module, from a block :func:`render` wrote."""
+    rows: Dict[str, str] = {}
+    survivors: Dict[str, List[str]] = {}
+    current = None
+    for line in block.splitlines():
+        row = re.match(r"\| `([^`]+)` \|", line)
+        if row:
+            rows[row.group(1)] = line
+            continue
+        head = re.match(r"- `([^`]+)`:$", line)
+        if head:
+            current = head.group(1)
+            survivors[current] = []
+        elif current and line.startswith("  - "):
+            survivors[current].append(line)
+    return rows, survivors
+
+
+def merge(old_block: str, new_block: str) -> str:
+    """``new_block`` plus the rows and survivors of the modules only ``old_block`` has, sorted by module.
+
+    A run limited to some modules thus replaces their figures and keeps every other module's.
+    """
+    old_rows, old_survivors = _split(old_block)
+    new_rows, new_survivors = _split(new_block)
+    kept = set(old_rows) - set(new_rows)
+    rows = {**{module: old_rows[module] for module in kept}, **new_rows}
+    survivors = {**{m: lines for m, lines in old_survivors.items() if m in kept}, **new_survivors}
+    lines = ["| módulo | mutantes rodados | mortos | escore | não rodados |", "|---|---:|---:|---:|---:|"]
+    lines += [rows[module] for module in sorted(rows)]
+    lines += ["", "Sobreviventes (a linha que o mutante mudou):", ""]
+    for module in sorted(survivors):
+        if survivors[module]:
+            lines += [f"- `{module}`:", *survivors[module]]
+    return "\n".join(lines)
+
+
 def main(argv: List[str] | None = None) -> int:
     """Print the scores; ``--write`` updates docs/mutacao.md. Exit 1 when a module is under the bar."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -101,8 +141,9 @@ def main(argv: List[str] | None = None) -> int:
     if args.write:
         page = args.write.read_text(encoding="utf-8")
         head, _, rest = page.partition(START)
-        _, _, tail = rest.partition(END)
-        args.write.write_text(f"{head}{START}\n{render(grouped, args.bar)}\n{END}{tail}", encoding="utf-8")
+        previous, _, tail = rest.partition(END)
+        block = merge(previous, render(grouped, args.bar))
+        args.write.write_text(f"{head}{START}\n{block}\n{END}{tail}", encoding="utf-8")
     if below:
         print(f"abaixo de {args.bar:.0f}% de mutantes mortos ou não rodados: {', '.join(below)}", file=sys.stderr)
         return 1
