@@ -10,6 +10,10 @@ when a gated set is below the bar.
 ``data/nlu`` nor the other sets. It is reported on every run but does not gate
 yet: the model does not reach the bar on it, and the bar is not lowered to
 make it pass. It never guides changes to the training data.
+
+``tests/nlu/dev_d.yml`` is the development set: written blind like C, it is the
+one set whose errors may be read to choose between models and to find missing
+families of phrasing, so its figure overstates quality and never gates.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from typing import Dict, List, Tuple
 
 MIN_ACCURACY = 0.95
 MIN_MACRO_F1 = 0.93
+# What issue 12 asks of every held-out set, the blind one included; printed beside each result.
+TARGET_ACCURACY = 0.97
+TARGET_MACRO_F1 = 0.96
 
 
 def _normalise(text: str) -> str:
@@ -107,7 +114,8 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="models/atende.tar.gz")
     parser.add_argument(
-        "--heldout", nargs="+", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml"]
+        "--heldout", nargs="+",
+        default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml"],
     )
     parser.add_argument(
         "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml"],
@@ -121,21 +129,33 @@ def main(argv: List[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     passed = True
+    summary = []
     for heldout_file in args.heldout:
-        ok = _evaluate_file(args.model, heldout_file, training, out)
+        ok, result = _evaluate_file(args.model, heldout_file, training, out)
+        summary.append((heldout_file, result))
         if heldout_file in args.gate:
             passed &= ok
         elif not ok:
             print(f"{heldout_file}: só relatado, não bloqueia (issue 12)")
+    print(f"\nResumo (acurácia / macro-F1; meta da issue 12: {TARGET_ACCURACY} / {TARGET_MACRO_F1} em cada conjunto)")
+    for heldout_file, result in summary:
+        if result is None:
+            continue
+        role = "portão" if heldout_file in args.gate else "só relatado"
+        meets = result["accuracy"] >= TARGET_ACCURACY and result["macro_f1"] >= TARGET_MACRO_F1
+        print(f"  {heldout_file}: {result['accuracy']:.3f} / {result['macro_f1']:.3f} ({role}; "
+              f"{'atinge' if meets else 'não atinge'} a meta)")
     return 0 if passed else 1
 
 
-def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]], out: Path) -> bool:
+def _evaluate_file(
+    model: str, heldout_file: str, training: List[Tuple[str, str]], out: Path
+) -> Tuple[bool, Dict[str, object] | None]:
     heldout = load_examples([heldout_file])
     leaked = overlap(heldout, training)
     if leaked:
         print(f"{heldout_file} repete {len(leaked)} exemplos de treino: {leaked[:10]}", file=sys.stderr)
-        return False
+        return False, None
     texts = [text for text, _ in heldout]
     gold = [intent for _, intent in heldout]
     asked_for = asyncio.run(_predict(model, texts))
@@ -161,7 +181,7 @@ def _evaluate_file(model: str, heldout_file: str, training: List[Tuple[str, str]
     )
     passed = result["accuracy"] >= MIN_ACCURACY and result["macro_f1"] >= MIN_MACRO_F1
     print("NLU: aprovado" if passed else "NLU: abaixo do mínimo", file=sys.stdout if passed else sys.stderr)
-    return passed
+    return passed, result
 
 
 if __name__ == "__main__":
