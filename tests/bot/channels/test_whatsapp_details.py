@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import urllib.request
+from urllib.parse import urlencode
 
-from bot.channels.whatsapp import LocalSender, TwilioSender, make_twilio_client, make_whatsapp_sender
+from twilio.request_validator import RequestValidator
+
+from bot.channels.common import EMPTY_TWIML
+from bot.channels.whatsapp import (
+    LocalSender,
+    TwilioSender,
+    WhatsAppInput,
+    make_twilio_client,
+    make_whatsapp_sender,
+)
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, twilio_answer
-from tests.bot.channels.harness import settings
+from tests.bot.channels.harness import TOKEN, ChannelServer, RecordingSender, settings, settled
 
 ANSWER_SID = "SM" + "5" * 32
 
@@ -50,3 +61,17 @@ def test_without_an_account_the_operator_is_told_answers_only_go_to_the_log(capl
     assert [record.getMessage() for record in caplog.records if record.name == "bot.channels.whatsapp"] == [
         "whatsapp: TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN ausentes; modo local, respostas só no log"
     ]
+
+
+def test_the_webhook_answers_twilio_with_empty_twiml_served_as_xml():
+    fields = payloads.whatsapp_text("oi")
+    with ChannelServer(WhatsAppInput(settings(), sender=RecordingSender())) as server:
+        url = server.url + "/webhooks/whatsapp/webhook"
+        request = urllib.request.Request(url, data=urlencode(fields).encode(), method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, fields),
+        })
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            content_type, body = answer.headers["Content-Type"], answer.read().decode()
+        settled(server, 1)
+    assert content_type.split(";")[0] == "text/xml" and body == EMPTY_TWIML
