@@ -139,10 +139,13 @@ class SeenCache:
     def first_time(self, key: Hashable) -> bool:
         """Record ``key``; True if it was not seen within the TTL."""
         now = self._clock()
-        while self._seen and (len(self._seen) >= self._max_size or next(iter(self._seen.values())) < now - self._ttl):
+        while self._seen and next(iter(self._seen.values())) < now - self._ttl:
             self._seen.popitem(last=False)
         if key in self._seen:
             return False
+        # Make room only for a new key: a full cache must still recognise a retry of its oldest key.
+        while len(self._seen) >= self._max_size:
+            self._seen.popitem(last=False)
         self._seen[key] = now
         return True
 
