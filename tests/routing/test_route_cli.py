@@ -48,6 +48,11 @@ CASES = [
      "tele_documentos", "teleconsulta_documentos", "telemedicina@smpsaude.pt"),
     ("Sou a Rita Gomes, NIF 245 837 167, preciso de uma segunda via da receita da consulta de Médico Online",
      "tele_documentos", "teleconsulta_documentos", "telemedicina@smpsaude.pt"),
+    # a prescription that never arrived (issue 12's classes, pt-BR and pt-PT)
+    ("Até agora não chegou a receita da consulta por vídeo que fiz ontem",
+     "tele_documentos", "teleconsulta_documentos", "telemedicina@smpsaude.pt"),
+    ("A receita da videoconsulta ainda não me chegou ao e-mail, já passaram dois dias",
+     "tele_documentos", "teleconsulta_documentos", "telemedicina@smpsaude.pt"),
     # insurance policy
     ("Paguei 12 euros pela consulta de Médico Online, é este o valor que o meu seguro prevê?",
      "tele_apolice", "teleconsulta_apolice", "medico.online@medis.pt"),
@@ -62,6 +67,11 @@ CASES = [
      "tele_tecnologia", "teleconsulta_tecnologia", "medico.online@medis.pt"),
     ("O aplicativo da Médis fica travado na tela de carregamento quando vou entrar na consulta",
      "tele_tecnologia", "teleconsulta_tecnologia", "medico.online@medis.pt"),
+    # a video call that froze or dropped
+    ("A imagem congelou e a chamada caiu a meio da consulta com o médico online",
+     "tele_tecnologia", "teleconsulta_tecnologia", "medico.online@medis.pt"),
+    ("a videochamada da teleconsulta ficou travando e depois caiu",
+     "tele_tecnologia", "teleconsulta_tecnologia", "medico.online@medis.pt"),
     # cancelled consultations billed, once or more than once
     ("Cancelei a consulta online e cobraram-me duas vezes o valor no cartão",
      "tele_cobranca_cancelada", "teleconsulta_cobranca_cancelada_multipla", "medico.online@medis.pt"),
@@ -75,6 +85,10 @@ CASES = [
     ("Depois da videoconsulta o médico mandou-me fazer uma ecografia, como é que devo proceder?",
      "tele_procedimento", "teleconsulta_procedimento", "clinicadigital@saude360.medis.pt"),
     ("Terminei a teleconsulta e não entendi o que preciso fazer agora com o pedido de exame",
+     "tele_procedimento", "teleconsulta_procedimento", "clinicadigital@saude360.medis.pt"),
+    ("Como posso acompanhar o meu processo depois da consulta de Médico Online?",
+     "tele_procedimento", "teleconsulta_procedimento", "clinicadigital@saude360.medis.pt"),
+    ("como eu faço pra acompanhar o andamento do meu caso depois da consulta online?",
      "tele_procedimento", "teleconsulta_procedimento", "clinicadigital@saude360.medis.pt"),
     # invoices of the teleconsultation
     ("Podem mandar-me a fatura da consulta de Médico Online com o meu número de contribuinte?",
