@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 from types import SimpleNamespace
 
+from rasa.shared.core.events import BotUttered, UserUttered
+
 from bot.channels.common import APOLOGY
-from bot.channels.telegram import TelegramInput
+from bot.channels.telegram import EDITED_ANSWER, TelegramInput
 from bot.channels.whatsapp import WhatsAppInput
 from tests.bot.channels import payloads
 from tests.bot.channels.harness import ChannelServer, RecordingSender, settings, settled
@@ -110,3 +112,30 @@ def test_telegram_update_with_nothing_to_answer_is_logged_at_debug(caplog):
         settled(server, 0)
     assert sender.turns == []
     assert _messages(caplog, "bot.channels.telegram") == ["telegram: atualização 7804 sem nada a responder"]
+
+
+def test_telegram_fixed_answers_go_to_the_chat_they_answer():
+    sender = RecordingSender()
+    with ChannelServer(TelegramInput(settings(), sender=sender)) as server:
+        assert server.post_telegram(payloads.telegram_edited(7805, USER, "oi"))[0] == 200
+        settled(server, 0)
+    [(chat_id, [message], turn)] = sender.turns
+    assert (chat_id, message.html, turn) == (USER, EDITED_ANSWER, "7805")
+
+
+def test_telegram_passes_the_update_id_and_the_conversation_store_to_the_bot():
+    buttons = [{"title": "Reembolso", "payload": "/reembolso"}, {"title": "Utilização", "payload": "/utilizacao"}]
+
+    async def retrieve(sender):
+        if sender != f"telegram:{USER}":
+            return None
+        return SimpleNamespace(events=[UserUttered("quanto paguei"), BotUttered("Qual?", data={"buttons": buttons})],
+                               is_paused=lambda: False)
+
+    sender = RecordingSender()
+    store = SimpleNamespace(retrieve=retrieve)
+    with ChannelServer(TelegramInput(settings(), sender=sender), store=store) as server:
+        assert server.post_telegram(payloads.telegram_text(7806, USER, "2"))[0] == 200
+        settled(server, 1)
+    [message] = server.received
+    assert (message.text, message.message_id, message.sender_id) == ("/utilizacao", "7806", f"telegram:{USER}")

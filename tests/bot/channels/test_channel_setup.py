@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.channels.telegram import LocalSender, TelegramInput, make_telegram_sender
+from bot.channels.telegram import LocalSender, TelegramInput, make_bot, make_telegram_sender
 from bot.channels.whatsapp import WhatsAppInput
 from tests.bot.channels.harness import RecordingSender, settings
 from tests.bot.channels.test_shared_state import URL, fake_redis  # noqa: F401 - the fixture, by name
@@ -47,3 +47,9 @@ def test_each_channel_keeps_its_deliveries_under_its_own_name_in_redis(fake_redi
     telegram = TelegramInput(settings(redis_url=URL), sender=RecordingSender())
     assert whatsapp.seen.first_time("SM1") and telegram.seen.first_time(7001)
     assert sorted(fake_redis.server(URL).keys) == ["atende:visto:telegram:7001", "atende:visto:whatsapp:SM1"]
+
+
+def test_the_bot_api_and_its_files_are_reached_at_the_configured_address_even_with_a_trailing_slash():
+    bot = make_bot(settings(telegram_bot_token="123:ABC", telegram_api_url="http://127.0.0.1:8081/"))
+    assert (bot.base_url, bot.base_file_url) == ("http://127.0.0.1:8081/bot123:ABC",
+                                                 "http://127.0.0.1:8081/file/bot123:ABC")
