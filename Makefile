@@ -60,6 +60,7 @@ eval: $(MODEL)
 
 bench: $(MODEL)
 	$(PY) -m tools.bench
+	$(PY) -m tools.bench_parse
 
 # Not part of make test: a few minutes on 2 cores (docs/mutacao.md says how long it took last).
 mutation: $(MODEL)
