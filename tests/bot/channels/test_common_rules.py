@@ -36,6 +36,11 @@ def test_form_fields_keep_blank_values_and_read_utf8():
                                     "X": "\ufffd"}
 
 
+def test_a_form_with_bytes_that_are_not_utf8_is_still_read():
+    request = _request(body=b"Body=caf\xe9&From=whatsapp%3A%2B5531988887777")
+    assert form_fields(request) == {"Body": "caf\ufffd", "From": "whatsapp:+5531988887777"}
+
+
 def test_other_forms_are_read_one_value_per_field():
     form = {"Body": ["oi", "repetido"], "From": ["whatsapp:+5531988887777"]}
     request = _request(content_type="multipart/form-data; boundary=x", form=_MultiDict(form))

@@ -98,6 +98,7 @@ def test_edits_groups_and_updates_without_a_message():
         ("/sair", "sair"),
         ("/reembolso 123", "reembolso 123"),
         ("a/b", "a/b"),
+        ("/Xerox do boleto", "Xerox do boleto"),
     ],
 )
 def test_what_a_telegram_text_asks_the_bot(text, bot_reads):
