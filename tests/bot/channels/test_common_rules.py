@@ -66,6 +66,16 @@ def test_a_delivery_is_remembered_for_exactly_the_ttl():
     assert cache.first_time("SM1") is True
 
 
+def test_forgetting_an_old_delivery_keeps_the_recent_ones():
+    now = [0.0]
+    cache = SeenCache(ttl=10, clock=lambda: now[0])
+    cache.first_time("SM-old")
+    now[0] = 5.0
+    cache.first_time("SM-recent")
+    now[0] = 12.0
+    assert cache.first_time("SM-recent") is False and len(cache) == 1
+
+
 def test_at_most_max_size_deliveries_are_remembered_the_oldest_forgotten_first():
     cache = SeenCache(ttl=1000, max_size=3, clock=lambda: 0.0)
     for key in ("a", "b", "c"):

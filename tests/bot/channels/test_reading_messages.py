@@ -169,7 +169,8 @@ def test_an_unreadable_conversation_leaves_the_digit_to_the_nlu_and_is_logged(ca
 
 @pytest.mark.parametrize(
     "typed, bot_reads",
-    [("/restart", "restart"), ("//menu", "menu"), ("/ menu ", "menu"), ("oi\x00", "oi"), ("\x00/oi", "oi")],
+    [("/restart", "restart"), ("//menu", "menu"), ("/Xerox", "Xerox"), ("/ menu ", "menu"), ("oi\x00", "oi"),
+     ("\x00/oi", "oi")],
 )
 def test_a_leading_slash_or_a_null_never_reaches_the_bot(typed, bot_reads):
     assert as_plain_text(typed) == bot_reads
