@@ -22,7 +22,7 @@ from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
@@ -134,11 +134,7 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Rank the flat intents by their two-stage probability; blank messages get no intent."""
-        with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
-        for message in messages:
-            if not (message.get(TEXT) or "").strip():
-                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        with_text = self.without_blanks(messages)
         if not with_text or self.clf is None:
             return messages
         X = self._create_X(with_text)

@@ -137,13 +137,19 @@ class BlankSafeLogisticRegressionClassifier(LogisticRegressionClassifier):
     the user to rephrase.
     """
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Classify messages that have text; leave blank ones without an intent."""
+    @staticmethod
+    def without_blanks(messages: List[Message]) -> List[Message]:
+        """Give blank messages no intent and return the others, which are the ones to classify."""
         with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
         for message in messages:
             if not (message.get(TEXT) or "").strip():
                 message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        return with_text
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Classify messages that have text; leave blank ones without an intent."""
+        with_text = self.without_blanks(messages)
         if with_text:
             super().process(with_text)
         return messages
@@ -235,8 +241,31 @@ class UnknownWordsGuard(GraphComponent):
 FALLBACK_INTENT = "nlu_fallback"
 
 
+class ConfiguredComponent(GraphComponent):
+    """A component built from its configuration alone: nothing to train, save or load."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The settings a subclass reads; overridden by ``config.yml``."""
+        return {}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ConfiguredComponent":
+        """Create the component from its defaults and ``config.yml``."""
+        return cls({**cls.get_default_config(), **config})
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ClarifyAmbiguity(GraphComponent):
+class ClarifyAmbiguity(ConfiguredComponent):
     """Asks instead of guessing when the two likeliest topics are too close (issue 12).
 
     Runs after FallbackClassifier. A message it sent to the fallback only because its two likeliest intents
@@ -252,19 +281,9 @@ class ClarifyAmbiguity(GraphComponent):
         return {"margin": 0.1, "floor": 0.25}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         self._margin = float(config["margin"])
         self._floor = float(config["floor"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ClarifyAmbiguity":
-        """Create the component from its configuration."""
-        return cls({**cls.get_default_config(), **config})
 
     def candidates(self, message: Message) -> List[str]:
         """The two intents to offer, or an empty list when the message needs no clarifying question."""

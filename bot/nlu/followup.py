@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intencoes import ESCLARECIVEIS
-from bot.nlu.components import force_intent
+from bot.nlu.components import ConfiguredComponent, force_intent
 from bot.nlu.parsing import strip_accents
 
 CONTINUAR = "continuar_assunto"
@@ -49,7 +46,7 @@ def is_follow_up(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class FollowUpMarker(GraphComponent):
+class FollowUpMarker(ConfiguredComponent):
     """Marks follow-up questions with :data:`CONTINUAR`; place it after the classifier, before the fallback.
 
     A follow-up keeps the classifier's answer when that answer is a topic at least ``confident`` likely, since
@@ -62,18 +59,8 @@ class FollowUpMarker(GraphComponent):
         return {"confident": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         self._confident = float(config["confident"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "FollowUpMarker":
-        """Create the component from its configuration."""
-        return cls({**cls.get_default_config(), **config})
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Give follow-up questions that name no topic of their own the intent :data:`CONTINUAR`."""
