@@ -1,0 +1,87 @@
+"""The importer's row rules exactly at their limits (issue 13, mutation survivors).
+
+Every rule has a side that must import: a decision on the day of the request, an invoice due on the first day
+of its competence or wholly deducted from the payroll, a co-payment equal to the total, a hospitalisation's first
+day, psychiatric co-payment from day 31, an event dated today. And the other side must be refused with its
+reason. Events of different people, or from different providers, on the same day are different events.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.db.importer import ImportIssue
+from tests.bot.db.conftest import TODAY
+from tests.bot.db.test_importer_rejections import (
+    EVENT,
+    PATRICIA_CARD,
+    SECOND_AUTHORIZATION,
+    SECOND_EVENT,
+    SECOND_INVOICE,
+    _base,
+    _batch,
+    _csv,
+    _import,
+    _rejected,
+    _with,
+    _write,
+)
+
+ACCEPTED = [
+    pytest.param("authorizations", _with(SECOND_AUTHORIZATION, status="autorizada", decided_on="2026-10-27"),
+                 id="decided-on-the-day-of-the-request"),
+    pytest.param("invoices", _with(SECOND_INVOICE, due_date="01/10/2026"), id="due-on-the-first-of-the-competence"),
+    pytest.param("invoices", _with(SECOND_INVOICE, payroll_deducted="1.855,24", digitable_line=""),
+                 id="wholly-deducted-from-payroll-needs-no-boleto"),
+    pytest.param("utilization_events", _with(SECOND_EVENT, copay_amount="280,00"), id="copay-equal-to-the-total"),
+    pytest.param("utilization_events", _with(SECOND_EVENT, category="internacao", hospitalization_day="1"),
+                 id="first-day-of-a-hospitalisation"),
+    pytest.param("utilization_events",
+                 _with(SECOND_EVENT, category="internacao_psiquiatrica", hospitalization_day="31"),
+                 id="psychiatric-copay-from-day-31"),
+    pytest.param("utilization_events",
+                 _with(SECOND_EVENT, category="internacao_psiquiatrica", hospitalization_day="30", copay_amount="0"),
+                 id="psychiatric-day-30-without-copay"),
+    pytest.param("utilization_events",
+                 _with(SECOND_EVENT, category="internacao_psiquiatrica", hospitalization_day="12",
+                       copay_amount="0,00"),
+                 id="psychiatric-early-day-without-copay"),
+    pytest.param("utilization_events", _with(SECOND_EVENT, event_date=TODAY.isoformat()), id="event-dated-today"),
+]
+
+
+@pytest.mark.parametrize("table, row", ACCEPTED)
+def test_a_row_exactly_at_a_limit_imports(db, tmp_path, table, row):
+    paths, _, _ = _batch(tmp_path, table, row)
+    assert _import(db, paths)[table].inserted == 2
+
+
+REFUSED = [
+    pytest.param("authorizations", _with(SECOND_AUTHORIZATION, status="negada", denial_reason="Fora do rol"),
+                 "decided_on: obrigatório quando o status é negada", id="denied-without-decision-date"),
+    pytest.param("invoices", _with(SECOND_INVOICE, status="pago", paid_on="2026-10-15"),
+                 "paid_on/paid_amount: obrigatórios quando o status é pago", id="paid-without-amount"),
+    pytest.param("utilization_events", _with(SECOND_EVENT, category="quimioterapia", copay_amount="0,50"),
+                 "copay_amount: a categoria quimioterapia é isenta de coparticipação (Art. 82, §4º)",
+                 id="exempt-category-with-fifty-cents"),
+    pytest.param("utilization_events",
+                 _with(SECOND_EVENT, category="internacao_psiquiatrica", hospitalization_day="30",
+                       copay_amount="0,50"),
+                 "copay_amount: internação psiquiátrica só tem coparticipação a partir do 31º dia",
+                 id="psychiatric-day-30-with-fifty-cents"),
+]
+
+
+@pytest.mark.parametrize("table, row, reason", REFUSED)
+def test_a_row_just_past_a_limit_is_refused(db, tmp_path, table, row, reason):
+    paths, target, line = _batch(tmp_path, table, row)
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_events_of_two_people_or_two_providers_on_the_same_day_are_different_events(db, tmp_path):
+    rows = [EVENT, _with(EVENT, beneficiary_card_number=PATRICIA_CARD), _with(EVENT, provider="Hospital Central")]
+    events = _write(tmp_path, "utilization_events.csv", _csv(rows))
+    assert _import(db, [*_base(tmp_path), events])["utilization_events"].inserted == 3
+    # Imported again, each updates itself.
+    counts = _import(db, [*_base(tmp_path), events])["utilization_events"]
+    assert (counts.inserted, counts.updated) == (0, 3)
