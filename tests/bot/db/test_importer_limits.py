@@ -3,7 +3,7 @@
 Every rule has a side that must import: a decision on the day of the request, an invoice due on the first day
 of its competence or wholly deducted from the payroll, a co-payment equal to the total, a hospitalisation's first
 day, psychiatric co-payment from day 31, an event dated today. And the other side must be refused with its
-reason. Events of different people, or from different providers, on the same day are different events.
+reason. Events of different people, providers or procedures on the same day are different events.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from tests.bot.db.test_importer_rejections import (
     EVENT,
     PATRICIA_CARD,
     SECOND_AUTHORIZATION,
+    SECOND_BAND,
     SECOND_EVENT,
     SECOND_INVOICE,
+    SECOND_REIMBURSEMENT,
     _base,
     _batch,
     _csv,
@@ -30,6 +32,12 @@ from tests.bot.db.test_importer_rejections import (
 ACCEPTED = [
     pytest.param("authorizations", _with(SECOND_AUTHORIZATION, status="autorizada", decided_on="2026-10-27"),
                  id="decided-on-the-day-of-the-request"),
+    pytest.param("plan_age_bands", _with(SECOND_BAND, max_age="19"), id="band-of-a-single-age"),
+    pytest.param("reimbursements", _with(SECOND_REIMBURSEMENT, service_date="2026-10-20"),
+                 id="service-on-the-day-of-the-request"),
+    pytest.param("reimbursements",
+                 _with(SECOND_REIMBURSEMENT, status="pago", amount_approved="380,00", paid_on="2026-10-20"),
+                 id="paid-in-full-on-the-day-of-the-request"),
     pytest.param("invoices", _with(SECOND_INVOICE, due_date="01/10/2026"), id="due-on-the-first-of-the-competence"),
     pytest.param("invoices", _with(SECOND_INVOICE, payroll_deducted="1.855,24", digitable_line=""),
                  id="wholly-deducted-from-payroll-needs-no-boleto"),
@@ -57,6 +65,8 @@ def test_a_row_exactly_at_a_limit_imports(db, tmp_path, table, row):
 
 
 REFUSED = [
+    pytest.param("reimbursements", _with(SECOND_REIMBURSEMENT, status="pago", paid_on="2026-10-28"),
+                 "amount_approved: obrigatório quando o status é pago", id="paid-without-approved-amount"),
     pytest.param("authorizations", _with(SECOND_AUTHORIZATION, status="negada", denial_reason="Fora do rol"),
                  "decided_on: obrigatório quando o status é negada", id="denied-without-decision-date"),
     pytest.param("invoices", _with(SECOND_INVOICE, status="pago", paid_on="2026-10-15"),
@@ -79,9 +89,10 @@ def test_a_row_just_past_a_limit_is_refused(db, tmp_path, table, row, reason):
 
 
 def test_events_of_two_people_or_two_providers_on_the_same_day_are_different_events(db, tmp_path):
-    rows = [EVENT, _with(EVENT, beneficiary_card_number=PATRICIA_CARD), _with(EVENT, provider="Hospital Central")]
+    rows = [EVENT, _with(EVENT, beneficiary_card_number=PATRICIA_CARD), _with(EVENT, provider="Hospital Central"),
+            _with(EVENT, procedure_code="40301630", description="Hemograma completo", category="exame")]
     events = _write(tmp_path, "utilization_events.csv", _csv(rows))
-    assert _import(db, [*_base(tmp_path), events])["utilization_events"].inserted == 3
+    assert _import(db, [*_base(tmp_path), events])["utilization_events"].inserted == 4
     # Imported again, each updates itself.
     counts = _import(db, [*_base(tmp_path), events])["utilization_events"]
-    assert (counts.inserted, counts.updated) == (0, 3)
+    assert (counts.inserted, counts.updated) == (0, 4)
