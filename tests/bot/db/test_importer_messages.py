@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from bot.db.importer import ImportIssue, iter_issue_lines
 from tests.bot.db.test_importer_rejections import (
+    BAND,
     HELENA,
     LEADING_ROWS,
+    PATRICIA_CARD,
+    PLAN,
+    REIMBURSEMENT,
     SECOND_BAND,
+    SECOND_PLAN,
     _base,
     _batch,
     _csv,
@@ -56,3 +61,22 @@ def test_issue_lines_are_file_line_and_reason():
         "dados/plans.csv:3: name: campo obrigatório vazio",
         "dados/invoices.json:12: JSON inválido: esperava ',' ou ']'",
     ]
+
+
+def test_references_into_a_file_that_could_not_be_read_whole_are_not_reported_again(db, tmp_path):
+    # beneficiaries.csv breaks on line 3: Patrícia may well be in the part that was lost, so her
+    # reimbursement waits for that file to be fixed instead of being reported as a second problem.
+    lines = _csv(LEADING_ROWS["beneficiaries"]).splitlines()
+    people = _write(tmp_path, "beneficiaries.csv", "\n".join([lines[0], lines[1], "\x00" + lines[2]]) + "\n")
+    plans = _write(tmp_path, "plans.csv", _csv(LEADING_ROWS["plans"]))
+    refund = _write(tmp_path, "reimbursements.csv", _csv([{**REIMBURSEMENT, "beneficiary_card_number": PATRICIA_CARD}]))
+    errors = _rejected(db, [plans, people, refund])
+    assert errors == [ImportIssue(str(people), 3, "CSV malformado: erro de leitura (line contains NUL)")]
+
+
+def test_references_into_a_plans_file_that_could_not_be_read_whole_are_not_reported_again(db, tmp_path):
+    lines = _csv([PLAN, SECOND_PLAN]).splitlines()
+    plans = _write(tmp_path, "plans.csv", "\n".join([lines[0], lines[1], "\x00" + lines[2]]) + "\n")
+    bands = _write(tmp_path, "plan_age_bands.csv", _csv([{**BAND, "plan_code": SECOND_PLAN["code"]}]))
+    errors = _rejected(db, [plans, bands])
+    assert errors == [ImportIssue(str(plans), 3, "CSV malformado: erro de leitura (line contains NUL)")]
