@@ -15,6 +15,7 @@ from tests.bot.db.conftest import TODAY
 from tests.bot.db.test_importer_rejections import (
     EVENT,
     PATRICIA_CARD,
+    PEDRO,
     SECOND_AUTHORIZATION,
     SECOND_BAND,
     SECOND_EVENT,
@@ -96,3 +97,33 @@ def test_events_of_two_people_or_two_providers_on_the_same_day_are_different_eve
     # Imported again, each updates itself.
     counts = _import(db, [*_base(tmp_path), events])["utilization_events"]
     assert (counts.inserted, counts.updated) == (0, 4)
+
+
+ADULT_SON = _with(PEDRO, birth_date="17/01/1996", guardian_name="", guardian_cpf="")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(_with(PEDRO, birth_date=TODAY.isoformat(), adhesion_date=TODAY.isoformat()),
+                     id="born-and-joined-today"),
+        pytest.param(_with(ADULT_SON, kind="dependente_especial"), id="special-dependant-son-over-24"),
+        pytest.param(_with(ADULT_SON, status="cancelado"), id="cancelled-direct-dependant-over-24"),
+    ],
+)
+def test_beneficiaries_at_their_limits_import(db, tmp_path, row):
+    paths, _, _ = _batch(tmp_path, "beneficiaries", row)
+    assert _import(db, paths)["beneficiaries"].inserted == 3
+
+
+@pytest.mark.parametrize("relationship", ["filha", "enteado", "enteada"])
+def test_a_direct_dependant_child_of_24_or_more_is_refused_whatever_the_kinship(db, tmp_path, relationship):
+    paths, target, line = _batch(tmp_path, "beneficiaries", _with(ADULT_SON, relationship=relationship))
+    reason = "relationship: filho(a) ou enteado(a) com 24 anos ou mais não é dependente direto"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_a_special_dependant_needs_a_cpf(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "beneficiaries", _with(ADULT_SON, kind="dependente_especial", cpf=""))
+    reason = "cpf: obrigatório para o titular e o dependente especial (responsáveis financeiros)"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
