@@ -127,3 +127,39 @@ def test_a_special_dependant_needs_a_cpf(db, tmp_path):
     paths, target, line = _batch(tmp_path, "beneficiaries", _with(ADULT_SON, kind="dependente_especial", cpf=""))
     reason = "cpf: obrigatório para o titular e o dependente especial (responsáveis financeiros)"
     assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+# TODAY is 2026-11-25: these birthdays make exactly 24 and 18 years today, or the day before.
+@pytest.mark.parametrize(
+    "changes, accepted",
+    [
+        pytest.param({"birth_date": "2002-11-26"}, True, id="son-turning-24-tomorrow"),
+        pytest.param({"birth_date": "2002-11-25"}, False, id="son-24-today"),
+        pytest.param({"relationship": "menor_sob_guarda", "birth_date": "2008-11-26"}, True,
+                     id="ward-turning-18-tomorrow"),
+        pytest.param({"relationship": "menor_sob_guarda", "birth_date": "2008-11-25"}, False, id="ward-18-today"),
+    ],
+)
+def test_direct_dependants_age_out_on_their_birthday(db, tmp_path, changes, accepted):
+    row = _with(PEDRO, **changes)
+    paths, target, line = _batch(tmp_path, "beneficiaries", row)
+    if accepted:
+        assert _import(db, paths)["beneficiaries"].inserted == 3
+        return
+    reason = ("relationship: filho(a) ou enteado(a) com 24 anos ou mais não é dependente direto"
+              if row["relationship"] == "filho" else
+              "relationship: menor sob guarda com 18 anos ou mais não é dependente direto")
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_an_adult_of_18_today_needs_no_guardian(db, tmp_path):
+    paths, _, _ = _batch(tmp_path, "beneficiaries", _with(PEDRO, birth_date="2008-11-25", guardian_name="",
+                                                          guardian_cpf=""))
+    assert _import(db, paths)["beneficiaries"].inserted == 3
+
+
+def test_a_minor_turning_18_tomorrow_still_needs_a_guardian(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "beneficiaries", _with(PEDRO, birth_date="2008-11-26", guardian_name="",
+                                                                  guardian_cpf=""))
+    reason = "guardian_name: obrigatório para menor de 18 anos (representante legal)"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
