@@ -163,3 +163,9 @@ def test_a_minor_turning_18_tomorrow_still_needs_a_guardian(db, tmp_path):
                                                                   guardian_cpf=""))
     reason = "guardian_name: obrigatório para menor de 18 anos (representante legal)"
     assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_a_dependant_of_a_titular_that_exists_nowhere_names_the_column(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "beneficiaries", _with(PEDRO, titular_card_number="4175059000001047"))
+    reason = "titular_card_number: beneficiário com cartão 4175059000001047 não existe no banco nem no arquivo"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
