@@ -17,6 +17,8 @@ from tests.bot.db.test_importer_rejections import (
     REIMBURSEMENT,
     SECOND_BAND,
     SECOND_PLAN,
+    SECOND_TAX,
+    TAX,
     _base,
     _batch,
     _csv,
@@ -80,3 +82,23 @@ def test_references_into_a_plans_file_that_could_not_be_read_whole_are_not_repor
     bands = _write(tmp_path, "plan_age_bands.csv", _csv([{**BAND, "plan_code": SECOND_PLAN["code"]}]))
     errors = _rejected(db, [plans, bands])
     assert errors == [ImportIssue(str(plans), 3, "CSV malformado: erro de leitura (line contains NUL)")]
+
+
+def test_every_repeated_and_unknown_column_is_named(db, tmp_path):
+    header = "beneficiary_card_number;year;year;contributions_paid;copay_paid;copay_paid;desconto;obs"
+    taxes = _write(tmp_path, "tax_statements.csv", header + "\n")
+    errors = _rejected(db, [*_base(tmp_path), taxes])
+    assert errors == [
+        ImportIssue(str(taxes), 1, "cabeçalho inválido: colunas repetidas: copay_paid, year"),
+        ImportIssue(str(taxes), 1, "cabeçalho inválido: colunas desconhecidas: desconto, obs"),
+    ]
+
+
+def test_rows_after_one_with_too_many_cells_are_still_checked(db, tmp_path):
+    text = _csv([TAX]) + ";".join(SECOND_TAX.values()) + ";\n" + ";".join({**SECOND_TAX, "year": "1999"}.values())
+    taxes = _write(tmp_path, "tax_statements.csv", text + "\n")
+    errors = _rejected(db, [*_base(tmp_path), taxes])
+    assert errors == [
+        ImportIssue(str(taxes), 3, "linha com 5 colunas, mas o cabeçalho tem 4"),
+        ImportIssue(str(taxes), 4, "year: ano fora do intervalo 2000-2026"),
+    ]

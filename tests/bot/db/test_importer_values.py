@@ -84,6 +84,8 @@ def test_amounts_at_their_limits():
     assert _reason(_parse_decimal, 0.001) == "valor 0.001 com mais de 2 casas decimais"
     assert _reason(_parse_decimal, Decimal("Infinity")) == "valor inválido Decimal('Infinity')"
     assert _reason(_parse_decimal, False) == "valor numérico esperado"
+    # Whichever separator comes last is the decimal mark: here the dot, so the comma is a thousands separator.
+    assert _reason(_parse_decimal, "1.234,56.78") == "valor inválido '1.234,56.78' (use 1234,56 ou 1234.56)"
 
 
 def test_plan_prices_stop_below_one_hundred_million():
