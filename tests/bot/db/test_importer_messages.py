@@ -102,3 +102,24 @@ def test_rows_after_one_with_too_many_cells_are_still_checked(db, tmp_path):
         ImportIssue(str(taxes), 3, "linha com 5 colunas, mas o cabeçalho tem 4"),
         ImportIssue(str(taxes), 4, "year: ano fora do intervalo 2000-2026"),
     ]
+
+
+def test_every_problem_of_a_row_is_given_in_one_line(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "plans", {**SECOND_PLAN, "name": "", "base_price": "caro"})
+    reason = "name: campo obrigatório vazio; base_price: valor inválido 'caro' (use 1234,56 ou 1234.56)"
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_every_rule_a_row_breaks_is_given_in_one_line(db, tmp_path):
+    row = {**REIMBURSEMENT, "protocol": "41750520261020900002", "service_date": "2026-10-25", "status": "negado"}
+    paths, target, line = _batch(tmp_path, "reimbursements", row)
+    reason = ("service_date: atendimento posterior à data do pedido; "
+              "denial_reason: obrigatório quando o status é negado")
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_a_repeated_invoice_names_both_key_columns_and_the_first_line(db, tmp_path):
+    paths, target, line = _batch(tmp_path, "invoices", {**LEADING_ROWS["invoices"][0], "amount": "x"})
+    reason = ("amount: valor inválido 'x' (use 1234,56 ou 1234.56); "
+              "registro duplicado: mesma chave (beneficiary_card_number, competence) da linha 2")
+    assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
