@@ -24,7 +24,7 @@ from tests.bot.db.test_importer_rejections import (
 
 
 def test_compact_and_pretty_printed_lists_both_import(db, tmp_path):
-    compact = _write(tmp_path, "plan_age_bands.json", json.dumps([BAND, SECOND_BAND]))
+    compact = _write(tmp_path, "plan_age_bands.json", json.dumps([BAND, SECOND_BAND], separators=(",", ":")))
     assert _import(db, [*_base(tmp_path), compact])["plan_age_bands"].inserted == 2
     pretty = _write(tmp_path, "plan_age_bands.json", json.dumps([BAND, SECOND_BAND], indent=4) + "\n\n")
     assert _import(db, [*_base(tmp_path), pretty])["plan_age_bands"].updated == 2
@@ -39,6 +39,13 @@ def test_a_second_list_after_an_empty_one_is_reported_on_its_line(db, tmp_path):
     bands = _write(tmp_path, "plan_age_bands.json", "[]\n\n[]\n")
     assert _rejected(db, [*_base(tmp_path), bands]) == [
         ImportIssue(str(bands), 3, "JSON inválido: conteúdo após o fim da lista")
+    ]
+
+
+def test_a_character_right_after_an_empty_list_is_reported(db, tmp_path):
+    bands = _write(tmp_path, "plan_age_bands.json", "[]]")
+    assert _rejected(db, [*_base(tmp_path), bands]) == [
+        ImportIssue(str(bands), 1, "JSON inválido: conteúdo após o fim da lista")
     ]
 
 
