@@ -7,7 +7,11 @@ CSV the csv module cannot read, a reference to a plan that exists nowhere, a dat
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.db.importer import ImportIssue, iter_issue_lines
+from bot.db.models import Plan, PlanAgeBand
+from bot.db.session import session_scope
 from tests.bot.db.test_importer_rejections import (
     BAND,
     HELENA,
@@ -22,6 +26,7 @@ from tests.bot.db.test_importer_rejections import (
     _base,
     _batch,
     _csv,
+    _import,
     _rejected,
     _with,
     _write,
@@ -123,3 +128,13 @@ def test_a_repeated_invoice_names_both_key_columns_and_the_first_line(db, tmp_pa
     reason = ("amount: valor inválido 'x' (use 1234,56 ou 1234.56); "
               "registro duplicado: mesma chave (beneficiary_card_number, competence) da linha 2")
     assert _rejected(db, paths) == [ImportIssue(str(target), line, reason)]
+
+
+def test_an_age_band_may_refer_to_a_plan_only_the_database_has(db, tmp_path):
+    plans = _write(tmp_path, "plans.csv", _csv([PLAN, SECOND_PLAN]))
+    assert _import(db, [plans])["plans"].inserted == 2
+    bands = _write(tmp_path, "plan_age_bands.csv", _csv([{**BAND, "plan_code": SECOND_PLAN["code"]}]))
+    assert _import(db, [bands])["plan_age_bands"].inserted == 1
+    with session_scope(db.session_factory) as session:
+        band = session.execute(select(PlanAgeBand)).scalar_one()
+        assert session.get(Plan, band.plan_id).code == SECOND_PLAN["code"]
