@@ -138,3 +138,10 @@ def test_an_age_band_may_refer_to_a_plan_only_the_database_has(db, tmp_path):
     with session_scope(db.session_factory) as session:
         band = session.execute(select(PlanAgeBand)).scalar_one()
         assert session.get(Plan, band.plan_id).code == SECOND_PLAN["code"]
+
+
+def test_a_band_of_a_refused_plan_waits_for_that_plan_instead_of_being_reported(db, tmp_path):
+    plans = _write(tmp_path, "plans.csv", _csv([PLAN, {**SECOND_PLAN, "base_price": "caro"}]))
+    bands = _write(tmp_path, "plan_age_bands.csv", _csv([{**BAND, "plan_code": SECOND_PLAN["code"]}]))
+    errors = _rejected(db, [plans, bands])
+    assert errors == [ImportIssue(str(plans), 3, "base_price: valor inválido 'caro' (use 1234,56 ou 1234.56)")]
