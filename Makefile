@@ -7,7 +7,7 @@ BIN       := $(VENV)/bin
 PY        := $(BIN)/python
 STAMP     := $(VENV)/.installed
 MODEL     := models/atende.tar.gz
-SPACY_PT  := models/spacy_pt/meta.json
+SPACY_PT  := models/spacy_pt-2/meta.json
 TRAIN_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/nlu/*/*.yml data/dialogue/*.yml) $(wildcard bot/nlu/*.py)
 
 export ATENDE_RASA_PORT    ?= 5005
@@ -34,8 +34,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-$(SPACY_PT): $(STAMP) scripts/build_spacy_pt.py
-	$(PY) scripts/build_spacy_pt.py models/spacy_pt
+$(SPACY_PT): $(STAMP) scripts/build_spacy_pt.py scripts/abreviacoes.yml
+	$(PY) scripts/build_spacy_pt.py models/spacy_pt-2
 
 # Rasa's own fingerprinting also skips components whose inputs did not change.
 $(MODEL): $(STAMP) $(SPACY_PT) $(TRAIN_DATA)

@@ -14,6 +14,9 @@ make it pass. It never guides changes to the training data.
 ``tests/nlu/dev_d.yml`` is the development set: written blind like C, it is the
 one set whose errors may be read to choose between models and to find missing
 families of phrasing, so its figure overstates quality and never gates.
+``tests/nlu/dev_e.yml`` is a second development set, written blind the same way
+after D had been read: its first figure (0.931) measured the model before any
+change made for it.
 """
 
 from __future__ import annotations
@@ -115,7 +118,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--model", default="models/atende.tar.gz")
     parser.add_argument(
         "--heldout", nargs="+",
-        default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml"],
+        default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml",
+                 "tests/nlu/dev_e.yml"],
     )
     parser.add_argument(
         "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml"],
