@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.intencoes import ESCLARECIVEIS
 from bot.nlu.components import ConfiguredComponent, force_intent
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
 
@@ -40,7 +40,8 @@ def is_follow_up(text: str) -> bool:
     (False, False)
     """
     opening = _OPENING.match(text)
-    if not opening or len(text.split()) > _MAX_WORDS:
+    # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic.
+    if not opening or len(text.split()) > _MAX_WORDS or paging_intent(text):
         return False
     return bool(_FOLLOW_UP.match(strip_accents(opening["rest"]).lower()))
 

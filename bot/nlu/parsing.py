@@ -467,6 +467,13 @@ def menu_digit_intent(text: str) -> str | None:
     return MENU_DIGITS.get(text.strip().rstrip(".)#").strip())
 
 
+# "e os demais?", "os próximos", "e as seguintes": the rest of the list being shown, said as a follow-up.
+_PAGING_REST = re.compile(
+    r"^(?:mas\s+)?(?:e\s+)?(?:os|as)\s+(?:demais|proximos|proximas|restantes|seguintes)(?:\s+por\s+favor)?$"
+)
+
+
 def paging_intent(text: str) -> str | None:
     """Return ``mais`` for a message that only asks for the next page."""
-    return "mais" if strip_accents(text).strip(" .!") in PAGING_WORDS else None
+    folded = strip_accents(text).lower().strip(" .!?")
+    return "mais" if folded in PAGING_WORDS or _PAGING_REST.match(folded) else None

@@ -20,7 +20,7 @@ def test_short_questions_opening_with_e_are_follow_ups(text):
 @pytest.mark.parametrize(
     "text",
     ["eu quero o prazo", "e", "emitir a segunda via", "o prazo", "é o da minha filha", "é isso mesmo", "e isso",
-     "e o prazo do reembolso que pedi em outubro pro meu filho?"],
+     "e o prazo do reembolso que pedi em outubro pro meu filho?", "e os demais?", "E OS PRÓXIMOS"],
 )
 def test_other_messages_are_not(text):
     assert not is_follow_up(text)

@@ -11,6 +11,7 @@ from bot.nlu.parsing import (
     find_relative_dates,
     is_only_identifiers,
     menu_digit_intent,
+    paging_intent,
     parse_date,
 )
 
@@ -58,6 +59,17 @@ def test_only_identifiers():
                                               ("7.", "novos_planos"), ("8", None), ("13", None)])
 def test_menu_digits(text, intent):
     assert menu_digit_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("mais", "mais"), ("Ver mais!", "mais"), ("e os demais?", "mais"), ("E OS PRÓXIMOS", "mais"),
+     ("mas e as seguintes?", "mais"), ("os restantes por favor", "mais"),
+     # The word inside a request is not the command.
+     ("quero saber mais sobre os planos", None), ("e os demais dependentes do plano?", None), ("e o prazo?", None)],
+)
+def test_only_the_paging_command_is_paging(text, intent):
+    assert paging_intent(text) == intent
 
 
 # -- relative dates in words (issue 12) ------------------------------------------------------------
