@@ -37,7 +37,10 @@ install: $(STAMP)
 $(SPACY_PT): $(STAMP) scripts/build_spacy_pt.py scripts/abreviacoes.yml
 	$(PY) scripts/build_spacy_pt.py models/spacy_pt-2
 
-# Rasa's own fingerprinting also skips components whose inputs did not change.
+# Rasa's training cache fingerprints the spaCy pipeline by its path and the training data by its text, so a
+# change to the lemmas (scripts/abreviacoes.yml, bot/nlu/folding.py) would restore stale components from it;
+# a full training takes about a minute, so the cache is off.
+export RASA_MAX_CACHE_SIZE ?= 0
 $(MODEL): $(STAMP) $(SPACY_PT) $(TRAIN_DATA)
 	$(BIN)/rasa train --config config.yml --domain domain.yml --data data/nlu data/dialogue \
 		--out models --fixed-model-name atende
