@@ -3,8 +3,9 @@
 Two workers side by side, in the steps that matter: a worker whose claims another worker took over while it was
 talking to the server sends none of them, even when the other worker has not finished with them (the rows are
 still ``pendente``), and goes on with the rest of its pass; rows another worker sent, or put back on the backoff,
-while this one was busy are left alone, without a warning and without this worker's name on them. And one pass
-handles at most 100 rows.
+while this one was busy are left alone, without a warning and without this worker's name on them; a worker taken
+for dead that records its send while a recovering pass declares it interrupted keeps its row ``enviado``
+(PostgreSQL only). One pass handles at most 100 rows, and rows due at the same instant go in queue order.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ import logging
 import threading
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import event, update
+
+from bot.db.models import OutboxMessage
 from bot.db.session import session_scope
-from routing.outbox import DeliveryCounts
+from routing.outbox import DeliveryCounts, requeue
 from routing.smtp_dev import MailSpool
 from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, free_port, make_decision, make_settings
@@ -57,8 +62,8 @@ class _HoldsEachMessage(MailSpool):
         return "250 OK"
 
     def release_all(self) -> None:
-        for event in self.release:
-            event.set()
+        for released in self.release:
+            released.set()
 
 
 async def test_a_worker_sends_none_of_the_rows_another_worker_took_over_and_is_still_sending(db, smtp, tmp_path):
@@ -125,3 +130,52 @@ async def test_one_pass_handles_at_most_100_rows(db, smtp, settings):
     _open(db.session_factory, 101)
     assert await _deliver(db.session_factory, settings) == DeliveryCounts(sent=100)
     assert await _deliver(db.session_factory, settings) == DeliveryCounts(sent=1)
+
+
+async def test_a_send_that_finishes_while_its_claim_is_declared_interrupted_stays_sent(db, smtp, settings):
+    if db.backend != "postgresql":
+        pytest.skip("on SQLite the recovering pass holds the write lock: nothing can finish in between")
+    # A worker taken for dead (claimed and sending for an hour) was only slow: it records the server's 250 between
+    # the recovering pass's search for interrupted sends and its UPDATE of that row. The message was delivered;
+    # marking it "falhou" would have an operator send it again.
+    _open(db.session_factory)
+    [row] = _rows(db.session_factory)
+    an_hour_ago = NOW - timedelta(hours=1)
+    _set(db.session_factory, row.id, claimed_by="lento:1:a", claimed_at=an_hour_ago, sending_at=an_hour_ago)
+    finished = []
+
+    def slow_worker_finishes(connection, cursor, statement, parameters, context, executemany):
+        if finished or not statement.startswith("UPDATE outbox SET status"):
+            return
+        if not isinstance(parameters, dict) or parameters.get("status") != "falhou":
+            return
+        finished.append(True)
+        with db.engine.begin() as other:
+            other.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(status="enviado", sent_at=NOW, attempts=1, claimed_by=None, claimed_at=None)
+            )
+
+    event.listen(db.engine, "before_cursor_execute", slow_worker_finishes)
+    try:
+        await _deliver(db.session_factory, settings)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", slow_worker_finishes)
+    assert finished
+    [row] = _rows(db.session_factory)
+    assert (row.status, row.sent_at, row.attempts, row.last_error) == ("enviado", NOW, 1, None)
+    assert smtp.messages == []
+
+
+async def test_rows_due_at_the_same_instant_go_in_the_order_they_were_queued(db, smtp, settings):
+    # The first message failed and an operator put it back (`atende outbox retry`) due at the same instant as the
+    # second: the pass still takes the first queued first. On PostgreSQL the updates move the first row physically
+    # behind the second, so only the explicit tie-break on the id keeps the order.
+    _open(db.session_factory, 2)
+    first, second = _rows(db.session_factory)
+    _set(db.session_factory, first.id, status="falhou", last_error="550 caixa cheia")
+    with session_scope(db.session_factory) as session:
+        assert requeue(session=session, ids=[first.id], now=NOW) == 1
+    assert await _deliver(db.session_factory, settings, limit=1) == DeliveryCounts(sent=1)
+    assert [mail.message_id for mail in smtp.messages] == [first.message_id]
