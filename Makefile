@@ -65,7 +65,7 @@ bench: $(MODEL)
 	$(PY) -m tools.bench
 	$(PY) -m tools.bench_parse
 
-# Not part of make test: a few minutes on 2 cores (docs/mutacao.md says how long it took last).
+# Not part of make test: about an hour and a half on 2 cores (docs/mutacao.md says how long each module took).
 mutation: $(MODEL)
 	$(BIN)/pip install -q -r requirements-mutation.lock
 	rm -rf mutants
