@@ -14,7 +14,6 @@ from pathlib import Path
 
 import spacy
 
-
 # The lookup table gives the conjugated forms of "ir" (vou, vai, indo...) the lemma "ir", which is
 # also the lower-cased "IR" of imposto de renda: "vou indo, abraço" read as an income-tax question.
 # The infinitive keeps "ir" (it is not in the table); the other forms get a lemma of their own.
