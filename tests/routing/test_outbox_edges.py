@@ -22,26 +22,17 @@ from bot.db.models import OutboxMessage
 from bot.db.session import session_scope
 from routing.outbox import DeliveryCounts, requeue
 from routing.smtp_dev import MailSpool
-from routing.tickets import open_ticket
-from tests.routing.conftest import NOW, free_port, make_decision, make_settings
+from tests.routing.conftest import NOW, free_port, make_settings
 from tests.routing.outbox_support import deliver as _deliver
+from tests.routing.outbox_support import open_reimbursement_ticket
 from tests.routing.outbox_support import rows as _rows
+from tests.routing.outbox_support import set_columns as _set
 from tests.routing.outbox_support import swap_handler as _swap_handler
-from tests.routing.test_outbox_mutants import _set
 
 
 def _open(session_factory, count: int = 1) -> None:
-    with session_scope(session_factory) as session:
-        for _ in range(count):
-            open_ticket(
-                make_decision(),
-                session=session,
-                channel="whatsapp",
-                category="reembolso",
-                summary="Quero o reembolso da consulta de outubro",
-                context={"transcricao": ["Beneficiário: Quero o reembolso da consulta de outubro"]},
-                now=NOW,
-            )
+    for _ in range(count):
+        open_reimbursement_ticket(session_factory)
 
 
 class _HoldsEachMessage(MailSpool):

@@ -23,14 +23,14 @@ from aiosmtpd.smtp import AuthResult
 from sqlalchemy.exc import OperationalError
 
 from bot.db.migrate import upgrade
-from bot.db.session import make_engine, make_session_factory, session_scope
+from bot.db.session import make_engine, make_session_factory
 from bot.outbox_cli import cmd_list
 from bot.settings import Settings
 from routing.outbox import DeliveryCounts, run_outbox_worker
 from routing.smtp_dev import LOOPBACK, MailSpool
-from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, free_port, make_decision, make_settings
 from tests.routing.outbox_support import deliver as _deliver
+from tests.routing.outbox_support import open_reimbursement_ticket as _open
 from tests.routing.outbox_support import rows as _rows
 from tests.routing.outbox_support import swap_handler as _swap_handler
 from tests.routing.outbox_support import until as _until
@@ -39,17 +39,6 @@ INBOX = "relacionamento@cemigsaude.org.br"  # make_decision's inbox
 REFUSAL = "550 5.1.1 Caixa postal inexistente"
 
 
-def _open(session_factory, decision=None):
-    with session_scope(session_factory) as session:
-        return open_ticket(
-            decision or make_decision(),
-            session=session,
-            channel="whatsapp",
-            category="reembolso",
-            summary="Quero o reembolso da consulta de outubro",
-            context={"transcricao": ["Beneficiário: Quero o reembolso da consulta de outubro"]},
-            now=NOW,
-        )
 
 
 # --- 5. A recipient the server refuses ---------------------------------------------------------------------------

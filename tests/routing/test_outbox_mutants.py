@@ -18,7 +18,6 @@ from datetime import timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from sqlalchemy import update
 
 from bot.db.models import OutboxMessage, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -32,10 +31,11 @@ from routing.outbox import (
     run_outbox_worker,
 )
 from routing.smtp_dev import LOOPBACK, MailSpool
-from routing.tickets import open_ticket
 from tests.routing.conftest import NOW, make_decision, make_settings
 from tests.routing.outbox_support import deliver as _deliver
+from tests.routing.outbox_support import open_reimbursement_ticket as _open
 from tests.routing.outbox_support import rows as _rows
+from tests.routing.outbox_support import set_columns as _set
 from tests.routing.outbox_support import swap_handler as _swap_handler
 from tests.routing.outbox_support import until as _until
 
@@ -43,22 +43,8 @@ INBOX = "relacionamento@cemigsaude.org.br"  # make_decision's inbox
 REFUSAL = "550 5.1.1 Caixa postal inexistente"
 
 
-def _open(session_factory, decision=None, now=NOW):
-    with session_scope(session_factory) as session:
-        return open_ticket(
-            decision or make_decision(),
-            session=session,
-            channel="whatsapp",
-            category="reembolso",
-            summary="Quero o reembolso da consulta de outubro",
-            context={"transcricao": ["Beneficiário: Quero o reembolso da consulta de outubro"]},
-            now=now,
-        )
 
 
-def _set(session_factory, row_id: int, **values) -> None:
-    with session_scope(session_factory) as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
 
 
 def _messages(caplog, level: int) -> list[str]:
