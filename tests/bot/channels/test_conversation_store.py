@@ -144,6 +144,8 @@ def unreadable_store(var_dir: Path) -> AtendeTrackerStore:
     database = var_dir / "conversas.db"
     assert database.exists()
     database.write_bytes(b"isto nao e um banco SQLite " * 200)
+    # The store keeps its connections open (write-ahead log); the next one it opens finds the damage.
+    store.engine.dispose()
     return store
 
 
