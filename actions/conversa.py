@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO, ESCLARECIVEIS, rotulo
+from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO, opcoes_de_esclarecimento, rotulo
 
 FALLBACK_INTENT = "nlu_fallback"
 # How many earlier user messages a follow-up question may reach back for its topic.
@@ -63,11 +63,7 @@ class ActionEsclarecer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Ask which of the two likeliest topics the user meant."""
-        ranking = [
-            r.get("name")
-            for r in tracker.latest_message.get("intent_ranking") or []
-            if r.get("name") in ESCLARECIVEIS
-        ][:2]
+        ranking = opcoes_de_esclarecimento(tracker.latest_message.get("intent_ranking"))
         if len(ranking) < 2:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []

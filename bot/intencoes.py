@@ -7,7 +7,7 @@ identifiers depend on what was asked and are never worth a clarifying question.
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Any, Dict, Iterable, List
 
 from bot.menu import OPCOES
 
@@ -45,6 +45,16 @@ CONTINUAVEIS = frozenset(
 CONTINUACAO = "continuacao"
 # Intents after which an earlier topic no longer applies.
 ENCERRAM_ASSUNTO = frozenset({"menu", "despedida", "sair", "saudacao", "falar_atendente", "ouvidoria"})
+
+
+def opcoes_de_esclarecimento(ranking: Iterable[Dict[str, Any]] | None) -> List[str]:
+    """The two topics a clarifying question offers: the likeliest two of the NLU's ranking worth offering.
+
+    >>> opcoes_de_esclarecimento([{"name": "nlu_fallback"}, {"name": "tele_tecnologia"}, {"name": "despedida"},
+    ...                           {"name": "pronto_atendimento_online"}, {"name": "reembolso"}])
+    ['tele_tecnologia', 'pronto_atendimento_online']
+    """
+    return [r.get("name") for r in ranking or [] if r.get("name") in ESCLARECIVEIS][:2]
 
 
 def rotulo(intent: str) -> str:

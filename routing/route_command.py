@@ -20,7 +20,7 @@ import sys
 import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Iterable, TextIO
+from typing import Any, Dict, Iterable, List, TextIO, Tuple
 
 from bot.clock import parse_fixed_now
 from routing.decision import RoutingRequest
@@ -77,12 +77,23 @@ class Router:
         with contextlib.redirect_stdout(sys.stderr):
             return self.loop.run_until_complete(self.agent.parse_message(text))
 
-    def request(self, text: str, *, channel: str = "whatsapp", protocol: str | None = None) -> RoutingRequest:
-        """Build the routing request of a message: intent as category, identifiers as collected data."""
+    def request(
+        self, text: str, *, channel: str = "whatsapp", protocol: str | None = None
+    ) -> Tuple[RoutingRequest, List[str]]:
+        """The routing request of a message, and the two topics the bot would ask between (empty if none).
+
+        The intent is the category and the identifiers in the text are the collected data. Where the bot
+        would ask which of two topics was meant, a batch has nobody to ask: the likelier of the two is the
+        category, as a person reading the message would guess, and the question is reported.
+        """
+        from bot.intencoes import ESCLARECER, opcoes_de_esclarecimento
         from routing.nif import find_nif
 
         parsed = self.parse(text)
         intent = (parsed.get("intent") or {}).get("name") or FALLBACK_CATEGORY
+        question = opcoes_de_esclarecimento(parsed.get("intent_ranking")) if intent == ESCLARECER else []
+        if question:
+            intent = question[0]
         collected: Dict[str, Any] = {}
         nif = find_nif(text)
         if nif:
@@ -92,15 +103,20 @@ class Router:
                 collected[entity["entity"]] = entity.get("value")
         if protocol:
             collected["protocolo"] = "".join(ch for ch in protocol if ch.isdigit()) or protocol.strip()
-        return RoutingRequest(category=intent, text=text, channel=channel, collected=collected, now=self.now)
+        request = RoutingRequest(category=intent, text=text, channel=channel, collected=collected, now=self.now)
+        return request, question
 
     def route(self, text: str, *, channel: str = "whatsapp", protocol: str | None = None) -> Dict[str, Any]:
-        """Return the JSON object of the decision for one message (decision keys plus ``intent``)."""
+        """Return the JSON object of the decision for one message.
+
+        The decision's keys, plus ``intent`` and ``pergunta``: the two topics the bot would offer before
+        routing (the first is the one routed), or an empty list when it would not ask.
+        """
         from routing.engine import decide
 
-        request = self.request(text, channel=channel, protocol=protocol)
+        request, question = self.request(text, channel=channel, protocol=protocol)
         decision = decide(request, self.rules)
-        return {"intent": request.category, **decision.to_json()}
+        return {"intent": request.category, "pergunta": question, **decision.to_json()}
 
 
 def _fixed_now(settings: Any) -> datetime | None:

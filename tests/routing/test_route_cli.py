@@ -11,13 +11,21 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from bot.settings import get_settings
+from routing.loader import load_rules
+from routing.route_command import Router
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "atende.tar.gz"
-KEYS = {"intent", "inbox", "cc", "tier", "rule", "reason", "footer", "tips", "flags", "required_fields", "confidential"}
+KEYS = {
+    "intent", "pergunta", "inbox", "cc", "tier", "rule", "reason", "footer", "tips", "flags", "required_fields",
+    "confidential",
+}
 # Wednesday 25/11/2026 10:00 in São Paulo (attendants at work); Saturday 28/11/2026 10:00 (closed).
 IN_HOURS = "2026-11-25T10:00:00-03:00"
 OUT_OF_HOURS = "2026-11-28T10:00:00-03:00"
@@ -206,3 +214,44 @@ def test_single_message_argument():
     assert result["inbox"] == "rute.joao.externo@ageas.pt"
     assert result["cc"] == ["clinicadigital@saude360.medis.pt"]
     assert result["required_fields"] == ["nome"]
+
+
+# --- Where the bot would ask which topic was meant --------------------------------------------------------------
+
+# The served model's parse of the frozen-call case above (recorded 2026-12-04): "Médico Online" names both the
+# desk's service (source 004) and the emergency manual's (source 002), so the bot asks between the two.
+FROZEN_CALL_PARSE = {
+    "intent": {"name": "esclarecer", "confidence": 0.519},
+    "intent_ranking": [
+        {"name": "nlu_fallback", "confidence": 0.25},
+        {"name": "tele_tecnologia", "confidence": 0.519},
+        {"name": "pronto_atendimento_online", "confidence": 0.480},
+        {"name": "tele_cobranca_cancelada", "confidence": 0.001},
+    ],
+    "entities": [],
+}
+
+
+class RecordedRouter(Router):
+    """The command's router over a recorded parse instead of a loaded model."""
+
+    def __init__(self, parsed: dict, rules) -> None:
+        self.parsed, self.rules, self.now = parsed, rules, datetime.fromisoformat(IN_HOURS)
+
+    def parse(self, text: str) -> dict:
+        return self.parsed
+
+
+def test_a_batch_routes_the_likelier_of_the_two_topics_the_bot_would_ask_about():
+    result = RecordedRouter(FROZEN_CALL_PARSE, load_rules(None, get_settings())).route("a chamada caiu")
+    assert result["pergunta"] == ["tele_tecnologia", "pronto_atendimento_online"]
+    assert (result["intent"], result["inbox"]) == ("tele_tecnologia", "medico.online@medis.pt")
+    assert result["required_fields"] == ["nome", "nif"]
+
+
+def test_a_batch_reports_no_question_where_the_bot_would_not_ask(batch):
+    # Every message of the suite reaches its inbox; where the served model asks, the routed topic is the first option.
+    for text, intent, *_ in CASES:
+        question = batch[text]["pergunta"]
+        assert question == [] or (len(question) == 2 and question[0] == batch[text]["intent"] == intent), text
+    assert batch["quero a segunda via do boleto da mensalidade"]["pergunta"] == []
