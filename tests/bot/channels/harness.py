@@ -113,8 +113,18 @@ class ChannelServer:
 
     def __exit__(self, *exc: object) -> None:
         async def stop() -> None:
+            from bot.channels import common
+
             self._server.close()
             await self._server.wait_closed()
+            # Answers still being sent finish first (a test may leave once the API got its call): a task left
+            # pending on a stopped loop would stay in common._background and every later settled() would wait.
+            mine = [task for task in common._background if task.get_loop() is self._loop]
+            if mine:
+                _, pending = await asyncio.wait(mine, timeout=5)
+                for task in pending:
+                    task.cancel()
+                    common._background.discard(task)
 
         asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
