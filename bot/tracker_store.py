@@ -19,13 +19,17 @@ from typing import Any
 
 from sqlalchemy import create_engine, delete, event, inspect
 from sqlalchemy import table as sql_table
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.settings import Settings, get_settings
 
 EVENTS_TABLE = "events"
+
+
+def _sqlite_file(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
 
 def tracker_url(settings: Settings) -> str:
@@ -41,7 +45,7 @@ def tracker_url(settings: Settings) -> str:
     if settings.tracker_url:
         return settings.tracker_url
     url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    if _sqlite_file(url):
         return f"sqlite:///{Path(url.database).with_name('conversas.db')}"
     return settings.database_url
 
@@ -88,7 +92,7 @@ class AtendeTrackerStore:
     def __new__(cls, domain: Any = None, event_broker: Any = None, **_: Any) -> Any:  # noqa: D102
         url = tracker_url(get_settings())
         store = _rasa_sql_store()(domain=domain, host=url, event_broker=event_broker)
-        if store.engine.url.get_backend_name() == "sqlite" and store.engine.url.database not in (None, "", ":memory:"):
+        if _sqlite_file(store.engine.url):
             store.engine = _write_ahead_log(store.engine)
             store.sessionmaker = sessionmaker(bind=store.engine)
         return store
