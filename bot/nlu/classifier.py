@@ -5,11 +5,19 @@ flat classifier they compete with the plan's menu one by one: a formal request f
 a report of procedures used or a tax statement resembles "pedir a 2.ª via da receita" more than any single
 menu topic's examples, and lands in ``tele_documentos``. Here the first stage sees the seven as one class,
 ``teleconsulta``, trained on all their examples together, so the topic is decided against the pooled
-evidence; a second classifier, trained only on the triage examples, then names the category.
+evidence; a second classifier, trained only on the triage examples, then names the category. The 24-hour online
+emergency service (``pronto_atendimento_online``, seed 002) is an online consultation too: its requests share
+the desk's words ("médico", "videochamada", "consulta online") and most of its confusions were with the desk's
+categories, so it joins the group (``group_members``) and the second stage, which sees only online-consultation
+examples, tells "a doctor now" from a complaint about a consultation.
 
 The output keeps the flat intent names, so the domain, the rules and FallbackClassifier see no difference:
 each category's confidence is P(teleconsulta) x P(category | teleconsulta), which is its probability under
 the two stages, and two categories whose inboxes differ can still be close enough for the bot to ask.
+
+With ``weighting: tfidf`` both stages see the counts weighted by tf-idf and normalised per message, so words and
+character n-grams found in every topic ("quero", "meu", "ola") weigh less than the ones that name a topic, and a
+long message with a greeting is not a bigger vector than the same request alone (docs/nlu.md has the measure).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from bot.nlu.components import BlankSafeLogisticRegressionClassifier
 
@@ -37,11 +46,15 @@ logger = logging.getLogger(__name__)
 class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
     """Logistic regression over topics, then over the triage categories of the ``group_prefix`` intents.
 
-    Configuration: ``group_prefix`` (``"tele_"``) chooses the intents of the second stage, ``group_name``
-    (``"teleconsulta"``) is their class at the first stage, ``C`` the inverse regularisation of both stages.
+    Configuration: ``group_prefix`` (``"tele_"``) and ``group_members`` (other intent names) choose the intents
+    of the second stage, ``group_name``
+    (``"teleconsulta"``) is their class at the first stage, ``C`` the inverse regularisation of both stages,
+    ``weighting`` either ``"counts"`` (the features as the featurizers give them) or ``"tfidf"``.
     """
 
     SUB_SUFFIX = ".categories.skops"
+    WEIGHTS_SUFFIX = ".tfidf.skops"
+    TRUSTED = frozenset({"scipy.sparse._csr.csr_matrix"})
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -49,23 +62,30 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
         return {
             **BlankSafeLogisticRegressionClassifier.get_default_config(),
             "group_prefix": "tele_",
+            "group_members": [],
             "group_name": "teleconsulta",
             "C": 1.0,
+            "weighting": "counts",
         }
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
         self.sub = clone(self.clf)
+        if self.config["weighting"] not in ("counts", "tfidf"):
+            raise ValueError(f"weighting deve ser 'counts' ou 'tfidf', não {self.config['weighting']!r}")
+        self.weights = TfidfTransformer() if self.config["weighting"] == "tfidf" else None
 
     def _in_group(self, intent: str) -> bool:
-        return intent.startswith(self.config["group_prefix"])
+        return intent.startswith(self.config["group_prefix"]) or intent in self.config["group_members"]
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the topic stage on pooled group labels and the category stage on the group's examples."""
         X, y = self._create_training_matrix(training_data)
         if X.shape[0] == 0:
             return self._resource
+        if self.weights is not None:
+            X = self.weights.fit_transform(X)
         labels = np.array(y)
         grouped = np.array([self._in_group(label) for label in y])
         topics = np.where(grouped, self.config["group_name"], labels)
@@ -82,9 +102,10 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
         import skops.io as sio
 
         super().persist()
-        if self.sub is not None:
-            with self._model_storage.write_to(self._resource) as model_dir:
-                sio.dump(self.sub, model_dir / f"{self._resource.name}{self.SUB_SUFFIX}")
+        with self._model_storage.write_to(self._resource) as model_dir:
+            for model, suffix in ((self.sub, self.SUB_SUFFIX), (self.weights, self.WEIGHTS_SUFFIX)):
+                if model is not None:
+                    sio.dump(model, model_dir / f"{self._resource.name}{suffix}")
 
     @classmethod
     def load(
@@ -101,16 +122,18 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
         component = cls(config, execution_context.node_name, model_storage, resource)
         try:
             with model_storage.read_from(resource) as model_dir:
-                for attribute, suffix in (("clf", ".skops"), ("sub", cls.SUB_SUFFIX)):
+                saved = (("clf", ".skops"), ("sub", cls.SUB_SUFFIX), ("weights", cls.WEIGHTS_SUFFIX))
+                for attribute, suffix in saved:
                     path = model_dir / f"{resource.name}{suffix}"
                     if not path.exists():
                         setattr(component, attribute, None)
                         continue
-                    # Only sklearn and numpy types are expected; anything else means a tampered file.
-                    untrusted = sio.get_untrusted_types(file=path)
+                    # Only sklearn, numpy and scipy's sparse matrix (the tf-idf diagonal) are expected; anything
+                    # else means a tampered file.
+                    untrusted = set(sio.get_untrusted_types(file=path)) - cls.TRUSTED
                     if untrusted:
-                        raise ValueError(f"{path}: tipos não confiáveis {untrusted}")
-                    setattr(component, attribute, sio.load(path, trusted=untrusted))
+                        raise ValueError(f"{path}: tipos não confiáveis {sorted(untrusted)}")
+                    setattr(component, attribute, sio.load(path, trusted=sorted(cls.TRUSTED)))
         except ValueError:
             logger.debug("Nothing saved for %s; using an untrained classifier.", resource.name)
         return component
@@ -138,6 +161,8 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
         if not with_text or self.clf is None:
             return messages
         X = self._create_X(with_text)
+        if self.weights is not None:
+            X = self.weights.transform(X)
         topic_probas = self.clf.predict_proba(X)
         category_probas = self.sub.predict_proba(X) if self.sub is not None else None
         length = self.config[RANKING_LENGTH]

@@ -98,3 +98,45 @@ def test_without_triage_examples_it_is_a_plain_topic_classifier(storage):
     loaded = TwoStageClassifier.load(TwoStageClassifier.get_default_config(), storage, resource, _context())
     intent, ranking = _ranking(loaded, "reembolso")
     assert intent["name"] == "reembolso" and set(ranking) == {"financeiro", "reembolso"}
+
+
+def _tfidf_config():
+    return {**TwoStageClassifier.get_default_config(), "weighting": "tfidf", "C": 100.0}
+
+
+def test_tfidf_weights_are_saved_with_the_model(storage):
+    resource = Resource("tfidf")
+    classifier = TwoStageClassifier.create(_tfidf_config(), storage, resource, _context())
+    classifier.train(TrainingData([_message(text, intent) for text, intent in TRAINING]))
+    loaded = TwoStageClassifier.load(_tfidf_config(), storage, resource, _context())
+    for text in ("video", "boleto", "receita reembolso"):
+        assert _ranking(loaded, text) == _ranking(classifier, text)
+    assert _ranking(loaded, "video")[0]["name"] == "tele_tecnologia"
+
+
+def test_a_message_with_the_same_words_repeated_is_the_same_request(storage):
+    # Normalised weights: "boleto boleto boleto" asks what "boleto" asks, with the same confidence.
+    classifier = TwoStageClassifier.create(_tfidf_config(), storage, Resource("tfidf"), _context())
+    classifier.train(TrainingData([_message(text, intent) for text, intent in TRAINING]))
+    once, thrice = _message("boleto"), Message.build(text="boleto boleto boleto")
+    thrice.add_features(Features(csr_matrix(np.array([[3.0, 0.0, 0.0, 0.0]])), "sentence", TEXT, "test"))
+    classifier.process([once, thrice])
+    assert thrice.get("intent")["name"] == once.get("intent")["name"] == "financeiro"
+    assert thrice.get("intent")["confidence"] == pytest.approx(once.get("intent")["confidence"])
+
+
+def test_an_unknown_weighting_is_refused_with_its_name(storage):
+    config = {**TwoStageClassifier.get_default_config(), "weighting": "bm25"}
+    with pytest.raises(ValueError, match="bm25"):
+        TwoStageClassifier.create(config, storage, Resource("x"), _context())
+
+
+def test_an_intent_named_in_group_members_is_decided_at_the_second_stage(storage):
+    config = {**TwoStageClassifier.get_default_config(), "group_members": ["reembolso"]}
+    classifier = TwoStageClassifier.create(config, storage, Resource("members"), _context())
+    classifier.train(TrainingData([_message(text, intent) for text, intent in TRAINING]))
+    assert sorted(classifier.clf.classes_) == ["financeiro", "teleconsulta"]
+    assert sorted(classifier.sub.classes_) == ["reembolso", "tele_documentos", "tele_tecnologia"]
+    _, ranking = _ranking(classifier, "reembolso")
+    assert "teleconsulta" not in ranking
+    assert ranking["reembolso"] > max(ranking["tele_documentos"], ranking["tele_tecnologia"])
