@@ -42,6 +42,10 @@ from bot.nlu.components import BlankSafeLogisticRegressionClassifier
 logger = logging.getLogger(__name__)
 
 
+class UntrustedModelFile(Exception):
+    """A saved classifier file holds types that training never writes."""
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
     """Logistic regression over topics, then over the triage categories of the ``group_prefix`` intents.
@@ -116,7 +120,12 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "TwoStageClassifier":
-        """Load both stages saved by :meth:`train` (an untrained component when there is nothing saved)."""
+        """Load both stages saved by :meth:`train`.
+
+        Raises:
+            UntrustedModelFile: a saved file holds a type that :meth:`train` never writes, so the model was
+                tampered with; the model does not load, rather than classify with someone else's code.
+        """
         import skops.io as sio
 
         component = cls(config, execution_context.node_name, model_storage, resource)
@@ -128,14 +137,15 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
                     if not path.exists():
                         setattr(component, attribute, None)
                         continue
-                    # Only sklearn, numpy and scipy's sparse matrix (the tf-idf diagonal) are expected; anything
-                    # else means a tampered file.
+                    # Only sklearn, numpy and scipy's sparse matrix (the tf-idf diagonal) are expected.
                     untrusted = set(sio.get_untrusted_types(file=path)) - cls.TRUSTED
                     if untrusted:
-                        raise ValueError(f"{path}: tipos não confiáveis {sorted(untrusted)}")
+                        raise UntrustedModelFile(f"{path}: tipos não confiáveis {sorted(untrusted)}")
                     setattr(component, attribute, sio.load(path, trusted=sorted(cls.TRUSTED)))
         except ValueError:
-            logger.debug("Nothing saved for %s; using an untrained classifier.", resource.name)
+            # Nothing was saved (training data without intents): every message gets no intent, hence the fallback.
+            logger.debug("Nothing saved for %s; the classifier gives no intent.", resource.name)
+            component.clf = component.sub = component.weights = None
         return component
 
     def _ranking(self, topic_probas: np.ndarray, category_probas: np.ndarray | None) -> List[Dict[str, Any]]:
@@ -158,7 +168,11 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         """Rank the flat intents by their two-stage probability; blank messages get no intent."""
         with_text = self.without_blanks(messages)
-        if not with_text or self.clf is None:
+        if self.clf is None:
+            for message in with_text:
+                self.give_no_intent(message)
+            return messages
+        if not with_text:
             return messages
         X = self._create_X(with_text)
         if self.weights is not None:

@@ -138,13 +138,18 @@ class BlankSafeLogisticRegressionClassifier(LogisticRegressionClassifier):
     """
 
     @staticmethod
-    def without_blanks(messages: List[Message]) -> List[Message]:
+    def give_no_intent(message: Message) -> None:
+        """Leave ``message`` without an intent, which FallbackClassifier turns into a request to rephrase."""
+        message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+
+    @classmethod
+    def without_blanks(cls, messages: List[Message]) -> List[Message]:
         """Give blank messages no intent and return the others, which are the ones to classify."""
         with_text = [m for m in messages if (m.get(TEXT) or "").strip()]
         for message in messages:
             if not (message.get(TEXT) or "").strip():
-                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                cls.give_no_intent(message)
         return with_text
 
     def process(self, messages: List[Message]) -> List[Message]:

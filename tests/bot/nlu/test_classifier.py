@@ -140,3 +140,30 @@ def test_an_intent_named_in_group_members_is_decided_at_the_second_stage(storage
     _, ranking = _ranking(classifier, "reembolso")
     assert "teleconsulta" not in ranking
     assert ranking["reembolso"] > max(ranking["tele_documentos"], ranking["tele_tecnologia"])
+
+
+class _Intruder:
+    """Stands for code someone slipped into a model file; training never saves it."""
+
+    def __init__(self) -> None:
+        self.payload = "echo hacked"
+
+
+def test_a_model_file_holding_a_foreign_type_does_not_load(storage):
+    import skops.io as sio
+
+    from bot.nlu.classifier import UntrustedModelFile
+
+    classifier, resource = _trained(storage)
+    with storage.write_to(resource) as model_dir:
+        sio.dump(_Intruder(), model_dir / f"{resource.name}{TwoStageClassifier.SUB_SUFFIX}")
+    with pytest.raises(UntrustedModelFile, match="_Intruder"):
+        TwoStageClassifier.load(TwoStageClassifier.get_default_config(), storage, resource, _context())
+
+
+def test_a_classifier_with_nothing_saved_gives_no_intent_instead_of_an_error(storage):
+    loaded = TwoStageClassifier.load(TwoStageClassifier.get_default_config(), storage, Resource("nunca"), _context())
+    message = _message("boleto")
+    loaded.process([message])
+    assert message.get("intent") == {"name": None, "confidence": 0.0}
+    assert message.get("intent_ranking") == []
