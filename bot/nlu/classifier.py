@@ -51,9 +51,9 @@ class TwoStageClassifier(BlankSafeLogisticRegressionClassifier):
     """Logistic regression over topics, then over the triage categories of the ``group_prefix`` intents.
 
     Configuration: ``group_prefix`` (``"tele_"``) and ``group_members`` (other intent names) choose the intents
-    of the second stage, ``group_name``
-    (``"teleconsulta"``) is their class at the first stage, ``C`` the inverse regularisation of both stages,
-    ``weighting`` either ``"counts"`` (the features as the featurizers give them) or ``"tfidf"``.
+    of the second stage, ``group_name`` (``"teleconsulta"``) is their class at the first stage, ``C`` the inverse
+    regularisation of both stages, ``weighting`` either ``"counts"`` (the features as the featurizers give them)
+    or ``"tfidf"``.
     """
 
     SUB_SUFFIX = ".categories.skops"
