@@ -46,6 +46,7 @@ from bot.nlu.parsing import (
     paging_intent,
     strip_accents,
 )
+from bot.nlu.short_replies import short_reply_intent
 
 IDENTIFICATION_INTENT = "informar_identificacao"
 PROTOCOL_INTENT = "consultar_protocolo"
@@ -73,10 +74,10 @@ def force_intent(message: Message, name: str) -> None:
     is_trainable=False,
 )
 class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts ``cpf``, ``numero_cartao``, ``protocolo`` and ``data`` entities; maps menu digits.
+    """Extracts ``cpf``, ``numero_cartao``, ``protocolo`` and ``data`` entities; settles digits and short replies.
 
-    Place it after the statistical intent classifier and before
-    ``FallbackClassifier`` so its decisions are final.
+    Menu digits, paging words and short replies get their intent by rule. Place it after the statistical
+    intent classifier and before ``FallbackClassifier`` so its decisions are final.
     """
 
     @classmethod
@@ -91,7 +92,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add identifier entities and fix the intent of digit-only messages.
+        """Add identifier entities and fix the intent of digit-only messages, paging words and short replies.
+
+        A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml.
 
         Dates in words ("amanhã", "dia 20", "até sexta") become ``data`` entities too, with the ISO value of
         the day they name on the product clock (:func:`bot.clock.today`, São Paulo). They come after the
@@ -101,7 +104,7 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         today = clock.today()
         for message in messages:
             text = message.get(TEXT) or ""
-            digit_intent = menu_digit_intent(text) or paging_intent(text)
+            digit_intent = menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text)
             if digit_intent:
                 force_intent(message, digit_intent)
                 continue
@@ -233,7 +236,7 @@ class UnknownWordsGuard(GraphComponent):
         """Zero the confidence of messages made only of unknown words."""
         for message in messages:
             text = message.get(TEXT) or ""
-            if menu_digit_intent(text) or paging_intent(text) or find_identifiers(text):
+            if menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text) or find_identifiers(text):
                 continue
             if any(self._known(word) for word in self._words(text)):
                 continue

@@ -1,0 +1,155 @@
+"""Short replies ("sim", "de jeito nenhum", "Deus lhe pague", "flw") recognised by whole-message match.
+
+Yes, no, thanks, goodbye and greetings are closed classes: people say them in a few hundred fixed ways. The
+statistical classifier learns them from a handful of examples and reads the rest by their character n-grams, so
+a fixed phrase that shares letters with a topic lands on the topic ("Deus lhe pague" on invoices, "vc é demais"
+on paging). The lexicon (``short_replies.yml``, beside this module) settles those phrases without moving any
+decision boundary of the classifier, which adding them as training examples would (docs/nlu.md).
+
+Only a message that is one lexicon phrase, or nothing but lexicon phrases of one intent, matches: "não, não" and
+"não, obrigado" (a phrase of its own) are ``negar``; "obrigado. tchau" (two intents) and "obrigado, quero a segunda
+via" are left to the classifier.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.nlu.parsing import strip_accents
+
+LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
+
+# The intents a short reply can have. Topics never: a topic needs the classifier and, when unsure, a question.
+REPLY_INTENTS = ("saudacao", "despedida", "agradecimento", "afirmar", "negar")
+
+# Commas, stops, "!" and "?" separate phrases; the rest of what is not a letter, a digit or a space (emoji,
+# quotes, dashes) is dropped.
+_SEPARATORS = re.compile(r"[,.;:!?¿¡]+")
+_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_SPACES = re.compile(r"\s+")
+_TEXT, _BOOL, _NULL = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "bool", "null"))
+
+
+class ShortRepliesError(ValueError):
+    """The lexicon file is broken; the message says where and why, in Portuguese.
+
+    Attributes:
+        source: The file.
+        line: 1-based line of the problem, or None when it concerns the whole file.
+        reason: What is wrong.
+    """
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        self.source, self.line, self.reason = source, line, reason
+        super().__init__(f"{source}, linha {line}: {reason}" if line else f"{source}: {reason}")
+
+
+def normalize(phrase: str) -> str:
+    """Fold a phrase the way the lexicon is looked up: no case, accents, emoji; letters repeated 3+ times once.
+
+    >>> normalize("Siiim!! 👍"), normalize("OBRIGADÃÃÃO"), normalize("  de  jeito   nenhum ")
+    ('sim', 'obrigadao', 'de jeito nenhum')
+    """
+    folded = _NOT_WORD.sub(" ", strip_accents(phrase))
+    return _SPACES.sub(" ", _REPEATS.sub(r"\1", folded)).strip()
+
+
+def parse_lexicon(text: str, source: str = "<texto>") -> Dict[str, str]:
+    r"""Read a lexicon document: a mapping from each reply intent to its list of phrases.
+
+    Args:
+        text: The YAML document.
+        source: Name used in error messages (the file path).
+
+    Returns:
+        Each normalised phrase mapped to its intent.
+
+    Raises:
+        ShortRepliesError: With the line and the reason, in Portuguese: invalid YAML, an intent that is not a
+            reply intent, an entry that is not text or is empty once folded, or one phrase under two intents.
+
+    >>> parse_lexicon("negar:\n  - De jeito nenhum!\nafirmar:\n  - sim")
+    {'de jeito nenhum': 'negar', 'sim': 'afirmar'}
+    >>> parse_lexicon("negar:\n  - não\nafirmar:\n  - Não!")
+    Traceback (most recent call last):
+    ...
+    bot.nlu.short_replies.ShortRepliesError: <texto>, linha 4: 'Não!' já está em negar (linha 2)
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problem = " ".join(filter(None, [error.context, error.problem]))
+            raise ShortRepliesError(source, mark.line + 1 if mark else None, f"YAML inválido: {problem}") from None
+        if not isinstance(root, MappingNode):
+            raise ShortRepliesError(source, _line(root), "o arquivo deve ser um mapeamento intenção: [frases]")
+        lexicon: Dict[str, str] = {}
+        seen: Dict[str, int] = {}
+        for key, value in root.value:
+            intent = key.value if isinstance(key, ScalarNode) else None
+            if intent not in REPLY_INTENTS:
+                raise ShortRepliesError(source, _line(key), f"intenção {intent!r} não é uma resposta curta; use "
+                                                            f"uma de {', '.join(REPLY_INTENTS)}")
+            if not isinstance(value, SequenceNode):
+                raise ShortRepliesError(source, _line(value), f"{intent} deve ser uma lista de frases")
+            for item in value.value:
+                # YAML reads "yes" and "off" as booleans; in a list of phrases they are the words.
+                if not isinstance(item, ScalarNode) or item.tag not in (_TEXT, _BOOL, _NULL):
+                    raise ShortRepliesError(source, _line(item), f"cada frase de {intent} deve ser um texto")
+                phrase = normalize(item.value)
+                if not phrase:
+                    raise ShortRepliesError(source, _line(item), f"{item.value!r} fica vazia sem pontuação e emoji")
+                if phrase in lexicon:
+                    raise ShortRepliesError(source, _line(item), f"{item.value!r} já está em {lexicon[phrase]} "
+                                                                 f"(linha {seen[phrase]})")
+                lexicon[phrase], seen[phrase] = intent, _line(item)
+        return lexicon
+    finally:
+        loader.dispose()
+
+
+def _line(node: Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Dict[str, str]:
+    """The lexicon shipped beside this module, read once on first use."""
+    return parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"), str(LEXICON_PATH))
+
+
+def match(text: str, phrases: Dict[str, str]) -> str | None:
+    """Return the intent of a message made only of ``phrases`` of one intent, else None.
+
+    >>> words = {"nao": "negar", "de jeito nenhum": "negar", "obrigado": "agradecimento", "nao obrigado": "negar"}
+    >>> match("Não, de jeito nenhum!!", words), match("não, obrigado", words), match("obrigado. não", words)
+    ('negar', 'negar', None)
+    >>> match("não quero", words) is None
+    True
+    """
+    whole = normalize(text)
+    if whole in phrases:
+        return phrases[whole]
+    intents = set()
+    for part in _SEPARATORS.split(strip_accents(text)):
+        phrase = normalize(part)
+        if not phrase:
+            continue
+        if phrase not in phrases:
+            return None
+        intents.add(phrases[phrase])
+    return intents.pop() if len(intents) == 1 else None
+
+
+def short_reply_intent(text: str) -> str | None:
+    """Return the reply intent of a message that is only a short reply ("siiim", "vlw!", "fica com Deus")."""
+    return match(text, lexicon())

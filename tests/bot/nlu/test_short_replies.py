@@ -1,0 +1,101 @@
+"""Short replies recognised by whole-message match (bot/nlu/short_replies.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import IdentifierExtractor
+from bot.nlu.parsing import strip_accents
+from bot.nlu.short_replies import (
+    REPLY_INTENTS,
+    ShortRepliesError,
+    lexicon,
+    normalize,
+    parse_lexicon,
+    short_reply_intent,
+)
+from tools.evaluate import load_examples
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("de jeito nenhum", "negar"),
+        ("De jeito nenhum!!! 🙅", "negar"),
+        ("nao, de jeito nenhum", "negar"),
+        ("Não, obrigado.", "negar"),
+        ("siiim", "afirmar"),
+        ("Deus lhe pague", "agradecimento"),
+        ("vlw!", "agradecimento"),
+        ("fica com Deus", "despedida"),
+        ("bom dia", "saudacao"),
+    ],
+)
+def test_a_short_reply_in_any_spelling_gets_its_intent(text, intent):
+    assert short_reply_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "obrigado. tchau",  # a thanks and a goodbye: the classifier decides
+        "obrigado, quero a segunda via do boleto",
+        "não recebi o reembolso",
+        "sim, quero falar com um atendente",
+        "vc é demais, mas o boleto veio errado",
+        "",
+        "👍👍",
+        "3",
+    ],
+)
+def test_anything_more_than_short_replies_of_one_intent_is_left_to_the_classifier(text):
+    assert short_reply_intent(text) is None
+
+
+def test_the_extractor_gives_a_short_reply_its_intent_with_full_confidence():
+    # "Deus lhe pague" shares "pague" with the invoices: the classifier alone said financeiro.
+    message = Message.build(text="Deus lhe pague")
+    message.set("intent", {"name": "financeiro", "confidence": 0.55}, add_to_output=True)
+    message.set("intent_ranking", [{"name": "financeiro", "confidence": 0.55},
+                                   {"name": "agradecimento", "confidence": 0.19}], add_to_output=True)
+    IdentifierExtractor().process([message])
+    assert message.get("intent") == {"name": "agradecimento", "confidence": 1.0}
+    assert message.get("intent_ranking")[1] == {"name": "financeiro", "confidence": 0.0}
+
+
+def test_the_shipped_lexicon_only_names_reply_intents_and_agrees_with_the_training_data():
+    phrases = lexicon()
+    assert len(phrases) > 150
+    assert set(phrases.values()) == set(REPLY_INTENTS)
+    # A phrase that is also a training example must carry the same intent there; otherwise the two sources of
+    # the same answer would disagree.
+    disagree = [(text, intent, phrases[normalize(text)]) for text, intent in load_examples(["data/nlu"])
+                if normalize(text) in phrases and phrases[normalize(text)] != intent]
+    assert not disagree
+
+
+def test_no_phrase_names_a_topic_or_a_command():
+    # A phrase with a topic word would take a request away from the classifier. ("até mais" is a goodbye: only
+    # "mais" alone asks for the next page, and that is read before the lexicon.)
+    topic_words = {"boleto", "consulta", "reembolso", "atendente", "menu", "encerrar", "sair", "cartao",
+                   "plano", "medico", "exame", "protocolo", "voltar", "inicio"}
+    assert not [p for p in lexicon() if topic_words & set(strip_accents(p).split())]
+
+
+@pytest.mark.parametrize(
+    ("document", "line", "reason"),
+    [
+        ("negar: [não\n", 2, "YAML inválido"),
+        ("negar:\n  - não\nreembolso:\n  - quero reembolso\n", 3, "não é uma resposta curta"),
+        ("negar: não\n", 1, "deve ser uma lista"),
+        ("negar:\n  - não\n  - 3\n", 3, "deve ser um texto"),
+        ("afirmar:\n  - sim\n  - '👍'\n", 3, "fica vazia"),
+        ("negar:\n  - não\nafirmar:\n  - Não!\n", 4, "já está em negar (linha 2)"),
+    ],
+)
+def test_a_broken_lexicon_names_the_line_and_the_reason(document, line, reason):
+    with pytest.raises(ShortRepliesError) as error:
+        parse_lexicon(document, "short_replies.yml")
+    assert error.value.line == line and reason in error.value.reason
+    assert str(error.value).startswith(f"short_replies.yml, linha {line}: ")
