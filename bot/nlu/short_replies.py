@@ -6,9 +6,11 @@ a fixed phrase that shares letters with a topic lands on the topic ("Deus lhe pa
 on paging). The lexicon (``short_replies.yml``, beside this module) settles those phrases without moving any
 decision boundary of the classifier, which adding them as training examples would (docs/nlu.md).
 
-Only a message that is one lexicon phrase, or nothing but lexicon phrases of one intent, matches: "não, não" and
-"não, obrigado" (a phrase of its own) are ``negar``; "obrigado. tchau" (two intents) and "obrigado, quero a segunda
-via" are left to the classifier.
+Only a message that is one lexicon phrase, or nothing but lexicon phrases, matches: "não, não" is ``negar``;
+"obrigado, quero a segunda via" is left to the classifier. Phrases of several intents follow the convention of the
+training data (:data:`PRECEDENCE`): "até a próxima, obrigada" closes the conversation, "não, valeu" refuses,
+"perfeito, obrigada" thanks, "boa noite, tchau" says goodbye. "sim... não" contradicts itself and is left to the
+classifier.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -27,6 +29,11 @@ LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
 
 # The intents a short reply can have. Topics never: a topic needs the classifier and, when unsure, a question.
 REPLY_INTENTS = ("saudacao", "despedida", "agradecimento", "afirmar", "negar")
+# Which intent a message of phrases of several intents has: the first of them here. The order is the one the
+# training data follows (tests/bot/nlu/test_short_replies.py checks every such example): a goodbye closes the
+# conversation whatever came with it, a refusal with thanks is still a refusal, thanks outweigh "perfeito" and a
+# greeting counts last.
+PRECEDENCE = ("despedida", "negar", "agradecimento", "afirmar", "saudacao")
 
 # Commas, stops, "!" and "?" separate phrases; the rest of what is not a letter, a digit or a space (emoji,
 # quotes, dashes) is dropped.
@@ -127,27 +134,36 @@ def lexicon() -> Dict[str, str]:
     return parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"), str(LEXICON_PATH))
 
 
-def match(text: str, phrases: Dict[str, str]) -> str | None:
-    """Return the intent of a message made only of ``phrases`` of one intent, else None.
+def split_phrases(text: str) -> List[str]:
+    """The phrases of a message, as commas, stops, "!" and "?" separate them, each normalised.
 
-    >>> words = {"nao": "negar", "de jeito nenhum": "negar", "obrigado": "agradecimento", "nao obrigado": "negar"}
-    >>> match("Não, de jeito nenhum!!", words), match("não, obrigado", words), match("obrigado. não", words)
-    ('negar', 'negar', None)
-    >>> match("não quero", words) is None
-    True
+    >>> split_phrases("Não, obrigado!! 🙏 Tchau.")
+    ['nao', 'obrigado', 'tchau']
+    """
+    return [phrase for phrase in map(normalize, _SEPARATORS.split(strip_accents(text))) if phrase]
+
+
+def match(text: str, phrases: Dict[str, str]) -> str | None:
+    """Return the intent of a message made only of ``phrases``, else None.
+
+    >>> words = {"nao": "negar", "de jeito nenhum": "negar", "obrigado": "agradecimento", "tchau": "despedida",
+    ...          "sim": "afirmar"}
+    >>> match("Não, de jeito nenhum!!", words), match("obrigado. não", words), match("obrigado, tchau", words)
+    ('negar', 'negar', 'despedida')
+    >>> match("não quero", words) is None, match("sim, não", words) is None
+    (True, True)
     """
     whole = normalize(text)
     if whole in phrases:
         return phrases[whole]
     intents = set()
-    for part in _SEPARATORS.split(strip_accents(text)):
-        phrase = normalize(part)
-        if not phrase:
-            continue
+    for phrase in split_phrases(text):
         if phrase not in phrases:
             return None
         intents.add(phrases[phrase])
-    return intents.pop() if len(intents) == 1 else None
+    if not intents or {"afirmar", "negar"} <= intents:
+        return None
+    return next(intent for intent in PRECEDENCE if intent in intents)
 
 
 def short_reply_intent(text: str) -> str | None:

@@ -8,12 +8,14 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.components import IdentifierExtractor
 from bot.nlu.parsing import strip_accents
 from bot.nlu.short_replies import (
+    PRECEDENCE,
     REPLY_INTENTS,
     ShortRepliesError,
     lexicon,
     normalize,
     parse_lexicon,
     short_reply_intent,
+    split_phrases,
 )
 from tools.evaluate import load_examples
 
@@ -30,6 +32,11 @@ from tools.evaluate import load_examples
         ("vlw!", "agradecimento"),
         ("fica com Deus", "despedida"),
         ("bom dia", "saudacao"),
+        # Phrases of several intents: a goodbye closes, a refusal with thanks refuses, thanks outweigh "ok".
+        ("até a próxima, obrigada", "despedida"),
+        ("de jeito nenhum, valeu", "negar"),
+        ("ok, muito obrigado!", "agradecimento"),
+        ("oi, obrigada", "agradecimento"),
     ],
 )
 def test_a_short_reply_in_any_spelling_gets_its_intent(text, intent):
@@ -39,7 +46,7 @@ def test_a_short_reply_in_any_spelling_gets_its_intent(text, intent):
 @pytest.mark.parametrize(
     "text",
     [
-        "obrigado. tchau",  # a thanks and a goodbye: the classifier decides
+        "sim, não",  # contradicts itself: the classifier decides
         "obrigado, quero a segunda via do boleto",
         "não recebi o reembolso",
         "sim, quero falar com um atendente",
@@ -73,6 +80,20 @@ def test_the_shipped_lexicon_only_names_reply_intents_and_agrees_with_the_traini
     disagree = [(text, intent, phrases[normalize(text)]) for text, intent in load_examples(["data/nlu"])
                 if normalize(text) in phrases and phrases[normalize(text)] != intent]
     assert not disagree
+
+
+def test_phrases_of_several_intents_follow_the_convention_of_the_training_data():
+    # Every training example made only of short replies of two or more intents ("obrigado, tchau", "não, valeu")
+    # carries the intent the precedence gives it.
+    phrases = lexicon()
+    mixed = []
+    for text, intent in load_examples(["data/nlu"]):
+        parts = split_phrases(text)
+        if len(parts) > 1 and all(part in phrases for part in parts) and len({phrases[p] for p in parts}) > 1:
+            mixed.append((text, intent, short_reply_intent(text)))
+    assert len(mixed) >= 10
+    assert [m for m in mixed if m[1] != m[2]] == []
+    assert sorted(PRECEDENCE) == sorted(REPLY_INTENTS)
 
 
 def test_no_phrase_names_a_topic_or_a_command():
