@@ -42,6 +42,7 @@ from bot.nlu.parsing import (
     find_identifiers,
     find_relative_dates,
     is_only_identifiers,
+    may_identify,
     menu_digit_intent,
     paging_intent,
     strip_accents,
@@ -64,6 +65,28 @@ def force_intent(message: Message, name: str) -> None:
     top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def rule_out_intent(message: Message, name: str) -> None:
+    """Drop ``name`` from the classifier's guesses and rescale the others, as known not to be the answer.
+
+    The others keep their proportions (the classifier's probabilities given that it is not ``name``), so a
+    message the classifier split between ``name`` and a topic goes to the topic instead of the fallback.
+    """
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    removed = sum(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in ranking if r.get(INTENT_NAME_KEY) == name)
+    if not removed or removed >= 1.0:
+        return
+    rest = [
+        {INTENT_NAME_KEY: r.get(INTENT_NAME_KEY), PREDICTED_CONFIDENCE_KEY: (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+         / (1.0 - removed)}
+        for r in ranking
+        if r.get(INTENT_NAME_KEY) != name
+    ]
+    rest.sort(key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
+    message.set(INTENT_RANKING_KEY, rest, add_to_output=True)
+    if rest:
+        message.set(INTENT, dict(rest[0]), add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -94,7 +117,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Add identifier entities and fix the intent of digit-only messages, paging words and short replies.
 
-        A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml.
+        A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml. A
+        message that could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses
+        the classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
 
         Dates in words ("amanhã", "dia 20", "até sexta") become ``data`` entities too, with the ISO value of
         the day they name on the product clock (:func:`bot.clock.today`, São Paulo). They come after the
@@ -109,6 +134,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 force_intent(message, digit_intent)
                 continue
             found = find_identifiers(text)
+            if not may_identify(text, found):
+                rule_out_intent(message, IDENTIFICATION_INTENT)
             relative = find_relative_dates(text, today)
             if not found and not relative:
                 continue

@@ -462,6 +462,25 @@ def is_only_identifiers(text: str, found: list[Found]) -> bool:
     return bool(_ONLY_SEPARATORS.match(rest))
 
 
+# A number long enough to be a mistyped CPF, card or registration number; a year or "2 meses" is not.
+_LONG_NUMBER = re.compile(r"\d(?:[ .\-/]?\d){4,}")
+_IDENTITY_WORDS = re.compile(r"\b(?:cpf|nasci\w*|inscricao|matricula|nif)\b")
+
+
+def may_identify(text: str, found: list[Found]) -> bool:
+    """Whether a message could be someone giving their identification.
+
+    Every training example of the identification intent holds an identifier; people also type card numbers of
+    the wrong length or give the birth date in words, so a long number or the word for what is given counts too.
+
+    >>> may_identify("o número da minha carteira é 900145672003", []), may_identify("nasci em março de 1975", [])
+    (True, True)
+    >>> may_identify("q consultas minha filha usou em 2024", []), may_identify("pedi faz 2 meses e nada", [])
+    (False, False)
+    """
+    return bool(found) or bool(_LONG_NUMBER.search(text)) or bool(_IDENTITY_WORDS.search(strip_accents(text)))
+
+
 def menu_digit_intent(text: str) -> str | None:
     """Return the menu intent of a lone menu digit (``" 3 "`` → ``numero_cartao``)."""
     return MENU_DIGITS.get(text.strip().rstrip(".)#").strip())

@@ -121,3 +121,37 @@ def test_a_lone_s_or_n_is_a_known_answer_not_gibberish():
     assert _guarded(vocabulary, "xzkq wpvb") == 0.0
     assert _guarded(vocabulary, "xzkq s wpvb") == 0.0
     assert _guarded(vocabulary, "q") == 0.0
+
+
+def _split(text, ranking):
+    message = Message.build(text=text)
+    message.set("intent", {"name": ranking[0][0], "confidence": ranking[0][1]}, add_to_output=True)
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking], add_to_output=True)
+    IdentifierExtractor().process([message])
+    return message
+
+
+def test_a_message_without_any_identifier_is_not_taken_for_an_identification():
+    # The classifier read the digits of "2 meses" as an identification and fell back between it and the card.
+    message = _split("já pedi a carteirinha do meu neto faz 2 meses e nada!",
+                     [(IDENTIFICATION_INTENT, 0.42), ("numero_cartao", 0.40), ("financeiro", 0.04)])
+    assert message.get("intent")["name"] == "numero_cartao"
+    assert message.get("intent")["confidence"] == pytest.approx(0.40 / 0.58)
+    assert [r["name"] for r in message.get("intent_ranking")] == ["numero_cartao", "financeiro"]
+
+
+@pytest.mark.parametrize("text", ["meu cpf é 123456", "o número da minha carteira é 900145672003",
+                                  "nasci em março de 1975", "529.982.247-25"])
+def test_a_mistyped_or_partial_identification_stays_an_identification(text):
+    # The identification form then says what is wrong with it, in Portuguese.
+    message = _split(text, [(IDENTIFICATION_INTENT, 0.9), ("numero_cartao", 0.05)])
+    assert message.get("intent")["name"] == IDENTIFICATION_INTENT
+
+
+def test_every_identification_in_the_training_data_could_identify():
+    from bot.nlu.parsing import find_identifiers, may_identify
+    from tools.evaluate import load_examples
+
+    examples = [text for text, intent in load_examples(["data/nlu"]) if intent == IDENTIFICATION_INTENT]
+    assert len(examples) >= 50
+    assert [text for text in examples if not may_identify(text, find_identifiers(text))] == []
