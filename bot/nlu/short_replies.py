@@ -9,8 +9,8 @@ decision boundary of the classifier, which adding them as training examples woul
 Only a message that is one lexicon phrase, or nothing but lexicon phrases, matches: "não, não" is ``negar``;
 "obrigado, quero a segunda via" is left to the classifier. Phrases of several intents follow the convention of the
 training data (:data:`PRECEDENCE`): "até a próxima, obrigada" closes the conversation, "não, valeu" refuses,
-"perfeito, obrigada" thanks, "boa noite, tchau" says goodbye. "sim... não" contradicts itself and is left to the
-classifier.
+"perfeito, obrigada" thanks, "boa noite, tchau" says goodbye. A "no" softened by an "ok" ("ok, não precisa", "não,
+tá bom") is still a refusal.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
 REPLY_INTENTS = ("saudacao", "despedida", "agradecimento", "afirmar", "negar")
 # Which intent a message of phrases of several intents has: the first of them here. The order is the one the
 # training data follows (tests/bot/nlu/test_short_replies.py checks every such example): a goodbye closes the
-# conversation whatever came with it, a refusal with thanks is still a refusal, thanks outweigh "perfeito" and a
-# greeting counts last.
+# conversation whatever came with it, a refusal with thanks or with "ok" is still a refusal, thanks outweigh
+# "perfeito" and a greeting counts last.
 PRECEDENCE = ("despedida", "negar", "agradecimento", "afirmar", "saudacao")
 
 # Commas, stops, "!" and "?" separate phrases; the rest of what is not a letter, a digit or a space (emoji,
@@ -150,8 +150,8 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     ...          "sim": "afirmar"}
     >>> match("Não, de jeito nenhum!!", words), match("obrigado. não", words), match("obrigado, tchau", words)
     ('negar', 'negar', 'despedida')
-    >>> match("não quero", words) is None, match("sim, não", words) is None
-    (True, True)
+    >>> match("não quero", words) is None, match("sim. não", words)
+    (True, 'negar')
     """
     whole = normalize(text)
     if whole in phrases:
@@ -161,9 +161,7 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
         if phrase not in phrases:
             return None
         intents.add(phrases[phrase])
-    if not intents or {"afirmar", "negar"} <= intents:
-        return None
-    return next(intent for intent in PRECEDENCE if intent in intents)
+    return next((intent for intent in PRECEDENCE if intent in intents), None)
 
 
 def short_reply_intent(text: str) -> str | None:

@@ -113,6 +113,21 @@ def test_not_understood_twice_gives_menu_and_person(conversa):
     assert "atendente" in second and "1 - Reembolso" in second
 
 
+@pytest.mark.parametrize(
+    ("message", "answer"),
+    [
+        # Each fell back ("não consegui entender") or went to the invoices before the short-replies lexicon.
+        ("Deus lhe pague", "De nada!"),
+        ("até a próxima, obrigada!", "Até logo!"),
+        ("de jeito nenhum", "Até logo!"),
+        ("bom diaaa 😊", "1 - Reembolso"),
+    ],
+)
+def test_short_replies_in_any_form_are_understood(conversa, message, answer):
+    text = joined(conversa(message))
+    assert answer in text and "outra forma" not in text
+
+
 @pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "a" * 5000, "<script>alert(1)</script>"])
 def test_odd_messages_get_a_portuguese_answer(conversa, message):
     joined(conversa(message))
