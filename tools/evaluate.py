@@ -33,6 +33,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+from bot.nlu.short_replies import short_reply_intent
+
 MIN_ACCURACY = 0.95
 MIN_MACRO_F1 = 0.93
 # What issue 12 asks of every held-out set, the blind one included; printed beside each result.
@@ -181,6 +183,14 @@ def _evaluate_file(
         print(f"  {item['gold']} -> {item['predicted']}: {item['count']}")
     print(f"perguntas de esclarecimento: {asked} ({asked / len(texts):.1%} das mensagens; meta até 5%), "
           f"com o assunto certo entre as opções em {right_after_asking}")
+    # The lexicon of short replies (bot/nlu/short_replies.yml) settles some messages by rule; how many, and how
+    # the model does on the rest, shows what the statistical part alone is worth.
+    by_rule = [short_reply_intent(text) is not None for text in texts]
+    rest = [g == p for g, p, r in zip(gold, predicted, by_rule, strict=True) if not r]
+    print(f"respostas curtas decididas pelo léxico: {sum(by_rule)}, certas "
+          f"{sum(g == p for g, p, r in zip(gold, predicted, by_rule, strict=True) if r)}; acurácia nas outras "
+          f"{sum(rest) / max(len(rest), 1):.4f} ({sum(rest)} de {len(rest)})")
+    result["short_replies"] = {"by_lexicon": sum(by_rule), "rest_accuracy": sum(rest) / max(len(rest), 1)}
     print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY}; depois da pergunta, quando houve)")
     print(f"macro-F1 {result['macro_f1']:.4f} (mínimo {MIN_MACRO_F1})")
 
