@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.settings import get_settings
+from bot.yaml_files import DataFileError, compose, line_of
 from routing.ruleset import (
     CHANNELS,
     END_OF_DAY,
@@ -72,25 +73,12 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class RulesError(ValueError):
-    """The rules file is broken; the message says where and why, in Portuguese.
-
-    Attributes:
-        source: The file (or ``<texto>``).
-        line: 1-based line of the problem, or None when it concerns the whole file.
-        reason: What is wrong.
-    """
-
-    def __init__(self, source: str, line: int | None, reason: str) -> None:
-        self.source = source
-        self.line = line
-        self.reason = reason
-        where = f"{source}, linha {line}" if line else source
-        super().__init__(f"{where}: {reason}")
+class RulesError(DataFileError):
+    """The rules file is broken; the message says where and why, in Portuguese (``source``, ``line``, ``reason``)."""
 
 
 def _line(node: Node) -> int:
-    return node.start_mark.line + 1
+    return line_of(node)
 
 
 def _in(where: str) -> str:
@@ -391,14 +379,7 @@ def parse_rules(text: str, *, source: str = "<texto>", timezone: str = "America/
     """
     loader = yaml.SafeLoader(text)
     try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            problem = " ".join(filter(None, [error.context, error.problem]))
-            raise RulesError(source, mark.line + 1 if mark else None, f"YAML inválido: {problem}") from None
-        except yaml.YAMLError as error:
-            raise RulesError(source, None, f"YAML inválido: {error}") from None
+        root = compose(loader, source, RulesError)
         reader = _Reader(source, loader)
         if root is None:
             raise RulesError(source, None, "o arquivo de regras está vazio")

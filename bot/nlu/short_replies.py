@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Dict, List
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bot.nlu.parsing import strip_accents
+from bot.yaml_files import DataFileError, compose, line_of
 
 LEXICON_PATH = Path(__file__).with_name("short_replies.yml")
 
@@ -44,18 +45,8 @@ _SPACES = re.compile(r"\s+")
 _TEXT, _BOOL, _NULL = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "bool", "null"))
 
 
-class ShortRepliesError(ValueError):
-    """The lexicon file is broken; the message says where and why, in Portuguese.
-
-    Attributes:
-        source: The file.
-        line: 1-based line of the problem, or None when it concerns the whole file.
-        reason: What is wrong.
-    """
-
-    def __init__(self, source: str, line: int | None, reason: str) -> None:
-        self.source, self.line, self.reason = source, line, reason
-        super().__init__(f"{source}, linha {line}: {reason}" if line else f"{source}: {reason}")
+class ShortRepliesError(DataFileError):
+    """The lexicon file is broken; the message says where and why, in Portuguese (``source``, ``line``, ``reason``)."""
 
 
 def normalize(phrase: str) -> str:
@@ -91,41 +82,32 @@ def parse_lexicon(text: str, source: str = "<texto>") -> Dict[str, str]:
     """
     loader = yaml.SafeLoader(text)
     try:
-        try:
-            root = loader.get_single_node()
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            problem = " ".join(filter(None, [error.context, error.problem]))
-            raise ShortRepliesError(source, mark.line + 1 if mark else None, f"YAML inválido: {problem}") from None
+        root = compose(loader, source, ShortRepliesError)
         if not isinstance(root, MappingNode):
-            raise ShortRepliesError(source, _line(root), "o arquivo deve ser um mapeamento intenção: [frases]")
+            raise ShortRepliesError(source, line_of(root), "o arquivo deve ser um mapeamento intenção: [frases]")
         lexicon: Dict[str, str] = {}
         seen: Dict[str, int] = {}
         for key, value in root.value:
             intent = key.value if isinstance(key, ScalarNode) else None
             if intent not in REPLY_INTENTS:
-                raise ShortRepliesError(source, _line(key), f"intenção {intent!r} não é uma resposta curta; use "
+                raise ShortRepliesError(source, line_of(key), f"intenção {intent!r} não é uma resposta curta; use "
                                                             f"uma de {', '.join(REPLY_INTENTS)}")
             if not isinstance(value, SequenceNode):
-                raise ShortRepliesError(source, _line(value), f"{intent} deve ser uma lista de frases")
+                raise ShortRepliesError(source, line_of(value), f"{intent} deve ser uma lista de frases")
             for item in value.value:
                 # YAML reads "yes" and "off" as booleans; in a list of phrases they are the words.
                 if not isinstance(item, ScalarNode) or item.tag not in (_TEXT, _BOOL, _NULL):
-                    raise ShortRepliesError(source, _line(item), f"cada frase de {intent} deve ser um texto")
+                    raise ShortRepliesError(source, line_of(item), f"cada frase de {intent} deve ser um texto")
                 phrase = normalize(item.value)
                 if not phrase:
-                    raise ShortRepliesError(source, _line(item), f"{item.value!r} fica vazia sem pontuação e emoji")
+                    raise ShortRepliesError(source, line_of(item), f"{item.value!r} fica vazia sem pontuação e emoji")
                 if phrase in lexicon:
-                    raise ShortRepliesError(source, _line(item), f"{item.value!r} já está em {lexicon[phrase]} "
+                    raise ShortRepliesError(source, line_of(item), f"{item.value!r} já está em {lexicon[phrase]} "
                                                                  f"(linha {seen[phrase]})")
-                lexicon[phrase], seen[phrase] = intent, _line(item)
+                lexicon[phrase], seen[phrase] = intent, line_of(item)
         return lexicon
     finally:
         loader.dispose()
-
-
-def _line(node: Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None else None
 
 
 @lru_cache(maxsize=1)
