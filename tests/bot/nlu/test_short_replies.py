@@ -29,6 +29,7 @@ from tools.evaluate import load_examples
         ("Não, obrigado.", "negar"),
         ("siiim", "afirmar"),
         ("Deus lhe pague", "agradecimento"),
+        ("Vc é demais!! 😍", "agradecimento"),  # was the paging command ("demais")
         ("vlw!", "agradecimento"),
         ("fica com Deus", "despedida"),
         ("bom dia", "saudacao"),
