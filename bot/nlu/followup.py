@@ -29,6 +29,7 @@ _FOLLOW_UP = re.compile(
     r"sobre|aquele|aquela|de|em|meu|minha)\b"
 )
 _MAX_WORDS = 8
+_PHRASES = re.compile(r"[?!.,;]+")
 
 
 def is_follow_up(text: str) -> bool:
@@ -36,12 +37,13 @@ def is_follow_up(text: str) -> bool:
 
     >>> is_follow_up("E o prazo?"), is_follow_up("e pra minha mãe?"), is_follow_up("eu quero o boleto")
     (True, True, False)
-    >>> is_follow_up("é o meu"), is_follow_up("e isso mesmo")
-    (False, False)
+    >>> is_follow_up("é o meu"), is_follow_up("e isso mesmo"), is_follow_up("e os outros? manda mais")
+    (False, False, False)
     """
     opening = _OPENING.match(text)
-    # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic.
-    if not opening or len(text.split()) > _MAX_WORDS or paging_intent(text):
+    # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does
+    # a message with the command as one of its phrases ("e os outros? manda mais").
+    if not opening or len(text.split()) > _MAX_WORDS or any(map(paging_intent, _PHRASES.split(text))):
         return False
     return bool(_FOLLOW_UP.match(strip_accents(opening["rest"]).lower()))
 

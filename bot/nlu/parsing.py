@@ -19,7 +19,7 @@ MENU_DIGITS = DIGITOS
 
 # Paging words get the ``mais`` intent by rule, like menu digits.
 PAGING_WORDS = {"mais", "+", "ver mais", "mostrar mais", "mais itens", "proximos", "proximo", "proxima pagina",
-                "continuar", "continua", "mais por favor"}
+                "continuar", "continua", "mais por favor", "manda mais", "mostra mais", "quero ver mais"}
 
 MONTHS = {
     "janeiro": 1, "jan": 1, "fevereiro": 2, "fev": 2, "marco": 3, "mar": 3, "abril": 4, "abr": 4,

@@ -20,7 +20,8 @@ def test_short_questions_opening_with_e_are_follow_ups(text):
 @pytest.mark.parametrize(
     "text",
     ["eu quero o prazo", "e", "emitir a segunda via", "o prazo", "é o da minha filha", "é isso mesmo", "e isso",
-     "e o prazo do reembolso que pedi em outubro pro meu filho?", "e os demais?", "E OS PRÓXIMOS"],
+     "e o prazo do reembolso que pedi em outubro pro meu filho?", "e os demais?", "E OS PRÓXIMOS",
+     "e os outros? manda mais"],
 )
 def test_other_messages_are_not(text):
     assert not is_follow_up(text)
@@ -50,3 +51,9 @@ def test_a_follow_up_that_names_a_topic_goes_to_that_topic():
 
 def test_a_message_that_is_not_a_follow_up_is_left_alone():
     assert _marked("quero falar de outra coisa", "fora_de_escopo", 0.5).get("intent")["name"] == "fora_de_escopo"
+
+
+def test_a_paging_command_inside_a_follow_up_keeps_the_page():
+    # "e os outros? manda mais" asks for the next page of the list, not about the topic.
+    message = _marked("e os outros? manda mais", "mais", 0.55)
+    assert message.get("intent")["name"] == "mais"
