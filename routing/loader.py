@@ -77,10 +77,6 @@ class RulesError(DataFileError):
     """The rules file is broken; the message says where and why, in Portuguese (``source``, ``line``, ``reason``)."""
 
 
-def _line(node: Node) -> int:
-    return line_of(node)
-
-
 def _in(where: str) -> str:
     """Portuguese "in ..." for a place name: ``na regra 'x'``, ``no arquivo de regras``, ``em conditions ...``."""
     if where.startswith(("regra ", "caixa ")):
@@ -98,7 +94,7 @@ class _Reader:
         self.loader = loader
 
     def fail(self, node: Node | None, reason: str) -> RulesError:
-        return RulesError(self.source, _line(node) if node is not None else None, reason)
+        return RulesError(self.source, line_of(node), reason)
 
     def mapping(self, node: Node, where: str, keys: Dict[str, bool] | None) -> Dict[str, Tuple[Node, Node]]:
         """Return ``{key: (key_node, value_node)}``, refusing duplicates, unknown and missing keys.
@@ -114,7 +110,7 @@ class _Reader:
                 raise self.fail(key_node, f"chave inválida {key!r} {_in(where)}")
             if key in found:
                 raise self.fail(key_node, f"chave '{key}' repetida {_in(where)} (já aparece na linha "
-                                          f"{_line(found[key][0])})")
+                                          f"{line_of(found[key][0])})")
             if keys is not None and key not in keys:
                 valid = ", ".join(sorted(keys))
                 raise self.fail(key_node, f"chave desconhecida '{key}' {_in(where)}; chaves válidas: {valid}")
@@ -224,7 +220,7 @@ def _inbox(reader: _Reader, name: str, node: Node) -> Tuple[Inbox, List[Tuple[st
         if "closed_on_holidays" in fields
         else False,
         worked_in=_worked_in(reader, fields["worked_in"][1], where) if "worked_in" in fields else "email",
-        line=_line(node),
+        line=line_of(node),
     )
     return inbox, cc
 
@@ -335,7 +331,7 @@ def _rules(reader: _Reader, node: Node, inboxes: Dict[str, Inbox]) -> Tuple[Rule
         name = reader.identifier(fields["name"][1], f"name da regra nº {position}")
         if name in seen:
             raise reader.fail(fields["name"][1], f"nome de regra repetido '{name}' (já usado na linha {seen[name]})")
-        seen[name] = _line(fields["name"][1])
+        seen[name] = line_of(fields["name"][1])
         where = f"regra '{name}'"
         if rules and rules[-1].conditions.empty:
             raise reader.fail(
@@ -351,7 +347,7 @@ def _rules(reader: _Reader, node: Node, inboxes: Dict[str, Inbox]) -> Tuple[Rule
                 else "",
                 conditions=_conditions(reader, fields["conditions"][1], f"conditions da {where}", inboxes),
                 outcome=_outcome(reader, fields["outcome"][1], f"outcome da {where}", inboxes),
-                line=_line(item),
+                line=line_of(item),
             )
         )
     if not rules[-1].conditions.empty:

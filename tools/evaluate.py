@@ -185,12 +185,13 @@ def _evaluate_file(
           f"com o assunto certo entre as opções em {right_after_asking}")
     # The lexicon of short replies (bot/nlu/short_replies.yml) settles some messages by rule; how many, and how
     # the model does on the rest, shows what the statistical part alone is worth.
-    by_rule = [short_reply_intent(text) is not None for text in texts]
-    rest = [g == p for g, p, r in zip(gold, predicted, by_rule, strict=True) if not r]
-    print(f"respostas curtas decididas pelo léxico: {sum(by_rule)}, certas "
-          f"{sum(g == p for g, p, r in zip(gold, predicted, by_rule, strict=True) if r)}; acurácia nas outras "
-          f"{sum(rest) / max(len(rest), 1):.4f} ({sum(rest)} de {len(rest)})")
-    result["short_replies"] = {"by_lexicon": sum(by_rule), "rest_accuracy": sum(rest) / max(len(rest), 1)}
+    right = {True: [], False: []}  # by the lexicon or not: whether each answer was right
+    for text, g, p in zip(texts, gold, predicted, strict=True):
+        right[short_reply_intent(text) is not None].append(g == p)
+    rest_accuracy = sum(right[False]) / max(len(right[False]), 1)
+    print(f"respostas curtas decididas pelo léxico: {len(right[True])}, certas {sum(right[True])}; acurácia nas "
+          f"outras {rest_accuracy:.4f} ({sum(right[False])} de {len(right[False])})")
+    result["short_replies"] = {"by_lexicon": len(right[True]), "rest_accuracy": rest_accuracy}
     print(f"accuracy {result['accuracy']:.4f} (mínimo {MIN_ACCURACY}; depois da pergunta, quando houve)")
     print(f"macro-F1 {result['macro_f1']:.4f} (mínimo {MIN_MACRO_F1})")
 
