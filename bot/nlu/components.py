@@ -307,13 +307,13 @@ class ClarifyAmbiguity(ConfiguredComponent):
     were within ``margin`` of each other (FallbackClassifier's ``ambiguity_threshold``), both topics worth
     offering (:data:`bot.intencoes.ESCLARECIVEIS`) and the first at least ``floor`` likely, gets the intent
     :data:`~bot.intencoes.ESCLARECER` instead; ``action_esclarecer`` then offers the two as numbered choices.
-    The margin was measured on the two older held-out sets (``docs/nlu.md``).
+    The margin was measured on the two older held-out sets, the floor on the development sets (``docs/nlu.md``).
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Margin between the two likeliest intents, and the least confidence of the first."""
-        return {"margin": 0.1, "floor": 0.25}
+        return {"margin": 0.1, "floor": 0.2}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
