@@ -10,26 +10,40 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import SERVICOS, TODOS, beneficiario_identificado, db_session, pessoas_visiveis
+from actions.base import (
+    SERVICOS,
+    TODOS,
+    beneficiario_identificado,
+    db_session,
+    mensagem_do_pedido,
+    pessoa_citada,
+    pessoas_visiveis,
+)
 from actions.formatting import first_name, relationship_label
 from bot.nlu.parsing import strip_accents
 
 FIM_ESCOLHA = [SlotSet("escolher_pessoa", False), SlotSet("pessoa_escolhida", None), SlotSet("opcao_pendente", None)]
+# "eu", "o meu", "os meus mesmo", "pra mim", "titular": the person answering, who is listed first.
+_EU = re.compile(r"(?:(?:so|somente|apenas)\s+)?(?:(?:o|a|os|as|do|da|dos|das|de|pra|para)\s+)?"
+                 r"(?:eu|meu|meus|minha|minhas|mim|titular)(?:\s+(?:mesmo|mesma|proprio|propria))?")
 
 
 def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     """Map an answer to "de quem?" onto a beneficiary id or ``TODOS``.
 
     Accepts the number shown beside each person, the number after the last
-    one (everybody), the word "todos", or a first name.
+    one (everybody), the word "todos", a first name, how the person is related
+    ("da minha filha", "meu marido") or the answerer themselves ("eu", "os meus").
 
     >>> from collections import namedtuple
-    >>> P = namedtuple("P", "id nome")
-    >>> familia = [P(7, "Maria Souza"), P(9, "José Souza")]
+    >>> P = namedtuple("P", "id nome parentesco")
+    >>> familia = [P(7, "Maria Souza", "titular"), P(9, "José Souza", "conjuge")]
     >>> ler_escolha("2", familia), ler_escolha("3", familia), ler_escolha("a maria", familia)
     ('9', 'todos', '7')
+    >>> ler_escolha("do meu marido", familia), ler_escolha("os meus", familia), ler_escolha("e o prazo?", familia)
+    ('9', '7', None)
     """
-    folded = strip_accents(texto).strip()
+    folded = strip_accents(texto).strip().lower()
     numero = re.fullmatch(r"\D*(\d{1,2})\D*", folded)
     if numero:
         indice = int(numero.group(1))
@@ -41,9 +55,45 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     if re.search(r"\b(todos|todas|tudo|familia toda|todo mundo)\b", folded):
         return TODOS
     for pessoa in pessoas:
-        if re.search(rf"\b{re.escape(strip_accents(first_name(pessoa.nome)))}\b", folded):
+        if re.search(rf"\b{re.escape(strip_accents(first_name(pessoa.nome)).lower())}\b", folded):
             return str(pessoa.id)
+    citada = pessoa_citada(folded, pessoas)
+    if citada:
+        return citada
+    if pessoas and _EU.fullmatch(folded.strip(" .!?")):
+        return str(pessoas[0].id)
     return None
+
+
+def outro_assunto(tracker: Tracker, *, respondeu: bool) -> str | None:
+    """The menu topic the last message asks for instead of answering "de quem?", if any.
+
+    A lone digit is never a new topic here: it is a person's number, not the menu option of that digit. A short
+    answer that names a person ("da minha filha") is an answer, whatever topic the classifier guessed; a whole
+    request for another topic ("quero ver a utilização da minha filha") is that topic, although it names one.
+
+    Args:
+        tracker: The conversation; its latest message is the reply to "de quem?".
+        respondeu: Whether :func:`ler_escolha` read a person from that reply.
+    """
+    texto = (tracker.latest_message.get("text") or "").strip()
+    intent = tracker.latest_message.get("intent") or {}
+    nome = intent.get("name")
+    if not texto or re.fullmatch(r"\D*\d{1,2}\D*", texto) or nome not in SERVICOS:
+        return None
+    if not respondeu:
+        return nome
+    pedido = len(texto.split()) >= 4 and float(intent.get("confidence") or 0) >= 0.6
+    return nome if pedido and nome != tracker.get_slot("opcao_pendente") else None
+
+
+def escolha_do_pedido(intent: str, tracker: Tracker, pessoas: List[Any]) -> str | None:
+    """Whose data a new request for ``intent`` already settles: everybody's, the person it names, or None."""
+    servico = SERVICOS[intent]
+    mensagem = mensagem_do_pedido(tracker, intent)
+    if not servico.escolhe_pessoa or servico().dispensa_escolha(mensagem):
+        return TODOS
+    return pessoa_citada(mensagem["text"], pessoas)
 
 
 class ActionAskPessoaEscolhida(Action):
@@ -78,17 +128,26 @@ class ValidateEscolhaPessoaForm(FormValidationAction):
     def validate_pessoa_escolhida(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Accept a number, a first name or "todos"."""
+        """Accept a number, a name, a relationship or "todos"; follow a request for another topic instead."""
         if tracker.get_slot("requested_slot") is None:
             # The message that opened the question is not its answer.
             return {"pessoa_escolhida": None}
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_identificado(tracker) or 0, session=session)
         escolha = ler_escolha(str(value or ""), pessoas)
-        if escolha is None:
-            dispatcher.utter_message(text="Não entendi de quem. Responda com o número da pessoa na lista.")
-            return {"pessoa_escolhida": None}
-        return {"pessoa_escolhida": escolha}
+        novo = outro_assunto(tracker, respondeu=escolha is not None)
+        if novo:
+            # "e a 2ª via do boleto?" instead of a person: the new request replaces the pending one, and is
+            # answered at once when it needs no choice or names its person; otherwise the question is asked
+            # again, about the new subject.
+            return {"pessoa_escolhida": escolha_do_pedido(novo, tracker, pessoas), "opcao_pendente": novo}
+        if escolha is not None:
+            return {"pessoa_escolhida": escolha}
+        dispatcher.utter_message(
+            text="Não entendi de quem. Responda com o número da pessoa na lista, o nome dela ou *todos*; "
+            "para mudar de assunto, digite *menu*."
+        )
+        return {"pessoa_escolhida": None}
 
 
 class ActionConcluirEscolha(Action):

@@ -53,6 +53,10 @@ _MES_ABREVIADO = re.compile(rf"\b({'|'.join(_ABREVIADOS)})\.?\s*(?:de\s+|/\s*|-\
 _MES_PASSADO = re.compile(r"\b(mes passado|ultimo mes|mes anterior)\b")
 _MES_ATUAL = re.compile(r"\b(este mes|esse mes|neste mes|nesse mes|deste mes|desse mes|mes atual)\b")
 _ULTIMOS_MESES = re.compile(r"\bultimos\s+(\d{1,2})\s+meses\b")
+# "em 2024", "extrato 2025": a year alone, never the year of a full date (15/10/2025) nor part of a longer number.
+_ANO = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,])")
+_ANO_PASSADO = re.compile(r"\b(ano passado|ultimo ano|ano anterior)\b")
+_ANO_ATUAL = re.compile(r"\b(este ano|esse ano|neste ano|nesse ano|deste ano|desse ano|ano atual)\b")
 
 
 
@@ -73,10 +77,15 @@ def _mes(ano: int, mes: int, hoje_: date) -> Tuple[date, date, str]:
     return inicio, fim, f"em {NOMES_MESES[mes - 1]} de {ano}"
 
 
+def _ano(ano: int, hoje_: date) -> Tuple[date, date, str]:
+    return date(ano, 1, 1), min(date(ano, 12, 31), hoje_), f"em {ano}"
+
+
 def periodo_da_mensagem(texto: str, hoje_: date) -> Tuple[date, date, str]:
     """Read the period a user asked for; the last three months by default.
 
-    A month without a year is its latest occurrence not after today.
+    A month without a year is its latest occurrence not after today; a year alone ("em 2024", "ano passado",
+    "este ano") is that calendar year, up to today.
 
     Args:
         texto: The user's message.
@@ -114,6 +123,13 @@ def periodo_da_mensagem(texto: str, hoje_: date) -> Tuple[date, date, str]:
         return _mes(anterior.year, anterior.month, hoje_)
     if _MES_ATUAL.search(dobrado):
         return _mes(hoje_.year, hoje_.month, hoje_)
+    ano = _ANO.search(dobrado)
+    if ano:
+        return _ano(int(ano.group(1)), hoje_)
+    if _ANO_PASSADO.search(dobrado):
+        return _ano(hoje_.year - 1, hoje_)
+    if _ANO_ATUAL.search(dobrado):
+        return _ano(hoje_.year, hoje_)
     ultimos = _ULTIMOS_MESES.search(dobrado)
     meses = min(max(int(ultimos.group(1)), 1), MESES_MAXIMO) if ultimos else MESES_PADRAO
     inicio = _meses_antes(hoje_, meses)

@@ -90,9 +90,25 @@ def test_periodo_last_n_months_and_month_ends():
     assert periodo_da_mensagem("mes passado", date(2026, 1, 5))[:2] == (date(2025, 12, 1), date(2025, 12, 31))
 
 
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        ("q consultas minha filha usou em 2024", (date(2024, 1, 1), date(2024, 12, 31), "em 2024")),
+        ("extrato de utilização do ano passado", (date(2025, 1, 1), date(2025, 12, 31), "em 2025")),
+        # The current year ends today; a month named beside a year keeps precedence.
+        ("o que usei este ano", (date(2026, 1, 1), HOJE, "em 2026")),
+        ("utilização de março de 2024", (date(2024, 3, 1), date(2024, 3, 31), "em março de 2024")),
+    ],
+)
+def test_periodo_a_year_alone_is_that_calendar_year(texto, esperado):
+    assert periodo_da_mensagem(texto, HOJE) == esperado
+
+
 def test_periodo_ignores_full_dates():
     # A full date is not "month/year"; with no month name the default period applies.
     assert periodo_da_mensagem("15/10/2025", HOJE)[2].startswith("nos últimos")
+    # Nor is an amount a year.
+    assert periodo_da_mensagem("coparticipação de R$ 2.024,00", HOJE)[2].startswith("nos últimos")
 
 
 # -- action -----------------------------------------------------------------------------------

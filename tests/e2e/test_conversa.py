@@ -221,3 +221,20 @@ def test_a_follow_up_question_stays_in_the_topic_for_the_family_member_it_names(
     assert "De quem" not in hers
     for others in ("pronto-socorro fora da rede", "sutura", "exames de imagem", "cardiologista"):
         assert others not in hers
+
+
+def test_asked_whose_data_the_titular_may_answer_in_words_or_change_the_subject(conversa):
+    joined(conversa("quero ver meus reembolsos"))
+    asked = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "De quem você quer ver os reembolsos?" in asked
+    # Another request instead of a person: its question is asked, about the new subject.
+    again = joined(conversa("na verdade quero ver a minha utilização"))
+    assert "De quem você quer ver a utilização?" in again and "Não entendi" not in again
+    # A relationship answers it.
+    hers = joined(conversa("da minha filha"))
+    assert "Utilização do plano de Ana" in hers
+    assert "Maria" not in hers and "José" not in hers
+    # A request that needs no choice is answered at once, even in the middle of a question.
+    joined(conversa("1"))
+    invoices = joined(conversa("quero a segunda via do boleto"))
+    assert "linha digitável" in invoices and "De quem" not in invoices

@@ -1,0 +1,118 @@
+"""Answering "de quem?" (a titular choosing whose data to see) and changing the subject instead."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import actions
+from actions.base import TODOS, Pessoa
+from actions.navegacao import ValidateEscolhaPessoaForm, ler_escolha
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, texts
+
+# The action server imports every module of the package, and each topic registers itself in SERVICOS then.
+for _modulo in pkgutil.iter_modules(actions.__path__):
+    importlib.import_module(f"actions.{_modulo.name}")
+
+FAMILIA = [
+    Pessoa(1, "Maria Aparecida Souza", "1", "titular", True, "ativo"),
+    Pessoa(2, "José Carlos Souza", "2", "conjuge", False, "ativo"),
+    Pessoa(3, "Ana Luiza Souza", "3", "filha", False, "ativo"),
+]
+
+
+@pytest.mark.parametrize(
+    ("resposta", "escolha"),
+    [
+        ("2", "2"),
+        ("opção 3", "3"),
+        ("4", TODOS),
+        ("todos", TODOS),
+        ("a família toda", TODOS),
+        ("Ana", "3"),
+        ("do JOSÉ", "2"),
+        ("da minha filha", "3"),
+        # The relationship words map to the register's codes, whatever the word's gender.
+        ("minha esposa", "2"),
+        ("do meu marido", "2"),
+        ("eu", "1"),
+        ("os meus", "1"),
+        ("só os meus mesmo", "1"),
+        ("pra mim", "1"),
+        ("e o prazo?", None),
+        ("7", None),
+        ("", None),
+    ],
+)
+def test_the_answer_to_whose_data_names_a_person(resposta, escolha):
+    assert ler_escolha(resposta, FAMILIA) == escolha
+
+
+def test_a_word_that_fits_two_people_names_nobody():
+    familia = [*FAMILIA, Pessoa(4, "Pedro Souza", "4", "filho", False, "ativo"),
+               Pessoa(5, "Lia Souza", "5", "filha", False, "ativo")]
+    assert ler_escolha("da minha filha", familia) is None
+    assert ler_escolha("do meu filho", familia) == "4"
+
+
+def _maria_id() -> int:
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        beneficiary_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+    engine.dispose()
+    return beneficiary_id
+
+
+def _asking(text: str, intent: str, opcao: str = "reembolso"):
+    maria = _maria_id()
+    return make_tracker(
+        {"identificado": True, "beneficiario_id": str(maria), "requested_slot": "pessoa_escolhida",
+         "opcao_pendente": opcao, "escolher_pessoa": True},
+        text=text,
+        intent=intent,
+    )
+
+
+def _validate(dispatcher, text: str, intent: str, opcao: str = "reembolso"):
+    tracker = _asking(text, intent, opcao)
+    return ValidateEscolhaPessoaForm().validate_pessoa_escolhida(text, dispatcher, tracker, {})
+
+
+def _ana_id() -> int:
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        beneficiary_id = repository.find_beneficiary_by_cpf(seed.DEMO_DAUGHTER_CPF, session=session).id
+    engine.dispose()
+    return beneficiary_id
+
+
+def test_a_request_for_another_topic_replaces_the_pending_one(dispatcher):
+    # Invoices need no choice of person: answered at once.
+    assert _validate(dispatcher, "quero a segunda via do boleto", "financeiro") == {
+        "pessoa_escolhida": TODOS, "opcao_pendente": "financeiro"}
+    # The new request names its person: answered for her.
+    assert _validate(dispatcher, "quero ver a utilização da minha filha", "utilizacao") == {
+        "pessoa_escolhida": str(_ana_id()), "opcao_pendente": "utilizacao"}
+    # It names nobody: the form asks "de quem?" again, about the new subject.
+    assert _validate(dispatcher, "quero ver minha utilização", "utilizacao") == {
+        "pessoa_escolhida": None, "opcao_pendente": "utilizacao"}
+    # None of these is told "não entendi".
+    assert dispatcher.messages == []
+
+
+def test_a_short_answer_naming_a_person_is_an_answer_whatever_the_classifier_guessed(dispatcher):
+    assert _validate(dispatcher, "da minha filha", "utilizacao") == {"pessoa_escolhida": str(_ana_id())}
+    assert _validate(dispatcher, "3", "numero_cartao") == {"pessoa_escolhida": str(_ana_id())}
+
+
+def test_a_mistyped_number_or_small_talk_asks_again_and_says_how_to_leave(dispatcher):
+    for text, intent in (("7", "novos_planos"), ("hum", "nlu_fallback"), ("obrigada", "agradecimento")):
+        assert _validate(dispatcher, text, intent) == {"pessoa_escolhida": None}, text
+    said = texts(dispatcher)
+    assert len(said) == 3
+    assert all("número da pessoa" in s and "*todos*" in s and "*menu*" in s for s in said)
