@@ -12,6 +12,7 @@ a growing time (bot/regulation/bloqueio.py).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any, Dict, List, Text, Tuple
 from zoneinfo import ZoneInfo
@@ -141,6 +142,27 @@ class ValidateIdentificacaoForm(FormValidationAction):
         return {"tentativas_identificacao": tentativas, slot: None}
 
     @staticmethod
+    def _sem_numero(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+        """A reply with no number at all: a question or another request, not a guess, so no attempt is spent.
+
+        A request for another of the plan's data topics ("e o boleto?") becomes the one served once identified.
+        The form asks for the slot again right after this.
+        """
+        resultado: Dict[Text, Any] = {slot: None}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in SERVICOS:
+            resultado["opcao_pendente"] = intent
+            inicio = "Certo, vejo isso assim que você se identificar."
+        elif slot == "identificacao_documento":
+            inicio = "Para mostrar dados do plano, preciso confirmar quem é você primeiro."
+        else:
+            inicio = "Não entendi a data: use o formato dd/mm/aaaa, por exemplo 25/12/1980."
+        dispatcher.utter_message(
+            text=f"{inicio} Se quiser outro assunto, digite *menu*; para falar com um atendente, digite 0."
+        )
+        return resultado
+
+    @staticmethod
     def _encerrar() -> Dict[Text, Any]:
         return {"identificacao_documento": FALHOU, "identificacao_nascimento": FALHOU, "beneficiario_candidato": None}
 
@@ -156,6 +178,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if self._na_ativacao(tracker) and ler_documento(texto)[0] is None:
             # The message that opened the form ("3", "meu cartão") is not an answer.
             return {"identificacao_documento": None}
+        if not re.search(r"\d", texto):
+            return self._sem_numero(dispatcher, tracker, "identificacao_documento")
         motivo = documento_invalido(texto)
         if motivo:
             return self._falha(dispatcher, tracker, motivo, "identificacao_documento")
@@ -178,6 +202,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
         nascimento = parse_date(str(value or ""))
         if nascimento is None and self._na_ativacao(tracker):
             return {"identificacao_nascimento": None}
+        if nascimento is None and not re.search(r"\d", str(value or "")):
+            return self._sem_numero(dispatcher, tracker, "identificacao_nascimento")
         if nascimento is None:
             return self._falha(
                 dispatcher,

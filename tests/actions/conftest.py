@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any, Dict, List
 
 import pytest
@@ -9,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete
 
+import actions
 from actions import base
 from actions.base import assinar_identidade
 from bot.db.migrate import upgrade
@@ -16,6 +19,11 @@ from bot.db.models import IdentificationGuard
 from bot.db.seed import seed_demo
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import Settings, get_settings
+
+# The action server imports every module of the package, and each topic registers itself in SERVICOS then; the
+# tests see the same registry whichever topic modules they import themselves.
+for _modulo in pkgutil.iter_modules(actions.__path__):
+    importlib.import_module(f"actions.{_modulo.name}")
 
 DEFAULT_SLOTS: Dict[str, Any] = {
     "identificado": False,

@@ -151,3 +151,23 @@ async def test_a_guide_number_in_the_request_is_not_taken_for_a_cpf(dispatcher):
     tracker = make_tracker(text="meu cpf é 529.982.247-25", intent="informar_identificacao")
     events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert slot_events(events)["identificacao_documento"] == seed.DEMO_TITULAR_CPF
+
+
+def test_a_reply_without_any_number_spends_no_attempt(dispatcher):
+    # A question is not a guess: the limit of attempts is for wrong identifiers.
+    result = validate_document("por que vocês precisam do meu cpf?", dispatcher, tentativas_identificacao=2)
+    assert result == {"identificacao_documento": None}
+    assert "preciso confirmar quem é você" in texts(dispatcher)[0] and "*menu*" in texts(dispatcher)[0]
+    result = validate_birth("não lembro", dispatcher, identificacao_documento=seed.DEMO_TITULAR_CPF,
+                            tentativas_identificacao=2)
+    assert result == {"identificacao_nascimento": None}
+    # Digits of the wrong length are a guess, and count.
+    assert validate_document("1234", dispatcher, tentativas_identificacao=2)["identificacao_documento"] == FALHOU
+
+
+def test_another_data_request_during_identification_is_the_one_served_after_it(dispatcher):
+    tracker = make_tracker({"requested_slot": "identificacao_documento", "opcao_pendente": "reembolso"},
+                           text="e o boleto?", intent="financeiro")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento("e o boleto?", dispatcher, tracker, {})
+    assert result == {"identificacao_documento": None, "opcao_pendente": "financeiro"}
+    assert texts(dispatcher)[0].startswith("Certo, vejo isso assim que você se identificar.")

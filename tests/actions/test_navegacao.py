@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 import pytest
 
-import actions
 from actions.base import TODOS, Pessoa
 from actions.navegacao import ValidateEscolhaPessoaForm, ler_escolha
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, texts
-
-# The action server imports every module of the package, and each topic registers itself in SERVICOS then.
-for _modulo in pkgutil.iter_modules(actions.__path__):
-    importlib.import_module(f"actions.{_modulo.name}")
 
 FAMILIA = [
     Pessoa(1, "Maria Aparecida Souza", "1", "titular", True, "ativo"),

@@ -238,3 +238,15 @@ def test_asked_whose_data_the_titular_may_answer_in_words_or_change_the_subject(
     joined(conversa("1"))
     invoices = joined(conversa("quero a segunda via do boleto"))
     assert "linha digitável" in invoices and "De quem" not in invoices
+
+
+def test_questions_during_identification_spend_no_attempt_and_a_new_request_is_kept(conversa):
+    joined(conversa("quero ver meus reembolsos"))
+    # Three replies without a number: before, the third ended the identification.
+    for question in ("peraí, vou pegar o documento", "não tenho aqui agora", "hmm 🤔"):
+        text = joined(conversa(question))
+        assert "tentativa" not in text and "Informe seu CPF" in text, question
+    assert "vejo isso assim que você se identificar" in joined(conversa("e o boleto?"))
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "Identificação confirmada" in text and "linha digitável" in text
+    assert "De quem você quer ver os reembolsos?" not in text
