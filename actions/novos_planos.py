@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -37,44 +37,60 @@ _COM_UNIDADE = re.compile(
     r"\b(\d{1,3})\s*(anos?|aninhos?|meses|mes)\b"
     r"(?!\s+(?:atras|de (?:empresa|casa|casad|contribui|servico|trabalho|plano|cemig)|na |no |nessa |nesse ))"
 )
-# "tenho 45", "idade: 45", "minha mãe de 67", "meu pai tem 70": the number must end the phrase, so that
-# "tenho 2 filhos" or "pessoa de 30 reais" is not read as an age.
+# "tenho 45", "idade: 45", "minha mãe de 67", "meu pai tem 70", "minha mãe 65": the number must end the phrase, so
+# that "tenho 2 filhos" or "pessoa de 30 reais" is not read as an age.
 _SEM_UNIDADE = re.compile(
-    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))\s*(\d{{1,3}})"
+    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?(?:\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))?)\s*(\d{{1,3}})"
     r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
     r"vai|vou|pra|para|mas|ok|por favor)\b))"
 )
+# "40 e " or "30, 28 e " right before "2 anos": the earlier ages of a list, written without their unit.
+_LISTA_ANTES = re.compile(r"(?<![\d,.])((?:\d{1,3}\s*,\s*)*\d{1,3})\s+e\s+$")
+# The words that make "em 2 e 3 anos" a period, as for a single age.
+_PERIODO_ANTES = re.compile(r"\b(ha|faz|por|durante|daqui a|apos|ate|em)\s+$")
 _CONTRATAR = "Quer contratar? Digite 0 para falar com um atendente."
 
 
-def idade_da_mensagem(texto: str | None) -> int | None:
-    """Read the age the user mentions, if any.
+def idades_da_mensagem(texto: str | None) -> List[int]:
+    """Read the ages the user mentions, in the order written.
 
     Numbers that are not ages (prices, counts, dates, menu digits) are ignored; an age is a number followed by
-    "anos"/"meses", or said of someone ("tenho 45", "minha mãe de 67").
+    "anos"/"meses", or said of someone ("tenho 45", "minha mãe de 67"). In a list ("casal de 40 e 38 anos"),
+    the numbers before the last share its unit.
 
     Args:
         texto: What the user typed.
 
     Returns:
-        The age in whole years (0 for "8 meses"), or None.
+        The ages in whole years (0 for "8 meses"); empty when there is none.
+
+    >>> idades_da_mensagem("casal de 40 e 38 anos"), idades_da_mensagem("tenho 45 e meus filhos, 12, 9 e 3 anos")
+    ([40, 38], [45, 12, 9, 3])
+    """
+    if not texto:
+        return []
+    folded = re.sub(r"\s+", " ", strip_accents(texto))
+    candidatos = {}
+    for match in _COM_UNIDADE.finditer(folded):
+        candidatos[match.start(1)] = 0 if match.group(2).startswith("mes") else int(match.group(1))
+        if match.group(2).startswith("ano"):
+            lista = _LISTA_ANTES.search(folded[: match.start(1)])
+            if lista and not _PERIODO_ANTES.search(folded[: lista.start(1)]):
+                for numero in re.finditer(r"\d{1,3}", lista.group(1)):
+                    candidatos.setdefault(lista.start(1) + numero.start(), int(numero.group()))
+    for match in _SEM_UNIDADE.finditer(folded):
+        candidatos.setdefault(match.start(1), int(match.group(1)))
+    return [idade for _, idade in sorted(candidatos.items()) if 0 <= idade <= IDADE_MAXIMA]
+
+
+def idade_da_mensagem(texto: str | None) -> int | None:
+    """The first age the user mentions, or None (see :func:`idades_da_mensagem`).
 
     >>> idade_da_mensagem("tenho 45 anos"), idade_da_mensagem("pra minha mãe de 67"), idade_da_mensagem("7")
     (45, 67, None)
     """
-    if not texto:
-        return None
-    folded = re.sub(r"\s+", " ", strip_accents(texto))
-    candidatos = []
-    for match in _COM_UNIDADE.finditer(folded):
-        valor = 0 if match.group(2).startswith("mes") else int(match.group(1))
-        candidatos.append((match.start(), valor))
-    for match in _SEM_UNIDADE.finditer(folded):
-        candidatos.append((match.start(1), int(match.group(1))))
-    for _, idade in sorted(candidatos):
-        if 0 <= idade <= IDADE_MAXIMA:
-            return idade
-    return None
+    idades = idades_da_mensagem(texto)
+    return idades[0] if idades else None
 
 
 def idade_por_extenso(idade: int) -> str:
@@ -104,8 +120,8 @@ def preco_base(plano: Plan) -> Decimal:
     return plano.age_bands[0].price if plano.age_bands else plano.base_price
 
 
-def item_plano(plano: Plan, idade: int | None) -> str:
-    """Describe one plan in a few lines, with the price for ``idade`` when the user gave one."""
+def item_plano(plano: Plan, idades: Sequence[int]) -> str:
+    """Describe one plan in a few lines, with the price for each age the user gave and, for several, the sum."""
     linhas = [
         f"*{plano.name}* (registro ANS {plano.ans_registration})",
         f"Acomodação: {ACOMODACOES.get(plano.accommodation, plano.accommodation)}",
@@ -114,11 +130,15 @@ def item_plano(plano: Plan, idade: int | None) -> str:
     primeira = plano.age_bands[0] if plano.age_bands else None
     base = f"A partir de {format_money(preco_base(plano))}/mês"
     linhas.append(f"{base} ({rotulo_faixa(primeira)})" if primeira else base)
-    faixa = faixa_da_idade(plano, idade) if idade is not None else None
-    if faixa is not None:
-        linhas.append(
-            f"Para {idade_por_extenso(idade)}: {format_money(faixa.price)}/mês (faixa de {rotulo_faixa(faixa)})"
-        )
+    faixas = [(idade, faixa_da_idade(plano, idade)) for idade in idades]
+    for idade, faixa in faixas:
+        if faixa is not None:
+            linhas.append(
+                f"Para {idade_por_extenso(idade)}: {format_money(faixa.price)}/mês (faixa de {rotulo_faixa(faixa)})"
+            )
+    if len(faixas) > 1 and all(faixa is not None for _, faixa in faixas):
+        total = sum((faixa.price for _, faixa in faixas), Decimal("0"))
+        linhas.append(f"Total para as {len(faixas)} pessoas: *{format_money(total)}/mês*")
     return "\n".join(linha for linha in linhas if linha)
 
 
@@ -176,18 +196,20 @@ class ActionConsultarNovosPlanos(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the catalogue (priced for the user's age when given), the rules, and the hand-off prompt."""
-        idade = idade_da_mensagem((tracker.latest_message or {}).get("text"))
+        idades = idades_da_mensagem((tracker.latest_message or {}).get("text"))
         with db_session() as session:
             planos = repository.list_plans(session=session)
-            itens = [item_plano(plano, idade) for plano in planos]
+            itens = [item_plano(plano, idades) for plano in planos]
         if not itens:
             dispatcher.utter_message(text="No momento não há planos à venda pelo chat. " + _CONTRATAR)
             return []
-        if idade is None:
+        if not idades:
             titulo = "Planos da Cemig Saúde abertos a novas adesões (valores por mês, por pessoa):"
             rodape = 'O valor depende da faixa etária (Art. 40). Diga a idade, ex.: "tenho 45 anos", para ver o seu.'
         else:
-            titulo = f"Planos da Cemig Saúde para {idade_por_extenso(idade)} de idade (valor por mês, por pessoa):"
+            escritas = [idade_por_extenso(idade) for idade in idades]
+            quem = escritas[0] if len(escritas) == 1 else f"{', '.join(escritas[:-1])} e {escritas[-1]}"
+            titulo = f"Planos da Cemig Saúde para {quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         dispatcher.utter_message(text=texto_carencias())

@@ -90,6 +90,11 @@ ACESSO = (
     "virtual por um clínico ou pediatra."
 )
 
+# Someone who needs care now (a symptom, "agora", "urgente", at night) rather than asking how the platform works.
+_PRECISA_AGORA = re.compile(
+    r"\b(agora|ja|urgente|urgencia|febre|passando mal|passou mal|dor|dores|vomit\w*|tosse|diarreia|falta de ar|"
+    r"madrugada|noite|plantao|preciso de (um )?medic[oa]|medic[oa] (online|por video))\b"
+)
 _CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
 
 
@@ -129,7 +134,8 @@ def orientacao(texto: str) -> str:
     if re.search(r"\bcodigo|validacao|token\b", folded):
         return CODIGO
     if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra)\b", folded):
-        return DEPENDENTE
+        # A parent whose child needs a doctor now reads first how to get in, then the dependant's step.
+        return f"{ACESSO}\n\n{DEPENDENTE}" if _PRECISA_AGORA.search(folded) else DEPENDENTE
     if re.search(r"\b(receita|prescri\w*|atestado|exame|medicamento)", folded):
         return RECEITAS
     return ACESSO

@@ -7,7 +7,7 @@ from rasa_sdk import Action
 
 from actions.base import AcaoIdentificada
 from actions.formatting import format_money
-from actions.novos_planos import ActionConsultarNovosPlanos, idade_da_mensagem
+from actions.novos_planos import ActionConsultarNovosPlanos, idade_da_mensagem, idades_da_mensagem
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
@@ -116,6 +116,33 @@ async def test_price_for_the_age_in_each_plan(dispatcher, texto, idade):
             assert f"Para {idade} anos: {format_money(_price(bands, idade))}/mês" in block
     assert ("59 anos ou mais" if idade == 67 else "faixa de 44 a 48 anos") in shown
     assert texts(dispatcher)[-1] == CONTRATAR
+
+
+async def test_a_couple_sees_each_price_and_the_sum_in_each_plan(dispatcher):
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text="quanto custa pra casal de 40 e 38 anos?"), {})
+    shown = "\n".join(texts(dispatcher))
+    assert "para 40 anos e 38 anos de idade" in shown
+    for name, active, bands in _plans():
+        if active:
+            block = shown.split(f"*{name}*", 1)[1].split("\n\n", 1)[0]
+            assert f"Para 40 anos: {format_money(_price(bands, 40))}/mês" in block
+            assert f"Para 38 anos: {format_money(_price(bands, 38))}/mês" in block
+            total = _price(bands, 40) + _price(bands, 38)
+            assert f"Total para as 2 pessoas: *{format_money(total)}/mês*" in block
+
+
+@pytest.mark.parametrize(
+    ("texto", "idades"),
+    [
+        ("casal de 40 e 38 anos", [40, 38]),
+        ("tenho 2 filhos de 10 e 8 anos", [10, 8]),
+        ("meu pai tem 70 anos e minha mãe 65", [70, 65]),
+        # A period, not ages, as for one number.
+        ("daqui a 2 anos", []),
+    ],
+)
+def test_several_ages_are_read_in_order(texto, idades):
+    assert idades_da_mensagem(texto) == idades
 
 
 async def test_no_personal_data_even_for_an_identified_user(dispatcher):

@@ -46,3 +46,11 @@ async def test_action_answers_and_offers_more(dispatcher):
     await ActionOrientarProntoAtendimento().run(dispatcher, make_tracker(text="safari no iphone"), {})
     assert "“aA”" in texts(dispatcher)[0]
     assert texts(dispatcher)[1] == "utter_algo_mais"
+
+
+def test_a_parent_whose_child_needs_a_doctor_now_reads_how_to_get_in_first():
+    answer = orientacao("boa noite, meu filho ta com febre alta, tem medico online agora?")
+    assert answer.index("Novo Pronto Atendimento Online") < answer.index("Acesse o perfil dos seus dependentes")
+    assert "pediatra" in answer
+    # Asking how it works for a child, with no hurry, is only the dependant's step.
+    assert "Novo Pronto Atendimento Online" not in orientacao("como minha filha de 10 anos faz a consulta online?")
