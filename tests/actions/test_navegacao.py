@@ -52,16 +52,16 @@ def test_a_word_that_fits_two_people_names_nobody():
     assert ler_escolha("do meu filho", familia) == "4"
 
 
-def _maria_id() -> int:
+def _id(cpf: str) -> int:
     engine = make_engine(get_settings())
     with make_session_factory(engine)() as session:
-        beneficiary_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+        beneficiary_id = repository.find_beneficiary_by_cpf(cpf, session=session).id
     engine.dispose()
     return beneficiary_id
 
 
 def _asking(text: str, intent: str, opcao: str = "reembolso"):
-    maria = _maria_id()
+    maria = _id(seed.DEMO_TITULAR_CPF)
     return make_tracker(
         {"identificado": True, "beneficiario_id": str(maria), "requested_slot": "pessoa_escolhida",
          "opcao_pendente": opcao, "escolher_pessoa": True},
@@ -75,21 +75,13 @@ def _validate(dispatcher, text: str, intent: str, opcao: str = "reembolso"):
     return ValidateEscolhaPessoaForm().validate_pessoa_escolhida(text, dispatcher, tracker, {})
 
 
-def _ana_id() -> int:
-    engine = make_engine(get_settings())
-    with make_session_factory(engine)() as session:
-        beneficiary_id = repository.find_beneficiary_by_cpf(seed.DEMO_DAUGHTER_CPF, session=session).id
-    engine.dispose()
-    return beneficiary_id
-
-
 def test_a_request_for_another_topic_replaces_the_pending_one(dispatcher):
     # Invoices need no choice of person: answered at once.
     assert _validate(dispatcher, "quero a segunda via do boleto", "financeiro") == {
         "pessoa_escolhida": TODOS, "opcao_pendente": "financeiro"}
     # The new request names its person: answered for her.
     assert _validate(dispatcher, "quero ver a utilização da minha filha", "utilizacao") == {
-        "pessoa_escolhida": str(_ana_id()), "opcao_pendente": "utilizacao"}
+        "pessoa_escolhida": str(_id(seed.DEMO_DAUGHTER_CPF)), "opcao_pendente": "utilizacao"}
     # It names nobody: the form asks "de quem?" again, about the new subject.
     assert _validate(dispatcher, "quero ver minha utilização", "utilizacao") == {
         "pessoa_escolhida": None, "opcao_pendente": "utilizacao"}
@@ -98,8 +90,9 @@ def test_a_request_for_another_topic_replaces_the_pending_one(dispatcher):
 
 
 def test_a_short_answer_naming_a_person_is_an_answer_whatever_the_classifier_guessed(dispatcher):
-    assert _validate(dispatcher, "da minha filha", "utilizacao") == {"pessoa_escolhida": str(_ana_id())}
-    assert _validate(dispatcher, "3", "numero_cartao") == {"pessoa_escolhida": str(_ana_id())}
+    ana = str(_id(seed.DEMO_DAUGHTER_CPF))
+    assert _validate(dispatcher, "da minha filha", "utilizacao") == {"pessoa_escolhida": ana}
+    assert _validate(dispatcher, "3", "numero_cartao") == {"pessoa_escolhida": ana}
 
 
 def test_a_mistyped_number_or_small_talk_asks_again_and_says_how_to_leave(dispatcher):
