@@ -394,12 +394,22 @@ def _outbox_rows(
     return rows
 
 
+# Key of the PostgreSQL advisory lock that queues ticket openings (the operator's ANS registration).
+PROTOCOL_LOCK_KEY = 417505
+
+
 def _take_write_lock(session: Session) -> None:
+    # Ticket openings queue instead of racing for the same number: with optimistic retries alone, a writer
+    # descheduled on a busy machine could lose every race while others commit, and fail the beneficiary.
     # SQLite: a write as the first statement takes the database's write lock, so concurrent writers wait for
-    # each other (busy timeout) instead of failing when a reader later tries to upgrade. PostgreSQL needs
-    # nothing: the unique index on tickets.protocol makes a concurrent duplicate wait and then fail.
-    if session.get_bind().dialect.name == "sqlite":
+    # each other (busy timeout) instead of failing when a reader later tries to upgrade. PostgreSQL: a
+    # transaction-level advisory lock, released at commit or rollback. The unique index on tickets.protocol
+    # still settles a race with any other writer, through the retries below.
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         session.execute(text("UPDATE tickets SET id = id WHERE 0 = 1"))
+    elif dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PROTOCOL_LOCK_KEY})
 
 
 def _is_protocol_conflict(exc: IntegrityError) -> bool:

@@ -6,10 +6,12 @@ import multiprocessing
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from bot.db.models import OutboxMessage, Ticket
+from bot.db.repository import create_ticket, next_protocol
 from bot.db.session import make_engine, make_session_factory, session_scope
 from routing.tickets import open_ticket
 from tests.routing._protocol_worker import open_many
@@ -75,18 +77,22 @@ def test_processes_opening_tickets_at_once_get_distinct_protocols(db):
 
 
 def test_a_concurrent_insert_of_the_same_number_is_retried(db, caplog):
-    """Two transactions compute the same next number; the second waits, conflicts and takes the next one.
+    """Another writer holds the next number uncommitted; the ticket opening waits, conflicts and takes the next.
 
-    On PostgreSQL the second INSERT blocks on the unique index until the first commits, then fails and is
-    retried from a savepoint; on SQLite the second waits for the write lock and sees the first ticket.
+    Ticket openings queue among themselves (a lock), so the other writer here inserts a ticket directly. On
+    PostgreSQL the opening's INSERT blocks on the unique index until the other commits, then fails and is
+    retried from a savepoint; on SQLite the opening waits for the write lock and sees the other ticket.
     """
     engine = make_engine(db.settings)
     other_factory = make_session_factory(engine)
     result: dict[str, str] = {}
 
     with session_scope(db.session_factory) as session:
-        first = open_ticket(make_decision(), session=session, channel="rest", category="reembolso", summary="a",
-                            context={}, now=NOW)
+        day = NOW.astimezone(ZoneInfo("America/Sao_Paulo")).date()
+        first = create_ticket("rest", "reembolso", "a", session=session, tier="primeira_instancia",
+                              inbox="reembolso@example.org", context={}, due_date=day,
+                              protocol=next_protocol(day, session=session), now=NOW)
+        session.flush()
 
         def second() -> None:
             with session_scope(other_factory) as other:
@@ -96,7 +102,7 @@ def test_a_concurrent_insert_of_the_same_number_is_retried(db, caplog):
         thread = threading.Thread(target=second)
         with caplog.at_level("INFO", logger="routing.tickets"):
             thread.start()
-            time.sleep(0.7)  # the second transaction is now waiting on the first
+            time.sleep(0.7)  # the opening is now waiting on the other writer
             assert "protocol" not in result
             session.commit()
             thread.join(30)
