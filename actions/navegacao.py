@@ -23,6 +23,7 @@ from actions.formatting import first_name, relationship_label
 from bot.nlu.parsing import strip_accents
 
 FIM_ESCOLHA = [SlotSet("escolher_pessoa", False), SlotSet("pessoa_escolhida", None), SlotSet("opcao_pendente", None)]
+_TODOS = re.compile(r"\b(todos|todas|tudo|familia toda|todo mundo)\b")
 # "eu", "o meu", "os meus mesmo", "pra mim", "titular": the person answering, who is listed first.
 _EU = re.compile(r"(?:(?:so|somente|apenas)\s+)?(?:(?:o|a|os|as|do|da|dos|das|de|pra|para)\s+)?"
                  r"(?:eu|meu|meus|minha|minhas|mim|titular)(?:\s+(?:mesmo|mesma|proprio|propria))?")
@@ -52,7 +53,7 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
         if indice == len(pessoas) + 1:
             return TODOS
         return None
-    if re.search(r"\b(todos|todas|tudo|familia toda|todo mundo)\b", folded):
+    if _TODOS.search(folded):
         return TODOS
     for pessoa in pessoas:
         if re.search(rf"\b{re.escape(strip_accents(first_name(pessoa.nome)).lower())}\b", folded):
@@ -92,6 +93,8 @@ def escolha_do_pedido(intent: str, tracker: Tracker, pessoas: List[Any]) -> str 
     servico = SERVICOS[intent]
     mensagem = mensagem_do_pedido(tracker, intent)
     if not servico.escolhe_pessoa or servico().dispensa_escolha(mensagem):
+        return TODOS
+    if _TODOS.search(strip_accents(mensagem["text"]).lower()):
         return TODOS
     return pessoa_citada(mensagem["text"], pessoas)
 

@@ -82,6 +82,8 @@ def test_a_request_for_another_topic_replaces_the_pending_one(dispatcher):
     # The new request names its person: answered for her.
     assert _validate(dispatcher, "quero ver a utilização da minha filha", "utilizacao") == {
         "pessoa_escolhida": str(_id(seed.DEMO_DAUGHTER_CPF)), "opcao_pendente": "utilizacao"}
+    assert _validate(dispatcher, "e a utilização de todos?", "utilizacao") == {
+        "pessoa_escolhida": TODOS, "opcao_pendente": "utilizacao"}
     # It names nobody: the form asks "de quem?" again, about the new subject.
     assert _validate(dispatcher, "quero ver minha utilização", "utilizacao") == {
         "pessoa_escolhida": None, "opcao_pendente": "utilizacao"}
