@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from bot.canais import rotulo as canal_rotulo
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, TicketEvent, utc_now
-from bot.db.repository import create_ticket, find_ticket_by_protocol, next_protocol
+from bot.db.repository import PROTOCOL_PREFIX, create_ticket, find_ticket_by_protocol, next_protocol
 from bot.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.menu import OPCOES
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
@@ -395,7 +395,7 @@ def _outbox_rows(
 
 
 # Key of the PostgreSQL advisory lock that queues ticket openings (the operator's ANS registration).
-PROTOCOL_LOCK_KEY = 417505
+PROTOCOL_LOCK_KEY = int(PROTOCOL_PREFIX)
 
 
 def _take_write_lock(session: Session) -> None:
