@@ -47,6 +47,7 @@ from bot.nlu.parsing import (
     paging_intent,
     strip_accents,
 )
+from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
 from bot.nlu.short_replies import short_reply_intent
 
 IDENTIFICATION_INTENT = "informar_identificacao"
@@ -117,7 +118,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Add identifier entities and fix the intent of digit-only messages, paging words and short replies.
 
-        A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml. A
+        A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml; a
+        question about the identification itself ("por que vocês precisam do meu CPF?") is recognised by
+        bot/nlu/privacy.py. A
         message that could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses
         the classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
 
@@ -130,6 +133,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             digit_intent = menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text)
+            if not digit_intent and is_identification_question(text):
+                digit_intent = DUVIDA_IDENTIFICACAO
             if digit_intent:
                 force_intent(message, digit_intent)
                 continue

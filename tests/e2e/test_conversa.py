@@ -250,3 +250,17 @@ def test_questions_during_identification_spend_no_attempt_and_a_new_request_is_k
     text = identify(conversa, "529.982.247-25", "12/03/1975")
     assert "Identificação confirmada" in text and "linha digitável" in text
     assert "De quem você quer ver os reembolsos?" not in text
+
+
+def test_why_the_cpf_is_needed_is_answered_and_the_identification_goes_on(conversa):
+    joined(conversa("quero ver meus reembolsos"))
+    # Before, this parsed as the menu and ended the identification; "é seguro...?" ended it as "sair".
+    for question in ("por que vocês precisam do meu cpf?", "é seguro passar meu cpf aqui?"):
+        text = joined(conversa(question))
+        assert "LGPD" in text and "Não peço senha" in text, question
+        assert "Informe seu CPF" in text and "Escolha uma opção" not in text, question
+    assert "data de nascimento" in joined(conversa("529.982.247-25"))
+    text = joined(conversa("pra que a data de nascimento?"))
+    assert "LGPD" in text and "informe sua data de nascimento" in text
+    text = joined(conversa("12/03/1975"))
+    assert "Identificação confirmada" in text and "De quem você quer ver os reembolsos?" in text
