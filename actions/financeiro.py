@@ -163,6 +163,11 @@ def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None,
         linhas.append(f"Sem expediente bancário no vencimento: pague sem multa até {format_date(limite)} (Art. 32).")
     if pagamento and not is_payment_on_time(fatura.due_date, pagamento):
         linhas.append(_encargos(valor, fatura.due_date, pagamento, f"Se pagar em {format_date(pagamento)}"))
+    elif pagamento:
+        # The question was "and if I pay on that day?": say so, rather than leave the silence to be read.
+        linhas.append(
+            f"Se pagar em {format_date(pagamento)}: {format_money(valor)}, dentro do prazo, sem multa nem juros."
+        )
     elif atrasado and pagamento is None:
         linhas.append(_encargos(valor, fatura.due_date, referencia, f"Se pagar hoje ({format_date(referencia)})"))
     if fatura.digitable_line:
@@ -203,7 +208,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         *,
         session: Session,
     ) -> List[EventType]:
-        """Send open boletos, the delinquency warning, then the paid ones a page at a time."""
+        """Send open boletos, the delinquency warning, then the paid ones a page at a time.
+
+        A message that names a payment day ("se eu pagar dia 20") gets the open boletos on that day and no paid
+        history.
+        """
         usuario_id = beneficiario_identificado(tracker) or pessoas[0].id
         usuario = repository.get_beneficiary(usuario_id, session=session)
         pagadores = self._pagadores(usuario, pessoas, session=session)
@@ -244,6 +253,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(text=self._aviso_inadimplencia(faturas, referencia))
         if especiais:
             dispatcher.utter_message(text=especiais)
+        if pagamento is not None and abertas:
+            # "E se eu pagar dia 20?" asks about the open boletos only; the paid history would bury the answer.
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pagas:
             eventos = enviar_lista(
                 dispatcher, "Últimos boletos pagos:", [item_pago(f, dono(f)) for f in pagas], REGRA_VENCIMENTO

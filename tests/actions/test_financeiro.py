@@ -118,7 +118,8 @@ def test_due_date_without_banking_hours_moves_to_next_business_day():
     text = item_aberto(fatura, date(2027, 2, 1), None)
     assert "sem multa até 10/02/2027 (Art. 32)" in text
     on_time = item_aberto(fatura, date(2027, 2, 1), date(2027, 2, 10))
-    assert "Se pagar em" not in on_time
+    assert "Se pagar em 10/02/2027: R$ 1.000,00, dentro do prazo, sem multa nem juros." in on_time
+    assert "multa de 2%" not in on_time
     late = item_aberto(fatura, date(2027, 2, 1), date(2027, 2, 11))
     total, _, _ = _expected_total(Decimal("1000.00"), date(2027, 2, 8), date(2027, 2, 11))
     assert f"Se pagar em 11/02/2027: {format_money(total)}" in late
@@ -160,11 +161,21 @@ async def test_amount_on_the_payment_date_the_user_typed(dispatcher, db):
     fatura = repository.list_overdue_invoices([maria.id], TODAY, session=db)[0]
     payday = TODAY + timedelta(days=10)
     tracker = _tracker(maria.id, entities=[{"entity": "data", "value": payday.isoformat()}])
-    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    events = await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     shown = _shown(dispatcher)
     total, _, _ = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, payday)
     assert f"Se pagar em {format_date(payday)}: {format_money(total)}" in shown
     assert "Se pagar hoje" not in shown
+    # This month's boleto, not yet due on that day, says so instead of saying nothing.
+    open_ = repository.list_invoices([maria.id], session=db, statuses=["aberto"])
+    upcoming = [f for f in open_ if f.due_date >= payday]
+    assert upcoming, "the seed leaves this month's boleto of the demo family open"
+    amount = format_money(upcoming[0].amount - upcoming[0].payroll_deducted)
+    assert f"Se pagar em {format_date(payday)}: {amount}, dentro do prazo, sem multa nem juros." in shown
+    # The question is about the open boletos: the paid history is left out, and so is the paging.
+    assert "Últimos boletos pagos" not in shown
+    assert not slot_events(events).get("paginas")
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
 
 
 async def test_late_fee_for_a_day_written_in_words(dispatcher, db):
