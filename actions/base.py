@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
+from bot.intencoes import CONTINUACAO
 from bot.nlu.parsing import menu_digit_intent, strip_accents
 from bot.settings import get_settings
 
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 TODOS = "todos"
 # Slot with the signature of the verified identity (assinar_identidade).
 IDENTIDADE = "identidade"
+# Slot with whose data the last answer showed, for follow-up questions (AcaoIdentificada._mesma_pessoa).
+PESSOA_DO_ASSUNTO = "pessoa_do_assunto"
 PAGE_SIZE = 5
 
 # intent name -> action class that serves it once the user is identified.
@@ -262,7 +265,7 @@ class AcaoIdentificada(Action):
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
             if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
-                escolha = pessoa_citada(mensagem["text"], pessoas)
+                escolha = pessoa_citada(mensagem["text"], pessoas) or self._mesma_pessoa(tracker, pessoas)
             if not pessoas:
                 dispatcher.utter_message(
                     text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."
@@ -274,7 +277,24 @@ class AcaoIdentificada(Action):
             if escolha and escolha != TODOS:
                 pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
             # Always said, so the rules can tell "answered" from "asked whose data".
-            return [SlotSet("escolher_pessoa", False), *self.responder(dispatcher, tracker, pessoas, session=session)]
+            eventos: List[EventType] = [SlotSet("escolher_pessoa", False)]
+            if escolha is not None and self.escolhe_pessoa:
+                eventos.append(SlotSet(PESSOA_DO_ASSUNTO, escolha))
+            return [*eventos, *self.responder(dispatcher, tracker, pessoas, session=session)]
+
+    @staticmethod
+    def _mesma_pessoa(tracker: Tracker, pessoas: List[Pessoa]) -> str | None:
+        """Whose data a follow-up question ("e o prazo?") is about: the person the last answer showed.
+
+        Only a follow-up keeps the person; a new request that names nobody is asked "de quem?" again.
+        """
+        ultima = tracker.latest_message or {}
+        if not (ultima.get("metadata") or {}).get(CONTINUACAO):
+            return None
+        anterior = tracker.get_slot(PESSOA_DO_ASSUNTO)
+        if anterior == TODOS or any(str(p.id) == anterior for p in pessoas):
+            return anterior
+        return None
 
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """Whether the request already says what to show, so "de quem?" is not asked.

@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import (
     IDENTIDADE,
+    PESSOA_DO_ASSUNTO,
     SERVICOS,
     agora,
     assinar_identidade,
@@ -330,5 +331,6 @@ class ActionSair(Action):
             SlotSet("opcao_pendente", None),
             SlotSet("escolher_pessoa", False),
             SlotSet("pessoa_escolhida", None),
+            SlotSet(PESSOA_DO_ASSUNTO, None),
             SlotSet("paginas", None),
         ]

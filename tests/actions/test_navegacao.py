@@ -103,3 +103,61 @@ def test_a_mistyped_number_or_small_talk_asks_again_and_says_how_to_leave(dispat
     said = texts(dispatcher)
     assert len(said) == 3
     assert all("número da pessoa" in s and "*todos*" in s and "*menu*" in s for s in said)
+
+
+def _follow_up(text: str, pessoa_do_assunto: str | None, *, continuacao: bool = True):
+    from bot.intencoes import CONTINUACAO
+
+    maria = _id(seed.DEMO_TITULAR_CPF)
+    tracker = make_tracker(
+        {"identificado": True, "beneficiario_id": str(maria), "pessoa_do_assunto": pessoa_do_assunto},
+        text=text,
+        intent="reembolso",
+    )
+    if continuacao:
+        tracker.latest_message["metadata"] = {CONTINUACAO: True}
+    return tracker
+
+
+def _slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_a_follow_up_question_keeps_the_person_the_last_answer_showed(dispatcher):
+    from actions.reembolso import ActionConsultarReembolso
+
+    maria, ana = _id(seed.DEMO_TITULAR_CPF), _id(seed.DEMO_DAUGHTER_CPF)
+    # Before, "e o prazo?" after the daughter's reimbursements asked "de quem?" all over again.
+    events = ActionConsultarReembolso().atender(dispatcher, _follow_up("e o prazo?", str(ana)), maria)
+    assert _slots(events)["escolher_pessoa"] is False and _slots(events)["pessoa_do_assunto"] == str(ana)
+    shown = "\n".join(t for t in texts(dispatcher) if t)
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        hers = [r.protocol for r in repository.list_reimbursements([ana], session=session)]
+        others = [r.protocol for r in repository.list_reimbursements([maria], session=session)]
+    engine.dispose()
+    assert hers and all(p in shown for p in hers)
+    assert not any(p in shown for p in others)
+
+
+def test_a_follow_up_naming_someone_else_follows_the_name(dispatcher):
+    from actions.reembolso import ActionConsultarReembolso
+
+    ana, jose = str(_id(seed.DEMO_DAUGHTER_CPF)), str(_id(seed.DEMO_SPOUSE_CPF))
+    events = ActionConsultarReembolso().atender(
+        dispatcher, _follow_up("e o do meu marido?", ana), _id(seed.DEMO_TITULAR_CPF))
+    assert _slots(events)["pessoa_do_assunto"] == jose
+
+
+def test_a_new_request_or_a_stale_person_is_asked_whose_data_again(dispatcher):
+    from actions.reembolso import ActionConsultarReembolso
+
+    maria, ana = _id(seed.DEMO_TITULAR_CPF), str(_id(seed.DEMO_DAUGHTER_CPF))
+    # A new request that names nobody is not a follow-up: "de quem?" again.
+    events = ActionConsultarReembolso().atender(dispatcher, _follow_up("quero ver reembolso", ana, continuacao=False),
+                                                maria)
+    assert _slots(events) == {"opcao_pendente": "reembolso", "escolher_pessoa": True}
+    # A person no longer visible (another family's id) is never used.
+    events = ActionConsultarReembolso().atender(dispatcher, _follow_up("e o prazo?", "999999"), maria)
+    assert _slots(events) == {"opcao_pendente": "reembolso", "escolher_pessoa": True}
+    assert dispatcher.messages == []
