@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.parsing import strip_accents
+from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
 SUPORTE = (
     "Se o problema continuar, o suporte atende 24 horas, todos os dias, pelo chat no canto inferior da tela "
@@ -90,6 +91,18 @@ ACESSO = (
     "virtual por um clínico ou pediatra."
 )
 
+# PA Online is a video call: signs that cannot wait for one go first to the emergency number, and anyone telling
+# a symptom is told when to stop waiting.
+EMERGENCIA = (
+    "⚠️ Falta de ar, dor no peito, desmaio, convulsão ou sangramento que não para são emergência: ligue 192 "
+    "(SAMU) ou vá agora ao pronto-socorro mais próximo. O Pronto Atendimento Online é para o que dá para "
+    "resolver por vídeo."
+)
+SE_PIORAR = (
+    "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
+    "pronto-socorro mais próximo."
+)
+
 # Someone who needs care now (a symptom, "agora", "urgente", at night) rather than asking how the platform works.
 _PRECISA_AGORA = re.compile(
     r"\b(agora|ja|urgente|urgencia|febre|passando mal|passou mal|dor|dores|vomit\w*|tosse|diarreia|falta de ar|"
@@ -120,7 +133,21 @@ def navegador_da_mensagem(texto: str) -> str | None:
 
 
 def orientacao(texto: str) -> str:
-    """The PA Online guidance that answers a message."""
+    """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
+
+    >>> orientacao("minha mãe está com falta de ar").startswith("⚠️")
+    True
+    >>> orientacao("to passando mal").endswith(SE_PIORAR), orientacao("como entro no PA online?") == ACESSO
+    (True, True)
+    """
+    if is_urgent(texto):
+        return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
+    if tells_a_symptom(texto):
+        return f"{_orientacao(texto)}\n\n{SE_PIORAR}"
+    return _orientacao(texto)
+
+
+def _orientacao(texto: str) -> str:
     folded = strip_accents(texto)
     navegador = navegador_da_mensagem(texto)
     if navegador:
@@ -133,7 +160,7 @@ def orientacao(texto: str) -> str:
         return PERGUNTA_NAVEGADOR
     if re.search(r"\bcodigo|validacao|token\b", folded):
         return CODIGO
-    if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra)\b", folded):
+    if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra|bebe|nene[mn])\b", folded):
         # A parent whose child needs a doctor now reads first how to get in, then the dependant's step.
         return f"{ACESSO}\n\n{DEPENDENTE}" if _PRECISA_AGORA.search(folded) else DEPENDENTE
     if re.search(r"\b(receita|prescri\w*|atestado|exame|medicamento)", folded):

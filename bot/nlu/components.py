@@ -49,6 +49,7 @@ from bot.nlu.parsing import (
 )
 from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
 from bot.nlu.short_replies import short_reply_intent
+from bot.nlu.symptoms import symptom_intent
 
 IDENTIFICATION_INTENT = "informar_identificacao"
 PROTOCOL_INTENT = "consultar_protocolo"
@@ -120,7 +121,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
 
         A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml; a
         question about the identification itself ("por que vocês precisam do meu CPF?") is recognised by
-        bot/nlu/privacy.py. A
+        bot/nlu/privacy.py. A symptom the classifier could not place among the topics ("to passando mal") is PA
+        Online (bot/nlu/symptoms.py). A
         message that could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses
         the classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
 
@@ -141,6 +143,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             found = find_identifiers(text)
             if not may_identify(text, found):
                 rule_out_intent(message, IDENTIFICATION_INTENT)
+            sintoma = symptom_intent(text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
+            if sintoma:
+                force_intent(message, sintoma)
             relative = find_relative_dates(text, today)
             if not found and not relative:
                 continue

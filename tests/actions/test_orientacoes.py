@@ -54,3 +54,18 @@ def test_a_parent_whose_child_needs_a_doctor_now_reads_how_to_get_in_first():
     assert "pediatra" in answer
     # Asking how it works for a child, with no hurry, is only the dependant's step.
     assert "Novo Pronto Atendimento Online" not in orientacao("como minha filha de 10 anos faz a consulta online?")
+
+
+def test_a_symptom_gets_the_way_in_and_when_to_call_192():
+    from actions.orientacoes import ACESSO, EMERGENCIA, SE_PIORAR
+
+    answer = orientacao("estou com dor de cabeça forte desde ontem")
+    assert answer == f"{ACESSO}\n\n{SE_PIORAR}"
+    # Signs that cannot wait for a video call: the emergency number comes first.
+    urgent = orientacao("minha mãe está com falta de ar")
+    assert urgent.startswith(EMERGENCIA) and "192" in urgent.split("\n")[0] and ACESSO in urgent
+    # A baby is a dependant: the way in, then the dependant's profile step.
+    baby = orientacao("meu bebê está com diarreia")
+    assert "Novo Pronto Atendimento Online" in baby and "perfil dos seus dependentes" in baby and SE_PIORAR in baby
+    # A question about the platform is not told about emergencies.
+    assert "192" not in orientacao("como faço o primeiro acesso no pronto atendimento online?")

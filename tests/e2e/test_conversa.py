@@ -268,3 +268,13 @@ def test_why_the_cpf_is_needed_is_answered_and_the_identification_goes_on(conver
     assert "LGPD" in text and "informe sua data de nascimento" in text
     text = joined(conversa("12/03/1975"))
     assert "Identificação confirmada" in text and "De quem você quer ver os reembolsos?" in text
+
+
+def test_someone_feeling_ill_is_sent_to_pa_online_and_told_when_to_call_192(conversa):
+    # Before: "to passando mal" was read as "sim", and a headache as out of scope.
+    for message in ("to passando mal", "estou com dor de cabeça forte desde ontem"):
+        text = joined(conversa(message))
+        assert "Pronto Atendimento Online, 24 horas" in text and "192 (SAMU)" in text, message
+        assert "não entendi" not in text.lower(), message
+    text = joined(conversa("minha mãe está com falta de ar"))
+    assert text.index("192 (SAMU)") < text.index("Pronto Atendimento Online, 24 horas")

@@ -1,0 +1,84 @@
+"""Someone telling how they feel ("to passando mal", "meu bebê está com diarreia") needs a doctor: PA Online.
+
+The training phrases of ``pronto_atendimento_online`` all ask for the service ("tem médico online agora? estou
+com febre"); a bare report of a symptom shares no word with them, so the classifier gave "estou com dor de cabeça
+forte desde ontem" to ``fora_de_escopo``, "to passando mal" to ``afirmar``, and asked whether "meu filho tá com
+febre e vomitando, o que eu faço?" was about PA Online or about disputing a bill. Symptoms are a closed vocabulary,
+so they are recognised by pattern (issue 12: "needing a doctor now is PA Online, not out of scope").
+
+The pattern only settles a message the classifier could not place: one whose likeliest intent is PA Online already,
+or an intent that is no topic at all (out of scope, yes, no, a greeting). A symptom inside a topic's own request
+("reembolso da consulta da minha filha que passou mal", "o médico da teleconsulta não viu a minha febre") is left
+to the topic.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.parsing import strip_accents
+
+PRONTO_ATENDIMENTO = "pronto_atendimento_online"
+
+# What the classifier says of a message it could not place among the topics.
+_NO_TOPIC = frozenset(
+    {"fora_de_escopo", "afirmar", "negar", "saudacao", "despedida", "agradecimento", "sair", "menu", "mais"}
+)
+
+# Signs that cannot wait for a video call (the answer then starts with the emergency number).
+_URGENT = (
+    r"falta de ar|dificuldade (?:de|para|pra) respirar|nao (?:consigo|consegue) respirar|dor no peito|"
+    r"desmai\w*|convuls\w*|sangramento|sangrando|sangrou|infarto|avc|derrame|inconsciente|nao acorda|"
+    r"engasgad\w*|envenen\w*|overdose"
+)
+_SYMPTOM = re.compile(
+    r"\b(?:"
+    + _URGENT
+    + r"|febre|febril|vomit\w*|enjoo|enjoad\w*|nausea\w*|diarreia|tosse|tossindo|dor|dores|doendo|passando mal|"
+    r"passou mal|passei mal|mal estar|tontura|tont[oa]|gripe|gripad[oa]|resfriad[oa]|virose|dengue|covid|"
+    r"garganta inflamada|colica|crise de asma|asma|alergia|manchas? no corpo|pressao alta|pressao baixa|"
+    r"queimadura|machucad[oa]|machuquei|torci|torceu|picad[oa]|mordid[oa]"
+    r")\b"
+)
+_URGENT_RE = re.compile(rf"\b(?:{_URGENT})\b")
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", strip_accents(text or "")).split())
+
+
+def tells_a_symptom(text: str) -> bool:
+    """Whether ``text`` tells of a symptom.
+
+    >>> tells_a_symptom("to passando mal"), tells_a_symptom("meu bebê está com DIARREIA 😢")
+    (True, True)
+    >>> tells_a_symptom("quero o resultado do exame de sangue"), tells_a_symptom("o boleto caiu no spam")
+    (False, False)
+    """
+    return _SYMPTOM.search(_fold(text)) is not None
+
+
+def is_urgent(text: str) -> bool:
+    """Whether ``text`` tells of a sign that needs the emergency number rather than a video call.
+
+    >>> is_urgent("minha mãe está com falta de ar"), is_urgent("meu filho está com febre")
+    (True, False)
+    """
+    return _URGENT_RE.search(_fold(text)) is not None
+
+
+def symptom_intent(text: str, likeliest: str | None) -> str | None:
+    """PA Online for a symptom the classifier could not place; None to keep the classifier's guess.
+
+    Args:
+        text: The message.
+        likeliest: The classifier's likeliest intent.
+
+    >>> symptom_intent("estou com dor de cabeça forte desde ontem", "fora_de_escopo")
+    'pronto_atendimento_online'
+    >>> symptom_intent("minha filha passou mal e paguei a consulta, quero o reembolso", "reembolso") is None
+    True
+    """
+    if likeliest != PRONTO_ATENDIMENTO and likeliest not in _NO_TOPIC:
+        return None
+    return PRONTO_ATENDIMENTO if tells_a_symptom(text) else None
