@@ -65,7 +65,11 @@ AVISO_ISENCAO = (
 )
 
 _COMO_STATUS = re.compile(r"\bcomo (esta|estao|anda|andam|ta|ficou|fica)\b")
-_COMO_FUNCIONA = re.compile(r"\b(como|funciona|o que e|precisa de autorizacao|precisa autorizacao)\b")
+# "quanto tempo demora?", "e se for urgente?": the deadlines and the urgency rule are in the explanation.
+_COMO_FUNCIONA = re.compile(
+    r"\b(como|funciona|o que e|precisa de autorizacao|precisa autorizacao|quanto tempo|quanto demora|demora quanto|"
+    r"demora muito|vai demorar|urgente|urgencia|emergencia)\b|\bdemora\W*$"
+)
 _CARENCIA = re.compile(r"\bcarencias?\b")
 
 
@@ -74,6 +78,10 @@ def pergunta_como_funciona(texto: str) -> bool:
 
     >>> pergunta_como_funciona("tomografia precisa de autorização prévia?"), pergunta_como_funciona("como está a guia")
     (True, False)
+    >>> pergunta_como_funciona("quanto tempo demora?"), pergunta_como_funciona("e se for urgente?")
+    (True, True)
+    >>> pergunta_como_funciona("minha autorização está demorando")
+    False
     """
     return bool(_COMO_FUNCIONA.search(_COMO_STATUS.sub(" ", strip_accents(texto))))
 

@@ -9,6 +9,7 @@ from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, Us
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO, opcoes_de_esclarecimento, rotulo
+from bot.nlu.parsing import menu_digit_intent
 
 FALLBACK_INTENT = "nlu_fallback"
 # How many earlier user messages a follow-up question may reach back for its topic.
@@ -79,10 +80,19 @@ def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
     """The topic the conversation is in: the latest topic the user asked about, unless something closed it since.
 
     The latest user message (the follow-up itself) is skipped; answers, identifiers and other follow-ups in
-    between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it.
+    between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it. A digit
+    typed while the bot was asking something ("de quem?" answered with "1") is an answer, not the menu option of
+    that digit.
     """
-    mensagens = [e for e in events if e.get("event") == "user"][:-1]
-    for evento in reversed(mensagens[-MENSAGENS_DE_CONTEXTO:]):
+    mensagens: List[Dict[str, Any]] = []
+    perguntando = False
+    for evento in events:
+        if evento.get("event") == "active_loop":
+            perguntando = evento.get("name") is not None
+        elif evento.get("event") == "user":
+            resposta = perguntando and menu_digit_intent(evento.get("text") or "") is not None
+            mensagens.append({} if resposta else evento)
+    for evento in reversed(mensagens[:-1][-MENSAGENS_DE_CONTEXTO:]):
         nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")
         if nome in CONTINUAVEIS:
             return nome

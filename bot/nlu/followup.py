@@ -29,17 +29,30 @@ _FOLLOW_UP = re.compile(
     r"sobre|aquele|aquela|de|em|meu|minha)\b"
 )
 _MAX_WORDS = 8
+# "quanto tempo demora?", "qual o prazo?", "quando cai?": a short question about when, which only the topic the
+# conversation is in can answer.
+_WHEN = re.compile(
+    r"^(?:(?:mas|e|ta|ok|certo|entendi)[,\s]+)?(?:quanto tempo|qual (?:e )?o prazo|qual prazo|que prazo|tem prazo|"
+    r"prazo|demora|vai demorar|ate quando|quando (?:cai|sai|fica|chega|vence|recebo|vou receber|libera|e))\b"
+)
+_MAX_WHEN_WORDS = 6
 _PHRASES = re.compile(r"[?!.,;]+")
 
 
 def is_follow_up(text: str) -> bool:
-    """Whether ``text`` has the shape of a follow-up question: "e ..." and at most eight words.
+    """Whether ``text`` has the shape of a follow-up question: "e ..." and at most eight words, or a short "when?".
 
     >>> is_follow_up("E o prazo?"), is_follow_up("e pra minha mãe?"), is_follow_up("eu quero o boleto")
     (True, True, False)
     >>> is_follow_up("é o meu"), is_follow_up("e isso mesmo"), is_follow_up("e os outros? manda mais")
     (False, False, False)
+    >>> is_follow_up("Quanto tempo demora?"), is_follow_up("qual o prazo?"), is_follow_up("quando cai o dinheiro?")
+    (True, True, True)
+    >>> is_follow_up("quanto tempo demora para liberar a autorização de uma ressonância?")
+    False
     """
+    if len(text.split()) <= _MAX_WHEN_WORDS and _WHEN.match(strip_accents(text).lower().strip()):
+        return True
     opening = _OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does
     # a message with the command as one of its phrases ("e os outros? manda mais").

@@ -64,6 +64,21 @@ def test_a_follow_up_stays_in_the_latest_topic():
     assert assunto_atual([_asked("reembolso"), *[_asked("afirmar")] * 8, follow_up]) is None
 
 
+def test_a_digit_answering_a_question_is_not_the_menu_option_of_that_digit():
+    from actions.conversa import assunto_atual
+
+    follow_up = _asked("continuar_assunto", "e se for urgente?")
+    asking = {"event": "active_loop", "name": "escolha_pessoa_form"}
+    done = {"event": "active_loop", "name": None}
+    # "1" answered "de quem você quer ver as autorizações?": the NLU read it as option 1 (reembolso), and the
+    # follow-up went to the reimbursements.
+    events = [_asked("autorizacao", "preciso da autorização de uma ressonância"), asking,
+              _asked("reembolso", "1"), done, follow_up]
+    assert assunto_atual(events) == "autorizacao"
+    # Typed at the menu, the same digit is the option.
+    assert assunto_atual([_asked("autorizacao"), done, _asked("reembolso", "1"), follow_up]) == "reembolso"
+
+
 async def test_a_follow_up_is_put_back_as_a_question_about_the_topic(dispatcher):
     from actions.conversa import ActionContinuarAssunto
 

@@ -278,3 +278,15 @@ def test_someone_feeling_ill_is_sent_to_pa_online_and_told_when_to_call_192(conv
         assert "não entendi" not in text.lower(), message
     text = joined(conversa("minha mãe está com falta de ar"))
     assert text.index("192 (SAMU)") < text.index("Pronto Atendimento Online, 24 horas")
+
+
+def test_questions_after_the_authorizations_stay_with_the_authorizations(conversa):
+    joined(conversa("oi, preciso da autorização de uma ressonância"))
+    assert "De quem você quer ver as autorizações?" in identify(conversa, "52998224725", "12031975")
+    assert "Pedidos de autorização" in joined(conversa("1"))
+    # Before: "quanto tempo demora?" was out of scope, and "e se for urgente?" showed the reimbursements, because
+    # the "1" that answered "de quem?" counted as menu option 1.
+    for question in ("quanto tempo demora?", "e se for urgente?"):
+        text = joined(conversa(question))
+        assert "Prazo de resposta" in text and "Urgência e emergência" in text, question
+        assert "reembolso" not in text.lower() and "só consigo ajudar" not in text, question

@@ -57,3 +57,18 @@ def test_a_paging_command_inside_a_follow_up_keeps_the_page():
     # "e os outros? manda mais" asks for the next page of the list, not about the topic.
     message = _marked("e os outros? manda mais", "mais", 0.55)
     assert message.get("intent")["name"] == "mais"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["quanto tempo demora?", "Qual o prazo?", "demora muito?", "quando cai o dinheiro?", "ok, quanto tempo leva?"],
+)
+def test_a_short_when_question_continues_the_topic(text):
+    # "quanto tempo demora?" right after the list of authorizations was "só consigo ajudar com assuntos do plano".
+    assert _marked(text, "fora_de_escopo", 0.45).get("intent")["name"] == CONTINUAR
+
+
+def test_a_when_question_that_names_its_topic_or_runs_long_is_not_a_follow_up():
+    assert _marked("quando vence o boleto?", "financeiro", 0.99).get("intent")["name"] == "financeiro"
+    assert not is_follow_up("quanto tempo demora para liberar a autorização de uma ressonância?")
+    assert not is_follow_up("demorou demais o atendimento")
