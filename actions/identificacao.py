@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 # completes and the closing action can tell the user what to do next.
 FALHOU = "falhou"
 
+# A reply with this many digits or fewer is not a guess at a CPF (11) or a card (16), so it spends no attempt.
+POUCOS_DIGITOS = 6
+
 LIMPAR_FORMULARIO = [
     SlotSet("requested_slot", None),
     SlotSet("identificacao_documento", None),
@@ -180,6 +183,16 @@ class ValidateIdentificacaoForm(FormValidationAction):
             # The message that opened the form ("3", "meu cartão") is not an answer.
             return {"identificacao_documento": None}
         if not re.search(r"\d", texto):
+            return self._sem_numero(dispatcher, tracker, "identificacao_documento")
+        if ler_documento(texto)[0] is None and parse_date(texto) is not None:
+            # The birth date given first is not a wrong document: no attempt spent, and the order explained.
+            dispatcher.utter_message(
+                text="Essa parece ser a data de nascimento: vou pedir ela logo depois. Primeiro, o CPF ou o número "
+                "da carteirinha."
+            )
+            return {"identificacao_documento": None}
+        if len(only_digits(texto)) <= POUCOS_DIGITOS:
+            # "de 2025", "opção 1": too few digits to be a guess at anyone's CPF or card.
             return self._sem_numero(dispatcher, tracker, "identificacao_documento")
         motivo = documento_invalido(texto)
         if motivo:

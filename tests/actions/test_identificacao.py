@@ -74,14 +74,14 @@ def test_card_with_bad_check_digit_is_rejected(dispatcher):
 
 
 def test_third_failure_ends_identification(dispatcher):
-    result = validate_document("123", dispatcher, tentativas_identificacao=2)
+    result = validate_document("123456789", dispatcher, tentativas_identificacao=2)
     assert result["identificacao_documento"] == FALHOU
     assert result["identificacao_nascimento"] == FALHOU
     assert result["tentativas_identificacao"] == 3
 
 
 def test_remaining_attempts_are_announced(dispatcher):
-    validate_document("123", dispatcher, tentativas_identificacao=0)
+    validate_document("123456789", dispatcher, tentativas_identificacao=0)
     assert "2 tentativas" in texts(dispatcher)[0]
 
 
@@ -162,7 +162,21 @@ def test_a_reply_without_any_number_spends_no_attempt(dispatcher):
                             tentativas_identificacao=2)
     assert result == {"identificacao_nascimento": None}
     # Digits of the wrong length are a guess, and count.
-    assert validate_document("1234", dispatcher, tentativas_identificacao=2)["identificacao_documento"] == FALHOU
+    assert validate_document("5299822472", dispatcher, tentativas_identificacao=2)["identificacao_documento"] == FALHOU
+
+
+def test_a_short_number_or_the_birth_date_first_spends_no_attempt(dispatcher):
+    # "de 2025" or "1" cannot be a guess at anyone's CPF or card: before, the third of them ended the form.
+    for reply in ("de 2025", "1", "opção 3"):
+        assert validate_document(reply, dispatcher, tentativas_identificacao=2) == {"identificacao_documento": None}
+    assert all("tentativa" not in t for t in texts(dispatcher))
+    # The birth date given before the document: the order is explained, nothing counted.
+    said = len(texts(dispatcher))
+    assert validate_document("20/05/1978", dispatcher, tentativas_identificacao=2) == {
+        "identificacao_documento": None}
+    assert texts(dispatcher)[said] == (
+        "Essa parece ser a data de nascimento: vou pedir ela logo depois. Primeiro, o CPF ou o número da carteirinha."
+    )
 
 
 def test_another_data_request_during_identification_is_the_one_served_after_it(dispatcher):

@@ -65,7 +65,9 @@ def test_wrong_checksum_then_not_found_then_give_up(conversa):
     missing = joined(conversa("12/03/1975"))
     assert missing.startswith("Os dados informados não conferem com o nosso cadastro. Você ainda tem 1 tentativa.")
     assert "Informe seu CPF" in missing  # both asked again
-    final = joined(conversa("000"))
+    # A short number ("000") is no guess at a CPF and spends nothing; a CPF with digits missing is one.
+    assert "tentativa" not in joined(conversa("000"))
+    final = joined(conversa("529.982.247"))
     assert "atendente" in final and "0800 030 9009" in final
     # The form is over: a date is not taken as an answer any more, and nothing personal was shown.
     after = joined(conversa("12/03/1975"))
@@ -254,6 +256,13 @@ def test_questions_during_identification_spend_no_attempt_and_a_new_request_is_k
     text = identify(conversa, "529.982.247-25", "12/03/1975")
     assert "Identificação confirmada" in text and "linha digitável" in text
     assert "De quem você quer ver os reembolsos?" not in text
+
+
+def test_the_birth_date_before_the_document_spends_no_attempt(conversa):
+    joined(conversa("quero ver minha carteirinha"))
+    text = joined(conversa("20/05/1978"))
+    assert "Essa parece ser a data de nascimento" in text and "tentativa" not in text
+    assert "Identificação confirmada" in identify(conversa, "529.982.247-25", "12/03/1975")
 
 
 def test_why_the_cpf_is_needed_is_answered_and_the_identification_goes_on(conversa):
