@@ -33,7 +33,7 @@ _MAX_WORDS = 8
 # conversation is in can answer.
 _WHEN = re.compile(
     r"^(?:(?:mas|e|ta|ok|certo|entendi)[,\s]+)?(?:quanto tempo|qual (?:e )?o prazo|qual prazo|que prazo|tem prazo|"
-    r"prazo|demora|vai demorar|ate quando|quando (?:cai|sai|fica|chega|vence|recebo|vou receber|libera|e))\b"
+    r"prazo|demora|vai demorar|ate quando|quando (?:cai|sai|fica pronto|chega|vence|recebo|vou receber|libera))\b"
 )
 _MAX_WHEN_WORDS = 6
 _PHRASES = re.compile(r"[?!.,;]+")

@@ -72,3 +72,5 @@ def test_a_when_question_that_names_its_topic_or_runs_long_is_not_a_follow_up():
     assert _marked("quando vence o boleto?", "financeiro", 0.99).get("intent")["name"] == "financeiro"
     assert not is_follow_up("quanto tempo demora para liberar a autorização de uma ressonância?")
     assert not is_follow_up("demorou demais o atendimento")
+    # Out of scope in the training data: a "when" about anything else is not about the conversation's topic.
+    assert not is_follow_up("quando é o próximo feriado")
