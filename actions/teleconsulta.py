@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.chamados import abrir_chamado, mensagem_do_chamado
-from bot.nlu.parsing import only_digits
+from bot.identifiers import is_valid_cpf
+from bot.nlu.parsing import find_identifiers, only_digits
 from routing.nif import is_valid_nif
 
 TELE_INTENTS = (
@@ -30,6 +31,18 @@ TELE_INTENTS = (
 )
 SLOTS = ["tele_nome", "tele_nif", "tele_categoria", "tele_texto"]
 _NOME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)+$")
+
+
+def ler_cpf(texto: str) -> str | None:
+    """A valid CPF in the message, if any: a client in Brazil has no NIF (see :meth:`validate_tele_nif`).
+
+    >>> ler_cpf("não tenho NIF, meu CPF é 529.982.247-25"), ler_cpf("123456789")
+    ('52998224725', None)
+    """
+    for item in find_identifiers(texto or ""):
+        if item.entity == "cpf" and is_valid_cpf(item.value):
+            return item.value
+    return None
 
 
 def ler_nif(texto: str) -> str | None:
@@ -64,15 +77,18 @@ class ActionPrepararTeleconsulta(Action):
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         nif = ler_nif(texto)
+        if not (nif and is_valid_nif(nif)):
+            nif = ler_cpf(texto)
         dispatcher.utter_message(
-            text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF."
+            text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF "
+            "(no Brasil, o CPF)."
         )
         return [
             SlotSet("requested_slot", None),
             SlotSet("tele_categoria", intent),
             SlotSet("tele_texto", texto[:2000]),
             SlotSet("tele_nome", None),
-            SlotSet("tele_nif", nif if nif and is_valid_nif(nif) else None),
+            SlotSet("tele_nif", nif if nif and (is_valid_nif(nif) or is_valid_cpf(nif)) else None),
         ]
 
 
@@ -95,13 +111,30 @@ class ValidateTeleconsultaForm(FormValidationAction):
     def validate_tele_nif(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Accept a NIF whose check digit is right."""
-        nif = ler_nif(str(value or ""))
+        """Accept a NIF whose check digit is right or, from a client in Brazil, a valid CPF.
+
+        The desk identifies clients by NIF (procedure 004), which a beneficiary in Brazil does not have: without
+        the CPF the form would ask forever. The ticket then carries the CPF, masked like everywhere, and the
+        routing reason says the NIF is still to be collected (``routing.engine.has_field``).
+        """
+        texto = str(value or "")
+        nif = ler_nif(texto)
         if nif and is_valid_nif(nif):
             return {"tele_nif": nif}
+        cpf = ler_cpf(texto)
+        if cpf:
+            return {"tele_nif": cpf}
         if tracker.get_slot("requested_slot") == "tele_nif":
-            motivo = "o dígito de controlo não confere" if nif else "o NIF tem 9 dígitos"
-            dispatcher.utter_message(text=f"Esse NIF não é válido: {motivo}. Confira e escreva de novo.")
+            digitos = only_digits(texto)
+            if len(digitos) == 11:
+                motivo = "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e escreva de novo."
+            elif nif:
+                motivo = "Esse NIF não é válido: o dígito de controlo não confere. Confira e escreva de novo."
+            elif not digitos:
+                motivo = "Escreva o NIF (9 dígitos) ou, se estiver no Brasil e não tiver NIF, o CPF (11 dígitos)."
+            else:
+                motivo = "Esse número não é válido: o NIF tem 9 dígitos e o CPF, 11. Confira e escreva de novo."
+            dispatcher.utter_message(text=motivo)
         return {"tele_nif": None}
 
 
@@ -118,7 +151,9 @@ class ActionEncaminharTeleconsulta(Action):
         """Send the request to its inbox with name and NIF, and answer with protocol, tips and footer."""
         categoria = tracker.get_slot("tele_categoria") or "tele_procedimento"
         texto = tracker.get_slot("tele_texto") or ""
-        coletado = {"nome": tracker.get_slot("tele_nome"), "nif": tracker.get_slot("tele_nif")}
+        fiscal = tracker.get_slot("tele_nif") or ""
+        # An 11-digit number here is a CPF (validate_tele_nif): it travels as one, masked in the e-mail.
+        coletado = {"nome": tracker.get_slot("tele_nome"), ("cpf" if len(fiscal) == 11 else "nif"): fiscal}
         ticket, decisao = abrir_chamado(tracker, categoria, texto, coletado=coletado, extra=coletado)
         resposta = mensagem_do_chamado(ticket, decisao)
         dispatcher.utter_message(text=f"Obrigado. O seu pedido foi encaminhado para a equipa responsável.\n{resposta}")

@@ -98,6 +98,30 @@ def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, 
     assert text.rstrip().endswith("ou ligar para o número 218 458 888.”") or "218 458 888" in text.splitlines()[-1]
 
 
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_a_client_in_brazil_without_nif_gives_the_cpf_and_is_not_stuck(servers_at, conversa_at):
+    from sqlalchemy import create_engine, select
+
+    from bot.db.models import OutboxMessage, Ticket
+
+    text = joined(conversa_at("a videochamada da teleconsulta travou e caiu"))
+    assert "CPF" in text
+    joined(conversa_at("Maria Aparecida Souza"))
+    # Before: "não tenho NIF" was "o NIF tem 9 dígitos" and a CPF "o dígito de controlo não confere", forever.
+    hint = joined(conversa_at("não tenho NIF, sou do Brasil"))
+    assert "CPF (11 dígitos)" in hint
+    assert "dígitos verificadores" in joined(conversa_at("529.982.247-26"))
+    number = protocolo(joined(conversa_at("529.982.247-25")))
+    engine = create_engine(servers_at.database_url)
+    with engine.connect() as connection:
+        ticket_id = connection.execute(select(Ticket.id).where(Ticket.protocol == number)).scalar_one()
+        bodies = connection.execute(select(OutboxMessage.body).where(OutboxMessage.ticket_id == ticket_id)).scalars()
+        body = "\n".join(bodies)
+    engine.dispose()
+    # The desk sees who wrote and that the NIF is missing; the CPF travels masked, as in every e-mail.
+    assert "CPF: ***.982.247-**" in body and "52998224725" not in body and "529.982.247-25" not in body
+
+
 @pytest.mark.parametrize("servers_at", ["2026-11-25T20:30:00-03:00"], indirect=True)
 def test_out_of_hours_opens_a_ticket_and_gives_the_24h_line(servers_at, conversa_at):
     text = joined(conversa_at("quero falar com um atendente"))
