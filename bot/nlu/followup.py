@@ -36,11 +36,13 @@ _WHEN = re.compile(
     r"prazo|demora|vai demorar|ate quando|quando (?:cai|sai|fica pronto|chega|vence|recebo|vou receber|libera))\b"
 )
 _MAX_WHEN_WORDS = 6
+# "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).
+_DOCUMENT = re.compile(r"\b(?:pdf|baixar|download|imprimir|impressao)\b")
 _PHRASES = re.compile(r"[?!.,;]+")
 
 
 def is_follow_up(text: str) -> bool:
-    """Whether ``text`` has the shape of a follow-up question: "e ..." and at most eight words, or a short "when?".
+    """Whether ``text`` has the shape of a follow-up: "e ..." (eight words at most), a short "when?" or "in PDF?".
 
     >>> is_follow_up("E o prazo?"), is_follow_up("e pra minha mãe?"), is_follow_up("eu quero o boleto")
     (True, True, False)
@@ -50,8 +52,11 @@ def is_follow_up(text: str) -> bool:
     (True, True, True)
     >>> is_follow_up("quanto tempo demora para liberar a autorização de uma ressonância?")
     False
+    >>> is_follow_up("tem em pdf?"), is_follow_up("consigo baixar?")
+    (True, True)
     """
-    if len(text.split()) <= _MAX_WHEN_WORDS and _WHEN.match(strip_accents(text).lower().strip()):
+    folded = strip_accents(text).lower().strip()
+    if len(text.split()) <= _MAX_WHEN_WORDS and (_WHEN.match(folded) or _DOCUMENT.search(folded)):
         return True
     opening = _OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does

@@ -299,3 +299,12 @@ def test_questions_after_the_authorizations_stay_with_the_authorizations(convers
         text = joined(conversa(question))
         assert "Prazo de resposta" in text and "Urgência e emergência" in text, question
         assert "reembolso" not in text.lower() and "só consigo ajudar" not in text, question
+
+
+def test_asking_for_the_pdf_after_an_answer_does_not_end_the_conversation(conversa):
+    joined(conversa("quero o informe de rendimentos pro imposto de renda"))
+    identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "Demonstrativo para o imposto de renda" in joined(conversa("1"))
+    # Before: "tem em pdf?" was read as a goodbye ("Até logo!").
+    text = joined(conversa("tem em pdf?"))
+    assert "Até logo" not in text and "Demonstrativo para o imposto de renda" in text and "PDF" in text

@@ -61,7 +61,9 @@ def test_a_paging_command_inside_a_follow_up_keeps_the_page():
 
 @pytest.mark.parametrize(
     "text",
-    ["quanto tempo demora?", "Qual o prazo?", "demora muito?", "quando cai o dinheiro?", "ok, quanto tempo leva?"],
+    ["quanto tempo demora?", "Qual o prazo?", "demora muito?", "quando cai o dinheiro?", "ok, quanto tempo leva?",
+     # "tem em pdf?" was a goodbye, and ended the conversation.
+     "tem em pdf?", "consigo baixar?", "dá pra imprimir?"],
 )
 def test_a_short_when_question_continues_the_topic(text):
     # "quanto tempo demora?" right after the list of authorizations was "só consigo ajudar com assuntos do plano".
