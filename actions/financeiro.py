@@ -255,9 +255,8 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(text=especiais)
         if pagamento is not None and abertas:
             # "E se eu pagar dia 20?" asks about the open boletos only; the paid history would bury the answer.
-            dispatcher.utter_message(response="utter_algo_mais")
-            return []
-        if pagas:
+            eventos = []
+        elif pagas:
             eventos = enviar_lista(
                 dispatcher, "Últimos boletos pagos:", [item_pago(f, dono(f)) for f in pagas], REGRA_VENCIMENTO
             )

@@ -104,9 +104,9 @@ SE_PIORAR = (
 )
 
 # Someone who needs care now (a symptom, "agora", "urgente", at night) rather than asking how the platform works.
+# The symptoms themselves are bot.nlu.symptoms' vocabulary.
 _PRECISA_AGORA = re.compile(
-    r"\b(agora|ja|urgente|urgencia|febre|passando mal|passou mal|dor|dores|vomit\w*|tosse|diarreia|falta de ar|"
-    r"madrugada|noite|plantao|preciso de (um )?medic[oa]|medic[oa] (online|por video))\b"
+    r"\b(agora|ja|urgente|urgencia|madrugada|noite|plantao|preciso de (um )?medic[oa]|medic[oa] (online|por video))\b"
 )
 _CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
 
@@ -162,7 +162,8 @@ def _orientacao(texto: str) -> str:
         return CODIGO
     if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra|bebe|nene[mn])\b", folded):
         # A parent whose child needs a doctor now reads first how to get in, then the dependant's step.
-        return f"{ACESSO}\n\n{DEPENDENTE}" if _PRECISA_AGORA.search(folded) else DEPENDENTE
+        agora = _PRECISA_AGORA.search(folded) or tells_a_symptom(texto)
+        return f"{ACESSO}\n\n{DEPENDENTE}" if agora else DEPENDENTE
     if re.search(r"\b(receita|prescri\w*|atestado|exame|medicamento)", folded):
         return RECEITAS
     return ACESSO

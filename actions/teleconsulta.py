@@ -52,6 +52,12 @@ def ler_nif(texto: str) -> str | None:
     return digitos if len(digitos) == 9 else None
 
 
+def ler_numero_fiscal(texto: str) -> str | None:
+    """A valid NIF in the message or, from a client in Brazil, a valid CPF; None when there is neither."""
+    nif = ler_nif(texto)
+    return nif if nif and is_valid_nif(nif) else ler_cpf(texto)
+
+
 def ler_nome(texto: str) -> str | None:
     """A full name (two words or more, letters only), with "o meu nome é" removed.
 
@@ -73,12 +79,9 @@ class ActionPrepararTeleconsulta(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Store the category and the text; prefill a NIF written in the request."""
+        """Store the category and the text; prefill a NIF (or CPF) written in the request."""
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        nif = ler_nif(texto)
-        if not (nif and is_valid_nif(nif)):
-            nif = ler_cpf(texto)
         dispatcher.utter_message(
             text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF "
             "(no Brasil, o CPF)."
@@ -88,7 +91,7 @@ class ActionPrepararTeleconsulta(Action):
             SlotSet("tele_categoria", intent),
             SlotSet("tele_texto", texto[:2000]),
             SlotSet("tele_nome", None),
-            SlotSet("tele_nif", nif if nif and (is_valid_nif(nif) or is_valid_cpf(nif)) else None),
+            SlotSet("tele_nif", ler_numero_fiscal(texto)),
         ]
 
 
@@ -118,17 +121,14 @@ class ValidateTeleconsultaForm(FormValidationAction):
         routing reason says the NIF is still to be collected (``routing.engine.has_field``).
         """
         texto = str(value or "")
-        nif = ler_nif(texto)
-        if nif and is_valid_nif(nif):
-            return {"tele_nif": nif}
-        cpf = ler_cpf(texto)
-        if cpf:
-            return {"tele_nif": cpf}
+        fiscal = ler_numero_fiscal(texto)
+        if fiscal:
+            return {"tele_nif": fiscal}
         if tracker.get_slot("requested_slot") == "tele_nif":
             digitos = only_digits(texto)
             if len(digitos) == 11:
                 motivo = "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e escreva de novo."
-            elif nif:
+            elif ler_nif(texto):
                 motivo = "Esse NIF não é válido: o dígito de controlo não confere. Confira e escreva de novo."
             elif not digitos:
                 motivo = "Escreva o NIF (9 dígitos) ou, se estiver no Brasil e não tiver NIF, o CPF (11 dígitos)."

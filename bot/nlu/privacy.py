@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.parsing import strip_accents
+from bot.nlu.short_replies import normalize
 
 # The intent of such a question (domain.yml); the pattern below is its only source, there are no training examples.
 DUVIDA_IDENTIFICACAO = "duvida_identificacao"
@@ -85,7 +85,7 @@ def is_identification_question(text: str) -> bool:
     """
     if not text or re.search(r"\d", text):
         return False
-    folded = " ".join(re.sub(r"[^a-z ]+", " ", strip_accents(text)).split())
+    folded = normalize(text)
     if not folded or len(folded.split()) > _MAX_WORDS:
         return False
     return _QUESTION.search(folded) is not None

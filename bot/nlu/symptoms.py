@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.parsing import strip_accents
+from bot.nlu.short_replies import normalize
 
 PRONTO_ATENDIMENTO = "pronto_atendimento_online"
 
@@ -43,10 +43,6 @@ _SYMPTOM = re.compile(
 _URGENT_RE = re.compile(rf"\b(?:{_URGENT})\b")
 
 
-def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", strip_accents(text or "")).split())
-
-
 def tells_a_symptom(text: str) -> bool:
     """Whether ``text`` tells of a symptom.
 
@@ -55,7 +51,7 @@ def tells_a_symptom(text: str) -> bool:
     >>> tells_a_symptom("quero o resultado do exame de sangue"), tells_a_symptom("o boleto caiu no spam")
     (False, False)
     """
-    return _SYMPTOM.search(_fold(text)) is not None
+    return _SYMPTOM.search(normalize(text or "")) is not None
 
 
 def is_urgent(text: str) -> bool:
@@ -64,7 +60,7 @@ def is_urgent(text: str) -> bool:
     >>> is_urgent("minha mãe está com falta de ar"), is_urgent("meu filho está com febre")
     (True, False)
     """
-    return _URGENT_RE.search(_fold(text)) is not None
+    return _URGENT_RE.search(normalize(text or "")) is not None
 
 
 def symptom_intent(text: str, likeliest: str | None) -> str | None:
