@@ -3,6 +3,7 @@
 #
 #   scripts/pg-test.sh start   # install (Debian package) if needed, init, start; idempotent
 #   scripts/pg-test.sh stop
+#   scripts/pg-test.sh status  # exit 0 when running: callers stop only a server they started
 #   scripts/pg-test.sh url     # prints the SQLAlchemy URL for ATENDE_TEST_POSTGRES_URL
 #
 # The cluster lives in /tmp/atende-pg, owned by the postgres user, listens only on
@@ -95,12 +96,18 @@ stop() {
     fi
 }
 
+status() {
+    BINDIR=$(find_bindir || true)
+    [[ -n "$BINDIR" ]] && is_running
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    status) status ;;
     url) echo "$URL" ;;
     *)
-        echo "usage: $0 start|stop|url" >&2
+        echo "usage: $0 start|stop|status|url" >&2
         exit 2
         ;;
 esac

@@ -3,6 +3,7 @@
 #
 #   scripts/redis-test.sh start   # install (Debian package) if needed, start on 127.0.0.1:63790; idempotent
 #   scripts/redis-test.sh stop
+#   scripts/redis-test.sh status  # exit 0 when running: callers stop only a server they started
 #   scripts/redis-test.sh url     # prints the REDIS_URL
 #
 # Loopback only, no persistence: never use it for real data.
@@ -48,12 +49,17 @@ stop() {
     fi
 }
 
+status() {
+    command -v redis-cli >/dev/null 2>&1 && is_running
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    status) status ;;
     url) echo "$URL" ;;
     *)
-        echo "usage: $0 start|stop|url" >&2
+        echo "usage: $0 start|stop|status|url" >&2
         exit 2
         ;;
 esac

@@ -11,12 +11,19 @@ $BIN/ruff check $(git ls-files -- "*.py")
 echo "== rasa data validate"
 $BIN/rasa data validate --config config.yml --domain domain.yml --data data/nlu data/dialogue
 
+# On the way out (pass or fail) stop only the servers this run started; ones already running are left alone.
+STARTED=()
+stop_started() { for server in ${STARTED[@]+"${STARTED[@]}"}; do scripts/$server.sh stop || true; done; }
+trap stop_started EXIT
+
 echo "== PostgreSQL de teste (loopback)"
+scripts/pg-test.sh status || STARTED+=(pg-test)
 scripts/pg-test.sh start
 ATENDE_TEST_POSTGRES_URL=$(scripts/pg-test.sh url)
 export ATENDE_TEST_POSTGRES_URL
 
 echo "== Redis de teste (loopback), para as réplicas do Rasa"
+scripts/redis-test.sh status || STARTED+=(redis-test)
 scripts/redis-test.sh start
 ATENDE_TEST_REDIS_URL=$(scripts/redis-test.sh url)
 export ATENDE_TEST_REDIS_URL

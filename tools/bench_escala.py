@@ -125,8 +125,11 @@ async def _load(webhooks: Sequence[str]) -> Dict[str, float]:
 
 def replicas() -> Dict[str, Dict[str, float]]:
     """Throughput of one Rasa server and of two, on PostgreSQL and Redis (started like make test does)."""
-    subprocess.run([str(PROJECT_ROOT / "scripts" / "pg-test.sh"), "start"], check=True, capture_output=True)
-    subprocess.run([str(PROJECT_ROOT / "scripts" / "redis-test.sh"), "start"], check=True, capture_output=True)
+    # Stopped at the end only if this run started them: a make test or a developer may be using them.
+    started = [script for script in ("pg-test.sh", "redis-test.sh")
+               if subprocess.run([str(PROJECT_ROOT / "scripts" / script), "status"], capture_output=True).returncode]
+    for script in ("pg-test.sh", "redis-test.sh"):
+        subprocess.run([str(PROJECT_ROOT / "scripts" / script), "start"], check=True, capture_output=True)
     base_url = subprocess.run([str(PROJECT_ROOT / "scripts" / "pg-test.sh"), "url"], check=True,
                               capture_output=True, text=True).stdout.strip()
     redis = subprocess.run([str(PROJECT_ROOT / "scripts" / "redis-test.sh"), "url"], check=True,
@@ -163,6 +166,8 @@ def replicas() -> Dict[str, Dict[str, float]]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        for script in started:
+            subprocess.run([str(PROJECT_ROOT / "scripts" / script), "stop"], check=False, capture_output=True)
     return results
 
 
