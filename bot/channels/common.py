@@ -19,6 +19,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from bot.canais import ORIGEM_PAINEL
+from bot.nlu.parsing import typed_choice
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -307,8 +308,8 @@ async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | Non
     WhatsApp and the phone the user answers with the digit, on Telegram the button sends it. Anything else is
     left to the NLU (None), so a digit after an ordinary message still means the menu option.
     """
-    digits = text.strip()
-    if tracker_store is None or not digits.isdigit() or len(digits) > 2:
+    digits = typed_choice(text)
+    if tracker_store is None or digits is None:
         return None
     try:
         tracker = await tracker_store.retrieve(sender)

@@ -481,9 +481,32 @@ def may_identify(text: str, found: list[Found]) -> bool:
     return bool(found) or bool(_LONG_NUMBER.search(text)) or bool(_IDENTITY_WORDS.search(strip_accents(text)))
 
 
+# "opção 3", "quero a opcao 3", "op. 3 por favor": a choice typed as the menu shows it, not only the bare digit.
+_TYPED_CHOICE = re.compile(
+    r"(?:(?:quero|escolho|vou de|vou na|seria)\s+)?(?:(?:a|o)\s+)?(?:(?:opcao|opc|op|item|numero|n[o.])\.?\s*)?"
+    r"(?P<digits>\d{1,2})\s*[.)#]?(?:\s+(?:por favor|pfv|pf|pls|obrigad[oa]|obg))?"
+)
+
+
+def typed_choice(text: str) -> str | None:
+    """The number of a choice typed alone or as "opção N", or None.
+
+    >>> typed_choice(" 3 "), typed_choice("Opção 0"), typed_choice("quero a opção 7!"), typed_choice("op. 2 por favor")
+    ('3', '0', '7', '2')
+    >>> typed_choice("4\ufe0f\u20e3")
+    '4'
+    >>> typed_choice("12"), typed_choice("paguei 3 boletos"), typed_choice("opção de plano 2"), typed_choice("2024")
+    ('12', None, None, None)
+    """
+    # A keycap emoji ("3️⃣") is the digit, its variation selector and the enclosing keycap.
+    folded = strip_accents(text.replace("\ufe0f", "").replace("\u20e3", "")).lower().strip().strip("!?").strip()
+    match = _TYPED_CHOICE.fullmatch(folded)
+    return match["digits"] if match else None
+
+
 def menu_digit_intent(text: str) -> str | None:
-    """Return the menu intent of a lone menu digit (``" 3 "`` → ``numero_cartao``)."""
-    return MENU_DIGITS.get(text.strip().rstrip(".)#").strip())
+    """Return the menu intent of a menu digit typed alone or as "opção N" (``" 3 "`` → ``numero_cartao``)."""
+    return MENU_DIGITS.get(typed_choice(text) or "")
 
 
 # "e os demais?", "os próximos", "e as seguintes": the rest of the list being shown, said as a follow-up.

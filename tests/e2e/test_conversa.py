@@ -93,6 +93,14 @@ def test_menu_and_zero_leave_identification(conversa):
     assert "de segunda a sexta" not in text
 
 
+def test_an_option_typed_as_the_menu_names_it_is_that_option(conversa):
+    # "opção 0" was the menu again, for every digit.
+    text = joined(conversa("opção 7"))
+    assert "Planos da Cemig Saúde abertos a novas adesões" in text and "1 - Reembolso" not in text
+    text = joined(conversa("quero a opção 0"))
+    assert "Vou transferir você para um atendente" in text
+
+
 def test_sair_clears_identification(conversa):
     joined(conversa("3"))
     identify(conversa, seed.DEMO_TITULAR_CPF, "12031975")

@@ -28,6 +28,9 @@ async def test_a_digit_after_a_question_with_buttons_is_that_button():
     assert await chosen_button(store, "s", " 1 ") == "/utilizacao"
     assert await chosen_button(store, "s", "3") is None  # no third choice: the NLU reads it (menu option 3)
     assert await chosen_button(store, "s", "a primeira") is None
+    # Typed the way the question shows the choices.
+    assert await chosen_button(store, "s", "opção 2") == "/contestar_utilizacao"
+    assert await chosen_button(store, "s", "1️⃣") == "/utilizacao"
 
 
 async def test_buttons_of_an_earlier_turn_do_not_count():

@@ -56,7 +56,11 @@ def test_only_identifiers():
 
 
 @pytest.mark.parametrize(("text", "intent"), [("1", "reembolso"), (" 3 ", "numero_cartao"), ("0", "falar_atendente"),
-                                              ("7.", "novos_planos"), ("8", None), ("13", None)])
+                                              ("7.", "novos_planos"), ("8", None), ("13", None),
+                                              ("opção 0", "falar_atendente"), ("Opcao 3", "numero_cartao"),
+                                              ("quero a opção 4", "financeiro"), ("op 6 por favor", "imposto_renda"),
+                                              ("2\ufe0f\u20e3", "utilizacao"), ("opção 9", None),
+                                              ("tenho 2 filhos", None), ("quero 2 vias", None)])
 def test_menu_digits(text, intent):
     assert menu_digit_intent(text) == intent
 
