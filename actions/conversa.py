@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO, opcoes_de_esclarecimento, rotulo
-from bot.nlu.parsing import menu_digit_intent
+from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
+from bot.intencoes import opcoes_de_esclarecimento, rotulo
 
 FALLBACK_INTENT = "nlu_fallback"
-# How many earlier user messages a follow-up question may reach back for its topic.
-MENSAGENS_DE_CONTEXTO = 8
 
 
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
@@ -39,12 +37,34 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Answer a message the NLU could not classify with confidence."""
+        assunto = pergunta_sobre_o_assunto(tracker)
+        if assunto:
+            return reler_no_assunto(tracker, assunto)
         if fallbacks_seguidos(tracker.events) <= 1:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         dispatcher.utter_message(
             text="Ainda não consegui entender. Veja as opções abaixo ou digite 0 para falar com um atendente."
         )
+        dispatcher.utter_message(response="utter_menu")
+        return []
+
+
+class ActionForaDeEscopo(Action):
+    """Out of scope, unless it is a short question about the topic the conversation is in."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_fora_de_escopo"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer inside the current topic, or say what the bot can help with and show the menu."""
+        assunto = pergunta_sobre_o_assunto(tracker)
+        if assunto:
+            return reler_no_assunto(tracker, assunto)
+        dispatcher.utter_message(response="utter_fora_de_escopo")
         dispatcher.utter_message(response="utter_menu")
         return []
 
@@ -76,31 +96,6 @@ class ActionEsclarecer(Action):
         return []
 
 
-def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
-    """The topic the conversation is in: the latest topic the user asked about, unless something closed it since.
-
-    The latest user message (the follow-up itself) is skipped; answers, identifiers and other follow-ups in
-    between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it. A digit
-    typed while the bot was asking something ("de quem?" answered with "1") is an answer, not the menu option of
-    that digit.
-    """
-    mensagens: List[Dict[str, Any]] = []
-    perguntando = False
-    for evento in events:
-        if evento.get("event") == "active_loop":
-            perguntando = evento.get("name") is not None
-        elif evento.get("event") == "user":
-            resposta = perguntando and menu_digit_intent(evento.get("text") or "") is not None
-            mensagens.append({} if resposta else evento)
-    for evento in reversed(mensagens[:-1][-MENSAGENS_DE_CONTEXTO:]):
-        nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")
-        if nome in CONTINUAVEIS:
-            return nome
-        if nome in ENCERRAM_ASSUNTO:
-            return None
-    return None
-
-
 class ActionContinuarAssunto(Action):
     """A follow-up question ("e o prazo?", "e o da minha filha?") is answered inside the current topic (issue 12).
 
@@ -123,14 +118,4 @@ class ActionContinuarAssunto(Action):
                 text="Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
             )
             return []
-        ultima = tracker.latest_message or {}
-        topo = {"name": assunto, "confidence": 1.0}
-        parse_data = {
-            "text": ultima.get("text"),
-            "intent": topo,
-            "intent_ranking": [topo],
-            "entities": ultima.get("entities") or [],
-        }
-        copia = UserUttered(ultima.get("text"), parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
-        copia["metadata"] = {**(ultima.get("metadata") or {}), CONTINUACAO: True}
-        return [UserUtteranceReverted(), ActionExecuted("action_listen"), copia]
+        return reler_no_assunto(tracker, assunto)

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import db_session, enviar_lista
+from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.formatting import format_money
 from bot.db import repository
 from bot.db.models import Plan, PlanAgeBand
@@ -196,6 +197,9 @@ class ActionConsultarNovosPlanos(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the catalogue (priced for the user's age when given), the rules, and the hand-off prompt."""
+        assunto = pergunta_sobre_o_assunto(tracker)
+        if assunto:  # "como entro?" after the PA Online answer is about PA Online
+            return reler_no_assunto(tracker, assunto)
         idades = idades_da_mensagem((tracker.latest_message or {}).get("text"))
         with db_session() as session:
             planos = repository.list_plans(session=session)

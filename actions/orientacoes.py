@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
@@ -91,6 +92,14 @@ ACESSO = (
     "virtual por um clínico ou pediatra."
 )
 
+PEDIATRA = (
+    "Sim: na sala de espera virtual o atendimento é com um médico clínico ou pediatra, 24 horas, todos os dias."
+)
+APARELHO = (
+    "O Pronto Atendimento Online é pelo site da Cemig Saúde, no navegador do computador ou do celular (por "
+    "exemplo Chrome no Android ou Safari no iPhone), com câmera e microfone."
+)
+
 # PA Online is a video call: signs that cannot wait for one go first to the emergency number, and anyone telling
 # a symptom is told when to stop waiting.
 EMERGENCIA = (
@@ -139,6 +148,8 @@ def orientacao(texto: str) -> str:
     True
     >>> orientacao("to passando mal").endswith(SE_PIORAR), orientacao("como entro no PA online?") == ACESSO
     (True, True)
+    >>> orientacao("tem pediatra?").startswith(PEDIATRA), orientacao("funciona no celular?").startswith(APARELHO)
+    (True, True)
     """
     if is_urgent(texto):
         return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
@@ -160,12 +171,16 @@ def _orientacao(texto: str) -> str:
         return PERGUNTA_NAVEGADOR
     if re.search(r"\bcodigo|validacao|token\b", folded):
         return CODIGO
+    if re.search(r"\bpediatra", folded) and not tells_a_symptom(texto):
+        return f"{PEDIATRA}\n\n{DEPENDENTE}"
     if re.search(r"\b(filh[oa]s?|dependente|menor|crianca|responsavel|pediatra|bebe|nene[mn])\b", folded):
         # A parent whose child needs a doctor now reads first how to get in, then the dependant's step.
         agora = _PRECISA_AGORA.search(folded) or tells_a_symptom(texto)
         return f"{ACESSO}\n\n{DEPENDENTE}" if agora else DEPENDENTE
     if re.search(r"\b(receita|prescri\w*|atestado|exame|medicamento)", folded):
         return RECEITAS
+    if re.search(r"\b(celular|telemovel|computador|notebook|tablet|app|aplicativo|baixar|instalar)\b", folded):
+        return f"{APARELHO}\n\n{ACESSO}"
     return ACESSO
 
 
@@ -180,6 +195,9 @@ class ActionOrientarProntoAtendimento(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the guidance for what the user asked."""
+        assunto = pergunta_sobre_o_assunto(tracker)
+        if assunto:  # "quanto custa?" after the new plans is about the new plans
+            return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
         dispatcher.utter_message(response="utter_algo_mais")
         return []

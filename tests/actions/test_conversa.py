@@ -48,7 +48,7 @@ def _asked(intent: str, text: str = "x") -> dict:
 
 
 def test_a_follow_up_stays_in_the_latest_topic():
-    from actions.conversa import assunto_atual
+    from actions.contexto import assunto_atual
 
     follow_up = _asked("continuar_assunto", "e o prazo?")
     # Answers and identifiers in between keep the topic; the follow-up itself is not a topic.
@@ -65,7 +65,7 @@ def test_a_follow_up_stays_in_the_latest_topic():
 
 
 def test_a_digit_answering_a_question_is_not_the_menu_option_of_that_digit():
-    from actions.conversa import assunto_atual
+    from actions.contexto import assunto_atual
 
     follow_up = _asked("continuar_assunto", "e se for urgente?")
     asking = {"event": "active_loop", "name": "escolha_pessoa_form"}

@@ -297,6 +297,21 @@ def test_someone_feeling_ill_is_sent_to_pa_online_and_told_when_to_call_192(conv
     assert text.index("192 (SAMU)") < text.index("Pronto Atendimento Online, 24 horas")
 
 
+def test_short_questions_after_the_pa_online_answer_are_about_pa_online(conversa):
+    joined(conversa("preciso de um médico agora, minha filha está com febre"))
+    # Before: "tem pediatra?" was not understood, "como entro?" listed the plans on sale and "funciona no
+    # celular?" was out of scope.
+    text = joined(conversa("tem pediatra?"))
+    assert "clínico ou pediatra" in text and "não entendi" not in text.lower()
+    text = joined(conversa("como entro?"))
+    assert "Primeiro acesso" in text and "abertos a novas adesões" not in text
+    text = joined(conversa("funciona no celular?"))
+    assert "navegador do computador ou do celular" in text and "só consigo ajudar" not in text
+    # Something plainly out of scope is still out of scope there.
+    text = joined(conversa("qual a previsão do tempo pra amanhã?"))
+    assert "só consigo ajudar com assuntos do seu plano" in text and "1 - Reembolso" in text
+
+
 def test_questions_after_the_authorizations_stay_with_the_authorizations(conversa):
     joined(conversa("oi, preciso da autorização de uma ressonância"))
     assert "De quem você quer ver as autorizações?" in identify(conversa, "52998224725", "12031975")

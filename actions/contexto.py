@@ -1,0 +1,122 @@
+"""The topic a conversation is in, and questions that only make sense inside it (issue 12).
+
+"e o prazo?" and "e o da minha filha?" are marked as follow-ups by the NLU (bot/nlu/followup.py). Other short
+questions depend on the answer just given without looking like follow-ups: "tem pediatra?" or "como entro?"
+right after the online emergency care (PA Online) answer. Alone they name no topic, so the classifier calls them
+out of scope, falls back, or guesses a topic with low confidence ("como entro?" was new plans). The actions that
+would answer them as classified ask :func:`pergunta_sobre_o_assunto` first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
+
+from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO
+from bot.nlu.parsing import menu_digit_intent, strip_accents
+
+# How many earlier user messages a follow-up question may reach back for its topic.
+MENSAGENS_DE_CONTEXTO = 8
+PALAVRAS_DA_PERGUNTA_CURTA = 6
+_PERGUNTA = re.compile(
+    r"^(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|onde|tem|posso|pode|precisa|preciso|da pra|consigo|"
+    r"funciona|serve|atende|aceita|cobra|vale|e pago|e de graca|e gratis)\b"
+)
+# What a short question must mention to be about the topic's answer: the platform, its access and its doctors
+# for PA Online; prices, ages, dependants and coverage for new plans. A topic without a vocabulary here is
+# answered by its follow-ups ("e ...") only. Accents are folded before matching.
+VOCABULARIO: Dict[str, re.Pattern[str]] = {
+    "pronto_atendimento_online": re.compile(
+        r"\b(?:pediatra|clinico|medic[oa]s?|doutor[a]?|crianca|filh[oa]s?|bebe|entr[oa]r?|entro|acess\w*|login|"
+        r"logar|senha|cadastr\w*|codigo|site|link|app|aplicativo|celular|telemovel|computador|notebook|tablet|"
+        r"navegador|internet|camera|microfone|video|fila|espera|demora\w*|horario|hora|24|madrugada|noite|"
+        r"fim de semana|feriado|gratis|graca|pag\w*|cust\w*|cobra\w*|receita|atestado|exame|foto|document\w*)\b"
+    ),
+    "novos_planos": re.compile(
+        r"\b(?:cust\w*|preco|precos|valor|valores|mensalidade|idade|anos|dependentes?|inclu\w*|esposa|marido|"
+        r"conjuge|companheir[oa]|filh[oa]s?|contrat\w*|adesao|aderir|carencias?|cobertura|cobre|apartamento|"
+        r"enfermaria|coparticipacao|abrangencia|desconto)\b"
+    ),
+}
+# Out of scope this likely stays out of scope even inside a topic ("qual a previsão do tempo?" is 0.99); a topic
+# this likely is a change of subject.
+FORA_DE_ESCOPO_SEGURO = 0.9
+OUTRO_ASSUNTO_SEGURO = 0.6
+
+
+def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
+    """The topic the conversation is in: the latest topic the user asked about, unless something closed it since.
+
+    The latest user message (the follow-up itself) is skipped; answers, identifiers and other follow-ups in
+    between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it. A digit
+    typed while the bot was asking something ("de quem?" answered with "1") is an answer, not the menu option of
+    that digit.
+    """
+    mensagens: List[Dict[str, Any]] = []
+    perguntando = False
+    for evento in events:
+        if evento.get("event") == "active_loop":
+            perguntando = evento.get("name") is not None
+        elif evento.get("event") == "user":
+            resposta = perguntando and menu_digit_intent(evento.get("text") or "") is not None
+            mensagens.append({} if resposta else evento)
+    for evento in reversed(mensagens[:-1][-MENSAGENS_DE_CONTEXTO:]):
+        nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")
+        if nome in CONTINUAVEIS:
+            return nome
+        if nome in ENCERRAM_ASSUNTO:
+            return None
+    return None
+
+
+def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
+    """The conversation's topic, when the latest message is a short question about it the classifier misplaced.
+
+    A question of six words at most ("?" at the end or a question word first), naming something of the
+    topic's vocabulary (:data:`VOCABULARIO`), classified out of scope below 0.9, as not understood, or as another
+    topic below 0.6.
+
+    Args:
+        tracker: The conversation.
+
+    Returns:
+        The topic (:func:`assunto_atual`) to answer the question in, or None to answer it as classified.
+    """
+    texto = strip_accents(tracker.latest_message.get("text") or "").lower().strip()
+    if not texto or len(texto.split()) > PALAVRAS_DA_PERGUNTA_CURTA:
+        return None
+    if not (texto.endswith("?") or _PERGUNTA.match(texto)):
+        return None
+    intent = tracker.latest_message.get("intent") or {}
+    nome, confianca = intent.get("name"), float(intent.get("confidence") or 0.0)
+    if nome == "fora_de_escopo" and confianca >= FORA_DE_ESCOPO_SEGURO:
+        return None
+    if nome in CONTINUAVEIS and confianca >= OUTRO_ASSUNTO_SEGURO:
+        return None
+    assunto = assunto_atual(tracker.events)
+    vocabulario = VOCABULARIO.get(assunto or "")
+    if assunto == nome or vocabulario is None or not vocabulario.search(texto):
+        return None
+    return assunto
+
+
+def reler_no_assunto(tracker: Tracker, assunto: str) -> List[EventType]:
+    """Put the latest message back on the conversation as a question about ``assunto``.
+
+    The topic's own rule and action then answer it, reading its text as they read any question. The copy is
+    marked ``continuacao`` in its metadata, so transcripts show the message once.
+    """
+    ultima = tracker.latest_message or {}
+    topo = {"name": assunto, "confidence": 1.0}
+    parse_data = {
+        "text": ultima.get("text"),
+        "intent": topo,
+        "intent_ranking": [topo],
+        "entities": ultima.get("entities") or [],
+    }
+    copia = UserUttered(ultima.get("text"), parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
+    copia["metadata"] = {**(ultima.get("metadata") or {}), CONTINUACAO: True}
+    return [UserUtteranceReverted(), ActionExecuted("action_listen"), copia]
