@@ -38,6 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import clock
 from bot.intencoes import ESCLARECER, ESCLARECIVEIS
+from bot.nlu.cancellation import CANCELAR_PLANO, is_cancellation_request
 from bot.nlu.parsing import (
     find_identifiers,
     find_relative_dates,
@@ -121,10 +122,10 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
 
         A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml; a
         question about the identification itself ("por que vocês precisam do meu CPF?") is recognised by
-        bot/nlu/privacy.py. A symptom the classifier could not place among the topics ("to passando mal") is PA
-        Online (bot/nlu/symptoms.py). A
-        message that could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses
-        the classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
+        bot/nlu/privacy.py, and a request to cancel the plan by bot/nlu/cancellation.py. A symptom the classifier
+        could not place among the topics ("to passando mal") is PA Online (bot/nlu/symptoms.py). A message that
+        could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses the
+        classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
 
         Dates in words ("amanhã", "dia 20", "até sexta") become ``data`` entities too, with the ISO value of
         the day they name on the product clock (:func:`bot.clock.today`, São Paulo). They come after the
@@ -137,6 +138,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             digit_intent = menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text)
             if not digit_intent and is_identification_question(text):
                 digit_intent = DUVIDA_IDENTIFICACAO
+            if not digit_intent and is_cancellation_request(text):
+                digit_intent = CANCELAR_PLANO
             if digit_intent:
                 force_intent(message, digit_intent)
                 continue

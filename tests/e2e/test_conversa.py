@@ -312,6 +312,17 @@ def test_short_questions_after_the_pa_online_answer_are_about_pa_online(conversa
     assert "só consigo ajudar com assuntos do seu plano" in text and "1 - Reembolso" in text
 
 
+def test_asking_to_cancel_the_plan_gets_the_rules_and_a_person_not_the_plans_on_sale(conversa):
+    text = joined(conversa("quero cancelar meu plano de saúde"))
+    assert "Art. 26" in text and "digite 0" in text and "abertos a novas adesões" not in text
+    # During the identification the same question comes back afterwards.
+    joined(conversa("3"))
+    text = joined(conversa("na verdade não quero mais o plano"))
+    assert "Art. 26" in text and "CPF" in text
+    text = joined(conversa("0"))
+    assert re.search(r"protocolo (é )?41750\d{15}", text)
+
+
 def test_questions_after_the_authorizations_stay_with_the_authorizations(conversa):
     joined(conversa("oi, preciso da autorização de uma ressonância"))
     assert "De quem você quer ver as autorizações?" in identify(conversa, "52998224725", "12031975")
