@@ -27,7 +27,7 @@ from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
 from bot.intencoes import CONTINUACAO
-from bot.nlu.parsing import menu_digit_intent, strip_accents
+from bot.nlu.parsing import find_identifiers, menu_digit_intent, strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -53,28 +53,62 @@ def hoje() -> date:
     return clock.today()
 
 
+# The form that asks "de quem?" (domain.yml); what is typed while it asks may add a detail to the request.
+FORM_ESCOLHA = "escolha_pessoa_form"
+# "o do ano passado", "o de 2023", "só o de março": a period typed in answer to "de quem?" refines the request.
+DETALHE_DO_PEDIDO = re.compile(
+    r"\b(?:(?:19|20)\d{2}|ano passado|ano retrasado|(?:este|esse|deste|desse) (?:ano|mes)|mes passado|"
+    r"semana passada|janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b"
+)
+
+
+def detalhe_do_pedido(texto: str) -> bool:
+    """Whether an answer to "de quem?" names a period, which refines the request rather than answering.
+
+    >>> detalhe_do_pedido("o do ano passado"), detalhe_do_pedido("só de março"), detalhe_do_pedido("a 2")
+    (True, True, False)
+    >>> detalhe_do_pedido("12/03/1975")  # a birth date is an identification, not a period
+    False
+    """
+    return bool(DETALHE_DO_PEDIDO.search(strip_accents(texto).lower())) and not find_identifiers(texto)
+
+
 def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
-    """Return the user message that asked for an option.
+    """Return the user message that asked for an option, with the details added while choosing the person.
 
     After a titular answers "de quem?" (or after identification), the latest
     message is "2" or a birth date; what the user asked (a month, a year, a
-    protocol) is in the last message classified with the option's intent.
+    protocol) is in the last message classified with the option's intent. A menu digit counts as that
+    message unless it was typed while a form was asking (then it answered the form). A period typed in answer
+    to "de quem?" after it ("o de 2023") is added to its text, so the answer covers that period.
 
     Returns:
         ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
     """
     ultima = tracker.latest_message or {}
-    candidatas = [ultima] + [
-        {"text": e.get("text"), **(e.get("parse_data") or {})}
-        for e in reversed(tracker.events or [])
-        if e.get("event") == "user"
-    ]
-    for mensagem in candidatas:
-        texto = mensagem.get("text") or ""
-        # A bare digit may be the answer to "de quem?" that NLU read as a menu option.
-        if (mensagem.get("intent") or {}).get("name") == intent and not menu_digit_intent(texto):
-            return {"text": texto, "entities": mensagem.get("entities") or []}
-    return {"text": ultima.get("text") or "", "entities": ultima.get("entities") or []}
+    texto = ultima.get("text") or ""
+    if (ultima.get("intent") or {}).get("name") == intent and not menu_digit_intent(texto):
+        return {"text": texto, "entities": ultima.get("entities") or []}
+    mensagens: List[tuple[Dict[str, Any], str | None]] = []
+    formulario = None
+    for evento in tracker.events or []:
+        if evento.get("event") == "active_loop":
+            formulario = evento.get("name")
+        elif evento.get("event") == "user":
+            mensagens.append(({"text": evento.get("text") or "", **(evento.get("parse_data") or {})}, formulario))
+    for posicao in range(len(mensagens) - 1, -1, -1):
+        mensagem, perguntando = mensagens[posicao]
+        if (mensagem.get("intent") or {}).get("name") != intent:
+            continue
+        # A bare digit typed while a form asked answered it ("de quem?" → "2"), whatever NLU read.
+        if perguntando and menu_digit_intent(mensagem["text"]):
+            continue
+        detalhes = [
+            depois["text"] for depois, formulario in mensagens[posicao + 1:]
+            if formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"])
+        ]
+        return {"text": " ".join([mensagem["text"], *detalhes]), "entities": mensagem.get("entities") or []}
+    return {"text": texto, "entities": ultima.get("entities") or []}
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from actions.base import (
     TODOS,
     beneficiario_identificado,
     db_session,
+    detalhe_do_pedido,
     mensagem_do_pedido,
     pessoa_citada,
     pessoas_visiveis,
@@ -139,13 +140,19 @@ class ValidateEscolhaPessoaForm(FormValidationAction):
             pessoas = pessoas_visiveis(beneficiario_identificado(tracker) or 0, session=session)
         escolha = ler_escolha(str(value or ""), pessoas)
         novo = outro_assunto(tracker, respondeu=escolha is not None)
-        if novo:
+        detalhe = detalhe_do_pedido(str(value or ""))
+        # "o de 2023" read as the pending topic itself refines it; it is not a new request.
+        if novo and not (detalhe and novo == tracker.get_slot("opcao_pendente")):
             # "e a 2ª via do boleto?" instead of a person: the new request replaces the pending one, and is
             # answered at once when it needs no choice or names its person; otherwise the question is asked
             # again, about the new subject.
             return {"pessoa_escolhida": escolha_do_pedido(novo, tracker, pessoas), "opcao_pendente": novo}
         if escolha is not None:
             return {"pessoa_escolhida": escolha}
+        if detalhe:
+            # "o do ano passado": kept for the answer (mensagem_do_pedido); the form asks whose again.
+            dispatcher.utter_message(text=f"Certo, {str(value).strip().rstrip('.!')}. E de quem?")
+            return {"pessoa_escolhida": None}
         dispatcher.utter_message(
             text="Não entendi de quem. Responda com o número da pessoa na lista, o nome dela ou *todos*; "
             "para mudar de assunto, digite *menu*."

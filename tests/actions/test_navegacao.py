@@ -161,3 +161,32 @@ def test_a_new_request_or_a_stale_person_is_asked_whose_data_again(dispatcher):
     events = ActionConsultarReembolso().atender(dispatcher, _follow_up("e o prazo?", "999999"), maria)
     assert _slots(events) == {"opcao_pendente": "reembolso", "escolher_pessoa": True}
     assert dispatcher.messages == []
+
+
+def test_a_period_typed_instead_of_the_person_is_kept_for_the_answer(dispatcher):
+    # Before: "o do ano passado" asked "de quem?" again as if nothing had been said, and the year was lost.
+    assert _validate(dispatcher, "o de 2024", "fora_de_escopo", "imposto_renda") == {"pessoa_escolhida": None}
+    assert texts(dispatcher) == ["Certo, o de 2024. E de quem?"]
+
+
+def test_the_request_carries_the_period_typed_while_choosing_the_person():
+    from actions.base import mensagem_do_pedido
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}
+
+    events = [
+        user("6", "imposto_renda"),  # the request, typed as the menu digit
+        {"event": "active_loop", "name": "identificacao_form"},
+        user("12/03/1975", "informar_identificacao"),  # a birth date is not a period of the request
+        {"event": "active_loop", "name": None},
+        {"event": "active_loop", "name": "escolha_pessoa_form"},
+        user("o de 2023", "fora_de_escopo"),
+        user("1", "reembolso"),  # the answer to "de quem?", whatever NLU read
+    ]
+    tracker = make_tracker(text="1", intent="reembolso", events=events)
+    assert mensagem_do_pedido(tracker, "imposto_renda")["text"] == "6 o de 2023"
+    # A later request of the same topic starts afresh.
+    later = [*events, {"event": "active_loop", "name": None}, user("meu informe de IR", "imposto_renda")]
+    tracker = make_tracker(text="x", intent="afirmar", events=later)
+    assert mensagem_do_pedido(tracker, "imposto_renda")["text"] == "meu informe de IR"

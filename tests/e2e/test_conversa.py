@@ -342,3 +342,17 @@ def test_asking_for_the_pdf_after_an_answer_does_not_end_the_conversation(conver
     # Before: "tem em pdf?" was read as a goodbye ("Até logo!").
     text = joined(conversa("tem em pdf?"))
     assert "Até logo" not in text and "Demonstrativo para o imposto de renda" in text and "PDF" in text
+
+
+def test_a_year_typed_instead_of_the_person_is_acknowledged_and_used(conversa):
+    from bot import clock
+
+    joined(conversa("6"))
+    identify(conversa, "529.982.247-25", "12/03/1975")
+    year = clock.today().year - 2  # not the default (last year)
+    # Before: the list came back as if nothing had been said, and the answer was for last year.
+    text = joined(conversa(f"o de {year}"))
+    assert f"Certo, o de {year}. E de quem?" in text and "1 - Maria" in text
+    text = joined(conversa("1"))
+    # The demo data has statements for last year only: the answer says so for the year asked.
+    assert f"para o ano de {year}" in text, text
