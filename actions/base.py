@@ -154,6 +154,34 @@ PARENTESCOS_CITADOS: Dict[str, tuple[str, ...]] = {
 }
 
 
+# "da minha esposa", "o cartão dela": someone else, for a dependant who may see only their own data.
+_OUTRA_PESSOA = re.compile(
+    rf"\b(?:(?:minha|meu|da|do|de|pra|para) (?:{'|'.join(PARENTESCOS_CITADOS)}|titular|irma|irmao|sogra|sogro)|"
+    r"dela|dele)\b"
+)
+AVISO_SO_OS_SEUS = (
+    "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só ela mesma ou o "
+    "titular consulta. Seguem os seus:"
+)
+
+
+def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
+    """Whether a dependant's request names another family member ("da minha esposa", "dela").
+
+    A relationship word in a dependant's mouth is relative to them, never to the titular, so only their own
+    first name counts as naming themselves.
+
+    >>> jose = Pessoa(2, "José Souza", "2", "conjuge", False, "ativo")
+    >>> cita_outra_pessoa("os reembolsos da minha esposa", jose), cita_outra_pessoa("e o cartão dela?", jose)
+    (True, True)
+    >>> cita_outra_pessoa("meus reembolsos", jose), cita_outra_pessoa("o reembolso do José, meu", jose)
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    proprio = strip_accents(dependente.nome.split()[0]).lower()
+    return bool(_OUTRA_PESSOA.search(folded)) and not re.search(rf"\b{re.escape(proprio)}\b", folded)
+
+
 def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     """The id of the one family member a question names ("da minha filha", "da Ana"), or None.
 
@@ -310,6 +338,9 @@ class AcaoIdentificada(Action):
                 return [SlotSet("opcao_pendente", self.intent), SlotSet("escolher_pessoa", True)]
             if escolha and escolha != TODOS:
                 pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
+            if len(pessoas) == 1 and not pessoas[0].titular and cita_outra_pessoa(mensagem["text"], pessoas[0]):
+                # José asked for his wife's reimbursements: say why he sees his own, or he takes them for hers.
+                dispatcher.utter_message(text=AVISO_SO_OS_SEUS)
             # Always said, so the rules can tell "answered" from "asked whose data".
             eventos: List[EventType] = [SlotSet("escolher_pessoa", False)]
             if escolha is not None and self.escolhe_pessoa:

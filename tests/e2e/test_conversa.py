@@ -173,6 +173,18 @@ def test_dependant_never_sees_the_family(conversa):
         assert "Maria" not in answer and "Ana Luiza" not in answer, (option, answer)
 
 
+def test_a_dependant_asking_for_the_titulars_data_is_told_why_he_sees_his_own(conversa):
+    joined(conversa(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972"))
+    # Before: José got his own reimbursements, unlabelled, and took them for his wife's.
+    text = joined(conversa("quero ver os reembolsos da minha esposa"))
+    assert "cada dependente vê só os próprios dados" in text and "Maria" not in text
+    text = joined(conversa("e o cartão dela?"))
+    assert "cada dependente vê só os próprios dados" in text and format_card(seed.DEMO_TITULAR_CARD) not in text
+    assert format_card(seed.DEMO_SPOUSE_CARD) in text
+    # His own request gets no warning.
+    assert "cada dependente" not in joined(conversa("meu cartão"))
+
+
 def test_new_plans_need_no_identification(conversa):
     text = joined(conversa("7"))
     assert "Clássico Apartamento" in text and "R$" in text
