@@ -16,7 +16,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, beneficiario_identificado, enviar_lista, hoje
+from actions.base import (
+    AcaoIdentificada,
+    Pessoa,
+    beneficiario_identificado,
+    enviar_lista,
+    hoje,
+    mensagem_do_pedido,
+)
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
@@ -71,7 +78,7 @@ def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date
     be read as a payment date.
 
     Args:
-        entidades: ``tracker.latest_message["entities"]``.
+        entidades: The entities of the message that asked (:func:`actions.base.mensagem_do_pedido`).
         referencia: Today.
 
     Returns:
@@ -226,7 +233,8 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         referencia = hoje()
-        entidades = (tracker.latest_message or {}).get("entities") or []
+        # The request, not the latest message: "se eu pagar dia 20?" asked before identifying keeps its day.
+        entidades = mensagem_do_pedido(tracker, self.intent)["entities"]
         pagamento = data_de_pagamento(entidades, referencia)
         faturas = repository.list_invoices([p.id for p in pagadores], session=session, statuses=["aberto", "pago"])
         especiais = self._outros_pagadores(usuario, pagadores, pessoas, session=session)

@@ -26,8 +26,14 @@ CONTINUAR = "continuar_assunto"
 _OPENING = re.compile(r"^\s*(?:mas\s+)?e\s+(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _FOLLOW_UP = re.compile(
     r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
-    r"sobre|aquele|aquela|de|em|meu|minha)\b"
+    r"sobre|aquele|aquela|de|em|meu|minha|"
+    # "e depois de amanhã?", "e 2024?", "e em março?": another day or period of the same question.
+    r"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{2}|janeiro|fevereiro|marco|abril|maio|junho|"
+    r"julho|agosto|setembro|outubro|novembro|dezembro)\b"
 )
+# "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
+_WHICH_ONE = re.compile(r"^(?:so |somente |apenas )?(?:o|a|os|as) (?:de|do|da|dos|das) \w+")
+_MAX_WHICH_ONE_WORDS = 5
 _MAX_WORDS = 8
 # "quanto tempo demora?", "qual o prazo?", "quando cai?": a short question about when, which only the topic the
 # conversation is in can answer.
@@ -54,9 +60,15 @@ def is_follow_up(text: str) -> bool:
     False
     >>> is_follow_up("tem em pdf?"), is_follow_up("consigo baixar?")
     (True, True)
+    >>> is_follow_up("e depois de amanhã?"), is_follow_up("e 2024?"), is_follow_up("o de dezembro")
+    (True, True, True)
+    >>> is_follow_up("o da minha filha que nasceu em março de 2024 e ainda não tem carteirinha")
+    False
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_WHEN_WORDS and (_WHEN.match(folded) or _DOCUMENT.search(folded)):
+        return True
+    if len(text.split()) <= _MAX_WHICH_ONE_WORDS and _WHICH_ONE.match(folded):
         return True
     opening = _OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does

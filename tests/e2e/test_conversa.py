@@ -368,3 +368,18 @@ def test_a_year_typed_instead_of_the_person_is_acknowledged_and_used(conversa):
     text = joined(conversa("1"))
     # The demo data has statements for last year only: the answer says so for the year asked.
     assert f"para o ano de {year}" in text, text
+
+
+def test_the_payment_day_asked_before_identifying_is_the_day_computed(conversa):
+    from datetime import timedelta
+
+    from actions.formatting import format_date
+    from bot import clock
+
+    # Before: after the CPF and the birth date, the answer was only "Se pagar hoje".
+    joined(conversa("quanto fica a multa se eu pagar o boleto amanhã?"))
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert f"Se pagar em {format_date(clock.today() + timedelta(days=1))}" in text, text
+    # "e depois de amanhã?" was a goodbye.
+    text = joined(conversa("e depois de amanhã?"))
+    assert "Até logo" not in text and f"Se pagar em {format_date(clock.today() + timedelta(days=2))}" in text
