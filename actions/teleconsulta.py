@@ -31,6 +31,16 @@ TELE_INTENTS = (
 )
 SLOTS = ["tele_nome", "tele_nif", "tele_categoria", "tele_texto"]
 _NOME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)+$")
+# A number typed with the name ("Sofia Martins 123 456 789", "PT123456789", "529.982.247-25"): a whole word only,
+# so that digits glued to letters ("Ana2") still make the name invalid.
+_NUMERO = re.compile(r"(?i)(?<!\w)(?:pt\s?)?\d(?:[\d .\-/]*\d)?(?!\w)")
+# The words that introduce that number: "NIF", "o meu nif é", "e o CPF:", "com o número de contribuinte".
+_ROTULO = re.compile(
+    r"(?i)(?<!\w)(?:(?:e|com)\s+)?(?:(?:o|a)\s+)?(?:(?:meu|minha)\s+)?"
+    r"(?:(?:n[uú]mero|n\.?\s?º)(?:\s+(?:de\s+)?(?:contribuinte|identifica[cç][aã]o\s+fiscal))?|contribuinte|nif|cpf)"
+    r"(?![^\W\d_])(?:\s*(?:é|e|:|=)(?![^\W\d_]))?"
+)
+_PONTUACAO = " .,;:!-–"
 
 
 def ler_cpf(texto: str) -> str | None:
@@ -58,14 +68,31 @@ def ler_numero_fiscal(texto: str) -> str | None:
     return nif if nif and is_valid_nif(nif) else ler_cpf(texto)
 
 
+def sem_numero_fiscal(texto: str) -> str:
+    """The message without the numbers typed in it and the words that introduce them ("NIF", "o meu CPF é").
+
+    Clients often answer the name question with the NIF too; the number is read by :func:`ler_numero_fiscal`.
+    A message without digits is returned as it is.
+
+    >>> sem_numero_fiscal("sou a Sofia Martins, o meu nif é 123456789").strip(" ,")
+    'sou a Sofia Martins'
+    """
+    if not re.search(r"\d", texto or ""):
+        return texto or ""
+    return _ROTULO.sub(" ", _NUMERO.sub(" ", texto))
+
+
 def ler_nome(texto: str) -> str | None:
-    """A full name (two words or more, letters only), with "o meu nome é" removed.
+    """A full name (two words or more, letters only), without "o meu nome é" nor a NIF or CPF typed with it.
 
     >>> ler_nome("o meu nome é Ana Sofia Ramos"), ler_nome("Ana"), ler_nome("123 456")
     ('Ana Sofia Ramos', None, None)
+    >>> ler_nome("Sofia Martins, NIF 123456789"), ler_nome("NIF: 123 456 789 - Sofia Martins")
+    ('Sofia Martins', 'Sofia Martins')
     """
-    limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", texto or "")
-    limpo = " ".join(limpo.strip(" .,!").split())
+    limpo = sem_numero_fiscal(texto or "").strip(_PONTUACAO)
+    limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", limpo)
+    limpo = " ".join(limpo.strip(_PONTUACAO).split())
     return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
 
 
@@ -105,11 +132,21 @@ class ValidateTeleconsultaForm(FormValidationAction):
     def validate_tele_nome(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Accept a full name."""
-        nome = ler_nome(str(value or ""))
+        """Accept a full name and, when the same message carries a valid NIF (or CPF), that number too.
+
+        "Sofia Martins, NIF 123456789" fills both slots, so the NIF question is skipped. A number that is not
+        valid leaves the NIF slot as it was (empty, or what the request itself carried): the form then asks for
+        the NIF as usual, and :meth:`validate_tele_nif` says what is wrong with the next answer.
+        """
+        texto = str(value or "")
+        nome = ler_nome(texto)
+        validado: Dict[Text, Any] = {"tele_nome": nome}
+        fiscal = ler_numero_fiscal(texto)
+        if fiscal:
+            validado["tele_nif"] = fiscal
         if nome is None and tracker.get_slot("requested_slot") == "tele_nome":
             dispatcher.utter_message(text="Indique o nome completo (nome e apelido).")
-        return {"tele_nome": nome}
+        return validado
 
     def validate_tele_nif(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

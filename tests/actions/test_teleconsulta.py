@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from actions.teleconsulta import ValidateTeleconsultaForm
-from tests.actions.conftest import make_tracker, texts
+from bot.settings import PROJECT_ROOT
+from routing.nif import check_digit, is_valid_nif
+from tests.actions.conftest import make_tracker, slot_events, texts
 
 
 def _nif(value, dispatcher):
@@ -35,3 +38,103 @@ def test_a_valid_nif_or_cpf_is_kept(dispatcher, reply, kept):
 def test_anything_else_says_what_is_wrong_and_how_to_go_on(dispatcher, reply, said):
     assert _nif(reply, dispatcher) == {"tele_nif": None}
     assert said in texts(dispatcher)[0]
+
+
+# -- The name question answered with the NIF too ("Sofia Martins, NIF ...") -------------------------------------
+
+def _nif_valido(oito: str = "24681357") -> str:
+    """A made-up NIF whose check digit is computed by the validator the bot uses."""
+    nif = oito + str(check_digit(oito))
+    assert is_valid_nif(nif)
+    return nif
+
+
+def _nif_invalido(oito: str = "24681357") -> str:
+    """The same first eight digits with another check digit: the validator refuses it."""
+    nif = oito + str((check_digit(oito) + 1) % 10)
+    assert not is_valid_nif(nif)
+    return nif
+
+
+async def _responde_ao_nome(texto: str, dispatcher, nif_antes=None):
+    """Run the form's validation as Rasa does after the user answers the name question.
+
+    Returns the slots the validation set and the next question: as Rasa's FormAction does, the first required
+    slot of ``teleconsulta_form`` (domain.yml) still empty, or None when the form is complete.
+    """
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    tracker = make_tracker(
+        {"requested_slot": "tele_nome", "tele_nome": texto, "tele_nif": nif_antes},
+        text=texto,
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": texto},
+            {"event": "slot", "name": "tele_nome", "value": texto},
+        ],
+    )
+    definidos = slot_events(await ValidateTeleconsultaForm().run(dispatcher, tracker, domain))
+    slots = {**tracker.slots, **definidos}
+    obrigatorios = domain["forms"]["teleconsulta_form"]["required_slots"]
+    return definidos, next((slot for slot in obrigatorios if slots.get(slot) is None), None)
+
+
+@pytest.mark.parametrize(
+    ("mensagem", "numero"),
+    [
+        ("Sofia Martins, NIF {nif}", None),
+        ("Sofia Martins {nif}", None),
+        ("sou a Sofia Martins, o meu nif é {nif}", None),
+        ("o meu nome é Sofia Martins e o meu NIF é {nif_espacado}", None),
+        ("NIF: {nif} - Sofia Martins", None),
+        ("Sofia Martins, CPF 529.982.247-25", "52998224725"),
+    ],
+)
+async def test_name_and_nif_in_one_message_fill_both_and_the_nif_is_not_asked(dispatcher, mensagem, numero):
+    nif = _nif_valido()
+    texto = mensagem.format(nif=nif, nif_espacado=f"{nif[:3]} {nif[3:6]} {nif[6:]}")
+    definidos, proxima = await _responde_ao_nome(texto, dispatcher)
+    assert definidos["tele_nome"] == "Sofia Martins"
+    assert definidos["tele_nif"] == (numero or nif)
+    assert proxima is None  # both answered: the form is done and the request goes to its inbox
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "mensagem", ["Sofia Martins, NIF {invalido}", "Sofia Martins {invalido}", "Sofia Martins 12345"]
+)
+async def test_an_invalid_nif_with_the_name_keeps_the_name_and_the_nif_is_asked_next(dispatcher, mensagem):
+    definidos, proxima = await _responde_ao_nome(mensagem.format(invalido=_nif_invalido()), dispatcher)
+    assert definidos["tele_nome"] == "Sofia Martins"
+    assert definidos.get("tele_nif") is None
+    assert proxima == "tele_nif"
+    assert "Indique o nome completo" not in " ".join(texts(dispatcher))
+
+
+async def test_an_invalid_nif_with_the_name_does_not_erase_the_one_of_the_request(dispatcher):
+    nif = _nif_valido()
+    definidos, proxima = await _responde_ao_nome(f"Sofia Martins, NIF {_nif_invalido()}", dispatcher, nif_antes=nif)
+    assert definidos == {"tele_nome": "Sofia Martins"}
+    assert proxima is None
+
+
+@pytest.mark.parametrize(
+    ("mensagem", "nome"),
+    [("Sofia Martins", "Sofia Martins"), ("o meu nome é Ana Sofia Ramos", "Ana Sofia Ramos"),
+     ("chamo-me João d'Ávila-Costa.", "João d'Ávila-Costa")],
+)
+async def test_a_plain_name_still_works_and_the_nif_is_asked_next(dispatcher, mensagem, nome):
+    definidos, proxima = await _responde_ao_nome(mensagem, dispatcher)
+    assert definidos == {"tele_nome": nome}
+    assert proxima == "tele_nif"
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("valido", [False, True])
+async def test_only_digits_are_still_refused_as_a_name(dispatcher, valido):
+    nif = _nif_valido() if valido else _nif_invalido()
+    definidos, proxima = await _responde_ao_nome(nif, dispatcher)
+    assert definidos["tele_nome"] is None
+    assert proxima == "tele_nome"
+    assert texts(dispatcher) == ["Indique o nome completo (nome e apelido)."]
+    # A valid NIF is not lost: once the name is given, the NIF question is skipped.
+    assert definidos.get("tele_nif") == (nif if valido else None)
