@@ -53,8 +53,10 @@ def hoje() -> date:
     return clock.today()
 
 
-# The form that asks "de quem?" (domain.yml); what is typed while it asks may add a detail to the request.
+# The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
+# detail to the request: a period to "de quem?", a protocol number to the identification.
 FORM_ESCOLHA = "escolha_pessoa_form"
+FORM_IDENTIFICACAO = "identificacao_form"
 # "o do ano passado", "o de 2023", "só o de março": a period typed in answer to "de quem?" refines the request.
 DETALHE_DO_PEDIDO = re.compile(
     r"\b(?:(?:19|20)\d{2}|ano passado|ano retrasado|(?:este|esse|deste|desse) (?:ano|mes)|mes passado|"
@@ -73,6 +75,15 @@ def detalhe_do_pedido(texto: str) -> bool:
     return bool(DETALHE_DO_PEDIDO.search(strip_accents(texto).lower())) and not find_identifiers(texto)
 
 
+def tem_protocolo(texto: str) -> bool:
+    """Whether a message carries a protocol number (20 digits, bot.nlu.parsing).
+
+    >>> tem_protocolo("4175 0202 6120 6000 0001"), tem_protocolo("529.982.247-25")
+    (True, False)
+    """
+    return any(item.entity == "protocolo" for item in find_identifiers(texto))
+
+
 def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
     """Return the user message that asked for an option, with the details added while choosing the person.
 
@@ -80,7 +91,8 @@ def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
     message is "2" or a birth date; what the user asked (a month, a year, a
     protocol) is in the last message classified with the option's intent. A menu digit counts as that
     message unless it was typed while a form was asking (then it answered the form). A period typed in answer
-    to "de quem?" after it ("o de 2023") is added to its text, so the answer covers that period.
+    to "de quem?" after it ("o de 2023"), or a protocol number typed during the identification, is added to its
+    text, so the answer covers it.
 
     Returns:
         ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
@@ -105,7 +117,8 @@ def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
             continue
         detalhes = [
             depois["text"] for depois, formulario in mensagens[posicao + 1:]
-            if formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"])
+            if (formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"]))
+            or (formulario == FORM_IDENTIFICACAO and tem_protocolo(depois["text"]))
         ]
         return {"text": " ".join([mensagem["text"], *detalhes]), "entities": mensagem.get("entities") or []}
     return {"text": texto, "entities": ultima.get("entities") or []}

@@ -32,6 +32,7 @@ from actions.base import (
     db_session,
     hoje,
     session_factory,
+    tem_protocolo,
 )
 from actions.formatting import first_name
 from bot.db import repository
@@ -189,6 +190,13 @@ class ValidateIdentificacaoForm(FormValidationAction):
             dispatcher.utter_message(
                 text="Essa parece ser a data de nascimento: vou pedir ela logo depois. Primeiro, o CPF ou o número "
                 "da carteirinha."
+            )
+            return {"identificacao_documento": None}
+        if ler_documento(texto)[0] is None and tem_protocolo(texto):
+            # A protocol typed before identifying is no guess at a CPF: kept for the lookup (mensagem_do_pedido).
+            dispatcher.utter_message(
+                text="Esse parece ser um número de protocolo: consulto ele assim que confirmar quem é você. "
+                "Primeiro, o CPF ou o número da carteirinha."
             )
             return {"identificacao_documento": None}
         if len(only_digits(texto)) <= POUCOS_DIGITOS:

@@ -47,6 +47,13 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at, mo
     joined(owner(seed.DEMO_TITULAR_CPF))
     status = joined(owner("12/03/1975"))
     assert f"Protocolo {numero}: aberto" in status and "Pedido de atendente" in status
+    # The protocol typed where the CPF was asked spends no attempt and is looked up after the identification.
+    again = _conversation(servers_at.url)
+    joined(again("quero consultar um protocolo"))
+    early = joined(again(numero))
+    assert "parece ser um número de protocolo" in early and "tentativa" not in early
+    joined(again(seed.DEMO_TITULAR_CPF))
+    assert f"Protocolo {numero}: aberto" in joined(again("12/03/1975"))
     spouse = _conversation(servers_at.url)
     joined(spouse(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972"))
     assert joined(spouse(f"qual a situação do protocolo {numero}?")) == (
