@@ -77,6 +77,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "pronto_atendimento_online": "Pronto Atendimento Online",
     "informar_identificacao": "Identificação",
     "consultar_protocolo": "Consulta de protocolo",
+    "utilizacao_contestacao": "Contestação de item da utilização",
 }
 
 TIER_LABELS: dict[str, str] = {

@@ -226,7 +226,8 @@ def test_cancelled_consultation_charged_vs_plan_reimbursement(rules):
 @pytest.mark.parametrize(
     "category",
     ["reembolso", "utilizacao", "numero_cartao", "financeiro", "autorizacao", "imposto_renda", "novos_planos",
-     "agendamento_cps", "pronto_atendimento_online", "consultar_protocolo", "primeira_instancia"],
+     "agendamento_cps", "pronto_atendimento_online", "consultar_protocolo", "utilizacao_contestacao",
+     "primeira_instancia"],
 )
 def test_plan_matters_go_to_the_first_instance(rules, category):
     decision = route(rules, category, "não consegui resolver pelo bot")
