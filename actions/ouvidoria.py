@@ -10,7 +10,7 @@ protocol never blocks access (ANS RN 323/2013). The Ombudsman answers within
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -31,16 +31,81 @@ TIPOS = {
     "4": "sugestão",
     "5": "denúncia",
 }
+# The kind named by its own word ("quero fazer uma sugestão"); read before any description.
 _PALAVRAS_TIPO = {
     "reclama": "reclamação",
     "reanalis": "reanálise de procedimento negado",
     "negad": "reanálise de procedimento negado",
     "elogi": "elogio",
     "suger": "sugestão",
+    "sugest": "sugestão",
     "denunci": "denúncia",
 }
+# The kind told by what the person describes ("a moça foi grossa"), on accent-free lower case. A message with
+# words of two kinds takes the first family here: the specific kinds, then the complaint's dissatisfaction
+# before the compliment's praise ("não fui bem atendida" is a complaint).
+_FRASES_TIPO = (
+    (TIPOS["5"], re.compile(r"\b(fraud|golpe|falsific|propina|subor|irregularidade|cobr\w* por fora)")),
+    (
+        TIPOS["2"],
+        re.compile(
+            r"\b(negaram|negou|negativa|recusa|recusou|recusaram|indeferi|rever|revej|revis|reconsider|recorrer"
+            r"|recurso|nao (autoriz|liber))"
+        ),
+    ),
+    (
+        TIPOS["1"],
+        re.compile(
+            r"\b(mal atendid|mau atendimento|nao fui (muito )?bem atendid|nao gostei|gross|absurd|descaso|pessim"
+            r"|horrivel|ruim|desrespeit|falta de respeito|insatisfeit|demora|atrasad|atraso|indevid"
+            r"|ninguem (me )?(resolve|ajuda|responde)"
+            r"|nao (me )?(resolve|resolveram|resolveu|responde|responderam))"
+        ),
+    ),
+    (TIPOS["3"], re.compile(r"\b(parabens|gostei|excelente|otimo atendimento|bem atendid|agradec|atencios)")),
+    (
+        TIPOS["4"],
+        re.compile(
+            r"\b(sugir|seria (bom|otimo|legal|interessante|melhor) se|(poderiam|podiam|deveriam) "
+            r"(colocar|criar|oferecer|disponibilizar|incluir|melhorar|ampliar|aumentar)|uma ideia|minha ideia)"
+        ),
+    ),
+)
+# At the tier question: the person already went to the regular service (so the Ombudsman), or not yet.
+_JA_TENTOU = re.compile(
+    r"\b(ja (liguei|reclamei|tentei|abri|fui|falei|registrei|procurei|entrei|mandei|enviei|passei)|liguei"
+    r"|ninguem (me )?(resolve|ajuda|responde|retorna)|nao (me )?(resolve|resolveram|resolveu|responderam"
+    r"|retornaram)|varias vezes|\d+ vezes|sem (resposta|retorno|solucao))"
+)
+_AINDA_NAO_TENTOU = re.compile(r"\bainda nao (liguei|reclamei|tentei|abri|fui|falei|registrei|procurei)")
+# Words that only name the kind or fill the sentence; what is left says what happened.
+_SEM_CONTEUDO = frozenset(
+    "a o as os um uma e eh de do da dos das no na em pra para por com que eu me minha meu quero queria gostaria "
+    "fazer registrar deixar abrir mandar enviar sobre favor opcao numero tipo manifestacao isso sim reclamacao "
+    "reclamar elogio elogiar sugestao sugerir denuncia denunciar reanalise pedido pedir solicitar".split()
+)
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
 SLOTS = ["ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_tipo", "ouvidoria_relato"]
+
+# What each question says again after an answer it could not read. The way out is added from the second such
+# answer in a row, recognised by these texts in the bot's reply to the previous message.
+NAO_ENCONTRADO = "Não encontrei esse protocolo. Confira os 20 dígitos ou responda *não tenho*."
+PEDIDO_PROTOCOLO = "Informe o protocolo de 20 dígitos do primeiro atendimento ou responda *não tenho*."
+PEDIDO_INSTANCIA = (
+    "Responda 1 para abrir o atendimento de primeira instância ou 2 para a Ouvidoria. Se já procurou o "
+    "atendimento e não resolveram, responda 2."
+)
+PEDIDO_TIPO = "Escolha um número de 1 a 5 ou escreva o tipo, por exemplo *reclamação* ou *elogio*."
+PEDIDO_RELATO = "Escreva em poucas palavras o que aconteceu."
+_PEDIDOS = {
+    "ouvidoria_protocolo": (NAO_ENCONTRADO, PEDIDO_PROTOCOLO),
+    "ouvidoria_instancia": (PEDIDO_INSTANCIA,),
+    "ouvidoria_tipo": (PEDIDO_TIPO,),
+    "ouvidoria_relato": (PEDIDO_RELATO,),
+}
+SAIDA = "Se preferir, digite *menu* para sair ou 0 para falar com um atendente."
+# "3 vezes", "2 meses": a count in the answer, not the option's number.
+_QUANTIDADE = re.compile(r"\d+\s*(x\b|vez|vezes|dia|mes|meses|ano|semana|hora|reais)")
 
 EXPLICACAO_INSTANCIAS = (
     "A Ouvidoria é a segunda instância: ela recebe demandas que já passaram por um canal de primeira instância "
@@ -49,34 +114,114 @@ EXPLICACAO_INSTANCIAS = (
 )
 
 
+def _escolha(folded: str, digitos: str) -> str | None:
+    """The digit of a short numbered answer; a number in a sentence or a count of things is no choice.
+
+    >>> _escolha("quero a opcao 2", "12345"), _escolha("liguei 3 vezes", "12345"), _escolha("2 e 3", "12345")
+    ('2', None, None)
+    """
+    numero = re.fullmatch(rf"\D*([{digitos}])\D*", folded)
+    if not numero or len(re.findall(r"[a-z]+", folded)) > 4 or _QUANTIDADE.search(folded):
+        return None
+    return numero.group(1)
+
+
+def _tipo_descrito(folded: str) -> str | None:
+    """The kind told by a description of what happened, on accent-free text.
+
+    >>> _tipo_descrito("a moca foi grossa"), _tipo_descrito("parabens a enfermeira"), _tipo_descrito("oi")
+    ('reclamação', 'elogio', None)
+    """
+    return next((tipo for tipo, padrao in _FRASES_TIPO if padrao.search(folded)), None)
+
+
 def ler_tipo(texto: str) -> str | None:
-    """The kind of manifestation from a number (1-5) or a word.
+    """The kind of manifestation from its word, a description of what happened, or a number (1-5).
 
     >>> ler_tipo("2"), ler_tipo("quero fazer uma denúncia"), ler_tipo("talvez")
     ('reanálise de procedimento negado', 'denúncia', None)
+    >>> ler_tipo("fui mal atendida no presencial, a moça foi grossa"), ler_tipo("parabéns pelo atendimento")
+    ('reclamação', 'elogio')
+    >>> ler_tipo("seria bom se o app tivesse chat"), ler_tipo("negaram minha cirurgia, quero que revejam")
+    ('sugestão', 'reanálise de procedimento negado')
+    >>> ler_tipo("o médico cobrou por fora"), ler_tipo("qual o protocolo?")
+    ('denúncia', None)
     """
     folded = strip_accents(texto).strip()
-    numero = re.fullmatch(r"\D*([1-5])\D*", folded)
-    if numero:
-        return TIPOS[numero.group(1)]
-    for raiz, tipo in _PALAVRAS_TIPO.items():
-        if raiz in folded:
-            return tipo
-    return None
+    palavra = next((tipo for raiz, tipo in _PALAVRAS_TIPO.items() if raiz in folded), None)
+    numero = _escolha(folded, "12345")
+    return palavra or _tipo_descrito(folded) or (TIPOS[numero] if numero else None)
+
+
+def descreve_o_caso(texto: str) -> bool:
+    """Whether an answer says what happened, not only which kind it is: four words besides the kind and fillers.
+
+    >>> descreve_o_caso("fui mal atendida no presencial, a moça foi grossa"), descreve_o_caso("quero reclamar")
+    (True, False)
+    """
+    palavras = re.findall(r"[a-z]+", strip_accents(texto))
+    return sum(palavra not in _SEM_CONTEUDO for palavra in palavras) >= 4
 
 
 def ler_instancia(texto: str) -> str | None:
-    """1 / "primeira" opens the first instance; 2 / "ouvidoria" / "mesmo assim" goes to the Ombudsman.
+    """1 / "primeira" opens the first instance; 2 / "ouvidoria" / "mesmo assim" / "já tentei" goes to the Ombudsman.
+
+    Having already been to the regular service (chat, app, phone, in person) is the reason for the Ombudsman,
+    so saying so answers 2; "ainda não tentei" answers 1.
 
     >>> ler_instancia("1"), ler_instancia("quero a ouvidoria mesmo assim"), ler_instancia("hein")
     ('primeira_instancia', 'ouvidoria', None)
+    >>> ler_instancia("ja liguei 3 vezes no 0800 e ninguem resolve meu reembolso")
+    'ouvidoria'
+    >>> ler_instancia("ainda não liguei"), ler_instancia("opção 2")
+    ('primeira_instancia', 'ouvidoria')
     """
     folded = strip_accents(texto).strip()
-    if re.fullmatch(r"\D*1\D*", folded) or "primeira" in folded or "abrir" in folded:
+    if _AINDA_NAO_TENTOU.search(folded):
         return PRIMEIRA
-    if re.fullmatch(r"\D*2\D*", folded) or re.search(r"ouvidoria|mesmo assim|insist|registr", folded):
+    if _JA_TENTOU.search(folded):
+        return OUVIDORIA
+    numero = _escolha(folded, "12")
+    if numero == "1" or "primeira" in folded or "abrir" in folded:
+        return PRIMEIRA
+    if numero == "2" or re.search(r"ouvidoria|mesmo assim|insist|registr", folded):
         return OUVIDORIA
     return None
+
+
+def repetiu_sem_entender(events: List[Dict[str, Any]], pedidos: Tuple[str, ...]) -> bool:
+    """Whether the bot's reply to the previous message already asked this question again.
+
+    >>> user, pedido, pergunta = {"event": "user"}, {"event": "bot", "text": PEDIDO_TIPO}, {"event": "bot"}
+    >>> repetiu_sem_entender([user, pedido, user], (PEDIDO_TIPO,))
+    True
+    >>> repetiu_sem_entender([pedido, user, pergunta, user], (PEDIDO_TIPO,))
+    False
+    """
+    mensagens = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            mensagens += 1
+            if mensagens == 2:
+                return False
+        elif mensagens == 1 and event.get("event") == "bot":
+            if any(pedido in (event.get("text") or "") for pedido in pedidos):
+                return True
+    return False
+
+
+def pedir_de_novo(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, pedido: str) -> None:
+    """Say what the question needs; from the second unreadable answer in a row, also how to leave.
+
+    Args:
+        dispatcher: Where the message goes.
+        tracker: The conversation, to see whether the previous answer was not read either.
+        slot: The question's slot, whose texts in ``_PEDIDOS`` mark an answer not read.
+        pedido: What to say this time.
+    """
+    if repetiu_sem_entender(tracker.events or [], _PEDIDOS[slot]):
+        pedido = f"{pedido} {SAIDA}"
+    dispatcher.utter_message(text=pedido)
 
 
 def protocolo_existe(protocolo: str) -> bool:
@@ -119,37 +264,40 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if protocolos:
             if protocolo_existe(protocolos[0]):
                 return {"ouvidoria_protocolo": protocolos[0]}
-            dispatcher.utter_message(
-                text="Não encontrei esse protocolo. Confira os 20 dígitos ou responda *não tenho*."
-            )
+            pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", NAO_ENCONTRADO)
             return {"ouvidoria_protocolo": None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "negar" or _NEGATIVA.search(strip_accents(texto)):
             dispatcher.utter_message(text=EXPLICACAO_INSTANCIAS)
             return {"ouvidoria_protocolo": SEM_PROTOCOLO}
-        dispatcher.utter_message(
-            text="Informe o protocolo de 20 dígitos do primeiro atendimento ou responda *não tenho*."
-        )
+        pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", PEDIDO_PROTOCOLO)
         return {"ouvidoria_protocolo": None}
 
     def validate_ouvidoria_instancia(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """First instance now, or the Ombudsman anyway."""
+        """First instance now, or the Ombudsman anyway (also when the person already tried the first)."""
         escolha = ler_instancia(str(value or ""))
         if escolha is None and tracker.get_slot("requested_slot") == "ouvidoria_instancia":
-            dispatcher.utter_message(
-                text="Responda 1 para abrir o atendimento de primeira instância ou 2 para a Ouvidoria."
-            )
+            pedir_de_novo(dispatcher, tracker, "ouvidoria_instancia", PEDIDO_INSTANCIA)
         return {"ouvidoria_instancia": escolha}
 
     def validate_ouvidoria_tipo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """One of the five kinds of manifestation."""
-        tipo = ler_tipo(str(value or ""))
-        if tipo is None and tracker.get_slot("requested_slot") == "ouvidoria_tipo":
-            dispatcher.utter_message(text="Escolha um número de 1 a 5.")
+        """One of the five kinds of manifestation, by number, by name or told by a description.
+
+        An answer that already describes what happened is also the report, while none was given, so the
+        person is not asked to tell it again.
+        """
+        texto = str(value or "").strip()
+        tipo = ler_tipo(texto)
+        if tipo is None:
+            if tracker.get_slot("requested_slot") == "ouvidoria_tipo":
+                pedir_de_novo(dispatcher, tracker, "ouvidoria_tipo", PEDIDO_TIPO)
+            return {"ouvidoria_tipo": None}
+        if not tracker.get_slot("ouvidoria_relato") and descreve_o_caso(texto):
+            return {"ouvidoria_tipo": tipo, "ouvidoria_relato": texto[:2000]}
         return {"ouvidoria_tipo": tipo}
 
     def validate_ouvidoria_relato(
@@ -159,7 +307,7 @@ class ValidateOuvidoriaForm(FormValidationAction):
         relato = str(value or "").strip()
         if len(relato) < 5:
             if tracker.get_slot("requested_slot") == "ouvidoria_relato":
-                dispatcher.utter_message(text="Escreva em poucas palavras o que aconteceu.")
+                pedir_de_novo(dispatcher, tracker, "ouvidoria_relato", PEDIDO_RELATO)
             return {"ouvidoria_relato": None}
         return {"ouvidoria_relato": relato[:2000]}
 

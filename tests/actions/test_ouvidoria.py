@@ -1,0 +1,182 @@
+"""The Ombudsman form read as people answer it: free text, not only the option numbers, and never a dead end."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from actions.ouvidoria import (
+    OUVIDORIA,
+    PEDIDO_INSTANCIA,
+    PEDIDO_PROTOCOLO,
+    PEDIDO_TIPO,
+    PRIMEIRA,
+    SEM_PROTOCOLO,
+    SLOTS,
+    ValidateOuvidoriaForm,
+)
+from tests.actions.conftest import make_tracker, texts
+
+DOMAIN = {"forms": {"ouvidoria_form": {"required_slots": SLOTS}}}
+PERGUNTAS = {
+    "ouvidoria_protocolo": "Você tem o protocolo do atendimento de primeira instância?",
+    "ouvidoria_instancia": "Como prefere seguir?\n1 - Abrir agora um atendimento de primeira instância (recomendado)",
+    "ouvidoria_tipo": "Qual é o tipo da sua manifestação?\n1 - Reclamação",
+    "ouvidoria_relato": "Descreva em poucas palavras o que aconteceu (datas, nomes e números ajudam).",
+}
+# Where the person is when each question is asked, without a first-instance protocol.
+ANTES = {
+    "ouvidoria_protocolo": {},
+    "ouvidoria_instancia": {"ouvidoria_protocolo": SEM_PROTOCOLO},
+    "ouvidoria_tipo": {"ouvidoria_protocolo": SEM_PROTOCOLO, "ouvidoria_instancia": OUVIDORIA},
+    "ouvidoria_relato": {
+        "ouvidoria_protocolo": SEM_PROTOCOLO,
+        "ouvidoria_instancia": OUVIDORIA,
+        "ouvidoria_tipo": "reclamação",
+    },
+}
+MAL_ATENDIDA = "fui mal atendida no presencial, a moça foi grossa"
+JA_LIGUEI = "ja liguei 3 vezes no 0800 e ninguem resolve meu reembolso"
+
+
+def _turno(pergunta: str, resposta: str, reacao: List[str] | None = None) -> List[Dict[str, Any]]:
+    """The question asked, the person's answer, and what the bot said back (before asking again)."""
+    return [
+        {"event": "bot", "text": pergunta},
+        {"event": "user", "text": resposta},
+        *({"event": "bot", "text": fala} for fala in reacao or []),
+    ]
+
+
+async def _responder(
+    dispatcher, slot: str, resposta: str, antes: List[Dict[str, Any]] | None = None, **slots: Any
+) -> Tuple[Dict[str, Any], str | None]:
+    """Run the form's validation on an answer to ``slot``, as the action server would.
+
+    Returns:
+        The form's slots afterwards and the next question (``None`` when the form is complete).
+    """
+    form = ValidateOuvidoriaForm()
+    valores = {**ANTES[slot], **slots, "requested_slot": slot}
+    events = [
+        *(antes or []),
+        {"event": "bot", "text": PERGUNTAS[slot]},
+        {"event": "user", "text": resposta},
+        {"event": "slot", "name": slot, "value": resposta},
+    ]
+    tracker = make_tracker({**dict.fromkeys(SLOTS), **valores}, text=resposta, events=events)
+    await form.run(dispatcher, tracker, DOMAIN)
+    preenchidos = {nome: tracker.get_slot(nome) for nome in SLOTS}
+    obrigatorios = await form.required_slots(SLOTS, dispatcher, tracker, DOMAIN)
+    return preenchidos, next((nome for nome in obrigatorios if preenchidos[nome] is None), None)
+
+
+async def test_a_complaint_told_in_free_text_is_the_kind_and_the_report(dispatcher):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_tipo", MAL_ATENDIDA)
+    assert slots["ouvidoria_tipo"] == "reclamação"
+    assert slots["ouvidoria_relato"] == MAL_ATENDIDA
+    assert proxima is None  # nothing left to ask: the manifestation is registered next
+    assert texts(dispatcher) == []
+
+
+async def test_a_report_already_given_is_not_replaced_by_the_kind_answer(dispatcher):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_tipo", MAL_ATENDIDA, ouvidoria_relato="Relato anterior")
+    assert (slots["ouvidoria_tipo"], slots["ouvidoria_relato"], proxima) == ("reclamação", "Relato anterior", None)
+
+
+@pytest.mark.parametrize(
+    ("resposta", "tipo"),
+    [
+        ("quero reclamar", "reclamação"),
+        ("um absurdo", "reclamação"),
+        ("parabéns", "elogio"),
+        ("quero elogiar", "elogio"),
+        ("tenho uma sugestão", "sugestão"),
+        ("quero denunciar", "denúncia"),
+        ("é fraude", "denúncia"),
+        ("rever a negativa", "reanálise de procedimento negado"),
+    ],
+)
+async def test_naming_the_kind_in_words_leads_to_the_report_question(dispatcher, resposta, tipo):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_tipo", resposta)
+    assert (slots["ouvidoria_tipo"], slots["ouvidoria_relato"], proxima) == (tipo, None, "ouvidoria_relato")
+    assert texts(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("resposta", "tipo"),
+    [
+        ("1", "reclamação"),
+        ("2", "reanálise de procedimento negado"),
+        ("3", "elogio"),
+        ("opção 4", "sugestão"),
+        ("5", "denúncia"),
+        ("quero fazer uma denúncia", "denúncia"),
+    ],
+)
+async def test_the_option_numbers_still_work(dispatcher, resposta, tipo):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_tipo", resposta)
+    assert (slots["ouvidoria_tipo"], proxima) == (tipo, "ouvidoria_relato")
+    assert texts(dispatcher) == []
+
+
+async def test_a_number_inside_a_sentence_is_not_taken_for_an_option(dispatcher):
+    slots, _ = await _responder(dispatcher, "ouvidoria_tipo", "meu pedido está parado há 3 semanas")
+    assert slots["ouvidoria_tipo"] is None
+    assert texts(dispatcher) == [PEDIDO_TIPO]
+
+
+async def test_having_already_called_the_first_instance_goes_to_the_ombudsman(dispatcher):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_instancia", JA_LIGUEI)
+    assert slots["ouvidoria_instancia"] == OUVIDORIA
+    assert proxima == "ouvidoria_tipo"
+    assert texts(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    ("resposta", "instancia", "proxima"),
+    [
+        ("1", PRIMEIRA, "ouvidoria_relato"),
+        ("2", OUVIDORIA, "ouvidoria_tipo"),
+        ("quero a ouvidoria mesmo assim", OUVIDORIA, "ouvidoria_tipo"),
+        ("ainda não tentei", PRIMEIRA, "ouvidoria_relato"),
+    ],
+)
+async def test_the_tier_answers_still_work(dispatcher, resposta, instancia, proxima):
+    slots, seguinte = await _responder(dispatcher, "ouvidoria_instancia", resposta)
+    assert (slots["ouvidoria_instancia"], seguinte) == (instancia, proxima)
+
+
+@pytest.mark.parametrize(
+    ("slot", "pedido"),
+    [
+        ("ouvidoria_tipo", PEDIDO_TIPO),
+        ("ouvidoria_instancia", PEDIDO_INSTANCIA),
+        ("ouvidoria_protocolo", PEDIDO_PROTOCOLO),
+    ],
+)
+async def test_the_second_unreadable_answer_in_a_row_shows_the_way_out(dispatcher, slot, pedido):
+    slots, proxima = await _responder(dispatcher, slot, "qual o protocolo?")
+    assert (slots[slot], proxima) == (None, slot)
+    assert texts(dispatcher) == [pedido]  # first time: only what the question needs
+
+    dispatcher.messages.clear()
+    antes = _turno(PERGUNTAS[slot], "qual o protocolo?", [pedido])
+    slots, proxima = await _responder(dispatcher, slot, "hã?", antes)
+    assert (slots[slot], proxima) == (None, slot)  # the form asks the question, with its options, again
+    [fala] = texts(dispatcher)
+    assert fala.startswith(pedido)
+    assert "digite *menu* para sair" in fala
+    assert "0 para falar com um atendente" in fala
+
+    dispatcher.messages.clear()
+    antes = [*antes, *_turno(PERGUNTAS[slot], "hã?", [fala])]
+    await _responder(dispatcher, slot, "sei lá", antes)
+    assert "digite *menu* para sair" in texts(dispatcher)[0]  # and from then on
+
+
+async def test_an_unreadable_answer_after_a_readable_one_is_a_first_miss(dispatcher):
+    antes = _turno(PERGUNTAS["ouvidoria_instancia"], "2")
+    await _responder(dispatcher, "ouvidoria_tipo", "qual o protocolo?", antes)
+    assert texts(dispatcher) == [PEDIDO_TIPO]
