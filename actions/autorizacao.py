@@ -22,7 +22,7 @@ from actions.base import (
 from actions.formatting import first_name, format_date
 from actions.reembolso import numeros
 from bot.db import repository
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import (
     ANSWER_BUSINESS_DAYS,
     URGENCY_REQUEST_BUSINESS_DAYS,
@@ -164,6 +164,11 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
     intent = "autorizacao"
     acao = "action_consultar_autorizacao"
     assunto = "as autorizações"
+
+    def orientacao_geral(self, texto: str) -> List[str]:
+        """How prior authorization works, its deadlines and urgency: the same for everyone."""
+        geral = pergunta_como_funciona(texto) and not pergunta_carencia(texto) and not find_identifiers(texto)
+        return [COMO_FUNCIONA] if geral else []
 
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """A guide/protocol lookup, the explanation and waiting periods (shown per person) skip "de quem?"."""

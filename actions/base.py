@@ -374,6 +374,13 @@ class AcaoIdentificada(Action):
             return anterior
         return None
 
+    def orientacao_geral(self, texto: str) -> List[str]:
+        """The general guidance that answers ``texto`` without anyone's data ("quais documentos?"), if any.
+
+        Such a question is answered before identifying, since it shows nothing personal.
+        """
+        return []
+
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """Whether the request already says what to show, so "de quem?" is not asked.
 

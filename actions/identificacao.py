@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Text, Tuple
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -276,9 +276,20 @@ class ActionSolicitarIdentificacao(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Reset the form and take any identifier already in the message."""
+        """Reset the form and take any identifier already in the message; answer a general question at once."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         pendente = intent if intent in SERVICOS else None
+        orientacao = SERVICOS[intent]().orientacao_geral(tracker.latest_message.get("text") or "") if pendente else []
+        if orientacao:
+            # "quais documentos preciso pro reembolso?" shows nothing personal: answered without the CPF, and the
+            # identification is not started (the rule's next step, the form, is skipped by listening).
+            for parte in orientacao:
+                dispatcher.utter_message(text=parte)
+            dispatcher.utter_message(
+                text="Para ver os seus pedidos, escreva por exemplo *meus pedidos* (aí peço o CPF para confirmar "
+                "que é você). Digite *menu* para ver as opções."
+            )
+            return [FollowupAction("action_listen")]
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
         texto = tracker.latest_message.get("text") or ""
         for item in find_identifiers(texto):

@@ -127,6 +127,10 @@ class ActionConsultarReembolso(AcaoIdentificada):
     acao = "action_consultar_reembolso"
     assunto = "os reembolsos"
 
+    def orientacao_geral(self, texto: str) -> List[str]:
+        """How to ask, which documents and when there is reimbursement: the same for everyone."""
+        return list(ORIENTACAO) if pede_orientacao(texto) and not find_identifiers(texto) else []
+
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """A protocol lookup or a "how do I ask" question does not depend on whose data."""
         return bool(numeros(mensagem, "protocolo") or pede_orientacao(mensagem["text"]))

@@ -383,3 +383,16 @@ def test_the_payment_day_asked_before_identifying_is_the_day_computed(conversa):
     # "e depois de amanhã?" was a goodbye.
     text = joined(conversa("e depois de amanhã?"))
     assert "Até logo" not in text and f"Se pagar em {format_date(clock.today() + timedelta(days=2))}" in text
+
+
+def test_general_questions_are_answered_without_the_cpf(conversa):
+    # Before: "quais documentos?" and "como funciona a autorização?" asked for the CPF first.
+    text = joined(conversa("quais documentos preciso pra pedir reembolso?"))
+    assert "Documentos (Art. 72" in text and "Informe seu CPF" not in text
+    text = joined(conversa("precisa de autorização pra fazer tomografia?"))
+    assert "Prazo de resposta" in text and "Informe seu CPF" not in text
+    # Their own requests still need the identification, and the request is served after it.
+    text = joined(conversa("quero ver meus pedidos de reembolso"))
+    assert "CPF" in text
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "Identificação confirmada" in text and "Documentos (Art. 72" not in text
