@@ -23,11 +23,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.pedido import mensagem_do_pedido
 from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
 from bot.intencoes import CONTINUACAO
-from bot.nlu.parsing import find_identifiers, menu_digit_intent, strip_accents
+from bot.nlu.parsing import strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -51,77 +52,6 @@ def agora() -> datetime:
 def hoje() -> date:
     """Today in the operator's time zone (the action server may run in UTC)."""
     return clock.today()
-
-
-# The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
-# detail to the request: a period to "de quem?", a protocol number to the identification.
-FORM_ESCOLHA = "escolha_pessoa_form"
-FORM_IDENTIFICACAO = "identificacao_form"
-# "o do ano passado", "o de 2023", "só o de março": a period typed in answer to "de quem?" refines the request.
-DETALHE_DO_PEDIDO = re.compile(
-    r"\b(?:(?:19|20)\d{2}|ano passado|ano retrasado|(?:este|esse|deste|desse) (?:ano|mes)|mes passado|"
-    r"semana passada|janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b"
-)
-
-
-def detalhe_do_pedido(texto: str) -> bool:
-    """Whether an answer to "de quem?" names a period, which refines the request rather than answering.
-
-    >>> detalhe_do_pedido("o do ano passado"), detalhe_do_pedido("só de março"), detalhe_do_pedido("a 2")
-    (True, True, False)
-    >>> detalhe_do_pedido("12/03/1975")  # a birth date is an identification, not a period
-    False
-    """
-    return bool(DETALHE_DO_PEDIDO.search(strip_accents(texto).lower())) and not find_identifiers(texto)
-
-
-def tem_protocolo(texto: str) -> bool:
-    """Whether a message carries a protocol number (20 digits, bot.nlu.parsing).
-
-    >>> tem_protocolo("4175 0202 6120 6000 0001"), tem_protocolo("529.982.247-25")
-    (True, False)
-    """
-    return any(item.entity == "protocolo" for item in find_identifiers(texto))
-
-
-def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
-    """Return the user message that asked for an option, with the details added while choosing the person.
-
-    After a titular answers "de quem?" (or after identification), the latest
-    message is "2" or a birth date; what the user asked (a month, a year, a
-    protocol) is in the last message classified with the option's intent. A menu digit counts as that
-    message unless it was typed while a form was asking (then it answered the form). A period typed in answer
-    to "de quem?" after it ("o de 2023"), or a protocol number typed during the identification, is added to its
-    text, so the answer covers it.
-
-    Returns:
-        ``{"text": ..., "entities": [...]}`` of that message, or of the latest one.
-    """
-    ultima = tracker.latest_message or {}
-    texto = ultima.get("text") or ""
-    if (ultima.get("intent") or {}).get("name") == intent and not menu_digit_intent(texto):
-        return {"text": texto, "entities": ultima.get("entities") or []}
-    mensagens: List[tuple[Dict[str, Any], str | None]] = []
-    formulario = None
-    for evento in tracker.events or []:
-        if evento.get("event") == "active_loop":
-            formulario = evento.get("name")
-        elif evento.get("event") == "user":
-            mensagens.append(({"text": evento.get("text") or "", **(evento.get("parse_data") or {})}, formulario))
-    for posicao in range(len(mensagens) - 1, -1, -1):
-        mensagem, perguntando = mensagens[posicao]
-        if (mensagem.get("intent") or {}).get("name") != intent:
-            continue
-        # A bare digit typed while a form asked answered it ("de quem?" → "2"), whatever NLU read.
-        if perguntando and menu_digit_intent(mensagem["text"]):
-            continue
-        detalhes = [
-            depois["text"] for depois, formulario in mensagens[posicao + 1:]
-            if (formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"]))
-            or (formulario == FORM_IDENTIFICACAO and tem_protocolo(depois["text"]))
-        ]
-        return {"text": " ".join([mensagem["text"], *detalhes]), "entities": mensagem.get("entities") or []}
-    return {"text": texto, "entities": ultima.get("entities") or []}
 
 
 @lru_cache(maxsize=1)

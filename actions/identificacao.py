@@ -32,9 +32,9 @@ from actions.base import (
     db_session,
     hoje,
     session_factory,
-    tem_protocolo,
 )
 from actions.formatting import first_name
+from actions.pedido import tem_protocolo
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf

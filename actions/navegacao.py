@@ -15,12 +15,12 @@ from actions.base import (
     TODOS,
     beneficiario_identificado,
     db_session,
-    detalhe_do_pedido,
     mensagem_do_pedido,
     pessoa_citada,
     pessoas_visiveis,
 )
 from actions.formatting import first_name, relationship_label
+from actions.pedido import detalhe_do_pedido
 from bot.nlu.parsing import strip_accents
 
 FIM_ESCOLHA = [SlotSet("escolher_pessoa", False), SlotSet("pessoa_escolhida", None), SlotSet("opcao_pendente", None)]
