@@ -25,15 +25,32 @@ _PERGUNTA = re.compile(
     r"^(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|onde|tem|posso|pode|precisa|preciso|da pra|consigo|"
     r"funciona|serve|atende|aceita|cobra|vale|e pago|e de graca|e gratis)\b"
 )
-# What a short question must mention to be about the topic's answer: the platform, its access and its doctors
-# for PA Online; prices, ages, dependants and coverage for new plans. A topic without a vocabulary here is
-# answered by its follow-ups ("e ...") only. Accents are folded before matching.
+# What a short question must mention to be about the topic's answer ("ele foi negado pq?" after the
+# reimbursements, "qual o telefone de lá?" after the CPS, "tem pediatra?" after PA Online). A topic without a
+# vocabulary here is answered by its follow-ups ("e ...") only. Accents are folded before matching.
 VOCABULARIO: Dict[str, re.Pattern[str]] = {
     "pronto_atendimento_online": re.compile(
         r"\b(?:pediatra|clinico|medic[oa]s?|doutor[a]?|crianca|filh[oa]s?|bebe|entr[oa]r?|entro|acess\w*|login|"
         r"logar|senha|cadastr\w*|codigo|site|link|app|aplicativo|celular|telemovel|computador|notebook|tablet|"
         r"navegador|internet|camera|microfone|video|fila|espera|demora\w*|horario|hora|24|madrugada|noite|"
         r"fim de semana|feriado|gratis|graca|pag\w*|cust\w*|cobra\w*|receita|atestado|exame|foto|document\w*)\b"
+    ),
+    "reembolso": re.compile(
+        r"\b(?:negad[oa]s?|recusad[oa]s?|indeferid[oa]s?|por que|porque|pq|motivo|prazo|valor|quanto|pago|pagamento|"
+        r"deposit\w*|conta|document\w*|nota|recibo|falta\w*)\b"
+    ),
+    "autorizacao": re.compile(
+        r"\b(?:negad[oa]s?|recusad[oa]s?|por que|porque|pq|motivo|prazo|urgente|urgencia|parto|carencias?|cirurgia|"
+        r"exame|guia|liberad[oa]s?|liberar|recorr\w*|recurso)\b"
+    ),
+    "financeiro": re.compile(
+        r"\b(?:juros|multa|vencimento|venc\w*|pagar|paguei|pago|pix|boleto|codigo de barras|linha digitavel|"
+        r"atras\w*|desconto|parcel\w*)\b"
+    ),
+    "imposto_renda": re.compile(r"\b(?:ano|(?:19|20)\d{2}|declara\w*|receita|valor|dedu\w*|informe)\b"),
+    "agendamento_cps": re.compile(
+        r"\b(?:telefone|horario|hora|sabado|domingo|fim de semana|senha|app|aplicativo|site|cancel\w*|remarc\w*|"
+        r"desmarc\w*|endereco|onde fica|onde e|primeiro acesso|cadastr\w*)\b"
     ),
     "novos_planos": re.compile(
         r"\b(?:cust\w*|preco|precos|valor|valores|mensalidade|idade|anos|dependentes?|inclu\w*|esposa|marido|"
@@ -76,8 +93,8 @@ def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
     """The conversation's topic, when the latest message is a short question about it the classifier misplaced.
 
     A question of six words at most ("?" at the end or a question word first), naming something of the
-    topic's vocabulary (:data:`VOCABULARIO`), classified out of scope below 0.9, as not understood, or as another
-    topic below 0.6.
+    topic's vocabulary (:data:`VOCABULARIO`), classified out of scope below 0.9, as not understood, or as anything
+    else (another topic, the teleconsultation desk) below 0.6.
 
     Args:
         tracker: The conversation.
@@ -92,9 +109,7 @@ def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
         return None
     intent = tracker.latest_message.get("intent") or {}
     nome, confianca = intent.get("name"), float(intent.get("confidence") or 0.0)
-    if nome == "fora_de_escopo" and confianca >= FORA_DE_ESCOPO_SEGURO:
-        return None
-    if nome in CONTINUAVEIS and confianca >= OUTRO_ASSUNTO_SEGURO:
+    if confianca >= (FORA_DE_ESCOPO_SEGURO if nome == "fora_de_escopo" else OUTRO_ASSUNTO_SEGURO):
         return None
     assunto = assunto_atual(tracker.events)
     vocabulario = VOCABULARIO.get(assunto or "")

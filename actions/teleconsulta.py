@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.chamados import abrir_chamado, mensagem_do_chamado
+from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits
 from routing.nif import is_valid_nif
@@ -107,6 +108,9 @@ class ActionPrepararTeleconsulta(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Store the category and the text; prefill a NIF (or CPF) written in the request."""
+        assunto = pergunta_sobre_o_assunto(tracker)
+        if assunto:  # "ele foi negado pq?" after the reimbursements is about the reimbursements
+            return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         dispatcher.utter_message(

@@ -32,8 +32,11 @@ _FOLLOW_UP = re.compile(
     r"julho|agosto|setembro|outubro|novembro|dezembro)\b"
 )
 # "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
-_WHICH_ONE = re.compile(r"^(?:so |somente |apenas )?(?:o|a|os|as) (?:de|do|da|dos|das) \w+")
-_MAX_WHICH_ONE_WORDS = 5
+_WHICH_ONE = re.compile(
+    r"^(?:(?:quero|queria|manda|me manda|mostra|me mostra) )?(?:so |somente |apenas )?(?:o|a|os|as) "
+    r"(?:de|do|da|dos|das) \w+"
+)
+_MAX_WHICH_ONE_WORDS = 6
 _MAX_WORDS = 8
 # "quanto tempo demora?", "qual o prazo?", "quando cai?": a short question about when, which only the topic the
 # conversation is in can answer.
@@ -62,6 +65,8 @@ def is_follow_up(text: str) -> bool:
     (True, True)
     >>> is_follow_up("e depois de amanhã?"), is_follow_up("e 2024?"), is_follow_up("o de dezembro")
     (True, True, True)
+    >>> is_follow_up("quero o de 2023"), is_follow_up("me manda o do ano passado")
+    (True, True)
     >>> is_follow_up("o da minha filha que nasceu em março de 2024 e ainda não tem carteirinha")
     False
     """

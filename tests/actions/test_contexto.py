@@ -77,3 +77,25 @@ async def test_out_of_scope_without_a_topic_says_so_and_shows_the_menu(dispatche
                            events=[_user("fora_de_escopo", "qual a capital da australia?")])
     assert await ActionForaDeEscopo().run(dispatcher, tracker, {}) == []
     assert texts(dispatcher) == ["utter_fora_de_escopo", "utter_menu"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "intent", "confidence"),
+    [
+        ("reembolso", "ele foi negado pq?", "tele_clinica", 0.29),
+        ("agendamento_cps", "qual o telefone de lá?", "fora_de_escopo", 0.7),
+        ("autorizacao", "e pra parto, tem carência?", "novos_planos", 0.5),
+        ("imposto_renda", "serve pra declaração?", "nlu_fallback", 0.25),
+    ],
+)
+def test_each_topic_with_a_vocabulary_keeps_its_short_questions(topic, text, intent, confidence):
+    assert pergunta_sobre_o_assunto(_after(topic, text, intent, confidence)) == topic
+
+
+async def test_the_teleconsultation_desk_gives_back_a_question_about_the_plan(dispatcher):
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = _after("reembolso", "ele foi negado pq?", "tele_clinica", 0.29)
+    events = await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    assert events[2]["parse_data"]["intent"]["name"] == "reembolso"
+    assert dispatcher.messages == []  # no request for a name and a NIF

@@ -365,7 +365,8 @@ def test_a_year_typed_instead_of_the_person_is_acknowledged_and_used(conversa):
     # Before: the list came back as if nothing had been said, and the answer was for last year.
     text = joined(conversa(f"o de {year}"))
     assert f"Certo, o de {year}. E de quem?" in text and "1 - Maria" in text
-    text = joined(conversa("1"))
+    text = joined(conversa("o da minha filha"))
+    assert "Ana" in text, text
     # The demo data has statements for last year only: the answer says so for the year asked.
     assert f"para o ano de {year}" in text, text
 
@@ -396,3 +397,13 @@ def test_general_questions_are_answered_without_the_cpf(conversa):
     assert "CPF" in text
     text = identify(conversa, "529.982.247-25", "12/03/1975")
     assert "Identificação confirmada" in text and "Documentos (Art. 72" not in text
+
+
+def test_a_short_question_about_the_reimbursements_is_not_sent_to_the_teleconsultation_desk(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    joined(conversa("quero ver o meu reembolso"))
+    joined(conversa("1"))
+    # Before: "ele foi negado pq?" asked for a name and a NIF for the teleconsultation desk.
+    text = joined(conversa("ele foi negado pq?"))
+    assert "NIF" not in text and "teleconsulta" not in text.lower(), text
+    assert "reembolso" in text.lower(), text
