@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
@@ -37,6 +37,18 @@ logger = logging.getLogger(__name__)
 
 # The inbox of the attendants in routing/rules.yaml: its opening hours decide the handoff.
 INBOX_ATENDENTES = "relacionamento"
+# The latest protocol this conversation opened: "qual o protocolo?" right after gets it back (domain.yml slot).
+PROTOCOLO_DA_CONVERSA = "protocolo_da_conversa"
+AVISO_PROTOCOLO = (
+    "O protocolo aberto nesta conversa é {protocolo}. Para consultar outro, informe o número (20 dígitos)."
+)
+
+
+def lembrar_protocolo(ticket: Any) -> SlotSet:
+    """The event that remembers the protocol just given, for "qual o protocolo?" later in the conversation."""
+    return SlotSet(PROTOCOLO_DA_CONVERSA, ticket.protocol)
+
+
 TELEFONE_24H = "0800 030 9009 (24 horas; de celular, (31) 3429-5200)"
 TRANSCRICAO_MAX = 12
 SLOTS_DE_CONTEXTO = ("opcao_pendente", "pessoa_escolhida", "identificacao_documento")
@@ -170,7 +182,7 @@ class ActionFalarAtendente(Action):
                 )
             )
             # The bot stays silent in this conversation until an agent hands it back.
-            return [ConversationPaused()]
+            return [lembrar_protocolo(ticket), ConversationPaused()]
         quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "assim que possível"
         dispatcher.utter_message(
             text=(
@@ -179,7 +191,7 @@ class ActionFalarAtendente(Action):
                 f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
             )
         )
-        return []
+        return [lembrar_protocolo(ticket)]
 
 
 NAO_ENCONTRADO = (
@@ -205,10 +217,12 @@ class ActionConsultarProtocolo(AcaoIdentificada):
         """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
         texto = mensagem_do_pedido(tracker, self.intent)["text"]
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
-        if not protocolos:
+        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if not protocolos and not desta_conversa:
             dispatcher.utter_message(text="Informe o número do protocolo (20 dígitos) para eu consultar a situação.")
             return []
-        protocolo = protocolos[0]
+        # "qual o protocolo?" with none typed: the one this conversation opened.
+        protocolo = protocolos[0] if protocolos else desta_conversa
         donos = {pessoa.id for pessoa in pessoas}
         situacao = ticket_status(protocolo, session=session, owners=donos)
         reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
@@ -229,6 +243,9 @@ class ActionConsultarProtocolo(AcaoIdentificada):
             dispatcher.utter_message(text="Esse é um protocolo de reembolso: digite 1 para ver a situação.")
         elif autorizacao is not None and autorizacao.beneficiary_id in donos:
             dispatcher.utter_message(text="Esse é um protocolo de autorização: digite 5 para ver a situação.")
+        elif protocolo == desta_conversa:
+            # Opened before identifying (no owner on record): this conversation was given it, so it is told again.
+            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=protocolo))
         else:
             logger.info("protocolo consultado sem ser do beneficiário identificado ou inexistente")
             dispatcher.utter_message(text=NAO_ENCONTRADO.format(protocolo=protocolo))

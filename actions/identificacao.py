@@ -33,6 +33,7 @@ from actions.base import (
     hoje,
     session_factory,
 )
+from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
 from actions.formatting import first_name
 from actions.pedido import tem_protocolo
 from bot.db import repository
@@ -279,19 +280,24 @@ class ActionSolicitarIdentificacao(Action):
         """Reset the form and take any identifier already in the message; answer a general question at once."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         pendente = intent if intent in SERVICOS else None
-        orientacao = SERVICOS[intent]().orientacao_geral(tracker.latest_message.get("text") or "") if pendente else []
+        texto = tracker.latest_message.get("text") or ""
+        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if intent == "consultar_protocolo" and desta_conversa and not tem_protocolo(texto):
+            # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
+            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
+            return [FollowupAction("action_listen")]
+        orientacao = SERVICOS[intent]().orientacao_geral(texto) if pendente else []
         if orientacao:
             # "quais documentos preciso pro reembolso?" shows nothing personal: answered without the CPF, and the
             # identification is not started (the rule's next step, the form, is skipped by listening).
             for parte in orientacao:
                 dispatcher.utter_message(text=parte)
             dispatcher.utter_message(
-                text="Para ver os seus pedidos, escreva por exemplo *meus pedidos* (aí peço o CPF para confirmar "
-                "que é você). Digite *menu* para ver as opções."
+                text="Para acompanhar os seus pedidos, é só pedir (por exemplo, *meus reembolsos* ou *minhas "
+                "autorizações*): aí peço o CPF para confirmar que é você. Digite *menu* para ver as opções."
             )
             return [FollowupAction("action_listen")]
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
-        texto = tracker.latest_message.get("text") or ""
         for item in find_identifiers(texto):
             # Only a number that is a valid CPF or card is taken as the answer: an 11-digit guide number in
             # "como está a guia ..." must not be charged as a failed identification attempt.

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import db_session
-from actions.chamados import abrir_chamado, mensagem_do_chamado
+from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 
@@ -336,7 +336,7 @@ class ActionRegistrarOuvidoria(Action):
             dispatcher.utter_message(
                 text="Se não ficar satisfeito com a resposta, volte e registre na Ouvidoria com este protocolo."
             )
-            return limpar
+            return [*limpar, lembrar_protocolo(ticket)]
         tipo = tracker.get_slot("ouvidoria_tipo") or "reclamação"
         primeiro = protocolo if protocolo and protocolo != SEM_PROTOCOLO else None
         ticket, decisao = abrir_chamado(
@@ -355,4 +355,4 @@ class ActionRegistrarOuvidoria(Action):
                 + "\nA Ouvidoria responde em até 7 dias úteis (ANS RN 323/2013)."
             )
         )
-        return limpar
+        return [*limpar, lembrar_protocolo(ticket)]

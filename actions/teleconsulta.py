@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.chamados import abrir_chamado, mensagem_do_chamado
+from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits
@@ -198,4 +198,4 @@ class ActionEncaminharTeleconsulta(Action):
         ticket, decisao = abrir_chamado(tracker, categoria, texto, coletado=coletado, extra=coletado)
         resposta = mensagem_do_chamado(ticket, decisao)
         dispatcher.utter_message(text=f"Obrigado. O seu pedido foi encaminhado para a equipa responsável.\n{resposta}")
-        return [SlotSet(slot, None) for slot in SLOTS]
+        return [*(SlotSet(slot, None) for slot in SLOTS), lembrar_protocolo(ticket)]

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
-from actions.chamados import abrir_chamado, mensagem_do_chamado
+from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
@@ -282,4 +282,4 @@ class ActionContestarUtilizacao(AcaoIdentificada):
                 "A equipe vai analisar.\n" + mensagem_do_chamado(ticket, decisao)
             )
         )
-        return []
+        return [lembrar_protocolo(ticket)]

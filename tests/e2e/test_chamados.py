@@ -101,8 +101,11 @@ def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, 
     bad = joined(conversa_at("123456780"))
     assert "não é válido" in bad
     text = joined(conversa_at("123456789"))
-    protocolo(text)
+    number = protocolo(text)
     assert text.rstrip().endswith("ou ligar para o número 218 458 888.”") or "218 458 888" in text.splitlines()[-1]
+    # Before: "qual o protocolo?" right after asked for a CPF (and then for the number it had just given).
+    again = joined(conversa_at("qual o protocolo?"))
+    assert f"O protocolo aberto nesta conversa é {number}" in again and "CPF" not in again
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
@@ -119,6 +122,12 @@ def test_a_client_in_brazil_without_nif_gives_the_cpf_and_is_not_stuck(servers_a
     assert "CPF (11 dígitos)" in hint
     assert "dígitos verificadores" in joined(conversa_at("529.982.247-26"))
     number = protocolo(joined(conversa_at("529.982.247-25")))
+    # Identified, "qual o protocolo?" gets the one just opened, with its status.
+    joined(conversa_at("quero ver meu cartão"))
+    joined(conversa_at("529.982.247-25"))
+    joined(conversa_at("12/03/1975"))
+    status = joined(conversa_at("qual o numero do meu protocolo mesmo?"))
+    assert number in status and "Informe o número do protocolo" not in status, status
     engine = create_engine(servers_at.database_url)
     with engine.connect() as connection:
         ticket_id = connection.execute(select(Ticket.id).where(Ticket.protocol == number)).scalar_one()
