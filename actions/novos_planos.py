@@ -173,17 +173,59 @@ def texto_carencias() -> str:
     )
 
 
+_DEPENDENTE_DIRETO = (
+    "• Dependente direto: cônjuge ou companheiro(a); filho ou enteado até 23 anos, 11 meses e 29 dias; "
+    "menor sob guarda ou tutela até 18 anos; ex-cônjuge até a inclusão de novo cônjuge (Art. 22)."
+)
+_DEPENDENTE_ESPECIAL = (
+    "• Dependente especial: parente até o 4º grau de sangue ou 2º por afinidade que não se encaixe como "
+    "dependente direto; recebe boleto próprio e paga o seu plano (Art. 11 e 23 do Regulamento)."
+)
 QUEM_PODE_ENTRAR = "\n".join(
     [
         "Quem pode entrar:",
         "• Titular: ex-empregado de Patrocinadora demitido ou exonerado sem justa causa, aposentado/assistido "
         "da Forluz, ou parente deles como responsável financeiro (Art. 11).",
-        "• Dependente direto: cônjuge ou companheiro(a); filho ou enteado até 23 anos, 11 meses e 29 dias; "
-        "menor sob guarda ou tutela até 18 anos; ex-cônjuge até a inclusão de novo cônjuge (Art. 22).",
-        "• Dependente especial: parente até o 4º grau de sangue ou 2º por afinidade que não se encaixe como "
-        "dependente direto; recebe boleto próprio e paga o seu plano (Art. 11 e 23 do Regulamento).",
+        _DEPENDENTE_DIRETO,
+        _DEPENDENTE_ESPECIAL,
     ]
 )
+# A member adding someone to their own plan ("como incluo meu bebê no plano?") needs the rules of inclusion,
+# not the catalogue of plans on sale.
+INCLUSAO = "\n".join(
+    [
+        "Incluir um dependente no seu plano:",
+        _DEPENDENTE_DIRETO,
+        _DEPENDENTE_ESPECIAL,
+        "• Quem pede a inclusão é o titular, com os documentos que comprovam o vínculo e, para menores de idade, "
+        "os dados do responsável legal (Art. 17, IX e X).",
+        f"• Sem carência se a inclusão for feita em até {ENROLMENT_WINDOW_DAYS} dias do casamento, do nascimento "
+        "ou da adoção (Art. 56 do Regulamento).",
+        "Para fazer a inclusão, digite 0: um atendente envia o Formulário de Inclusão.",
+    ]
+)
+_INCLUIR = re.compile(
+    r"\b(?:inclu\w*|colocar|coloco|cadastrar|inscrever|inscrevo|adicionar|adiciono|acrescentar|botar|boto|por|"
+    r"ponho)\b.{0,40}\b(?:no (?:meu |nosso )?plano|no (?:meu )?convenio|como (?:meu |minha )?dependente|"
+    r"de dependente)\b|\bentra\w* como (?:meu |minha )?dependente\b"
+)
+# Someone about to buy ("no plano novo que vou contratar") wants the catalogue, whoever they bring.
+_COMPRA = re.compile(r"\b(?:contrat\w*|plano novo|novo plano|adesao|aderir)\b")
+
+
+def pede_inclusao(texto: str | None) -> bool:
+    """Whether a member asks to add someone to their own plan.
+
+    >>> pede_inclusao("tive um bebê semana passada, como incluo ele no plano?")
+    True
+    >>> pede_inclusao("ela pode entrar como minha dependente?"), pede_inclusao("quanto custa o plano pra 2 pessoas?")
+    (True, False)
+    >>> pede_inclusao("posso colocar minha companheira no plano novo que vou contratar?")
+    False
+    """
+    folded = strip_accents(texto or "").lower()
+    return bool(_INCLUIR.search(folded)) and not _COMPRA.search(folded)
+
 
 
 class ActionConsultarNovosPlanos(Action):
@@ -200,7 +242,12 @@ class ActionConsultarNovosPlanos(Action):
         assunto = pergunta_sobre_o_assunto(tracker)
         if assunto:  # "como entro?" after the PA Online answer is about PA Online
             return reler_no_assunto(tracker, assunto)
-        idades = idades_da_mensagem((tracker.latest_message or {}).get("text"))
+        texto = (tracker.latest_message or {}).get("text")
+        idades = idades_da_mensagem(texto)
+        if pede_inclusao(texto):
+            dispatcher.utter_message(text=INCLUSAO)
+            if not idades:
+                return []
         with db_session() as session:
             planos = repository.list_plans(session=session)
             itens = [item_plano(plano, idades) for plano in planos]
@@ -217,7 +264,8 @@ class ActionConsultarNovosPlanos(Action):
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         dispatcher.utter_message(text=texto_carencias())
-        dispatcher.utter_message(text=QUEM_PODE_ENTRAR)
+        if not pede_inclusao(texto):
+            dispatcher.utter_message(text=QUEM_PODE_ENTRAR)
         # The hand-off ("0") turns the prospect into a lead ticket; this is the last thing they read.
         dispatcher.utter_message(text=_CONTRATAR)
         return eventos

@@ -407,3 +407,9 @@ def test_a_short_question_about_the_reimbursements_is_not_sent_to_the_teleconsul
     text = joined(conversa("ele foi negado pq?"))
     assert "NIF" not in text and "teleconsulta" not in text.lower(), text
     assert "reembolso" in text.lower(), text
+
+
+def test_a_member_adding_a_baby_gets_the_inclusion_rules_not_the_plans_on_sale(conversa):
+    text = joined(conversa("tive um bebê semana passada, como incluo ele no plano?"))
+    assert "Incluir um dependente no seu plano" in text and "Art. 56" in text and "digite 0" in text
+    assert "abertos a novas adesões" not in text
