@@ -113,16 +113,22 @@ class ActionPrepararTeleconsulta(Action):
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        dispatcher.utter_message(
-            text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF "
-            "(no Brasil, o CPF)."
-        )
+        # A second message after a request was sent ("o médico nem apareceu, fiquei 40 minutos à espera") adds to
+        # it: the name and NIF given for it are kept, so the form sends it at once, linked to that protocol.
+        anterior = tracker.get_slot("tele_protocolo")
+        nome = tracker.get_slot("tele_nome") if anterior else None
+        fiscal = ler_numero_fiscal(texto) or (tracker.get_slot("tele_nif") if anterior else None)
+        if not (nome and fiscal):
+            dispatcher.utter_message(
+                text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF "
+                "(no Brasil, o CPF)."
+            )
         return [
             SlotSet("requested_slot", None),
             SlotSet("tele_categoria", intent),
             SlotSet("tele_texto", texto[:2000]),
-            SlotSet("tele_nome", None),
-            SlotSet("tele_nif", ler_numero_fiscal(texto)),
+            SlotSet("tele_nome", nome),
+            SlotSet("tele_nif", fiscal),
         ]
 
 
@@ -195,7 +201,21 @@ class ActionEncaminharTeleconsulta(Action):
         fiscal = tracker.get_slot("tele_nif") or ""
         # An 11-digit number here is a CPF (validate_tele_nif): it travels as one, masked in the e-mail.
         coletado = {"nome": tracker.get_slot("tele_nome"), ("cpf" if len(fiscal) == 11 else "nif"): fiscal}
-        ticket, decisao = abrir_chamado(tracker, categoria, texto, coletado=coletado, extra=coletado)
+        anterior = tracker.get_slot("tele_protocolo")
+        ticket, decisao = abrir_chamado(
+            tracker, categoria, texto, coletado=coletado, extra=coletado, related_protocol=anterior
+        )
         resposta = mensagem_do_chamado(ticket, decisao)
-        dispatcher.utter_message(text=f"Obrigado. O seu pedido foi encaminhado para a equipa responsável.\n{resposta}")
-        return [*(SlotSet(slot, None) for slot in SLOTS), lembrar_protocolo(ticket)]
+        feito = (
+            f"Obrigado. Juntei esta mensagem ao seu pedido {anterior} e encaminhei-a à equipa responsável."
+            if anterior
+            else "Obrigado. O seu pedido foi encaminhado para a equipa responsável."
+        )
+        dispatcher.utter_message(text=f"{feito}\n{resposta}")
+        # Name and NIF stay for a later message of this conversation (ActionPrepararTeleconsulta).
+        return [
+            SlotSet("tele_categoria", None),
+            SlotSet("tele_texto", None),
+            SlotSet("tele_protocolo", ticket.protocol),
+            lembrar_protocolo(ticket),
+        ]

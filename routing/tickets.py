@@ -296,7 +296,9 @@ def render_body(
     if context.get("conversa"):
         head.append(f"Conversa: {context['conversa']}")
     if ticket.related_protocol:
-        head.append(f"Protocolo relacionado (primeira instância): {ticket.related_protocol}")
+        # The Ombudsman follows a first-instance protocol; the teleconsultation desk, an earlier request it adds to.
+        de_que = "primeira instância" if ticket.tier == "ouvidoria" else "complemento do pedido"
+        head.append(f"Protocolo relacionado ({de_que}): {ticket.related_protocol}")
 
     routing = [
         f"Caixa: {decision.inbox} ({inbox_label(decision.inbox)})"

@@ -106,6 +106,11 @@ def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, 
     # Before: "qual o protocolo?" right after asked for a CPF (and then for the number it had just given).
     again = joined(conversa_at("qual o protocolo?"))
     assert f"O protocolo aberto nesta conversa é {number}" in again and "CPF" not in again
+    # A second message about the teleconsultation adds to the request: name and NIF are not asked again.
+    more = joined(conversa_at("a videochamada também caiu duas vezes antes de o médico entrar"))
+    assert f"Juntei esta mensagem ao seu pedido {number}" in more and "nome completo" not in more, more
+    new = re.search(r"Seu protocolo é (\d{20})", more).group(1)
+    assert new != number
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)

@@ -293,6 +293,13 @@ def test_ombudsman_subject_names_the_kind_and_links_the_first_protocol(db):
     assert ticket.context_json["decision"]["rule"] == "ouvidoria_com_protocolo"
 
 
+def test_a_teleconsultation_request_that_adds_to_an_earlier_one_names_it_in_the_email(db):
+    decision = make_decision(inbox="medico.online@medis.pt", tier="teleconsulta", rule="teleconsulta_tecnologia")
+    first = _open(db, decision, category="tele_tecnologia", summary="a videochamada caiu")
+    _open(db, decision, category="tele_tecnologia", related_protocol=first.protocol, summary="caiu outra vez")
+    assert f"Protocolo relacionado (complemento do pedido): {first.protocol}" in _outbox(db)[-1].body
+
+
 def test_naive_now_is_refused(db):
     with pytest.raises(ValueError):
         _open(db, now=datetime(2026, 11, 25, 10, 0))
