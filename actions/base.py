@@ -279,9 +279,10 @@ class AcaoIdentificada(Action):
             if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
                 # The form's ask action lists the family; the rules open the form on this slot.
                 return [SlotSet("opcao_pendente", self.intent), SlotSet("escolher_pessoa", True)]
+            so_os_proprios = len(pessoas) == 1 and not pessoas[0].titular  # a dependant sees only themselves
             if escolha and escolha != TODOS:
                 pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
-            if len(pessoas) == 1 and not pessoas[0].titular and cita_outra_pessoa(mensagem["text"], pessoas[0]):
+            if so_os_proprios and cita_outra_pessoa(mensagem["text"], pessoas[0]):
                 # José asked for his wife's reimbursements: say why he sees his own, or he takes them for hers.
                 dispatcher.utter_message(text=AVISO_SO_OS_SEUS)
             # Always said, so the rules can tell "answered" from "asked whose data".

@@ -206,10 +206,12 @@ class ActionEncaminharTeleconsulta(Action):
             tracker, categoria, texto, coletado=coletado, extra=coletado, related_protocol=anterior
         )
         resposta = mensagem_do_chamado(ticket, decisao)
+        # A CPF instead of a NIF is a client in Brazil: answered in Brazilian Portuguese.
+        equipa = "equipe" if len(fiscal) == 11 else "equipa"
         feito = (
-            f"Obrigado. Juntei esta mensagem ao seu pedido {anterior} e encaminhei-a à equipa responsável."
+            f"Obrigado. Juntei esta mensagem ao seu pedido {anterior} e a encaminhei à {equipa} responsável."
             if anterior
-            else "Obrigado. O seu pedido foi encaminhado para a equipa responsável."
+            else f"Obrigado. O seu pedido foi encaminhado para a {equipa} responsável."
         )
         dispatcher.utter_message(text=f"{feito}\n{resposta}")
         # Name and NIF stay for a later message of this conversation (ActionPrepararTeleconsulta).

@@ -23,13 +23,17 @@ _CANCEL = (
 )
 _PLAN = r"(?:plano|convenio|inscricao|contrato|cemig saude)"
 _REMOVE = r"(?:excluir|exclui|excluo|tirar|tira|tiro|retirar|remover|remove|removo|desligar)"
+_PERSON = (
+    r"(?:ex|filh[oa]s?|esposa|esposo|marido|mulher|companheir[oa]|conjuge|mae|pai|sogr[oa]|net[oa]s?|entead[oa]s?|"
+    r"irma|irmao|dependentes?|ele|ela)"
+)
 _PATTERNS = [
     # "quero cancelar meu plano", "cancelamento do convênio", "como faço pra sair do plano?"
     rf"\b{_CANCEL}\b(?: \w+){{0,3}} {_PLAN}\b",
     # "não quero mais o plano", "nao quero mais esse convenio"
     rf"\bn(?:ao)? quero mais (?:\w+ )?{_PLAN}\b",
-    # "tirar minha ex-esposa do plano", "excluir meu filho como dependente"
-    rf"\b{_REMOVE}\b(?: [\w-]+){{0,4}} (?:do {_PLAN}|como dependente|dos dependentes)\b",
+    # "tirar minha ex-esposa do plano", "excluir meu filho como dependente"; not "como tiro o informe do plano".
+    rf"\b{_REMOVE}\b(?: \w+){{0,2}} {_PERSON}\b(?: \w+){{0,3}} (?:do {_PLAN}|como dependente|dos dependentes)\b",
 ]
 _PATTERN = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 # Another company's plan ("meu plano de celular da vivo", "meu plano da Unimed") is out of scope.
@@ -47,6 +51,8 @@ def is_cancellation_request(text: str) -> bool:
     (True, True)
     >>> is_cancellation_request("preciso tirar minha ex-esposa do plano")
     True
+    >>> is_cancellation_request("como tiro o informe de rendimentos do plano pra declarar")
+    False
     >>> is_cancellation_request("quero cancelar meu plano de celular da vivo")
     False
     >>> is_cancellation_request("como cancelo meu plano da Unimed?")

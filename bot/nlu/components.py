@@ -70,6 +70,41 @@ def force_intent(message: Message, name: str) -> None:
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
 
 
+LEAVE_INTENT = "sair"
+# Intents that end what the person was doing: the goodbye, and "no"/"yes" to "Posso ajudar em algo mais?".
+CLOSING_INTENTS = frozenset({"despedida", "negar", "afirmar"})
+CLOSING_CONFIDENCE = 0.6
+# "eu", "a minha", "o meu marido", "pra mim mesmo": the person themselves or their family, never a logout.
+_ONESELF = re.compile(
+    r"(?:(?:o|a|os|as|do|da|dos|das|de|pra|para|so|sou) )?(?:eu|meu|minha|meus|minhas|mim)(?: \w+){0,2}"
+)
+
+
+def refers_to_oneself(text: str) -> bool:
+    """Whether a short message only points at the writer or a family member ("minha", "meu marido").
+
+    >>> refers_to_oneself("minha"), refers_to_oneself("Meu marido"), refers_to_oneself("eu mesma")
+    (True, True, True)
+    >>> refers_to_oneself("não sou eu"), refers_to_oneself("quero sair"), refers_to_oneself("meu cpf mudou, quero sair")
+    (False, False, False)
+    """
+    folded = " ".join(re.findall(r"\w+", strip_accents(text).lower()))
+    return bool(_ONESELF.fullmatch(folded)) and "sair" not in folded
+
+
+def doubt_a_closing_guess(message: Message, text: str) -> None:
+    """Turn a doubtful goodbye, "no" or "yes" of the classifier into "not understood".
+
+    Closing the conversation on a guess drops the person's question: "é urgente!!" (goodbye, 0.26) and "ah
+    então não tem jeito?" (no, 0.71) ended it. The short replies of the lexicon are decided before and stay.
+    """
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) not in CLOSING_INTENTS:
+        return
+    if (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < CLOSING_CONFIDENCE or text.rstrip().endswith("?"):
+        message.set(INTENT, {**intent, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+
+
 def rule_out_intent(message: Message, name: str) -> None:
     """Drop ``name`` from the classifier's guesses and rescale the others, as known not to be the answer.
 
@@ -146,9 +181,15 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             found = find_identifiers(text)
             if not may_identify(text, found):
                 rule_out_intent(message, IDENTIFICATION_INTENT)
+            if refers_to_oneself(text):
+                # "eu", "minha", "meu marido" answer "de quem?"; the classifier read them as "não sou eu" (sair),
+                # which logged the person out.
+                rule_out_intent(message, LEAVE_INTENT)
             sintoma = symptom_intent(text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
             if sintoma:
                 force_intent(message, sintoma)
+            else:
+                doubt_a_closing_guess(message, text)
             relative = find_relative_dates(text, today)
             if not found and not relative:
                 continue

@@ -126,7 +126,9 @@ def test_a_client_in_brazil_without_nif_gives_the_cpf_and_is_not_stuck(servers_a
     hint = joined(conversa_at("não tenho NIF, sou do Brasil"))
     assert "CPF (11 dígitos)" in hint
     assert "dígitos verificadores" in joined(conversa_at("529.982.247-26"))
-    number = protocolo(joined(conversa_at("529.982.247-25")))
+    sent = joined(conversa_at("529.982.247-25"))
+    number = protocolo(sent)
+    assert "encaminhado para a equipe responsável" in sent  # a client in Brazil reads Brazilian Portuguese
     # Identified, "qual o protocolo?" gets the one just opened, with its status.
     joined(conversa_at("quero ver meu cartão"))
     joined(conversa_at("529.982.247-25"))

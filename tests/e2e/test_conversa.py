@@ -413,3 +413,19 @@ def test_a_member_adding_a_baby_gets_the_inclusion_rules_not_the_plans_on_sale(c
     text = joined(conversa("tive um bebê semana passada, como incluo ele no plano?"))
     assert "Incluir um dependente no seu plano" in text and "Art. 56" in text and "digite 0" in text
     assert "abertos a novas adesões" not in text
+
+
+def test_answering_whose_data_with_minha_shows_it_instead_of_logging_out(conversa):
+    joined(conversa("quero ver a utilização"))
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "De quem você quer ver" in text
+    # Before: "minha" (and "eu", "meu marido") was read as "não sou eu" and ended the identification.
+    text = joined(conversa("minha"))
+    assert "identificação foi encerrada" not in text and "Maria" in text, text
+
+
+def test_a_doubtful_message_in_the_middle_of_a_request_does_not_end_the_conversation(conversa):
+    joined(conversa("o hospital ta pedindo autorização pra internar meu pai"))
+    # Before: "é urgente!!" was a goodbye ("Até logo!") in the middle of the identification.
+    text = joined(conversa("é urgente!!"))
+    assert "Até logo" not in text and "CPF" in text, text

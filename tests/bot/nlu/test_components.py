@@ -155,3 +155,34 @@ def test_every_identification_in_the_training_data_could_identify():
     examples = [text for text, intent in load_examples(["data/nlu"]) if intent == IDENTIFICATION_INTENT]
     assert len(examples) >= 50
     assert [text for text in examples if not may_identify(text, find_identifiers(text))] == []
+
+
+def _classified(text, *ranking):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message.build(text=text)
+    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set("intent", dict(ranked[0]), add_to_output=True)
+    message.set("intent_ranking", ranked, add_to_output=True)
+    return message
+
+
+def test_a_doubtful_goodbye_or_no_is_not_understood_rather_than_the_end_of_the_conversation():
+    from bot.nlu.components import IdentifierExtractor
+
+    urgent = _classified("é urgente!!", ("despedida", 0.26), ("saudacao", 0.13))
+    question = _classified("ah entao nao tem jeito?", ("negar", 0.71), ("despedida", 0.09))
+    sure = _classified("valeu, até mais pessoal", ("despedida", 0.93), ("agradecimento", 0.05))
+    IdentifierExtractor().process([urgent, question, sure])
+    assert urgent.get("intent")["confidence"] == 0.0 and question.get("intent")["confidence"] == 0.0
+    assert sure.get("intent") == {"name": "despedida", "confidence": 0.93}
+
+
+def test_pointing_at_oneself_is_never_a_logout():
+    from bot.nlu.components import IdentifierExtractor
+
+    # "minha" answering "de quem?" was "sair" (0.5), and the person was logged out.
+    mine = _classified("minha", ("sair", 0.5), ("agradecimento", 0.3), ("fora_de_escopo", 0.2))
+    leave = _classified("não sou eu", ("sair", 0.9), ("negar", 0.1))
+    IdentifierExtractor().process([mine, leave])
+    assert mine.get("intent")["name"] == "agradecimento" and leave.get("intent")["name"] == "sair"
