@@ -429,3 +429,9 @@ def test_a_doubtful_message_in_the_middle_of_a_request_does_not_end_the_conversa
     # Before: "é urgente!!" was a goodbye ("Até logo!") in the middle of the identification.
     text = joined(conversa("é urgente!!"))
     assert "Até logo" not in text and "CPF" in text, text
+
+
+def test_the_titular_naming_her_husband_sees_his_data_without_the_dependants_notice(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    text = joined(conversa("o cartão do meu marido"))
+    assert "cada dependente" not in text and format_card(seed.DEMO_SPOUSE_CARD) in text, text
