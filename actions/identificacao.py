@@ -24,7 +24,6 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import (
     IDENTIDADE,
-    PESSOA_DO_ASSUNTO,
     SERVICOS,
     agora,
     assinar_identidade,
@@ -338,37 +337,3 @@ class ActionConcluirIdentificacao(Action):
             return events + nao_escolhe
         # The service says itself whether the titular must first choose whose data to see.
         return events + servico().atender(dispatcher, tracker, beneficiario_id)
-
-
-class ActionSair(Action):
-    """Clears the identification ("sair")."""
-
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_sair"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Forget who the user is for the rest of the conversation."""
-        if tracker.get_slot("identificado"):
-            dispatcher.utter_message(
-                text=(
-                    "Pronto, sua identificação foi encerrada. "
-                    "Para consultar dados do plano, será preciso se identificar de novo."
-                )
-            )
-        else:
-            dispatcher.utter_message(text="Você não está identificado. Digite *menu* para ver as opções.")
-        return [
-            *LIMPAR_FORMULARIO,
-            SlotSet("identificado", False),
-            SlotSet("beneficiario_id", None),
-            SlotSet(IDENTIDADE, None),
-            SlotSet("beneficiario_nome", None),
-            SlotSet("opcao_pendente", None),
-            SlotSet("escolher_pessoa", False),
-            SlotSet("pessoa_escolhida", None),
-            SlotSet(PESSOA_DO_ASSUNTO, None),
-            SlotSet("paginas", None),
-        ]

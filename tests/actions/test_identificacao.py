@@ -8,11 +8,11 @@ import actions.cartao  # noqa: F401 - registers option 3, served once identifica
 from actions.identificacao import (
     FALHOU,
     ActionConcluirIdentificacao,
-    ActionSair,
     ActionSolicitarIdentificacao,
     ValidateIdentificacaoForm,
     ler_documento,
 )
+from actions.sessao import ActionSair
 from bot.db import seed
 from tests.actions.conftest import make_tracker, slot_events, texts
 

@@ -435,3 +435,12 @@ def test_the_titular_naming_her_husband_sees_his_data_without_the_dependants_not
     joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
     text = joined(conversa("o cartão do meu marido"))
     assert "cada dependente" not in text and format_card(seed.DEMO_SPOUSE_CARD) in text, text
+
+
+def test_a_goodbye_ends_the_identification_for_whoever_picks_up_the_phone_next(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    text = joined(conversa("obrigada, tchau"))
+    assert "encerrei sua identificação" in text
+    # Before: "2" after the goodbye still showed Maria's utilization.
+    text = joined(conversa("2"))
+    assert "CPF" in text and "Maria" not in text
