@@ -58,6 +58,8 @@ VOCABULARIO: Dict[str, re.Pattern[str]] = {
         r"enfermaria|coparticipacao|abrangencia|desconto)\b"
     ),
 }
+# What leaves a form and closes the topic even when typed as its answer.
+SAIDAS = ENCERRAM_ASSUNTO - {"saudacao"}
 # Out of scope this likely stays out of scope even inside a topic ("qual a previsão do tempo?" is 0.99); a topic
 # this likely is a change of subject.
 FORA_DE_ESCOPO_SEGURO = 0.9
@@ -69,8 +71,8 @@ def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
 
     The latest user message (the follow-up itself) is skipped; answers, identifiers and other follow-ups in
     between keep the topic open; the menu, a greeting, a goodbye or leaving the identification close it. A digit
-    typed while the bot was asking something ("de quem?" answered with "1") is an answer, not the menu option of
-    that digit.
+    or a word typed while the bot was asking something ("de quem?" answered with "1" or "todos") is an answer,
+    not the menu option of that digit nor a greeting.
     """
     mensagens: List[Dict[str, Any]] = []
     perguntando = False
@@ -78,7 +80,13 @@ def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
         if evento.get("event") == "active_loop":
             perguntando = evento.get("name") is not None
         elif evento.get("event") == "user":
-            resposta = perguntando and menu_digit_intent(evento.get("text") or "") is not None
+            nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")
+            # While a form asks, a digit or a word that is no topic nor a way out answers it ("todos" to "de
+            # quem?" reads like a greeting, "bom dia a todos").
+            resposta = perguntando and (
+                menu_digit_intent(evento.get("text") or "") is not None
+                or nome not in CONTINUAVEIS | SAIDAS
+            )
             mensagens.append({} if resposta else evento)
     for evento in reversed(mensagens[:-1][-MENSAGENS_DE_CONTEXTO:]):
         nome = (evento.get("parse_data", {}).get("intent") or {}).get("name")

@@ -1,6 +1,7 @@
-"""The end of a session: leaving the identification ("sair") and saying goodbye.
+"""The identified session: a number typed after identifying, leaving the identification ("sair"), goodbye.
 
-Both forget who the user is: a WhatsApp or Telegram conversation may be read next by whoever holds the phone.
+Leaving and the goodbye forget who the user is: a WhatsApp or Telegram conversation may be read next by whoever
+holds the phone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
+from actions.contexto import assunto_atual, reler_no_assunto
 from actions.identificacao import LIMPAR_FORMULARIO
+from bot.identifiers import is_valid_card, is_valid_cpf
+from bot.nlu.parsing import find_identifiers
 
 
 class ActionSair(Action):
@@ -72,3 +76,32 @@ class ActionDespedida(Action):
         if tracker.get_slot("identificado"):
             dispatcher.utter_message(text="Por segurança, encerrei sua identificação.")
         return esquecer_identificacao()
+
+
+def numero_do_assunto(texto: str) -> bool:
+    """Whether the numbers in a message are no CPF nor card, so they belong to the topic (a guide, a protocol).
+
+    >>> numero_do_assunto("20260000004"), numero_do_assunto("guia 20260000004"), numero_do_assunto("529.982.247-25")
+    (True, True, False)
+    """
+    numeros = [item for item in find_identifiers(texto) if item.entity in ("cpf", "numero_cartao", "protocolo")]
+    return bool(numeros) and not any(is_valid_cpf(item.value) or is_valid_card(item.value) for item in numeros)
+
+
+class ActionJaIdentificado(Action):
+    """A number typed after identifying: the guide or protocol the topic asked for, or the identification again."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_ja_identificado"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer "20260000004" inside the authorizations; say a CPF or card needs no second identification."""
+        assunto = assunto_atual(tracker.events)
+        if assunto and numero_do_assunto(tracker.latest_message.get("text") or ""):
+            # "envie o número da guia (11 dígitos)": an 11-digit guide is read as a CPF by the NLU.
+            return reler_no_assunto(tracker, assunto)
+        dispatcher.utter_message(response="utter_ja_identificado")
+        return []

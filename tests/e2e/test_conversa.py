@@ -444,3 +444,15 @@ def test_a_goodbye_ends_the_identification_for_whoever_picks_up_the_phone_next(c
     # Before: "2" after the goodbye still showed Maria's utilization.
     text = joined(conversa("2"))
     assert "CPF" in text and "Maria" not in text
+
+
+def test_a_guide_number_typed_after_the_authorizations_list_is_looked_up(conversa):
+    joined(conversa(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    joined(conversa("5"))
+    listed = joined(conversa("todos"))
+    guide = re.search(r"\*Guia (\d{11})\*", listed).group(1)
+    # Before: the 11 digits were read as a CPF: "Você já está identificado".
+    text = joined(conversa(guide))
+    assert "já está identificado" not in text and f"Guia {guide}" in text, text
+    # A CPF typed again still gets the usual answer.
+    assert "já está identificado" in joined(conversa(seed.DEMO_TITULAR_CPF))
