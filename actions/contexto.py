@@ -33,7 +33,8 @@ VOCABULARIO: Dict[str, re.Pattern[str]] = {
         r"\b(?:pediatra|clinico|medic[oa]s?|doutor[a]?|crianca|filh[oa]s?|bebe|entr[oa]r?|entro|acess\w*|login|"
         r"logar|senha|cadastr\w*|codigo|site|link|app|aplicativo|celular|telemovel|computador|notebook|tablet|"
         r"navegador|internet|camera|microfone|video|fila|espera|demora\w*|horario|hora|24|madrugada|noite|"
-        r"fim de semana|feriado|gratis|graca|pag\w*|cust\w*|cobra\w*|receita|atestado|exame|foto|document\w*)\b"
+        r"fim de semana|feriado|gratis|graca|pag\w*|cust\w*|cobra\w*|receita|atestado|exame|foto|document\w*|"
+        r"suporte|telefone)\b"
     ),
     "reembolso": re.compile(
         r"\b(?:negad[oa]s?|recusad[oa]s?|indeferid[oa]s?|por que|porque|pq|motivo|prazo|valor|quanto|pago|pagamento|"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,8 +11,28 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
+from bot.nlu.parsing import strip_accents
 
 FALLBACK_INTENT = "nlu_fallback"
+# "qual o telefone de vocês?", "qual o horário de atendimento?", "endereço": the operator's own channels, which
+# the classifier calls out of scope (other companies' phones are).
+_CONTATO = re.compile(
+    r"\b(?:telefone|fone|0800|contato|endereco|onde (?:fica|ficam|voces ficam)|horario de atendimento|"
+    r"horario do chat|chat funciona|atendimento presencial|presencial|central de (?:atendimento|relacionamento))\b"
+)
+_OUTRA_EMPRESA = re.compile(r"\b(?:da|do|de) (?:farmacia|hospital|clinica|laboratorio|medico|vivo|claro|tim|banco)\b")
+
+
+def pergunta_contato(texto: str) -> bool:
+    """Whether a message asks for the operator's phone, address or opening hours.
+
+    >>> pergunta_contato("qual o telefone de vcs?"), pergunta_contato("horario de atendimento?")
+    (True, True)
+    >>> pergunta_contato("qual o telefone da farmacia?"), pergunta_contato("qual a previsão do tempo?")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_CONTATO.search(folded)) and not _OUTRA_EMPRESA.search(folded)
 
 
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
@@ -40,6 +61,10 @@ class ActionFallback(Action):
         assunto = pergunta_sobre_o_assunto(tracker)
         if assunto:
             return reler_no_assunto(tracker, assunto)
+        if pergunta_contato(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_falar_atendente")
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if fallbacks_seguidos(tracker.events) <= 1:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -64,6 +89,10 @@ class ActionForaDeEscopo(Action):
         assunto = pergunta_sobre_o_assunto(tracker)
         if assunto:
             return reler_no_assunto(tracker, assunto)
+        if pergunta_contato(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_falar_atendente")
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         dispatcher.utter_message(response="utter_fora_de_escopo")
         dispatcher.utter_message(response="utter_menu")
         return []

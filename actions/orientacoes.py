@@ -169,6 +169,8 @@ def _orientacao(texto: str) -> str:
         )
     if _CAMERA.search(folded):
         return PERGUNTA_NAVEGADOR
+    if re.search(r"\b(suporte|telefone|ligar|chat)\b", folded):
+        return SUPORTE
     if re.search(r"\bcodigo|validacao|token\b", folded):
         return CODIGO
     if re.search(r"\bpediatra", folded) and not tells_a_symptom(texto):

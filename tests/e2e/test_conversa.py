@@ -456,3 +456,12 @@ def test_a_guide_number_typed_after_the_authorizations_list_is_looked_up(convers
     assert "já está identificado" not in text and f"Guia {guide}" in text, text
     # A CPF typed again still gets the usual answer.
     assert "já está identificado" in joined(conversa(seed.DEMO_TITULAR_CPF))
+
+
+def test_asking_for_the_phone_gets_the_channels_and_after_pa_online_its_support_line(conversa):
+    # Before: "qual o telefone de vocês?" was "só consigo ajudar com assuntos do seu plano".
+    text = joined(conversa("qual o telefone de vocês?"))
+    assert "0800 030 9009" in text and "só consigo ajudar" not in text
+    joined(conversa("como entro no pronto atendimento online?"))
+    text = joined(conversa("qual o telefone do suporte?"))
+    assert "4000-1896" in text, text
