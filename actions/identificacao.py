@@ -209,7 +209,14 @@ class ValidateIdentificacaoForm(FormValidationAction):
             ate = repository.active_lock(repository.guard_subjects(texto, tracker.sender_id), agora(), session=session)
         if ate is not None:
             return self._bloqueada(dispatcher, ate)
-        return {"identificacao_documento": ler_documento(texto)[1]}
+        documento = ler_documento(texto)[1]
+        data = next((item for item in find_identifiers(texto) if item.entity == "data"), None)
+        if data is None or self._na_ativacao(tracker):
+            return {"identificacao_documento": documento}
+        # "cpf ... nasc 12/03/1975" at the CPF question: the date is checked now instead of being asked for.
+        tracker.slots["identificacao_documento"] = documento
+        nascimento = self.validate_identificacao_nascimento(texto[data.start:data.end], dispatcher, tracker, domain)
+        return {"identificacao_documento": documento, **nascimento}
 
     def validate_identificacao_nascimento(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

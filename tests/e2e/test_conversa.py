@@ -465,3 +465,10 @@ def test_asking_for_the_phone_gets_the_channels_and_after_pa_online_its_support_
     joined(conversa("como entro no pronto atendimento online?"))
     text = joined(conversa("qual o telefone do suporte?"))
     assert "4000-1896" in text, text
+
+
+def test_cpf_and_birth_date_in_one_answer_to_the_cpf_question_identify_at_once(conversa):
+    joined(conversa("utilização"))
+    # Before: the date in the same message was ignored and asked for again.
+    text = joined(conversa("cpf 52998224725 nasc 12/03/1975"))
+    assert "Identificação confirmada" in text and "informe sua data de nascimento" not in text
