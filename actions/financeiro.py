@@ -8,6 +8,7 @@ sole paragraph). So the option never asks "de quem?": it looks up whose boleto t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Iterable, List, Sequence
 
@@ -27,8 +28,13 @@ from actions.base import (
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.finance import (
+    DELINQUENCY_CONTACT_DAYS,
     DELINQUENCY_EXCLUSION_DAYS,
+    DUE_DAY,
+    FINE_RATE,
+    MONTHLY_INTEREST_RATE,
     delinquency_warning,
     effective_due_date,
     is_payment_on_time,
@@ -36,6 +42,16 @@ from bot.regulation.finance import (
     payroll_remainder,
 )
 
+# "e se atrasar, quanto é a multa?": the rule, the same for everyone, answered without identifying. A question
+# about one's own boleto ("a multa do meu boleto", "se eu pagar dia 20") needs the boleto, so the identification.
+ENCARGOS_GERAL = (
+    f"Boletos vencem no dia {DUE_DAY} (no dia útil seguinte, se cair em fim de semana ou feriado). Em atraso: "
+    f"multa de {FINE_RATE * 100:.0f}% e juros de {MONTHLY_INTEREST_RATE * 100:.0f}% ao mês, proporcionais aos dias "
+    f"(Art. 44, §1º do Regulamento). Com {DELINQUENCY_CONTACT_DAYS} dias de atraso em 12 meses a Cemig Saúde "
+    f"entra em contato; com {DELINQUENCY_EXCLUSION_DAYS}, o plano pode ser cancelado (Arts. 27 e 46)."
+)
+_ENCARGOS = re.compile(r"\b(multa|juros|atras\w*|encargos?)\b")
+_PROPRIO = re.compile(r"\b(meu|minha|meus|minhas|dia \d+|amanha|hoje|semana|mes que vem|eu pag\w*)\b")
 # Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
 JANELA_DIAS = 365
 MAX_PAGOS = 12
@@ -206,6 +222,12 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
     assunto = "os boletos"
     # Boletos belong to the payer, not to each family member: no "de quem?" question.
     escolhe_pessoa = False
+
+    def orientacao_geral(self, texto: str) -> List[str]:
+        """The late-payment rule, for a question that names no boleto of one's own nor a payment day."""
+        folded = strip_accents(texto).lower()
+        geral = _ENCARGOS.search(folded) and not _PROPRIO.search(folded) and not find_identifiers(texto)
+        return [ENCARGOS_GERAL] if geral else []
 
     def responder(
         self,

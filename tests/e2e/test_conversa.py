@@ -392,6 +392,8 @@ def test_general_questions_are_answered_without_the_cpf(conversa):
     assert "Documentos (Art. 72" in text and "Informe seu CPF" not in text
     text = joined(conversa("precisa de autorização pra fazer tomografia?"))
     assert "Prazo de resposta" in text and "Informe seu CPF" not in text
+    text = joined(conversa("e se atrasar o boleto, quanto é a multa?"))
+    assert "multa de 2% e juros de 1% ao mês" in text and "Informe seu CPF" not in text
     # Their own requests still need the identification, and the request is served after it.
     text = joined(conversa("quero ver meus pedidos de reembolso"))
     assert "CPF" in text
