@@ -213,6 +213,26 @@ _INCLUIR = re.compile(
 _COMPRA = re.compile(r"\b(?:contrat\w*|plano novo|novo plano|adesao|aderir)\b")
 
 
+# "até que idade minha filha pode ficar como dependente?": the age limit of Art. 22, not the catalogue.
+LIMITE_DEPENDENTE = (
+    "Filho ou enteado é dependente direto até completar 23 anos, 11 meses e 29 dias; menor sob guarda ou "
+    "tutela, até 18 anos (Art. 22 do Regulamento). Depois disso, pode continuar no plano como dependente "
+    "especial, com boleto próprio (Art. 23). Para fazer a mudança, digite 0 e fale com um atendente."
+)
+_LIMITE = re.compile(r"\b(?:ate que idade|ate quantos anos|idade (?:maxima|limite)|limite de idade)\b")
+
+
+def pede_limite_de_idade(texto: str | None) -> bool:
+    """Whether a member asks until what age a child stays a dependant.
+
+    >>> pede_limite_de_idade("até que idade minha filha pode ficar como dependente?")
+    True
+    >>> pede_limite_de_idade("quanto custa pra 40 anos?")
+    False
+    """
+    return bool(_LIMITE.search(strip_accents(texto or "").lower()))
+
+
 def pede_inclusao(texto: str | None) -> bool:
     """Whether a member asks to add someone to their own plan.
 
@@ -244,6 +264,9 @@ class ActionConsultarNovosPlanos(Action):
             return reler_no_assunto(tracker, assunto)
         texto = (tracker.latest_message or {}).get("text")
         idades = idades_da_mensagem(texto)
+        if pede_limite_de_idade(texto):
+            dispatcher.utter_message(text=LIMITE_DEPENDENTE)
+            return []
         if pede_inclusao(texto):
             dispatcher.utter_message(text=INCLUSAO)
             if not idades:

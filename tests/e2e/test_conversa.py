@@ -474,3 +474,8 @@ def test_cpf_and_birth_date_in_one_answer_to_the_cpf_question_identify_at_once(c
     # Before: the date in the same message was ignored and asked for again.
     text = joined(conversa("cpf 52998224725 nasc 12/03/1975"))
     assert "Identificação confirmada" in text and "informe sua data de nascimento" not in text
+
+
+def test_until_what_age_a_child_stays_a_dependant_is_answered_not_the_catalogue(conversa):
+    text = joined(conversa("ate que idade minha filha pode ficar como dependente?"))
+    assert "23 anos, 11 meses e 29 dias" in text and "abertos a novas adesões" not in text
