@@ -47,6 +47,22 @@ def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
     return count
 
 
+def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
+    """What a message classified as out of scope or not understood may still be; None when it is neither.
+
+    A short question about the topic just answered goes back to that topic (:mod:`actions.contexto`); a question
+    for the operator's phone, address or hours gets the channels.
+    """
+    assunto = pergunta_sobre_o_assunto(tracker)
+    if assunto:
+        return reler_no_assunto(tracker, assunto)
+    if pergunta_contato(tracker.latest_message.get("text") or ""):
+        dispatcher.utter_message(response="utter_falar_atendente")
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
+    return None
+
+
 class ActionFallback(Action):
     """First miss: ask to rephrase. Second miss in a row: the menu and a person."""
 
@@ -58,13 +74,9 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Answer a message the NLU could not classify with confidence."""
-        assunto = pergunta_sobre_o_assunto(tracker)
-        if assunto:
-            return reler_no_assunto(tracker, assunto)
-        if pergunta_contato(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response="utter_falar_atendente")
-            dispatcher.utter_message(response="utter_algo_mais")
-            return []
+        entendido = antes_de_nao_entender(dispatcher, tracker)
+        if entendido is not None:
+            return entendido
         if fallbacks_seguidos(tracker.events) <= 1:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -86,13 +98,9 @@ class ActionForaDeEscopo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Answer inside the current topic, or say what the bot can help with and show the menu."""
-        assunto = pergunta_sobre_o_assunto(tracker)
-        if assunto:
-            return reler_no_assunto(tracker, assunto)
-        if pergunta_contato(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response="utter_falar_atendente")
-            dispatcher.utter_message(response="utter_algo_mais")
-            return []
+        entendido = antes_de_nao_entender(dispatcher, tracker)
+        if entendido is not None:
+            return entendido
         dispatcher.utter_message(response="utter_fora_de_escopo")
         dispatcher.utter_message(response="utter_menu")
         return []
