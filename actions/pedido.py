@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
-from bot.nlu.parsing import find_identifiers, menu_digit_intent, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
 # The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
 # detail to the request: a period to "de quem?", a protocol number to the identification.
@@ -21,7 +21,7 @@ FORM_IDENTIFICACAO = "identificacao_form"
 # "o do ano passado", "o de 2023", "só o de março": a period typed in answer to "de quem?" refines the request.
 DETALHE_DO_PEDIDO = re.compile(
     r"\b(?:(?:19|20)\d{2}|ano passado|ano retrasado|(?:este|esse|deste|desse) (?:ano|mes)|mes passado|"
-    r"semana passada|janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\b"
+    rf"semana passada|{MONTH_NAMES})\b"
 )
 
 

@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.intencoes import ESCLARECIVEIS
 from bot.nlu.components import ConfiguredComponent, force_intent
-from bot.nlu.parsing import paging_intent, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
 
@@ -28,8 +28,7 @@ _FOLLOW_UP = re.compile(
     r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
     r"sobre|aquele|aquela|de|em|meu|minha|"
     # "e depois de amanhã?", "e 2024?", "e em março?": another day or period of the same question.
-    r"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{2}|janeiro|fevereiro|marco|abril|maio|junho|"
-    r"julho|agosto|setembro|outubro|novembro|dezembro)\b"
+    rf"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{{2}}|{MONTH_NAMES})\b"
 )
 # "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
 _WHICH_ONE = re.compile(

@@ -28,6 +28,9 @@ MONTHS = {
     "dezembro": 12, "dez": 12,
 }
 
+# The months' full names (accents folded), for patterns that must read "em março" as a period.
+MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3)
+
 # Digit groups may be split by spaces, dots, dashes or slashes, as people type
 # them from a card or a document.
 _NUMBER_RUN = re.compile(r"\d(?:[\d]|[ .\-/](?=\d))*\d|\d")
