@@ -1,7 +1,8 @@
 """Option 7: plans on sale, prices by age band, waiting periods and who may join.
 
 Anyone may ask (no identification, no personal data): a prospect is not a beneficiary yet. Prices come from
-the age-band table of each plan in the database (Art. 40); the rules quoted are Arts. 11, 22, 23, 51 and 56.
+the age-band table of each plan in the database (Art. 40); the rules quoted are Arts. 11, 22, 23, 51 and 56,
+and Arts. 53, 54 and 107 for a member changing plans.
 """
 
 from __future__ import annotations
@@ -248,6 +249,42 @@ def pede_inclusao(texto: str | None) -> bool:
 
 
 
+# A member moving to another plan of the operator ("quero mudar meu plano pra enfermaria") needs the rules of the
+# change before the catalogue; the waiting periods of a new member (Art. 51) and who may join do not apply.
+MUDANCA_DE_PLANO = "\n".join(
+    [
+        "Mudar de plano dentro da Cemig Saúde:",
+        "• As coberturas do novo plano valem 60 dias depois da mudança (Art. 107 do Regulamento).",
+        "• Para uma acomodação superior (de enfermaria para apartamento), a carência da acomodação é de 180 dias; "
+        "as carências já cumpridas continuam valendo (Arts. 53 e 107).",
+        "• Para um plano menos abrangente, ou de um menos abrangente para um mais amplo, valem as carências da "
+        "legislação e do Regulamento (Art. 54).",
+    ]
+)
+_MUDAR = re.compile(
+    r"\b(?:mudar|mudo|mudanca|trocar|troco|troca|migrar|migro|migracao|passar|passo|alterar|altero|alteracao)\b"
+    r"(?: \w+){0,4} (?:plano|acomodacao|enfermaria|apartamento|quarto)\b"
+)
+# Another operator's plan ("trocar meu plano da Unimed pelo de vocês") is someone about to join.
+_OUTRA_OPERADORA = re.compile(
+    r"\b(?:unimed|amil|bradesco|sulamerica|hapvida|notredame|outra operadora|outro convenio)\b"
+)
+
+
+def pede_mudanca_de_plano(texto: str | None) -> bool:
+    """Whether a member asks to move to another plan of the operator.
+
+    >>> pede_mudanca_de_plano("quero mudar meu plano pra enfermaria"), pede_mudanca_de_plano("dá pra trocar de plano?")
+    (True, True)
+    >>> pede_mudanca_de_plano("quero trocar meu plano da Unimed pelo de vocês")
+    False
+    >>> pede_mudanca_de_plano("quanto custa o plano enfermaria pra 40 anos?")
+    False
+    """
+    folded = strip_accents(texto or "").lower()
+    return bool(_MUDAR.search(folded)) and not _OUTRA_OPERADORA.search(folded)
+
+
 class ActionConsultarNovosPlanos(Action):
     """Presents the plans on sale; open to anyone, shows no personal data."""
 
@@ -271,6 +308,9 @@ class ActionConsultarNovosPlanos(Action):
             dispatcher.utter_message(text=INCLUSAO)
             if not idades:
                 return []
+        mudanca = pede_mudanca_de_plano(texto)
+        if mudanca:
+            dispatcher.utter_message(text=MUDANCA_DE_PLANO)
         with db_session() as session:
             planos = repository.list_plans(session=session)
             itens = [item_plano(plano, idades) for plano in planos]
@@ -286,6 +326,9 @@ class ActionConsultarNovosPlanos(Action):
             titulo = f"Planos da Cemig Saúde para {quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
+        if mudanca:
+            dispatcher.utter_message(text="Para pedir a mudança, digite 0 e fale com um atendente.")
+            return eventos
         dispatcher.utter_message(text=texto_carencias())
         if not pede_inclusao(texto):
             dispatcher.utter_message(text=QUEM_PODE_ENTRAR)

@@ -22,6 +22,11 @@ _CANCEL = (
     r"desistir|desisto|sair|saio|exclusao|excluir|desligar|desligamento)"
 )
 _PLAN = r"(?:plano|convenio|inscricao|contrato|cemig saude)"
+# Cancelling named by its own verb, without "sair": "posso sair e voltar depois?" is about the chat.
+_CANCEL_ONLY = r"(?:cancelar|cancela|cancelo|cancele|cancelei|cancelamento|desistir|desisto|desisti|rescindir)"
+# Only these words may stand between the two verbs, so "cancelar a consulta e voltar pra fila" stays out.
+_FILLER = r"(?:e|eu|depois|posso|consigo|consegue|da|pra|para|dai|entao|como|faco|vou|poderia|podera|mais|tarde)"
+_RETURN = r"(?:voltar|volto|retornar|retorno|reingressar|reinscrever|reinscricao|entrar de novo|aderir de novo)"
 _REMOVE = r"(?:excluir|exclui|excluo|tirar|tira|tiro|retirar|remover|remove|removo|desligar)"
 _PERSON = (
     r"(?:ex|filh[oa]s?|esposa|esposo|marido|mulher|companheir[oa]|conjuge|mae|pai|sogr[oa]|net[oa]s?|entead[oa]s?|"
@@ -32,6 +37,9 @@ _PATTERNS = [
     rf"\b{_CANCEL}\b(?: \w+){{0,3}} {_PLAN}\b",
     # "não quero mais o plano", "nao quero mais esse convenio"
     rf"\bn(?:ao)? quero mais (?:\w+ )?{_PLAN}\b",
+    # "e se eu cancelar, posso voltar depois?", "volto pro plano depois de cancelar?" (Art. 20 §5)
+    rf"\b{_CANCEL_ONLY}(?: (?:o |meu |esse )?{_PLAN})?(?: {_FILLER}){{0,4}} {_RETURN}\b",
+    rf"\b{_RETURN}(?: {_FILLER}| (?:pro|para o|ao) {_PLAN}){{0,4}} (?:depois de|apos|se) (?:eu )?{_CANCEL_ONLY}\b",
     # "tirar minha ex-esposa do plano", "excluir meu filho como dependente"; not "como tiro o informe do plano".
     rf"\b{_REMOVE}\b(?: \w+){{0,2}} {_PERSON}\b(?: \w+){{0,3}} (?:do {_PLAN}|como dependente|dos dependentes)\b",
 ]
@@ -60,6 +68,14 @@ def is_cancellation_request(text: str) -> bool:
     >>> is_cancellation_request("quero cancelar a consulta de amanhã no CPS")
     False
     >>> is_cancellation_request("fui cobrado por uma teleconsulta cancelada")
+    False
+    >>> is_cancellation_request("e se eu cancelar posso voltar depois?")
+    True
+    >>> is_cancellation_request("dá pra voltar pro plano depois de cancelar?")
+    True
+    >>> is_cancellation_request("posso sair e voltar depois pra terminar?")
+    False
+    >>> is_cancellation_request("quero cancelar a consulta e voltar pra fila")
     False
     """
     folded = normalize(text)

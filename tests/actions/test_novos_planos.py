@@ -163,3 +163,24 @@ async def test_unidentified_user_is_not_asked_to_identify(dispatcher):
     assert "utter_ask_identificacao_documento" not in texts(dispatcher)
     assert "opcao_pendente" not in slot_events(events)
     assert "Planos da Cemig Saúde" in texts(dispatcher)[0]
+
+
+async def test_a_member_changing_plans_gets_the_rules_of_the_change_then_the_plans(dispatcher):
+    # "quero mudar meu plano pra enfermaria" listed the plans on sale with a newcomer's waiting periods.
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text="quero mudar meu plano pra enfermaria"), {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Mudar de plano dentro da Cemig Saúde")
+    assert "60 dias depois da mudança (Art. 107" in said[0] and "180 dias" in said[0] and "Art. 54" in said[0]
+    assert "Acomodação: enfermaria" in said[1]
+    assert said[-1] == "Para pedir a mudança, digite 0 e fale com um atendente."
+    shown = "\n".join(said)
+    assert "Art. 51" not in shown and "Quem pode entrar" not in shown
+
+
+async def test_someone_leaving_another_operator_gets_the_catalogue(dispatcher):
+    await ActionConsultarNovosPlanos().run(
+        dispatcher, make_tracker(text="quero trocar meu plano da Unimed pelo de vocês"), {}
+    )
+    said = texts(dispatcher)
+    assert not any("Mudar de plano" in t for t in said)
+    assert "Art. 51" in "\n".join(said) and said[-1] == CONTRATAR

@@ -22,6 +22,10 @@ from bot.nlu.components import IdentifierExtractor
         "como excluo meu filho dos dependentes? quero excluir meu filho como dependente",
         "cancela meu plano 😡",
         "QUERO CANCELAR O CONVENIO",
+        # Coming back after cancelling (Art. 20 §5), which the same answer covers.
+        "e se eu cancelar posso voltar depois?",
+        "cancelei, posso voltar?",
+        "dá pra voltar pro plano depois de cancelar?",
     ],
 )
 def test_requests_to_cancel_the_plan_are_recognised(text):
@@ -41,6 +45,9 @@ def test_requests_to_cancel_the_plan_are_recognised(text):
         "quero incluir minha esposa no plano",
         "quero mudar de plano",
         "quero sair",
+        # Coming back to something else.
+        "posso sair e voltar depois pra terminar?",
+        "quero cancelar a consulta e voltar pra fila",
         "",
     ],
 )

@@ -76,3 +76,9 @@ def test_a_when_question_that_names_its_topic_or_runs_long_is_not_a_follow_up():
     assert not is_follow_up("demorou demais o atendimento")
     # Out of scope in the training data: a "when" about anything else is not about the conversation's topic.
     assert not is_follow_up("quando é o próximo feriado")
+
+
+def test_a_question_about_cancelling_is_not_a_follow_up_of_the_topic():
+    # "e se eu cancelar, posso voltar?" after the boletos asked about the plan, not about the boletos.
+    message = _marked("e se eu cancelar posso voltar depois?", "cancelar_plano", 1.0)
+    assert message.get("intent")["name"] == "cancelar_plano"
