@@ -156,6 +156,23 @@ def mensagem_do_chamado(ticket: Any, decisao: Decision) -> str:
     return "\n".join(partes)
 
 
+def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
+    """The request for an attendant this conversation already opened and nobody has taken yet, if any.
+
+    "quero falar com alguém" and then "0" out of hours opened two tickets for one wait; the second request
+    gets the first protocol back instead.
+    """
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo:
+        return None
+    with session_factory()() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.category != "falar_atendente" or ticket.status != "aberto":
+            return None
+        session.expunge(ticket)
+        return ticket
+
+
 class ActionFalarAtendente(Action):
     """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
 
@@ -170,9 +187,12 @@ class ActionFalarAtendente(Action):
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
         em_horario, abertura = atendentes(momento)
-        ticket, _ = abrir_chamado(
-            tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
-        )
+        ticket = pedido_de_atendente_aberto(tracker)
+        repetido = ticket is not None
+        if ticket is None:
+            ticket, _ = abrir_chamado(
+                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
+            )
         if em_horario:
             dispatcher.utter_message(
                 text=(
@@ -184,6 +204,15 @@ class ActionFalarAtendente(Action):
             # The bot stays silent in this conversation until an agent hands it back.
             return [lembrar_protocolo(ticket), ConversationPaused()]
         quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "assim que possível"
+        if repetido:
+            dispatcher.utter_message(
+                text=(
+                    f"Seu pedido para falar com um atendente já está registrado, com o protocolo {ticket.protocol}: "
+                    f"um atendente responde {quando}, e já recebe o que conversamos. Não precisa pedir de novo.\n"
+                    f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
+                )
+            )
+            return []
         dispatcher.utter_message(
             text=(
                 "Nosso atendimento com pessoas funciona de segunda a sexta, das 8h às 17h (exceto feriados).\n"

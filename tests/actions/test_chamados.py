@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Iterator
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete, select
 
-from actions.chamados import NAO_ENCONTRADO, ActionConsultarProtocolo
+from actions.chamados import NAO_ENCONTRADO, PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo, ActionFalarAtendente
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -101,3 +102,42 @@ async def test_reimbursement_protocols_point_to_option_1_for_their_owner_only(di
     dispatcher.messages.clear()
     shown, _ = await _ask(dispatcher, seed.DEMO_SPOUSE_CPF, protocol)
     assert shown == NAO_ENCONTRADO.format(protocolo=protocol)
+
+
+def _tickets_of(sender: str) -> list:
+    with _factory()() as session:
+        return [t for t in session.scalars(select(Ticket)) if (t.context_json or {}).get("conversa") == sender]
+
+
+@pytest.mark.parametrize("moment", ["2026-12-05T20:00:00-03:00", "2026-12-02T10:00:00-03:00"])
+async def test_asking_for_a_person_twice_keeps_one_ticket(dispatcher, monkeypatch, moment):
+    # "quero falar com alguém" and then "0" on a Saturday night opened two tickets for one wait.
+    monkeypatch.setenv("ATENDE_NOW", moment)
+    get_settings.cache_clear()
+    sender = f"duas-vezes-{moment[:10]}"
+    first = await ActionFalarAtendente().run(
+        dispatcher, make_tracker(text="quero falar com alguém", intent="falar_atendente", sender=sender), {}
+    )
+    protocol = next(e["value"] for e in first if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    again = CollectingDispatcher()
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="0", intent="falar_atendente", sender=sender)
+    await ActionFalarAtendente().run(again, tracker, {})
+    assert [t.protocol for t in _tickets_of(sender)] == [protocol]
+    assert protocol in texts(again)[0]
+    if moment.startswith("2026-12-05"):
+        assert "já está registrado" in texts(again)[0] and "07/12/2026 às 8h" in texts(again)[0]
+
+
+async def test_a_new_request_after_the_agent_took_the_first_opens_another(dispatcher, monkeypatch):
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T20:00:00-03:00")
+    get_settings.cache_clear()
+    sender = "depois-de-atendido"
+    first = await ActionFalarAtendente().run(
+        dispatcher, make_tracker(text="0", intent="falar_atendente", sender=sender), {}
+    )
+    protocol = next(e["value"] for e in first if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    with session_scope(_factory()) as session:
+        repository.find_ticket_by_protocol(protocol, session=session).status = "resolvido"
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="0", intent="falar_atendente", sender=sender)
+    await ActionFalarAtendente().run(CollectingDispatcher(), tracker, {})
+    assert len(_tickets_of(sender)) == 2
