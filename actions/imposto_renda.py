@@ -1,7 +1,7 @@
 """Option 6: annual statement of what was paid to the plan, for the income-tax return.
 
-No PDF is produced: the environment has no PDF library (reportlab, fpdf), so the
-figures go in the chat only.
+The figures go in the chat, and as a PDF link (fpdf2, served for a few days by bot.arquivos) on every channel
+but the phone.
 """
 
 from __future__ import annotations
@@ -152,7 +152,8 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         ano = ano_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
         demonstrativos = repository.get_tax_statements([p.id for p in pessoas], ano, session=session)
         if not demonstrativos:
-            dispatcher.utter_message(text=self._sem_demonstrativo(pessoas, ano, hoje_))
+            anos = repository.tax_statement_years([p.id for p in pessoas], session=session)
+            dispatcher.utter_message(text=self._sem_demonstrativo(pessoas, ano, hoje_, anos))
             dispatcher.utter_message(response="utter_algo_mais")
             return [SlotSet("paginas", None)]
         itens = [descrever_demonstrativo(d) for d in demonstrativos]
@@ -177,14 +178,17 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         return eventos
 
     @staticmethod
-    def _sem_demonstrativo(pessoas: List[Pessoa], ano: int, hoje_: date) -> str:
+    def _sem_demonstrativo(pessoas: List[Pessoa], ano: int, hoje_: date, anos: List[int]) -> str:
+        """Say there is no statement for ``ano`` and which years there are (``anos``, oldest first)."""
+        ultimo = anos[-1] if anos else hoje_.year - 1
         if ano >= hoje_.year:
-            return (
-                f"Ainda não há demonstrativo de imposto de renda de {ano}: ele é emitido depois que o ano termina. "
-                f'Para o ano anterior, escreva "imposto de renda {hoje_.year - 1}".'
-            )
-        quem = "da sua família" if len(pessoas) > 1 else f"de {first_name(pessoas[0].nome)}"
-        texto = f"Não há demonstrativo de imposto de renda {quem} para o ano de {ano}."
-        if ano != hoje_.year - 1:
-            texto += f' Para outro ano, escreva por exemplo "imposto de renda {hoje_.year - 1}".'
+            texto = f"Ainda não há demonstrativo de imposto de renda de {ano}: ele é emitido depois que o ano termina."
+        else:
+            quem = "da sua família" if len(pessoas) > 1 else f"de {first_name(pessoas[0].nome)}"
+            texto = f"Não há demonstrativo de imposto de renda {quem} para o ano de {ano}."
+        if len(anos) > 1:
+            lista = f"{', '.join(map(str, anos[:-1]))} e {anos[-1]}"
+            texto += f' Há demonstrativos de {lista}: escreva, por exemplo, "imposto de renda {ultimo}".'
+        elif anos:
+            texto += f' Há o de {ultimo}: escreva "imposto de renda {ultimo}".'
         return texto

@@ -288,6 +288,20 @@ def get_tax_statements(beneficiary_ids: Iterable[int], year: int, *, session: Se
     return [by_beneficiary[i] for i in ids if i in by_beneficiary]
 
 
+def tax_statement_years(beneficiary_ids: Iterable[int], *, session: Session) -> list[int]:
+    """Return the calendar years with an income-tax statement for any of some beneficiaries, oldest first.
+
+    Args:
+        beneficiary_ids: Whose statements.
+        session: Open session.
+    """
+    ids = _ids(beneficiary_ids)
+    years = session.execute(
+        select(TaxStatement.year).where(TaxStatement.beneficiary_id.in_(ids)).distinct().order_by(TaxStatement.year)
+    ).scalars()
+    return list(years)
+
+
 def list_plans(*, session: Session, active_only: bool = True) -> list[Plan]:
     """List plans with their age bands.
 

@@ -817,7 +817,9 @@ def seed_demo(
             builder.random_utilization(person, used)
     _special_treatments(builder, family_members[1:], used)
     builder.invoices(family_members)
-    builder.tax_statements(today.year - 1)
+    # A return can be amended for five years; the last three statements cover what people ask for ("o de 2024").
+    for year in range(today.year - 3, today.year):
+        builder.tax_statements(year)
 
     with session_scope(session_factory) as session:
         _clear(session)

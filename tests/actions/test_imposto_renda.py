@@ -105,7 +105,7 @@ async def test_year_named_in_the_message_without_statement(dispatcher):
     events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha="todos")
     shown = _shown(dispatcher, events)
     assert "Não há demonstrativo de imposto de renda da sua família para o ano de 2010." in shown
-    assert f"imposto de renda {ANO}" in shown
+    assert f"Há demonstrativos de {ANO - 2}, {ANO - 1} e {ANO}" in shown and f"imposto de renda {ANO}" in shown
     assert "R$" not in shown and "CPF" not in shown
 
 
@@ -154,3 +154,13 @@ async def test_phone_calls_get_no_pdf(dispatcher):
     ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria, escolha="todos")
     assert not [m for m in dispatcher.messages if m.get("attachment")]
     assert "Demonstrativo" in "\n".join(texts(dispatcher))
+
+
+async def test_an_earlier_year_on_file_is_shown(dispatcher):
+    # "imposto de renda 2024" said there was no statement: the demo had last year's only.
+    maria_id = _figures()[seed.DEMO_TITULAR_CPF][0]
+    tracker = _tracker(maria_id, text=f"preciso do informe de {ANO - 2} pra retificar")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha="todos")
+    shown = _shown(dispatcher, events)
+    assert f"ano-calendário {ANO - 2}" in shown and f"Total da família em {ANO - 2}" in shown
+    assert f"ano-calendário {ANO}" not in shown

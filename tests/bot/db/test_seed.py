@@ -236,17 +236,18 @@ def test_utilization_includes_exempt_categories_and_psychiatric_rule(population)
     assert any(e.copay_amount > 0 for e in events if e.category == "consulta")
 
 
-def test_tax_statements_for_last_year(population):
+def test_tax_statements_for_the_last_three_years(population):
+    # "o informe de 2024" said there was none: only last year's statement existed.
     db, _ = population
     with session_scope(db.session_factory) as session:
         statements = session.execute(select(TaxStatement)).scalars().all()
         events = session.execute(select(UtilizationEvent)).scalars().all()
-    assert statements and {s.year for s in statements} == {TODAY.year - 1}
+    years = {TODAY.year - 3, TODAY.year - 2, TODAY.year - 1}
+    assert statements and {s.year for s in statements} == years
     copay = Counter()
     for event in events:
-        if event.event_date.year == TODAY.year - 1:
-            copay[event.beneficiary_id] += event.copay_amount
-    assert all(s.copay_paid == copay.get(s.beneficiary_id, Decimal("0")) for s in statements)
+        copay[(event.beneficiary_id, event.event_date.year)] += event.copay_amount
+    assert all(s.copay_paid == copay.get((s.beneficiary_id, s.year), Decimal("0")) for s in statements)
 
 
 def test_same_seed_same_data_and_rerun_is_idempotent(db):
