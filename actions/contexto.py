@@ -46,7 +46,7 @@ VOCABULARIO: Dict[str, re.Pattern[str]] = {
     ),
     "financeiro": re.compile(
         r"\b(?:juros|multa|vencimento|venc\w*|pagar|paguei|pago|pix|boleto|codigo de barras|linha digitavel|"
-        r"atras\w*|desconto|parcel\w*)\b"
+        r"atras\w*|desconto|parcel\w*|baixou|compens\w*|aument\w*|subir|sobe|faixa|aniversario|pdf)\b"
     ),
     "imposto_renda": re.compile(r"\b(?:ano|(?:19|20)\d{2}|declara\w*|receita|valor|dedu\w*|informe)\b"),
     "agendamento_cps": re.compile(

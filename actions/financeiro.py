@@ -26,6 +26,15 @@ from actions.base import (
     mensagem_do_pedido,
 )
 from actions.formatting import first_name, format_date, format_money
+from actions.mensalidade import (
+    aumento_por_idade,
+    data_informada,
+    informa_pagamento,
+    pagamento_informado,
+    pergunta_aumento_por_idade,
+    pergunta_geral_de_faixa,
+    regra_das_faixas,
+)
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -225,6 +234,8 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
 
     def orientacao_geral(self, texto: str) -> List[str]:
         """The late-payment rule, for a question that names no boleto of one's own nor a payment day."""
+        if pergunta_geral_de_faixa(texto):
+            return [regra_das_faixas()]
         folded = strip_accents(texto).lower()
         geral = _ENCARGOS.search(folded) and not _PROPRIO.search(folded) and not find_identifiers(texto)
         return [ENCARGOS_GERAL] if geral else []
@@ -244,6 +255,15 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         """
         usuario_id = beneficiario_identificado(tracker) or pessoas[0].id
         usuario = repository.get_beneficiary(usuario_id, session=session)
+        referencia = hoje()
+        # The request, not the latest message: "se eu pagar dia 20?" asked before identifying keeps its day.
+        pedido = mensagem_do_pedido(tracker, self.intent)
+        if pergunta_aumento_por_idade(pedido["text"]):
+            # Each person's own price, whoever pays it: a dependant may know when their contribution rises.
+            visiveis = [repository.get_beneficiary(p.id, session=session) for p in pessoas]
+            dispatcher.utter_message(text=aumento_por_idade([p for p in visiveis if p is not None], referencia))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         pagadores = self._pagadores(usuario, pessoas, session=session)
         if not pagadores:
             dispatcher.utter_message(
@@ -254,9 +274,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             )
             dispatcher.utter_message(response="utter_algo_mais")
             return []
-        referencia = hoje()
-        # The request, not the latest message: "se eu pagar dia 20?" asked before identifying keeps its day.
-        entidades = mensagem_do_pedido(tracker, self.intent)["entities"]
+        entidades = pedido["entities"]
         pagamento = data_de_pagamento(entidades, referencia)
         faturas = repository.list_invoices([p.id for p in pagadores], session=session, statuses=["aberto", "pago"])
         especiais = self._outros_pagadores(usuario, pagadores, pessoas, session=session)
@@ -274,6 +292,15 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
 
         abertas = sorted((f for f in faturas if f.status == "aberto"), key=lambda f: (f.due_date, f.id))
         pagas = [f for f in faturas if f.status == "pago"][:MAX_PAGOS]
+        if informa_pagamento(pedido["text"]):
+            # "paguei ontem, já baixou?": what still shows open and the bank's delay, not the whole history.
+            a_cobrar = [f for f in abertas if a_pagar(f) > 0]
+            valores = {f.id: a_pagar(f) for f in a_cobrar}
+            pago_em = data_informada(entidades, referencia)
+            for texto in pagamento_informado(a_cobrar, pagas, valores, pago_em, referencia):
+                dispatcher.utter_message(text=texto)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
             dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 from bot.regulation.money import MoneyLike, to_cents, to_decimal
 
@@ -180,3 +180,55 @@ def price_table(base_price: MoneyLike) -> List[Tuple[AgeBand, Decimal]]:
         (band, price) pairs in band order.
     """
     return [(band, to_cents(to_decimal(base_price) * cumulative_factor(band.number))) for band in AGE_BANDS]
+
+
+def birthday_at(birth: dt.date, age: int) -> dt.date:
+    """Return the day someone completes ``age`` years.
+
+    Someone born on 29 February completes a year on 1 March in common years, as :func:`age_on` counts.
+
+    >>> birthday_at(dt.date(1975, 3, 12), 54), birthday_at(dt.date(1968, 2, 29), 59)
+    (datetime.date(2029, 3, 12), datetime.date(2027, 3, 1))
+    """
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 29 February in a common year
+        return dt.date(birth.year + age, 3, 1)
+
+
+def next_band_change(
+    birth: dt.date, today: dt.date, band_starts: Sequence[int] | None = None
+) -> Tuple[int, dt.date] | None:
+    """Return when the monthly contribution next changes band.
+
+    Implements Art. 40: the contribution rises in the month after the birthday that moves the person to the next
+    band. A birthday already past in the current month whose new price starts next month is still to come. With
+    the last band reached (59 years or more, Art. 41 sole paragraph) there is no further change.
+
+    Examples: born on 12/03/1975, on 02/12/2026 (51 years, band 49-53) the next change is at 54, priced from
+    April 2029; born on 10/12/1972, on 15/12/2026 (54 since the 10th, still priced at 53 in December) it is at
+    54, from January 2027.
+
+    Args:
+        birth: Date of birth.
+        today: The date.
+        band_starts: First age of each band (the plan's own table); the bands of Art. 40 by default.
+
+    Returns:
+        (age that starts the new band, first day of the first month priced at it), or None.
+
+    >>> next_band_change(dt.date(1975, 3, 12), dt.date(2026, 12, 2))
+    (54, datetime.date(2029, 4, 1))
+    >>> next_band_change(dt.date(1972, 12, 10), dt.date(2026, 12, 15))
+    (54, datetime.date(2027, 1, 1))
+    >>> next_band_change(dt.date(1960, 1, 1), dt.date(2026, 12, 2)) is None
+    True
+    """
+    starts = sorted(band_starts if band_starts is not None else (band.min_age for band in AGE_BANDS))
+    priced_at = billing_age(birth, today.year, today.month)
+    upcoming = [start for start in starts if start > priced_at]
+    if not upcoming:
+        return None
+    birthday = birthday_at(birth, upcoming[0])
+    first_month = (birthday.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return upcoming[0], first_month

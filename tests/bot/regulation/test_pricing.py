@@ -10,6 +10,7 @@ from bot.regulation.pricing import (
     billing_age,
     cumulative_factor,
     monthly_price,
+    next_band_change,
     price_table,
 )
 
@@ -114,3 +115,31 @@ def test_age_on_the_birth_day_is_zero_and_before_it_is_refused():
     assert age_band(age_on(D(2026, 3, 10), D(2026, 3, 10))).number == 1
     with pytest.raises(ValueError, match=r"^date precedes birth$"):
         age_on(D(2026, 3, 10), D(2026, 3, 9))
+
+
+@pytest.mark.parametrize(
+    ("birth", "today", "expected"),
+    [
+        # Maria of the demo: 51 on 02/12/2026; 54 on 12/03/2029, priced at the next band from April 2029.
+        (D(1975, 3, 12), D(2026, 12, 2), (54, D(2029, 4, 1))),
+        # José: 54; the last band starts at 59, reached on 30/08/2031, priced from September.
+        (D(1972, 8, 30), D(2026, 12, 2), (59, D(2031, 9, 1))),
+        # Turned 54 on the 10th: December is still priced at 53, January 2027 at 54.
+        (D(1972, 12, 10), D(2026, 12, 15), (54, D(2027, 1, 1))),
+        # A birthday later this month: the same, next month.
+        (D(1972, 12, 20), D(2026, 12, 15), (54, D(2027, 1, 1))),
+        # A child: 19 starts the second band.
+        (D(2010, 6, 1), D(2026, 12, 2), (19, D(2029, 7, 1))),
+        # Born on 29 February: 59 on 01/03/2027 in a common year, priced from April.
+        (D(1968, 2, 29), D(2026, 12, 2), (59, D(2027, 4, 1))),
+        # Already in the last band (Art. 41 sole paragraph): no more change for age.
+        (D(1966, 1, 1), D(2026, 12, 2), None),
+    ],
+)
+def test_next_band_change_art40(birth, today, expected):
+    assert next_band_change(birth, today) == expected
+
+
+def test_next_band_change_follows_the_plans_own_table():
+    # A plan whose table starts a band at 50 changes at 50, whatever Art. 40's table says.
+    assert next_band_change(D(1977, 5, 5), D(2026, 12, 2), band_starts=(0, 30, 50)) == (50, D(2027, 6, 1))
