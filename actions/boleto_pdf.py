@@ -6,13 +6,24 @@ on its own. The bar code is rebuilt from the digitable line (FEBRABAN layout) in
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 from decimal import Decimal
+from typing import Mapping, Sequence
 
-from actions.formatting import format_date, format_money
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.formatting import competencia as mes_ano
+from actions.formatting import format_date, format_money, linha_digitavel
 from actions.imposto_renda import OPERADORA
+from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
+from bot.db.models import Invoice
 from bot.identifiers import DIGITABLE_LINE_LENGTH, is_valid_digitable_line
+from bot.nlu.parsing import strip_accents
 from bot.regulation.finance import FINE_RATE, MONTHLY_INTEREST_RATE
+
+logger = logging.getLogger(__name__)
 
 TITULO = "2ª via de boleto - Cemig Saúde"
 # On a boleto the operator is the "beneficiário" (who receives) and the plan member the "pagador"; its name and
@@ -84,10 +95,6 @@ def boleto_pdf(
     """
     from fpdf import FPDF
 
-    # actions.financeiro will import this module to send the PDF, so it is imported here, once both are loaded.
-    from actions.financeiro import competencia as mes_ano
-    from actions.financeiro import linha_digitavel
-
     codigo = codigo_de_barras(linha)
     pdf = FPDF()
     # Uncompressed: small anyway, and the text stays checkable by tests and by eye.
@@ -121,3 +128,61 @@ def boleto_pdf(
     for texto in (ENCARGOS, f"Emitido em {format_date(emitido)} pelo atendimento automático."):
         pdf.multi_cell(0, 6, texto, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+# "manda o pdf", "quero o boleto em pdf", "tem como imprimir?": the document, not only the line.
+_PEDE_ARQUIVO = re.compile(r"\b(?:pdf|arquivo|anexo|anexado|imprimir|impressao|baixar|download)\b")
+DICA_PDF = 'Para receber a 2ª via em PDF, escreva "pdf".'
+
+
+def pede_arquivo(texto: str | None) -> bool:
+    """Whether the user asks for the boleto as a file.
+
+    >>> pede_arquivo("manda o pdf"), pede_arquivo("quero imprimir o boleto"), pede_arquivo("2ª via do boleto")
+    (True, True, False)
+    """
+    return bool(_PEDE_ARQUIVO.search(strip_accents(texto or "").lower()))
+
+
+def enviar_pdfs(
+    dispatcher: CollectingDispatcher,
+    abertas: Sequence[Invoice],
+    valores: Mapping[int, Decimal],
+    pagador: Mapping[int, str],
+    emitido: date,
+) -> int:
+    """Send a PDF link for each open boleto that has something to pay and a digitable line.
+
+    Args:
+        dispatcher: Where the links go.
+        abertas: The open invoices, in the order listed.
+        valores: What each boleto charges, by invoice id.
+        pagador: Name of the payer, by invoice id.
+        emitido: Today, printed on the document.
+
+    Returns:
+        How many links were sent.
+    """
+    enviados = 0
+    for fatura in abertas:
+        if not fatura.digitable_line or not valores[fatura.id]:
+            continue
+        try:
+            pdf = boleto_pdf(
+                competencia=fatura.competence,
+                vencimento=fatura.due_date,
+                valor=valores[fatura.id],
+                linha=fatura.digitable_line,
+                pagador=pagador[fatura.id],
+                emitido=emitido,
+            )
+        except ValueError:
+            # A corrupt line on file: the bank would refuse the bar code; the text answer already shows the line.
+            logger.warning("boleto %s: linha digitável inválida, PDF não gerado", fatura.id)
+            continue
+        dispatcher.utter_message(
+            text=f"2ª via em PDF, competência {mes_ano(fatura.competence)} (link válido por {VALIDADE_DIAS} dias):",
+            attachment=url_publica(guardar_pdf(pdf)),
+        )
+        enviados += 1
+    return enviados

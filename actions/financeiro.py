@@ -25,7 +25,8 @@ from actions.base import (
     hoje,
     mensagem_do_pedido,
 )
-from actions.formatting import first_name, format_date, format_money
+from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
+from actions.formatting import competencia, first_name, format_date, format_money, linha_digitavel
 from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
@@ -35,6 +36,7 @@ from actions.mensalidade import (
     pergunta_geral_de_faixa,
     regra_das_faixas,
 )
+from bot.arquivos import CANAIS_SEM_ARQUIVO
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -65,35 +67,13 @@ _PROPRIO = re.compile(r"\b(meu|minha|meus|minhas|dia \d+|amanha|hoje|semana|mes 
 JANELA_DIAS = 365
 MAX_PAGOS = 12
 
+SEM_ARQUIVO = "Por aqui não consigo enviar o arquivo: a linha digitável acima paga o boleto em qualquer banco."
 REGRA_VENCIMENTO = (
     "Os boletos vencem no dia 15 do mês de competência (Art. 31 do Regulamento). Se o vencimento cair em dia "
     "sem expediente bancário, dá para pagar sem multa no primeiro dia útil seguinte (Art. 32 do Regulamento)."
 )
 
 
-
-
-def linha_digitavel(linha: str) -> str:
-    """Group a 47-digit digitable line the way it is printed on a boleto.
-
-    >>> linha_digitavel("00190000090100202610010057021163516000000168961")
-    '00190.00009 01002.026100 10057.021163 5 16000000168961'
-    """
-    if len(linha) != 47 or not linha.isdigit():
-        return linha
-    return (
-        f"{linha[0:5]}.{linha[5:10]} {linha[10:15]}.{linha[15:21]} "
-        f"{linha[21:26]}.{linha[26:32]} {linha[32]} {linha[33:]}"
-    )
-
-
-def competencia(dia: dt.date) -> str:
-    """Write a competence month as mm/aaaa.
-
-    >>> competencia(dt.date(2026, 10, 1))
-    '10/2026'
-    """
-    return dia.strftime("%m/%Y")
 
 
 def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date | None:
@@ -301,11 +281,26 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 dispatcher.utter_message(text=texto)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        com_arquivo = tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO
+        arquivo = pede_arquivo(pedido["text"])
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
-            dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens]))
+            dica = [DICA_PDF] if com_arquivo and not arquivo and any(a_pagar(f) for f in abertas) else []
+            dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens, *dica]))
         else:
             dispatcher.utter_message(text="Você não tem boletos em aberto. 👍")
+        if arquivo and abertas:
+            # "manda o pdf": the documents, and nothing else below them.
+            if not com_arquivo or not enviar_pdfs(
+                dispatcher,
+                abertas,
+                {f.id: a_pagar(f) for f in abertas},
+                {f.id: f.beneficiary.name for f in abertas},
+                referencia,
+            ):
+                dispatcher.utter_message(text=SEM_ARQUIVO)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if any(referencia > effective_due_date(f.due_date) and a_pagar(f) > 0 for f in abertas):
             dispatcher.utter_message(text=self._aviso_inadimplencia(faturas, referencia))
         if especiais:

@@ -60,3 +60,26 @@ def first_name(name: str) -> str:
 def relationship_label(relationship: str) -> str:
     """Portuguese label for a family relationship code."""
     return RELATIONSHIP_LABELS.get(relationship, relationship.replace("_", " "))
+
+
+def linha_digitavel(linha: str) -> str:
+    """Group a 47-digit digitable line the way it is printed on a boleto.
+
+    >>> linha_digitavel("00190000090100202610010057021163516000000168961")
+    '00190.00009 01002.026100 10057.021163 5 16000000168961'
+    """
+    if len(linha) != 47 or not linha.isdigit():
+        return linha
+    return (
+        f"{linha[0:5]}.{linha[5:10]} {linha[10:15]}.{linha[15:21]} "
+        f"{linha[21:26]}.{linha[26:32]} {linha[32]} {linha[33:]}"
+    )
+
+
+def competencia(dia: date) -> str:
+    """Write a competence month as mm/aaaa.
+
+    >>> competencia(date(2026, 10, 1))
+    '10/2026'
+    """
+    return dia.strftime("%m/%Y")

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
 from actions.formatting import first_name, format_date, format_money
-from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
-from bot.canais import Canal
+from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
@@ -28,8 +27,6 @@ from bot.identifiers import mask_cpf
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 # The payer's data the tax return asks for (regulation Art. 1).
 OPERADORA = "Fonte pagadora: Cemig Saúde - CNPJ 12.055.813/0001-68 - registro ANS 41.750-5"
-# The phone cannot carry a file; every other channel gets the PDF as a link.
-CANAIS_SEM_ARQUIVO = {Canal.URA.value}
 DECLARACAO = "Na declaração, informe os valores na ficha Pagamentos Efetuados, código 26 (Planos de saúde no Brasil)."
 
 

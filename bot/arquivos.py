@@ -16,9 +16,12 @@ import secrets
 import time
 from pathlib import Path
 
+from bot.canais import Canal
 from bot.settings import Settings, get_settings
 
 VALIDADE_DIAS = 7
+# The phone cannot carry a file; every other channel gets it as a link.
+CANAIS_SEM_ARQUIVO = frozenset({Canal.URA.value})
 NOME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
 

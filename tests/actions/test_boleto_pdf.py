@@ -8,11 +8,17 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.boleto_pdf import boleto_pdf, codigo_de_barras
-from actions.financeiro import linha_digitavel
-from actions.formatting import format_date, format_money
+from actions.financeiro import SEM_ARQUIVO, ActionConsultarFinanceiro, a_pagar
+from actions.formatting import format_date, format_money, linha_digitavel
+from bot.arquivos import caminho
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
 from bot.identifiers import _CARD_IN_TEXT, _CPF_IN_TEXT, _mod11_barcode, due_date_factor, make_digitable_line
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker
 
 BANCO = "001"
 VENCIMENTO = date(2026, 5, 15)
@@ -117,3 +123,59 @@ def test_a_line_with_a_wrong_check_digit_is_refused():
             pagador=PAGADOR,
             emitido=date(2026, 5, 20),
         )
+
+
+# -- the option over the demo data: "manda o pdf" -----------------------------------------------------
+
+
+def _maria_and_open_boletos():
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        abertas = [
+            (f.competence, a_pagar(f), f.digitable_line)
+            for f in repository.list_invoices([maria.id], session=session, statuses=["aberto"])
+            if a_pagar(f) and f.digitable_line
+        ]
+        maria_id = maria.id
+    engine.dispose()
+    return maria_id, sorted(abertas)
+
+
+def _tracker(maria_id, text, channel=None):
+    events = None
+    if channel:
+        events = [{"event": "user", "text": text, "input_channel": channel, "parse_data": {"intent": {"name": "x"}}}]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text=text, intent="financeiro",
+                           events=events)
+    tracker.latest_message["entities"] = []
+    return tracker
+
+
+async def test_manda_o_pdf_sends_one_document_per_open_boleto():
+    maria_id, abertas = _maria_and_open_boletos()
+    assert abertas, "the seed leaves the demo family's boletos of this month and last month open"
+    dispatcher = CollectingDispatcher()
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria_id, "manda o pdf do boleto"), {})
+    links = [m["attachment"] for m in dispatcher.messages if m.get("attachment")]
+    assert len(links) == len(abertas)
+    for (competence, amount, line), link in zip(abertas, links, strict=True):
+        pdf = caminho(link.rsplit("/", 1)[1]).read_bytes()
+        assert pdf.startswith(b"%PDF") and b"Maria Aparecida Souza" in pdf
+        assert competence.strftime("%m/%Y").encode() in pdf and format_money(amount).encode("latin-1") in pdf
+        assert linha_digitavel(line).encode() in pdf
+    shown = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    # The documents, without the paid history below them.
+    assert "Últimos boletos pagos" not in shown and "link válido por 7 dias" in shown
+
+
+async def test_the_list_offers_the_pdf_and_the_phone_gets_the_line_only():
+    maria_id, _ = _maria_and_open_boletos()
+    listing = CollectingDispatcher()
+    await ActionConsultarFinanceiro().run(listing, _tracker(maria_id, "4"), {})
+    assert 'escreva "pdf"' in listing.messages[0]["text"]
+    phone = CollectingDispatcher()
+    await ActionConsultarFinanceiro().run(phone, _tracker(maria_id, "quero o boleto em pdf", channel="ura"), {})
+    assert not [m for m in phone.messages if m.get("attachment")]
+    said = [m.get("text") for m in phone.messages]
+    assert SEM_ARQUIVO in said and not any('escreva "pdf"' in (t or "") for t in said)
