@@ -7,15 +7,14 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from actions.ouvidoria import (
-    OUVIDORIA,
     PEDIDO_INSTANCIA,
     PEDIDO_PROTOCOLO,
     PEDIDO_TIPO,
-    PRIMEIRA,
     SEM_PROTOCOLO,
     SLOTS,
     ValidateOuvidoriaForm,
 )
+from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA
 from tests.actions.conftest import make_tracker, texts
 
 DOMAIN = {"forms": {"ouvidoria_form": {"required_slots": SLOTS}}}

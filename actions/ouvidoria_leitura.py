@@ -1,0 +1,150 @@
+"""Reading the answers to the Ombudsman form: the kind of manifestation, the tier, whether the case is told.
+
+Pure functions over the text the person typed, kept apart from the form (actions/ouvidoria.py), which asks the
+questions and registers the manifestation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.parsing import strip_accents
+
+PRIMEIRA, OUVIDORIA = "primeira_instancia", "ouvidoria"
+TIPOS = {
+    "1": "reclamação",
+    "2": "reanálise de procedimento negado",
+    "3": "elogio",
+    "4": "sugestão",
+    "5": "denúncia",
+}
+# The kind named by its own word ("quero fazer uma sugestão"); read before any description.
+_PALAVRAS_TIPO = {
+    "reclama": "reclamação",
+    "reanalis": "reanálise de procedimento negado",
+    "negad": "reanálise de procedimento negado",
+    "elogi": "elogio",
+    "suger": "sugestão",
+    "sugest": "sugestão",
+    "denunci": "denúncia",
+}
+# The kind told by what the person describes ("a moça foi grossa"), on accent-free lower case. A message with
+# words of two kinds takes the first family here: the specific kinds, then the complaint's dissatisfaction
+# before the compliment's praise ("não fui bem atendida" is a complaint).
+_FRASES_TIPO = (
+    (TIPOS["5"], re.compile(r"\b(fraud|golpe|falsific|propina|subor|irregularidade|cobr\w* por fora)")),
+    (
+        TIPOS["2"],
+        re.compile(
+            r"\b(negaram|negou|negativa|recusa|recusou|recusaram|indeferi|rever|revej|revis|reconsider|recorrer"
+            r"|recurso|nao (autoriz|liber))"
+        ),
+    ),
+    (
+        TIPOS["1"],
+        re.compile(
+            r"\b(mal atendid|mau atendimento|nao fui (muito )?bem atendid|nao gostei|gross|absurd|descaso|pessim"
+            r"|horrivel|ruim|desrespeit|falta de respeito|insatisfeit|demora|atrasad|atraso|indevid"
+            r"|ninguem (me )?(resolve|ajuda|responde)"
+            r"|nao (me )?(resolve|resolveram|resolveu|responde|responderam))"
+        ),
+    ),
+    (TIPOS["3"], re.compile(r"\b(parabens|gostei|excelente|otimo atendimento|bem atendid|agradec|atencios)")),
+    (
+        TIPOS["4"],
+        re.compile(
+            r"\b(sugir|seria (bom|otimo|legal|interessante|melhor) se|(poderiam|podiam|deveriam) "
+            r"(colocar|criar|oferecer|disponibilizar|incluir|melhorar|ampliar|aumentar)|uma ideia|minha ideia)"
+        ),
+    ),
+)
+# At the tier question: the person already went to the regular service (so the Ombudsman), or not yet.
+_JA_TENTOU = re.compile(
+    r"\b(ja (liguei|reclamei|tentei|abri|fui|falei|registrei|procurei|entrei|mandei|enviei|passei)|liguei"
+    r"|ninguem (me )?(resolve|ajuda|responde|retorna)|nao (me )?(resolve|resolveram|resolveu|responderam"
+    r"|retornaram)|varias vezes|\d+ vezes|sem (resposta|retorno|solucao))"
+)
+_AINDA_NAO_TENTOU = re.compile(r"\bainda nao (liguei|reclamei|tentei|abri|fui|falei|registrei|procurei)")
+# Words that only name the kind or fill the sentence; what is left says what happened.
+_SEM_CONTEUDO = frozenset(
+    "a o as os um uma e eh de do da dos das no na em pra para por com que eu me minha meu quero queria gostaria "
+    "fazer registrar deixar abrir mandar enviar sobre favor opcao numero tipo manifestacao isso sim reclamacao "
+    "reclamar elogio elogiar sugestao sugerir denuncia denunciar reanalise pedido pedir solicitar".split()
+)
+# "3 vezes", "2 meses": a count in the answer, not the option's number.
+_QUANTIDADE = re.compile(r"\d+\s*(x\b|vez|vezes|dia|mes|meses|ano|semana|hora|reais)")
+
+
+def _escolha(folded: str, digitos: str) -> str | None:
+    """The digit of a short numbered answer; a number in a sentence or a count of things is no choice.
+
+    >>> _escolha("quero a opcao 2", "12345"), _escolha("liguei 3 vezes", "12345"), _escolha("2 e 3", "12345")
+    ('2', None, None)
+    """
+    numero = re.fullmatch(rf"\D*([{digitos}])\D*", folded)
+    if not numero or len(re.findall(r"[a-z]+", folded)) > 4 or _QUANTIDADE.search(folded):
+        return None
+    return numero.group(1)
+
+
+def _tipo_descrito(folded: str) -> str | None:
+    """The kind told by a description of what happened, on accent-free text.
+
+    >>> _tipo_descrito("a moca foi grossa"), _tipo_descrito("parabens a enfermeira"), _tipo_descrito("oi")
+    ('reclamação', 'elogio', None)
+    """
+    return next((tipo for tipo, padrao in _FRASES_TIPO if padrao.search(folded)), None)
+
+
+def ler_tipo(texto: str) -> str | None:
+    """The kind of manifestation from its word, a description of what happened, or a number (1-5).
+
+    >>> ler_tipo("2"), ler_tipo("quero fazer uma denúncia"), ler_tipo("talvez")
+    ('reanálise de procedimento negado', 'denúncia', None)
+    >>> ler_tipo("fui mal atendida no presencial, a moça foi grossa"), ler_tipo("parabéns pelo atendimento")
+    ('reclamação', 'elogio')
+    >>> ler_tipo("seria bom se o app tivesse chat"), ler_tipo("negaram minha cirurgia, quero que revejam")
+    ('sugestão', 'reanálise de procedimento negado')
+    >>> ler_tipo("o médico cobrou por fora"), ler_tipo("qual o protocolo?")
+    ('denúncia', None)
+    """
+    folded = strip_accents(texto).strip()
+    palavra = next((tipo for raiz, tipo in _PALAVRAS_TIPO.items() if raiz in folded), None)
+    numero = _escolha(folded, "12345")
+    return palavra or _tipo_descrito(folded) or (TIPOS[numero] if numero else None)
+
+
+def descreve_o_caso(texto: str) -> bool:
+    """Whether an answer says what happened, not only which kind it is: four words besides the kind and fillers.
+
+    >>> descreve_o_caso("fui mal atendida no presencial, a moça foi grossa"), descreve_o_caso("quero reclamar")
+    (True, False)
+    """
+    palavras = re.findall(r"[a-z]+", strip_accents(texto))
+    return sum(palavra not in _SEM_CONTEUDO for palavra in palavras) >= 4
+
+
+def ler_instancia(texto: str) -> str | None:
+    """1 / "primeira" opens the first instance; 2 / "ouvidoria" / "mesmo assim" / "já tentei" goes to the Ombudsman.
+
+    Having already been to the regular service (chat, app, phone, in person) is the reason for the Ombudsman,
+    so saying so answers 2; "ainda não tentei" answers 1.
+
+    >>> ler_instancia("1"), ler_instancia("quero a ouvidoria mesmo assim"), ler_instancia("hein")
+    ('primeira_instancia', 'ouvidoria', None)
+    >>> ler_instancia("ja liguei 3 vezes no 0800 e ninguem resolve meu reembolso")
+    'ouvidoria'
+    >>> ler_instancia("ainda não liguei"), ler_instancia("opção 2")
+    ('primeira_instancia', 'ouvidoria')
+    """
+    folded = strip_accents(texto).strip()
+    if _AINDA_NAO_TENTOU.search(folded):
+        return PRIMEIRA
+    if _JA_TENTOU.search(folded):
+        return OUVIDORIA
+    numero = _escolha(folded, "12")
+    if numero == "1" or "primeira" in folded or "abrir" in folded:
+        return PRIMEIRA
+    if numero == "2" or re.search(r"ouvidoria|mesmo assim|insist|registr", folded):
+        return OUVIDORIA
+    return None
