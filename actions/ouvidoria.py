@@ -13,15 +13,17 @@ import re
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import db_session
-from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.formatting import format_date
 from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
 SEM_PROTOCOLO = "sem_protocolo"
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
@@ -174,6 +176,83 @@ class ValidateOuvidoriaForm(FormValidationAction):
         return {"ouvidoria_relato": relato[:2000]}
 
 
+PRAZO_OUVIDORIA = (
+    f"A Ouvidoria responde em até {ANSWER_BUSINESS_DAYS[TicketKind.OMBUDSMAN]} dias úteis (ANS RN 323/2013)."
+)
+# "qual o prazo da ouvidoria?", "quanto tempo demora?", "e o andamento?": a question about the Ombudsman, not a
+# manifestation; the form would take it for one ("demora" is a complaint's word) and start over.
+_PERGUNTA_SOBRE = re.compile(
+    r"\b(?:qual (?:e )?o prazo|que prazo|tem prazo|prazo de resposta|quanto tempo|em quantos dias|quando "
+    r"(?:respond\w*|vou ter|terei|recebo|sai|vem)|demora quanto|vai demorar|demora muito|status|andamento|"
+    r"como (?:acompanho|acompanhar)|qual (?:e )?o protocolo)\b"
+)
+_QUER_REGISTRAR = re.compile(
+    r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
+)
+
+
+def pergunta_sobre_a_ouvidoria(texto: str) -> bool:
+    """Whether a message asks about the Ombudsman (its deadline, a manifestation's progress) without making one.
+
+    >>> pergunta_sobre_a_ouvidoria("qual o prazo da ouvidoria?"), pergunta_sobre_a_ouvidoria("quanto tempo demora?")
+    (True, True)
+    >>> pergunta_sobre_a_ouvidoria("quero reclamar da demora, qual o prazo?")
+    False
+    >>> pergunta_sobre_a_ouvidoria("quero registrar uma reclamação na ouvidoria")
+    False
+    """
+    folded = strip_accents(texto or "").lower()
+    return len(folded.split()) <= 12 and bool(_PERGUNTA_SOBRE.search(folded)) and not _QUER_REGISTRAR.search(folded)
+
+
+def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
+    """The Ombudsman ticket this conversation registered last, if that is the protocol it gave last."""
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo:
+        return None
+    with db_session() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.tier != "ouvidoria":
+            return None
+        session.expunge(ticket)
+        return ticket
+
+
+class ActionExplicarOuvidoria(Action):
+    """Explains the two tiers before the Ombudsman form, or answers a question about the Ombudsman instead.
+
+    "qual o prazo da ouvidoria?" right after registering started the form again; the question gets the deadline
+    (and the protocol just given), and the form does not open.
+    """
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_explicar_ouvidoria"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer a question and wait for the next message, or explain the tiers and let the form open."""
+        if not pergunta_sobre_a_ouvidoria(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_ouvidoria")
+            return []
+        ticket = manifestacao_da_conversa(tracker)
+        if ticket is not None:
+            prazo = f" Prazo de resposta: até {format_date(ticket.due_date)}." if ticket.due_date else ""
+            dispatcher.utter_message(
+                text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
+                f"{PRAZO_OUVIDORIA}"
+            )
+        else:
+            dispatcher.utter_message(
+                text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
+                'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
+            )
+        dispatcher.utter_message(response="utter_algo_mais")
+        # The rule would open the form next; the question is answered, so the bot listens instead.
+        return [FollowupAction("action_listen")]
+
+
 class ActionRegistrarOuvidoria(Action):
     """Registers the manifestation with the Ombudsman, or opens the first-instance ticket."""
 
@@ -214,7 +293,7 @@ class ActionRegistrarOuvidoria(Action):
             text=(
                 f"Sua manifestação ({tipo}) foi registrada na Ouvidoria.\n"
                 + mensagem_do_chamado(ticket, decisao)
-                + "\nA Ouvidoria responde em até 7 dias úteis (ANS RN 323/2013)."
+                + f"\n{PRAZO_OUVIDORIA}"
             )
         )
         return [*limpar, lembrar_protocolo(ticket)]

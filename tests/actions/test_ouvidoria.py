@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from actions import base
+from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.ouvidoria import (
     PEDIDO_INSTANCIA,
     PEDIDO_PROTOCOLO,
     PEDIDO_TIPO,
     SEM_PROTOCOLO,
     SLOTS,
+    ActionExplicarOuvidoria,
     ValidateOuvidoriaForm,
 )
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA
+from bot.db.session import session_scope
+from routing.decision import Decision
+from routing.tickets import open_ticket
 from tests.actions.conftest import make_tracker, texts
 
 DOMAIN = {"forms": {"ouvidoria_form": {"required_slots": SLOTS}}}
@@ -179,3 +186,42 @@ async def test_an_unreadable_answer_after_a_readable_one_is_a_first_miss(dispatc
     antes = _turno(PERGUNTAS["ouvidoria_instancia"], "2")
     await _responder(dispatcher, "ouvidoria_tipo", "qual o protocolo?", antes)
     assert texts(dispatcher) == [PEDIDO_TIPO]
+
+
+# -- a question about the Ombudsman is answered, not taken for a manifestation --------------------------------
+
+
+@pytest.mark.parametrize(
+    "texto", ["qual o prazo da ouvidoria?", "quanto tempo a ouvidoria demora pra responder?", "e o andamento?"]
+)
+async def test_a_question_about_the_ombudsman_gets_the_deadline_and_no_form(dispatcher, texto):
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    dito = "\n".join(texts(dispatcher))
+    assert "7 dias úteis" in dito and "segunda instância" in dito
+    # The rule would open the form next: the follow-up action makes the bot listen instead.
+    assert {"event": "followup", "name": "action_listen"} in [
+        {"event": e["event"], "name": e.get("name")} for e in eventos
+    ]
+
+
+async def test_after_registering_the_question_gets_the_protocol_and_its_deadline(dispatcher):
+    # Before: "qual o prazo da ouvidoria?" right after registering started the form again.
+    decisao = Decision(inbox="ouvidoria@cemigsaude.org.br", cc=(), tier="ouvidoria", rule="ouvidoria_sem_protocolo",
+                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
+    with session_scope(base.session_factory()) as session:
+        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
+                             context={}, beneficiary_id=None, kind="ouvidoria",
+                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+        protocolo, prazo = ticket.protocol, ticket.due_date
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocolo}, text="qual o prazo da ouvidoria?", intent="ouvidoria")
+    await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
+    dito = texts(dispatcher)[0]
+    # 7 business days from Wednesday 02/12/2026: Friday 11/12/2026.
+    assert prazo == date(2026, 12, 11)
+    assert f"protocolo {protocolo}. Prazo de resposta: até 11/12/2026." in dito and "7 dias úteis" in dito
+
+
+@pytest.mark.parametrize("texto", ["quero registrar uma reclamação na ouvidoria", "ouvidoria", "fui mal atendida"])
+async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto):
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    assert texts(dispatcher) == ["utter_ouvidoria"] and eventos == []

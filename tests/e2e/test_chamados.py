@@ -78,8 +78,13 @@ def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(ser
     assert "Reclamação" in text
     joined(conversa_at("1"))
     text = joined(conversa_at("Meu pedido de reembolso está parado há dois meses sem resposta"))
-    protocolo(text)
+    registrado = protocolo(text)
     assert "Ouvidoria" in text and "7 dias úteis" in text
+    # Before: the question started the Ombudsman form again ("Você já tem o protocolo...?").
+    text = joined(conversa_at("qual o prazo da ouvidoria?"))
+    assert protocolo(text) == registrado and "Prazo de resposta: até" in text and "7 dias úteis" in text
+    assert "segunda instância" not in text
+    assert "Reembolso" in joined(conversa_at("menu"))  # the form did not open: the menu is the menu
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
@@ -151,4 +156,7 @@ def test_out_of_hours_opens_a_ticket_and_gives_the_24h_line(servers_at, conversa
     protocolo(text)
     assert "26/11/2026 às 8h" in text
     assert "0800 030 9009" in text
+    # Asking again while waiting keeps the one ticket (before: a second protocol for the same wait).
+    again = joined(conversa_at("0"))
+    assert protocolo(again) == protocolo(text) and "já está registrado" in again
     assert joined(conversa_at("menu"))  # the bot keeps answering

@@ -479,3 +479,24 @@ def test_cpf_and_birth_date_in_one_answer_to_the_cpf_question_identify_at_once(c
 def test_until_what_age_a_child_stays_a_dependant_is_answered_not_the_catalogue(conversa):
     text = joined(conversa("ate que idade minha filha pode ficar como dependente?"))
     assert "23 anos, 11 meses e 29 dias" in text and "abertos a novas adesões" not in text
+
+
+def test_finance_questions_that_are_not_the_boleto_list_get_their_own_answer(conversa):
+    # Before, each of these got the whole list of boletos.
+    assert "CPF" in joined(conversa("minha mensalidade vai aumentar no aniversário?"))
+    text = identify(conversa, "529.982.247-25", "12/03/1975")
+    assert "Art. 40" in text and "Aos 54 anos" in text and "04/2029" in text and "Boletos em aberto" not in text
+    text = joined(conversa("4"))
+    assert "Boletos em aberto" in text and 'escreva "pdf"' in text
+    text = joined(conversa("manda o pdf"))
+    assert "2ª via em PDF" in text and "Últimos boletos pagos" not in text
+    text = joined(conversa("paguei ontem, já baixou?"))
+    assert "Ainda consta em aberto" in text and "deve aparecer até" in text
+
+
+def test_changing_plans_and_coming_back_after_cancelling(conversa):
+    text = joined(conversa("quero mudar meu plano pra enfermaria"))
+    assert "Mudar de plano dentro da Cemig Saúde" in text and "Art. 107" in text and "Acomodação: enfermaria" in text
+    # Before: "e se eu cancelar..." continued the plans on sale.
+    text = joined(conversa("e se eu cancelar posso voltar depois?"))
+    assert "Cancelar o plano" in text and "Art. 20" in text and "Art. 62" in text
