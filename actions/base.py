@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.pedido import mensagem_do_pedido
+from actions.pedido import mensagem_do_pedido, oferecer_outro_pedido, outro_pedido
 from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
@@ -289,7 +289,11 @@ class AcaoIdentificada(Action):
             eventos: List[EventType] = [SlotSet("escolher_pessoa", False)]
             if escolha is not None and self.escolhe_pessoa:
                 eventos.append(SlotSet(PESSOA_DO_ASSUNTO, escolha))
-            return [*eventos, *self.responder(dispatcher, tracker, pessoas, session=session)]
+            eventos.extend(self.responder(dispatcher, tracker, pessoas, session=session))
+        outro = outro_pedido(mensagem["text"], self.intent)
+        if outro is not None:
+            oferecer_outro_pedido(dispatcher, outro)
+        return eventos
 
     @staticmethod
     def _mesma_pessoa(tracker: Tracker, pessoas: List[Pessoa]) -> str | None:

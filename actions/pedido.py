@@ -2,7 +2,8 @@
 
 After a titular answers "de quem?" or identifies, the latest message is "2" or a birth date; what the user asked
 (a month, a year, a protocol, a payment day) is in an earlier message. Kept apart from :mod:`actions.base` so that
-every option reads its request the same way.
+every option reads its request the same way. A request that asks for two options at once gets the first answered
+and the other offered by its digit (:func:`outro_pedido`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
+from bot.menu import POR_INTENT, Opcao
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
 # The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
@@ -83,3 +86,62 @@ def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
         ]
         return {"text": " ".join([mensagem["text"], *detalhes]), "entities": mensagem.get("entities") or []}
     return {"text": texto, "entities": ultima.get("entities") or []}
+
+
+# Words that name one option of the menu beyond doubt, for a message that asks for two things at once
+# ("quero a 2ª via do boleto e ver meu reembolso"): the option answered first, then an offer of the other.
+_NOMEIA: Dict[str, re.Pattern[str]] = {
+    "reembolso": re.compile(r"\breembols\w*"),
+    "utilizacao": re.compile(r"\b(?:extrato de (?:uso|utilizacao)|utilizacao|coparticipac\w*)"),
+    "numero_cartao": re.compile(r"\b(?:carteirinha|numero do (?:meu )?cartao|cartao do plano)"),
+    "financeiro": re.compile(r"\b(?:boletos?|2a via|segunda via|mensalidade|fatura)\b"),
+    "autorizacao": re.compile(r"\bautoriza\w*"),
+    "imposto_renda": re.compile(r"\b(?:imposto de renda|informe de rendimentos?|irpf)\b"),
+}
+# Where one request ends and the next begins.
+_ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|e tambem|alem disso|outra coisa|depois)\s")
+
+
+def outro_pedido(texto: str, atendido: str) -> Opcao | None:
+    """The other option a message asked for, besides the one answered, when it asks for two in separate phrases.
+
+    Both must be named, each in a phrase of its own, so that "o reembolso da coparticipação" (one request that
+    mentions two words) offers nothing.
+
+    >>> outro_pedido("quero a segunda via do boleto e ver meu reembolso", "financeiro").digito
+    '1'
+    >>> outro_pedido("oi. preciso do informe de rendimentos, e a carteirinha da minha filha", "imposto_renda").rotulo
+    'Número de cartão'
+    >>> outro_pedido("o reembolso da coparticipação", "reembolso") is None
+    True
+    >>> outro_pedido("quero a segunda via do boleto", "financeiro") is None
+    True
+    """
+    proprio = _NOMEIA.get(atendido)
+    if proprio is None:
+        return None
+    oracoes = [o for o in _ORACOES.split(strip_accents(texto).lower()) if o.strip()]
+    if not any(proprio.search(oracao) for oracao in oracoes):
+        return None
+    for oracao in oracoes:
+        if proprio.search(oracao):
+            continue
+        for intent, nomeia in _NOMEIA.items():
+            if intent != atendido and nomeia.search(oracao):
+                return POR_INTENT[intent]
+    return None
+
+
+def oferecer_outro_pedido(dispatcher: CollectingDispatcher, opcao: Opcao) -> None:
+    """Offer the other option the message asked for, just before "Posso ajudar em algo mais?".
+
+    Args:
+        dispatcher: Holding the answer just given.
+        opcao: The option the message also asked for (:func:`actions.pedido.outro_pedido`).
+    """
+    dispatcher.utter_message(text=f"Você também perguntou sobre *{opcao.rotulo}*: digite {opcao.digito} para ver.")
+    oferta = dispatcher.messages.pop()
+    mensagens = dispatcher.messages
+    fim = next((i for i in range(len(mensagens) - 1, -1, -1) if mensagens[i].get("response") == "utter_algo_mais"),
+               len(mensagens))
+    mensagens.insert(fim, oferta)

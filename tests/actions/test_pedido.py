@@ -1,0 +1,53 @@
+"""The request message: two options asked at once get the first answered and the second offered (actions/pedido.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.financeiro import ActionConsultarFinanceiro
+from actions.pedido import outro_pedido
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, texts
+
+
+@pytest.mark.parametrize(
+    ("texto", "atendido", "digito"),
+    [
+        ("quero a segunda via do boleto e ver meu reembolso", "financeiro", "1"),
+        ("bom dia! preciso do informe de rendimentos. Tambem queria o numero da carteirinha", "imposto_renda", "3"),
+        ("minha autorização saiu? e o extrato de utilização desse mês", "autorizacao", "2"),
+        ("qual o valor do reembolso, e quando vence o boleto", "reembolso", "4"),
+    ],
+)
+def test_a_second_option_in_its_own_phrase_is_offered(texto, atendido, digito):
+    assert outro_pedido(texto, atendido).digito == digito
+
+
+@pytest.mark.parametrize(
+    ("texto", "atendido"),
+    [
+        ("o reembolso da coparticipação", "reembolso"),  # one request naming two things
+        ("quero a segunda via do boleto", "financeiro"),
+        ("boleto", "financeiro"),
+        ("meus reembolsos e os da minha filha", "reembolso"),  # the same option twice
+        ("quero ver meu reembolso e a segunda via", "novos_planos"),  # an option with no words of its own here
+    ],
+)
+def test_nothing_is_offered_for_a_single_request(texto, atendido):
+    assert outro_pedido(texto, atendido) is None
+
+
+async def test_the_offer_comes_after_the_answer_and_before_anything_else(dispatcher):
+    # Before: "quero a segunda via do boleto e ver meu reembolso" got the boletos, and the reimbursement was lost.
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        maria_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+    engine.dispose()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)},
+                           text="quero a segunda via do boleto e ver meu reembolso", intent="financeiro")
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Boletos em aberto")
+    assert said[-2:] == ["Você também perguntou sobre *Reembolso*: digite 1 para ver.", "utter_algo_mais"]
