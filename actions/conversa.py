@@ -9,7 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.chamados import TELEFONE_24H
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
+from actions.orientacoes import SINAIS_DE_EMERGENCIA
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
 
@@ -35,6 +37,31 @@ def pergunta_contato(texto: str) -> bool:
     return bool(_CONTATO.search(folded)) and not _OUTRA_EMPRESA.search(folded)
 
 
+# "é urgente!!", "socorro", "preciso de ajuda urgente": urgency with nothing else to go by. The bot cannot tell a
+# medical emergency from an urgent matter of the plan, so it gives the way for each, emergencies first.
+_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|socorro|sos)\b")
+_MAX_PALAVRAS_URGENCIA = 6
+URGENCIA = "\n".join(
+    [
+        SINAIS_DE_EMERGENCIA,
+        'Para falar com um médico agora, por vídeo, o Pronto Atendimento Online atende 24 horas: escreva "PA Online".',
+        f"Para um assunto do plano que não pode esperar, ligue para a Central de Relacionamento: {TELEFONE_24H}.",
+    ]
+)
+
+
+def pede_urgencia(texto: str) -> bool:
+    """Whether a short message says only that something is urgent.
+
+    >>> pede_urgencia("é urgente!!"), pede_urgencia("SOCORRO"), pede_urgencia("preciso de ajuda urgente")
+    (True, True, True)
+    >>> pede_urgencia("qual a previsão do tempo?")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return len(folded.split()) <= _MAX_PALAVRAS_URGENCIA and bool(_URGENCIA.search(folded))
+
+
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
     """How many of the latest user messages in a row were not understood."""
     count = 0
@@ -51,12 +78,17 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     """What a message classified as out of scope or not understood may still be; None when it is neither.
 
     A short question about the topic just answered goes back to that topic (:mod:`actions.contexto`); a question
-    for the operator's phone, address or hours gets the channels.
+    for the operator's phone, address or hours gets the channels; a bare "é urgente!" gets the ways to urgent help.
     """
     assunto = pergunta_sobre_o_assunto(tracker)
     if assunto:
         return reler_no_assunto(tracker, assunto)
-    if pergunta_contato(tracker.latest_message.get("text") or ""):
+    texto = tracker.latest_message.get("text") or ""
+    if pede_urgencia(texto):
+        dispatcher.utter_message(text=URGENCIA)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
+    if pergunta_contato(texto):
         dispatcher.utter_message(response="utter_falar_atendente")
         dispatcher.utter_message(response="utter_algo_mais")
         return []

@@ -102,11 +102,11 @@ APARELHO = (
 
 # PA Online is a video call: signs that cannot wait for one go first to the emergency number, and anyone telling
 # a symptom is told when to stop waiting.
-EMERGENCIA = (
+SINAIS_DE_EMERGENCIA = (
     "⚠️ Falta de ar, dor no peito, desmaio, convulsão ou sangramento que não para são emergência: ligue 192 "
-    "(SAMU) ou vá agora ao pronto-socorro mais próximo. O Pronto Atendimento Online é para o que dá para "
-    "resolver por vídeo."
+    "(SAMU) ou vá agora ao pronto-socorro mais próximo."
 )
+EMERGENCIA = f"{SINAIS_DE_EMERGENCIA} O Pronto Atendimento Online é para o que dá para resolver por vídeo."
 SE_PIORAR = (
     "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
     "pronto-socorro mais próximo."

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from actions.conversa import ActionFallback
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversa import ActionFallback, ActionForaDeEscopo
 from tests.actions.conftest import make_tracker, texts
 
 
@@ -107,3 +109,13 @@ async def test_a_follow_up_without_a_topic_asks_which_topic(dispatcher):
     assert texts(dispatcher) == [
         "Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
     ]
+
+
+async def test_a_bare_urgency_gets_the_ways_to_urgent_help():
+    # "é urgente!!" was "não entendi": the emergency number first, then PA Online and the 24-hour line.
+    for action in (ActionFallback(), ActionForaDeEscopo()):
+        said = CollectingDispatcher()
+        await action.run(said, make_tracker(text="é urgente!!", intent="nlu_fallback"), {})
+        first = texts(said)[0]
+        assert first.index("192") < first.index("Pronto Atendimento Online") < first.index("0800 030 9009")
+        assert texts(said)[-1] == "utter_algo_mais"

@@ -500,3 +500,10 @@ def test_changing_plans_and_coming_back_after_cancelling(conversa):
     # Before: "e se eu cancelar..." continued the plans on sale.
     text = joined(conversa("e se eu cancelar posso voltar depois?"))
     assert "Cancelar o plano" in text and "Art. 20" in text and "Art. 62" in text
+
+
+def test_a_bare_urgency_gets_the_ways_to_urgent_help(conversa):
+    joined(conversa("oi"))
+    # Before: "não entendi".
+    text = joined(conversa("é urgente!!"))
+    assert "192" in text and "Pronto Atendimento Online" in text and "0800 030 9009" in text, text
