@@ -36,6 +36,7 @@ from actions.mensalidade import (
     pergunta_geral_de_faixa,
     regra_das_faixas,
 )
+from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
@@ -89,16 +90,7 @@ def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date
     Returns:
         The first ISO ``data`` entity on or after ``referencia``, or None.
     """
-    for entidade in entidades:
-        if entidade.get("entity") != "data":
-            continue
-        try:
-            dia = dt.date.fromisoformat(str(entidade.get("value")))
-        except ValueError:
-            continue
-        if dia >= referencia:
-            return dia
-    return None
+    return next((dia for dia in datas_do_pedido(entidades) if dia >= referencia), None)
 
 
 def a_pagar(fatura: Invoice) -> Decimal:

@@ -14,6 +14,7 @@ from typing import Iterable, List, Sequence
 
 from actions.formatting import first_name, format_date, format_money
 from actions.novos_planos import faixa_da_idade, rotulo_faixa
+from actions.pedido import datas_do_pedido
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.parsing import strip_accents
 from bot.regulation.calendar import add_business_days
@@ -136,16 +137,8 @@ def data_informada(entidades: Iterable[dict], referencia: dt.date) -> dt.date | 
 
     A future day ("paguei dia 1" read as next month) or an old one (a birth date) is no payment day.
     """
-    for entidade in entidades:
-        if entidade.get("entity") != "data":
-            continue
-        try:
-            dia = dt.date.fromisoformat(str(entidade.get("value")))
-        except ValueError:
-            continue
-        if referencia - dt.timedelta(days=60) <= dia <= referencia:
-            return dia
-    return None
+    return next((dia for dia in datas_do_pedido(entidades) if referencia - dt.timedelta(days=60) <= dia <= referencia),
+                None)
 
 
 def pagamento_informado(

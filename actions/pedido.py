@@ -9,7 +9,8 @@ and the other offered by its digit (:func:`outro_pedido`).
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from datetime import date
+from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -46,6 +47,23 @@ def tem_protocolo(texto: str) -> bool:
     (True, False)
     """
     return any(item.entity == "protocolo" for item in find_identifiers(texto))
+
+
+def datas_do_pedido(entidades: Iterable[Dict[str, Any]]) -> List[date]:
+    """The days the request named: its ``data`` entities with an ISO value, in order ("amanhã", "dia 20").
+
+    >>> datas_do_pedido([{"entity": "data", "value": "2026-12-20"}, {"entity": "cpf", "value": "1"}])
+    [datetime.date(2026, 12, 20)]
+    """
+    dias = []
+    for entidade in entidades:
+        if entidade.get("entity") != "data":
+            continue
+        try:
+            dias.append(date.fromisoformat(str(entidade.get("value"))))
+        except ValueError:
+            continue
+    return dias
 
 
 def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:

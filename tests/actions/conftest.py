@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 import actions
 from actions import base
@@ -65,6 +66,15 @@ def use_demo_database(demo_database_url: str, monkeypatch: pytest.MonkeyPatch, t
         session.commit()
     get_settings.cache_clear()
     base.session_factory.cache_clear()
+
+
+@pytest.fixture
+def db() -> Iterator[Session]:
+    """A session on the demo database, for reading what an answer should show."""
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture

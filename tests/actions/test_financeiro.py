@@ -20,10 +20,8 @@ from actions.formatting import format_date, format_money
 from bot import clock
 from bot.db import repository, seed
 from bot.db.models import Beneficiary, Invoice
-from bot.db.session import make_engine, make_session_factory
 from bot.identifiers import make_card_number
 from bot.nlu.parsing import find_relative_dates
-from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
 
@@ -32,12 +30,6 @@ LINHA = "00190000090100202610010057021163516000000168961"
 
 
 
-@pytest.fixture
-def db():
-    engine = make_engine(get_settings())
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _tracker(beneficiary_id, entities=None, text=""):

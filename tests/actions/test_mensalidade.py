@@ -10,19 +10,9 @@ from actions.financeiro import ActionConsultarFinanceiro, a_pagar
 from actions.formatting import format_date, format_money
 from actions.mensalidade import data_informada, informa_pagamento, pergunta_aumento_por_idade
 from bot.db import repository, seed
-from bot.db.session import make_engine, make_session_factory
 from bot.regulation.calendar import add_business_days
-from bot.settings import get_settings
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
-
-
-@pytest.fixture
-def db():
-    engine = make_engine(get_settings())
-    with make_session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _ask(beneficiary_id, text, entities=None):
