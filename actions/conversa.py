@@ -62,6 +62,34 @@ def pede_urgencia(texto: str) -> bool:
     return len(folded.split()) <= _MAX_PALAVRAS_URGENCIA and bool(_URGENCIA.search(folded))
 
 
+# "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
+_REDE = re.compile(
+    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
+    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
+    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
+)
+REDE_CREDENCIADA = "\n".join(
+    [
+        "Por aqui eu não consulto a rede credenciada. Hospitais, clínicas, laboratórios e médicos credenciados, a "
+        f"Central de Relacionamento informa: {TELEFONE_24H}.",
+        SINAIS_DE_EMERGENCIA,
+    ]
+)
+
+
+def pergunta_rede(texto: str) -> bool:
+    """Whether a message asks which hospitals, clinics or doctors take the plan.
+
+    >>> pergunta_rede("qual hospital credenciado atende 24h em bh?")
+    True
+    >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
+    True
+    >>> pergunta_rede("qual a previsão do tempo?")
+    False
+    """
+    return bool(_REDE.search(strip_accents(texto).lower()))
+
+
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
     """How many of the latest user messages in a row were not understood."""
     count = 0
@@ -86,6 +114,10 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     texto = tracker.latest_message.get("text") or ""
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
+    if pergunta_rede(texto):
+        dispatcher.utter_message(text=REDE_CREDENCIADA)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     if pergunta_contato(texto):

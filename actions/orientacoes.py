@@ -117,6 +117,8 @@ SE_PIORAR = (
 _PRECISA_AGORA = re.compile(
     r"\b(agora|ja|urgente|urgencia|madrugada|noite|plantao|preciso de (um )?medic[oa]|medic[oa] (online|por video))\b"
 )
+# Someone looking for an emergency room, not for a video call: the emergency number first.
+_PROCURA_EMERGENCIA = re.compile(r"\b(?:pronto.?socorro|emergencia|hospital|ps)\b")
 _CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
 
 
@@ -150,8 +152,10 @@ def orientacao(texto: str) -> str:
     (True, True)
     >>> orientacao("tem pediatra?").startswith(PEDIATRA), orientacao("funciona no celular?").startswith(APARELHO)
     (True, True)
+    >>> orientacao("preciso de um pronto socorro agora").startswith("⚠️")
+    True
     """
-    if is_urgent(texto):
+    if is_urgent(texto) or _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
         return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):
         return f"{_orientacao(texto)}\n\n{SE_PIORAR}"

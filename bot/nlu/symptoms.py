@@ -63,8 +63,27 @@ def is_urgent(text: str) -> bool:
     return _URGENT_RE.search(normalize(text or "")) is not None
 
 
+# What a topic's own request names: a symptom beside one of these is part of that request ("o reembolso da consulta
+# de quando ela teve febre"), not someone asking what to do.
+_TOPIC_REQUEST = re.compile(
+    r"\b(?:reembols\w*|autoriza\w*|boletos?|fatura|mensalidade|cartao|carteirinha|imposto|informe|guia|protocolo|"
+    r"extrato|coparticipa\w*|cobr\w*|pag\w*|dinheiro de volta|ressarc\w*|receita|atestado|laudo|teleconsulta|"
+    r"videochamada|video|chamada|plataforma|aplicativo|app|reclama\w*|ouvidoria|plano novo|novos planos|carencia)\b"
+)
+# "o que eu faço?", "socorro", "agora": someone asking what to do about it now.
+_WHAT_TO_DO = re.compile(
+    r"\b(?:o que (?:eu )?(?:faco|fazer|faz|devo fazer)|(?<!pronto )socorro|ajuda|agora|madrugada|urgente|emergencia|"
+    r"onde (?:levo|vou|ir|levar))\b"
+)
+
+
 def symptom_intent(text: str, likeliest: str | None) -> str | None:
-    """PA Online for a symptom the classifier could not place; None to keep the classifier's guess.
+    """PA Online for someone telling a symptom; None to keep the classifier's guess.
+
+    The classifier's guess stands when it is a topic and the message asks for something of that topic. Otherwise a
+    symptom is PA Online when the classifier could not place the message, and also over a topic it guessed when
+    the message tells an emergency sign or asks what to do: "meu marido tá com dor no peito, o que eu faço?" asked
+    for the CPF of an identified option before anything else.
 
     Args:
         text: The message.
@@ -72,9 +91,18 @@ def symptom_intent(text: str, likeliest: str | None) -> str | None:
 
     >>> symptom_intent("estou com dor de cabeça forte desde ontem", "fora_de_escopo")
     'pronto_atendimento_online'
+    >>> symptom_intent("meu marido ta com dor no peito forte, o que eu faço?", "autorizacao")
+    'pronto_atendimento_online'
     >>> symptom_intent("minha filha passou mal e paguei a consulta, quero o reembolso", "reembolso") is None
     True
+    >>> symptom_intent("minha filha teve febre semana passada", "utilizacao") is None
+    True
     """
-    if likeliest != PRONTO_ATENDIMENTO and likeliest not in _NO_TOPIC:
+    if not tells_a_symptom(text):
         return None
-    return PRONTO_ATENDIMENTO if tells_a_symptom(text) else None
+    if likeliest == PRONTO_ATENDIMENTO or likeliest in _NO_TOPIC:
+        return PRONTO_ATENDIMENTO
+    folded = normalize(text or "")
+    if _TOPIC_REQUEST.search(folded):
+        return None
+    return PRONTO_ATENDIMENTO if is_urgent(text) or _WHAT_TO_DO.search(folded) else None

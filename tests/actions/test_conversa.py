@@ -119,3 +119,12 @@ async def test_a_bare_urgency_gets_the_ways_to_urgent_help():
         first = texts(said)[0]
         assert first.index("192") < first.index("Pronto Atendimento Online") < first.index("0800 030 9009")
         assert texts(said)[-1] == "utter_algo_mais"
+
+
+async def test_a_question_about_the_network_gets_the_central_and_the_emergency_number():
+    # "qual hospital credenciado atende 24h em bh?" was "não entendi".
+    said = CollectingDispatcher()
+    await ActionForaDeEscopo().run(said, make_tracker(text="qual hospital credenciado atende 24h em bh?",
+                                                      intent="fora_de_escopo"), {})
+    first = texts(said)[0]
+    assert "rede credenciada" in first and "0800 030 9009" in first and "192" in first

@@ -507,3 +507,13 @@ def test_a_bare_urgency_gets_the_ways_to_urgent_help(conversa):
     # Before: "não entendi".
     text = joined(conversa("é urgente!!"))
     assert "192" in text and "Pronto Atendimento Online" in text and "0800 030 9009" in text, text
+
+
+def test_an_emergency_gets_the_emergency_number_before_any_cpf(conversa):
+    # Before: "Para sua segurança, preciso confirmar quem é você. Informe seu CPF".
+    text = joined(conversa("meu marido ta com dor no peito forte, o que eu faço?"))
+    assert "192" in text and "Informe seu CPF" not in text, text
+    # In the middle of an identification too, which then goes on.
+    joined(conversa("1"))
+    text = joined(conversa("espera, minha filha ta com febre alta e vomitando, o que eu faço?"))
+    assert "Pronto Atendimento Online" in text and "CPF" in text, text

@@ -61,3 +61,30 @@ def test_the_component_turns_the_guess_into_pa_online_and_keeps_identifiers():
     message.set("intent", {"name": "fora_de_escopo", "confidence": 0.3}, add_to_output=True)
     IdentifierExtractor().process([message])
     assert message.get("intent")["name"] == "informar_identificacao"
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        # An emergency sign, or a symptom and "what do I do?", over a topic the classifier guessed: these asked for
+        # the CPF of an identified option, or whether the message was about disputing a bill.
+        ("meu marido ta com dor no peito forte, o que eu faço?", "autorizacao"),
+        ("socorro meu marido ta com dor no peito o que eu faço", "contestar_utilizacao"),
+        ("minha filha ta com febre alta 39,5 e vomitando, sao 2 da manha, o que eu faço??", "utilizacao"),
+    ],
+)
+def test_an_emergency_or_a_plea_for_help_is_pa_online_whatever_the_guess(text, guess):
+    assert symptom_intent(text, guess) == PRONTO_ATENDIMENTO
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("Minha filha passou mal em viagem, levamos num pronto socorro e pagamos R$ 480. Como peço de volta?",
+         "reembolso"),
+        ("o hospital negou a autorização da cirurgia do meu pai que teve um infarto", "autorizacao"),
+        ("minha filha teve febre semana passada", "utilizacao"),
+    ],
+)
+def test_a_symptom_inside_a_topics_request_stays_with_the_topic(text, guess):
+    assert symptom_intent(text, guess) is None
