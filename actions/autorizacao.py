@@ -15,6 +15,7 @@ from actions.base import (
     AcaoIdentificada,
     Pessoa,
     beneficiario_identificado,
+    de_quem,
     enviar_lista,
     hoje,
     mensagem_do_pedido,
@@ -219,7 +220,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
         dia = hoje()
         itens = [descrever(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
-        titulo = f"Pedidos de autorização ({len(pedidos)}), do mais recente ao mais antigo:"
+        titulo = f"Pedidos de autorização{de_quem(pessoas)} ({len(pedidos)}), do mais recente ao mais antigo:"
         rodape = (
             "Para consultar uma guia, envie o número dela (11 dígitos). "
             "Para saber como funciona, escreva *como funciona a autorização*."

@@ -336,6 +336,15 @@ class AcaoIdentificada(Action):
         raise NotImplementedError
 
 
+def de_quem(pessoas: List[Pessoa]) -> str:
+    """" de Ana" for a list about one person, so a titular who chose her reads whose it is; empty for several.
+
+    >>> de_quem([Pessoa(2, "Ana Lima", "2", "filha", False, "ativo")])
+    ' de Ana'
+    """
+    return f" de {pessoas[0].nome.split()[0]}" if len(pessoas) == 1 else ""
+
+
 def enviar_lista(
     dispatcher: CollectingDispatcher, titulo: str, itens: List[str], rodape: str | None = None
 ) -> List[EventType]:

@@ -23,6 +23,10 @@ from actions.formatting import first_name, relationship_label
 from actions.pedido import detalhe_do_pedido
 from bot.nlu.parsing import strip_accents
 
+# A person's number is a short answer ("a 2", "quero o número 2 por favor"); in a longer sentence, or followed by a
+# unit ("3 semanas", "2 vezes"), a number counts something else.
+_MAX_PALAVRAS_NUMERO = 6
+_QUANTIDADE = re.compile(r"\d+\s*(?:x\b|vez|vezes|dias?|semanas?|mes|meses|anos?|horas?|reais|mil)")
 FIM_ESCOLHA = [SlotSet("escolher_pessoa", False), SlotSet("pessoa_escolhida", None), SlotSet("opcao_pendente", None)]
 _TODOS = re.compile(r"\b(todos|todas|tudo|familia toda|todo mundo)\b")
 # "eu", "o meu", "os meus mesmo", "pra mim", "titular": the person answering, who is listed first.
@@ -44,9 +48,13 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     ('9', 'todos', '7')
     >>> ler_escolha("do meu marido", familia), ler_escolha("os meus", familia), ler_escolha("e o prazo?", familia)
     ('9', '7', None)
+    >>> ler_escolha("o meu, que pedi faz 2 semanas", familia), ler_escolha("quero o numero 2 por favor", familia)
+    ('7', '9')
     """
     folded = strip_accents(texto).strip().lower()
     numero = re.fullmatch(r"\D*(\d{1,2})\D*", folded)
+    if numero and (len(folded.split()) > _MAX_PALAVRAS_NUMERO or _QUANTIDADE.search(folded)):
+        numero = None  # "o meu, que pedi faz 3 semanas": a count in a sentence, not the person's number
     if numero:
         indice = int(numero.group(1))
         if 1 <= indice <= len(pessoas):
@@ -62,7 +70,7 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     citada = pessoa_citada(folded, pessoas)
     if citada:
         return citada
-    if pessoas and _EU.fullmatch(folded.strip(" .!?")):
+    if pessoas and (_EU.fullmatch(folded.strip(" .!?")) or re.match(rf"{_EU.pattern}[,.;!?]", folded)):
         return str(pessoas[0].id)
     return None
 

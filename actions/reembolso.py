@@ -15,6 +15,7 @@ from actions.base import (
     AcaoIdentificada,
     Pessoa,
     beneficiario_identificado,
+    de_quem,
     enviar_lista,
     hoje,
     mensagem_do_pedido,
@@ -165,7 +166,7 @@ class ActionConsultarReembolso(AcaoIdentificada):
         nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
         dia = hoje()
         itens = [descrever(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
-        titulo = f"Pedidos de reembolso ({len(pedidos)}), do mais recente ao mais antigo:"
+        titulo = f"Pedidos de reembolso{de_quem(pessoas)} ({len(pedidos)}), do mais recente ao mais antigo:"
         rodape = "Para saber como pedir um reembolso e quais documentos enviar, escreva *como pedir reembolso*."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         dispatcher.utter_message(response="utter_algo_mais")

@@ -37,6 +37,10 @@ FAMILIA = [
         ("só os meus mesmo", "1"),
         ("pra mim", "1"),
         ("e o prazo?", None),
+        # A count in a sentence is not the person's number: this showed Ana's claims to Maria.
+        ("o meu, que pedi faz 3 semanas", "1"),
+        ("o que pedi faz 3 semanas", None),
+        ("ja liguei 2 vezes", None),
         ("7", None),
         ("", None),
     ],

@@ -92,6 +92,8 @@ def test_titular_choosing_a_dependant_sees_only_hers(dispatcher):
     maria_id, ana_id = family["maria"][0], family["ana"][0]
     ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id), maria_id, escolha=str(ana_id))
     shown = _shown(dispatcher)
+    # The list says whose it is: Maria took Ana's claims for her own.
+    assert shown.startswith("Pedidos de reembolso de Ana (")
     assert family["ana"][1][0].protocol in shown
     assert "R$ 890,00" in shown
     assert "Em análise" in shown
