@@ -31,7 +31,7 @@ from bot.nlu.parsing import find_identifiers
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide
 from routing.loader import load_rules
-from routing.tickets import open_ticket, ticket_status
+from routing.tickets import STATUS_LABELS, category_label, open_ticket, ticket_status
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +223,7 @@ class ActionFalarAtendente(Action):
         return [lembrar_protocolo(ticket)]
 
 
+PEDE_NUMERO = "Informe o número do protocolo (20 dígitos) para eu consultar a situação."
 NAO_ENCONTRADO = (
     "Não encontrei nenhum protocolo seu com o número {protocolo}. Confira os 20 dígitos ou digite 0 para falar "
     "com um atendente."
@@ -248,7 +249,19 @@ class ActionConsultarProtocolo(AcaoIdentificada):
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if not protocolos and not desta_conversa:
-            dispatcher.utter_message(text="Informe o número do protocolo (20 dígitos) para eu consultar a situação.")
+            # "e a minha reclamação?": the person's latest tickets, rather than a number they may not have at hand.
+            tickets = repository.list_tickets([pessoa.id for pessoa in pessoas], session=session)
+            if not tickets:
+                dispatcher.utter_message(text=PEDE_NUMERO)
+                return []
+            itens = [
+                f"• {t.protocol}: {category_label(t.category)}, {STATUS_LABELS.get(t.status, t.status)}"
+                + (f", prazo até {format_date(t.due_date)}" if t.due_date and t.status != "encerrado" else "")
+                for t in tickets
+            ]
+            dispatcher.utter_message(
+                text="\n".join(["Seus protocolos mais recentes:", *itens, "Para ver um deles, envie o número."])
+            )
             return []
         # "qual o protocolo?" with none typed: the one this conversation opened.
         protocolo = protocolos[0] if protocolos else desta_conversa

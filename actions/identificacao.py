@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Text, Tuple
 from zoneinfo import ZoneInfo
 
@@ -314,6 +314,23 @@ class ActionSolicitarIdentificacao(Action):
         return events
 
 
+# A ticket opened before identifying, in the same conversation and at most this long ago, becomes the person's.
+JANELA_PROTOCOLOS_DA_CONVERSA = timedelta(days=1)
+
+
+def assumir_protocolos_da_conversa(tracker: Tracker, beneficiario_id: int) -> None:
+    """Make the tickets this conversation opened before identifying (an Ombudsman complaint) the person's own.
+
+    Their author could otherwise never look them up: a ticket of nobody reads as "not found".
+    """
+    with session_scope(session_factory()) as session:
+        assumidos = repository.claim_conversation_tickets(
+            tracker.sender_id, beneficiario_id, session=session, since=agora() - JANELA_PROTOCOLOS_DA_CONVERSA
+        )
+        for ticket in assumidos:
+            logger.info("protocolo %s vinculado ao beneficiário identificado na conversa", ticket.protocol)
+
+
 class ActionConcluirIdentificacao(Action):
     """Ends the form: serves the pending option, or offers a person after failures."""
 
@@ -338,6 +355,7 @@ class ActionConcluirIdentificacao(Action):
             return events + nao_escolhe
         nome = first_name(tracker.get_slot("beneficiario_nome") or "")
         dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
+        assumir_protocolos_da_conversa(tracker, beneficiario_id)
         servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
         if servico is None:
             dispatcher.utter_message(response="utter_menu")

@@ -18,9 +18,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import db_session
-from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.chamados import (
+    PROTOCOLO_DA_CONVERSA,
+    TELEFONE_24H,
+    ActionConsultarProtocolo,
+    abrir_chamado,
+    lembrar_protocolo,
+    mensagem_do_chamado,
+)
+from actions.contexto import reler_no_assunto
+from actions.conversa import pergunta_contato
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
+from actions.pedido import tem_protocolo
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
@@ -179,30 +189,53 @@ class ValidateOuvidoriaForm(FormValidationAction):
 PRAZO_OUVIDORIA = (
     f"A Ouvidoria responde em até {ANSWER_BUSINESS_DAYS[TicketKind.OMBUDSMAN]} dias úteis (ANS RN 323/2013)."
 )
-# "qual o prazo da ouvidoria?", "quanto tempo demora?", "e o andamento?": a question about the Ombudsman, not a
-# manifestation; the form would take it for one ("demora" is a complaint's word) and start over.
-_PERGUNTA_SOBRE = re.compile(
+# "qual o prazo da ouvidoria?", "quanto tempo demora?": the Ombudsman's deadline, not a manifestation; the form
+# would take it for one ("demora" is a complaint's word) and start over.
+_PERGUNTA_PRAZO = re.compile(
     r"\b(?:qual (?:e )?o prazo|que prazo|tem prazo|prazo de resposta|quanto tempo|em quantos dias|quando "
-    r"(?:respond\w*|vou ter|terei|recebo|sai|vem)|demora quanto|vai demorar|demora muito|status|andamento|"
-    r"como (?:acompanho|acompanhar)|qual (?:e )?o protocolo)\b"
+    r"(?:respond\w*|vou ter|terei|recebo|sai|vem)|demora quanto|vai demorar|demora muito)\b"
+)
+# "já tem resposta?", "e a minha reclamação?", "o andamento do protocolo ...": a manifestation already made.
+_PERGUNTA_ANDAMENTO = re.compile(
+    r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
+    r"como (?:acompanho|acompanhar)|qual (?:e )?o protocolo|(?:e )?(?:a )?minha (?:reclamacao|manifestacao|"
+    r"denuncia|sugestao|reanalise)\??$)"
 )
 _QUER_REGISTRAR = re.compile(
     r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
 )
+OUVIDORIA_CONTATO = (
+    "Não tenho um telefone próprio da Ouvidoria: você registra sua manifestação por aqui mesmo (escreva \"quero "
+    f"registrar na ouvidoria\") ou pela Central de Relacionamento, {TELEFONE_24H}."
+)
 
 
-def pergunta_sobre_a_ouvidoria(texto: str) -> bool:
-    """Whether a message asks about the Ombudsman (its deadline, a manifestation's progress) without making one.
+def _pergunta(padrao: re.Pattern[str], texto: str) -> bool:
+    folded = strip_accents(texto or "").lower().strip()
+    return len(folded.split()) <= 16 and bool(padrao.search(folded)) and not _QUER_REGISTRAR.search(folded)
 
-    >>> pergunta_sobre_a_ouvidoria("qual o prazo da ouvidoria?"), pergunta_sobre_a_ouvidoria("quanto tempo demora?")
+
+def pergunta_prazo(texto: str) -> bool:
+    """Whether a message asks the Ombudsman's deadline without making a manifestation.
+
+    >>> pergunta_prazo("qual o prazo da ouvidoria?"), pergunta_prazo("quanto tempo demora?")
     (True, True)
-    >>> pergunta_sobre_a_ouvidoria("quero reclamar da demora, qual o prazo?")
-    False
-    >>> pergunta_sobre_a_ouvidoria("quero registrar uma reclamação na ouvidoria")
+    >>> pergunta_prazo("quero reclamar da demora, qual o prazo?")
     False
     """
-    folded = strip_accents(texto or "").lower()
-    return len(folded.split()) <= 12 and bool(_PERGUNTA_SOBRE.search(folded)) and not _QUER_REGISTRAR.search(folded)
+    return _pergunta(_PERGUNTA_PRAZO, texto)
+
+
+def pergunta_andamento(texto: str) -> bool:
+    """Whether a message asks about a manifestation already made.
+
+    >>> pergunta_andamento("fiz uma reclamacao hj cedo, protocolo 41750520261206000003, ja tem resposta?")
+    True
+    >>> pergunta_andamento("e a minha reclamação da ouvidoria?"), pergunta_andamento("quero registrar uma reclamação")
+    (True, False)
+    """
+    folded = strip_accents(texto or "").lower().strip().rstrip("?!. ")
+    return _pergunta(_PERGUNTA_ANDAMENTO, re.sub(r"\s+da ouvidoria$", "", folded))
 
 
 def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
@@ -233,21 +266,28 @@ class ActionExplicarOuvidoria(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Answer a question and wait for the next message, or explain the tiers and let the form open."""
-        if not pergunta_sobre_a_ouvidoria(tracker.latest_message.get("text") or ""):
+        texto = tracker.latest_message.get("text") or ""
+        ticket = manifestacao_da_conversa(tracker)
+        if pergunta_andamento(texto) and (tem_protocolo(texto) or ticket is None):
+            # A manifestation made elsewhere or earlier: the protocol lookup, which identifies first.
+            return reler_no_assunto(tracker, ActionConsultarProtocolo.intent)
+        if pergunta_andamento(texto) or pergunta_prazo(texto):
+            if ticket is not None:
+                prazo = f" Prazo de resposta: até {format_date(ticket.due_date)}." if ticket.due_date else ""
+                dispatcher.utter_message(
+                    text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
+                    f"{PRAZO_OUVIDORIA}"
+                )
+            else:
+                dispatcher.utter_message(
+                    text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
+                    'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
+                )
+        elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
+            dispatcher.utter_message(text=OUVIDORIA_CONTATO)
+        else:
             dispatcher.utter_message(response="utter_ouvidoria")
             return []
-        ticket = manifestacao_da_conversa(tracker)
-        if ticket is not None:
-            prazo = f" Prazo de resposta: até {format_date(ticket.due_date)}." if ticket.due_date else ""
-            dispatcher.utter_message(
-                text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
-                f"{PRAZO_OUVIDORIA}"
-            )
-        else:
-            dispatcher.utter_message(
-                text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
-                'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
-            )
         dispatcher.utter_message(response="utter_algo_mais")
         # The rule would open the form next; the question is answered, so the bot listens instead.
         return [FollowupAction("action_listen")]

@@ -426,6 +426,50 @@ def find_ticket_by_protocol(protocol: str, *, session: Session) -> Ticket | None
     return session.execute(select(Ticket).where(Ticket.protocol == digits)).scalar_one_or_none()
 
 
+def list_tickets(beneficiary_ids: Iterable[int], *, session: Session, limit: int = 5) -> list[Ticket]:
+    """List the latest tickets of some beneficiaries, newest first.
+
+    Args:
+        beneficiary_ids: Whose tickets.
+        session: Open session.
+        limit: At most this many.
+    """
+    return list(
+        session.execute(
+            select(Ticket)
+            .where(Ticket.beneficiary_id.in_(_ids(beneficiary_ids)))
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def claim_conversation_tickets(
+    conversation: str, beneficiary_id: int, *, session: Session, since: datetime
+) -> list[Ticket]:
+    """Give the tickets a conversation opened without an owner to the beneficiary who has just identified in it.
+
+    A complaint registered before identifying could never be looked up by its author (a ticket of nobody reads as
+    "not found"); identifying in the same conversation makes it theirs.
+
+    Args:
+        conversation: The conversation id the tickets recorded when opened (``context_json["conversa"]``).
+        beneficiary_id: The beneficiary just identified.
+        session: Open session.
+        since: Only tickets opened from this moment on.
+
+    Returns:
+        The tickets claimed.
+    """
+    orphans = session.execute(
+        select(Ticket).where(Ticket.beneficiary_id.is_(None), Ticket.created_at >= since)
+    ).scalars()
+    claimed = [t for t in orphans if (t.context_json or {}).get("conversa") == conversation]
+    for ticket in claimed:
+        ticket.beneficiary_id = beneficiary_id
+    return claimed
+
+
 # --- identification guards (issue 9, item 2; policy in bot/regulation/bloqueio.py) ---------------------------------
 
 

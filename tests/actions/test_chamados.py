@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete, select
 
 from actions.chamados import NAO_ENCONTRADO, PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo, ActionFalarAtendente
+from actions.identificacao import assumir_protocolos_da_conversa
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -141,3 +142,36 @@ async def test_a_new_request_after_the_agent_took_the_first_opens_another(dispat
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="0", intent="falar_atendente", sender=sender)
     await ActionFalarAtendente().run(CollectingDispatcher(), tracker, {})
     assert len(_tickets_of(sender)) == 2
+
+
+async def test_without_a_number_the_owner_sees_her_latest_protocols(dispatcher, protocol_of):
+    # "e a minha reclamação?" asked for a number the person may not have at hand.
+    shown, _ = await _ask(dispatcher, seed.DEMO_TITULAR_CPF, "e a minha reclamação?")
+    assert shown.startswith("Seus protocolos mais recentes:")
+    assert protocol_of["maria"] in shown and "Pedido de atendente, aberto" in shown
+    assert protocol_of["jose"] in shown  # the titular sees her family's
+    assert protocol_of["ninguem"] not in shown
+
+
+async def test_a_ticket_opened_before_identifying_becomes_the_persons_when_she_identifies(dispatcher):
+    # A complaint registered anonymously could never be looked up by its author.
+    with session_scope(_factory()) as session:
+        ticket = open_ticket(DECISION, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
+                             context={"conversa": "anonima-depois-identificada"}, beneficiary_id=None,
+                             now=datetime.fromisoformat("2026-12-02T09:00:00-03:00"))
+        protocol = ticket.protocol
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    try:
+        assumir_protocolos_da_conversa(make_tracker(sender="outra-conversa"), maria)
+        shown, _ = await _ask(dispatcher, seed.DEMO_TITULAR_CPF, f"protocolo {protocol}")
+        assert shown == NAO_ENCONTRADO.format(protocolo=protocol)
+        assumir_protocolos_da_conversa(make_tracker(sender="anonima-depois-identificada"), maria)
+        again = CollectingDispatcher()
+        shown, _ = await _ask(again, seed.DEMO_TITULAR_CPF, f"protocolo {protocol}")
+        assert shown.startswith(f"Protocolo {protocol}: aberto.")
+    finally:
+        # Maria's tickets are other tests' business ("no number: her latest protocols").
+        with session_scope(_factory()) as session:
+            ticket_id = session.scalars(select(Ticket.id).where(Ticket.protocol == protocol)).one()
+            session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id == ticket_id))
+            session.execute(delete(Ticket).where(Ticket.id == ticket_id))

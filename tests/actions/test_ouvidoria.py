@@ -191,9 +191,7 @@ async def test_an_unreadable_answer_after_a_readable_one_is_a_first_miss(dispatc
 # -- a question about the Ombudsman is answered, not taken for a manifestation --------------------------------
 
 
-@pytest.mark.parametrize(
-    "texto", ["qual o prazo da ouvidoria?", "quanto tempo a ouvidoria demora pra responder?", "e o andamento?"]
-)
+@pytest.mark.parametrize("texto", ["qual o prazo da ouvidoria?", "quanto tempo a ouvidoria demora pra responder?"])
 async def test_a_question_about_the_ombudsman_gets_the_deadline_and_no_form(dispatcher, texto):
     eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
     dito = "\n".join(texts(dispatcher))
@@ -225,3 +223,24 @@ async def test_after_registering_the_question_gets_the_protocol_and_its_deadline
 async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto):
     eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
     assert texts(dispatcher) == ["utter_ouvidoria"] and eventos == []
+
+
+@pytest.mark.parametrize(
+    "texto",
+    ["fiz uma reclamacao na ouvidoria hj cedo, protocolo 41750520261206000003, ja tem resposta?",
+     "e a minha reclamacao da ouvidoria?"],
+)
+async def test_a_question_about_an_earlier_manifestation_is_a_protocol_lookup(dispatcher, texto):
+    # Before: "Você tem o protocolo do atendimento de primeira instância?", the start of a second complaint.
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    relido = [e for e in eventos if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "consultar_protocolo"
+    assert relido[0]["text"] == texto and not texts(dispatcher)
+
+
+async def test_the_ombudsmans_phone_is_the_central_since_it_has_none_of_its_own(dispatcher):
+    eventos = await ActionExplicarOuvidoria().run(
+        dispatcher, make_tracker(text="qual o telefone da ouvidoria?", intent="ouvidoria"), {}
+    )
+    assert "0800 030 9009" in texts(dispatcher)[0] and "quero registrar na ouvidoria" in texts(dispatcher)[0]
+    assert any(e.get("event") == "followup" for e in eventos)

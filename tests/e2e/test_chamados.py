@@ -85,6 +85,10 @@ def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(ser
     assert protocolo(text) == registrado and "Prazo de resposta: até" in text and "7 dias úteis" in text
     assert "segunda instância" not in text
     assert "Reembolso" in joined(conversa_at("menu"))  # the form did not open: the menu is the menu
+    # Registered before identifying: identifying in this conversation makes it hers, so she can look it up.
+    joined(conversa_at(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975"))
+    text = joined(conversa_at(f"qual a situação do protocolo {registrado}?"))
+    assert f"Protocolo {registrado}: aberto." in text and "Ouvidoria" in text, text
 
 
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
