@@ -33,8 +33,10 @@ from actions.mensalidade import (
     informa_pagamento,
     pagamento_informado,
     pergunta_aumento_por_idade,
+    pergunta_composicao,
     pergunta_geral_de_faixa,
     regra_das_faixas,
+    responder_composicao,
 )
 from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
@@ -262,6 +264,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 return ""
             return f"Boleto de {first_name(fatura.beneficiary.name)} | "
 
+        if pergunta_composicao(pedido["text"]):
+            # "por que minha mensalidade subiu?": what the boleto is made of and what changed, not the list.
+            responder_composicao(dispatcher, faturas, pedido["text"], session=session)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         abertas = sorted((f for f in faturas if f.status == "aberto"), key=lambda f: (f.due_date, f.id))
         pagas = [f for f in faturas if f.status == "pago"][:MAX_PAGOS]
         if informa_pagamento(pedido["text"]):
