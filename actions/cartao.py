@@ -9,13 +9,29 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa
-from actions.formatting import format_card, relationship_label
+from actions.base import AcaoIdentificada, Pessoa, mensagem_do_pedido
+from actions.formatting import first_name, format_card, relationship_label
+from bot.nlu.member_questions import is_plan_status_question
 
 STATUS_AVISO = {
     "suspenso": " (inscrição suspensa)",
     "cancelado": " (inscrição cancelada: o cartão não pode mais ser usado, Art. 17, II)",
 }
+
+
+# "meu plano tá ativo?": the state of each registration, and what it means at a provider.
+SITUACAO = {
+    "ativo": "inscrição ativa: pode usar o plano normalmente",
+    "suspenso": (
+        "inscrição suspensa: os serviços ficam suspensos até a regularização (Arts. 19 e 84 do Regulamento); "
+        "urgências e emergências continuam atendidas"
+    ),
+    "cancelado": "inscrição cancelada: o cartão não pode mais ser usado (Art. 17, II)",
+}
+RECUSA = (
+    "Se um prestador recusou o cartão com a inscrição ativa, ligue para a Central de Relacionamento, "
+    "0800 030 9009 (24 horas), ou digite 0."
+)
 
 
 class ActionNumeroCartao(AcaoIdentificada):
@@ -34,7 +50,14 @@ class ActionNumeroCartao(AcaoIdentificada):
         *,
         session: Session,
     ) -> List[EventType]:
-        """Send one line per person the user may see."""
+        """Send one line per person the user may see, or the state of each registration when that was asked."""
+        if is_plan_status_question(mensagem_do_pedido(tracker, self.intent)["text"]):
+            linhas = [f"• {first_name(p.nome)}: {SITUACAO.get(p.status, p.status)}" for p in pessoas]
+            dispatcher.utter_message(text="\n".join(["Situação da inscrição no plano:", *linhas]))
+            if any(p.status == "ativo" for p in pessoas):
+                dispatcher.utter_message(text=RECUSA)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         titulo = "Números de cartão da sua família:" if len(pessoas) > 1 else "Seu número de cartão:"
         linhas = [
             f"• {p.nome} ({relationship_label(p.parentesco)}): {format_card(p.cartao)}{STATUS_AVISO.get(p.status, '')}"

@@ -20,16 +20,11 @@ from actions.novos_planos import faixa_da_idade, rotulo_faixa
 from actions.pedido import datas_do_pedido
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
+from bot.nlu.member_questions import is_age_band_question
 from bot.nlu.parsing import MONTHS, strip_accents
 from bot.regulation.calendar import add_business_days
 from bot.regulation.pricing import AGE_BANDS, age_on, billing_age, next_band_change
 
-# "vai aumentar no aniversário?", "quando muda a faixa de idade?", "sobe quando eu fizer 59?"
-_FAIXA = re.compile(
-    r"\bfaixas? (?:etaria|de idade)\b|"
-    r"\b(?:aument\w*|reajust\w*|sobe|subir|sobem|muda|mudar|mudam|mudanca)\b.{0,40}"
-    r"\b(?:idade|aniversario|fizer \d+|completar \d+|fizer \w+ anos)\b"
-)
 _PROPRIA = re.compile(r"\b(?:meu|minha|minhas|meus|eu|nossa|nosso|dela|dele|fizer|completar)\b")
 
 # "paguei ontem, já baixou?", "já paguei", "paguei e ainda aparece em aberto"
@@ -55,16 +50,14 @@ ULTIMA_FAIXA = "não há mais aumento por idade (Art. 41, parágrafo único)"
 
 
 def pergunta_aumento_por_idade(texto: str | None) -> bool:
-    """Whether a question is about the age-band increase of the contribution.
+    """Whether a question is about the age-band increase of the contribution (bot.nlu.member_questions).
 
     >>> pergunta_aumento_por_idade("minha mensalidade vai aumentar no aniversário?")
-    True
-    >>> pergunta_aumento_por_idade("quando muda a faixa de idade da mensalidade?")
     True
     >>> pergunta_aumento_por_idade("quero a segunda via do boleto de dezembro")
     False
     """
-    return bool(_FAIXA.search(strip_accents(texto or "").lower()))
+    return is_age_band_question(texto or "")
 
 
 def pergunta_geral_de_faixa(texto: str | None) -> bool:

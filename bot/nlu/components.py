@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import clock
 from bot.intencoes import ESCLARECER, ESCLARECIVEIS
 from bot.nlu.cancellation import CANCELAR_PLANO, is_cancellation_request
+from bot.nlu.member_questions import member_question_intent
 from bot.nlu.parsing import (
     find_identifiers,
     find_relative_dates,
@@ -157,7 +158,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
 
         A short reply ("de jeito nenhum", "vlw!") is a phrase of the lexicon in bot/nlu/short_replies.yml; a
         question about the identification itself ("por que vocês precisam do meu CPF?") is recognised by
-        bot/nlu/privacy.py, and a request to cancel the plan by bot/nlu/cancellation.py. A symptom the classifier
+        bot/nlu/privacy.py, a request to cancel the plan by bot/nlu/cancellation.py, and a member's question about
+        the age-band increase or the state of their plan by bot/nlu/member_questions.py. A symptom the classifier
         could not place among the topics ("to passando mal") is PA Online (bot/nlu/symptoms.py). A message that
         could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses the
         classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
@@ -175,6 +177,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 digit_intent = DUVIDA_IDENTIFICACAO
             if not digit_intent and is_cancellation_request(text):
                 digit_intent = CANCELAR_PLANO
+            if not digit_intent:
+                digit_intent = member_question_intent(text)
             if digit_intent:
                 force_intent(message, digit_intent)
                 continue

@@ -70,3 +70,15 @@ def test_signature_binds_conversation_and_beneficiary():
     assert first != assinar_identidade("whatsapp:+5531999990001", 7)
     assert first != assinar_identidade("whatsapp:+5531999990000", 8)
     assert len(first) == 64
+
+
+async def test_is_my_plan_active_gets_the_state_of_each_registration(dispatcher):
+    # "meu plano tá ativo?" listed the plans on sale.
+    beneficiary_id, _ = _beneficiary_id(seed.DEMO_SPOUSE_CPF)
+    tracker = make_tracker({"identificado": True, "beneficiario_id": beneficiary_id},
+                           text="falaram q meu plano ta suspenso, meu plano ta ativo?", intent="numero_cartao")
+    await ActionNumeroCartao().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0] == "Situação da inscrição no plano:\n• José: inscrição ativa: pode usar o plano normalmente"
+    assert "0800 030 9009" in said[1] and said[-1] == "utter_algo_mais"
+    assert "Maria" not in "\n".join(said)

@@ -1,0 +1,70 @@
+"""Two questions of a member about their own plan that the classifier sent elsewhere, recognised by pattern.
+
+- "a Ana vai ficar mais cara quando fizer 19?", "minha mensalidade subiu depois que fiz 59, é reajuste de faixa
+  etária?": the age-band increase of one's contribution (Art. 40) is option 4, which answers it per person; the
+  classifier gave them to new plans or out of scope. A price table by age band for someone about to join
+  ("tabela de preços por faixa etária") names nobody's contribution and stays with new plans.
+- "meu plano tá ativo?", "falaram que minha carteirinha está bloqueada": the state of one's registration is on
+  the card answer (option 3), which shows it per person; the classifier gave them to new plans.
+
+Like the cancellation requests (bot/nlu/cancellation.py), each is a closed family of phrasings. Measured on every
+NLU set: the first matches 1 message (a development set, labelled option 4, which the classifier had wrong), the
+second none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlu.short_replies import normalize
+
+# The menu's intents (bot/menu.py) these questions belong to.
+FINANCEIRO = "financeiro"
+NUMERO_CARTAO = "numero_cartao"
+
+_MAX_WORDS = 30
+_AGE_BAND = re.compile(
+    r"\b(?:aument\w*|reajust\w*|sobe|subir|sobem|muda|mudar|mudam|mudanca|(?:fica\w*|vai ficar) mais car[oa]|"
+    r"encarec\w*)\b.{0,40}\b(?:idade|aniversario|(?:fizer|completar) (?:\d+|\w+ anos))\b|"
+    r"\b(?:mensalidade|boleto|contribuicao|minha|meu|reajuste)\b.{0,40}\bfaixas? (?:etaria|de idade)\b|"
+    r"\bfaixas? (?:etaria|de idade)\b.{0,30}\b(?:mensalidade|boleto|minha|meu)\b"
+)
+_PLAN_STATUS = re.compile(
+    r"\b(?:meu|minha|o|a|nosso|nossa)\s+(?:plano|convenio|inscricao|cartao|carteirinha)\b.{0,15}"
+    r"\b(?:ta|esta|foi|ficou|continua|segue)\s+(?:ativ[oa]|suspens[oa]|bloquead[oa]|cancelad[oa]|inativ[oa]|valendo)\b"
+)
+
+
+def is_age_band_question(text: str) -> bool:
+    """Whether ``text`` asks about the age-band increase of someone's contribution.
+
+    >>> is_age_band_question("a ana vai ficar mais cara quando fizer 19?")
+    True
+    >>> is_age_band_question("minha mensalidade vai aumentar no aniversário?")
+    True
+    >>> is_age_band_question("tabela de preços por faixa etária"), is_age_band_question("quais são as faixas etárias?")
+    (False, False)
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_AGE_BAND.search(folded))
+
+
+def is_plan_status_question(text: str) -> bool:
+    """Whether ``text`` asks whether one's plan or card is active, suspended or cancelled.
+
+    >>> is_plan_status_question("meu plano tá ativo?"), is_plan_status_question("falaram q meu plano ta suspenso")
+    (True, True)
+    >>> is_plan_status_question("to com 2 mensalidades atrasadas, o plano vai ser cancelado?")
+    False
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_PLAN_STATUS.search(folded))
+
+
+def member_question_intent(text: str) -> str | None:
+    """The option a member's question about their own plan belongs to, or None to keep the classifier's."""
+    if is_age_band_question(text):
+        return FINANCEIRO
+    if is_plan_status_question(text):
+        return NUMERO_CARTAO
+    return None

@@ -1,0 +1,41 @@
+"""A member's questions about their own contribution and registration, recognised by pattern."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import IdentifierExtractor
+from bot.nlu.member_questions import FINANCEIRO, NUMERO_CARTAO, member_question_intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("a ana vai ficar mais cara quando fizer 19?", FINANCEIRO),
+        ("minha mensalidade subiu depois que fiz 59 anos, é reajuste de faixa etária?", FINANCEIRO),
+        ("quando muda a faixa de idade da mensalidade?", FINANCEIRO),
+        ("MEU PLANO TA ATIVO??", NUMERO_CARTAO),
+        ("fui no pronto socorro e falaram q meu plano ta suspenso", NUMERO_CARTAO),
+        ("minha carteirinha foi bloqueada?", NUMERO_CARTAO),
+    ],
+)
+def test_questions_about_ones_own_plan(text, intent):
+    assert member_question_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tabela de preços por faixa etária", "quais são as faixas etárias?", "quanto custa o plano pra 40 anos?",
+     "tô com 2 mensalidades atrasadas, o plano vai ser cancelado?", "quero cancelar meu plano", ""],
+)
+def test_other_questions_are_left_to_the_classifier(text):
+    assert member_question_intent(text) is None
+
+
+def test_the_rule_overrides_the_classifier():
+    message = Message.build(text="meu plano ta ativo?")
+    message.set("intent", {"name": "novos_planos", "confidence": 0.77}, add_to_output=True)
+    message.set("intent_ranking", [{"name": "novos_planos", "confidence": 0.77}], add_to_output=True)
+    IdentifierExtractor().process([message])
+    assert message.get("intent") == {"name": NUMERO_CARTAO, "confidence": 1.0}
