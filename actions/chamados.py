@@ -7,6 +7,7 @@ informações", 000_d58b96622c95b671.txt), so nobody asks the beneficiary twice.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Dict, List, Text, Tuple
@@ -27,7 +28,7 @@ from actions.formatting import format_date
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
-from bot.nlu.parsing import find_identifiers
+from bot.nlu.parsing import find_identifiers, strip_accents
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide
 from routing.loader import load_rules
@@ -171,6 +172,44 @@ def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
             return None
         session.expunge(ticket)
         return ticket
+
+
+# "quando vão me responder?", "qual o prazo?" right after a ticket: its protocol and deadline, whatever topic
+# the classifier guessed (it was "só consigo ajudar com assuntos do seu plano", or a second dispute).
+_PERGUNTA_SOBRE_O_CHAMADO = re.compile(
+    r"\b(?:prazo|quanto tempo|demora\w*|quando (?:\w+ ){0,2}(?:respond\w*|retorn\w*|resposta|resolv\w*)|"
+    r"qual (?:e )?o (?:numero do )?protocolo|tem resposta)\b"
+)
+_MAX_PALAVRAS_PERGUNTA = 8
+
+
+def pergunta_sobre_o_chamado(texto: str) -> bool:
+    """Whether a short message asks when the request just registered will be answered.
+
+    >>> pergunta_sobre_o_chamado("quando vao me responder?"), pergunta_sobre_o_chamado("qual o prazo?")
+    (True, True)
+    >>> pergunta_sobre_o_chamado("quero ver meus reembolsos")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return len(folded.split()) <= _MAX_PALAVRAS_PERGUNTA and bool(_PERGUNTA_SOBRE_O_CHAMADO.search(folded))
+
+
+def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Answer "quando vão me responder?" with the protocol this conversation opened last and its deadline.
+
+    Returns:
+        Whether it answered (a ticket was opened in this conversation and the message asks about it).
+    """
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo or not pergunta_sobre_o_chamado(tracker.latest_message.get("text") or ""):
+        return False
+    with session_factory()() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        prazo = f" O prazo de resposta vai até {format_date(ticket.due_date)}." if ticket and ticket.due_date else ""
+    dispatcher.utter_message(text=f"Seu pedido tem o protocolo {protocolo}.{prazo} A resposta vem por aqui.")
+    dispatcher.utter_message(response="utter_algo_mais")
+    return True
 
 
 class ActionFalarAtendente(Action):

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.chamados import TELEFONE_24H
+from actions.chamados import TELEFONE_24H, responder_sobre_o_chamado
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import SINAIS_DE_EMERGENCIA
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
@@ -111,6 +111,8 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     assunto = pergunta_sobre_o_assunto(tracker)
     if assunto:
         return reler_no_assunto(tracker, assunto)
+    if responder_sobre_o_chamado(dispatcher, tracker):
+        return []
     texto = tracker.latest_message.get("text") or ""
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)

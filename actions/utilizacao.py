@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
-from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
@@ -230,6 +230,30 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         return [*eventos_lista, SlotSet("itens_utilizacao", [str(e.id) for e in eventos])]
 
 
+def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
+    """The position (from 1) of the one listed item a message describes by its day or its words, if exactly one.
+
+    >>> from types import SimpleNamespace as E
+    >>> lista = [E(event_date=date(2026, 11, 28), description="Hemograma completo", provider="Lab Alfa"),
+    ...          E(event_date=date(2026, 11, 3), description="Consulta em clínica médica", provider="Clínica Beta")]
+    >>> item_descrito("esse hemograma do dia 28 eu não fiz", lista), item_descrito("a consulta", lista)
+    (1, 2)
+    >>> item_descrito("não reconheço", lista) is None
+    True
+    """
+    folded = strip_accents(texto).lower()
+    dias = {int(d) for d in re.findall(r"\bdia (\d{1,2})\b", folded)}
+    palavras = set(re.findall(r"[a-z]{5,}", folded))
+    pontos = []
+    for evento in eventos:
+        descricao = set(re.findall(r"[a-z]{5,}", strip_accents(f"{evento.description} {evento.provider}").lower()))
+        pontos.append(len(palavras & descricao) + (2 if evento.event_date.day in dias else 0))
+    melhor = max(pontos, default=0)
+    if melhor == 0 or pontos.count(melhor) > 1:
+        return None
+    return pontos.index(melhor) + 1
+
+
 class ActionContestarUtilizacao(AcaoIdentificada):
     """Turns an item the user does not recognise into a ticket for a person."""
 
@@ -256,10 +280,18 @@ class ActionContestarUtilizacao(AcaoIdentificada):
                 text="Vou mostrar sua utilização; depois indique o número do item que não reconhece."
             )
             return [FollowupAction(ActionConsultarUtilizacao.acao)]
-        if not numero or not 1 <= int(numero.group(1)) <= len(itens):
+        if numero and 1 <= int(numero.group(1)) <= len(itens):
+            posicao = int(numero.group(1))
+        else:
+            # "esse hemograma do dia 28 eu não fiz": the item described instead of numbered.
+            candidatos = [session.get(UtilizationEvent, int(item)) for item in itens]
+            posicao = item_descrito(texto, [c for c in candidatos if c is not None])
+        if posicao is None:
+            if responder_sobre_o_chamado(dispatcher, tracker):  # "qual o prazo?" after the dispute
+                return []
             dispatcher.utter_message(text=f"Qual item você não reconhece? Responda com um número de 1 a {len(itens)}.")
             return []
-        evento = session.get(UtilizationEvent, int(itens[int(numero.group(1)) - 1]))
+        evento = session.get(UtilizationEvent, int(itens[posicao - 1]))
         if evento is None or evento.beneficiary_id not in {p.id for p in pessoas}:
             dispatcher.utter_message(text="Não encontrei esse item na sua utilização. Consulte a opção 2 de novo.")
             return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.conversa import ActionFallback, ActionForaDeEscopo
 from tests.actions.conftest import make_tracker, texts
 
@@ -128,3 +129,15 @@ async def test_a_question_about_the_network_gets_the_central_and_the_emergency_n
                                                       intent="fora_de_escopo"), {})
     first = texts(said)[0]
     assert "rede credenciada" in first and "0800 030 9009" in first and "192" in first
+
+
+async def test_when_will_you_answer_after_a_ticket_gets_its_protocol(dispatcher):
+    # "quando vão me responder?" after a dispute was "só consigo ajudar com assuntos do seu plano".
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: "41750520261202000009"}, text="quando vao me responder?",
+                           intent="fora_de_escopo")
+    await ActionForaDeEscopo().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("Seu pedido tem o protocolo 41750520261202000009.")
+    # Without a ticket in the conversation, the question is not about one.
+    other = CollectingDispatcher()
+    await ActionForaDeEscopo().run(other, make_tracker(text="quando vao me responder?", intent="fora_de_escopo"), {})
+    assert "41750520261202000009" not in "\n".join(texts(other))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.formatting import format_date, format_money
 from actions.utilizacao import RODAPE, ActionConsultarUtilizacao, ActionContestarUtilizacao, periodo_da_mensagem
 from bot.db import repository, seed
@@ -275,3 +276,35 @@ async def test_contest_before_any_statement_shows_the_statement_first(dispatcher
     assert [e for e in events if e.get("event") == "followup"] == [
         {"event": "followup", "name": "action_consultar_utilizacao", "timestamp": None}
     ]
+
+
+async def test_an_item_described_by_its_day_and_words_is_the_one_disputed(dispatcher):
+    # "esse hemograma do dia 28 eu não fiz" was asked for a number again.
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
+    itens = slot_events(events)["itens_utilizacao"]
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        chosen = session.get(UtilizationEvent, int(itens[-1]))
+        description, day = chosen.description, chosen.event_date.day
+    engine.dispose()
+    other = type(dispatcher)()
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": itens}
+    text = f"esse {description.lower()} do dia {day} eu nao fiz nao"
+    await ActionContestarUtilizacao().run(other, make_tracker(slots, text=text, intent="contestar_utilizacao"), {})
+    reply = texts(other)[0]
+    assert reply.startswith(f"Registrei que você não reconhece o item de {chosen.event_date:%d/%m/%Y} ({description}")
+
+
+async def test_asking_the_deadline_after_the_dispute_gets_the_protocol_not_a_second_dispute(dispatcher):
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": ["1", "2"]}
+    first = type(dispatcher)()
+    events = await ActionContestarUtilizacao().run(
+        first, make_tracker(slots, text="não reconheço o item 1", intent="contestar_utilizacao"), {}
+    )
+    protocol = slot_events(events)[PROTOCOLO_DA_CONVERSA]
+    tracker = make_tracker({**slots, PROTOCOLO_DA_CONVERSA: protocol}, text="qual o prazo?",
+                           intent="contestar_utilizacao")
+    await ActionContestarUtilizacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith(f"Seu pedido tem o protocolo {protocol}. O prazo de resposta vai até")
