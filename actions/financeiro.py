@@ -242,8 +242,9 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         if not pagadores:
             dispatcher.utter_message(
                 text=(
-                    "Suas mensalidades e coparticipações vêm no boleto do titular do plano, que é o responsável "
-                    "financeiro (Art. 30 do Regulamento). Peça a ele a 2ª via ou o titular pode consultar aqui."
+                    "Suas mensalidades e coparticipações vêm no boleto de quem é titular do plano, o responsável "
+                    "financeiro (Art. 30 do Regulamento). Por segurança, só a pessoa titular vê esse boleto: peça "
+                    "a 2ª via a ela, que também pode consultá-lo aqui."
                 )
             )
             dispatcher.utter_message(response="utter_algo_mais")

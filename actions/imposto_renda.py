@@ -162,7 +162,7 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         sem = [first_name(p.nome) for p in pessoas if p.id not in com_demonstrativo]
         if sem:
             rodape.append(f"Sem pagamentos registrados em {ano}: {', '.join(sem)}.")
-        rodape.append(DECLARACAO)
+        rodape.append(self._quem_deduz(pessoas, session=session) or DECLARACAO)
         titulo = f"Demonstrativo para o imposto de renda, ano-calendário {ano}:"
         eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
         if tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO:
@@ -173,6 +173,24 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
             )
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
+
+    @staticmethod
+    def _quem_deduz(pessoas: List[Pessoa], *, session: Session) -> str | None:
+        """For a direct dependant, who may deduct: the titular pays their boleto (Art. 30), so not they.
+
+        The titular is not named: a dependant sees no one else's data, not even whose name is on the boleto.
+        """
+        if len(pessoas) != 1 or pessoas[0].titular:
+            return None
+        dependente = repository.get_beneficiary(pessoas[0].id, session=session)
+        if dependente is None or dependente.kind == "dependente_especial":
+            return None  # a special dependant pays their own boleto, and deducts it as anyone who pays
+        return (
+            "Esses valores são pagos no boleto de quem é titular do plano, o responsável financeiro (Art. 30 do "
+            "Regulamento), e só quem pagou pode deduzi-los: se você é dependente na declaração do titular, eles "
+            "entram na declaração dele (ficha Pagamentos Efetuados, código 26); se você declara separado, não os "
+            "lance na sua."
+        )
 
     @staticmethod
     def _sem_demonstrativo(pessoas: List[Pessoa], ano: int, hoje_: date, anos: List[int]) -> str:

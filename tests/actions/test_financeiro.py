@@ -190,7 +190,7 @@ async def test_direct_dependant_is_told_the_titular_pays(dispatcher, db):
     maria_lines = [f.digitable_line for f in repository.list_invoices([maria.id], session=db) if f.digitable_line]
     await ActionConsultarFinanceiro().run(dispatcher, _tracker(jose.id), {})
     shown = _shown(dispatcher)
-    assert "boleto do titular" in shown and "Art. 30" in shown
+    assert "boleto de quem é titular do plano" in shown and "Art. 30" in shown and "Maria" not in shown
     assert "R$" not in shown
     for line in maria_lines:
         assert linha_digitavel(line) not in shown

@@ -97,6 +97,8 @@ async def test_dependant_sees_only_own_statement(dispatcher):
     assert "José Carlos Souza" in shown
     assert f"Total: {format_money(contributions + copay)}" in shown
     assert mask_cpf(seed.DEMO_TITULAR_CPF) not in shown and "Maria" not in shown and "Ana" not in shown
+    # He reads who may deduct it: José was told to declare what Maria paid.
+    assert "só quem pagou pode deduzi-los" in shown and "se você declara separado, não os lance na sua" in shown
 
 
 async def test_year_named_in_the_message_without_statement(dispatcher):
