@@ -31,6 +31,7 @@ from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
     informa_pagamento,
+    meses_citados,
     pagamento_informado,
     pergunta_aumento_por_idade,
     pergunta_composicao,
@@ -283,6 +284,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             return []
         com_arquivo = tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO
         arquivo = pede_arquivo(pedido["text"])
+        if arquivo:
+            # "manda só o pdf do de dezembro": that boleto only, in the text and as a document.
+            meses = meses_citados(pedido["text"])
+            abertas = [f for f in abertas if f.competence.month in meses] or abertas
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
             dica = [DICA_PDF] if com_arquivo and not arquivo and any(a_pagar(f) for f in abertas) else []

@@ -278,6 +278,16 @@ def composicao(fatura: Invoice, anterior: Invoice | None, cobertos: Sequence[Ben
     return "\n".join(linhas)
 
 
+def meses_citados(texto: str) -> List[int]:
+    """The months a message names in full ("o de dezembro"), in calendar order.
+
+    >>> meses_citados("manda so o pdf do de dezembro"), meses_citados("2ª via")
+    ([12], [])
+    """
+    folded = strip_accents(texto).lower()
+    return sorted({numero for nome, numero in MONTHS.items() if len(nome) > 3 and re.search(rf"\b{nome}\b", folded)})
+
+
 def fatura_pedida(faturas: Sequence[Invoice], texto: str) -> tuple[Invoice | None, Invoice | None]:
     """The boleto a question is about (the month it names, else the latest) and the one before it.
 
@@ -293,7 +303,7 @@ def fatura_pedida(faturas: Sequence[Invoice], texto: str) -> tuple[Invoice | Non
     if not faturas:
         return None, None
     folded = strip_accents(texto).lower()
-    meses = [numero for nome, numero in MONTHS.items() if len(nome) > 3 and re.search(rf"\b{nome}\b", folded)]
+    meses = meses_citados(texto)
     if meses and re.search(r"\baniversario (?:\w+ ){0,2}(?:em|de|no mes de) \w+", folded):
         # "fez aniversário em agosto e subiu": the new band is billed from the next month (Art. 40).
         meses = [meses[0] % 12 + 1]

@@ -47,6 +47,8 @@ _WHEN = re.compile(
 _MAX_WHEN_WORDS = 6
 # "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).
 _DOCUMENT = re.compile(r"\b(?:pdf|baixar|download|imprimir|impressao)\b")
+# "manda só o pdf do de dezembro": a document of the topic, named with which one.
+_MAX_DOCUMENT_WORDS = 8
 _PHRASES = re.compile(r"[?!.,;]+")
 
 
@@ -61,8 +63,8 @@ def is_follow_up(text: str) -> bool:
     (True, True, True)
     >>> is_follow_up("quanto tempo demora para liberar a autorização de uma ressonância?")
     False
-    >>> is_follow_up("tem em pdf?"), is_follow_up("consigo baixar?")
-    (True, True)
+    >>> is_follow_up("tem em pdf?"), is_follow_up("consigo baixar?"), is_follow_up("manda so o pdf do de dezembro")
+    (True, True, True)
     >>> is_follow_up("e depois de amanhã?"), is_follow_up("e 2024?"), is_follow_up("o de dezembro")
     (True, True, True)
     >>> is_follow_up("quero o de 2023"), is_follow_up("me manda o do ano passado")
@@ -71,7 +73,9 @@ def is_follow_up(text: str) -> bool:
     False
     """
     folded = strip_accents(text).lower().strip()
-    if len(text.split()) <= _MAX_WHEN_WORDS and (_WHEN.match(folded) or _DOCUMENT.search(folded)):
+    if len(text.split()) <= _MAX_WHEN_WORDS and _WHEN.match(folded):
+        return True
+    if len(text.split()) <= _MAX_DOCUMENT_WORDS and _DOCUMENT.search(folded):
         return True
     if len(text.split()) <= _MAX_WHICH_ONE_WORDS and _WHICH_ONE.match(folded):
         return True

@@ -179,3 +179,16 @@ async def test_the_list_offers_the_pdf_and_the_phone_gets_the_line_only():
     assert not [m for m in phone.messages if m.get("attachment")]
     said = [m.get("text") for m in phone.messages]
     assert SEM_ARQUIVO in said and not any('escreva "pdf"' in (t or "") for t in said)
+
+
+async def test_a_month_named_sends_that_boleto_only():
+    # "manda so o pdf do de dezembro" was "não entendi"; now it is a follow-up, and only December is sent.
+    maria_id, abertas = _maria_and_open_boletos()
+    assert len(abertas) >= 2, "the seed leaves this month's and last month's boletos of the demo family open"
+    ultima = abertas[-1][0]
+    nome = {11: "novembro", 12: "dezembro"}[ultima.month]
+    dispatcher = CollectingDispatcher()
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria_id, f"manda so o pdf do de {nome}"), {})
+    links = [m for m in dispatcher.messages if m.get("attachment")]
+    assert len(links) == 1 and f"competência {ultima:%m/%Y}" in links[0]["text"]
+    assert f"Competência {abertas[0][0]:%m/%Y}" not in dispatcher.messages[0]["text"]
