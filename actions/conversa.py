@@ -11,6 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.chamados import TELEFONE_24H, responder_sobre_o_chamado
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
+from actions.financeiro import ActionConsultarFinanceiro
+from actions.mensalidade import informa_pagamento
 from actions.orientacoes import SINAIS_DE_EMERGENCIA
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
@@ -113,6 +115,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return reler_no_assunto(tracker, assunto)
     if responder_sobre_o_chamado(dispatcher, tracker):
         return []
+    if informa_pagamento(tracker.latest_message.get("text") or ""):
+        # "paguei sábado no app do banco": a payment to look for among the boletos.
+        return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)

@@ -29,6 +29,7 @@ _PROPRIA = re.compile(r"\b(?:meu|minha|minhas|meus|eu|nossa|nosso|dela|dele|fize
 
 # "paguei ontem, já baixou?", "já paguei", "paguei e ainda aparece em aberto"
 _PAGAMENTO_INFORMADO = re.compile(
+    r"^(?:eu |mas |so que )?(?:ja )?(?:paguei|pagamos)\b|"
     r"\b(?:ja paguei|ja foi pago|ja esta pago|ja ta pago|baixou|baixa do pagamento|compensou|compensad\w*|"
     r"nao caiu o pagamento|nao consta (?:o )?pagamento|pagamento nao (?:consta|aparece|caiu))\b|"
     r"\b(?:paguei|pago|pagou)\b.{0,60}\b(?:aparece|consta|continua|ainda|aberto|registr\w*|reconhec\w*|"
@@ -79,6 +80,8 @@ def informa_pagamento(texto: str | None) -> bool:
     (True, True)
     >>> informa_pagamento("quero pagar o boleto de dezembro"), informa_pagamento("quanto paguei em outubro?")
     (False, False)
+    >>> informa_pagamento("paguei sabado no app do banco")
+    True
     """
     return bool(_PAGAMENTO_INFORMADO.search(strip_accents(texto or "").lower()))
 

@@ -177,6 +177,11 @@ _WEEKDAY_CUE = re.compile(
     r"(?:^|[^a-z0-9])(?:na|nesta|nessa|esta|essa|ate|ate\s+a|so|pra|para|a\s+partir\s+de|"
     r"pagar|pago|pagando|pagaria|pagarei|pagasse)\s+$"
 )
+# A verb in the past before the weekday ("paguei sábado", "fui na quarta"): the day already gone.
+_PAST_CUE = re.compile(
+    r"\b(?:paguei|pagou|pagamos|pagaram|fiz|fez|fizemos|foi|fui|fomos|passei|passou|caiu|venceu|tive|teve|"
+    r"aconteceu|consultei|internei|internou|liguei|ligou|mandei|enviei|recebi)\b"
+)
 _ORDINAL_NOUN = re.compile(
     r"\s+(?:via|vias|vez|vezes|parcela|parcelas|opcao|opcoes|serie|ano|dose|etapa|fase|tentativa|pagina|"
     r"mensalidade|fatura|guia|consulta|sessao|linha|mensagem|pessoa|filha|filho|dependente|colocada|lugar)\b"
@@ -356,6 +361,10 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     ['2026-12-11']
     >>> find_relative_dates("quero a segunda via do boleto", date(2026, 12, 2))
     []
+    >>> [f.value for f in find_relative_dates("paguei sabado no app do banco", date(2026, 12, 6))]
+    ['2026-12-05']
+    >>> [f.value for f in find_relative_dates("foi na quarta passada", date(2026, 12, 2))]
+    ['2026-11-25']
     """
     target = _WEEKDAYS[match["name"]]
     folded = match.string
@@ -365,6 +374,9 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
         if not _WEEKDAY_CUE.search(folded, 0, match.start()):
             return None
     week = re.sub(r"\s+", " ", match["week"] or "").strip()
+    if _PAST_CUE.search(folded, 0, match.start()) or re.match(r"\s+passad[oa]\b", folded[match.end():]):
+        # "paguei sábado", "no sábado passado": the last one before today.
+        return today - timedelta(days=(today.weekday() - target) % 7 or 7)
     if week.startswith("da "):
         return today + timedelta(days=7 - today.weekday() + target)
     days = (target - today.weekday()) % 7

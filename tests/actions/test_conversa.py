@@ -141,3 +141,12 @@ async def test_when_will_you_answer_after_a_ticket_gets_its_protocol(dispatcher)
     other = CollectingDispatcher()
     await ActionForaDeEscopo().run(other, make_tracker(text="quando vao me responder?", intent="fora_de_escopo"), {})
     assert "41750520261202000009" not in "\n".join(texts(other))
+
+
+async def test_a_payment_report_the_classifier_missed_goes_to_the_boletos(dispatcher):
+    # "paguei sabado no app do banco" was out of scope.
+    events = await ActionForaDeEscopo().run(
+        dispatcher, make_tracker(text="paguei sabado no app do banco", intent="fora_de_escopo"), {}
+    )
+    relido = [e for e in events if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "financeiro" and not texts(dispatcher)

@@ -17,6 +17,7 @@ from actions.mensalidade import (
     pergunta_composicao,
 )
 from bot.db import repository, seed
+from bot.nlu.parsing import find_relative_dates
 from bot.regulation.calendar import add_business_days
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
@@ -177,3 +178,10 @@ async def test_the_composition_adds_up_to_the_boleto(dispatcher, db):
     parts = re.findall(r"R\$ ([\d.]+,\d{2})", first.split("\n\n")[0].split(":", 1)[1])
     values = [Decimal(p.replace(".", "").replace(",", ".")) for p in parts]
     assert sum(values) == latest.amount
+
+
+def test_a_payment_on_a_weekday_in_words_is_dated():
+    # "paguei sábado" on Monday 07/12/2026 is Saturday 05/12, not the Saturday to come.
+    text = "paguei sabado no app do banco"
+    entities = [{"entity": f.entity, "value": f.value} for f in find_relative_dates(text, date(2026, 12, 7))]
+    assert data_informada(entities, date(2026, 12, 7)) == date(2026, 12, 5)
