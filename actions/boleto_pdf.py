@@ -82,7 +82,7 @@ def boleto_pdf(
     Args:
         competencia: Competence month of the invoice (any day of it).
         vencimento: Contractual due date.
-        valor: What the boleto charges, i.e. :func:`actions.financeiro.a_pagar` of the invoice.
+        valor: What the boleto charges, i.e. :func:`actions.boletos.a_pagar` of the invoice.
         linha: The invoice's 47-digit digitable line.
         pagador: Name of the person the invoice is addressed to.
         emitido: Issue date printed on the document.

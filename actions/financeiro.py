@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
-from typing import Iterable, List, Sequence
+from typing import Iterable, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -26,7 +25,14 @@ from actions.base import (
     mensagem_do_pedido,
 )
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
-from actions.formatting import competencia, first_name, format_date, format_money, linha_digitavel
+from actions.boletos import (
+    a_pagar,
+    aviso_inadimplencia,
+    aviso_na_data_do_pagamento,
+    item_aberto,
+    item_pago,
+)
+from actions.formatting import first_name
 from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
@@ -50,11 +56,7 @@ from bot.regulation.finance import (
     DUE_DAY,
     FINE_RATE,
     MONTHLY_INTEREST_RATE,
-    delinquency_warning,
     effective_due_date,
-    is_payment_on_time,
-    late_charges,
-    payroll_remainder,
 )
 
 # "e se atrasar, quanto é a multa?": the rule, the same for everyone, answered without identifying. A question
@@ -68,7 +70,6 @@ ENCARGOS_GERAL = (
 _ENCARGOS = re.compile(r"\b(multa|juros|atras\w*|encargos?)\b")
 _PROPRIO = re.compile(r"\b(meu|minha|meus|minhas|dia \d+|amanha|hoje|semana|mes que vem|eu pag\w*)\b")
 # Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
-JANELA_DIAS = 365
 MAX_PAGOS = 12
 
 SEM_ARQUIVO = "Por aqui não consigo enviar o arquivo: a linha digitável acima paga o boleto em qualquer banco."
@@ -94,108 +95,6 @@ def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date
         The first ISO ``data`` entity on or after ``referencia``, or None.
     """
     return next((dia for dia in datas_do_pedido(entidades) if dia >= referencia), None)
-
-
-def a_pagar(fatura: Invoice) -> Decimal:
-    """What the boleto charges: the amount minus the Forluz payroll deduction (Art. 9 §1)."""
-    return payroll_remainder(fatura.amount, fatura.payroll_deducted or 0)
-
-
-def dias_em_atraso(faturas: Sequence[Invoice], referencia: dt.date) -> int:
-    """Count the days in arrears in the last 12 months, consecutive or not (Art. 46).
-
-    A day counts once even when two boletos were late on it: Art. 46 measures how long the payer was in
-    arrears, not the sum over boletos.
-
-    Args:
-        faturas: The payer's invoices.
-        referencia: Today.
-
-    Returns:
-        Number of distinct late days in the 12 months up to ``referencia``.
-    """
-    inicio = referencia - dt.timedelta(days=JANELA_DIAS)
-    dias: set[dt.date] = set()
-    for fatura in faturas:
-        if fatura.status == "cancelado" or a_pagar(fatura) == 0:
-            continue
-        if fatura.status == "pago" and fatura.paid_on is None:
-            continue  # paid, but on an unknown day: nothing to count
-        fim = fatura.paid_on if fatura.status == "pago" else referencia
-        if is_payment_on_time(fatura.due_date, fim):
-            continue
-        primeiro = max(fatura.due_date + dt.timedelta(days=1), inicio)
-        dias.update(primeiro + dt.timedelta(days=n) for n in range((fim - primeiro).days + 1))
-    return len(dias)
-
-
-def _encargos(valor: Decimal, vencimento: dt.date, pagamento: dt.date, quando: str) -> str:
-    encargos = late_charges(valor, vencimento, pagamento)
-    return (
-        f"{quando}: {format_money(encargos.total)}\n(multa de 2%: {format_money(encargos.fine)}; juros de 1% ao mês, "
-        f"{encargos.days_late} dias: {format_money(encargos.interest)}; Art. 44 §1º do Regulamento)"
-    )
-
-
-def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None, dono: str = "") -> str:
-    """Describe one open invoice: due date, amount, late charges and the 2ª via.
-
-    Args:
-        fatura: The open invoice.
-        referencia: Today.
-        pagamento: Payment date the user asked about, if any.
-        dono: "Boleto de Fulano" prefix when more than one payer is shown.
-
-    Returns:
-        A few lines of text.
-    """
-    valor = a_pagar(fatura)
-    limite = effective_due_date(fatura.due_date)
-    atrasado = referencia > limite
-    cabecalho = f"{dono}Competência {competencia(fatura.competence)}, vencimento {format_date(fatura.due_date)}"
-    linhas = [cabecalho + (" (EM ATRASO)" if atrasado else "")]
-    if valor == 0:
-        linhas.append(
-            f"Valor {format_money(fatura.amount)}, descontado integralmente na folha da Forluz: não há boleto."
-        )
-        return "\n".join(linhas)
-    if fatura.payroll_deducted:
-        linhas.append(
-            f"Valor: {format_money(fatura.amount)}, com {format_money(fatura.payroll_deducted)} descontados na folha "
-            f"da Forluz\nRestante no boleto: {format_money(valor)} (Art. 9 §1º do Regulamento)"
-        )
-    else:
-        linhas.append(f"Valor: {format_money(valor)}")
-    if limite != fatura.due_date and not atrasado:
-        linhas.append(f"Sem expediente bancário no vencimento: pague sem multa até {format_date(limite)} (Art. 32).")
-    if pagamento and not is_payment_on_time(fatura.due_date, pagamento):
-        linhas.append(_encargos(valor, fatura.due_date, pagamento, f"Se pagar em {format_date(pagamento)}"))
-    elif pagamento:
-        # The question was "and if I pay on that day?": say so, rather than leave the silence to be read.
-        linhas.append(
-            f"Se pagar em {format_date(pagamento)}: {format_money(valor)}, dentro do prazo, sem multa nem juros."
-        )
-    elif atrasado and pagamento is None:
-        linhas.append(_encargos(valor, fatura.due_date, referencia, f"Se pagar hoje ({format_date(referencia)})"))
-    if fatura.digitable_line:
-        linhas.append(f"2ª via (linha digitável):\n{linha_digitavel(fatura.digitable_line)}")
-    return "\n".join(linhas)
-
-
-def item_pago(fatura: Invoice, dono: str = "") -> str:
-    """Describe one paid invoice in one or two lines."""
-    cabecalho = f"{dono}Competência {competencia(fatura.competence)}"
-    pago = fatura.paid_amount if fatura.paid_amount is not None else a_pagar(fatura)
-    if a_pagar(fatura) == 0:
-        return f"{cabecalho}: {format_money(fatura.amount)} descontados na folha da Forluz"
-    texto = f"{cabecalho}: pago {format_money(pago)}"
-    if fatura.paid_on:
-        texto += f" em {format_date(fatura.paid_on)}"
-    if fatura.payroll_deducted:
-        texto += f" (+ {format_money(fatura.payroll_deducted)} na folha)"
-    if pago > a_pagar(fatura):
-        texto += f"\n(inclui encargos de atraso; vencimento {format_date(fatura.due_date)})"
-    return texto
 
 
 class ActionConsultarFinanceiro(AcaoIdentificada):
@@ -307,7 +206,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         if any(referencia > effective_due_date(f.due_date) and a_pagar(f) > 0 for f in abertas):
-            dispatcher.utter_message(text=self._aviso_inadimplencia(faturas, referencia))
+            dispatcher.utter_message(text=aviso_inadimplencia(faturas, referencia))
+            na_data = aviso_na_data_do_pagamento(faturas, pagamento)
+            if na_data:
+                dispatcher.utter_message(text=na_data)
         if especiais:
             dispatcher.utter_message(text=especiais)
         if pagamento is not None and abertas:
@@ -365,16 +267,3 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
     @staticmethod
     def _nomes(pagadores: List[Beneficiary]) -> str:
         return ", ".join(first_name(p.name) for p in pagadores)
-
-    @staticmethod
-    def _aviso_inadimplencia(faturas: Sequence[Invoice], referencia: dt.date) -> str:
-        """Warning of Art. 46 (and Art. 27 from 30 days on) for a payer with an overdue boleto."""
-        dias = dias_em_atraso(faturas, referencia)
-        aviso = delinquency_warning(dias)
-        if aviso:
-            return f"⚠️ {aviso}"
-        return (
-            f"⚠️ Atenção: atraso de mais de {DELINQUENCY_EXCLUSION_DAYS} dias, consecutivos ou não, nos últimos "
-            "12 meses permite à Cemig Saúde excluir o titular e todo o grupo familiar (Art. 46 do Regulamento). "
-            f"Até hoje, {dias} dia(s) de atraso nesse período."
-        )

@@ -227,6 +227,9 @@ _DAY_OF_MONTH = re.compile(
 _DAY_AND_MONTH = re.compile(
     r"\b(?P<day>" + _DAY + r")o?\s+de\s+(?P<month>" + _MONTH_NAMES + r")\b(?P<year>\s*(?:de\s+)?\d)?"
 )
+# "dia 15/01", "28/11": a day and month in digits without the year (with the year it is an identifier's date).
+# The month takes two digits, so that "1/2 comprimido" is a fraction.
+_DAY_SLASH_MONTH = re.compile(r"(?<![\d/.\-])(?P<day>\d{1,2})\s*/\s*(?P<month>\d{2})(?!\s*[\d/.\-])")
 _NEXT_WEEK = re.compile(r"\b(?:semana\s+que\s+vem|proxima\s+semana)\b")
 _WEEKDAY = re.compile(
     r"\b(?P<prox>proxim[oa]\s+)?(?P<name>" + "|".join(_WEEKDAYS) + r")(?P<feira>\s*-\s*feira|\s+feira)?\b"
@@ -408,8 +411,36 @@ def _other_month(match: re.Match[str], today: date) -> date | None:
     return _month_start(today, 1 if match["next"] else -1)
 
 
+def _day_slash_month(match: re.Match[str], today: date) -> date | None:
+    """``15/01`` without a year: the date of that day and month closest to today, before or after.
+
+    A payment day ahead ("e dia 15/01?" in December is next January) and a birth just gone ("nasceu 28/11") are
+    both the nearest reading.
+
+    >>> [f.value for f in find_relative_dates("e dia 15/01?", date(2026, 12, 6))]
+    ['2027-01-15']
+    >>> [f.value for f in find_relative_dates("ela nasceu dia 28/11", date(2026, 12, 6))]
+    ['2026-11-28']
+    >>> find_relative_dates("tomar 1/2 comprimido", date(2026, 12, 6)), find_relative_dates("32/01", date(2026, 12, 6))
+    ([], [])
+    """
+    day, month = int(match["day"]), int(match["month"])
+    options = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    nearest = min(options, key=lambda d: abs((d - today).days))
+    # "1/2 comprimido" and other fractions: a date more than half a year away is not what was meant.
+    return nearest if abs((nearest - today).days) <= 183 else None
+
+
 _RELATIVE_RULES = (
     (_RELATIVE_DAY, _relative_day),
+    (_DAY_SLASH_MONTH, _day_slash_month),
     (_DAY_OF_MONTH, _day_in_month),
     (_DAY_AND_MONTH, _day_and_month),
     (_NEXT_WEEK, _next_week),

@@ -11,7 +11,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.boleto_pdf import boleto_pdf, codigo_de_barras
-from actions.financeiro import SEM_ARQUIVO, ActionConsultarFinanceiro, a_pagar
+from actions.boletos import a_pagar
+from actions.financeiro import SEM_ARQUIVO, ActionConsultarFinanceiro
 from actions.formatting import format_date, format_money, linha_digitavel
 from bot.arquivos import caminho
 from bot.db import repository, seed

@@ -8,15 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from actions.financeiro import (
-    ActionConsultarFinanceiro,
-    competencia,
-    data_de_pagamento,
-    dias_em_atraso,
-    item_aberto,
-    linha_digitavel,
-)
-from actions.formatting import format_date, format_money
+from actions.boletos import aviso_na_data_do_pagamento, dias_em_atraso, item_aberto
+from actions.financeiro import ActionConsultarFinanceiro, data_de_pagamento
+from actions.formatting import competencia, format_date, format_money, linha_digitavel
 from bot import clock
 from bot.db import repository, seed
 from bot.db.models import Beneficiary, Invoice
@@ -279,3 +273,14 @@ async def test_unidentified_user_sees_no_boleto(dispatcher):
     shown = _shown(dispatcher)
     assert "R$" not in shown and "Boletos" not in shown
     assert slot_events(events)["opcao_pendente"] == "financeiro"
+
+
+def test_paying_on_a_later_day_warns_when_the_delay_passes_the_limit_of_art_46():
+    # "e dia 16/01?" on 06/12/2026 with November's boleto (due 16/11) open: 17/11..16/01 = 61 days, past the 60
+    # of Art. 46; today's count (20 days) said nothing of it.
+    november = _invoice(competence=date(2026, 11, 1), due_date=date(2026, 11, 16))
+    assert dias_em_atraso([november], date(2026, 12, 6)) == 20
+    warning = aviso_na_data_do_pagamento([november], date(2027, 1, 16))
+    assert warning.startswith("⚠️ Pagando só em 16/01/2027, serão 61 dias de atraso") and "Art" in warning
+    assert aviso_na_data_do_pagamento([november], date(2027, 1, 15)) is None  # 60 days: not more than 60
+    assert aviso_na_data_do_pagamento([november], None) is None

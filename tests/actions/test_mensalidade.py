@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from actions.financeiro import ActionConsultarFinanceiro, a_pagar
+from actions.boletos import a_pagar
+from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_date, format_money
 from actions.mensalidade import (
     data_informada,

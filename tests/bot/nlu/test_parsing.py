@@ -137,6 +137,10 @@ def _values(text, today=WEDNESDAY):
         ("final do mês", "2026-12-31"),
         ("fim do mês que vem", "2027-01-31"),
         ("fim do mês passado", "2026-11-30"),
+        # day and month in digits, without the year: the nearest such day
+        ("dia 20/12", "2026-12-20"),
+        ("e dia 15/01?", "2027-01-15"),
+        ("ela nasceu 28/11", "2026-11-28"),
     ],
 )
 def test_relative_dates_on_a_wednesday(text, expected):
@@ -170,7 +174,6 @@ def test_relative_dates_on_a_wednesday(text, expected):
         "dia 32",
         "dia 123",
         "30 de fevereiro",
-        "dia 20/12",
         "dia 20/12/2026",
         "dia 20 de janeiro de 2027",
     ],
