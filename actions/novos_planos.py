@@ -1,8 +1,8 @@
 """Option 7: plans on sale, prices by age band, waiting periods and who may join.
 
 Anyone may ask (no identification, no personal data): a prospect is not a beneficiary yet. Prices come from
-the age-band table of each plan in the database (Art. 40); the rules quoted are Arts. 11, 22, 23, 51 and 56,
-and Arts. 53, 54 and 107 for a member changing plans.
+the age-band table of each plan in the database (Art. 40); the rules quoted are Arts. 11, 22, 23, 51 and 56. A
+member's own changes (a dependant, a change of plan) are answered with actions/inscricao.py's rules.
 """
 
 from __future__ import annotations
@@ -15,9 +15,20 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import db_session, enviar_lista
+from actions.base import db_session, enviar_lista, hoje
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.formatting import format_money
+from actions.inscricao import (
+    DEPENDENTE_DIRETO,
+    DEPENDENTE_ESPECIAL,
+    INCLUSAO,
+    LIMITE_DEPENDENTE,
+    MUDANCA_DE_PLANO,
+    pede_inclusao,
+    pede_limite_de_idade,
+    pede_mudanca_de_plano,
+    prazo_da_inclusao,
+)
 from bot.db import repository
 from bot.db.models import Plan, PlanAgeBand
 from bot.nlu.parsing import strip_accents
@@ -174,115 +185,15 @@ def texto_carencias() -> str:
     )
 
 
-_DEPENDENTE_DIRETO = (
-    "• Dependente direto: cônjuge ou companheiro(a); filho ou enteado até 23 anos, 11 meses e 29 dias; "
-    "menor sob guarda ou tutela até 18 anos; ex-cônjuge até a inclusão de novo cônjuge (Art. 22)."
-)
-_DEPENDENTE_ESPECIAL = (
-    "• Dependente especial: parente até o 4º grau de sangue ou 2º por afinidade que não se encaixe como "
-    "dependente direto; recebe boleto próprio e paga o seu plano (Art. 11 e 23 do Regulamento)."
-)
 QUEM_PODE_ENTRAR = "\n".join(
     [
         "Quem pode entrar:",
         "• Titular: ex-empregado de Patrocinadora demitido ou exonerado sem justa causa, aposentado/assistido "
         "da Forluz, ou parente deles como responsável financeiro (Art. 11).",
-        _DEPENDENTE_DIRETO,
-        _DEPENDENTE_ESPECIAL,
+        DEPENDENTE_DIRETO,
+        DEPENDENTE_ESPECIAL,
     ]
 )
-# A member adding someone to their own plan ("como incluo meu bebê no plano?") needs the rules of inclusion,
-# not the catalogue of plans on sale.
-INCLUSAO = "\n".join(
-    [
-        "Incluir um dependente no seu plano:",
-        _DEPENDENTE_DIRETO,
-        _DEPENDENTE_ESPECIAL,
-        "• Quem pede a inclusão é o titular, com os documentos que comprovam o vínculo e, para menores de idade, "
-        "os dados do responsável legal (Art. 17, IX e X).",
-        f"• Sem carência se a inclusão for feita em até {ENROLMENT_WINDOW_DAYS} dias do casamento, do nascimento "
-        "ou da adoção (Art. 56 do Regulamento).",
-        "Para fazer a inclusão, digite 0: um atendente envia o Formulário de Inclusão.",
-    ]
-)
-_INCLUIR = re.compile(
-    r"\b(?:inclu\w*|colocar|coloco|cadastrar|inscrever|inscrevo|adicionar|adiciono|acrescentar|botar|boto|por|"
-    r"ponho)\b.{0,40}\b(?:no (?:meu |nosso )?plano|no (?:meu )?convenio|como (?:meu |minha )?dependente|"
-    r"de dependente)\b|\bentra\w* como (?:meu |minha )?dependente\b"
-)
-# Someone about to buy ("no plano novo que vou contratar") wants the catalogue, whoever they bring.
-_COMPRA = re.compile(r"\b(?:contrat\w*|plano novo|novo plano|adesao|aderir)\b")
-
-
-# "até que idade minha filha pode ficar como dependente?": the age limit of Art. 22, not the catalogue.
-LIMITE_DEPENDENTE = (
-    "Filho ou enteado é dependente direto até completar 23 anos, 11 meses e 29 dias; menor sob guarda ou "
-    "tutela, até 18 anos (Art. 22 do Regulamento). Depois disso, pode continuar no plano como dependente "
-    "especial, com boleto próprio (Art. 23). Para fazer a mudança, digite 0 e fale com um atendente."
-)
-_LIMITE = re.compile(r"\b(?:ate que idade|ate quantos anos|idade (?:maxima|limite)|limite de idade)\b")
-
-
-def pede_limite_de_idade(texto: str | None) -> bool:
-    """Whether a member asks until what age a child stays a dependant.
-
-    >>> pede_limite_de_idade("até que idade minha filha pode ficar como dependente?")
-    True
-    >>> pede_limite_de_idade("quanto custa pra 40 anos?")
-    False
-    """
-    return bool(_LIMITE.search(strip_accents(texto or "").lower()))
-
-
-def pede_inclusao(texto: str | None) -> bool:
-    """Whether a member asks to add someone to their own plan.
-
-    >>> pede_inclusao("tive um bebê semana passada, como incluo ele no plano?")
-    True
-    >>> pede_inclusao("ela pode entrar como minha dependente?"), pede_inclusao("quanto custa o plano pra 2 pessoas?")
-    (True, False)
-    >>> pede_inclusao("posso colocar minha companheira no plano novo que vou contratar?")
-    False
-    """
-    folded = strip_accents(texto or "").lower()
-    return bool(_INCLUIR.search(folded)) and not _COMPRA.search(folded)
-
-
-
-# A member moving to another plan of the operator ("quero mudar meu plano pra enfermaria") needs the rules of the
-# change before the catalogue; the waiting periods of a new member (Art. 51) and who may join do not apply.
-MUDANCA_DE_PLANO = "\n".join(
-    [
-        "Mudar de plano dentro da Cemig Saúde:",
-        "• As coberturas do novo plano valem 60 dias depois da mudança (Art. 107 do Regulamento).",
-        "• Para uma acomodação superior (de enfermaria para apartamento), a carência da acomodação é de 180 dias; "
-        "as carências já cumpridas continuam valendo (Arts. 53 e 107).",
-        "• Para um plano menos abrangente, ou de um menos abrangente para um mais amplo, valem as carências da "
-        "legislação e do Regulamento (Art. 54).",
-    ]
-)
-_MUDAR = re.compile(
-    r"\b(?:mudar|mudo|mudanca|trocar|troco|troca|migrar|migro|migracao|passar|passo|alterar|altero|alteracao)\b"
-    r"(?: \w+){0,4} (?:plano|acomodacao|enfermaria|apartamento|quarto)\b"
-)
-# Another operator's plan ("trocar meu plano da Unimed pelo de vocês") is someone about to join.
-_OUTRA_OPERADORA = re.compile(
-    r"\b(?:unimed|amil|bradesco|sulamerica|hapvida|notredame|outra operadora|outro convenio)\b"
-)
-
-
-def pede_mudanca_de_plano(texto: str | None) -> bool:
-    """Whether a member asks to move to another plan of the operator.
-
-    >>> pede_mudanca_de_plano("quero mudar meu plano pra enfermaria"), pede_mudanca_de_plano("dá pra trocar de plano?")
-    (True, True)
-    >>> pede_mudanca_de_plano("quero trocar meu plano da Unimed pelo de vocês")
-    False
-    >>> pede_mudanca_de_plano("quanto custa o plano enfermaria pra 40 anos?")
-    False
-    """
-    folded = strip_accents(texto or "").lower()
-    return bool(_MUDAR.search(folded)) and not _OUTRA_OPERADORA.search(folded)
 
 
 class ActionConsultarNovosPlanos(Action):
@@ -304,9 +215,13 @@ class ActionConsultarNovosPlanos(Action):
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
             return []
-        if pede_inclusao(texto):
-            dispatcher.utter_message(text=INCLUSAO)
-            if not idades:
+        prazo = prazo_da_inclusao(texto, hoje())
+        if pede_inclusao(texto) or prazo:
+            if pede_inclusao(texto):
+                dispatcher.utter_message(text=INCLUSAO)
+            if prazo:
+                dispatcher.utter_message(text=prazo)
+            if not idades or prazo:
                 return []
         mudanca = pede_mudanca_de_plano(texto)
         if mudanca:

@@ -184,3 +184,20 @@ async def test_someone_leaving_another_operator_gets_the_catalogue(dispatcher):
     said = texts(dispatcher)
     assert not any("Mudar de plano" in t for t in said)
     assert "Art. 51" in "\n".join(said) and said[-1] == CONTRATAR
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        # On the suite's Wednesday 02/12/2026: born on 28/11, included without waiting periods until 28/12.
+        ("minha filha nasceu dia 28/11, como coloco ela no plano?", "peça a inclusão até 28/12/2026"),
+        ("ela nasceu dia 28/11", "peça a inclusão até 28/12/2026"),
+        ("meu filho nasceu em 01/10/2026", "terminou em 31/10/2026"),
+    ],
+)
+async def test_a_birth_with_its_day_gets_the_last_day_without_waiting_periods(dispatcher, texto, esperado):
+    # The tester's newborn got the catalogue, and never read until when she could be added without waiting.
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=texto), {})
+    shown = "\n".join(texts(dispatcher))
+    assert esperado in shown and "Art. 56" in shown
+    assert "Planos da Cemig Saúde" not in shown
