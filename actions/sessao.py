@@ -6,10 +6,11 @@ holds the phone.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
@@ -17,6 +18,47 @@ from actions.contexto import assunto_atual, reler_no_assunto
 from actions.identificacao import LIMPAR_FORMULARIO
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
+from bot.nlu.short_replies import normalize
+
+# What leaving says: "sair", "logout", "trocar de usuário", "não sou eu", "esse cpf não é meu". The classifier also
+# gave "ok, quero fazer a troca" (of plan) to leaving, and logged the person out.
+_SAIR = re.compile(
+    r"\b(?:sai\w*|logout|log ?out|log ?off|deslog\w*|desconect\w*|encerr\w*|finaliz\w*|termin\w*|esquec\w*|"
+    r"apag\w*|limp\w*|outr[oa] (?:cpf|pessoa|usuario|carteirinha|beneficiario|conta)|"
+    r"(?:troc|mud)\w* (?:de |o |a )?(?:usuario|pessoa|beneficiario|conta|cpf|carteirinha)|nao sou eu|"
+    r"nao sou ess[ae]|nao sou (?:a|o) |nao (?:e|eh) (?:o )?meu|nao (?:e|eh) (?:a )?minha|"
+    r"(?:cpf|nome|documento) errado|identificar outro|logar com)"
+)
+# "quero fazer a troca", "quero pedir", "pode seguir": yes to the person the last answer offered ("digite 0").
+_ACEITA = re.compile(
+    r"^(?:ok|sim|ta|certo|beleza|entao)?[ ,!.]*(?:quero|queria|vou|pode|bora|gostaria de)\b.{0,30}"
+    r"\b(?:fazer|pedir|contratar|troca\w*|mudanca|mudar|inclusao|incluir|seguir|prosseguir|continuar|solicitar)\b"
+)
+
+
+def diz_sair(texto: str) -> bool:
+    """Whether a message says to leave the identification, as the classifier's ``sair`` must.
+
+    >>> diz_sair("SAIR DA CONTA"), diz_sair("esse cpf não é meu"), diz_sair("ok quero fazer a troca")
+    (True, True, False)
+    """
+    return bool(_SAIR.search(normalize(texto)))
+
+
+def aceita_oferta_de_atendente(tracker: Tracker) -> bool:
+    """Whether the message accepts the person the previous answer offered ("Para pedir a mudança, digite 0").
+
+    >>> from types import SimpleNamespace as T
+    >>> oferta = {"event": "bot", "text": "Para pedir a mudança, digite 0 e fale com um atendente."}
+    >>> aceita_oferta_de_atendente(T(events=[oferta], latest_message={"text": "ok quero fazer a troca"}))
+    True
+    >>> aceita_oferta_de_atendente(T(events=[oferta], latest_message={"text": "quanto custa?"}))
+    False
+    """
+    ultima = next((e for e in reversed(tracker.events or []) if e.get("event") == "bot"), None)
+    if ultima is None or "digite 0" not in (ultima.get("text") or ""):
+        return False
+    return bool(_ACEITA.search(normalize(tracker.latest_message.get("text") or "")))
 
 
 class ActionSair(Action):
@@ -29,7 +71,13 @@ class ActionSair(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Forget who the user is for the rest of the conversation."""
+        """Forget who the user is for the rest of the conversation, when the message says to leave."""
+        if not diz_sair(tracker.latest_message.get("text") or ""):
+            # The classifier's guess, not the user's words: nobody is logged out on a guess.
+            if aceita_oferta_de_atendente(tracker):
+                return [FollowupAction("action_falar_atendente")]
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
         if tracker.get_slot("identificado"):
             dispatcher.utter_message(
                 text=(

@@ -130,11 +130,24 @@ async def test_failed_identification_offers_a_person(dispatcher):
 
 
 async def test_sair_forgets_the_beneficiary(dispatcher):
-    tracker = make_tracker({"identificado": True, "beneficiario_id": "1", "beneficiario_nome": "Maria"})
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1", "beneficiario_nome": "Maria"}, text="sair")
     slots = slot_events(await ActionSair().run(dispatcher, tracker, {}))
     assert slots["identificado"] is False
     assert slots["beneficiario_id"] is None
     assert "encerrada" in texts(dispatcher)[0]
+
+
+async def test_a_guess_of_leaving_without_words_of_leaving_logs_nobody_out(dispatcher):
+    # "ok quero fazer a troca" (of plan) was read as leaving, and the person was logged out.
+    offer = {"event": "bot", "text": "Para pedir a mudança, digite 0 e fale com um atendente."}
+    slots = {"identificado": True, "beneficiario_id": "1", "beneficiario_nome": "Maria"}
+    events = await ActionSair().run(dispatcher, make_tracker(slots, text="ok quero fazer a troca", events=[offer]), {})
+    assert "identificado" not in slot_events(events)
+    # It accepted the person offered.
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_falar_atendente"]
+    other = type(dispatcher)()
+    events = await ActionSair().run(other, make_tracker(slots, text="tanto faz"), {})
+    assert texts(other) == ["utter_ask_rephrase"] and "identificado" not in slot_events(events)
 
 
 def test_the_message_that_opens_the_form_is_not_an_attempt(dispatcher):
