@@ -112,12 +112,12 @@ _NOMEIA: Dict[str, re.Pattern[str]] = {
     "reembolso": re.compile(r"\breembols\w*"),
     "utilizacao": re.compile(r"\b(?:extrato de (?:uso|utilizacao)|utilizacao|coparticipac\w*)"),
     "numero_cartao": re.compile(r"\b(?:carteirinha|numero do (?:meu )?cartao|cartao do plano)"),
-    "financeiro": re.compile(r"\b(?:boletos?|2a via|segunda via|mensalidade|fatura)\b"),
+    "financeiro": re.compile(r"\b(?:boletos?|2 ?a? via|segunda via|mensalidade|fatura)\b"),
     "autorizacao": re.compile(r"\bautoriza\w*"),
     "imposto_renda": re.compile(r"\b(?:imposto de renda|informe de rendimentos?|irpf)\b"),
 }
 # Where one request ends and the next begins.
-_ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|e tambem|alem disso|outra coisa|depois)\s")
+_ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|tbm|tb|e tambem|e tbm|alem disso|outra coisa|depois)\s")
 
 
 def outro_pedido(texto: str, atendido: str) -> Opcao | None:

@@ -19,6 +19,8 @@ from tests.actions.conftest import make_tracker, texts
         ("bom dia! preciso do informe de rendimentos. Tambem queria o numero da carteirinha", "imposto_renda", "3"),
         ("minha autorização saiu? e o extrato de utilização desse mês", "autorizacao", "2"),
         ("qual o valor do reembolso, e quando vence o boleto", "reembolso", "4"),
+        # The tester's: the card numbers were answered and the boleto lost.
+        ("oi boa noite, queria a 2 via do boleto e tbm o numero da carteirinha da minha filha", "numero_cartao", "4"),
     ],
 )
 def test_a_second_option_in_its_own_phrase_is_offered(texto, atendido, digito):
