@@ -13,6 +13,7 @@ from actions.chamados import TELEFONE_24H, responder_sobre_o_chamado
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.mensalidade import informa_pagamento
+from actions.novos_planos import idades_da_mensagem
 from actions.orientacoes import SINAIS_DE_EMERGENCIA
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
@@ -115,6 +116,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return reler_no_assunto(tracker, assunto)
     if responder_sobre_o_chamado(dispatcher, tracker):
         return []
+    if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):
+        # "somos eu com 51, meu marido 54 e minha filha de 14" after the plans: their prices.
+        return reler_no_assunto(tracker, "novos_planos")
     if informa_pagamento(tracker.latest_message.get("text") or ""):
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)

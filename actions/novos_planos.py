@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import db_session, enviar_lista, hoje
+from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje, pessoas_visiveis
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.formatting import format_money
 from actions.inscricao import (
@@ -32,6 +32,7 @@ from actions.inscricao import (
 from bot.db import repository
 from bot.db.models import Plan, PlanAgeBand
 from bot.nlu.parsing import strip_accents
+from bot.regulation.pricing import age_on
 from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS, WAITING_PERIODS, CoverageKind
 
 IDADE_MAXIMA = 120
@@ -196,6 +197,26 @@ QUEM_PODE_ENTRAR = "\n".join(
 )
 
 
+# "quanto vai ficar pra nós 3?", "pra minha família": an identified member's own family, whose ages are on file.
+_FAMILIA = re.compile(
+    r"\b(?:(?:pra|para|de) nos|nos (?:\d|dois|tres|quatro)|a gente|(?:minha|nossa|a) familia|familia toda|todos nos)\b"
+)
+
+
+def idades_da_familia(tracker: Tracker, texto: str | None) -> List[int]:
+    """The ages of the people an identified member may see, when the price question is about "us".
+
+    A dependant sees only their own age, as with any data (Art. 17 §2).
+    """
+    beneficiario_id = beneficiario_identificado(tracker)
+    if beneficiario_id is None or not _FAMILIA.search(strip_accents(texto or "").lower()):
+        return []
+    with db_session() as session:
+        pessoas = pessoas_visiveis(beneficiario_id, session=session)
+        nascimentos = [repository.get_beneficiary(p.id, session=session).birth_date for p in pessoas]
+    return [age_on(nascimento, hoje()) for nascimento in nascimentos]
+
+
 class ActionConsultarNovosPlanos(Action):
     """Presents the plans on sale; open to anyone, shows no personal data."""
 
@@ -211,7 +232,7 @@ class ActionConsultarNovosPlanos(Action):
         if assunto:  # "como entro?" after the PA Online answer is about PA Online
             return reler_no_assunto(tracker, assunto)
         texto = (tracker.latest_message or {}).get("text")
-        idades = idades_da_mensagem(texto)
+        idades = idades_da_mensagem(texto) or idades_da_familia(tracker, texto)
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
             return []

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import db_session
+from actions.base import beneficiario_identificado, db_session
 from actions.chamados import (
     PROTOCOLO_DA_CONVERSA,
     TELEFONE_24H,
@@ -204,6 +204,12 @@ _PERGUNTA_ANDAMENTO = re.compile(
 _QUER_REGISTRAR = re.compile(
     r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
 )
+# Registered before identifying, a manifestation has no owner, and only its owner may look it up; identifying in
+# the same conversation makes it theirs (actions.identificacao.assumir_protocolos_da_conversa).
+ACOMPANHAR_SEM_IDENTIFICACAO = (
+    "Para acompanhar depois pelo número do protocolo, identifique-se nesta conversa (informe seu CPF): a "
+    "manifestação fica vinculada ao seu cadastro."
+)
 OUVIDORIA_CONTATO = (
     "Não tenho um telefone próprio da Ouvidoria: você registra sua manifestação por aqui mesmo (escreva \"quero "
     f"registrar na ouvidoria\") ou pela Central de Relacionamento, {TELEFONE_24H}."
@@ -329,11 +335,12 @@ class ActionRegistrarOuvidoria(Action):
             related_protocol=primeiro,
             kind="ouvidoria",
         )
+        acompanhar = "" if beneficiario_identificado(tracker) else f"\n{ACOMPANHAR_SEM_IDENTIFICACAO}"
         dispatcher.utter_message(
             text=(
                 f"Sua manifestação ({tipo}) foi registrada na Ouvidoria.\n"
                 + mensagem_do_chamado(ticket, decisao)
-                + f"\n{PRAZO_OUVIDORIA}"
+                + f"\n{PRAZO_OUVIDORIA}{acompanhar}"
             )
         )
         return [*limpar, lembrar_protocolo(ticket)]

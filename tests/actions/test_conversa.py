@@ -150,3 +150,13 @@ async def test_a_payment_report_the_classifier_missed_goes_to_the_boletos(dispat
     )
     relido = [e for e in events if e.get("event") == "user"]
     assert relido and relido[0]["parse_data"]["intent"]["name"] == "financeiro" and not texts(dispatcher)
+
+
+async def test_ages_after_the_plans_are_a_price_question(dispatcher):
+    # "quanto eu ia economizar? somos eu com 51, meu marido 54 e minha filha de 14" was "não entendi".
+    texto = "quanto eu ia economizar? somos eu com 51, meu marido 54 e minha filha de 14"
+    events = [_asked("novos_planos", "quero mudar meu plano pra enfermaria"), {"event": "bot", "text": "..."},
+              _asked("nlu_fallback", texto)]
+    relido = [e for e in await ActionFallback().run(dispatcher, make_tracker(text=texto, events=events), {})
+              if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "novos_planos"

@@ -201,3 +201,20 @@ async def test_a_birth_with_its_day_gets_the_last_day_without_waiting_periods(di
     shown = "\n".join(texts(dispatcher))
     assert esperado in shown and "Art. 56" in shown
     assert "Planos da Cemig Saúde" not in shown
+
+
+async def test_an_identified_member_asking_for_us_gets_the_familys_prices(dispatcher):
+    # "quanto vai ficar pra nós 3?" after the change of plan got the catalogue without anyone's age.
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        maria_id = maria.id
+    engine.dispose()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="quanto vai ficar pra nos 3?")
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    shown = "\n".join(texts(dispatcher))
+    # Maria 51, José 54, Ana 14 on the suite's day.
+    assert "para 51 anos, 54 anos e 14 anos de idade" in shown and "Total para as 3 pessoas" in shown
+    other = type(dispatcher)()
+    await ActionConsultarNovosPlanos().run(other, make_tracker(text="quanto vai ficar pra nos 3?"), {})
+    assert "Total para as" not in "\n".join(texts(other))  # nobody identified: no ages on file

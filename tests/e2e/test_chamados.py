@@ -80,6 +80,7 @@ def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(ser
     text = joined(conversa_at("Meu pedido de reembolso está parado há dois meses sem resposta"))
     registrado = protocolo(text)
     assert "Ouvidoria" in text and "7 dias úteis" in text
+    assert "identifique-se nesta conversa" in text  # registered before identifying: how to follow it up
     # Before: the question started the Ombudsman form again ("Você já tem o protocolo...?").
     text = joined(conversa_at("qual o prazo da ouvidoria?"))
     assert protocolo(text) == registrado and "Prazo de resposta: até" in text and "7 dias úteis" in text
