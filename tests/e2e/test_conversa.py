@@ -367,8 +367,8 @@ def test_a_year_typed_instead_of_the_person_is_acknowledged_and_used(conversa):
     assert f"Certo, o de {year}. E de quem?" in text and "1 - Maria" in text
     text = joined(conversa("o da minha filha"))
     assert "Ana" in text, text
-    # The demo data has statements for last year only: the answer says so for the year asked.
-    assert f"para o ano de {year}" in text, text
+    # The answer is for the year asked, not last year's.
+    assert f"ano-calendário {year}" in text and f"ano-calendário {year + 1}" not in text, text
 
 
 def test_the_payment_day_asked_before_identifying_is_the_day_computed(conversa):
