@@ -145,12 +145,8 @@ def test_several_ages_are_read_in_order(texto, idades):
     assert idades_da_mensagem(texto) == idades
 
 
-async def test_no_personal_data_even_for_an_identified_user(dispatcher):
-    engine = make_engine(get_settings())
-    with make_session_factory(engine)() as session:
-        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
-        maria_id = maria.id
-    engine.dispose()
+async def test_no_personal_data_even_for_an_identified_user(dispatcher, db):
+    maria_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db).id
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="novos planos")
     events = await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
     shown = "\n".join(texts(dispatcher))
@@ -203,13 +199,9 @@ async def test_a_birth_with_its_day_gets_the_last_day_without_waiting_periods(di
     assert "Planos da Cemig Saúde" not in shown
 
 
-async def test_an_identified_member_asking_for_us_gets_the_familys_prices(dispatcher):
+async def test_an_identified_member_asking_for_us_gets_the_familys_prices(dispatcher, db):
     # "quanto vai ficar pra nós 3?" after the change of plan got the catalogue without anyone's age.
-    engine = make_engine(get_settings())
-    with make_session_factory(engine)() as session:
-        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
-        maria_id = maria.id
-    engine.dispose()
+    maria_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db).id
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="quanto vai ficar pra nos 3?")
     await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
     shown = "\n".join(texts(dispatcher))
