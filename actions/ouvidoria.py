@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import beneficiario_identificado, db_session
+from actions.base import beneficiario_identificado, db_session, pessoas_visiveis
 from actions.chamados import (
     PROTOCOLO_DA_CONVERSA,
     TELEFONE_24H,
@@ -110,6 +110,24 @@ def protocolo_existe(protocolo: str) -> bool:
         )
 
 
+def consultar_andamento(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer a question about a manifestation asked while the form asked for a protocol.
+
+    The lookup is the protocol option's own, for the people the identified user may see; without identification
+    the user is told to identify first, since a protocol is shown only to its owner.
+    """
+    beneficiario_id = beneficiario_identificado(tracker)
+    if beneficiario_id is None:
+        dispatcher.utter_message(
+            text="Para ver a situação de uma manifestação, preciso confirmar quem é você: informe seu CPF e, "
+            "depois, pergunte de novo pelo protocolo."
+        )
+        return
+    with db_session() as session:
+        pessoas = pessoas_visiveis(beneficiario_id, session=session)
+        ActionConsultarProtocolo().responder(dispatcher, tracker, pessoas, session=session)
+
+
 class ValidateOuvidoriaForm(FormValidationAction):
     """Validates the Ombudsman form; the tier question only appears without a protocol."""
 
@@ -130,8 +148,15 @@ class ValidateOuvidoriaForm(FormValidationAction):
     def validate_ouvidoria_protocolo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A known 20-digit protocol, or the user has none."""
+        """A known 20-digit protocol, or the user has none; a question about one already made ends the form."""
         texto = str(value or "")
+        # "qual o protocolo?" here asks which protocol the question means, not how one is going.
+        quer_saber_qual = re.fullmatch(r"\s*qual (?:e )?o protocolo\s*\??\s*", strip_accents(texto).lower())
+        perguntando = tracker.get_slot("requested_slot") == "ouvidoria_protocolo"
+        if perguntando and pergunta_andamento(texto) and not quer_saber_qual:
+            # "quero saber o andamento do protocolo ...": a lookup, not a second manifestation.
+            consultar_andamento(dispatcher, tracker)
+            return {"ouvidoria_protocolo": None, "requested_slot": None}
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
         if tracker.get_slot("requested_slot") is None and not protocolos:
             return {"ouvidoria_protocolo": None}
@@ -197,6 +222,7 @@ _PERGUNTA_PRAZO = re.compile(
 )
 # "já tem resposta?", "e a minha reclamação?", "o andamento do protocolo ...": a manifestation already made.
 _PERGUNTA_ANDAMENTO = re.compile(
+    r"\bcomo (?:ta|esta|anda|vai|fica)\b.{0,25}\b(?:reclamacao|manifestacao|denuncia|protocolo|pedido|ouvidoria)\b|"
     r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
     r"como (?:acompanho|acompanhar)|qual (?:e )?o protocolo|(?:e )?(?:a )?minha (?:reclamacao|manifestacao|"
     r"denuncia|sugestao|reanalise)\??$)"
@@ -239,6 +265,8 @@ def pergunta_andamento(texto: str) -> bool:
     True
     >>> pergunta_andamento("e a minha reclamação da ouvidoria?"), pergunta_andamento("quero registrar uma reclamação")
     (True, False)
+    >>> pergunta_andamento("oi, como ta minha reclamacao na ouvidoria? abri hoje mais cedo")
+    True
     """
     folded = strip_accents(texto or "").lower().strip().rstrip("?!. ")
     return _pergunta(_PERGUNTA_ANDAMENTO, re.sub(r"\s+da ouvidoria$", "", folded))

@@ -244,3 +244,14 @@ async def test_the_ombudsmans_phone_is_the_central_since_it_has_none_of_its_own(
     )
     assert "0800 030 9009" in texts(dispatcher)[0] and "quero registrar na ouvidoria" in texts(dispatcher)[0]
     assert any(e.get("event") == "followup" for e in eventos)
+
+
+def test_asking_the_progress_while_the_form_asks_for_a_protocol_ends_the_form(dispatcher):
+    # "quero saber o andamento do protocolo ..." was taken for the first-instance protocol of a new complaint.
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"},
+                           text="quero saber o andamento do protocolo 41750520261206000001", intent="ouvidoria")
+    slots = ValidateOuvidoriaForm().validate_ouvidoria_protocolo(
+        "quero saber o andamento do protocolo 41750520261206000001", dispatcher, tracker, {}
+    )
+    assert slots == {"ouvidoria_protocolo": None, "requested_slot": None}
+    assert "preciso confirmar quem é você" in texts(dispatcher)[0]
