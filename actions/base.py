@@ -23,6 +23,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import mensagem_do_pedido, oferecer_outro_pedido, outro_pedido
 from bot import clock
 from bot.db import repository
@@ -265,6 +266,8 @@ class AcaoIdentificada(Action):
             escolha: Answer to "de quem?": a beneficiary id, ``TODOS``, or None when not asked yet.
         """
         mensagem = mensagem_do_pedido(tracker, self.intent)
+        if escolha is None and rede_em_vez_do_pedido(dispatcher, mensagem["text"]):
+            return []
         if escolha is None and self.dispensa_escolha(mensagem):
             escolha = TODOS
         with db_session() as session:
@@ -334,6 +337,15 @@ class AcaoIdentificada(Action):
     ) -> List[EventType]:
         """Answer the option. ``pessoas[0]`` is the identified user."""
         raise NotImplementedError
+
+
+def rede_em_vez_do_pedido(dispatcher: CollectingDispatcher, texto: str) -> bool:
+    """Answer a question about the network that drew an option's intent ("rede credenciada"); whether it did."""
+    if not so_pergunta_rede(texto):
+        return False
+    dispatcher.utter_message(text=REDE_CREDENCIADA)
+    dispatcher.utter_message(response="utter_algo_mais")
+    return True
 
 
 def de_quem(pessoas: List[Pessoa]) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, Pessoa, mensagem_do_pedido
 from actions.formatting import first_name, format_card, relationship_label
+from bot.canais import TELEFONE_24H
 from bot.nlu.member_questions import is_plan_status_question
 
 STATUS_AVISO = {
@@ -29,8 +30,8 @@ SITUACAO = {
     "cancelado": "inscrição cancelada: o cartão não pode mais ser usado (Art. 17, II)",
 }
 RECUSA = (
-    "Se um prestador recusou o cartão com a inscrição ativa, ligue para a Central de Relacionamento, "
-    "0800 030 9009 (24 horas), ou digite 0."
+    f"Se um prestador recusou o cartão com a inscrição ativa, ligue para a Central de Relacionamento, {TELEFONE_24H}, "
+    "ou digite 0."
 )
 
 

@@ -25,6 +25,7 @@ from actions.base import (
     session_factory,
 )
 from actions.formatting import format_date
+from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
@@ -50,7 +51,6 @@ def lembrar_protocolo(ticket: Any) -> SlotSet:
     return SlotSet(PROTOCOLO_DA_CONVERSA, ticket.protocol)
 
 
-TELEFONE_24H = "0800 030 9009 (24 horas; de celular, (31) 3429-5200)"
 TRANSCRICAO_MAX = 12
 SLOTS_DE_CONTEXTO = ("opcao_pendente", "pessoa_escolhida", "identificacao_documento")
 

@@ -14,7 +14,7 @@ from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_a
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
-from actions.orientacoes import SINAIS_DE_EMERGENCIA
+from actions.orientacoes import REDE_CREDENCIADA, SINAIS_DE_EMERGENCIA, pergunta_rede
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
 
@@ -63,34 +63,6 @@ def pede_urgencia(texto: str) -> bool:
     """
     folded = strip_accents(texto).lower()
     return len(folded.split()) <= _MAX_PALAVRAS_URGENCIA and bool(_URGENCIA.search(folded))
-
-
-# "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
-_REDE = re.compile(
-    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
-    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
-    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
-)
-REDE_CREDENCIADA = "\n".join(
-    [
-        "Por aqui eu não consulto a rede credenciada. Hospitais, clínicas, laboratórios e médicos credenciados, a "
-        f"Central de Relacionamento informa: {TELEFONE_24H}.",
-        SINAIS_DE_EMERGENCIA,
-    ]
-)
-
-
-def pergunta_rede(texto: str) -> bool:
-    """Whether a message asks which hospitals, clinics or doctors take the plan.
-
-    >>> pergunta_rede("qual hospital credenciado atende 24h em bh?")
-    True
-    >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
-    True
-    >>> pergunta_rede("qual a previsão do tempo?")
-    False
-    """
-    return bool(_REDE.search(strip_accents(texto).lower()))
 
 
 def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:

@@ -34,7 +34,9 @@ from actions.base import (
 )
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
 from actions.formatting import first_name
+from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import tem_protocolo
+from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
@@ -116,7 +118,7 @@ def mensagem_de_bloqueio(ate: datetime) -> str:
     dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
     return (
         f"Por segurança, a identificação está bloqueada até as {local:%H:%M}{dia}, depois de várias tentativas "
-        "sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: 0800 030 9009 (24 horas), "
+        f"sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
         "ou digite 0 para falar com um atendente."
     )
 
@@ -293,6 +295,9 @@ class ActionSolicitarIdentificacao(Action):
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
         orientacao = SERVICOS[intent]().orientacao_geral(texto) if pendente else []
+        if pendente and so_pergunta_rede(texto):
+            # "rede credenciada" drew an option's intent: nobody's data answers it, so no CPF either.
+            orientacao = [REDE_CREDENCIADA]
         if orientacao:
             # "quais documentos preciso pro reembolso?" shows nothing personal: answered without the CPF, and the
             # identification is not started (the rule's next step, the form, is skipped by listening).
@@ -349,7 +354,7 @@ class ActionConcluirIdentificacao(Action):
             dispatcher.utter_message(
                 text=(
                     "Não foi possível confirmar sua identificação. Para sua segurança, encerrei esta etapa.\n"
-                    "Digite 0 para falar com um atendente ou ligue para 0800 030 9009 (24 horas)."
+                    f"Digite 0 para falar com um atendente ou ligue para {TELEFONE_24H}."
                 )
             )
             return events + nao_escolhe

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
@@ -65,7 +66,7 @@ PERGUNTA_NAVEGADOR = (
 CODIGO = (
     "Código de validação: escolha recebê-lo por e-mail ou por telefone, conforme o seu cadastro, digite os "
     "números e clique em “Continuar”. Se os dados do cadastro estiverem errados, a atualização é feita pela "
-    "Cemig Saúde (0800 030 9009 ou (31) 3429-5200) e não é imediata."
+    f"Cemig Saúde ({CENTRAL_TELEFONE} ou {CENTRAL_CELULAR}) e não é imediata."
 )
 
 DEPENDENTE = (
@@ -207,3 +208,48 @@ class ActionOrientarProntoAtendimento(Action):
         dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
         dispatcher.utter_message(response="utter_algo_mais")
         return []
+
+
+# "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
+_REDE = re.compile(
+    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
+    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
+    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
+)
+REDE_CREDENCIADA = "\n".join(
+    [
+        "Por aqui eu não consulto a rede credenciada. Hospitais, clínicas, laboratórios e médicos credenciados, a "
+        f"Central de Relacionamento informa: {TELEFONE_24H}.",
+        SINAIS_DE_EMERGENCIA,
+    ]
+)
+
+
+# A request of a topic that names the network ("reembolso de médico não credenciado", "denúncia sobre um prestador
+# credenciado") is that topic's.
+_PEDIDO_DE_ASSUNTO = re.compile(
+    r"\b(?:denunci\w*|reclam\w*|reembols\w*|devolv\w*|dinheiro|pag\w*|cobr\w*|ressarc\w*|negou|negad\w*|"
+    r"autoriza\w*)"
+)
+
+
+def so_pergunta_rede(texto: str) -> bool:
+    """Whether a message asks about the network and nothing a menu option answers ("rede credenciada").
+
+    >>> so_pergunta_rede("rede credenciada"), so_pergunta_rede("vcs devolvem consulta com médico nao credenciado?")
+    (True, False)
+    """
+    return pergunta_rede(texto) and not _PEDIDO_DE_ASSUNTO.search(strip_accents(texto).lower())
+
+
+def pergunta_rede(texto: str) -> bool:
+    """Whether a message asks which hospitals, clinics or doctors take the plan.
+
+    >>> pergunta_rede("qual hospital credenciado atende 24h em bh?")
+    True
+    >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
+    True
+    >>> pergunta_rede("qual a previsão do tempo?")
+    False
+    """
+    return bool(_REDE.search(strip_accents(texto).lower()))

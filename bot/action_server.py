@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logmask
+from bot.canais import TELEFONE_24H
 from bot.settings import Settings, SettingsError, get_settings
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ OPEN_PATHS = frozenset({"/health"})
 # Said when the plan database cannot be reached: the user is not left in silence and knows where to go.
 DATABASE_APOLOGY = (
     "Desculpe, não consegui consultar os dados do plano agora. Tente de novo em alguns minutos, "
-    "digite 0 para falar com um atendente ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
+    f"digite 0 para falar com um atendente ou ligue para a Central de Relacionamento: {TELEFONE_24H}."
 )
 
 

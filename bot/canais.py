@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from enum import Enum
 
+# The Central de Relacionamento, the 24-hour phone line of source 000: every message that sends someone to a
+# person by phone quotes it from here.
+CENTRAL_TELEFONE = "0800 030 9009"
+CENTRAL_CELULAR = "(31) 3429-5200"
+TELEFONE_24H = f"{CENTRAL_TELEFONE} (24 horas; de celular, {CENTRAL_CELULAR})"
+
 
 class Canal(str, Enum):
     """Input channels; the value is the name Rasa records for a message."""

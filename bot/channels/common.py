@@ -18,7 +18,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
-from bot.canais import ORIGEM_PAINEL
+from bot.canais import ORIGEM_PAINEL, TELEFONE_24H
 from bot.nlu.parsing import typed_choice
 from bot.settings import Settings
 
@@ -34,7 +34,7 @@ DEV_TELEGRAM_WEBHOOK_SECRET = "atende-desenvolvimento-telegram"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 APOLOGY = (
     "Desculpe, não consegui responder agora. Tente de novo em alguns minutos "
-    "ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
+    f"ou ligue para a Central de Relacionamento: {TELEFONE_24H}."
 )
 
 # WhatsApp's own limit for a message; longer texts are not read (run_bot).

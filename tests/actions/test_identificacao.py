@@ -198,3 +198,11 @@ def test_another_data_request_during_identification_is_the_one_served_after_it(d
     result = ValidateIdentificacaoForm().validate_identificacao_documento("e o boleto?", dispatcher, tracker, {})
     assert result == {"identificacao_documento": None, "opcao_pendente": "financeiro"}
     assert texts(dispatcher)[0].startswith("Certo, vejo isso assim que você se identificar.")
+
+
+async def test_a_network_question_that_drew_an_option_is_answered_without_the_cpf(dispatcher):
+    # "rede credenciada" was read as the reimbursements: CPF, birth date, then "de quem?" forever.
+    tracker = make_tracker(text="rede credenciada", intent="reembolso")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert "rede credenciada" in texts(dispatcher)[0] and "0800 030 9009" in texts(dispatcher)[0]
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]

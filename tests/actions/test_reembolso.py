@@ -254,3 +254,13 @@ async def test_a_dependant_naming_another_member_still_sees_only_his_own(dispatc
         assert other.protocol not in shown
     for own in family["jose"][1]:
         assert own.protocol in shown
+
+
+def test_an_identified_member_asking_about_the_network_gets_the_central_not_her_claims(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="rede credenciada",
+                           intent="reembolso")
+    events = ActionConsultarReembolso().atender(dispatcher, tracker, maria_id)
+    shown = _shown(dispatcher)
+    assert "rede credenciada" in shown and "Pedidos de reembolso" not in shown and events == []

@@ -74,7 +74,8 @@ def test_database_down_gives_an_apology_and_a_person(database_down, tmp_path):
     assert status == 200
     assert [r["text"] for r in body["responses"]] == [
         "Desculpe, não consegui consultar os dados do plano agora. Tente de novo em alguns minutos, digite 0 para "
-        "falar com um atendente ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas)."
+        "falar com um atendente ou ligue para a Central de Relacionamento: 0800 030 9009 (24 horas; de celular, "
+        "(31) 3429-5200)."
     ]
     assert "banco de dados indisponível ao executar action_numero_cartao" in (tmp_path / "actions.log").read_text()
 
