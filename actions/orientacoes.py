@@ -119,7 +119,7 @@ _PRECISA_AGORA = re.compile(
     r"\b(agora|ja|urgente|urgencia|madrugada|noite|plantao|preciso de (um )?medic[oa]|medic[oa] (online|por video))\b"
 )
 # Someone looking for an emergency room, not for a video call: the emergency number first.
-_PROCURA_EMERGENCIA = re.compile(r"\b(?:pronto.?socorro|emergencia|hospital|ps)\b")
+_PROCURA_EMERGENCIA = re.compile(r"\b(?:pronto.?socorro|emergencia|hospital|ps|onde (?:levo|levar|vou|ir))\b")
 _CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
 
 
@@ -147,7 +147,9 @@ def navegador_da_mensagem(texto: str) -> str | None:
 def orientacao(texto: str) -> str:
     """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
 
-    >>> orientacao("minha mãe está com falta de ar").startswith("⚠️")
+    >>> orientacao("minha mãe está com falta de ar") == EMERGENCIA
+    True
+    >>> orientacao("minha filha ta com febre de 40, onde levo ela agora?").startswith("⚠️")
     True
     >>> orientacao("to passando mal").endswith(SE_PIORAR), orientacao("como entro no PA online?") == ACESSO
     (True, True)
@@ -156,7 +158,10 @@ def orientacao(texto: str) -> str:
     >>> orientacao("preciso de um pronto socorro agora").startswith("⚠️")
     True
     """
-    if is_urgent(texto) or _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
+    if is_urgent(texto):
+        # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
+        return EMERGENCIA
+    if _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
         return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):
         return f"{_orientacao(texto)}\n\n{SE_PIORAR}"

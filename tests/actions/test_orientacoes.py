@@ -61,9 +61,10 @@ def test_a_symptom_gets_the_way_in_and_when_to_call_192():
 
     answer = orientacao("estou com dor de cabeça forte desde ontem")
     assert answer == f"{ACESSO}\n\n{SE_PIORAR}"
-    # Signs that cannot wait for a video call: the emergency number comes first.
+    # Signs that cannot wait for a video call: the emergency number, and no tutorial of the platform after it
+    # (a tester found the SAMU line buried under the steps for minors).
     urgent = orientacao("minha mãe está com falta de ar")
-    assert urgent.startswith(EMERGENCIA) and "192" in urgent.split("\n")[0] and ACESSO in urgent
+    assert urgent == EMERGENCIA and "192" in urgent and ACESSO not in urgent
     # A baby is a dependant: the way in, then the dependant's profile step.
     baby = orientacao("meu bebê está com diarreia")
     assert "Novo Pronto Atendimento Online" in baby and "perfil dos seus dependentes" in baby and SE_PIORAR in baby
