@@ -207,6 +207,11 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
     with session_factory()() as session:
         ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
         prazo = f" O prazo de resposta vai até {format_date(ticket.due_date)}." if ticket and ticket.due_date else ""
+        if ticket is not None and ticket.category == "falar_atendente":
+            # A request for a person is answered when the attendants are at work, not at the deadline.
+            _, abertura = atendentes(agora())
+            quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "em instantes"
+            prazo = f" Um atendente responde {quando}."
     dispatcher.utter_message(text=f"Seu pedido tem o protocolo {protocolo}.{prazo} A resposta vem por aqui.")
     dispatcher.utter_message(response="utter_algo_mais")
     return True

@@ -9,7 +9,13 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete, select
 
-from actions.chamados import NAO_ENCONTRADO, PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo, ActionFalarAtendente
+from actions.chamados import (
+    NAO_ENCONTRADO,
+    PROTOCOLO_DA_CONVERSA,
+    ActionConsultarProtocolo,
+    ActionFalarAtendente,
+    responder_sobre_o_chamado,
+)
 from actions.identificacao import assumir_protocolos_da_conversa
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
@@ -175,3 +181,19 @@ async def test_a_ticket_opened_before_identifying_becomes_the_persons_when_she_i
             ticket_id = session.scalars(select(Ticket.id).where(Ticket.protocol == protocol)).one()
             session.execute(delete(OutboxMessage).where(OutboxMessage.ticket_id == ticket_id))
             session.execute(delete(Ticket).where(Ticket.id == ticket_id))
+
+
+async def test_when_will_a_person_answer_is_the_attendants_opening_not_a_deadline(dispatcher, monkeypatch):
+    # Out of hours: "a partir de 07/12 às 8h" at once, then "o prazo vai até 15/12" when asked: two answers.
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T20:00:00-03:00")
+    get_settings.cache_clear()
+    first = await ActionFalarAtendente().run(
+        CollectingDispatcher(), make_tracker(text="quero falar com uma pessoa", sender="quando-responde"), {}
+    )
+    protocol = next(e["value"] for e in first if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="quando vão me responder?")
+    assert responder_sobre_o_chamado(dispatcher, tracker)
+    assert texts(dispatcher)[0] == (
+        f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h. "
+        "A resposta vem por aqui."
+    )
