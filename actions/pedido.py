@@ -114,7 +114,8 @@ _NOMEIA: Dict[str, re.Pattern[str]] = {
     "numero_cartao": re.compile(r"\b(?:carteirinha|numero do (?:meu )?cartao|cartao do plano)"),
     "financeiro": re.compile(r"\b(?:boletos?|2 ?a? via|segunda via|mensalidade|fatura)\b"),
     "autorizacao": re.compile(r"\bautoriza\w*"),
-    "imposto_renda": re.compile(r"\b(?:imposto de renda|informe de rendimentos?|irpf)\b"),
+    "imposto_renda": re.compile(r"\b(?:imposto de renda|informe de rendimentos?|informe (?:de |do )?ir|irpf)\b"),
+    "falar_atendente": re.compile(r"\b(?:atendente|falar com (?:alguem|uma pessoa|um humano)|humano)\b"),
 }
 # Where one request ends and the next begins.
 _ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|tbm|tb|e tambem|e tbm|alem disso|outra coisa|depois)\s")
@@ -157,7 +158,11 @@ def oferecer_outro_pedido(dispatcher: CollectingDispatcher, opcao: Opcao) -> Non
         dispatcher: Holding the answer just given.
         opcao: The option the message also asked for (:func:`actions.pedido.outro_pedido`).
     """
-    dispatcher.utter_message(text=f"Você também perguntou sobre *{opcao.rotulo}*: digite {opcao.digito} para ver.")
+    if opcao.intent == "falar_atendente":
+        texto = f"Você também pediu para falar com um atendente: digite {opcao.digito}."
+    else:
+        texto = f"Você também perguntou sobre *{opcao.rotulo}*: digite {opcao.digito} para ver."
+    dispatcher.utter_message(text=texto)
     oferta = dispatcher.messages.pop()
     mensagens = dispatcher.messages
     fim = next((i for i in range(len(mensagens) - 1, -1, -1) if mensagens[i].get("response") == "utter_algo_mais"),

@@ -21,6 +21,8 @@ from tests.actions.conftest import make_tracker, texts
         ("qual o valor do reembolso, e quando vence o boleto", "reembolso", "4"),
         # The tester's: the card numbers were answered and the boleto lost.
         ("oi boa noite, queria a 2 via do boleto e tbm o numero da carteirinha da minha filha", "numero_cartao", "4"),
+        ("quero o boleto e tambem o informe de ir de 2025", "imposto_renda", "4"),
+        ("manda a 2 via do boleto e me passa pra um atendente pq quero negociar a divida", "financeiro", "0"),
     ],
 )
 def test_a_second_option_in_its_own_phrase_is_offered(texto, atendido, digito):
