@@ -32,18 +32,22 @@ from actions.boletos import (
     item_aberto,
     item_pago,
 )
+from actions.composicao import (
+    meses_citados,
+    parte_do_dependente,
+    pergunta_composicao,
+    pergunta_propria_parte,
+    responder_composicao,
+)
 from actions.formatting import first_name
 from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
     informa_pagamento,
-    meses_citados,
     pagamento_informado,
     pergunta_aumento_por_idade,
-    pergunta_composicao,
     pergunta_geral_de_faixa,
     regra_das_faixas,
-    responder_composicao,
 )
 from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
@@ -140,6 +144,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             return []
         pagadores = self._pagadores(usuario, pessoas, session=session)
         if not pagadores:
+            if usuario is not None and pergunta_propria_parte(pedido["text"]):
+                parte = parte_do_dependente(usuario, referencia)
+                if parte:
+                    dispatcher.utter_message(text=parte)
             dispatcher.utter_message(
                 text=(
                     "Suas mensalidades e coparticipações vêm no boleto de quem é titular do plano, o responsável "

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from actions.boletos import a_pagar
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_date, format_money
-from actions.mensalidade import (
-    data_informada,
-    informa_pagamento,
-    pergunta_aumento_por_idade,
-    pergunta_composicao,
-)
+from actions.mensalidade import data_informada, informa_pagamento, pergunta_aumento_por_idade
 from bot.db import repository, seed
 from bot.nlu.parsing import find_relative_dates
 from bot.regulation.calendar import add_business_days
@@ -142,43 +135,6 @@ async def test_a_payment_without_a_day_explains_the_delay(dispatcher, db):
     await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "já paguei"), {})
     shown = _shown(dispatcher)
     assert "até 3 dias úteis" in shown and "digite 0" in shown
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["por que minha mensalidade subiu?", "pq o boleto de novembro veio 180 reais mais caro?", "quero o detalhamento",
-     "o que tem nesse boleto?"],
-)
-def test_questions_about_what_a_boleto_is_made_of(text):
-    assert pergunta_composicao(text)
-
-
-async def test_why_the_boleto_went_up_names_the_age_band_change(dispatcher, db):
-    # "meu marido fez aniversário em agosto e o boleto subiu" got the whole list of boletos.
-    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
-    jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
-    bands = {b.min_age: b.price for b in jose.plan.age_bands}
-    invoices = {f.competence: f for f in repository.list_invoices([maria.id], session=db)}
-    september, august = invoices[date(2026, 9, 1)], invoices[date(2026, 8, 1)]
-    text = "meu marido fez aniversario em agosto e o boleto subiu, ta certo?"
-    events = await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, text), {})
-    shown = _shown(dispatcher)
-    # José turned 54 on 30/08/2026: the band of 54-58 is billed from September (Art. 40).
-    assert f"Composição do boleto de 09/2026 ({format_money(september.amount)})" in shown
-    assert f"Em relação ao boleto de 08/2026 ({format_money(august.amount)})" in shown
-    assert f"José mudou de faixa etária (54 anos): +{format_money(bands[54] - bands[49])}" in shown
-    assert "Boletos em aberto" not in shown and not slot_events(events).get("paginas")
-
-
-async def test_the_composition_adds_up_to_the_boleto(dispatcher, db):
-    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
-    latest = max(repository.list_invoices([maria.id], session=db), key=lambda f: f.competence)
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "o que tem nesse boleto?"), {})
-    first = texts(dispatcher)[0]
-    assert first.startswith(f"Composição do boleto de {latest.competence:%m/%Y} ({format_money(latest.amount)})")
-    parts = re.findall(r"R\$ ([\d.]+,\d{2})", first.split("\n\n")[0].split(":", 1)[1])
-    values = [Decimal(p.replace(".", "").replace(",", ".")) for p in parts]
-    assert sum(values) == latest.amount
 
 
 def test_a_payment_on_a_weekday_in_words_is_dated():
