@@ -82,6 +82,8 @@ class Pessoa:
 PARENTESCOS_CITADOS: Dict[str, tuple[str, ...]] = {
     "filha": ("filha",),
     "filho": ("filho",),
+    "menina": ("filha",),
+    "menino": ("filho",),
     "esposa": ("conjuge", "companheiro"),
     "esposo": ("conjuge", "companheiro"),
     "marido": ("conjuge", "companheiro"),

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import (
+    PARENTESCOS_CITADOS,
     SERVICOS,
     TODOS,
     beneficiario_identificado,
@@ -50,6 +51,8 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     ('9', '7', None)
     >>> ler_escolha("o meu, que pedi faz 2 semanas", familia), ler_escolha("quero o numero 2 por favor", familia)
     ('7', '9')
+    >>> ler_escolha("a minha ue, eu falei minha", familia)
+    '7'
     """
     folded = strip_accents(texto).strip().lower()
     numero = re.fullmatch(r"\D*(\d{1,2})\D*", folded)
@@ -70,7 +73,12 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     citada = pessoa_citada(folded, pessoas)
     if citada:
         return citada
-    if pessoas and (_EU.fullmatch(folded.strip(" .!?")) or re.match(rf"{_EU.pattern}[,.;!?]", folded)):
+    # "o meu, que pedi faz 3 semanas", "a minha ue, eu falei minha": the answer opens with the person answering.
+    curta = len(folded.split()) <= _MAX_PALAVRAS_NUMERO and not set(re.findall(r"\w+", folded)) & set(
+        PARENTESCOS_CITADOS
+    )
+    abre_com_eu = re.match(rf"{_EU.pattern}[,.;!?]", folded) or (curta and re.match(rf"{_EU.pattern}\s", folded))
+    if pessoas and (_EU.fullmatch(folded.strip(" .!?")) or abre_com_eu):
         return str(pessoas[0].id)
     return None
 

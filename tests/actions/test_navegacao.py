@@ -41,6 +41,8 @@ FAMILIA = [
         ("o meu, que pedi faz 3 semanas", "1"),
         ("o que pedi faz 3 semanas", None),
         ("ja liguei 2 vezes", None),
+        ("a minha ue, eu falei minha", "1"),
+        ("a menina", "3"),
         ("7", None),
         ("", None),
     ],
