@@ -152,3 +152,40 @@ def aviso_na_data_do_pagamento(faturas: Sequence[Invoice], pagamento: dt.date | 
         f"{DELINQUENCY_EXCLUSION_DAYS}, a inscrição do titular e dos dependentes pode ser cancelada (Arts. 27 e 46 "
         "do Regulamento). Se puder, pague antes."
     )
+
+
+def dia_do_limite(faturas: Sequence[Invoice], referencia: dt.date, horizonte: int = 120) -> dt.date | None:
+    """The first day on which, paying nothing, the delay passes the 60 days of Art. 46; None beyond ``horizonte``.
+
+    >>> from types import SimpleNamespace as F
+    >>> novembro = F(status="aberto", amount=Decimal("100"), payroll_deducted=0, paid_on=None,
+    ...              due_date=dt.date(2026, 11, 16))
+    >>> dia_do_limite([novembro], dt.date(2026, 12, 6))
+    datetime.date(2027, 1, 16)
+    """
+    for dias in range(horizonte + 1):
+        dia = referencia + dt.timedelta(days=dias)
+        if dias_em_atraso(faturas, dia) > DELINQUENCY_EXCLUSION_DAYS:
+            return dia
+    return None
+
+
+def resposta_sobre_a_divida(faturas: Sequence[Invoice], referencia: dt.date) -> str:
+    """Answer "vai cortar meu plano?": the days in arrears, and from when the plan may be cancelled (Arts. 27, 46)."""
+    atrasadas = [
+        f for f in faturas if f.status == "aberto" and a_pagar(f) > 0 and referencia > effective_due_date(f.due_date)
+    ]
+    if not atrasadas:
+        return (
+            "Você não tem boletos em atraso: o plano não corre risco por falta de pagamento. O cancelamento só "
+            f"pode acontecer com mais de {DELINQUENCY_EXCLUSION_DAYS} dias de atraso em 12 meses (Arts. 27 e 46 "
+            "do Regulamento)."
+        )
+    partes = [aviso_inadimplencia(faturas, referencia)]
+    limite = dia_do_limite(faturas, referencia)
+    if limite is not None and limite > referencia:
+        partes.append(
+            f"Sem pagar os boletos em atraso, o limite de {DELINQUENCY_EXCLUSION_DAYS} dias passa em "
+            f"{format_date(limite)}: pagando antes disso, o plano não pode ser cancelado por esse atraso."
+        )
+    return "\n".join(partes)

@@ -31,6 +31,7 @@ from actions.boletos import (
     aviso_na_data_do_pagamento,
     item_aberto,
     item_pago,
+    resposta_sobre_a_divida,
 )
 from actions.composicao import (
     meses_citados,
@@ -53,6 +54,7 @@ from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
+from bot.nlu.member_questions import is_debt_question
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_CONTACT_DAYS,
@@ -173,6 +175,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 return ""
             return f"Boleto de {first_name(fatura.beneficiary.name)} | "
 
+        if is_debt_question(pedido["text"]):
+            # "vai cortar meu plano?": the days in arrears and the day of the limit, not the whole list.
+            dispatcher.utter_message(text=resposta_sobre_a_divida(faturas, referencia))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pergunta_composicao(pedido["text"]):
             # "por que minha mensalidade subiu?": what the boleto is made of and what changed, not the list.
             responder_composicao(dispatcher, faturas, pedido["text"], session=session)

@@ -175,10 +175,11 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             digit_intent = menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text)
             if not digit_intent and is_identification_question(text):
                 digit_intent = DUVIDA_IDENTIFICACAO
+            if not digit_intent:
+                # Before the cancellation requests: "vão cancelar meu plano por causa do atraso?" asks about a debt.
+                digit_intent = member_question_intent(text)
             if not digit_intent and is_cancellation_request(text):
                 digit_intent = CANCELAR_PLANO
-            if not digit_intent:
-                digit_intent = member_question_intent(text)
             if digit_intent:
                 force_intent(message, digit_intent)
                 continue

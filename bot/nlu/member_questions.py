@@ -9,7 +9,8 @@
 
 Like the cancellation requests (bot/nlu/cancellation.py), each is a closed family of phrasings. Measured on every
 NLU set: the first matches 1 message (a development set, labelled option 4, which the classifier had wrong), the
-second none.
+second none. A third, what happens to the plan when boletos are late ("vai cortar meu plano?"), is option 4 too;
+it matches 1 message, of a development set, which the classifier already had right.
 """
 
 from __future__ import annotations
@@ -33,6 +34,28 @@ _PLAN_STATUS = re.compile(
     r"\b(?:meu|minha|o|a|nosso|nossa)\s+(?:plano|convenio|inscricao|cartao|carteirinha)\b.{0,15}"
     r"\b(?:ta|esta|foi|ficou|continua|segue)\s+(?:ativ[oa]|suspens[oa]|bloquead[oa]|cancelad[oa]|inativ[oa]|valendo)\b"
 )
+
+
+# "tá, mas vai cortar meu plano?", "vão cancelar o plano por causa do atraso?": what happens to one's debt, which
+# option 4 answers with the days in arrears (Arts. 27, 46); the classifier gave them to new plans.
+_DEBT = re.compile(
+    r"\b(?:vai|vao|podem|corre risco|risco de)\b.{0,15}\b(?:cortar|cancelar|suspender|bloquear|excluir|perder)\b"
+    r".{0,25}\b(?:plano|convenio)\b|"
+    r"\b(?:atras\w*|divida|inadimpl\w*|nao pag\w*|sem pagar)\b.{0,40}"
+    r"\b(?:cortar|cortad\w*|cancel\w*|suspen\w*|bloque\w*|exclu\w*|perd\w*|perco)\b"
+)
+
+
+def is_debt_question(text: str) -> bool:
+    """Whether ``text`` asks if the plan will be cut for not paying.
+
+    >>> is_debt_question("ta mas vai cortar meu plano?"), is_debt_question("se eu atrasar 2 meses perco o plano?")
+    (True, True)
+    >>> is_debt_question("quero cancelar meu plano"), is_debt_question("pode cancelar meu plano?")
+    (False, False)
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_DEBT.search(folded))
 
 
 def is_age_band_question(text: str) -> bool:
@@ -63,7 +86,7 @@ def is_plan_status_question(text: str) -> bool:
 
 def member_question_intent(text: str) -> str | None:
     """The option a member's question about their own plan belongs to, or None to keep the classifier's."""
-    if is_age_band_question(text):
+    if is_age_band_question(text) or is_debt_question(text):
         return FINANCEIRO
     if is_plan_status_question(text):
         return NUMERO_CARTAO

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy import select
 
-from actions.boletos import aviso_na_data_do_pagamento, dias_em_atraso, item_aberto
+from actions.boletos import aviso_na_data_do_pagamento, dia_do_limite, dias_em_atraso, item_aberto
 from actions.financeiro import ActionConsultarFinanceiro, data_de_pagamento
 from actions.formatting import competencia, format_date, format_money, linha_digitavel
 from bot import clock
@@ -284,3 +284,14 @@ def test_paying_on_a_later_day_warns_when_the_delay_passes_the_limit_of_art_46()
     assert warning.startswith("⚠️ Pagando só em 16/01/2027, serão 61 dias de atraso") and "Art" in warning
     assert aviso_na_data_do_pagamento([november], date(2027, 1, 15)) is None  # 60 days: not more than 60
     assert aviso_na_data_do_pagamento([november], None) is None
+
+
+async def test_will_they_cut_my_plan_gets_the_days_and_the_limit(dispatcher, db):
+    # "tá, mas vai cortar meu plano?" got the plans on sale.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    faturas = repository.list_invoices([maria.id], session=db, statuses=["aberto", "pago"])
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="ta mas vai cortar meu plano?"), {})
+    first = texts(dispatcher)[0]
+    assert "dia(s) de atraso" in first and "Art. 46" in first
+    assert f"passa em {format_date(dia_do_limite(faturas, TODAY))}" in first
+    assert "Boletos em aberto" not in first

@@ -18,6 +18,10 @@ from bot.nlu.member_questions import FINANCEIRO, NUMERO_CARTAO, member_question_
         ("MEU PLANO TA ATIVO??", NUMERO_CARTAO),
         ("fui no pronto socorro e falaram q meu plano ta suspenso", NUMERO_CARTAO),
         ("minha carteirinha foi bloqueada?", NUMERO_CARTAO),
+        # What happens to a debt: the days in arrears of option 4, not the cancellation rules nor new plans.
+        ("tô com 2 mensalidades atrasadas, o plano vai ser cancelado?", FINANCEIRO),
+        ("ta mas vai cortar meu plano?", FINANCEIRO),
+        ("vão cancelar meu plano por causa do atraso?", FINANCEIRO),
     ],
 )
 def test_questions_about_ones_own_plan(text, intent):
@@ -27,7 +31,7 @@ def test_questions_about_ones_own_plan(text, intent):
 @pytest.mark.parametrize(
     "text",
     ["tabela de preços por faixa etária", "quais são as faixas etárias?", "quanto custa o plano pra 40 anos?",
-     "tô com 2 mensalidades atrasadas, o plano vai ser cancelado?", "quero cancelar meu plano", ""],
+     "quero cancelar meu plano", ""],
 )
 def test_other_questions_are_left_to_the_classifier(text):
     assert member_question_intent(text) is None
