@@ -22,6 +22,7 @@ from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_pub
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
+from bot.nlu.parsing import strip_accents
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -49,6 +50,31 @@ def ano_da_mensagem(texto: str, hoje_: date) -> int:
     """
     achado = _ANO.search(texto or "")
     return int(achado.group(1)) if achado else hoje_.year - 1
+
+
+_ULTIMOS_ANOS = re.compile(r"\bultimos (\d|dois|tres|quatro|cinco) anos\b")
+_NUMEROS = {"dois": 2, "tres": 3, "quatro": 4, "cinco": 5}
+MAX_ANOS = 5
+
+
+def anos_da_mensagem(texto: str, hoje_: date) -> List[int]:
+    """Every calendar year a user asked for, oldest first: those named, or "os últimos 3 anos"; else last year.
+
+    >>> anos_da_mensagem("imposto de renda 2024 e 2025 da familia toda", date(2026, 12, 6))
+    [2024, 2025]
+    >>> anos_da_mensagem("preciso do informe do ir dos ultimos 3 anos", date(2026, 12, 6))
+    [2023, 2024, 2025]
+    >>> anos_da_mensagem("6", date(2026, 12, 6))
+    [2025]
+    """
+    nomeados = sorted({int(ano) for ano in _ANO.findall(texto or "")})
+    if nomeados:
+        return nomeados[-MAX_ANOS:]
+    ultimos = _ULTIMOS_ANOS.search(strip_accents(texto or "").lower())
+    if ultimos:
+        quantos = min(int(_NUMEROS.get(ultimos.group(1), ultimos.group(1))), MAX_ANOS)
+        return list(range(hoje_.year - quantos, hoje_.year))
+    return [ano_da_mensagem(texto, hoje_)]
 
 
 def descrever_demonstrativo(demonstrativo: TaxStatement) -> str:
@@ -144,14 +170,32 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         *,
         session: Session,
     ) -> List[EventType]:
-        """Send the statement of the year named in the request (last year by default)."""
+        """Send the statement of each year named in the request (last year by default)."""
         hoje_ = hoje()
-        ano = ano_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
+        anos = anos_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
+        eventos: List[EventType] = [SlotSet("paginas", None)]
+        for ano in anos:
+            # One year pages its list; several are sent whole, one message each, so no page is lost between them.
+            eventos = self._um_ano(dispatcher, tracker, pessoas, ano, hoje_, paginar=len(anos) == 1, session=session)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return eventos
+
+    def _um_ano(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        pessoas: List[Pessoa],
+        ano: int,
+        hoje_: date,
+        *,
+        paginar: bool,
+        session: Session,
+    ) -> List[EventType]:
+        """Send one year's statement (text and PDF), or say there is none."""
         demonstrativos = repository.get_tax_statements([p.id for p in pessoas], ano, session=session)
         if not demonstrativos:
             anos = repository.tax_statement_years([p.id for p in pessoas], session=session)
             dispatcher.utter_message(text=self._sem_demonstrativo(pessoas, ano, hoje_, anos))
-            dispatcher.utter_message(response="utter_algo_mais")
             return [SlotSet("paginas", None)]
         itens = [descrever_demonstrativo(d) for d in demonstrativos]
         rodape = []
@@ -164,14 +208,17 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
             rodape.append(f"Sem pagamentos registrados em {ano}: {', '.join(sem)}.")
         rodape.append(self._quem_deduz(pessoas, session=session) or DECLARACAO)
         titulo = f"Demonstrativo para o imposto de renda, ano-calendário {ano}:"
-        eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
+        if paginar:
+            eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
+        else:
+            dispatcher.utter_message(text="\n\n".join([titulo, *itens, "\n".join(rodape)]))
+            eventos = [SlotSet("paginas", None)]
         if tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO:
             pdf = demonstrativo_pdf(ano, demonstrativos, hoje_)
             dispatcher.utter_message(
-                text=f"O demonstrativo em PDF (disponível por {VALIDADE_DIAS} dias):",
+                text=f"O demonstrativo de {ano} em PDF (disponível por {VALIDADE_DIAS} dias):",
                 attachment=url_publica(guardar_pdf(pdf)),
             )
-        dispatcher.utter_message(response="utter_algo_mais")
         return eventos
 
     @staticmethod

@@ -166,3 +166,19 @@ async def test_an_earlier_year_on_file_is_shown(dispatcher):
     shown = _shown(dispatcher, events)
     assert f"ano-calendário {ANO - 2}" in shown and f"Total da família em {ANO - 2}" in shown
     assert f"ano-calendário {ANO}" not in shown
+
+
+async def test_several_years_asked_get_one_statement_each(dispatcher):
+    # "imposto de renda 2024 e 2025 da família toda" got 2024 only; "dos últimos 3 anos", only one year.
+    maria_id = _figures()[seed.DEMO_TITULAR_CPF][0]
+    tracker = _tracker(maria_id, text=f"imposto de renda {ANO - 1} e {ANO} da familia toda")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha="todos")
+    said = [t for t in texts(dispatcher) if t.startswith("Demonstrativo para o imposto de renda")]
+    assert [t.split("\n")[0] for t in said] == [
+        f"Demonstrativo para o imposto de renda, ano-calendário {ANO - 1}:",
+        f"Demonstrativo para o imposto de renda, ano-calendário {ANO}:",
+    ]
+    assert f"Total da família em {ANO - 1}" in said[0] and f"Total da família em {ANO}" in said[1]
+    # Each is whole: nothing left for "mais".
+    assert not slot_events(events).get("paginas")
+    assert len([m for m in dispatcher.messages if m.get("attachment")]) == 2
