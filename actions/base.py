@@ -3,7 +3,7 @@
 Every option that shows personal data derives from :class:`AcaoIdentificada`:
 it only answers for an identified beneficiary, and only about the people
 that beneficiary may see (regulation Art. 17 §2: a dependant sees only their
-own data; a titular also sees the dependants').
+own data; a titular also sees the dependants'; who that is, actions/familia.py).
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import re
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Text
@@ -23,13 +21,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.familia import (
+    AVISO_SO_OS_SEUS,
+    Pessoa,
+    cita_outra_pessoa,
+    pessoa_citada,
+    pessoas_visiveis,
+)
 from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import mensagem_do_pedido, oferecer_outro_pedido, outro_pedido
 from bot import clock
-from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
 from bot.intencoes import CONTINUACAO
-from bot.nlu.parsing import strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -64,121 +67,6 @@ def session_factory() -> sessionmaker:
 def db_session() -> Session:
     """A short-lived session; use it in a ``with`` block."""
     return session_factory()()
-
-
-@dataclass(frozen=True)
-class Pessoa:
-    """What the actions need to know about one beneficiary."""
-
-    id: int
-    nome: str
-    cartao: str
-    parentesco: str
-    titular: bool
-    status: str
-
-
-# How people name a family member in a question ("e o da minha filha?") -> relationship codes of the register.
-PARENTESCOS_CITADOS: Dict[str, tuple[str, ...]] = {
-    "filha": ("filha",),
-    "filho": ("filho",),
-    "menina": ("filha",),
-    "menino": ("filho",),
-    "esposa": ("conjuge", "companheiro"),
-    "esposo": ("conjuge", "companheiro"),
-    "marido": ("conjuge", "companheiro"),
-    "mulher": ("conjuge", "companheiro"),
-    "conjuge": ("conjuge", "companheiro"),
-    "companheira": ("conjuge", "companheiro"),
-    "companheiro": ("conjuge", "companheiro"),
-    "pai": ("pai",),
-    "mae": ("mae",),
-    "enteado": ("enteado",),
-    "enteada": ("enteado",),
-    "neto": ("neto",),
-    "neta": ("neto",),
-}
-
-
-# "da minha esposa", "o cartão dela": someone else, for a dependant who may see only their own data.
-_OUTRA_PESSOA = re.compile(
-    rf"\b(?:(?:minha|meu|da|do|de|pra|para) (?:{'|'.join(PARENTESCOS_CITADOS)}|titular|irma|irmao|sogra|sogro)|"
-    r"dela|dele)\b"
-)
-AVISO_SO_OS_SEUS = (
-    "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só ela mesma ou o "
-    "titular consulta. Seguem os seus:"
-)
-
-
-def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
-    """Whether a dependant's request names another family member ("da minha esposa", "dela").
-
-    A relationship word in a dependant's mouth is relative to them, never to the titular, so only their own
-    first name counts as naming themselves.
-
-    >>> jose = Pessoa(2, "José Souza", "2", "conjuge", False, "ativo")
-    >>> cita_outra_pessoa("os reembolsos da minha esposa", jose), cita_outra_pessoa("e o cartão dela?", jose)
-    (True, True)
-    >>> cita_outra_pessoa("meus reembolsos", jose), cita_outra_pessoa("o reembolso do José, meu", jose)
-    (False, False)
-    """
-    folded = strip_accents(texto).lower()
-    proprio = strip_accents(dependente.nome.split()[0]).lower()
-    return bool(_OUTRA_PESSOA.search(folded)) and not re.search(rf"\b{re.escape(proprio)}\b", folded)
-
-
-def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
-    """The id of the one family member a question names ("da minha filha", "da Ana"), or None.
-
-    Only people the user may see are candidates, and a word that fits two of them (two daughters) names
-    nobody, so the bot asks "de quem?" as before.
-
-    >>> familia = [Pessoa(1, "Carlos Lima", "1", "titular", True, "ativo"),
-    ...            Pessoa(2, "Ana Lima", "2", "filha", False, "ativo")]
-    >>> pessoa_citada("e o da minha filha?", familia), pessoa_citada("e o da Ana?", familia)
-    ('2', '2')
-    >>> pessoa_citada("e o prazo?", familia) is None
-    True
-    """
-    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
-    citadas = {
-        p.id
-        for p in pessoas
-        if any(p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) for palavra in palavras)
-        or strip_accents(p.nome.split()[0]).lower() in palavras
-    }
-    return str(citadas.pop()) if len(citadas) == 1 else None
-
-
-def _pessoa(row: Any) -> Pessoa:
-    return Pessoa(
-        id=row.id,
-        nome=row.name,
-        cartao=row.card_number,
-        parentesco=row.relationship,
-        titular=row.kind == "titular",
-        status=row.status,
-    )
-
-
-def pessoas_visiveis(beneficiario_id: int, *, session: Session) -> List[Pessoa]:
-    """The people whose data the identified beneficiary may see, themselves first.
-
-    Args:
-        beneficiario_id: The identified beneficiary.
-        session: Open database session.
-
-    Returns:
-        The titular and their dependants for a titular; only the beneficiary
-        for a dependant (Art. 17 §2). Empty if the id no longer exists.
-    """
-    row = repository.get_beneficiary(beneficiario_id, session=session)
-    if row is None:
-        return []
-    if row.kind != "titular":
-        return [_pessoa(row)]
-    return [_pessoa(member) for member in repository.list_family(row.id, session=session)]
 
 
 @lru_cache(maxsize=1)

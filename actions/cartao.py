@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, mensagem_do_pedido
+from actions.base import AcaoIdentificada, mensagem_do_pedido
+from actions.familia import Pessoa
 from actions.formatting import first_name, format_card, relationship_label
 from bot.canais import TELEFONE_24H
 from bot.nlu.member_questions import is_plan_status_question

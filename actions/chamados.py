@@ -16,14 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import (
-    AcaoIdentificada,
-    Pessoa,
-    agora,
-    beneficiario_identificado,
-    mensagem_do_pedido,
-    session_factory,
-)
+from actions.base import AcaoIdentificada, agora, beneficiario_identificado, mensagem_do_pedido, session_factory
+from actions.familia import Pessoa
 from actions.formatting import format_date
 from bot.canais import TELEFONE_24H
 from bot.db import repository

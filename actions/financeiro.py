@@ -16,14 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import (
-    AcaoIdentificada,
-    Pessoa,
-    beneficiario_identificado,
-    enviar_lista,
-    hoje,
-    mensagem_do_pedido,
-)
+from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
 from actions.boletos import (
     a_pagar,
@@ -40,6 +33,7 @@ from actions.composicao import (
     pergunta_propria_parte,
     responder_composicao,
 )
+from actions.familia import Pessoa
 from actions.formatting import first_name
 from actions.mensalidade import (
     aumento_por_idade,

@@ -16,7 +16,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
+from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
+from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository

@@ -10,16 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import (
-    PARENTESCOS_CITADOS,
-    SERVICOS,
-    TODOS,
-    beneficiario_identificado,
-    db_session,
-    mensagem_do_pedido,
-    pessoa_citada,
-    pessoas_visiveis,
-)
+from actions.base import SERVICOS, TODOS, beneficiario_identificado, db_session, mensagem_do_pedido
+from actions.familia import PARENTESCOS_CITADOS, pessoa_citada, pessoas_visiveis
 from actions.formatting import first_name, relationship_label
 from actions.pedido import detalhe_do_pedido
 from bot.nlu.parsing import strip_accents

@@ -15,8 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje, pessoas_visiveis
+from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.familia import pessoas_visiveis
 from actions.formatting import format_money
 from actions.inscricao import (
     DEPENDENTE_DIRETO,

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import beneficiario_identificado, db_session, pessoas_visiveis
+from actions.base import beneficiario_identificado, db_session
 from actions.chamados import (
     PROTOCOLO_DA_CONVERSA,
     TELEFONE_24H,
@@ -28,6 +28,7 @@ from actions.chamados import (
 )
 from actions.contexto import reler_no_assunto
 from actions.conversa import pergunta_contato
+from actions.familia import pessoas_visiveis
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
 from actions.pedido import tem_protocolo

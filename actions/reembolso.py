@@ -11,15 +11,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import (
-    AcaoIdentificada,
-    Pessoa,
-    beneficiario_identificado,
-    de_quem,
-    enviar_lista,
-    hoje,
-    mensagem_do_pedido,
-)
+from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
+from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents

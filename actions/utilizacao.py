@@ -17,8 +17,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, Pessoa, enviar_lista, hoje, mensagem_do_pedido
+from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
+from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.base import TODOS, Pessoa
+from actions.base import TODOS
+from actions.familia import Pessoa
 from actions.navegacao import ValidateEscolhaPessoaForm, ler_escolha
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
