@@ -109,6 +109,20 @@ def make_tracker(
     )
 
 
+def identified_tracker(
+    beneficiary_id: int, text: str, intent: str, entities: List[Dict[str, Any]] | None = None
+) -> Tracker:
+    """A tracker of an identified beneficiary whose latest message asked ``intent`` with ``text``."""
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(beneficiary_id)}, text=text, intent=intent)
+    tracker.latest_message["entities"] = entities or []
+    return tracker
+
+
+def read_text(dispatcher: CollectingDispatcher) -> str:
+    """Everything the user read, one message per line."""
+    return "\n".join(t for t in texts(dispatcher) if t)
+
+
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
     """What the user reads, responses named by template included."""
     return [m.get("text") or m.get("response") for m in dispatcher.messages]

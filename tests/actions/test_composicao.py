@@ -12,18 +12,7 @@ from actions.composicao import pergunta_composicao
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_money
 from bot.db import repository, seed
-from tests.actions.conftest import make_tracker, slot_events, texts
-
-
-def _ask(beneficiary_id, text):
-    tracker = make_tracker({"identificado": True, "beneficiario_id": str(beneficiary_id)}, text=text,
-                           intent="financeiro")
-    tracker.latest_message["entities"] = []
-    return tracker
-
-
-def _shown(dispatcher) -> str:
-    return "\n".join(t for t in texts(dispatcher) if t)
+from tests.actions.conftest import identified_tracker, read_text, slot_events, texts
 
 
 @pytest.mark.parametrize(
@@ -43,8 +32,8 @@ async def test_why_the_boleto_went_up_names_the_age_band_change(dispatcher, db):
     invoices = {f.competence: f for f in repository.list_invoices([maria.id], session=db)}
     september, august = invoices[date(2026, 9, 1)], invoices[date(2026, 8, 1)]
     text = "meu marido fez aniversario em agosto e o boleto subiu, ta certo?"
-    events = await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, text), {})
-    shown = _shown(dispatcher)
+    events = await ActionConsultarFinanceiro().run(dispatcher, identified_tracker(maria.id, text, "financeiro"), {})
+    shown = read_text(dispatcher)
     # José turned 54 on 30/08/2026: the band of 54-58 is billed from September (Art. 40).
     assert f"Composição do boleto de 09/2026 ({format_money(september.amount)})" in shown
     assert f"Em relação ao boleto de 08/2026 ({format_money(august.amount)})" in shown
@@ -55,7 +44,8 @@ async def test_why_the_boleto_went_up_names_the_age_band_change(dispatcher, db):
 async def test_the_composition_adds_up_to_the_boleto(dispatcher, db):
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     latest = max(repository.list_invoices([maria.id], session=db), key=lambda f: f.competence)
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "o que tem nesse boleto?"), {})
+    tracker = identified_tracker(maria.id, "o que tem nesse boleto?", "financeiro")
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     first = texts(dispatcher)[0]
     assert first.startswith(f"Composição do boleto de {latest.competence:%m/%Y} ({format_money(latest.amount)})")
     parts = re.findall(r"R\$ ([\d.]+,\d{2})", first.split("\n\n")[0].split(":", 1)[1])
@@ -67,7 +57,8 @@ async def test_a_dependant_gets_his_own_contribution_and_why_it_went_up(dispatch
     # José, a direct dependant, was only told to ask the titular; the rise was his own age band.
     jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
     bands = {b.min_age: b.price for b in jose.plan.age_bands}
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(jose.id, "por que o boleto subiu?"), {})
+    tracker = identified_tracker(jose.id, "por que o boleto subiu?", "financeiro")
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     said = texts(dispatcher)
     assert said[0] == (
         f"Sua parte na mensalidade de 12/2026: {format_money(bands[54])} (54 anos). Em 09/2026 ela passou de "

@@ -13,19 +13,8 @@ from actions.mensalidade import data_informada, informa_pagamento, pergunta_aume
 from bot.db import repository, seed
 from bot.nlu.parsing import find_relative_dates
 from bot.regulation.calendar import add_business_days
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import identified_tracker, read_text, slot_events, texts
 from tests.fixed_clock import TODAY
-
-
-def _ask(beneficiary_id, text, entities=None):
-    tracker = make_tracker({"identificado": True, "beneficiario_id": str(beneficiary_id)}, text=text,
-                           intent="financeiro")
-    tracker.latest_message["entities"] = entities or []
-    return tracker
-
-
-def _shown(dispatcher) -> str:
-    return "\n".join(t for t in texts(dispatcher) if t)
 
 
 @pytest.mark.parametrize(
@@ -70,9 +59,9 @@ async def test_titular_sees_when_each_persons_contribution_rises(dispatcher, db)
     # "minha mensalidade vai aumentar no aniversário?" got the whole list of boletos.
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     events = await ActionConsultarFinanceiro().run(
-        dispatcher, _ask(maria.id, "minha mensalidade vai aumentar no aniversário?"), {}
+        dispatcher, identified_tracker(maria.id, "minha mensalidade vai aumentar no aniversário?", "financeiro"), {}
     )
-    shown = _shown(dispatcher)
+    shown = read_text(dispatcher)
     assert "Art. 40" in shown and "mês seguinte ao aniversário" in shown
     # Maria (12/03/1975) is 51 on the suite's day, band 49-53; 54 on 12/03/2029, priced from April 2029.
     bands = {b.min_age: b.price for b in maria.plan.age_bands}
@@ -92,8 +81,8 @@ async def test_titular_sees_when_each_persons_contribution_rises(dispatcher, db)
 async def test_a_dependant_sees_only_their_own_band(dispatcher, db):
     jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
     question = "quando minha mensalidade muda de faixa etária?"
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(jose.id, question), {})
-    shown = _shown(dispatcher)
+    await ActionConsultarFinanceiro().run(dispatcher, identified_tracker(jose.id, question, "financeiro"), {})
+    shown = read_text(dispatcher)
     assert "• José, 54 anos" in shown and "Maria" not in shown and "Ana" not in shown
 
 
@@ -108,8 +97,9 @@ async def test_a_payment_made_yesterday_is_within_the_banks_delay(dispatcher, db
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     yesterday = TODAY - timedelta(days=1)
     entities = [{"entity": "data", "value": yesterday.isoformat()}]
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "paguei ontem, já baixou?", entities), {})
-    shown = _shown(dispatcher)
+    tracker = identified_tracker(maria.id, "paguei ontem, já baixou?", "financeiro", entities)
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    shown = read_text(dispatcher)
     open_ = [f for f in repository.list_invoices([maria.id], session=db, statuses=["aberto"]) if a_pagar(f) > 0]
     assert open_
     assert "Ainda consta em aberto:" in shown
@@ -125,15 +115,16 @@ async def test_a_payment_long_past_goes_to_a_person_with_the_receipt(dispatcher,
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     long_ago = TODAY - timedelta(days=10)
     entities = [{"entity": "data", "value": long_ago.isoformat()}]
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "paguei faz tempo e não baixou", entities), {})
-    shown = _shown(dispatcher)
+    tracker = identified_tracker(maria.id, "paguei faz tempo e não baixou", "financeiro", entities)
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    shown = read_text(dispatcher)
     assert f"Desde {format_date(long_ago)} esse prazo já passou" in shown and "comprovante" in shown
 
 
 async def test_a_payment_without_a_day_explains_the_delay(dispatcher, db):
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
-    await ActionConsultarFinanceiro().run(dispatcher, _ask(maria.id, "já paguei"), {})
-    shown = _shown(dispatcher)
+    await ActionConsultarFinanceiro().run(dispatcher, identified_tracker(maria.id, "já paguei", "financeiro"), {})
+    shown = read_text(dispatcher)
     assert "até 3 dias úteis" in shown and "digite 0" in shown
 
 
