@@ -136,6 +136,8 @@ def fatura_pedida(faturas: Sequence[Invoice], texto: str) -> tuple[Invoice | Non
     [12, 11]
     >>> [f.competence.month for f in fatura_pedida(faturas, "ele fez aniversario em outubro e subiu")]
     [11, 10]
+    >>> [f.competence.month for f in fatura_pedida(faturas, "pq o de dezembro ta mais caro que o de outubro?")]
+    [12, 10]
     """
     if not faturas:
         return None, None
@@ -145,6 +147,13 @@ def fatura_pedida(faturas: Sequence[Invoice], texto: str) -> tuple[Invoice | Non
         # "fez aniversário em agosto e subiu": the new band is billed from the next month (Art. 40).
         meses = [meses[0] % 12 + 1]
     ordenadas = sorted(faturas, key=lambda f: f.competence, reverse=True)
+    if len(meses) >= 2:
+        # "o de dezembro tá mais caro que o de setembro": the later one, compared with the earlier one named.
+        nomeadas = [f for f in ordenadas if f.competence.month in meses[:2]]
+        fatura = next((f for f in nomeadas if f.competence.month == nomeadas[0].competence.month), None)
+        anterior = next((f for f in nomeadas if fatura and f.competence < fatura.competence), None)
+        if fatura is not None and anterior is not None:
+            return fatura, anterior
     fatura = next((f for f in ordenadas if meses and f.competence.month == meses[0]), ordenadas[0])
     mes_anterior = (fatura.competence - dt.timedelta(days=1)).replace(day=1)
     anterior = next(

@@ -9,12 +9,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.chamados import TELEFONE_24H, responder_sobre_o_chamado
+from actions.chamados import responder_sobre_o_chamado
+from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
 from actions.orientacoes import REDE_CREDENCIADA, SINAIS_DE_EMERGENCIA, pergunta_rede
+from bot.canais import TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
 
@@ -91,6 +93,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):
         # "somos eu com 51, meu marido 54 e minha filha de 14" after the plans: their prices.
         return reler_no_assunto(tracker, "novos_planos")
+    if pergunta_composicao(tracker.latest_message.get("text") or ""):
+        # "pq o de dezembro tá mais caro que o de setembro?": the boleto's composition.
+        return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     if informa_pagamento(tracker.latest_message.get("text") or ""):
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)

@@ -93,6 +93,25 @@ def refers_to_oneself(text: str) -> bool:
     return bool(_ONESELF.fullmatch(folded)) and "sair" not in folded
 
 
+PAGING_INTENT = "mais"
+# "mais caro", "a mais", "mais de 200": a comparison, not "show me more" ("pq o de dezembro tá mais caro?" paged the
+# list of boletos).
+_COMPARISON = re.compile(
+    r"\bmais (?:car[oa]s?|barat[oa]s?|alt[oa]s?|baix[oa]s?|que|do que|de \d|\d+ reais)\b|\ba mais\b"
+)
+
+
+def compares(text: str) -> bool:
+    """Whether "mais" in a message compares rather than asks for the next page.
+
+    >>> compares("pq o de dezembro ta mais caro que o de setembro?"), compares("veio 200 reais a mais")
+    (True, True)
+    >>> compares("mostra mais uns ai"), compares("tem mais? mostra o resto")
+    (False, False)
+    """
+    return bool(_COMPARISON.search(strip_accents(text).lower()))
+
+
 def doubt_a_closing_guess(message: Message, text: str) -> None:
     """Turn a doubtful goodbye, "no" or "yes" of the classifier into "not understood".
 
@@ -190,6 +209,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 # "eu", "minha", "meu marido" answer "de quem?"; the classifier read them as "não sou eu" (sair),
                 # which logged the person out.
                 rule_out_intent(message, LEAVE_INTENT)
+            if compares(text):
+                rule_out_intent(message, PAGING_INTENT)
             sintoma = symptom_intent(text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
             if sintoma:
                 force_intent(message, sintoma)

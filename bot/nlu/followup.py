@@ -37,6 +37,8 @@ _WHICH_ONE = re.compile(
     r"(?:de|do|da|dos|das) \w+"
 )
 _MAX_WHICH_ONE_WORDS = 6
+# "2024" alone, after the income tax or the usage: another year of the same question.
+_BARE_YEAR = re.compile(r"\s*(?:19|20)\d{2}\s*[?!.]*\s*")
 _MAX_WORDS = 8
 # "quanto tempo demora?", "qual o prazo?", "quando cai?": a short question about when, which only the topic the
 # conversation is in can answer.
@@ -67,8 +69,8 @@ def is_follow_up(text: str) -> bool:
     (True, True, True)
     >>> is_follow_up("e depois de amanhã?"), is_follow_up("e 2024?"), is_follow_up("o de dezembro")
     (True, True, True)
-    >>> is_follow_up("quero o de 2023"), is_follow_up("me manda o do ano passado")
-    (True, True)
+    >>> is_follow_up("quero o de 2023"), is_follow_up("me manda o do ano passado"), is_follow_up("2024")
+    (True, True, True)
     >>> is_follow_up("o da minha filha que nasceu em março de 2024 e ainda não tem carteirinha")
     False
     """
@@ -78,6 +80,8 @@ def is_follow_up(text: str) -> bool:
     if len(text.split()) <= _MAX_DOCUMENT_WORDS and _DOCUMENT.search(folded):
         return True
     if len(text.split()) <= _MAX_WHICH_ONE_WORDS and _WHICH_ONE.match(folded):
+        return True
+    if _BARE_YEAR.fullmatch(folded):
         return True
     opening = _OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does

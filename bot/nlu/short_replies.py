@@ -146,6 +146,28 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     return next((intent for intent in PRECEDENCE if intent in intents), None)
 
 
+# A message of emoji only: "👍" after an answer was "não entendi" (the words are what the lexicon reads, and an emoji
+# folds to nothing). Thanks and goodbye are the replies that close what was answered without a new question.
+_EMOJI_REPLIES = {
+    "👍": "agradecimento", "👌": "agradecimento", "🙏": "agradecimento", "❤": "agradecimento", "😊": "agradecimento",
+    "🙂": "agradecimento", "👏": "agradecimento", "✅": "agradecimento", "🥰": "agradecimento", "😉": "agradecimento",
+    "👋": "despedida",
+}
+# Variation selectors, joiners and skin tones that ride along with an emoji.
+_EMOJI_MODIFIERS = re.compile(r"[\ufe0f\u200d\U0001f3fb-\U0001f3ff\s]")
+
+
+def emoji_reply_intent(text: str) -> str | None:
+    """The reply a message of emoji only stands for, when all its emoji mean the same.
+
+    >>> emoji_reply_intent("👍"), emoji_reply_intent("🙏🏽🙏🏽"), emoji_reply_intent("👋"), emoji_reply_intent("👍 ok")
+    ('agradecimento', 'agradecimento', 'despedida', None)
+    """
+    emoji = _EMOJI_MODIFIERS.sub("", text or "")
+    intents = {_EMOJI_REPLIES.get(ch) for ch in emoji}
+    return intents.pop() if emoji and len(intents) == 1 and None not in intents else None
+
+
 def short_reply_intent(text: str) -> str | None:
-    """Return the reply intent of a message that is only a short reply ("siiim", "vlw!", "fica com Deus")."""
-    return match(text, lexicon())
+    """Return the reply intent of a message that is only a short reply ("siiim", "vlw!", "fica com Deus", "👍")."""
+    return match(text, lexicon()) or emoji_reply_intent(text)

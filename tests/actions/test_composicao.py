@@ -65,3 +65,16 @@ async def test_a_dependant_gets_his_own_contribution_and_why_it_went_up(dispatch
         f"{format_money(bands[49])} para {format_money(bands[54])}: mudança de faixa etária (Art. 40 do Regulamento)."
     )
     assert "titular" in said[1] and "Maria" not in "\n".join(t for t in said if t)
+
+
+async def test_two_months_named_are_compared_with_each_other(dispatcher, db):
+    # "pq o de dezembro tá mais caro que o de setembro?" paged the list of boletos ("mais").
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    invoices = {f.competence: f for f in repository.list_invoices([maria.id], session=db)}
+    december, september = invoices[date(2026, 12, 1)], invoices[date(2026, 9, 1)]
+    tracker = identified_tracker(maria.id, "pq o de dezembro ta mais caro que o de setembro?", "financeiro")
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    first = texts(dispatcher)[0]
+    assert first.startswith(f"Composição do boleto de 12/2026 ({format_money(december.amount)})")
+    assert f"Em relação ao boleto de 09/2026 ({format_money(september.amount)})" in first
+    assert "mudou de faixa" not in first  # José's band changed in September itself: nothing between the two

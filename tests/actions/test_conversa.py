@@ -160,3 +160,10 @@ async def test_ages_after_the_plans_are_a_price_question(dispatcher):
     relido = [e for e in await ActionFallback().run(dispatcher, make_tracker(text=texto, events=events), {})
               if e.get("event") == "user"]
     assert relido and relido[0]["parse_data"]["intent"]["name"] == "novos_planos"
+
+
+async def test_a_comparison_of_boletos_the_classifier_missed_goes_to_option_4(dispatcher):
+    texto = "pq o de dezembro ta mais caro que o de setembro?"
+    events = await ActionFallback().run(dispatcher, make_tracker(text=texto, intent="nlu_fallback"), {})
+    relido = [e for e in events if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "financeiro"

@@ -82,3 +82,10 @@ def test_a_question_about_cancelling_is_not_a_follow_up_of_the_topic():
     # "e se eu cancelar, posso voltar?" after the boletos asked about the plan, not about the boletos.
     message = _marked("e se eu cancelar posso voltar depois?", "cancelar_plano", 1.0)
     assert message.get("intent")["name"] == "cancelar_plano"
+
+
+def test_a_bare_year_is_another_year_of_the_same_question():
+    # "2024" after the income tax was a question between option 4 and option 6.
+    assert is_follow_up("2024") and is_follow_up(" 2023? ")
+    message = _marked("2024", "financeiro", 0.22)
+    assert message.get("intent")["name"] == CONTINUAR

@@ -54,7 +54,7 @@ def test_a_short_reply_in_any_spelling_gets_its_intent(text, intent):
         "sim, quero falar com um atendente",
         "vc é demais, mas o boleto veio errado",
         "",
-        "👍👍",
+        "👍🤔",
         "3",
     ],
 )
@@ -122,3 +122,10 @@ def test_a_broken_lexicon_names_the_line_and_the_reason(document, line, reason):
         parse_lexicon(document, "short_replies.yml")
     assert error.value.line == line and reason in error.value.reason
     assert str(error.value).startswith(f"short_replies.yml, linha {line}: ")
+
+
+@pytest.mark.parametrize(("text", "intent"), [("👍", "agradecimento"), ("👍👍", "agradecimento"),
+                                              ("🙏🏽", "agradecimento"), ("👋", "despedida")])
+def test_a_message_of_emoji_only_is_the_reply_they_stand_for(text, intent):
+    # "👍" after the boletos was "Desculpe, não entendi".
+    assert short_reply_intent(text) == intent
