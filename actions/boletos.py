@@ -6,11 +6,13 @@ Kept apart from the option's action (actions/financeiro.py), which decides what 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Sequence
 
 from actions.formatting import competencia, format_date, format_money, linha_digitavel
 from bot.db.models import Invoice
+from bot.nlu.parsing import strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_EXCLUSION_DAYS,
     delinquency_warning,
@@ -189,3 +191,31 @@ def resposta_sobre_a_divida(faturas: Sequence[Invoice], referencia: dt.date) -> 
             f"{format_date(limite)}: pagando antes disso, o plano não pode ser cancelado por esse atraso."
         )
     return "\n".join(partes)
+
+
+# "dá pra parcelar o de novembro?", "quero negociar a dívida": the operator negotiates, by its own rules (Art. 27, I).
+_NEGOCIACAO = re.compile(r"\b(?:parcel\w*|negoci\w*|renegoci\w*|fazer (?:um )?acordo)\b")
+NEGOCIACAO = (
+    "Parcelar ou negociar boletos em atraso é feito por um atendente, pela norma interna da Cemig Saúde (Art. 27, I "
+    "do Regulamento): digite 0. Até lá, os boletos abaixo continuam valendo para pagamento."
+)
+# "manda o código de barras", "a linha digitável": the open boletos, without the paid history.
+_SO_OS_ABERTOS = re.compile(r"\b(?:codigo de barras|linha digitavel|(?:2a|2|segunda) via)\b")
+
+
+def pede_negociacao(texto: str | None) -> bool:
+    """Whether a message asks to split or negotiate a debt.
+
+    >>> pede_negociacao("da pra parcelar o de novembro?"), pede_negociacao("segunda via")
+    (True, False)
+    """
+    return bool(_NEGOCIACAO.search(strip_accents(texto or "").lower()))
+
+
+def so_os_abertos(texto: str | None) -> bool:
+    """Whether a message asks only for what pays the open boletos (the line, the bar code, the 2ª via).
+
+    >>> so_os_abertos("manda o codigo de barras"), so_os_abertos("meus boletos")
+    (True, False)
+    """
+    return bool(_SO_OS_ABERTOS.search(strip_accents(texto or "").lower()))

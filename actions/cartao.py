@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from rasa_sdk import Tracker
@@ -14,6 +15,7 @@ from actions.familia import Pessoa
 from actions.formatting import first_name, format_card, relationship_label
 from bot.canais import TELEFONE_24H
 from bot.nlu.member_questions import is_plan_status_question
+from bot.nlu.parsing import strip_accents
 
 STATUS_AVISO = {
     "suspenso": " (inscrição suspensa)",
@@ -33,6 +35,18 @@ SITUACAO = {
 RECUSA = (
     f"Se um prestador recusou o cartão com a inscrição ativa, ligue para a Central de Relacionamento, {TELEFONE_24H}, "
     "ou digite 0."
+)
+
+
+# "perdi minha carteirinha física, como peço outra?": the card is the virtual one of the app (Art. 50).
+_PERDEU = re.compile(
+    r"\b(?:perd\w*|extravi\w*|roubad\w*|furtad\w*|nova carteirinha|outra carteirinha|(?:2a|segunda) via|"
+    r"carteirinha fisica|cartao fisico)\b"
+)
+CARTAO_VIRTUAL = (
+    "O cartão da Cemig Saúde é virtual: fica no aplicativo e não precisa de 2ª via. Perdeu o celular ou o acesso? "
+    "Entre de novo no aplicativo com o número do cartão ou o CPF e a senha (ou \"Esqueci minha senha\"); no "
+    "prestador, o número do cartão com um documento de identidade basta (Art. 50 do Regulamento)."
 )
 
 
@@ -66,6 +80,10 @@ class ActionNumeroCartao(AcaoIdentificada):
             for p in pessoas
         ]
         dispatcher.utter_message(text="\n".join([titulo, *linhas]))
+        if _PERDEU.search(strip_accents(mensagem_do_pedido(tracker, self.intent)["text"]).lower()):
+            dispatcher.utter_message(text=CARTAO_VIRTUAL)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         dispatcher.utter_message(
             text=(
                 "Cartão virtual: no aplicativo Cemig Saúde, entre com o número do cartão ou CPF e sua senha "

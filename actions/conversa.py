@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.boletos import pede_negociacao
 from actions.chamados import responder_sobre_o_chamado
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
@@ -93,6 +94,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):
         # "somos eu com 51, meu marido 54 e minha filha de 14" after the plans: their prices.
         return reler_no_assunto(tracker, "novos_planos")
+    if pede_negociacao(tracker.latest_message.get("text") or ""):
+        # "dá pra parcelar o de novembro?": a person negotiates; the boletos show what is owed.
+        return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     if pergunta_composicao(tracker.latest_message.get("text") or ""):
         # "pq o de dezembro tá mais caro que o de setembro?": the boleto's composition.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)

@@ -19,12 +19,15 @@ from sqlalchemy.orm import Session
 from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
 from actions.boletos import (
+    NEGOCIACAO,
     a_pagar,
     aviso_inadimplencia,
     aviso_na_data_do_pagamento,
     item_aberto,
     item_pago,
+    pede_negociacao,
     resposta_sobre_a_divida,
+    so_os_abertos,
 )
 from actions.composicao import (
     meses_citados,
@@ -221,8 +224,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 dispatcher.utter_message(text=na_data)
         if especiais:
             dispatcher.utter_message(text=especiais)
-        if pagamento is not None and abertas:
-            # "E se eu pagar dia 20?" asks about the open boletos only; the paid history would bury the answer.
+        if pede_negociacao(pedido["text"]):
+            dispatcher.utter_message(text=NEGOCIACAO)
+        if (pagamento is not None or so_os_abertos(pedido["text"])) and abertas:
+            # "E se eu pagar dia 20?", "manda o código de barras": the open boletos only; the paid history would
+            # bury the answer.
             eventos = []
         elif pagas:
             eventos = enviar_lista(

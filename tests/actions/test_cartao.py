@@ -82,3 +82,14 @@ async def test_is_my_plan_active_gets_the_state_of_each_registration(dispatcher)
     assert said[0] == "Situação da inscrição no plano:\n• José: inscrição ativa: pode usar o plano normalmente"
     assert "0800 030 9009" in said[1] and said[-1] == "utter_algo_mais"
     assert "Maria" not in "\n".join(said)
+
+
+async def test_a_lost_card_is_told_the_card_is_virtual(dispatcher):
+    # "perdi minha carteirinha física, como peço outra?" got the number again and nothing else.
+    beneficiary_id, _ = _beneficiary_id(seed.DEMO_SPOUSE_CPF)
+    tracker = make_tracker({"identificado": True, "beneficiario_id": beneficiary_id},
+                           text="perdi minha carteirinha fisica como peço outra?", intent="numero_cartao")
+    await ActionNumeroCartao().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert "Seu número de cartão" in said[0]
+    assert "é virtual" in said[1] and "Art. 50" in said[1] and said[-1] == "utter_algo_mais"

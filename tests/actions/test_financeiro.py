@@ -295,3 +295,16 @@ async def test_will_they_cut_my_plan_gets_the_days_and_the_limit(dispatcher, db)
     assert "dia(s) de atraso" in first and "Art. 46" in first
     assert f"passa em {format_date(dia_do_limite(faturas, TODAY))}" in first
     assert "Boletos em aberto" not in first
+
+
+async def test_splitting_a_late_boleto_goes_to_a_person_and_the_bar_code_shows_the_open_ones_only(dispatcher, db):
+    # "dá pra parcelar o de novembro?" and "manda o código de barras" got the whole list, paid ones included.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="da pra parcelar o de novembro?"), {})
+    said = "\n".join(t for t in texts(dispatcher) if t)
+    assert "Parcelar ou negociar boletos em atraso é feito por um atendente" in said and "Art. 27, I" in said
+    other = type(dispatcher)()
+    events = await ActionConsultarFinanceiro().run(other, _tracker(maria.id, text="manda o codigo de barras"), {})
+    said = "\n".join(t for t in texts(other) if t)
+    assert "Boletos em aberto" in said and "Últimos boletos pagos" not in said
+    assert not slot_events(events).get("paginas")
