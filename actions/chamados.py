@@ -171,7 +171,8 @@ def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
 # "quando vão me responder?", "qual o prazo?" right after a ticket: its protocol and deadline, whatever topic
 # the classifier guessed (it was "só consigo ajudar com assuntos do seu plano", or a second dispute).
 _PERGUNTA_SOBRE_O_CHAMADO = re.compile(
-    r"\b(?:prazo|quanto tempo|demora\w*|quando (?:\w+ ){0,2}(?:respond\w*|retorn\w*|resposta|resolv\w*)|"
+    r"\b(?:prazo|quanto tempo|demora\w*|quando (?:\w+ ){0,2}(?:respond\w*|retorn\w*|resposta|resolv\w*|abre|abrem|"
+    r"volta\w*|atend\w*)|"
     r"qual (?:e )?o (?:numero do )?protocolo|tem resposta)\b"
 )
 _MAX_PALAVRAS_PERGUNTA = 8

@@ -56,6 +56,11 @@ _OUTRA_PESSOA = re.compile(
     rf"\b(?:(?:minha|meu|da|do|de|pra|para) (?:{'|'.join(PARENTESCOS_CITADOS)}|titular|irma|irmao|sogra|sogro)|"
     r"dela|dele)\b"
 )
+_NOME_CITADO = re.compile(r"\b(?:da|do)\s+([A-ZÁÉÍÓÚÂÊÔÃÕ][a-záéíóúâêôãõç]{2,})\b")
+# Capitalised words after "da"/"do" that are not people: the operator, its sponsors, places people write.
+_NAO_NOMES = frozenset(
+    "cemig saude forluz unimed sus samu cps plano ura whatsapp telegram brasil bh rio minas contagem".split()
+)
 AVISO_SO_OS_SEUS = (
     "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só ela mesma ou o "
     "titular consulta. Seguem os seus:"
@@ -73,10 +78,16 @@ def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
     (True, True)
     >>> cita_outra_pessoa("meus reembolsos", jose), cita_outra_pessoa("o reembolso do José, meu", jose)
     (False, False)
+    >>> cita_outra_pessoa("e da Ana?", jose), cita_outra_pessoa("e os reembolsos da Maria", jose)
+    (True, True)
     """
     folded = strip_accents(texto).lower()
     proprio = strip_accents(dependente.nome.split()[0]).lower()
-    return bool(_OUTRA_PESSOA.search(folded)) and not re.search(rf"\b{re.escape(proprio)}\b", folded)
+    if re.search(rf"\b{re.escape(proprio)}\b", folded):
+        return False
+    # "e da Ana?": someone named, as people write a name (capitalised), after "da"/"do".
+    nomes = [strip_accents(n).lower() for n in _NOME_CITADO.findall(texto)]
+    return bool(_OUTRA_PESSOA.search(folded)) or any(nome not in _NAO_NOMES for nome in nomes)
 
 
 def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:

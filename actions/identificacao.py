@@ -32,7 +32,7 @@ from actions.base import (
     hoje,
     session_factory,
 )
-from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
+from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
 from actions.formatting import first_name
 from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import tem_protocolo
@@ -290,6 +290,9 @@ class ActionSolicitarIdentificacao(Action):
         pendente = intent if intent in SERVICOS else None
         texto = tracker.latest_message.get("text") or ""
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
+            # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
+            return [FollowupAction("action_listen")]
         if intent == "consultar_protocolo" and desta_conversa and not tem_protocolo(texto):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))

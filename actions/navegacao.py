@@ -159,7 +159,9 @@ class ValidateEscolhaPessoaForm(FormValidationAction):
             return {"pessoa_escolhida": escolha}
         if detalhe:
             # "o do ano passado": kept for the answer (mensagem_do_pedido); the form asks whose again.
-            dispatcher.utter_message(text=f"Certo, {str(value).strip().rstrip('.!')}. E de quem?")
+            # "e de 2024?" is echoed "Certo, de 2024.": without the opening "e" and the question mark.
+            periodo = re.sub(r"^(?:e|mas e)\s+", "", str(value).strip().rstrip(".!? "), flags=re.IGNORECASE)
+            dispatcher.utter_message(text=f"Certo, {periodo}. E de quem?")
             return {"pessoa_escolhida": None}
         dispatcher.utter_message(
             text="Não entendi de quem. Responda com o número da pessoa na lista, o nome dela ou *todos*; "

@@ -16,7 +16,7 @@ from actions.chamados import (
     ActionFalarAtendente,
     responder_sobre_o_chamado,
 )
-from actions.identificacao import assumir_protocolos_da_conversa
+from actions.identificacao import ActionSolicitarIdentificacao, assumir_protocolos_da_conversa
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
@@ -197,3 +197,17 @@ async def test_when_will_a_person_answer_is_the_attendants_opening_not_a_deadlin
         f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h. "
         "A resposta vem por aqui."
     )
+
+
+async def test_when_do_you_open_after_asking_for_a_person_is_answered_not_the_protocol_alone(dispatcher, monkeypatch):
+    # "e quando abre?" got "O protocolo aberto nesta conversa é ...".
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T20:00:00-03:00")
+    get_settings.cache_clear()
+    first = await ActionFalarAtendente().run(
+        CollectingDispatcher(), make_tracker(text="quero falar com uma pessoa", sender="quando-abre"), {}
+    )
+    protocol = next(e["value"] for e in first if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="e quando abre?", intent="consultar_protocolo",
+                           sender="quando-abre")
+    await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert "Um atendente responde a partir de 07/12/2026 às 8h" in texts(dispatcher)[0]

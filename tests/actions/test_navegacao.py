@@ -197,3 +197,11 @@ def test_the_request_carries_the_period_typed_while_choosing_the_person():
     later = [*events, {"event": "active_loop", "name": None}, user("meu informe de IR", "imposto_renda")]
     tracker = make_tracker(text="x", intent="afirmar", events=later)
     assert mensagem_do_pedido(tracker, "imposto_renda")["text"] == "meu informe de IR"
+
+
+def test_a_period_typed_as_a_follow_up_is_echoed_cleanly(dispatcher):
+    # "e de 2024?" was echoed "Certo, e de 2024?. E de quem?".
+    tracker = make_tracker({"requested_slot": "pessoa_escolhida", "identificado": True, "beneficiario_id": "1"},
+                           text="e de 2024?", intent="continuar_assunto")
+    ValidateEscolhaPessoaForm().validate_pessoa_escolhida("e de 2024?", dispatcher, tracker, {})
+    assert texts(dispatcher) == ["Certo, de 2024. E de quem?"]
