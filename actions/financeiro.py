@@ -36,6 +36,7 @@ from actions.composicao import (
     pergunta_propria_parte,
     responder_composicao,
 )
+from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
 from actions.formatting import first_name
 from actions.mensalidade import (
@@ -47,6 +48,7 @@ from actions.mensalidade import (
     pergunta_geral_de_faixa,
     regra_das_faixas,
 )
+from actions.novos_planos import pergunta_preco_por_idade
 from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
 from bot.db import repository
@@ -130,6 +132,8 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         A message that names a payment day ("se eu pagar dia 20") gets the open boletos on that day and no paid
         history.
         """
+        if pergunta_preco_por_idade(mensagem_do_pedido(tracker, self.intent)["text"]):
+            return reler_no_assunto(tracker, "novos_planos")  # the price of a plan for an age, not a boleto
         usuario_id = beneficiario_identificado(tracker) or pessoas[0].id
         usuario = repository.get_beneficiary(usuario_id, session=session)
         referencia = hoje()

@@ -33,7 +33,9 @@ from actions.base import (
     session_factory,
 )
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
+from actions.contexto import reler_no_assunto
 from actions.formatting import first_name
+from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import tem_protocolo
 from bot.canais import TELEFONE_24H
@@ -297,6 +299,9 @@ class ActionSolicitarIdentificacao(Action):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
+        if pendente == "financeiro" and pergunta_preco_por_idade(texto):
+            # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
+            return reler_no_assunto(tracker, "novos_planos")
         orientacao = SERVICOS[intent]().orientacao_geral(texto) if pendente else []
         if pendente and so_pergunta_rede(texto):
             # "rede credenciada" drew an option's intent: nobody's data answers it, so no CPF either.

@@ -198,6 +198,23 @@ QUEM_PODE_ENTRAR = "\n".join(
 )
 
 
+# "tenho 54 anos, quanto eu pagaria no enfermaria?": an age and a price, without anything of a boleto of one's own.
+_PRECO = re.compile(r"\b(?:quanto|preco|valor|custa\w*|pagaria|plano|enfermaria|apartamento)\b")
+_BOLETO = re.compile(r"\b(?:boletos?|2a via|segunda via|multa|juros|paguei|vencimento|atras\w*|fatura)\b")
+
+
+def pergunta_preco_por_idade(texto: str | None) -> bool:
+    """Whether a message asks the price of a plan for an age, whatever topic the classifier guessed.
+
+    >>> pergunta_preco_por_idade("tenho 54 anos quanto eu pagaria no enfermaria?")
+    True
+    >>> pergunta_preco_por_idade("quanto fica o boleto de 2 meses atrasado?"), pergunta_preco_por_idade("4")
+    (False, False)
+    """
+    folded = strip_accents(texto or "").lower()
+    return bool(idades_da_mensagem(texto)) and bool(_PRECO.search(folded)) and not _BOLETO.search(folded)
+
+
 # "quanto vai ficar pra nós 3?", "pra minha família": an identified member's own family, whose ages are on file.
 _FAMILIA = re.compile(
     r"\b(?:(?:pra|para|de) nos|nos (?:\d|dois|tres|quatro)|a gente|(?:minha|nossa|a) familia|familia toda|todos nos)\b"

@@ -6,7 +6,9 @@ import pytest
 from rasa_sdk import Action
 
 from actions.base import AcaoIdentificada
+from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_money
+from actions.identificacao import ActionSolicitarIdentificacao
 from actions.novos_planos import ActionConsultarNovosPlanos, idade_da_mensagem, idades_da_mensagem
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
@@ -210,3 +212,16 @@ async def test_an_identified_member_asking_for_us_gets_the_familys_prices(dispat
     other = type(dispatcher)()
     await ActionConsultarNovosPlanos().run(other, make_tracker(text="quanto vai ficar pra nos 3?"), {})
     assert "Total para as" not in "\n".join(texts(other))  # nobody identified: no ages on file
+
+
+async def test_a_price_for_an_age_read_as_option_4_is_the_plans_price(dispatcher, db):
+    # "tenho 54 anos, quanto eu pagaria no enfermaria?" was read as option 4: CPF, or José's "peça a 2ª via".
+    texto = "tenho 54 anos quanto eu pagaria no enfermaria?"
+    events = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="financeiro"), {})
+    relido = [e for e in events if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "novos_planos" and not texts(dispatcher)
+    jose_id = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db).id
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(jose_id)}, text=texto, intent="financeiro")
+    events = await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    relido = [e for e in events if e.get("event") == "user"]
+    assert relido and relido[0]["parse_data"]["intent"]["name"] == "novos_planos"
