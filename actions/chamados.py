@@ -172,8 +172,7 @@ def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
 # the classifier guessed (it was "só consigo ajudar com assuntos do seu plano", or a second dispute).
 _PERGUNTA_SOBRE_O_CHAMADO = re.compile(
     r"\b(?:prazo|quanto tempo|demora\w*|quando (?:\w+ ){0,2}(?:respond\w*|retorn\w*|resposta|resolv\w*|abre|abrem|"
-    r"volta\w*|atend\w*)|"
-    r"qual (?:e )?o (?:numero do )?protocolo|tem resposta)\b"
+    r"volta\w*|atend\w*)|tem resposta)\b"
 )
 _MAX_PALAVRAS_PERGUNTA = 8
 
@@ -207,7 +206,7 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
             _, abertura = atendentes(agora())
             quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "em instantes"
             prazo = f" Um atendente responde {quando}."
-    dispatcher.utter_message(text=f"Seu pedido tem o protocolo {protocolo}.{prazo} A resposta vem por aqui.")
+    dispatcher.utter_message(text=f"Seu pedido tem o protocolo {protocolo}.{prazo}")
     dispatcher.utter_message(response="utter_algo_mais")
     return True
 

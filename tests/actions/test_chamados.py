@@ -194,8 +194,7 @@ async def test_when_will_a_person_answer_is_the_attendants_opening_not_a_deadlin
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="quando vão me responder?")
     assert responder_sobre_o_chamado(dispatcher, tracker)
     assert texts(dispatcher)[0] == (
-        f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h. "
-        "A resposta vem por aqui."
+        f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h."
     )
 
 
