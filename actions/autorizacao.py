@@ -53,6 +53,11 @@ SERVICOS_CARENCIA = {
     CoverageKind.HOSPITALIZATIONS: "Internações",
     CoverageKind.TERM_DELIVERY: "Parto a termo",
 }
+SEM_AUTORIZACAO_NA_URGENCIA = (
+    "Em urgência ou emergência não precisa pedir autorização antes: vá direto ao pronto-socorro. O hospital "
+    "comunica a Cemig Saúde e pede a autorização em até "
+    f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação (Art. 77, §1º, e Art. 91 do Regulamento)."
+)
 AVISO_ISENCAO = (
     "Quem entrou no plano em até 30 dias do fato que deu direito à inscrição (início do plano, casamento, "
     "nascimento, aposentadoria...) não cumpre carência (Art. 56 do Regulamento)."
@@ -61,9 +66,12 @@ AVISO_ISENCAO = (
 _COMO_STATUS = re.compile(r"\bcomo (esta|estao|anda|andam|ta|ficou|fica)\b")
 # "quanto tempo demora?", "e se for urgente?": the deadlines and the urgency rule are in the explanation.
 _COMO_FUNCIONA = re.compile(
-    r"\b(como|funciona|o que e|precisa de autorizacao|precisa autorizacao|quanto tempo|quanto demora|demora quanto|"
-    r"demora muito|vai demorar|urgente|urgencia|emergencia)\b|\bdemora\W*$"
+    r"\b(como|funciona|o que e|quanto tempo|quanto demora|demora quanto|demora muito|vai demorar|urgente|urgencia|"
+    r"emergencia|pronto.?socorro)\b|\bdemora\W*$|"
+    r"\b(?:precis\w*|tem que|tenho que|necessit\w*|exig\w*|sem)\s+(?:de\s+|que\s+)?(?:pedir\s+|ter\s+)?(?:a\s+|uma\s+)?"
+    r"(?:autoriza\w*|guia)|\bautorizacao (?:antes|previa)\b"
 )
+_NA_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|pronto.?socorro|ps|socorro|samu)\b")
 _CARENCIA = re.compile(r"\bcarencias?\b")
 
 
@@ -76,8 +84,21 @@ def pergunta_como_funciona(texto: str) -> bool:
     (True, True)
     >>> pergunta_como_funciona("minha autorização está demorando")
     False
+    >>> pergunta_como_funciona("preciso ir no pronto socorro, tem que pedir autorização antes?")
+    True
+    >>> pergunta_como_funciona("ressonância precisa de guia?"), pergunta_como_funciona("sem autorização posso fazer?")
+    (True, True)
     """
     return bool(_COMO_FUNCIONA.search(_COMO_STATUS.sub(" ", strip_accents(texto))))
+
+
+def pergunta_na_urgencia(texto: str) -> bool:
+    """Whether a question about authorization is about an urgency ("no pronto-socorro tem que pedir antes?").
+
+    >>> pergunta_na_urgencia("vou no pronto socorro, preciso de autorização?"), pergunta_na_urgencia("como funciona")
+    (True, False)
+    """
+    return bool(_NA_URGENCIA.search(strip_accents(texto).lower()))
 
 
 def pergunta_carencia(texto: str) -> bool:
@@ -162,7 +183,12 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
     def orientacao_geral(self, texto: str) -> List[str]:
         """How prior authorization works, its deadlines and urgency: the same for everyone."""
         geral = pergunta_como_funciona(texto) and not pergunta_carencia(texto) and not find_identifiers(texto)
-        return [COMO_FUNCIONA] if geral else []
+        return self._como_funciona(texto) if geral else []
+
+    @staticmethod
+    def _como_funciona(texto: str) -> List[str]:
+        # "no pronto-socorro tem que pedir antes?" is answered by the urgency rule alone, not the whole procedure.
+        return [SEM_AUTORIZACAO_NA_URGENCIA] if pergunta_na_urgencia(texto) else [COMO_FUNCIONA]
 
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """A guide/protocol lookup, the explanation and waiting periods (shown per person) skip "de quem?"."""
@@ -186,7 +212,8 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         elif self._numeros(mensagem):
             self._por_numero(dispatcher, self._numeros(mensagem), pessoas, session=session)
         elif pergunta_como_funciona(texto):
-            dispatcher.utter_message(text=COMO_FUNCIONA)
+            for parte in self._como_funciona(texto):
+                dispatcher.utter_message(text=parte)
         else:
             eventos = self._lista(dispatcher, tracker, pessoas, session=session)
         dispatcher.utter_message(response="utter_algo_mais")

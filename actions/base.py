@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.cobertura import orientacao_sem_cadastro
 from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
@@ -28,7 +29,6 @@ from actions.familia import (
     pessoa_citada,
     pessoas_visiveis,
 )
-from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import mensagem_do_pedido, oferecer_outro_pedido, outro_pedido
 from bot import clock
 from bot.db.session import make_engine, make_session_factory
@@ -156,7 +156,7 @@ class AcaoIdentificada(Action):
             escolha: Answer to "de quem?": a beneficiary id, ``TODOS``, or None when not asked yet.
         """
         mensagem = mensagem_do_pedido(tracker, self.intent)
-        if escolha is None and rede_em_vez_do_pedido(dispatcher, mensagem["text"]):
+        if escolha is None and geral_em_vez_do_pedido(dispatcher, mensagem["text"]):
             return []
         if escolha is None and self.dispensa_escolha(mensagem):
             escolha = TODOS
@@ -229,11 +229,12 @@ class AcaoIdentificada(Action):
         raise NotImplementedError
 
 
-def rede_em_vez_do_pedido(dispatcher: CollectingDispatcher, texto: str) -> bool:
-    """Answer a question about the network that drew an option's intent ("rede credenciada"); whether it did."""
-    if not so_pergunta_rede(texto):
+def geral_em_vez_do_pedido(dispatcher: CollectingDispatcher, texto: str) -> bool:
+    """Answer a general question that drew an option's intent ("rede credenciada", "cobre no Rio?"); whether it did."""
+    resposta = orientacao_sem_cadastro(texto)
+    if resposta is None:
         return False
-    dispatcher.utter_message(text=REDE_CREDENCIADA)
+    dispatcher.utter_message(text=resposta)
     dispatcher.utter_message(response="utter_algo_mais")
     return True
 

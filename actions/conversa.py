@@ -11,12 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.boletos import pede_negociacao
 from actions.chamados import responder_sobre_o_chamado
+from actions.cobertura import (
+    REDE_CREDENCIADA,
+    SINAIS_DE_EMERGENCIA,
+    abrangencia,
+    orientacao_sem_cadastro,
+    pergunta_abrangencia,
+    pergunta_rede,
+)
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
-from actions.orientacoes import REDE_CREDENCIADA, SINAIS_DE_EMERGENCIA, pergunta_rede
 from bot.canais import TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
@@ -108,8 +115,8 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         dispatcher.utter_message(text=URGENCIA)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
-    if pergunta_rede(texto):
-        dispatcher.utter_message(text=REDE_CREDENCIADA)
+    if pergunta_abrangencia(texto) or pergunta_rede(texto):
+        dispatcher.utter_message(text=abrangencia(texto) if pergunta_abrangencia(texto) else REDE_CREDENCIADA)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     if pergunta_contato(texto):
@@ -176,7 +183,13 @@ class ActionEsclarecer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Ask which of the two likeliest topics the user meant."""
+        """Ask which of the two likeliest topics the user meant, unless no topic's data answers the question."""
+        geral = orientacao_sem_cadastro(tracker.latest_message.get("text") or "")
+        if geral:
+            # "tô em Salvador e passei mal, o plano cobre?" was between two options; neither answers it.
+            dispatcher.utter_message(text=geral)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         ranking = opcoes_de_esclarecimento(tracker.latest_message.get("intent_ranking"))
         if len(ranking) < 2:
             dispatcher.utter_message(response="utter_ask_rephrase")

@@ -33,16 +33,16 @@ from actions.base import (
     session_factory,
 )
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
+from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import reler_no_assunto
 from actions.formatting import first_name
 from actions.novos_planos import pergunta_preco_por_idade
-from actions.orientacoes import REDE_CREDENCIADA, so_pergunta_rede
 from actions.pedido import tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
-from bot.nlu.parsing import find_identifiers, only_digits, parse_date
+from bot.nlu.parsing import find_identifiers, only_digits, parse_date, strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,14 @@ def mensagem_de_bloqueio(ate: datetime) -> str:
     )
 
 
+# An acknowledgement typed at the birth date question ("ok, já liguei pro samu", "tá bom"), not a date.
+_CIENTE = re.compile(r"^\W*(?:ok|okay|ta bom|beleza|certo|entendi|ja liguei|liguei|ja chamei|chamei|obrigad\w*)\b")
+
+
+def _texto(tracker: Tracker) -> str:
+    return strip_accents(str(tracker.latest_message.get("text") or "")).lower()
+
+
 class ValidateIdentificacaoForm(FormValidationAction):
     """Validates the identification form and counts failed attempts (in the conversation and in the database)."""
 
@@ -164,6 +172,9 @@ class ValidateIdentificacaoForm(FormValidationAction):
             inicio = "Certo, vejo isso assim que você se identificar."
         elif slot == "identificacao_documento":
             inicio = "Para mostrar dados do plano, preciso confirmar quem é você primeiro."
+        elif intent in ("afirmar", "agradecimento") or _CIENTE.search(_texto(tracker)):
+            # "ok, já liguei pro samu" after the emergency answer is no attempt at a date.
+            inicio = "Tudo bem, sem pressa."
         else:
             inicio = "Não entendi a data: use o formato dd/mm/aaaa, por exemplo 25/12/1980."
         dispatcher.utter_message(
@@ -303,9 +314,11 @@ class ActionSolicitarIdentificacao(Action):
             # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
             return reler_no_assunto(tracker, "novos_planos")
         orientacao = SERVICOS[intent]().orientacao_geral(texto) if pendente else []
-        if pendente and so_pergunta_rede(texto):
-            # "rede credenciada" drew an option's intent: nobody's data answers it, so no CPF either.
-            orientacao = [REDE_CREDENCIADA]
+        geral = orientacao_sem_cadastro(texto) if pendente else None
+        if geral:
+            # "rede credenciada", "o plano cobre no Rio?" drew an option's intent: nobody's data answers it, so no
+            # CPF either.
+            orientacao = [geral]
         if orientacao:
             # "quais documentos preciso pro reembolso?" shows nothing personal: answered without the CPF, and the
             # identification is not started (the rule's next step, the form, is skipped by listening).

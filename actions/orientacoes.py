@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.cobertura import SINAIS_DE_EMERGENCIA, abrangencia, pergunta_abrangencia
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
@@ -101,13 +102,15 @@ APARELHO = (
     "exemplo Chrome no Android ou Safari no iPhone), com câmera e microfone."
 )
 
-# PA Online is a video call: signs that cannot wait for one go first to the emergency number, and anyone telling
-# a symptom is told when to stop waiting.
-SINAIS_DE_EMERGENCIA = (
-    "⚠️ Falta de ar, dor no peito, desmaio, convulsão ou sangramento que não para são emergência: ligue 192 "
-    "(SAMU) ou vá agora ao pronto-socorro mais próximo."
-)
 EMERGENCIA = f"{SINAIS_DE_EMERGENCIA} O Pronto Atendimento Online é para o que dá para resolver por vídeo."
+ODONTO = (
+    "O Pronto Atendimento Online é com médico clínico ou pediatra, não com dentista. A segmentação do plano é "
+    "ambulatorial e hospitalar com obstetrícia (Art. 7º, II, do Regulamento), sem a odontológica: para saber "
+    f"onde ser atendido por um dentista, fale com a Central de Relacionamento: {TELEFONE_24H}.\n"
+    "Rosto inchado com febre, ou dificuldade para engolir ou respirar, é emergência: ligue 192 (SAMU) ou vá ao "
+    "pronto-socorro mais próximo."
+)
+_DENTE = re.compile(r"\b(?:dentes?|dentista\w*|odontolog\w*|siso|gengiva\w*|dentari[oa]|dental)\b")
 SE_PIORAR = (
     "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
     "pronto-socorro mais próximo."
@@ -157,7 +160,17 @@ def orientacao(texto: str) -> str:
     (True, True)
     >>> orientacao("preciso de um pronto socorro agora").startswith("⚠️")
     True
+    >>> orientacao("estou em Salvador e passei mal, o plano cobre aqui?").startswith("⚠️")
+    True
+    >>> orientacao("dor de dente muito forte, o que eu faço?").startswith(ODONTO)
+    True
     """
+    if pergunta_abrangencia(texto):
+        # "passei mal em Salvador, o plano cobre?": urgency is covered in all of Brazil, the rest is not.
+        return abrangencia(texto)
+    if _DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
+        # The online care has a general practitioner or a paediatrician, never a dentist.
+        return ODONTO
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
         return EMERGENCIA
@@ -213,48 +226,3 @@ class ActionOrientarProntoAtendimento(Action):
         dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
         dispatcher.utter_message(response="utter_algo_mais")
         return []
-
-
-# "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
-_REDE = re.compile(
-    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
-    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
-    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
-)
-REDE_CREDENCIADA = "\n".join(
-    [
-        "Por aqui eu não consulto a rede credenciada. Hospitais, clínicas, laboratórios e médicos credenciados, a "
-        f"Central de Relacionamento informa: {TELEFONE_24H}.",
-        SINAIS_DE_EMERGENCIA,
-    ]
-)
-
-
-# A request of a topic that names the network ("reembolso de médico não credenciado", "denúncia sobre um prestador
-# credenciado") is that topic's.
-_PEDIDO_DE_ASSUNTO = re.compile(
-    r"\b(?:denunci\w*|reclam\w*|reembols\w*|devolv\w*|dinheiro|pag\w*|cobr\w*|ressarc\w*|negou|negad\w*|"
-    r"autoriza\w*)"
-)
-
-
-def so_pergunta_rede(texto: str) -> bool:
-    """Whether a message asks about the network and nothing a menu option answers ("rede credenciada").
-
-    >>> so_pergunta_rede("rede credenciada"), so_pergunta_rede("vcs devolvem consulta com médico nao credenciado?")
-    (True, False)
-    """
-    return pergunta_rede(texto) and not _PEDIDO_DE_ASSUNTO.search(strip_accents(texto).lower())
-
-
-def pergunta_rede(texto: str) -> bool:
-    """Whether a message asks which hospitals, clinics or doctors take the plan.
-
-    >>> pergunta_rede("qual hospital credenciado atende 24h em bh?")
-    True
-    >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
-    True
-    >>> pergunta_rede("qual a previsão do tempo?")
-    False
-    """
-    return bool(_REDE.search(strip_accents(texto).lower()))

@@ -56,9 +56,12 @@ _COMO_STATUS = re.compile(r"\bcomo (esta|estao|anda|andam|ta|ficou|fica)\b")
 _COMO_PEDIR = re.compile(
     r"\b(como|pedir|peco|solicitar|solicito|documento|documentos|direito|dar entrada|ressarcid[oa])\b"
 )
-
-
-
+# "e o prazo?", "quando vou receber?", "quanto tempo demora?": the deadlines of the open requests, not the list again.
+_PRAZO = re.compile(
+    r"\b(?:prazos?|previsao|quanto tempo|demora\w*|quando (?:\w+ ){0,3}?(?:pag\w*|receb\w*|sai|cai|caira|"
+    r"deposit\w*|vem|chega))\b"
+)
+ABERTOS = ("em_analise", "pendente_documentos", "aprovado")
 
 
 
@@ -77,6 +80,34 @@ def pede_orientacao(texto: str) -> bool:
     """
     folded = strip_accents(texto)
     return bool(_COMO_PEDIR.search(_COMO_STATUS.sub(" ", folded)))
+
+
+def pergunta_prazo(texto: str) -> bool:
+    """Whether the message asks when a reimbursement is paid.
+
+    >>> pergunta_prazo("e o prazo?"), pergunta_prazo("quando vou receber?"), pergunta_prazo("quando cai o dinheiro")
+    (True, True, True)
+    >>> pergunta_prazo("meus reembolsos"), pergunta_prazo("como peço reembolso?")
+    (False, False)
+    """
+    return bool(_PRAZO.search(strip_accents(texto).lower()))
+
+
+def prazo_do_pedido(pedido: Any, nome: str | None, hoje_: date) -> str:
+    """When one open request is paid, in a line: the date of Art. 72, or what it waits for (§4).
+
+    Args:
+        pedido: A ``Reimbursement`` row that is not paid nor denied.
+        nome: First name to show, or None when the answer is about one person.
+        hoje_: Today, to flag a deadline that passed.
+    """
+    titulo = f"• Protocolo {pedido.protocol}" + (f" – {nome}" if nome else "") + f" ({pedido.service_description})"
+    prazo = None if pedido.status == "pendente_documentos" else payment_deadline(pedido.documents_complete_on)
+    if prazo is None:
+        return f"{titulo}: sem data ainda, os 30 dias só começam quando os documentos que faltam chegarem."
+    if prazo < hoje_:
+        return f"{titulo}: o prazo era {format_date(prazo)} e passou; digite 0 para falar com um atendente."
+    return f"{titulo}: pagamento até {format_date(prazo)}."
 
 
 def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
@@ -144,6 +175,10 @@ class ActionConsultarReembolso(AcaoIdentificada):
             self._por_protocolo(dispatcher, protocolos[0], pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        if pergunta_prazo(mensagem["text"]) and not pede_orientacao(mensagem["text"]):
+            self._prazos(dispatcher, pessoas, session=session)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pede_orientacao(mensagem["text"]):
             for parte in ORIENTACAO:
                 dispatcher.utter_message(text=parte)
@@ -180,6 +215,20 @@ class ActionConsultarReembolso(AcaoIdentificada):
             return
         nome = first_name(donos[pedido.beneficiary_id].nome) if len(pessoas) > 1 else None
         dispatcher.utter_message(text=descrever(pedido, nome, hoje()))
+
+    @staticmethod
+    def _prazos(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> None:
+        pedidos = repository.list_reimbursements([p.id for p in pessoas], session=session, statuses=ABERTOS)
+        regra = "O reembolso é pago em até 30 dias depois da entrega de todos os documentos (Art. 72 do Regulamento)."
+        if not pedidos:
+            dispatcher.utter_message(
+                text=f"Não há pedido de reembolso{de_quem(pessoas)} esperando pagamento. {regra}"
+            )
+            return
+        nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+        dia = hoje()
+        linhas = [prazo_do_pedido(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
+        dispatcher.utter_message(text="\n".join([f"Prazos dos pedidos em aberto{de_quem(pessoas)}:", *linhas, regra]))
 
     @staticmethod
     def _sem_pedidos(tracker: Tracker, pessoas: List[Pessoa]) -> str:

@@ -206,3 +206,20 @@ async def test_a_network_question_that_drew_an_option_is_answered_without_the_cp
     events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert "rede credenciada" in texts(dispatcher)[0] and "0800 030 9009" in texts(dispatcher)[0]
     assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]
+
+
+def test_an_acknowledgement_at_the_birth_date_question_spends_no_attempt_and_is_not_a_wrong_date(dispatcher):
+    # After the emergency answer in the middle of the identification, "ok já liguei pro samu" was
+    # "Não entendi a data".
+    slots = {"requested_slot": "identificacao_nascimento", "identificacao_documento": seed.DEMO_TITULAR_CPF,
+             "tentativas_identificacao": 1}
+    tracker = make_tracker(slots, text="ok já liguei pro samu", intent="nlu_fallback")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento("ok já liguei pro samu", dispatcher,
+                                                                           tracker, {})
+    assert result == {"identificacao_nascimento": None}
+    assert texts(dispatcher)[0].startswith("Tudo bem, sem pressa.")
+    # Words that are neither a date nor an acknowledgement still get the format.
+    said = type(dispatcher)()
+    tracker = make_tracker(slots, text="sei lá", intent="fora_de_escopo")
+    ValidateIdentificacaoForm().validate_identificacao_nascimento("sei lá", said, tracker, {})
+    assert texts(said)[0].startswith("Não entendi a data: use o formato dd/mm/aaaa")

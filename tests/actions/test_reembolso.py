@@ -264,3 +264,36 @@ def test_an_identified_member_asking_about_the_network_gets_the_central_not_her_
     events = ActionConsultarReembolso().atender(dispatcher, tracker, maria_id)
     shown = _shown(dispatcher)
     assert "rede credenciada" in shown and "Pedidos de reembolso" not in shown and events == []
+
+
+def test_asking_the_deadline_after_the_list_gets_each_open_request_and_its_date(dispatcher):
+    # "e o prazo?" after the list showed the whole list again.
+    family = _family()
+    maria_id, requests = family["maria"]
+    events = ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id, text="e o prazo?"), maria_id,
+                                                escolha=str(maria_id))
+    shown = _shown(dispatcher)
+    assert shown.startswith("Prazos dos pedidos em aberto de Maria:")
+    assert "Valor pedido" not in shown  # not the list again
+    open_ones = [r for r in requests if r.status in ("em_analise", "pendente_documentos", "aprovado")]
+    assert open_ones
+    for request in requests:
+        assert (request.protocol in shown) == (request in open_ones)
+    for request in open_ones:
+        line = next(x for x in shown.splitlines() if request.protocol in x)
+        if request.status == "pendente_documentos":
+            assert "os 30 dias só começam quando os documentos que faltam chegarem" in line
+        else:
+            due = request.documents_complete_on + timedelta(days=30)
+            assert format_date(due) in line
+    assert "Art. 72" in shown
+    assert slot_events(events).get("paginas") is None
+
+
+def test_a_deadline_question_without_open_requests_says_so(dispatcher):
+    jose_id, requests = _family()["jose"]
+    assert {r.status for r in requests} == {"pago", "negado"}  # the demo: one paid, one denied
+    ActionConsultarReembolso().atender(dispatcher, _tracker(jose_id, text="quando vou receber?"), jose_id)
+    shown = _shown(dispatcher)
+    assert shown.startswith("Não há pedido de reembolso de José esperando pagamento.")
+    assert not any(r.protocol in shown for r in requests)

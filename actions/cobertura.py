@@ -1,0 +1,163 @@
+"""Where the plan covers: the accredited network and the coverage area (Arts. 7º and 88 of the Regulation).
+
+Questions that nobody's data answers, so they are answered before any CPF is asked, whichever option's intent
+the classifier gave them ("rede credenciada", "o plano cobre no Rio?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.canais import TELEFONE_24H
+from bot.nlu.parsing import strip_accents
+from bot.nlu.symptoms import is_urgent, tells_a_symptom
+
+# Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
+# a symptom when to stop waiting.
+SINAIS_DE_EMERGENCIA = (
+    "⚠️ Falta de ar, dor no peito, desmaio, convulsão ou sangramento que não para são emergência: ligue 192 "
+    "(SAMU) ou vá agora ao pronto-socorro mais próximo."
+)
+
+
+# "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
+_REDE = re.compile(
+    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
+    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
+    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
+)
+REDE_CREDENCIADA = "\n".join(
+    [
+        "Por aqui eu não consulto a rede credenciada. Hospitais, clínicas, laboratórios e médicos credenciados, a "
+        f"Central de Relacionamento informa: {TELEFONE_24H}.",
+        SINAIS_DE_EMERGENCIA,
+    ]
+)
+
+
+# A request of a topic that names the network ("reembolso de médico não credenciado", "denúncia sobre um prestador
+# credenciado") is that topic's.
+_PEDIDO_DE_ASSUNTO = re.compile(
+    r"\b(?:denunci\w*|reclam\w*|reembols\w*|devolv\w*|dinheiro|pag\w*|cobr\w*|ressarc\w*|negou|negad\w*|"
+    r"autoriza\w*)"
+)
+
+
+def so_pergunta_rede(texto: str) -> bool:
+    """Whether a message asks about the network and nothing a menu option answers ("rede credenciada").
+
+    >>> so_pergunta_rede("rede credenciada"), so_pergunta_rede("vcs devolvem consulta com médico nao credenciado?")
+    (True, False)
+    """
+    return pergunta_rede(texto) and not _PEDIDO_DE_ASSUNTO.search(strip_accents(texto).lower())
+
+
+def pergunta_rede(texto: str) -> bool:
+    """Whether a message asks which hospitals, clinics or doctors take the plan.
+
+    >>> pergunta_rede("qual hospital credenciado atende 24h em bh?")
+    True
+    >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
+    True
+    >>> pergunta_rede("qual a previsão do tempo?")
+    False
+    """
+    return bool(_REDE.search(strip_accents(texto).lower()))
+
+
+# "o plano cobre no Rio?", "vou viajar pra Salvador, tenho cobertura lá?": the coverage area (Art. 7º), which
+# differs for urgency. A place outside Minas Gerais, or travelling, with a question about the plan or care.
+_FORA_DA_AREA = re.compile(
+    r"\b(?:rio de janeiro|rio|rj|sao paulo|sp|espirito santo|vitoria|bahia|salvador|porto seguro|brasilia|df|"
+    r"goias|goiania|parana|curitiba|santa catarina|florianopolis|floripa|rio grande do sul|porto alegre|"
+    r"nordeste|recife|fortaleza|maceio|joao pessoa|aracaju|manaus|belem|cabo frio|guarapari|"
+    r"outros? estados?|fora (?:de minas|de mg|do estado|de bh|de belo horizonte|do brasil|do pais)|"
+    r"viag\w*|viaj\w*|ferias|exterior|outro pais|estados unidos|portugal|europa|argentina|"
+    r"litoral|praia|nacional|abrangencia|area de cobertura)\b"
+)
+_SOBRE_O_PLANO = re.compile(
+    r"\b(?:cobre|cobrem|cobrir|cobert[oa]s?|cobertura|atend\w*|vale|valido|funciona|us[oa]r?|serve|aceit\w*|plano|medic[oa]|"
+    r"hospita\w*|pronto.?socorro|ps|passar mal|passei mal|doen\w*|urgen\w*|emergen\w*|consulta\w*|exame\w*)\b"
+)
+# A request of a topic that names a place ("reembolso da consulta em SP", "uma consulta em SP que não fiz", "médico
+# online, estou viajando", "plano novo com cobertura nacional") is that topic's.
+_PEDIDO_COM_LUGAR = re.compile(
+    r"\b(?:reembols\w*|ressarc\w*|devolv\w*|boleto\w*|mensalidade|protocolo|guia|cancel\w*|exclu\w*|suspen\w*|"
+    r"cartao nacional|cns|dinheiro|paguei|pagamos|cobranc\w*|cobrar\w*|coparticipa\w*|nao fiz|nem saiu|"
+    r"online|por video|teleconsulta|plano novo|novo plano|planos novos|contratar|aderir)\b"
+)
+_EXTERIOR = re.compile(
+    r"\b(?:exterior|fora do (?:brasil|pais)|outro pais|estados unidos|portugal|europa|argentina)\b"
+)
+
+ABRANGENCIA = "\n".join(
+    [
+        "*Cobertura fora de Minas Gerais*",
+        "• Consultas, exames, terapias e internações são cobertos dentro da área de abrangência do plano: no "
+        "Clássico, todo o estado de Minas Gerais (Art. 7º, §1º, do Regulamento); a área de cada plano aparece em "
+        "*novos planos*. Fora dela, esse atendimento não é coberto, mesmo marcado com antecedência (Art. 7º, §2º).",
+        "• Urgência e emergência são cobertas em todo o Brasil (Art. 7º, §3º, e Art. 88). Procure o pronto-socorro; "
+        f"para saber de um hospital da rede no lugar onde você está, a Central informa: {TELEFONE_24H}.",
+        "• Se precisar pagar o atendimento de urgência, peça o reembolso com a conta, os recibos e o relatório "
+        "médico: o pagamento sai em até 30 dias depois dos documentos (Arts. 71 e 72). Escreva *como pedir "
+        "reembolso* para ver a lista de documentos.",
+        "• O Pronto Atendimento Online é pela internet, 24 horas: escreva *PA Online* para saber como entrar.",
+    ]
+)
+NO_EXTERIOR = (
+    "Fora do Brasil o plano não cobre atendimento: a cobertura de urgência e emergência fora de Minas Gerais "
+    "vale só no território nacional (Art. 7º, §§2º e 3º, do Regulamento)."
+)
+
+
+def pergunta_abrangencia(texto: str) -> bool:
+    """Whether a message asks if the plan covers care outside its area (another state, a trip, abroad).
+
+    >>> pergunta_abrangencia("o plano cobre no Rio?"), pergunta_abrangencia("vou viajar pra SP, tenho cobertura lá?")
+    (True, True)
+    >>> pergunta_abrangencia("to em salvador e passei mal"), pergunta_abrangencia("meu plano é nacional?")
+    (True, True)
+    >>> pergunta_abrangencia("fiz uma consulta em SP, como peço reembolso?"), pergunta_abrangencia("o rio transbordou")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    if _PEDIDO_COM_LUGAR.search(folded) or not _FORA_DA_AREA.search(folded):
+        return False
+    sem_lugar = _FORA_DA_AREA.sub(" ", folded)
+    return bool(_SOBRE_O_PLANO.search(sem_lugar)) or bool(re.search(r"\b(?:nacional|abrangencia)\b", folded))
+
+
+def abrangencia(texto: str) -> str:
+    """The answer about the coverage area, with the emergency number first when the message tells a symptom.
+
+    Implements Art. 7º §§1º-3º and Art. 88 (urgency anywhere in Brazil) and points to Arts. 71-72 (reimbursement).
+
+    >>> abrangencia("vou pra Portugal, o plano cobre lá?").startswith(NO_EXTERIOR)
+    True
+    >>> abrangencia("tô em Salvador com falta de ar, o plano cobre?").startswith("⚠️")
+    True
+    """
+    partes = [ABRANGENCIA]
+    if _EXTERIOR.search(strip_accents(texto).lower()):
+        partes.insert(0, NO_EXTERIOR)
+    if is_urgent(texto) or tells_a_symptom(texto):
+        partes.insert(0, SINAIS_DE_EMERGENCIA)
+    return "\n\n".join(partes)
+
+
+def orientacao_sem_cadastro(texto: str) -> str | None:
+    """The answer to a question about the plan that nobody's data answers (coverage area, network), if it is one.
+
+    Such a question may draw any option's intent; it is answered before any CPF is asked.
+
+    >>> orientacao_sem_cadastro("rede credenciada") == REDE_CREDENCIADA
+    True
+    >>> orientacao_sem_cadastro("meus reembolsos") is None
+    True
+    """
+    if pergunta_abrangencia(texto):
+        return abrangencia(texto)
+    if so_pergunta_rede(texto):
+        return REDE_CREDENCIADA
+    return None
+

@@ -1,0 +1,106 @@
+"""Where the plan covers: questions answered before any CPF, whichever option the classifier guessed."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.autorizacao import ActionConsultarAutorizacao
+from actions.cobertura import pergunta_abrangencia
+from actions.conversa import ActionEsclarecer, ActionForaDeEscopo
+from actions.identificacao import ActionSolicitarIdentificacao
+from actions.orientacoes import ActionOrientarProntoAtendimento
+from bot.db import repository, seed
+from tests.actions.conftest import identified_tracker, make_tracker, read_text, texts
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("o plano cobre no Rio?", "autorizacao"),
+        ("vou viajar pra SP semana que vem, tenho cobertura lá?", "autorizacao"),
+        ("meu plano vale em outro estado?", "numero_cartao"),
+    ],
+)
+async def test_coverage_outside_minas_is_answered_without_the_cpf(dispatcher, text, intent):
+    # "o plano cobre no Rio?" was read as the authorizations and asked for the CPF.
+    events = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=text, intent=intent), {})
+    answer = texts(dispatcher)[0]
+    assert "Minas Gerais" in answer and "todo o Brasil" in answer and "Art. 7º" in answer
+    assert "0800 030 9009" in answer
+    assert "CPF" not in answer
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]
+
+
+async def test_abroad_is_told_first_that_there_is_no_coverage(dispatcher):
+    await ActionSolicitarIdentificacao().run(
+        dispatcher, make_tracker(text="vou pra Portugal nas férias, o plano cobre lá?", intent="autorizacao"), {}
+    )
+    assert texts(dispatcher)[0].startswith("Fora do Brasil o plano não cobre")
+
+
+async def test_someone_ill_away_from_home_reads_the_emergency_number_first(dispatcher):
+    # Between two topics, the bot asked "Novos planos ou Autorização?" to someone ill in Salvador.
+    tracker = make_tracker(text="tô em Salvador e passei mal, o plano cobre?", intent="esclarecer")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "novos_planos", "confidence": 0.27},
+        {"name": "autorizacao", "confidence": 0.17},
+    ]
+    await ActionEsclarecer().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)[0]
+    assert answer.index("192") < answer.index("Urgência e emergência são cobertas em todo o Brasil")
+    assert not any(m.get("buttons") for m in dispatcher.messages)
+    assert texts(dispatcher)[-1] == "utter_algo_mais"
+
+
+async def test_out_of_scope_travel_question_gets_the_coverage_area(dispatcher):
+    tracker = make_tracker(text="vou pra praia em cabo frio, se eu precisar de medico o plano atende?",
+                           intent="fora_de_escopo")
+    await ActionForaDeEscopo().run(dispatcher, tracker, {})
+    assert "Fora dela, esse atendimento não é coberto" in texts(dispatcher)[0]
+
+
+def test_an_identified_member_asking_about_travel_gets_the_rule_not_her_authorizations(dispatcher, db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    tracker = identified_tracker(maria.id, "vou viajar pro nordeste, o plano cobre por lá?", "autorizacao")
+    ActionConsultarAutorizacao().atender(dispatcher, tracker, maria.id)
+    shown = read_text(dispatcher)
+    assert "Cobertura fora de Minas Gerais" in shown and "Pedidos de autorização" not in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fiz uma consulta em SP, como peço reembolso?",
+        "tem plano novo com cobertura nacional?",
+        "quero cancelar o plano porque vou morar no Rio",
+        "tô viajando e passando mal, tem médico online agora?",
+    ],
+)
+def test_a_request_of_a_topic_that_names_a_place_is_that_topics(text):
+    assert not pergunta_abrangencia(text)
+
+
+async def test_prior_authorization_in_an_emergency_is_answered_first(dispatcher):
+    # "preciso ir no pronto socorro, tem que pedir autorização antes?" asked for the CPF.
+    tracker = make_tracker(text="preciso ir no pronto socorro, tem que pedir autorização antes?",
+                           intent="autorizacao")
+    await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    answer = texts(dispatcher)
+    assert answer[0].startswith("Em urgência ou emergência não precisa pedir autorização antes")
+    assert "2 dias úteis" in answer[0] and "Art. 77, §1º" in answer[0]
+    assert "Como funciona a autorização prévia" not in answer[1]
+    # Without an urgency, the whole procedure.
+    said = type(dispatcher)()
+    await ActionSolicitarIdentificacao().run(said, make_tracker(text="ressonância precisa de guia?",
+                                                                intent="autorizacao"), {})
+    assert texts(said)[0].startswith("*Como funciona a autorização prévia*")
+
+
+async def test_a_toothache_is_told_the_online_care_has_no_dentist(dispatcher):
+    # "dor de dente" got the PA Online tutorial ending in "um clínico ou pediatra".
+    await ActionOrientarProntoAtendimento().run(
+        dispatcher, make_tracker(text="dor de dente muito forte, o que eu faço?"), {}
+    )
+    answer = texts(dispatcher)[0]
+    assert "não com dentista" in answer and "0800 030 9009" in answer and "192" in answer
+    assert "sala de espera virtual" not in answer
