@@ -192,23 +192,48 @@ def pergunta_sobre_o_chamado(texto: str) -> bool:
 def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer "quando vão me responder?" with the protocol this conversation opened last and its deadline.
 
+    Without a ticket in this conversation, an identified person asking about an answer ("quando vão me
+    responder?", not "qual o prazo?", which belongs to the topic) gets their latest open ticket.
+
     Returns:
-        Whether it answered (a ticket was opened in this conversation and the message asks about it).
+        Whether it answered (there was a ticket and the message asks about it).
     """
-    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not protocolo or not pergunta_sobre_o_chamado(tracker.latest_message.get("text") or ""):
+    texto = tracker.latest_message.get("text") or ""
+    if not pergunta_sobre_o_chamado(texto):
         return False
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
     with session_factory()() as session:
-        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if protocolo:
+            ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        else:
+            ticket = _ultimo_chamado_aberto(tracker, texto, session=session)
+            if ticket is None:
+                return False
+            protocolo = ticket.protocol
         prazo = f" O prazo de resposta vai até {format_date(ticket.due_date)}." if ticket and ticket.due_date else ""
         if ticket is not None and ticket.category == "falar_atendente":
             # A request for a person is answered when the attendants are at work, not at the deadline.
             _, abertura = atendentes(agora())
             quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "em instantes"
             prazo = f" Um atendente responde {quando}."
-    dispatcher.utter_message(text=f"Seu pedido tem o protocolo {protocolo}.{prazo}")
+        if ticket is not None and ticket.status == "aguardando_beneficiario":
+            prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
+        titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({category_label(ticket.category)})"
+    dispatcher.utter_message(text=f"Seu pedido{titulo} tem o protocolo {protocolo}.{prazo}")
     dispatcher.utter_message(response="utter_algo_mais")
     return True
+
+
+_ESPERA_RESPOSTA = re.compile(r"\b(?:respond\w*|resposta|retorn\w*|resolv\w*)\b")
+ABERTOS = ("aberto", "em_atendimento", "aguardando_beneficiario")
+
+
+def _ultimo_chamado_aberto(tracker: Tracker, texto: str, *, session: Any) -> Any | None:
+    beneficiario_id = beneficiario_identificado(tracker)
+    if beneficiario_id is None or not _ESPERA_RESPOSTA.search(strip_accents(texto).lower()):
+        return None
+    tickets = repository.list_tickets([beneficiario_id], session=session, limit=20)
+    return next((t for t in tickets if t.status in ABERTOS), None)
 
 
 class ActionFalarAtendente(Action):

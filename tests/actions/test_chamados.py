@@ -16,6 +16,7 @@ from actions.chamados import (
     ActionFalarAtendente,
     responder_sobre_o_chamado,
 )
+from actions.formatting import format_date
 from actions.identificacao import ActionSolicitarIdentificacao, assumir_protocolos_da_conversa
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
@@ -212,3 +213,25 @@ async def test_when_do_you_open_after_asking_for_a_person_is_answered_not_the_pr
                            sender="quando-abre")
     await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert "Um atendente responde a partir de 07/12/2026 às 8h" in texts(dispatcher)[0]
+
+
+def test_when_will_you_answer_in_a_new_conversation_gets_the_persons_open_ticket(dispatcher):
+    # A day later, in a new conversation: "quando vão me responder?" was "só consigo ajudar com assuntos do plano".
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    with session_scope(_factory()) as session:
+        ticket = open_ticket(DECISION, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
+                             context={}, beneficiary_id=maria,
+                             now=datetime.fromisoformat("2026-12-02T09:00:00-03:00"))
+        protocol, due = ticket.protocol, ticket.due_date
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text="quando vão me responder?",
+                           intent="fora_de_escopo", sender="dia-seguinte")
+    assert responder_sobre_o_chamado(dispatcher, tracker)
+    assert texts(dispatcher)[0] == (
+        f"Seu pedido (Ouvidoria) tem o protocolo {protocol}. O prazo de resposta vai até {format_date(due)}."
+    )
+    # Unidentified, nobody's ticket is told; "qual o prazo?" stays with the topic of the conversation.
+    anonymous = make_tracker(text="quando vão me responder?", intent="fora_de_escopo", sender="anonimo")
+    assert not responder_sobre_o_chamado(CollectingDispatcher(), anonymous)
+    topic = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text="qual o prazo?",
+                         sender="dia-seguinte")
+    assert not responder_sobre_o_chamado(CollectingDispatcher(), topic)
