@@ -32,6 +32,7 @@ from actions.inscricao import (
 )
 from bot.db import repository
 from bot.db.models import Plan, PlanAgeBand
+from bot.nlu.member_questions import is_age_band_question
 from bot.nlu.parsing import strip_accents
 from bot.regulation.pricing import age_on
 from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS, WAITING_PERIODS, CoverageKind
@@ -210,8 +211,12 @@ def pergunta_preco_por_idade(texto: str | None) -> bool:
     True
     >>> pergunta_preco_por_idade("quanto fica o boleto de 2 meses atrasado?"), pergunta_preco_por_idade("4")
     (False, False)
+    >>> pergunta_preco_por_idade("tenho 59 anos quanto vou pagar ano que vem")  # a member's own next band
+    False
     """
     folded = strip_accents(texto or "").lower()
+    if is_age_band_question(texto or ""):
+        return False
     return bool(idades_da_mensagem(texto)) and bool(_PRECO.search(folded)) and not _BOLETO.search(folded)
 
 

@@ -28,7 +28,9 @@ _AGE_BAND = re.compile(
     r"\b(?:aument\w*|reajust\w*|sobe|subir|sobem|muda|mudar|mudam|mudanca|(?:fica\w*|vai ficar) mais car[oa]|"
     r"encarec\w*)\b.{0,40}\b(?:idade|aniversario|(?:fizer|completar) (?:\d+|\w+ anos))\b|"
     r"\b(?:mensalidade|boleto|contribuicao|minha|meu|reajuste)\b.{0,40}\bfaixas? (?:etaria|de idade)\b|"
-    r"\bfaixas? (?:etaria|de idade)\b.{0,30}\b(?:mensalidade|boleto|minha|meu)\b"
+    r"\bfaixas? (?:etaria|de idade)\b.{0,30}\b(?:mensalidade|boleto|minha|meu)\b|"
+    r"\bquanto (?:eu )?(?:vou|vai|vamos) (?:pagar|ficar|custar)\b.{0,30}"
+    r"\b(?:ano que vem|proximo ano|quando (?:eu )?(?:fizer|completar)|depois (?:dos|que (?:eu )?fizer))\b"
 )
 _PLAN_STATUS = re.compile(
     r"\b(?:meu|minha|o|a|nosso|nossa)\s+(?:plano|convenio|inscricao|cartao|carteirinha)\b.{0,15}"
@@ -64,6 +66,8 @@ def is_age_band_question(text: str) -> bool:
     >>> is_age_band_question("a ana vai ficar mais cara quando fizer 19?")
     True
     >>> is_age_band_question("minha mensalidade vai aumentar no aniversário?")
+    True
+    >>> is_age_band_question("tenho 59 anos quanto vou pagar ano que vem")
     True
     >>> is_age_band_question("tabela de preços por faixa etária"), is_age_band_question("quais são as faixas etárias?")
     (False, False)

@@ -15,6 +15,9 @@ from bot.nlu.member_questions import FINANCEIRO, NUMERO_CARTAO, member_question_
         ("a ana vai ficar mais cara quando fizer 19?", FINANCEIRO),
         ("minha mensalidade subiu depois que fiz 59 anos, é reajuste de faixa etária?", FINANCEIRO),
         ("quando muda a faixa de idade da mensalidade?", FINANCEIRO),
+        # A member's own next year, not the price of a plan for someone joining at 59 (was a clarifying question).
+        ("tenho 59 anos quanto vou pagar ano que vem", FINANCEIRO),
+        ("quanto eu vou pagar quando fizer 60?", FINANCEIRO),
         ("MEU PLANO TA ATIVO??", NUMERO_CARTAO),
         ("fui no pronto socorro e falaram q meu plano ta suspenso", NUMERO_CARTAO),
         ("minha carteirinha foi bloqueada?", NUMERO_CARTAO),
@@ -31,6 +34,7 @@ def test_questions_about_ones_own_plan(text, intent):
 @pytest.mark.parametrize(
     "text",
     ["tabela de preços por faixa etária", "quais são as faixas etárias?", "quanto custa o plano pra 40 anos?",
+     "tenho 54 anos, quanto eu pagaria no enfermaria?",
      "quero cancelar meu plano", ""],
 )
 def test_other_questions_are_left_to_the_classifier(text):
