@@ -224,5 +224,7 @@ class ActionOrientarProntoAtendimento(Action):
         if assunto:  # "quanto custa?" after the new plans is about the new plans
             return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
-        dispatcher.utter_message(response="utter_algo_mais")
+        if (tracker.active_loop or {}).get("name") != "identificacao_form":
+            # In the middle of an identification the form asks its question next, not "algo mais?".
+            dispatcher.utter_message(response="utter_algo_mais")
         return []

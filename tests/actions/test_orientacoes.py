@@ -70,3 +70,11 @@ def test_a_symptom_gets_the_way_in_and_when_to_call_192():
     assert "Novo Pronto Atendimento Online" in baby and "perfil dos seus dependentes" in baby and SE_PIORAR in baby
     # A question about the platform is not told about emergencies.
     assert "192" not in orientacao("como faço o primeiro acesso no pronto atendimento online?")
+
+
+async def test_in_the_middle_of_an_identification_the_answer_does_not_ask_anything_else(dispatcher):
+    # "Posso ajudar em algo mais?" then "Agora, informe sua data de nascimento": two questions at once.
+    tracker = make_tracker(text="meu marido tá com dor no peito")
+    tracker.active_loop = {"name": "identificacao_form"}
+    await ActionOrientarProntoAtendimento().run(dispatcher, tracker, {})
+    assert "192" in texts(dispatcher)[0] and "utter_algo_mais" not in texts(dispatcher)
