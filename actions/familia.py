@@ -102,6 +102,8 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     ('2', '2')
     >>> pessoa_citada("e o prazo?", familia) is None
     True
+    >>> pessoa_citada("e o meu?", familia), pessoa_citada("e os meus mesmo", familia), pessoa_citada("e eu?", familia)
+    ('1', '1', '1')
     """
     palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
     citadas = {
@@ -110,7 +112,17 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
         if any(p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) for palavra in palavras)
         or strip_accents(p.nome.split()[0]).lower() in palavras
     }
+    if not citadas and pessoas and _A_SI_MESMO.search(strip_accents(texto).lower()):
+        # "e o meu?" after seeing the daughter's: the user's own (pessoas_visiveis puts them first).
+        return str(pessoas[0].id)
     return str(citadas.pop()) if len(citadas) == 1 else None
+
+
+# A short follow-up about the user's own data: "e o meu?", "e as minhas?", "e eu?".
+_A_SI_MESMO = re.compile(
+    r"^\W*(?:e\s+)?(?:(?:(?:e|o|a|os|as)\s+)?(?:meu|minha|meus|minhas)(?:\s+mesm[oa]s?)?|eu|de mim|(?:pra|para) mim)"
+    r"(?:\s+(?:agora|entao|tambem|tb))?\W*$"
+)
 
 
 def _pessoa(row: Any) -> Pessoa:

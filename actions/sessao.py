@@ -17,7 +17,7 @@ from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.identificacao import LIMPAR_FORMULARIO
 from bot.identifiers import is_valid_card, is_valid_cpf
-from bot.nlu.parsing import find_identifiers
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.nlu.short_replies import normalize
 
 # What leaving says: "sair", "logout", "trocar de usuário", "não sou eu", "esse cpf não é meu". The classifier also
@@ -109,6 +109,28 @@ def esquecer_identificacao() -> List[EventType]:
     ]
 
 
+_NAO_ENTENDEU = re.compile(
+    r"^\W*(?:mas\s+)?(?:nao|n|num)\s+(?:entendi|entendo|compreendi|sei|consegui|consigo|to entendendo|"
+    r"estou entendendo|achei|ficou claro)\b"
+)
+AJUDA = (
+    "Desculpe, vou tentar de outro jeito. Escreva com suas palavras o que você precisa, por exemplo: *meu boleto*, "
+    "*meu reembolso*, *número da carteirinha*. Ou digite *menu* para ver as opções numeradas, ou 0 para falar com "
+    "um atendente."
+)
+
+
+def nao_entendeu(texto: str) -> bool:
+    """Whether a "no" is someone saying they did not understand or do not know what to do.
+
+    >>> nao_entendeu("nao entendi"), nao_entendeu("Não sei o que fazer"), nao_entendeu("não, só isso")
+    (True, True, False)
+    >>> nao_entendeu("não"), nao_entendeu("n consegui achar")
+    (False, True)
+    """
+    return bool(_NAO_ENTENDEU.search(strip_accents(texto).lower()))
+
+
 class ActionDespedida(Action):
     """Says goodbye and, on a phone anyone may pick up next, forgets the identification."""
 
@@ -119,7 +141,13 @@ class ActionDespedida(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Say goodbye; an identified user is told the identification ended with the conversation."""
+        """Say goodbye; an identified user is told the identification ended with the conversation.
+
+        "Não entendi", read as a "no", is someone who needs help, not a goodbye: they keep the conversation.
+        """
+        if nao_entendeu(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=AJUDA)
+            return []
         dispatcher.utter_message(response="utter_despedida")
         if tracker.get_slot("identificado"):
             dispatcher.utter_message(text="Por segurança, encerrei sua identificação.")

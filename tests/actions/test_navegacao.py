@@ -156,6 +156,18 @@ def test_a_follow_up_naming_someone_else_follows_the_name(dispatcher):
     assert _slots(events)["pessoa_do_assunto"] == jose
 
 
+def test_e_o_meu_after_the_daughters_is_the_users_own(dispatcher):
+    from actions.reembolso import ActionConsultarReembolso
+
+    maria, ana = _id(seed.DEMO_TITULAR_CPF), str(_id(seed.DEMO_DAUGHTER_CPF))
+    # "e o meu?" after Ana's reimbursements showed Ana's again.
+    for text in ("e o meu?", "e os meus", "e eu?"):
+        said = type(dispatcher)()
+        events = ActionConsultarReembolso().atender(said, _follow_up(text, ana), maria)
+        assert _slots(events)["pessoa_do_assunto"] == str(maria), text
+        assert "Pedidos de reembolso de Maria" in texts(said)[0], text
+
+
 def test_a_new_request_or_a_stale_person_is_asked_whose_data_again(dispatcher):
     from actions.reembolso import ActionConsultarReembolso
 

@@ -246,7 +246,7 @@ def test_a_follow_up_question_stays_in_the_topic_for_the_family_member_it_names(
     # A follow-up that names nobody stays with her: before, "e o prazo?" asked "de quem?" all over again.
     again = joined(conversa("e o prazo?"))
     assert "De quem" not in again and "Atendimento de urgência pediátrica com raio-x" in again
-    assert "Pagamento até" in again and "cardiologista" not in again
+    assert "pagamento até" in again and "cardiologista" not in again
 
 
 def test_asked_whose_data_the_titular_may_answer_in_words_or_change_the_subject(conversa):
