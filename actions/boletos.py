@@ -112,6 +112,26 @@ def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None,
     return "\n".join(linhas)
 
 
+def total_em_aberto(abertas: Sequence[Invoice], referencia: dt.date, pagamento: dt.date | None) -> str | None:
+    """The sum of what the open boletos charge on the day asked (today by default), late charges included.
+
+    Only said when there is more than one boleto to pay: "quanto eu devo?" wants one figure (Art. 44 §1º for
+    the charges of each late one).
+    """
+    dia = pagamento or referencia
+    valores = []
+    for fatura in abertas:
+        valor = a_pagar(fatura)
+        if valor == 0:
+            continue
+        atrasado = not is_payment_on_time(fatura.due_date, dia)
+        valores.append(late_charges(valor, fatura.due_date, dia).total if atrasado else valor)
+    if len(valores) < 2:
+        return None
+    quando = "hoje" if pagamento is None else f"em {format_date(dia)}"
+    return f"Total dos {len(valores)} boletos em aberto, pagando {quando}: {format_money(sum(valores, Decimal(0)))}."
+
+
 def item_pago(fatura: Invoice, dono: str = "") -> str:
     """Describe one paid invoice in one or two lines."""
     cabecalho = f"{dono}Competência {competencia(fatura.competence)}"

@@ -28,6 +28,7 @@ from actions.boletos import (
     pede_negociacao,
     resposta_sobre_a_divida,
     so_os_abertos,
+    total_em_aberto,
 )
 from actions.composicao import (
     meses_citados,
@@ -205,8 +206,9 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             abertas = [f for f in abertas if f.competence.month in meses] or abertas
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
+            total = [t for t in [total_em_aberto(abertas, referencia, pagamento)] if t]
             dica = [DICA_PDF] if com_arquivo and not arquivo and any(a_pagar(f) for f in abertas) else []
-            dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens, *dica]))
+            dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens, *total, *dica]))
         else:
             dispatcher.utter_message(text="Você não tem boletos em aberto. 👍")
         if arquivo and abertas:

@@ -15,10 +15,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.orientacoes import SUPORTE
+from bot.db import repository
 from bot.identifiers import is_valid_cpf
-from bot.nlu.parsing import find_identifiers, only_digits
+from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
 
 TELE_INTENTS = (
@@ -42,6 +45,36 @@ _ROTULO = re.compile(
     r"(?![^\W\d_])(?:\s*(?:é|e|:|=)(?![^\W\d_]))?"
 )
 _PONTUACAO = " .,;:!-–"
+# Someone leaving the request ("cancelar", "desisto", "esqueça", "não pedi isso"): the form ends without a ticket.
+_DESISTE = re.compile(
+    r"\b(?:cancel\w*|desist\w*|esquec\w*|esquece|deixa (?:pra la|quieto|para la)|nao (?:pedi|quero|preciso)|"
+    r"nao tenho(?: (?:nif|cpf|nenhum))?\W*$)"
+)
+# Filled in both slots when the person gives up: the form is done and nothing is sent (ActionEncaminharTeleconsulta).
+DESISTIU = "desistiu"
+PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
+
+
+# "a videochamada congelou", "a ligação caiu", "o médico sumiu": a call that stopped during the consultation.
+_CHAMADA_CAIU = re.compile(
+    r"\b(?:cai\w*|travou|trava\w*|congel\w*|sumiu|desapareceu|desligou|cortou|parou|perdi a (?:ligacao|chamada))\b"
+)
+CHAMADA_CAIU = (
+    "Se a chamada parou durante a consulta, entre de novo na plataforma e abra a mesma consulta: feche e reabra o "
+    f"navegador ou o aplicativo, de preferência com a internet mais estável (Wi-Fi). {SUPORTE} "
+    "Vou registrar o problema para a equipe técnica."
+)
+
+
+def desiste(texto: str) -> bool:
+    """Whether an answer to the name or NIF question gives up the request.
+
+    >>> desiste("cancelar"), desiste("que teleconsulta? nao pedi isso"), desiste("esqueça, obrigado")
+    (True, True, True)
+    >>> desiste("não tenho"), desiste("Sofia Martins"), desiste("não sei o meu NIF de cor")
+    (True, False, False)
+    """
+    return bool(_DESISTE.search(strip_accents(texto or "").lower()))
 
 
 def ler_cpf(texto: str) -> str | None:
@@ -97,6 +130,16 @@ def ler_nome(texto: str) -> str | None:
     return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
 
 
+def identidade_verificada(tracker: Tracker) -> tuple[str, str] | None:
+    """Name and CPF of the beneficiary this conversation identified, or None."""
+    beneficiario_id = beneficiario_identificado(tracker)
+    if beneficiario_id is None:
+        return None
+    with session_factory()() as session:
+        pessoa = repository.get_beneficiary(beneficiario_id, session=session)
+        return (pessoa.name, pessoa.cpf) if pessoa is not None else None
+
+
 class ActionPrepararTeleconsulta(Action):
     """Remembers the request and anything already given before asking for name and NIF."""
 
@@ -118,10 +161,17 @@ class ActionPrepararTeleconsulta(Action):
         anterior = tracker.get_slot("tele_protocolo")
         nome = tracker.get_slot("tele_nome") if anterior else None
         fiscal = ler_numero_fiscal(texto) or (tracker.get_slot("tele_nif") if anterior else None)
+        if intent == "tele_tecnologia" and _CHAMADA_CAIU.search(strip_accents(texto).lower()):
+            # The consultation may still be going on: how to get back in comes before the ticket's questions.
+            dispatcher.utter_message(text=CHAMADA_CAIU)
+        verificado = identidade_verificada(tracker)
+        if verificado:
+            # Whoever identified is not asked again, and a name typed now could not override who they are.
+            nome, fiscal = verificado
         if not (nome and fiscal):
             dispatcher.utter_message(
-                text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu NIF "
-                "(no Brasil, o CPF)."
+                text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu CPF "
+                "(em Portugal, o NIF)."
             )
         return [
             SlotSet("requested_slot", None),
@@ -149,13 +199,15 @@ class ValidateTeleconsultaForm(FormValidationAction):
         the NIF as usual, and :meth:`validate_tele_nif` says what is wrong with the next answer.
         """
         texto = str(value or "")
+        if desiste(texto):
+            return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
         nome = ler_nome(texto)
         validado: Dict[Text, Any] = {"tele_nome": nome}
         fiscal = ler_numero_fiscal(texto)
         if fiscal:
             validado["tele_nif"] = fiscal
         if nome is None and tracker.get_slot("requested_slot") == "tele_nome":
-            dispatcher.utter_message(text="Indique o nome completo (nome e apelido).")
+            dispatcher.utter_message(text=f"Escreva o nome completo (nome e sobrenome). {PARA_DESISTIR}")
         return validado
 
     def validate_tele_nif(
@@ -168,6 +220,8 @@ class ValidateTeleconsultaForm(FormValidationAction):
         routing reason says the NIF is still to be collected (``routing.engine.has_field``).
         """
         texto = str(value or "")
+        if desiste(texto):
+            return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
         fiscal = ler_numero_fiscal(texto)
         if fiscal:
             return {"tele_nif": fiscal}
@@ -178,7 +232,7 @@ class ValidateTeleconsultaForm(FormValidationAction):
             elif ler_nif(texto):
                 motivo = "Esse NIF não é válido: o dígito de controlo não confere. Confira e escreva de novo."
             elif not digitos:
-                motivo = "Escreva o NIF (9 dígitos) ou, se estiver no Brasil e não tiver NIF, o CPF (11 dígitos)."
+                motivo = f"Escreva o CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos). {PARA_DESISTIR}"
             else:
                 motivo = "Esse número não é válido: o NIF tem 9 dígitos e o CPF, 11. Confira e escreva de novo."
             dispatcher.utter_message(text=motivo)
@@ -196,6 +250,12 @@ class ActionEncaminharTeleconsulta(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the request to its inbox with name and NIF, and answer with protocol, tips and footer."""
+        if tracker.get_slot("tele_nif") == DESISTIU:
+            dispatcher.utter_message(
+                text="Tudo bem, não encaminhei nada à teleconsulta. Digite *menu* para ver as opções ou 0 para "
+                "falar com um atendente."
+            )
+            return [SlotSet(slot, None) for slot in SLOTS]
         categoria = tracker.get_slot("tele_categoria") or "tele_procedimento"
         texto = tracker.get_slot("tele_texto") or ""
         fiscal = tracker.get_slot("tele_nif") or ""

@@ -48,6 +48,30 @@ _DEBT = re.compile(
 )
 
 
+# "quanto eu devo?", "qto to devendo?", "qual o total que eu devo?": what the open boletos add up to, option 4;
+# the classifier called them out of scope.
+_OWED = re.compile(
+    r"\b(?:quanto|qto|qnto|qual (?:o )?(?:total|valor)(?: que)?)\b.{0,12}\b(?:devo|devendo|deve|em aberto)\b|"
+    r"\b(?:to|tou|estou|t[oô]) devendo\b|\bminha divida\b"
+)
+
+
+def is_owed_question(text: str) -> bool:
+    """Whether ``text`` asks how much the member owes.
+
+    >>> is_owed_question("ta mas quanto eu devo?"), is_owed_question("qto to devendo")
+    (True, True)
+    >>> is_owed_question("qual o total que eu devo?")
+    True
+    >>> is_owed_question("quanto devo pagar de coparticipação na consulta?")
+    False
+    """
+    folded = normalize(text or "")
+    if re.search(r"\bcopart\w*|\breembols\w*|\bconsulta\b", folded):
+        return False
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_OWED.search(folded))
+
+
 def is_debt_question(text: str) -> bool:
     """Whether ``text`` asks if the plan will be cut for not paying.
 
@@ -90,7 +114,7 @@ def is_plan_status_question(text: str) -> bool:
 
 def member_question_intent(text: str) -> str | None:
     """The option a member's question about their own plan belongs to, or None to keep the classifier's."""
-    if is_age_band_question(text) or is_debt_question(text):
+    if is_age_band_question(text) or is_debt_question(text) or is_owed_question(text):
         return FINANCEIRO
     if is_plan_status_question(text):
         return NUMERO_CARTAO

@@ -16,6 +16,7 @@ from bot.db import repository, seed
 from bot.db.models import Beneficiary, Invoice
 from bot.identifiers import make_card_number
 from bot.nlu.parsing import find_relative_dates
+from bot.regulation.finance import effective_due_date
 from tests.actions.conftest import make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
 
@@ -308,3 +309,18 @@ async def test_splitting_a_late_boleto_goes_to_a_person_and_the_bar_code_shows_t
     said = "\n".join(t for t in texts(other) if t)
     assert "Boletos em aberto" in said and "Últimos boletos pagos" not in said
     assert not slot_events(events).get("paginas")
+
+
+async def test_how_much_do_i_owe_adds_up_the_open_boletos_with_todays_charges(dispatcher, db):
+    # "quanto eu devo?" got each boleto but never the figure asked for.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = [f for f in repository.list_invoices([maria.id], session=db, statuses=["aberto"])
+             if f.amount - f.payroll_deducted > 0]
+    assert len(open_) >= 2, "the demo family has last month's boleto late and this month's open"
+    expected = Decimal(0)
+    for fatura in open_:
+        amount = fatura.amount - fatura.payroll_deducted
+        late = TODAY > effective_due_date(fatura.due_date)
+        expected += _expected_total(amount, fatura.due_date, TODAY)[0] if late else amount
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="quanto eu devo?"), {})
+    assert f"Total dos {len(open_)} boletos em aberto, pagando hoje: {format_money(expected)}." in _shown(dispatcher)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from actions import base
 from actions.teleconsulta import ValidateTeleconsultaForm
 from bot.settings import PROJECT_ROOT
 from routing.nif import check_digit, is_valid_nif
@@ -31,7 +32,7 @@ def test_a_valid_nif_or_cpf_is_kept(dispatcher, reply, kept):
     [
         ("123456780", "Esse NIF não é válido: o dígito de controlo não confere."),
         ("529.982.247-26", "Esse CPF não é válido: os dígitos verificadores não conferem."),
-        ("não tenho NIF, sou do Brasil", "se estiver no Brasil e não tiver NIF, o CPF (11 dígitos)"),
+        ("não tenho NIF, sou do Brasil", "Escreva o CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos)"),
         ("12345", "o NIF tem 9 dígitos e o CPF, 11"),
     ],
 )
@@ -107,7 +108,7 @@ async def test_an_invalid_nif_with_the_name_keeps_the_name_and_the_nif_is_asked_
     assert definidos["tele_nome"] == "Sofia Martins"
     assert definidos.get("tele_nif") is None
     assert proxima == "tele_nif"
-    assert "Indique o nome completo" not in " ".join(texts(dispatcher))
+    assert "Escreva o nome completo" not in " ".join(texts(dispatcher))
 
 
 async def test_an_invalid_nif_with_the_name_does_not_erase_the_one_of_the_request(dispatcher):
@@ -135,6 +136,56 @@ async def test_only_digits_are_still_refused_as_a_name(dispatcher, valido):
     definidos, proxima = await _responde_ao_nome(nif, dispatcher)
     assert definidos["tele_nome"] is None
     assert proxima == "tele_nome"
-    assert texts(dispatcher) == ["Indique o nome completo (nome e apelido)."]
+    assert texts(dispatcher) == [
+        "Escreva o nome completo (nome e sobrenome). Para desistir do pedido, escreva *cancelar*."
+    ]
     # A valid NIF is not lost: once the name is given, the NIF question is skipped.
     assert definidos.get("tele_nif") == (nif if valido else None)
+
+
+@pytest.mark.parametrize("reply", ["cancelar", "desisto", "esqueça, obrigado", "que teleconsulta? nao pedi isso"])
+async def test_giving_up_at_either_question_ends_the_request_without_a_ticket(dispatcher, reply):
+    # "cancelar", "desisto" got "Escreva o NIF (9 dígitos)..." forever; only "menu" left the form.
+    from actions.teleconsulta import DESISTIU, ActionEncaminharTeleconsulta
+
+    for slot in ("tele_nome", "tele_nif"):
+        tracker = make_tracker({"requested_slot": slot}, text=reply)
+        validator = getattr(ValidateTeleconsultaForm(), f"validate_{slot}")
+        assert validator(reply, dispatcher, tracker, {}) == {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
+    done = make_tracker({"tele_nome": DESISTIU, "tele_nif": DESISTIU, "tele_categoria": "tele_tecnologia",
+                         "tele_texto": "a chamada caiu"})
+    events = await ActionEncaminharTeleconsulta().run(dispatcher, done, {})
+    assert texts(dispatcher)[-1].startswith("Tudo bem, não encaminhei nada à teleconsulta.")
+    assert {e["name"]: e["value"] for e in events} == {s: None for s in ("tele_nome", "tele_nif", "tele_categoria",
+                                                                         "tele_texto")}
+
+
+async def test_an_identified_beneficiary_is_not_asked_name_and_cpf_again(dispatcher):
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+    from bot.db import repository, seed
+
+    with base.db_session() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        maria_id, name = maria.id, maria.name
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)},
+                           text="a videochamada congelou", intent="tele_tecnologia")
+    events = await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["tele_nome"] == name and slots["tele_nif"] == seed.DEMO_TITULAR_CPF
+    assert not any("preciso do seu nome" in (t or "") for t in texts(dispatcher))
+
+
+async def test_a_call_that_dropped_gets_how_to_get_back_in_before_the_questions(dispatcher):
+    # "a chamada de vídeo travou, o médico sumiu. e agora??" got only the name and NIF questions, then a ticket.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = make_tracker(text="tava na teleconsulta e a chamada de video travou, o medico sumiu. e agora??",
+                           intent="tele_tecnologia")
+    await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Se a chamada parou durante a consulta, entre de novo na plataforma")
+    assert "4000-1896" in said[0] and "preciso do seu nome completo" in said[1]
+    # Another technical problem goes straight to the questions.
+    other = type(dispatcher)()
+    await ActionPrepararTeleconsulta().run(other, make_tracker(text="o app não abre", intent="tele_tecnologia"), {})
+    assert "entre de novo" not in " ".join(texts(other))

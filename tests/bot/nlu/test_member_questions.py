@@ -25,6 +25,10 @@ from bot.nlu.member_questions import FINANCEIRO, NUMERO_CARTAO, member_question_
         ("tô com 2 mensalidades atrasadas, o plano vai ser cancelado?", FINANCEIRO),
         ("ta mas vai cortar meu plano?", FINANCEIRO),
         ("vão cancelar meu plano por causa do atraso?", FINANCEIRO),
+        # How much is owed: the open boletos and their total (was "só consigo ajudar com assuntos do seu plano").
+        ("ta mas quanto eu devo?", FINANCEIRO),
+        ("qto to devendo?", FINANCEIRO),
+        ("qual o total que eu devo?", FINANCEIRO),
     ],
 )
 def test_questions_about_ones_own_plan(text, intent):
@@ -34,7 +38,7 @@ def test_questions_about_ones_own_plan(text, intent):
 @pytest.mark.parametrize(
     "text",
     ["tabela de preços por faixa etária", "quais são as faixas etárias?", "quanto custa o plano pra 40 anos?",
-     "tenho 54 anos, quanto eu pagaria no enfermaria?",
+     "tenho 54 anos, quanto eu pagaria no enfermaria?", "quanto devo pagar de coparticipação na consulta?",
      "quero cancelar meu plano", ""],
 )
 def test_other_questions_are_left_to_the_classifier(text):
