@@ -58,6 +58,18 @@ SEM_AUTORIZACAO_NA_URGENCIA = (
     "comunica a Cemig Saúde e pede a autorização em até "
     f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação (Art. 77, §1º, e Art. 91 do Regulamento)."
 )
+DUT = (
+    "DUT é a Diretriz de Utilização da ANS: as condições (indicação clínica, exames ou tratamentos anteriores) que "
+    "um procedimento do Rol precisa cumprir para a cobertura ser obrigatória. Se o seu caso cumpre a diretriz, um "
+    "relatório do médico que mostre isso apoia o pedido de reanálise: escreva *quero reanálise*."
+)
+RECURSO = (
+    "Não concorda com a negativa? Escreva *quero reanálise* e conte o caso com o número da guia: o pedido é "
+    "registrado na primeira instância e, se a resposta não resolver, vai à Ouvidoria (segunda instância). Um "
+    "relatório do médico que justifique o procedimento ajuda (Art. 77, §2º, do Regulamento)."
+)
+_DUT = re.compile(r"\bdut\b|\bdiretriz(?:es)? de utiliza")
+_RECURSO = re.compile(r"\b(?:recorr\w*|recurso|reanalis\w*|contest\w*|rever|revisao|e agora)\b")
 AVISO_ISENCAO = (
     "Quem entrou no plano em até 30 dias do fato que deu direito à inscrição (início do plano, casamento, "
     "nascimento, aposentadoria...) não cumpre carência (Art. 56 do Regulamento)."
@@ -101,6 +113,24 @@ def pergunta_na_urgencia(texto: str) -> bool:
     return bool(_NA_URGENCIA.search(strip_accents(texto).lower()))
 
 
+def pergunta_dut(texto: str) -> bool:
+    """Whether the message asks what the DUT of a denial is.
+
+    >>> pergunta_dut("o que e DUT?"), pergunta_dut("minhas autorizações")
+    (True, False)
+    """
+    return bool(_DUT.search(strip_accents(texto).lower()))
+
+
+def pergunta_recurso(texto: str) -> bool:
+    """Whether the message asks how to appeal a denial ("posso recorrer?", "e agora?").
+
+    >>> pergunta_recurso("e agora? posso recorrer?"), pergunta_recurso("quero ver minha guia")
+    (True, False)
+    """
+    return bool(_RECURSO.search(strip_accents(texto).lower()))
+
+
 def pergunta_carencia(texto: str) -> bool:
     """Whether the message is about waiting periods ("carência")."""
     return bool(_CARENCIA.search(strip_accents(texto)))
@@ -133,6 +163,7 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
     linhas.append(f"Situação: {STATUS.get(pedido.status, pedido.status)}")
     if pedido.status == "negada":
         linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
+        linhas.append("Não concorda? Escreva *quero reanálise*.")
     elif pedido.status == "em_analise":
         if pedido.urgency:
             linhas.append("Pedido de urgência: o atendimento não precisa esperar a autorização (Art. 77, §1º).")
@@ -182,6 +213,8 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
 
     def orientacao_geral(self, texto: str) -> List[str]:
         """How prior authorization works, its deadlines and urgency: the same for everyone."""
+        if pergunta_dut(texto):
+            return [DUT]
         geral = pergunta_como_funciona(texto) and not pergunta_carencia(texto) and not find_identifiers(texto)
         return self._como_funciona(texto) if geral else []
 
@@ -193,7 +226,13 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """A guide/protocol lookup, the explanation and waiting periods (shown per person) skip "de quem?"."""
         texto = mensagem["text"]
-        return bool(self._numeros(mensagem) or pergunta_como_funciona(texto) or pergunta_carencia(texto))
+        return bool(
+            self._numeros(mensagem)
+            or pergunta_como_funciona(texto)
+            or pergunta_carencia(texto)
+            or pergunta_dut(texto)
+            or pergunta_recurso(texto)
+        )
 
     def responder(
         self,
@@ -207,7 +246,12 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         mensagem = mensagem_do_pedido(tracker, self.intent)
         texto = mensagem["text"]
         eventos: List[EventType] = []
-        if pergunta_carencia(texto):
+        if pergunta_dut(texto):
+            dispatcher.utter_message(text=DUT)
+        elif pergunta_recurso(texto) and not self._numeros(mensagem):
+            # "e agora? posso recorrer?" after a denial: how to ask for a review, not the list again.
+            dispatcher.utter_message(text=RECURSO)
+        elif pergunta_carencia(texto):
             eventos = self._carencias(dispatcher, pessoas, session=session)
         elif self._numeros(mensagem):
             self._por_numero(dispatcher, self._numeros(mensagem), pessoas, session=session)

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.autorizacao import DUT, pergunta_dut
 from actions.boletos import pede_negociacao
 from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import (
@@ -113,6 +114,11 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     texto = tracker.latest_message.get("text") or ""
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
+    if pergunta_dut(texto):
+        # "o que é DUT?" after reading a denial's reason.
+        dispatcher.utter_message(text=DUT)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     if pergunta_abrangencia(texto) or pergunta_rede(texto):

@@ -130,7 +130,11 @@ _CIENTE = re.compile(r"^\W*(?:ok|okay|ta bom|beleza|certo|entendi|ja liguei|ligu
 
 
 def _texto(tracker: Tracker) -> str:
-    return strip_accents(str(tracker.latest_message.get("text") or "")).lower()
+    return _texto_de(str(tracker.latest_message.get("text") or ""))
+
+
+def _texto_de(texto: str) -> str:
+    return strip_accents(texto).lower()
 
 
 class ValidateIdentificacaoForm(FormValidationAction):
@@ -212,6 +216,13 @@ class ValidateIdentificacaoForm(FormValidationAction):
             dispatcher.utter_message(
                 text="Esse parece ser um número de protocolo: consulto ele assim que confirmar quem é você. "
                 "Primeiro, o CPF ou o número da carteirinha."
+            )
+            return {"identificacao_documento": None}
+        if re.search(r"\bguias?\b", _texto_de(texto)) and not is_valid_cpf(only_digits(texto)):
+            # "o número da guia é 20260000003": 11 digits, but a guide, not a wrong guess at a CPF.
+            dispatcher.utter_message(
+                text="Esse parece ser o número de uma guia: consulto ela assim que confirmar quem é você. Primeiro, "
+                "o CPF ou o número da carteirinha de quem é o plano."
             )
             return {"identificacao_documento": None}
         if len(only_digits(texto)) <= POUCOS_DIGITOS:

@@ -225,8 +225,9 @@ _PERGUNTA_PRAZO = re.compile(
 _PERGUNTA_ANDAMENTO = re.compile(
     r"\bcomo (?:ta|esta|anda|vai|fica)\b.{0,25}\b(?:reclamacao|manifestacao|denuncia|protocolo|pedido|ouvidoria)\b|"
     r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
-    r"como (?:acompanho|acompanhar)|qual (?:e )?o protocolo|(?:e )?(?:a )?minha (?:reclamacao|manifestacao|"
-    r"denuncia|sugestao|reanalise)\??$)"
+    r"como (?:acompanho|acompanhar)|qual (?:e )?(?:o )?(?:meu |numero do (?:meu )?)?protocolo|"
+    r"(?:esqueci|perdi|nao anotei) (?:o )?(?:meu )?(?:numero do )?protocolo|"
+    r"(?:e )?(?:a )?minha (?:reclamacao|manifestacao|denuncia|sugestao|reanalise)\??$)"
 )
 _QUER_REGISTRAR = re.compile(
     r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
@@ -267,6 +268,10 @@ def pergunta_andamento(texto: str) -> bool:
     >>> pergunta_andamento("e a minha reclamação da ouvidoria?"), pergunta_andamento("quero registrar uma reclamação")
     (True, False)
     >>> pergunta_andamento("oi, como ta minha reclamacao na ouvidoria? abri hoje mais cedo")
+    True
+    >>> pergunta_andamento("qual meu protocolo? abri uma reclamacao na ouvidoria hoje cedo")
+    True
+    >>> pergunta_andamento("esqueci o numero do protocolo da ouvidoria")
     True
     """
     folded = strip_accents(texto or "").lower().strip().rstrip("?!. ")

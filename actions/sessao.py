@@ -164,6 +164,10 @@ def numero_do_assunto(texto: str) -> bool:
     return bool(numeros) and not any(is_valid_cpf(item.value) or is_valid_card(item.value) for item in numeros)
 
 
+# The topics whose answers read a number typed after them (a guide, a protocol).
+ASSUNTOS_COM_NUMERO = ("autorizacao", "reembolso", "consultar_protocolo")
+
+
 class ActionJaIdentificado(Action):
     """A number typed after identifying: the guide or protocol the topic asked for, or the identification again."""
 
@@ -176,8 +180,14 @@ class ActionJaIdentificado(Action):
     ) -> List[EventType]:
         """Answer "20260000004" inside the authorizations; say a CPF or card needs no second identification."""
         assunto = assunto_atual(tracker.events)
-        if assunto and numero_do_assunto(tracker.latest_message.get("text") or ""):
-            # "envie o número da guia (11 dígitos)": an 11-digit guide is read as a CPF by the NLU.
+        texto = tracker.latest_message.get("text") or ""
+        if numero_do_assunto(texto):
+            if assunto not in ASSUNTOS_COM_NUMERO:
+                # "20260000003" at the menu, or after the card: an 11-digit number that is no CPF is a guide
+                # ("envie o número da guia (11 dígitos)"), a 20-digit one a protocol.
+                guia = any(item.entity == "cpf" for item in find_identifiers(texto))
+                assunto = "autorizacao" if guia else "consultar_protocolo"
+            # An 11-digit guide is read as a CPF by the NLU: re-read in the topic that asked for it.
             return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(response="utter_ja_identificado")
         return []

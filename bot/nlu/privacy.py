@@ -7,7 +7,8 @@ identification with an answer that did not reply to the question. They are a clo
 are recognised by pattern, like the short replies, without moving any decision of the classifier; the dialogue
 answers why the data is needed and asks again, so nothing typed so far is lost (``utter_duvida_identificacao``).
 
-Only a message with no digits can match: one that carries a CPF or a date is an answer, whatever it also asks.
+Only a message without a run of three digits can match: one that carries a CPF or a date is an answer, whatever it
+also asks.
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ _PATTERNS = [
     rf"(?:te |lhe |pra voces |para voces )?{_GIVE} {_OWN}(?:numero do |numero da )?{_DATA}\b",
     rf"\bprefiro (?:nao|n) (?:{_GIVE}|me identificar)\b",
     r"\bn(?:ao)? (?:quero|vou) me identificar\b",
+    # "o que é cpf 11 dígitos?", "onde eu acho o cpf?", "tá na identidade?", "não sei meu cpf de cabeça": what it
+    # is and where to find it, asked by whoever is not used to the word.
+    r"\bo que (?:e|eh|significa|quer dizer) (?:o |um |esse )?cpf\b",
+    r"\b(?:onde|como) (?:e que )?(?:eu )?(?:acho|encontro|vejo|descubro|consigo|pego|fica|sei|olho)\b.{0,20}"
+    r"\b(?:cpf|numero da carteirinha|numero do cartao)\b",
+    r"^(?:\w+ ){0,2}(?:ta|esta|fica|e) (?:na|no) (?:identidade|rg|cnh|carteira de motorista|documento)\W*$",
+    r"\bn(?:ao)? (?:sei|lembro|tenho|acho) (?:o |meu |o meu )?(?:cpf|numero da carteirinha|numero do cartao)\b",
 ]
 _QUESTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
@@ -70,6 +78,10 @@ def is_identification_question(text: str) -> bool:
 
     >>> is_identification_question("Por que vocês precisam do meu CPF?")
     True
+    >>> is_identification_question("o que e cpf 11 digitos? eu tenho 70 anos")
+    True
+    >>> is_identification_question("onde eu acho o cpf?"), is_identification_question("ta na identidade?")
+    (True, True)
     >>> is_identification_question("é seguro passar meu cpf aqui?"), is_identification_question("isso é golpe?")
     (True, True)
     >>> is_identification_question("não vou passar meu cpf"), is_identification_question("pra que meu cpf?")
@@ -82,8 +94,11 @@ def is_identification_question(text: str) -> bool:
     False
     >>> is_identification_question("por que preciso do cpf? 529.982.247-25")
     False
+    >>> is_identification_question("nasci 12/3/75, pra que vc quer meu cpf?")
+    False
     """
-    if not text or re.search(r"\d", text):
+    # Short numbers ("11 dígitos", "tenho 70 anos") are no answer; three digits in a row or a date may be one.
+    if not text or re.search(r"\d{3}|\d{1,2}\s*[/.-]\s*\d{1,2}", text):
         return False
     folded = normalize(text)
     if not folded or len(folded.split()) > _MAX_WORDS:

@@ -244,3 +244,20 @@ async def test_unidentified_user_sees_nothing(dispatcher):
     shown = _shown(dispatcher)
     assert "Guia" not in shown and "adesão" not in shown
     assert slot_events(events)["opcao_pendente"] == "autorizacao"
+
+
+def test_after_a_denial_what_dut_means_and_how_to_appeal_are_answered(dispatcher):
+    # "o que e DUT?" was "não entendi"; "e agora? posso recorrer?" showed the same list again.
+    from actions.autorizacao import DUT, RECURSO, ActionConsultarAutorizacao
+
+    jose_id = _family()["jose"][0]
+    ActionConsultarAutorizacao().atender(dispatcher, _tracker(jose_id, "o que e DUT?"), jose_id)
+    assert texts(dispatcher)[0] == DUT
+    said = type(dispatcher)()
+    ActionConsultarAutorizacao().atender(said, _tracker(jose_id, "e agora? posso recorrer?"), jose_id)
+    assert texts(said)[0] == RECURSO and "Pedidos de autorização" not in texts(said)[0]
+    # The denial itself says how to disagree.
+    listed = type(dispatcher)()
+    ActionConsultarAutorizacao().atender(listed, _tracker(jose_id, "autorização"), jose_id)
+    shown = "\n".join(t for t in texts(listed) if t)
+    assert "Negada" in shown and "Não concorda? Escreva *quero reanálise*." in shown

@@ -223,3 +223,10 @@ def test_an_acknowledgement_at_the_birth_date_question_spends_no_attempt_and_is_
     tracker = make_tracker(slots, text="sei lá", intent="fora_de_escopo")
     ValidateIdentificacaoForm().validate_identificacao_nascimento("sei lá", said, tracker, {})
     assert texts(said)[0].startswith("Não entendi a data: use o formato dd/mm/aaaa")
+
+
+def test_a_guide_number_at_the_cpf_question_spends_no_attempt(dispatcher):
+    # A clinic's secretary: "o numero da guia é 20260000003" was "Esse CPF não é válido... 2 tentativas".
+    result = validate_document("o numero da guia é 20260000003", dispatcher, tentativas_identificacao=1)
+    assert result == {"identificacao_documento": None}
+    assert texts(dispatcher)[0].startswith("Esse parece ser o número de uma guia")

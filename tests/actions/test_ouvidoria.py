@@ -228,7 +228,9 @@ async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto):
 @pytest.mark.parametrize(
     "texto",
     ["fiz uma reclamacao na ouvidoria hj cedo, protocolo 41750520261206000003, ja tem resposta?",
-     "e a minha reclamacao da ouvidoria?"],
+     "e a minha reclamacao da ouvidoria?",
+     # Was the start of a new complaint too, asking the first-instance protocol at every answer.
+     "qual meu protocolo? abri uma reclamacao na ouvidoria hoje cedo"],
 )
 async def test_a_question_about_an_earlier_manifestation_is_a_protocol_lookup(dispatcher, texto):
     # Before: "Você tem o protocolo do atendimento de primeira instância?", the start of a second complaint.

@@ -24,3 +24,28 @@ async def test_a_no_thanks_ends_the_conversation_and_the_identification(dispatch
     events = await ActionDespedida().run(dispatcher, tracker, {})
     assert texts(dispatcher) == ["utter_despedida", "Por segurança, encerrei sua identificação."]
     assert slot_events(events)["identificado"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("20260000003", "autorizacao"), ("o numero da guia é 20260000003", "autorizacao"),
+     ("41750520261206000014", "consultar_protocolo")],
+)
+async def test_a_guide_or_protocol_typed_at_the_menu_is_looked_up(dispatcher, text, topic):
+    # "20260000003" at the menu was "Você já está identificado. Para trocar de pessoa, digite sair".
+    from actions.sessao import ActionJaIdentificado
+
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, intent="informar_identificacao")
+    events = await ActionJaIdentificado().run(dispatcher, tracker, {})
+    reread = [e for e in events if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == topic and reread[0]["text"] == text
+    assert not texts(dispatcher)
+
+
+async def test_a_valid_cpf_after_identifying_is_told_there_is_no_need(dispatcher):
+    from actions.sessao import ActionJaIdentificado
+
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text="529.982.247-25",
+                           intent="informar_identificacao")
+    await ActionJaIdentificado().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == ["utter_ja_identificado"]

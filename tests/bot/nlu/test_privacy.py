@@ -78,3 +78,13 @@ def test_a_short_reply_keeps_its_own_intent():
     message.set("intent", {"name": "afirmar", "confidence": 0.6}, add_to_output=True)
     IdentifierExtractor().process([message])
     assert message.get("intent")["name"] == "negar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["o que e cpf 11 digitos? eu tenho 70 anos", "onde eu acho o cpf?", "ta na identidade?",
+     "nao sei meu cpf de cabeça"],
+)
+def test_what_the_cpf_is_and_where_to_find_it_are_questions_about_the_identification(text):
+    # At the CPF question these got the same question again, or buttons "Sair da identificação / Financeiro".
+    assert is_identification_question(text)
