@@ -15,6 +15,7 @@ from bot.db.models import Invoice
 from bot.nlu.parsing import strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_EXCLUSION_DAYS,
+    DUE_DAY,
     delinquency_warning,
     effective_due_date,
     is_payment_on_time,
@@ -239,3 +240,50 @@ def so_os_abertos(texto: str | None) -> bool:
     (True, False)
     """
     return bool(_SO_OS_ABERTOS.search(strip_accents(texto or "").lower()))
+
+
+# Requests about how to pay rather than what: the Regulation has the boleto only (Arts. 29-31).
+_DUPLICADO = re.compile(r"\b(?:em dobro|duas vezes|2 vezes|duplicidade|duplicad\w*|pague(?:i)? de novo sem querer)\b")
+_VENCIMENTO = re.compile(
+    r"\b(?:mudar|trocar|alterar|mudanca|troca|alteracao|outro|outra)\b.{0,25}\b(?:dia|data) (?:do|de)? ?vencimento\b|"
+    r"\b(?:mudar|trocar|alterar) (?:o )?vencimento\b"
+)
+_FORMA = re.compile(
+    r"\b(?:debito automatico|debito em conta|cartao de credito|no cartao|parcelar no cartao|pix|transferencia)\b"
+)
+PAGO_EM_DOBRO = (
+    "Pagamento em dobro é devolvido depois que a Cemig Saúde confere os dois pagamentos: digite 0 para um "
+    "atendente registrar o pedido, e tenha os dois comprovantes à mão."
+)
+MUDAR_VENCIMENTO = (
+    f"O boleto vence até o dia {DUE_DAY} de cada mês; outra data só se a Cemig Saúde definir e avisar antes "
+    "(Art. 31 do Regulamento). Para pedir outra data, digite 0 para falar com um atendente."
+)
+FORMA_DE_PAGAMENTO = (
+    "A mensalidade é paga pelo boleto que a Cemig Saúde emite (Arts. 29 e 30 do Regulamento): a linha digitável "
+    "paga em qualquer banco ou no aplicativo do seu banco. Débito automático ou outra forma de pagamento não estão "
+    "no Regulamento; para saber se há essa opção, digite 0 para falar com um atendente."
+)
+
+
+def pedido_sobre_pagamento(texto: str | None) -> str | None:
+    """The answer to a request about how the boleto is paid (paid twice, another due day, automatic debit).
+
+    >>> pedido_sobre_pagamento("paguei duas vezes o mesmo boleto") == PAGO_EM_DOBRO
+    True
+    >>> pedido_sobre_pagamento("tem como mudar o dia de vencimento? dia 15 ta ruim") == MUDAR_VENCIMENTO
+    True
+    >>> pedido_sobre_pagamento("quero colocar em debito automatico") == FORMA_DE_PAGAMENTO
+    True
+    >>> pedido_sobre_pagamento("paguei ontem, ja baixou?") is None
+    True
+    """
+    folded = strip_accents(texto or "").lower()
+    if _DUPLICADO.search(folded):
+        return PAGO_EM_DOBRO
+    if _VENCIMENTO.search(folded):
+        return MUDAR_VENCIMENTO
+    if _FORMA.search(folded):
+        return FORMA_DE_PAGAMENTO
+    return None
+

@@ -26,6 +26,7 @@ from actions.boletos import (
     item_aberto,
     item_pago,
     pede_negociacao,
+    pedido_sobre_pagamento,
     resposta_sobre_a_divida,
     so_os_abertos,
     total_em_aberto,
@@ -177,6 +178,12 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 return ""
             return f"Boleto de {first_name(fatura.beneficiary.name)} | "
 
+        sobre_pagamento = pedido_sobre_pagamento(pedido["text"])
+        if sobre_pagamento:
+            # "paguei em dobro", "quero mudar o vencimento", "débito automático": answered, not the list again.
+            dispatcher.utter_message(text=sobre_pagamento)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if is_debt_question(pedido["text"]):
             # "vai cortar meu plano?": the days in arrears and the day of the limit, not the whole list.
             dispatcher.utter_message(text=resposta_sobre_a_divida(faturas, referencia))

@@ -324,3 +324,20 @@ async def test_how_much_do_i_owe_adds_up_the_open_boletos_with_todays_charges(di
         expected += _expected_total(amount, fatura.due_date, TODAY)[0] if late else amount
     await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="quanto eu devo?"), {})
     assert f"Total dos {len(open_)} boletos em aberto, pagando hoje: {format_money(expected)}." in _shown(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paguei duas vezes o mesmo boleto de outubro, quero o dinheiro de volta", "Pagamento em dobro é devolvido"),
+        ("tem como mudar o dia de vencimento? dia 15 ta ruim pra mim, recebo dia 20", "vence até o dia 15"),
+        ("quero colocar o plano em debito automatico", "Débito automático ou outra forma de pagamento"),
+    ],
+)
+async def test_how_the_boleto_is_paid_is_answered_instead_of_the_list(dispatcher, db, text, expected):
+    # These got the list of open boletos; "dia 15 ta ruim" even got the late fees of paying on the 15th.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    assert expected in shown and "digite 0" in shown
+    assert "Boletos em aberto" not in shown and "Se pagar em" not in shown
