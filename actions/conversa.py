@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.autorizacao import DUT, pergunta_dut
-from actions.boletos import pede_negociacao
+from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import (
     REDE_CREDENCIADA,
@@ -23,6 +23,7 @@ from actions.cobertura import (
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
+from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
 from bot.canais import TELEFONE_24H
@@ -34,6 +35,8 @@ FALLBACK_INTENT = "nlu_fallback"
 # the classifier calls out of scope (other companies' phones are).
 _CONTATO = re.compile(
     r"\b(?:telefone|fone|0800|contato|endereco|onde (?:fica|ficam|voces ficam)|horario de atendimento|"
+    r"horario (?:de|do|da) (?:voces|vcs|funcionamento|central|cemig)|(?:que|q) horas (?:abre|abrem|fecha|fecham)|"
+    r"ate que horas|"
     r"horario do chat|chat funciona|atendimento presencial|presencial|central de (?:atendimento|relacionamento))\b"
 )
 _OUTRA_EMPRESA = re.compile(r"\b(?:da|do|de) (?:farmacia|hospital|clinica|laboratorio|medico|vivo|claro|tim|banco)\b")
@@ -43,6 +46,8 @@ def pergunta_contato(texto: str) -> bool:
     """Whether a message asks for the operator's phone, address or opening hours.
 
     >>> pergunta_contato("qual o telefone de vcs?"), pergunta_contato("horario de atendimento?")
+    (True, True)
+    >>> pergunta_contato("qual o horario de voces"), pergunta_contato("que horas abre amanha?")
     (True, True)
     >>> pergunta_contato("qual o telefone da farmacia?"), pergunta_contato("qual a previsão do tempo?")
     (False, False)
@@ -114,6 +119,12 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     texto = tracker.latest_message.get("text") or ""
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
+    evento = evento_de_vida(texto) or pedido_sobre_pagamento(texto)
+    if evento:
+        # "o titular faleceu", "vcs aceitam pix?": the rules, the same for everyone.
+        dispatcher.utter_message(text=evento)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     if pergunta_dut(texto):
@@ -190,9 +201,11 @@ class ActionEsclarecer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Ask which of the two likeliest topics the user meant, unless no topic's data answers the question."""
-        geral = orientacao_sem_cadastro(tracker.latest_message.get("text") or "")
+        texto = tracker.latest_message.get("text") or ""
+        geral = orientacao_sem_cadastro(texto) or evento_de_vida(texto)
         if geral:
-            # "tô em Salvador e passei mal, o plano cobre?" was between two options; neither answers it.
+            # "tô em Salvador e passei mal, o plano cobre?", "o titular morreu, como fica o dependente?" were between
+            # two options; neither answers them.
             dispatcher.utter_message(text=geral)
             dispatcher.utter_message(response="utter_algo_mais")
             return []

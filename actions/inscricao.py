@@ -50,7 +50,12 @@ LIMITE_DEPENDENTE = (
     "tutela, até 18 anos (Art. 22 do Regulamento). Depois disso, pode continuar no plano como dependente "
     "especial, com boleto próprio (Art. 23). Para fazer a mudança, digite 0 e fale com um atendente."
 )
-_LIMITE = re.compile(r"\b(?:ate que idade|ate quantos anos|idade (?:maxima|limite)|limite de idade)\b")
+_LIMITE = re.compile(
+    r"\b(?:ate que idade|ate quantos anos|idade (?:maxima|limite)|limite de idade)\b|"
+    # "meu filho fez 24 anos, ele sai do plano?"
+    r"\b(?:filh[oa]|enteado|enteada)\b.{0,40}\b(?:fez|faz|fizer|completou|completa|completar|vai fazer) "
+    r"\d{2} anos\b.{0,40}\b(?:sai\w*|perde\w*|continua\w*|fica\w*|deixa\w*|pode)\b"
+)
 
 
 def pede_limite_de_idade(texto: str | None) -> bool:
@@ -60,6 +65,8 @@ def pede_limite_de_idade(texto: str | None) -> bool:
     True
     >>> pede_limite_de_idade("quanto custa pra 40 anos?")
     False
+    >>> pede_limite_de_idade("meu filho fez 24 anos, ele sai do plano?")
+    True
     """
     return bool(_LIMITE.search(strip_accents(texto or "").lower()))
 
@@ -159,3 +166,57 @@ def pede_mudanca_de_plano(texto: str | None) -> bool:
     """
     folded = strip_accents(texto or "").lower()
     return bool(_MUDAR.search(folded)) and not _OUTRA_OPERADORA.search(folded)
+
+
+# Life events that change who is in the plan: the titular's death (Arts. 25, 26 §§2-3), a separation
+# (Art. 22, IV) and taking a dependant out (Art. 26, II). Asked in words the classifier gave to the plans on sale.
+OBITO = "\n".join(
+    [
+        "Sinto muito pela perda. Quando o titular falece:",
+        "• A família comunica o óbito à Cemig Saúde em até 72 horas (Art. 26, §3º, do Regulamento).",
+        "• Os dependentes diretos podem continuar no plano: basta formalizar o interesse em até 30 dias do "
+        "falecimento e assumir o pagamento das contribuições; para um menor de idade, quem faz isso é o "
+        "responsável legal (Art. 25 e Art. 26, §2º).",
+        "Para comunicar ou manter a família no plano, digite 0 e fale com um atendente.",
+    ]
+)
+SEPARACAO = (
+    "Depois da separação, o ex-cônjuge ou ex-companheiro pode continuar como dependente direto até o titular "
+    "incluir um novo cônjuge ou companheiro (Art. 22, IV, do Regulamento). Para tirá-lo do plano, o titular pede a "
+    "exclusão (Art. 26, II): digite 0 e fale com um atendente."
+)
+EXCLUSAO = (
+    "Só o titular pede a exclusão de um dependente (Art. 26, II, do Regulamento); o dependente especial também pode "
+    "pedir a própria exclusão (Art. 26, III). O pedido é feito pela Central de Relacionamento, presencialmente ou "
+    "pelo site, e a Cemig Saúde confirma por e-mail (Art. 25, §5º). Para fazer o pedido, digite 0 e fale com um "
+    "atendente."
+)
+_OBITO = re.compile(r"\b(?:falec\w*|morreu|morte|obito|faleceu|perdi (?:meu|minha) (?:pai|mae|marido|esposa|mulher))\b")
+_SEPARACAO = re.compile(
+    r"\b(?:separ(?:ei|ou|amos|acao|ad[oa])|divorci\w*|ex.?(?:marido|mulher|esposa|esposo|conjuge))\b"
+)
+_EXCLUIR = re.compile(
+    r"\b(?:tirar|tiro|retirar|excluir|exclusao|remover|desligar)\b.{0,30}\b(?:do (?:meu |nosso )?plano|do convenio|"
+    r"como dependente|de dependente)\b"
+)
+
+
+def evento_de_vida(texto: str | None) -> str | None:
+    """The rules for a death, a separation or taking a dependant out, when the message tells one.
+
+    >>> evento_de_vida("minha mae era a titular e faleceu, o que acontece com o plano?") == OBITO
+    True
+    >>> evento_de_vida("me separei do meu marido, ele continua no meu plano?") == SEPARACAO
+    True
+    >>> evento_de_vida("quero tirar a ana do plano") == EXCLUSAO, evento_de_vida("quanto custa o plano?")
+    (True, None)
+    """
+    folded = strip_accents(texto or "").lower()
+    if _OBITO.search(folded):
+        return OBITO
+    if _SEPARACAO.search(folded):
+        return SEPARACAO
+    if _EXCLUIR.search(folded):
+        return EXCLUSAO
+    return None
+

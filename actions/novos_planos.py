@@ -25,6 +25,7 @@ from actions.inscricao import (
     INCLUSAO,
     LIMITE_DEPENDENTE,
     MUDANCA_DE_PLANO,
+    evento_de_vida,
     pede_inclusao,
     pede_limite_de_idade,
     pede_mudanca_de_plano,
@@ -258,6 +259,11 @@ class ActionConsultarNovosPlanos(Action):
         idades = idades_da_mensagem(texto) or idades_da_familia(tracker, texto)
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
+            return []
+        evento = evento_de_vida(texto)
+        if evento:
+            # "minha mãe, a titular, faleceu": what happens to the family's registration, not the plans on sale.
+            dispatcher.utter_message(text=evento)
             return []
         prazo = prazo_da_inclusao(texto, hoje())
         if pede_inclusao(texto) or prazo:

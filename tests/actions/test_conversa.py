@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.chamados import PROTOCOLO_DA_CONVERSA
@@ -167,3 +168,13 @@ async def test_a_comparison_of_boletos_the_classifier_missed_goes_to_option_4(di
     events = await ActionFallback().run(dispatcher, make_tracker(text=texto, intent="nlu_fallback"), {})
     relido = [e for e in events if e.get("event") == "user"]
     assert relido and relido[0]["parse_data"]["intent"]["name"] == "financeiro"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("vcs aceitam pix?", "boleto que a Cemig Saúde emite"), ("qual o horario de voces", "utter_falar_atendente")],
+)
+async def test_how_to_pay_and_the_opening_hours_are_not_out_of_scope(dispatcher, text, expected):
+    # Both were "Desculpe, só consigo ajudar com assuntos do seu plano Cemig Saúde".
+    await ActionForaDeEscopo().run(dispatcher, make_tracker(text=text, intent="fora_de_escopo"), {})
+    assert expected in texts(dispatcher)[0] and "utter_fora_de_escopo" not in texts(dispatcher)

@@ -225,3 +225,30 @@ async def test_a_price_for_an_age_read_as_option_4_is_the_plans_price(dispatcher
     events = await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     relido = [e for e in events if e.get("event") == "user"]
     assert relido and relido[0]["parse_data"]["intent"]["name"] == "novos_planos"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("minha mae era a titular e faleceu semana passada, o que acontece com o plano?", "em até 72 horas"),
+        ("me separei do meu marido, ele continua no meu plano?", "até o titular incluir um novo cônjuge"),
+        ("quero tirar a ana do plano", "Só o titular pede a exclusão de um dependente"),
+        ("meu filho fez 24 anos, ele sai do plano?", "até completar 23 anos, 11 meses e 29 dias"),
+    ],
+)
+async def test_life_events_get_the_rules_not_the_plans_on_sale(dispatcher, text, expected):
+    # Each got "Planos da Cemig Saúde abertos a novas adesões" with prices.
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=text, intent="novos_planos"), {})
+    shown = "\n".join(t for t in texts(dispatcher) if t)
+    assert expected in shown and "abertos a novas adesões" not in shown and "R$" not in shown
+
+
+async def test_a_death_between_two_topics_gets_the_rules_instead_of_the_question(dispatcher):
+    from actions.conversa import ActionEsclarecer
+
+    tracker = make_tracker(text="o titular morreu, como fica o dependente?", intent="esclarecer")
+    tracker.latest_message["intent_ranking"] = [{"name": "financeiro", "confidence": 0.3},
+                                                {"name": "novos_planos", "confidence": 0.28}]
+    await ActionEsclarecer().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("Sinto muito pela perda.")
+    assert "formalizar o interesse em até 30 dias" in texts(dispatcher)[0]
