@@ -11,6 +11,7 @@ import re
 from bot.canais import TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
+from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
 
 # Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
 # a symptom when to stop waiting.
@@ -145,6 +146,63 @@ def abrangencia(texto: str) -> str:
     return "\n\n".join(partes)
 
 
+ODONTO = (
+    "O Pronto Atendimento Online é com médico clínico ou pediatra, não com dentista. A segmentação do plano é "
+    "ambulatorial e hospitalar com obstetrícia (Art. 7º, II, do Regulamento), sem a odontológica: para saber "
+    f"onde ser atendido por um dentista, fale com a Central de Relacionamento: {TELEFONE_24H}.\n"
+    "Rosto inchado com febre, ou dificuldade para engolir ou respirar, é emergência: ligue 192 (SAMU) ou vá ao "
+    "pronto-socorro mais próximo."
+)
+DENTE = re.compile(r"\b(?:dentes?|dentista\w*|odontolog\w*|siso|gengiva\w*|dentari[oa]|dental)\b")
+TERAPIAS = (
+    "Sim: consultas e sessões com psicólogo, fonoaudiólogo, fisioterapeuta, terapeuta ocupacional e nutricionista "
+    "são cobertas com indicação do médico assistente, no número de sessões do Rol de Procedimentos da ANS (Art. 64, "
+    "V, do Regulamento), com coparticipação em cada sessão (Art. 48). Para um tratamento já pedido, escreva "
+    "*minhas autorizações*."
+)
+OBSTETRICIA = (
+    "Sim: o plano é ambulatorial e hospitalar com obstetrícia (Art. 7º, II, do Regulamento): pré-natal, parto e "
+    "pós-parto, com direito a um acompanhante indicado pela mulher no pré-parto, no parto e nos 10 dias depois "
+    f"(Art. 8º, §1º, IV). O parto a termo tem carência de {WAITING_PERIODS[CoverageKind.TERM_DELIVERY][0]} dias "
+    "contados da adesão (Art. 51); para ver as suas carências, escreva *minhas carências*."
+)
+_COBRE = re.compile(
+    r"\b(?:cobre|cobrem|cobertura|cobert[oa]|tem direito|da direito|paga|pagam|inclui|incluso)\b"
+)
+# "minha fisio foi negada", "o reembolso do psicólogo", "quantas sessões ele já fez": a request of a topic, answered
+# with the person's data; the teleconsultation desk's insurance policy (Médis, "apólice") is not this plan.
+_PEDIDO_DE_COBERTURA = re.compile(
+    r"\b(?:negad\w*|negou|recus\w*|reembols\w*|guia|protocolo|autoriza\w*|coparticipa\w*|cobrad\w*|cobraram|"
+    r"valor|quanto|ja fez|ja fiz|usou|usei|utiliz\w*|medis|seguro|apolice|online|video)\b"
+)
+_TERAPIA = re.compile(
+    r"\b(?:psicolog\w*|psicoterap\w*|terapia|fono\w*|fisioterap\w*|fisio|terapeuta ocupacional|nutricionista)\b"
+)
+_OBSTETRICIA = re.compile(r"\b(?:parto|cesarea|cesariana|pre.?natal|gravidez|gestacao|obstetr\w*)\b")
+
+
+def cobertura_de(texto: str) -> str | None:
+    """The answer to "o plano cobre X?" for dentists, therapies and childbirth, the coverage people ask most.
+
+    >>> cobertura_de("o plano cobre dentista?") == ODONTO, cobertura_de("cobre psicologo? quantas sessoes") == TERAPIAS
+    (True, True)
+    >>> cobertura_de("o plano cobre parto?") == OBSTETRICIA, cobertura_de("a cobertura do meu parto foi negada")
+    (True, None)
+    """
+    folded = strip_accents(texto).lower()
+    if _PEDIDO_DE_COBERTURA.search(folded):
+        return None
+    if not _COBRE.search(folded) and not re.search(r"\b(?:quantas sessoes|tem (?:dentista|psicologo))\b", folded):
+        return None
+    if DENTE.search(folded):
+        return ODONTO
+    if _TERAPIA.search(folded):
+        return TERAPIAS
+    if _OBSTETRICIA.search(folded):
+        return OBSTETRICIA
+    return None
+
+
 def orientacao_sem_cadastro(texto: str) -> str | None:
     """The answer to a question about the plan that nobody's data answers (coverage area, network), if it is one.
 
@@ -157,6 +215,9 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     """
     if pergunta_abrangencia(texto):
         return abrangencia(texto)
+    cobertura = cobertura_de(texto)
+    if cobertura:
+        return cobertura
     if so_pergunta_rede(texto):
         return REDE_CREDENCIADA
     return None

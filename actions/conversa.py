@@ -15,9 +15,7 @@ from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import (
     REDE_CREDENCIADA,
     SINAIS_DE_EMERGENCIA,
-    abrangencia,
     orientacao_sem_cadastro,
-    pergunta_abrangencia,
     pergunta_rede,
 )
 from actions.composicao import pergunta_composicao
@@ -132,8 +130,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         dispatcher.utter_message(text=DUT)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
-    if pergunta_abrangencia(texto) or pergunta_rede(texto):
-        dispatcher.utter_message(text=abrangencia(texto) if pergunta_abrangencia(texto) else REDE_CREDENCIADA)
+    geral = orientacao_sem_cadastro(texto) or (REDE_CREDENCIADA if pergunta_rede(texto) else None)
+    if geral:
+        dispatcher.utter_message(text=geral)
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     if pergunta_contato(texto):

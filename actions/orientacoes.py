@@ -14,9 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cobertura import SINAIS_DE_EMERGENCIA, abrangencia, pergunta_abrangencia
+from actions.cobertura import DENTE, ODONTO, SINAIS_DE_EMERGENCIA, abrangencia, pergunta_abrangencia
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
-from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, TELEFONE_24H
+from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
@@ -103,14 +103,6 @@ APARELHO = (
 )
 
 EMERGENCIA = f"{SINAIS_DE_EMERGENCIA} O Pronto Atendimento Online é para o que dá para resolver por vídeo."
-ODONTO = (
-    "O Pronto Atendimento Online é com médico clínico ou pediatra, não com dentista. A segmentação do plano é "
-    "ambulatorial e hospitalar com obstetrícia (Art. 7º, II, do Regulamento), sem a odontológica: para saber "
-    f"onde ser atendido por um dentista, fale com a Central de Relacionamento: {TELEFONE_24H}.\n"
-    "Rosto inchado com febre, ou dificuldade para engolir ou respirar, é emergência: ligue 192 (SAMU) ou vá ao "
-    "pronto-socorro mais próximo."
-)
-_DENTE = re.compile(r"\b(?:dentes?|dentista\w*|odontolog\w*|siso|gengiva\w*|dentari[oa]|dental)\b")
 SE_PIORAR = (
     "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
     "pronto-socorro mais próximo."
@@ -168,7 +160,7 @@ def orientacao(texto: str) -> str:
     if pergunta_abrangencia(texto):
         # "passei mal em Salvador, o plano cobre?": urgency is covered in all of Brazil, the rest is not.
         return abrangencia(texto)
-    if _DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
+    if DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
         # The online care has a general practitioner or a paediatrician, never a dentist.
         return ODONTO
     if is_urgent(texto):

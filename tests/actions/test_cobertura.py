@@ -104,3 +104,36 @@ async def test_a_toothache_is_told_the_online_care_has_no_dentist(dispatcher):
     answer = texts(dispatcher)[0]
     assert "não com dentista" in answer and "0800 030 9009" in answer and "192" in answer
     assert "sala de espera virtual" not in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [
+        ("o plano cobre dentista?", "esclarecer", "não com dentista"),
+        ("cobre psicologo? quantas sessoes", "nlu_fallback", "no número de sessões do Rol de Procedimentos da ANS"),
+        ("o plano cobre parto?", "autorizacao", "parto a termo tem carência de 300 dias"),
+    ],
+)
+async def test_what_the_plan_covers_is_answered_without_the_cpf(dispatcher, text, intent, expected):
+    # "cobre dentista?" got "Novos planos / Autorização?", "cobre psicologo?" was "não entendi", "cobre parto?" asked
+    # the CPF and then showed only the waiting periods, never saying yes.
+    tracker = make_tracker(text=text, intent=intent)
+    tracker.latest_message["intent_ranking"] = [{"name": "novos_planos", "confidence": 0.3},
+                                                {"name": "autorizacao", "confidence": 0.28}]
+    if intent == "esclarecer":
+        await ActionEsclarecer().run(dispatcher, tracker, {})
+    elif intent == "nlu_fallback":
+        from actions.conversa import ActionFallback
+
+        await ActionFallback().run(dispatcher, tracker, {})
+    else:
+        await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert expected in texts(dispatcher)[0] and "CPF" not in texts(dispatcher)[0]
+
+
+def test_a_request_about_a_covered_treatment_is_left_to_its_topic():
+    from actions.cobertura import cobertura_de
+
+    for text in ("minha fisio foi negada, o plano não cobre?", "quantas sessões de fono meu filho já fez?",
+                 "o meu seguro Médis inclui psicologia online?"):
+        assert cobertura_de(text) is None, text
