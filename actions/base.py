@@ -26,6 +26,7 @@ from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
     cita_outra_pessoa,
+    outros_nomes_da_familia,
     pessoa_citada,
     pessoas_visiveis,
 )
@@ -175,7 +176,8 @@ class AcaoIdentificada(Action):
             so_os_proprios = len(pessoas) == 1 and not pessoas[0].titular  # a dependant sees only themselves
             if escolha and escolha != TODOS:
                 pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
-            if so_os_proprios and cita_outra_pessoa(mensagem["text"], pessoas[0]):
+            outros = outros_nomes_da_familia(beneficiario_id, session=session) if so_os_proprios else []
+            if so_os_proprios and cita_outra_pessoa(mensagem["text"], pessoas[0], outros):
                 # José asked for his wife's reimbursements: say why he sees his own, or he takes them for hers.
                 dispatcher.utter_message(text=AVISO_SO_OS_SEUS)
             # Always said, so the rules can tell "answered" from "asked whose data".

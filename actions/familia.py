@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterable, List
 
 from sqlalchemy.orm import Session
 
@@ -67,7 +67,7 @@ AVISO_SO_OS_SEUS = (
 )
 
 
-def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
+def cita_outra_pessoa(texto: str, dependente: "Pessoa", outros_nomes: Iterable[str] = ()) -> bool:
     """Whether a dependant's request names another family member ("da minha esposa", "dela").
 
     A relationship word in a dependant's mouth is relative to them, never to the titular, so only their own
@@ -80,6 +80,13 @@ def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
     (False, False)
     >>> cita_outra_pessoa("e da Ana?", jose), cita_outra_pessoa("e os reembolsos da Maria", jose)
     (True, True)
+    >>> cita_outra_pessoa("e a utilizacao da ana", jose, ["ana", "maria"])  # the family's names, lowercase too
+    True
+
+    Args:
+        texto: The request.
+        dependente: The dependant who asks.
+        outros_nomes: First names of the rest of their family, folded, which count however they are written.
     """
     folded = strip_accents(texto).lower()
     proprio = strip_accents(dependente.nome.split()[0]).lower()
@@ -87,7 +94,18 @@ def cita_outra_pessoa(texto: str, dependente: "Pessoa") -> bool:
         return False
     # "e da Ana?": someone named, as people write a name (capitalised), after "da"/"do".
     nomes = [strip_accents(n).lower() for n in _NOME_CITADO.findall(texto)]
+    if any(re.search(rf"\b{re.escape(nome)}\b", folded) for nome in outros_nomes):
+        return True
     return bool(_OUTRA_PESSOA.search(folded)) or any(nome not in _NAO_NOMES for nome in nomes)
+
+
+def outros_nomes_da_familia(beneficiario_id: int, *, session: Session) -> List[str]:
+    """First names of the rest of a beneficiary's family, folded: only to notice them named, never to show."""
+    row = repository.get_beneficiary(beneficiario_id, session=session)
+    if row is None:
+        return []
+    familia = repository.list_family(repository.family_titular_id(row), session=session)
+    return [strip_accents(m.name.split()[0]).lower() for m in familia if m.id != row.id]
 
 
 def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:

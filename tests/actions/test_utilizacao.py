@@ -308,3 +308,16 @@ async def test_asking_the_deadline_after_the_dispute_gets_the_protocol_not_a_sec
                            intent="contestar_utilizacao")
     await ActionContestarUtilizacao().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0].startswith(f"Seu pedido tem o protocolo {protocol}. O prazo de resposta vai até")
+
+
+def test_a_dependant_naming_his_daughter_in_lowercase_is_told_why_he_sees_his_own(dispatcher):
+    # "e a utilizacao da ana" silently showed José's own uses, read as if they were Ana's.
+    ids = _ids()
+    jose = ids[seed.DEMO_SPOUSE_CPF]
+    ActionConsultarUtilizacao().atender(dispatcher, _tracker(jose, "e a utilizacao da ana"), jose)
+    said = texts(dispatcher)
+    assert said[0].startswith("Por segurança, cada dependente vê só os próprios dados")
+    # Without a name of the family, nothing is said about others.
+    other = type(dispatcher)()
+    ActionConsultarUtilizacao().atender(other, _tracker(jose, "minha utilizacao"), jose)
+    assert not texts(other)[0].startswith("Por segurança")
