@@ -109,6 +109,12 @@ def buscar_candidato(texto: str) -> Any | None:
     return row
 
 
+def _sujeitos(documento: str, remetente: str) -> List[str]:
+    """What a guess at ``documento`` is counted against; a member's CPF and card count as one person."""
+    candidato = buscar_candidato(documento)
+    return repository.guard_subjects(documento, remetente, candidato.id if candidato is not None else None)
+
+
 def _mascarado(documento: str) -> str:
     kind, digits = ler_documento(documento)
     return mask_cpf(digits) if kind == "cpf" else mask_card(digits) if kind == "numero_cartao" else "?"
@@ -119,8 +125,8 @@ def mensagem_de_bloqueio(ate: datetime) -> str:
     local = ate.astimezone(ZoneInfo(get_settings().timezone))
     dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
     return (
-        f"Por segurança, a identificação está bloqueada até as {local:%H:%M}{dia}, depois de várias tentativas "
-        f"sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
+        f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}, porque houve "
+        f"várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
         "ou digite 0 para falar com um atendente."
     )
 
@@ -232,7 +238,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if motivo:
             return self._falha(dispatcher, tracker, motivo, "identificacao_documento")
         with db_session() as session:
-            ate = repository.active_lock(repository.guard_subjects(texto, tracker.sender_id), agora(), session=session)
+            ate = repository.active_lock(_sujeitos(texto, tracker.sender_id), agora(), session=session)
         if ate is not None:
             return self._bloqueada(dispatcher, ate)
         documento = ler_documento(texto)[1]
@@ -266,7 +272,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
                 "identificacao_nascimento",
             )
-        sujeitos = repository.guard_subjects(str(documento), tracker.sender_id)
+        sujeitos = _sujeitos(str(documento), tracker.sender_id)
         momento = agora()
         with db_session() as session:
             ate = repository.active_lock(sujeitos, momento, session=session)

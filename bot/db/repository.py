@@ -473,19 +473,26 @@ def claim_conversation_tickets(
 # --- identification guards (issue 9, item 2; policy in bot/regulation/bloqueio.py) ---------------------------------
 
 
-def guard_subjects(document: str, sender: str) -> list[str]:
-    """The two counters a guess is charged to: the CPF/card (as a hash of its digits) and the sender (hashed).
+def guard_subjects(document: str, sender: str, beneficiary_id: int | None = None) -> list[str]:
+    """The counters a guess is charged to: the CPF/card (hashed), the sender (hashed) and the member.
+
+    The member's counter, when the document is a member's, makes their CPF and their card share one count.
 
     >>> [s.split(":")[0] for s in guard_subjects("529.982.247-25", "whatsapp:+5531999990000")]
     ['documento', 'remetente']
     >>> guard_subjects("529.982.247-25", "x")[0] == guard_subjects("52998224725", "y")[0]
     True
+    >>> guard_subjects("529.982.247-25", "x", 7)[-1]
+    'beneficiario:7'
     """
     digits = normalize_digits(document)
-    return [
+    subjects = [
         f"documento:{hashlib.sha256(digits.encode()).hexdigest()[:64]}",
         f"remetente:{hashlib.sha256(sender.encode()).hexdigest()[:64]}",
     ]
+    if beneficiary_id is not None:
+        subjects.append(f"beneficiario:{beneficiary_id}")
+    return subjects
 
 
 def active_lock(subjects: Iterable[str], now: datetime, *, session: Session) -> datetime | None:

@@ -14,7 +14,8 @@ from tests.actions.conftest import make_tracker, texts
 
 RIGHT, WRONG = "12/03/1975", "13/03/1975"
 BLOCKED = (
-    "Por segurança, a identificação está bloqueada até as {hora}, depois de várias tentativas sem sucesso. "
+    "Por segurança, a identificação com estes dados está bloqueada até as {hora}, porque houve várias tentativas "
+    "sem sucesso. "
     "Se precisar agora, ligue para a Central de Relacionamento: 0800 030 9009 (24 horas; de celular, "
     "(31) 3429-5200), ou digite 0 para falar com um atendente."
 )
@@ -46,6 +47,15 @@ def test_rotating_senders_cannot_guess_one_cpf(dispatcher, caplog):
     logged = caplog.text
     assert "identificação bloqueada até 2026-12-02T10:15:00-03:00: documento ***.982.247-**" in logged
     assert seed.DEMO_TITULAR_CPF not in logged
+
+
+def test_the_card_of_a_locked_cpf_is_locked_too(dispatcher):
+    # Three wrong dates on Maria's CPF locked it, but her card number gave three more guesses.
+    for sender in ("whatsapp:+5531900000011", "whatsapp:+5531900000012", "whatsapp:+5531900000013"):
+        guess(dispatcher, WRONG, sender)
+    assert texts(dispatcher)[-1] == BLOCKED.format(hora="10:15")
+    assert guess(dispatcher, RIGHT, "telegram:99", document=seed.DEMO_TITULAR_CARD).get("identificado") is None
+    assert texts(dispatcher)[-1] == BLOCKED.format(hora="10:15")
 
 
 def test_one_sender_cannot_guess_by_changing_cpf_or_starting_over(dispatcher):

@@ -28,7 +28,7 @@ def test_guesses_from_several_conversations_lock_the_cpf(servers):
         talk(seed.DEMO_TITULAR_CPF)
         answers.append("\n".join(talk(date)))
     assert answers[0].startswith("Os dados informados não conferem com o nosso cadastro.")
-    assert answers[2].startswith("Por segurança, a identificação está bloqueada até as 10:15")
+    assert answers[2].startswith("Por segurança, a identificação com estes dados está bloqueada até as 10:15")
     # Another conversation with the right date: still blocked, and no card is shown.
     late = _conversation(servers.url)
     shown = "\n".join(late(f"cpf {seed.DEMO_TITULAR_CPF} nascimento 12/03/1975") + late("3"))
