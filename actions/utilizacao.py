@@ -255,6 +255,21 @@ def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
     return pontos.index(melhor) + 1
 
 
+# "a coparticipação da ressonância de 120 reais tá errada": the item is known, its amount is disputed.
+_VALOR = re.compile(r"\b(?:valor|errad[oa]|a mais|car[oa]|indevid\w*|cobrad[oa] demais|muito alt[oa])\b")
+
+
+def contesta_valor(texto: str) -> bool:
+    """Whether a dispute is about the amount of an item the person recognises.
+
+    >>> contesta_valor("a coparticipacao da ressonancia de 120 reais ta errada, quero contestar o valor")
+    True
+    >>> contesta_valor("não reconheço o item 2")
+    False
+    """
+    return bool(_VALOR.search(strip_accents(texto).lower()))
+
+
 class ActionContestarUtilizacao(AcaoIdentificada):
     """Turns an item the user does not recognise into a ticket for a person."""
 
@@ -306,12 +321,18 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         descricao, prestador = evento.description, evento.provider
         # End this read transaction first: on SQLite a reader would block the ticket's writer.
         session.commit()
+        valor = contesta_valor(texto)
+        motivo = "Valor contestado" if valor else "Item não reconhecido"
         ticket, decisao = abrir_chamado(
-            tracker, "utilizacao_contestacao", f"Item não reconhecido: {item}", extra={"item_contestado": item}
+            tracker, "utilizacao_contestacao", f"{motivo}: {item}", extra={"item_contestado": item, "motivo": motivo}
+        )
+        o_que = (
+            f"contesta o valor cobrado ({item['coparticipacao']} de coparticipação) do item" if valor
+            else "não reconhece o item"
         )
         dispatcher.utter_message(
             text=(
-                f"Registrei que você não reconhece o item de {item['data']} ({descricao}, {prestador}). "
+                f"Registrei que você {o_que} de {item['data']} ({descricao}, {prestador}). "
                 "A equipe vai analisar.\n" + mensagem_do_chamado(ticket, decisao)
             )
         )

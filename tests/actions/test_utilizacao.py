@@ -321,3 +321,24 @@ def test_a_dependant_naming_his_daughter_in_lowercase_is_told_why_he_sees_his_ow
     other = type(dispatcher)()
     ActionConsultarUtilizacao().atender(other, _tracker(jose, "minha utilizacao"), jose)
     assert not texts(other)[0].startswith("Por segurança")
+
+
+async def test_disputing_the_amount_of_a_known_item_says_so_in_the_ticket(dispatcher):
+    # "a coparticipação ... tá errada, quero contestar o valor" was filed as "você não reconhece o item".
+    from bot.db.models import Ticket
+
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
+    itens = slot_events(events)["itens_utilizacao"]
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": itens}
+    said = type(dispatcher)()
+    text = "a coparticipacao do item 1 ta errada, quero contestar o valor"
+    events = await ActionContestarUtilizacao().run(said, make_tracker(slots, text=text,
+                                                                      intent="contestar_utilizacao"), {})
+    assert texts(said)[0].startswith("Registrei que você contesta o valor cobrado (R$")
+    protocol = slot_events(events)[PROTOCOLO_DA_CONVERSA]
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.protocol == protocol)).one()
+        assert ticket.summary.startswith("Valor contestado:")
+    engine.dispose()
