@@ -58,7 +58,7 @@ _COMO_PEDIR = re.compile(
 )
 # "e o prazo?", "quando vou receber?", "quanto tempo demora?": the deadlines of the open requests, not the list again.
 _PRAZO = re.compile(
-    r"\b(?:prazos?|previsao|quanto tempo|demora\w*|quando (?:\w+ ){0,3}?(?:pag\w*|receb\w*|sai|cai|caira|"
+    r"\b(?:prazos?|previsao|quanto tempo|quanto falta|demora\w*|quando (?:\w+ ){0,3}?(?:pag\w*|receb\w*|sai|cai|caira|"
     r"deposit\w*|vem|chega))\b"
 )
 ABERTOS = ("em_analise", "pendente_documentos", "aprovado")
@@ -87,6 +87,8 @@ def pergunta_prazo(texto: str) -> bool:
 
     >>> pergunta_prazo("e o prazo?"), pergunta_prazo("quando vou receber?"), pergunta_prazo("quando cai o dinheiro")
     (True, True, True)
+    >>> pergunta_prazo("quanto falta pra cair?")
+    True
     >>> pergunta_prazo("meus reembolsos"), pergunta_prazo("como peço reembolso?")
     (False, False)
     """

@@ -29,7 +29,9 @@ _FOLLOW_UP = re.compile(
     r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
     r"sobre|aquele|aquela|de|em|meu|minha|"
     # "e depois de amanhã?", "e 2024?", "e em março?": another day or period of the same question.
-    rf"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{{2}}|{MONTH_NAMES})\b"
+    rf"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{{2}}|{MONTH_NAMES}|"
+    # "e até sexta?", "e na quinta?": the same question for another day.
+    r"ate|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b"
 )
 # "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
 _WHICH_ONE = re.compile(
@@ -44,7 +46,8 @@ _MAX_WORDS = 8
 # conversation is in can answer.
 _WHEN = re.compile(
     r"^(?:(?:mas|e|ta|ok|certo|entendi)[,\s]+)?(?:quanto tempo|qual (?:e )?o prazo|qual prazo|que prazo|tem prazo|"
-    r"prazo|demora|vai demorar|ate quando|quando (?:cai|sai|fica pronto|chega|vence|recebo|vou receber|libera))\b"
+    r"prazo|demora|vai demorar|ate quando|quanto falta|quando (?:cai|sai|fica pronto|chega|vence|recebo|vou receber|"
+    r"libera))\b"
 )
 _MAX_WHEN_WORDS = 6
 # "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).

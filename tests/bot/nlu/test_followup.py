@@ -11,7 +11,9 @@ from bot.nlu.followup import CONTINUAR, FollowUpMarker, is_follow_up
 @pytest.mark.parametrize(
     "text",
     ["e o prazo?", "E O DA MINHA FILHA?", "e pra minha mãe?", "e quanto fica?", "mas e se eu pagar dia 20?",
-     "e o de outubro?", "e a coparticipação dela"],
+     "e o de outubro?", "e a coparticipação dela",
+     # "e até sexta?" after the late fee of a boleto was "não entendi".
+     "e ate sexta?", "e na quinta?"],
 )
 def test_short_questions_opening_with_e_are_follow_ups(text):
     assert is_follow_up(text)
@@ -62,6 +64,7 @@ def test_a_paging_command_inside_a_follow_up_keeps_the_page():
 @pytest.mark.parametrize(
     "text",
     ["quanto tempo demora?", "Qual o prazo?", "demora muito?", "quando cai o dinheiro?", "ok, quanto tempo leva?",
+     "quanto falta pra cair?",
      # "tem em pdf?" was a goodbye, and ended the conversation.
      "tem em pdf?", "consigo baixar?", "dá pra imprimir?"],
 )
