@@ -185,6 +185,10 @@ class ActionForaDeEscopo(Action):
         return []
 
 
+# A short message whose two likeliest topics include the one being talked about is about that one.
+_MAX_PALAVRAS_NO_ASSUNTO = 6
+
+
 class ActionEsclarecer(Action):
     """Two topics were equally likely: offer both as numbered choices instead of guessing (issue 12).
 
@@ -209,6 +213,10 @@ class ActionEsclarecer(Action):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         ranking = opcoes_de_esclarecimento(tracker.latest_message.get("intent_ranking"))
+        assunto = assunto_atual(tracker.events)
+        if assunto in ranking and len(texto.split()) <= _MAX_PALAVRAS_NO_ASSUNTO:
+            # "como eu peço?" right after the authorizations, between them and the card: the topic the person is in.
+            return reler_no_assunto(tracker, assunto)
         if len(ranking) < 2:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []

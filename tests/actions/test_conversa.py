@@ -178,3 +178,26 @@ async def test_how_to_pay_and_the_opening_hours_are_not_out_of_scope(dispatcher,
     # Both were "Desculpe, só consigo ajudar com assuntos do seu plano Cemig Saúde".
     await ActionForaDeEscopo().run(dispatcher, make_tracker(text=text, intent="fora_de_escopo"), {})
     assert expected in texts(dispatcher)[0] and "utter_fora_de_escopo" not in texts(dispatcher)
+
+
+async def test_a_short_question_between_two_topics_is_about_the_one_being_talked_about(dispatcher):
+    # "como eu peço?" right after the authorizations got "Autorização ou Número de cartão?".
+    from actions.conversa import ActionEsclarecer
+
+    events = [
+        {"event": "user", "text": "como funciona a autorização?", "parse_data": {"intent": {"name": "autorizacao"}}},
+        {"event": "bot", "text": "Como funciona a autorização prévia..."},
+        {"event": "user", "text": "como eu peço?", "parse_data": {"intent": {"name": "esclarecer"}}},
+    ]
+    tracker = make_tracker(text="como eu peço?", intent="esclarecer", events=events)
+    tracker.latest_message["intent_ranking"] = [{"name": "autorizacao", "confidence": 0.21},
+                                                {"name": "numero_cartao", "confidence": 0.2}]
+    reread = await ActionEsclarecer().run(dispatcher, tracker, {})
+    assert [e["parse_data"]["intent"]["name"] for e in reread if e.get("event") == "user"] == ["autorizacao"]
+    assert not dispatcher.messages
+    # Outside that topic, the question is asked.
+    other = type(dispatcher)()
+    fresh = make_tracker(text="como eu peço?", intent="esclarecer")
+    fresh.latest_message["intent_ranking"] = tracker.latest_message["intent_ranking"]
+    await ActionEsclarecer().run(other, fresh, {})
+    assert other.messages[0]["buttons"]
