@@ -13,28 +13,23 @@ import re
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import beneficiario_identificado, db_session
 from actions.chamados import (
-    PROTOCOLO_DA_CONVERSA,
-    TELEFONE_24H,
     ActionConsultarProtocolo,
     abrir_chamado,
     lembrar_protocolo,
     mensagem_do_chamado,
 )
-from actions.contexto import reler_no_assunto
-from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
-from actions.formatting import format_date
 from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
-from actions.pedido import tem_protocolo
+from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
+from actions.pedido import desiste, nao_entendeu
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
-from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
 SEM_PROTOCOLO = "sem_protocolo"
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
@@ -57,11 +52,6 @@ _PEDIDOS = {
     "ouvidoria_relato": (PEDIDO_RELATO,),
 }
 SAIDA = "Se preferir, digite *menu* para sair ou 0 para falar com um atendente."
-EXPLICACAO_INSTANCIAS = (
-    "A Ouvidoria é a segunda instância: ela recebe demandas que já passaram por um canal de primeira instância "
-    "(chat, aplicativo, telefone ou atendimento presencial) e não foram resolvidas no prazo ou de forma "
-    "satisfatória."
-)
 
 
 def repetiu_sem_entender(events: List[Dict[str, Any]], pedidos: Tuple[str, ...]) -> bool:
@@ -146,11 +136,21 @@ class ValidateOuvidoriaForm(FormValidationAction):
             return ["ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_relato"]
         return SLOTS
 
+    @staticmethod
+    def _desistiu(tracker: Tracker, slot: str, texto: str) -> Dict[Text, Any] | None:
+        """Every slot filled with the give-up mark when the person leaves at this question ("cancelar")."""
+        if tracker.get_slot("requested_slot") != slot or not desiste(texto):
+            return None
+        return {nome: DESISTIU for nome in SLOTS}
+
     def validate_ouvidoria_protocolo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """A known 20-digit protocol, or the user has none; a question about one already made ends the form."""
         texto = str(value or "")
+        desistiu = self._desistiu(tracker, "ouvidoria_protocolo", texto)
+        if desistiu:
+            return desistiu
         # "qual o protocolo?" here asks which protocol the question means, not how one is going.
         quer_saber_qual = re.fullmatch(r"\s*qual (?:e )?o protocolo\s*\??\s*", strip_accents(texto).lower())
         perguntando = tracker.get_slot("requested_slot") == "ouvidoria_protocolo"
@@ -177,6 +177,9 @@ class ValidateOuvidoriaForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """First instance now, or the Ombudsman anyway (also when the person already tried the first)."""
+        desistiu = self._desistiu(tracker, "ouvidoria_instancia", str(value or ""))
+        if desistiu:
+            return desistiu
         escolha = ler_instancia(str(value or ""))
         if escolha is None and tracker.get_slot("requested_slot") == "ouvidoria_instancia":
             pedir_de_novo(dispatcher, tracker, "ouvidoria_instancia", PEDIDO_INSTANCIA)
@@ -191,6 +194,9 @@ class ValidateOuvidoriaForm(FormValidationAction):
         person is not asked to tell it again.
         """
         texto = str(value or "").strip()
+        desistiu = self._desistiu(tracker, "ouvidoria_tipo", texto)
+        if desistiu:
+            return desistiu
         tipo = ler_tipo(texto)
         if tipo is None:
             if tracker.get_slot("requested_slot") == "ouvidoria_tipo":
@@ -205,6 +211,13 @@ class ValidateOuvidoriaForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         """A few words describing the case."""
         relato = str(value or "").strip()
+        desistiu = self._desistiu(tracker, "ouvidoria_relato", relato)
+        if desistiu:
+            return desistiu
+        if tracker.get_slot("requested_slot") == "ouvidoria_relato" and nao_entendeu(relato):
+            # "não entendi" is no complaint: the step explained, nothing registered.
+            dispatcher.utter_message(text=EXPLICA_RELATO)
+            return {"ouvidoria_relato": None}
         if len(relato) < 5:
             if tracker.get_slot("requested_slot") == "ouvidoria_relato":
                 pedir_de_novo(dispatcher, tracker, "ouvidoria_relato", PEDIDO_RELATO)
@@ -212,125 +225,19 @@ class ValidateOuvidoriaForm(FormValidationAction):
         return {"ouvidoria_relato": relato[:2000]}
 
 
-PRAZO_OUVIDORIA = (
-    f"A Ouvidoria responde em até {ANSWER_BUSINESS_DAYS[TicketKind.OMBUDSMAN]} dias úteis (ANS RN 323/2013)."
+DESISTIU = "desistiu"
+EXPLICA_RELATO = (
+    "Conte com suas palavras o que aconteceu, com datas e nomes se souber: por exemplo, \"o hospital X negou meu "
+    "exame no dia 10/11 e ninguém me explicou\". Para desistir, escreva *cancelar*."
 )
-# "qual o prazo da ouvidoria?", "quanto tempo demora?": the Ombudsman's deadline, not a manifestation; the form
-# would take it for one ("demora" is a complaint's word) and start over.
-_PERGUNTA_PRAZO = re.compile(
-    r"\b(?:qual (?:e )?o prazo|que prazo|tem prazo|prazo de resposta|quanto tempo|em quantos dias|quando "
-    r"(?:respond\w*|vou ter|terei|recebo|sai|vem)|demora quanto|vai demorar|demora muito)\b"
-)
-# "já tem resposta?", "e a minha reclamação?", "o andamento do protocolo ...": a manifestation already made.
-_PERGUNTA_ANDAMENTO = re.compile(
-    r"\bcomo (?:ta|esta|anda|vai|fica)\b.{0,25}\b(?:reclamacao|manifestacao|denuncia|protocolo|pedido|ouvidoria)\b|"
-    r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
-    r"como (?:acompanho|acompanhar)|qual (?:e )?(?:o )?(?:meu |numero do (?:meu )?)?protocolo|"
-    r"(?:esqueci|perdi|nao anotei) (?:o )?(?:meu )?(?:numero do )?protocolo|"
-    r"(?:e )?(?:a )?minha (?:reclamacao|manifestacao|denuncia|sugestao|reanalise)\??$)"
-)
-_QUER_REGISTRAR = re.compile(
-    r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
-)
+
+
 # Registered before identifying, a manifestation has no owner, and only its owner may look it up; identifying in
 # the same conversation makes it theirs (actions.identificacao.assumir_protocolos_da_conversa).
 ACOMPANHAR_SEM_IDENTIFICACAO = (
     "Para acompanhar depois pelo número do protocolo, identifique-se nesta conversa (informe seu CPF): a "
     "manifestação fica vinculada ao seu cadastro."
 )
-OUVIDORIA_CONTATO = (
-    "Não tenho um telefone próprio da Ouvidoria: você registra sua manifestação por aqui mesmo (escreva \"quero "
-    f"registrar na ouvidoria\") ou pela Central de Relacionamento, {TELEFONE_24H}."
-)
-
-
-def _pergunta(padrao: re.Pattern[str], texto: str) -> bool:
-    folded = strip_accents(texto or "").lower().strip()
-    return len(folded.split()) <= 16 and bool(padrao.search(folded)) and not _QUER_REGISTRAR.search(folded)
-
-
-def pergunta_prazo(texto: str) -> bool:
-    """Whether a message asks the Ombudsman's deadline without making a manifestation.
-
-    >>> pergunta_prazo("qual o prazo da ouvidoria?"), pergunta_prazo("quanto tempo demora?")
-    (True, True)
-    >>> pergunta_prazo("quero reclamar da demora, qual o prazo?")
-    False
-    """
-    return _pergunta(_PERGUNTA_PRAZO, texto)
-
-
-def pergunta_andamento(texto: str) -> bool:
-    """Whether a message asks about a manifestation already made.
-
-    >>> pergunta_andamento("fiz uma reclamacao hj cedo, protocolo 41750520261206000003, ja tem resposta?")
-    True
-    >>> pergunta_andamento("e a minha reclamação da ouvidoria?"), pergunta_andamento("quero registrar uma reclamação")
-    (True, False)
-    >>> pergunta_andamento("oi, como ta minha reclamacao na ouvidoria? abri hoje mais cedo")
-    True
-    >>> pergunta_andamento("qual meu protocolo? abri uma reclamacao na ouvidoria hoje cedo")
-    True
-    >>> pergunta_andamento("esqueci o numero do protocolo da ouvidoria")
-    True
-    """
-    folded = strip_accents(texto or "").lower().strip().rstrip("?!. ")
-    return _pergunta(_PERGUNTA_ANDAMENTO, re.sub(r"\s+da ouvidoria$", "", folded))
-
-
-def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
-    """The Ombudsman ticket this conversation registered last, if that is the protocol it gave last."""
-    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not protocolo:
-        return None
-    with db_session() as session:
-        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
-        if ticket is None or ticket.tier != "ouvidoria":
-            return None
-        session.expunge(ticket)
-        return ticket
-
-
-class ActionExplicarOuvidoria(Action):
-    """Explains the two tiers before the Ombudsman form, or answers a question about the Ombudsman instead.
-
-    "qual o prazo da ouvidoria?" right after registering started the form again; the question gets the deadline
-    (and the protocol just given), and the form does not open.
-    """
-
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_explicar_ouvidoria"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Answer a question and wait for the next message, or explain the tiers and let the form open."""
-        texto = tracker.latest_message.get("text") or ""
-        ticket = manifestacao_da_conversa(tracker)
-        if pergunta_andamento(texto) and (tem_protocolo(texto) or ticket is None):
-            # A manifestation made elsewhere or earlier: the protocol lookup, which identifies first.
-            return reler_no_assunto(tracker, ActionConsultarProtocolo.intent)
-        if pergunta_andamento(texto) or pergunta_prazo(texto):
-            if ticket is not None:
-                prazo = f" Prazo de resposta: até {format_date(ticket.due_date)}." if ticket.due_date else ""
-                dispatcher.utter_message(
-                    text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
-                    f"{PRAZO_OUVIDORIA}"
-                )
-            else:
-                dispatcher.utter_message(
-                    text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
-                    'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
-                )
-        elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
-            dispatcher.utter_message(text=OUVIDORIA_CONTATO)
-        else:
-            dispatcher.utter_message(response="utter_ouvidoria")
-            return []
-        dispatcher.utter_message(response="utter_algo_mais")
-        # The rule would open the form next; the question is answered, so the bot listens instead.
-        return [FollowupAction("action_listen")]
 
 
 class ActionRegistrarOuvidoria(Action):
@@ -348,6 +255,11 @@ class ActionRegistrarOuvidoria(Action):
         protocolo = tracker.get_slot("ouvidoria_protocolo")
         relato = tracker.get_slot("ouvidoria_relato") or ""
         if not relato:
+            return limpar
+        if relato == DESISTIU:
+            dispatcher.utter_message(
+                text="Tudo bem, não registrei nada. Digite *menu* para ver as opções ou 0 para falar com um atendente."
+            )
             return limpar
         if tracker.get_slot("ouvidoria_instancia") == PRIMEIRA:
             ticket, decisao = abrir_chamado(tracker, "primeira_instancia", relato, kind="geral")

@@ -168,3 +168,40 @@ def oferecer_outro_pedido(dispatcher: CollectingDispatcher, opcao: Opcao) -> Non
     fim = next((i for i in range(len(mensagens) - 1, -1, -1) if mensagens[i].get("response") == "utter_algo_mais"),
                len(mensagens))
     mensagens.insert(fim, oferta)
+
+
+# Someone leaving the request ("cancelar", "desisto", "esqueça", "não pedi isso"): a form ends
+# without a ticket (the teleconsultation desk, the Ombudsman).
+_DESISTE = re.compile(
+    r"\b(?:cancel\w*|desist\w*|esquec\w*|esquece|deixa (?:pra la|quieto|para la)|nao (?:pedi|quero|preciso)|"
+    r"nao tenho(?: (?:nif|cpf|nenhum))?\W*$)"
+)
+
+
+def desiste(texto: str) -> bool:
+    """Whether an answer to the name or NIF question gives up the request.
+
+    >>> desiste("cancelar"), desiste("que teleconsulta? nao pedi isso"), desiste("esqueça, obrigado")
+    (True, True, True)
+    >>> desiste("não tenho"), desiste("Sofia Martins"), desiste("não sei o meu NIF de cor")
+    (True, False, False)
+    """
+    return bool(_DESISTE.search(strip_accents(texto or "").lower()))
+
+
+# "não entendi", "não sei o que fazer": someone who needs the step explained, not a "no".
+_NAO_ENTENDEU = re.compile(
+    r"^\W*(?:mas\s+)?(?:nao|n|num)\s+(?:entendi|entendo|compreendi|sei|consegui|consigo|to entendendo|"
+    r"estou entendendo|achei|ficou claro)\b"
+)
+
+
+def nao_entendeu(texto: str) -> bool:
+    """Whether a "no" is someone saying they did not understand or do not know what to do.
+
+    >>> nao_entendeu("nao entendi"), nao_entendeu("Não sei o que fazer"), nao_entendeu("não, só isso")
+    (True, True, False)
+    >>> nao_entendeu("não"), nao_entendeu("n consegui achar")
+    (False, True)
+    """
+    return bool(_NAO_ENTENDEU.search(strip_accents(texto).lower()))

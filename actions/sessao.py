@@ -16,8 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.identificacao import LIMPAR_FORMULARIO
+from actions.pedido import nao_entendeu
 from bot.identifiers import is_valid_card, is_valid_cpf
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import find_identifiers
 from bot.nlu.short_replies import normalize
 
 # What leaving says: "sair", "logout", "trocar de usuário", "não sou eu", "esse cpf não é meu". The classifier also
@@ -109,26 +110,11 @@ def esquecer_identificacao() -> List[EventType]:
     ]
 
 
-_NAO_ENTENDEU = re.compile(
-    r"^\W*(?:mas\s+)?(?:nao|n|num)\s+(?:entendi|entendo|compreendi|sei|consegui|consigo|to entendendo|"
-    r"estou entendendo|achei|ficou claro)\b"
-)
 AJUDA = (
     "Desculpe, vou tentar de outro jeito. Escreva com suas palavras o que você precisa, por exemplo: *meu boleto*, "
     "*meu reembolso*, *número da carteirinha*. Ou digite *menu* para ver as opções numeradas, ou 0 para falar com "
     "um atendente."
 )
-
-
-def nao_entendeu(texto: str) -> bool:
-    """Whether a "no" is someone saying they did not understand or do not know what to do.
-
-    >>> nao_entendeu("nao entendi"), nao_entendeu("Não sei o que fazer"), nao_entendeu("não, só isso")
-    (True, True, False)
-    >>> nao_entendeu("não"), nao_entendeu("n consegui achar")
-    (False, True)
-    """
-    return bool(_NAO_ENTENDEU.search(strip_accents(texto).lower()))
 
 
 class ActionDespedida(Action):

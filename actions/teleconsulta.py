@@ -19,6 +19,7 @@ from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import SUPORTE
+from actions.pedido import desiste
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
@@ -45,11 +46,6 @@ _ROTULO = re.compile(
     r"(?![^\W\d_])(?:\s*(?:é|e|:|=)(?![^\W\d_]))?"
 )
 _PONTUACAO = " .,;:!-–"
-# Someone leaving the request ("cancelar", "desisto", "esqueça", "não pedi isso"): the form ends without a ticket.
-_DESISTE = re.compile(
-    r"\b(?:cancel\w*|desist\w*|esquec\w*|esquece|deixa (?:pra la|quieto|para la)|nao (?:pedi|quero|preciso)|"
-    r"nao tenho(?: (?:nif|cpf|nenhum))?\W*$)"
-)
 # Filled in both slots when the person gives up: the form is done and nothing is sent (ActionEncaminharTeleconsulta).
 DESISTIU = "desistiu"
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
@@ -64,17 +60,6 @@ CHAMADA_CAIU = (
     f"navegador ou o aplicativo, de preferência com a internet mais estável (Wi-Fi). {SUPORTE} "
     "Vou registrar o problema para a equipe técnica."
 )
-
-
-def desiste(texto: str) -> bool:
-    """Whether an answer to the name or NIF question gives up the request.
-
-    >>> desiste("cancelar"), desiste("que teleconsulta? nao pedi isso"), desiste("esqueça, obrigado")
-    (True, True, True)
-    >>> desiste("não tenho"), desiste("Sofia Martins"), desiste("não sei o meu NIF de cor")
-    (True, False, False)
-    """
-    return bool(_DESISTE.search(strip_accents(texto or "").lower()))
 
 
 def ler_cpf(texto: str) -> str | None:

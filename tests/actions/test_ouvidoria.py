@@ -15,10 +15,10 @@ from actions.ouvidoria import (
     PEDIDO_TIPO,
     SEM_PROTOCOLO,
     SLOTS,
-    ActionExplicarOuvidoria,
     ValidateOuvidoriaForm,
 )
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA
+from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
 from bot.db.session import session_scope
 from routing.decision import Decision
 from routing.tickets import open_ticket
@@ -257,3 +257,29 @@ def test_asking_the_progress_while_the_form_asks_for_a_protocol_ends_the_form(di
     )
     assert slots == {"ouvidoria_protocolo": None, "requested_slot": None}
     assert "preciso confirmar quem é você" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("slot", list(PERGUNTAS))
+@pytest.mark.parametrize("resposta", ["cancelar", "desisto"])
+async def test_giving_up_at_any_question_registers_nothing(dispatcher, slot, resposta):
+    # "cancelar" at "Descreva em poucas palavras..." was registered as the complaint itself.
+    from actions.ouvidoria import ActionRegistrarOuvidoria
+    from bot.db.models import Ticket
+
+    slots, proxima = await _responder(dispatcher, slot, resposta)
+    assert proxima is None and slots["ouvidoria_relato"] == "desistiu"
+    with base.db_session() as session:
+        antes = session.query(Ticket).count()
+    said = type(dispatcher)()
+    await ActionRegistrarOuvidoria().run(said, make_tracker(slots, text=resposta), {})
+    assert texts(said) == [
+        "Tudo bem, não registrei nada. Digite *menu* para ver as opções ou 0 para falar com um atendente."
+    ]
+    with base.db_session() as session:
+        assert session.query(Ticket).count() == antes
+
+
+async def test_not_understanding_the_report_question_gets_an_example_not_a_complaint(dispatcher):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_relato", "nao entendi")
+    assert proxima == "ouvidoria_relato" and slots["ouvidoria_relato"] is None
+    assert texts(dispatcher)[0].startswith("Conte com suas palavras o que aconteceu")

@@ -1,0 +1,145 @@
+"""Questions about the Ombudsman answered instead of opening its form: its deadline, a manifestation's progress.
+
+"qual o prazo da ouvidoria?" right after registering started the form again; these questions get their answer,
+and a question about a manifestation already made becomes a protocol lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import db_session
+from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
+from actions.contexto import reler_no_assunto
+from actions.conversa import pergunta_contato
+from actions.formatting import format_date
+from actions.pedido import tem_protocolo
+from bot.canais import TELEFONE_24H
+from bot.db import repository
+from bot.nlu.parsing import strip_accents
+from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
+
+EXPLICACAO_INSTANCIAS = (
+    "A Ouvidoria é a segunda instância: ela recebe demandas que já passaram por um canal de primeira instância "
+    "(chat, aplicativo, telefone ou atendimento presencial) e não foram resolvidas no prazo ou de forma "
+    "satisfatória."
+)
+
+PRAZO_OUVIDORIA = (
+    f"A Ouvidoria responde em até {ANSWER_BUSINESS_DAYS[TicketKind.OMBUDSMAN]} dias úteis (ANS RN 323/2013)."
+)
+# "qual o prazo da ouvidoria?", "quanto tempo demora?": the Ombudsman's deadline, not a manifestation; the form
+# would take it for one ("demora" is a complaint's word) and start over.
+_PERGUNTA_PRAZO = re.compile(
+    r"\b(?:qual (?:e )?o prazo|que prazo|tem prazo|prazo de resposta|quanto tempo|em quantos dias|quando "
+    r"(?:respond\w*|vou ter|terei|recebo|sai|vem)|demora quanto|vai demorar|demora muito)\b"
+)
+# "já tem resposta?", "e a minha reclamação?", "o andamento do protocolo ...": a manifestation already made.
+_PERGUNTA_ANDAMENTO = re.compile(
+    r"\bcomo (?:ta|esta|anda|vai|fica)\b.{0,25}\b(?:reclamacao|manifestacao|denuncia|protocolo|pedido|ouvidoria)\b|"
+    r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
+    r"como (?:acompanho|acompanhar)|qual (?:e )?(?:o )?(?:meu |numero do (?:meu )?)?protocolo|"
+    r"(?:esqueci|perdi|nao anotei) (?:o )?(?:meu )?(?:numero do )?protocolo|"
+    r"(?:e )?(?:a )?minha (?:reclamacao|manifestacao|denuncia|sugestao|reanalise)\??$)"
+)
+_QUER_REGISTRAR = re.compile(
+    r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
+)
+OUVIDORIA_CONTATO = (
+    "Não tenho um telefone próprio da Ouvidoria: você registra sua manifestação por aqui mesmo (escreva \"quero "
+    f"registrar na ouvidoria\") ou pela Central de Relacionamento, {TELEFONE_24H}."
+)
+
+
+def _pergunta(padrao: re.Pattern[str], texto: str) -> bool:
+    folded = strip_accents(texto or "").lower().strip()
+    return len(folded.split()) <= 16 and bool(padrao.search(folded)) and not _QUER_REGISTRAR.search(folded)
+
+
+def pergunta_prazo(texto: str) -> bool:
+    """Whether a message asks the Ombudsman's deadline without making a manifestation.
+
+    >>> pergunta_prazo("qual o prazo da ouvidoria?"), pergunta_prazo("quanto tempo demora?")
+    (True, True)
+    >>> pergunta_prazo("quero reclamar da demora, qual o prazo?")
+    False
+    """
+    return _pergunta(_PERGUNTA_PRAZO, texto)
+
+
+def pergunta_andamento(texto: str) -> bool:
+    """Whether a message asks about a manifestation already made.
+
+    >>> pergunta_andamento("fiz uma reclamacao hj cedo, protocolo 41750520261206000003, ja tem resposta?")
+    True
+    >>> pergunta_andamento("e a minha reclamação da ouvidoria?"), pergunta_andamento("quero registrar uma reclamação")
+    (True, False)
+    >>> pergunta_andamento("oi, como ta minha reclamacao na ouvidoria? abri hoje mais cedo")
+    True
+    >>> pergunta_andamento("qual meu protocolo? abri uma reclamacao na ouvidoria hoje cedo")
+    True
+    >>> pergunta_andamento("esqueci o numero do protocolo da ouvidoria")
+    True
+    """
+    folded = strip_accents(texto or "").lower().strip().rstrip("?!. ")
+    return _pergunta(_PERGUNTA_ANDAMENTO, re.sub(r"\s+da ouvidoria$", "", folded))
+
+
+def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
+    """The Ombudsman ticket this conversation registered last, if that is the protocol it gave last."""
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo:
+        return None
+    with db_session() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.tier != "ouvidoria":
+            return None
+        session.expunge(ticket)
+        return ticket
+
+
+class ActionExplicarOuvidoria(Action):
+    """Explains the two tiers before the Ombudsman form, or answers a question about the Ombudsman instead.
+
+    "qual o prazo da ouvidoria?" right after registering started the form again; the question gets the deadline
+    (and the protocol just given), and the form does not open.
+    """
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_explicar_ouvidoria"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Answer a question and wait for the next message, or explain the tiers and let the form open."""
+        texto = tracker.latest_message.get("text") or ""
+        ticket = manifestacao_da_conversa(tracker)
+        if pergunta_andamento(texto) and (tem_protocolo(texto) or ticket is None):
+            # A manifestation made elsewhere or earlier: the protocol lookup, which identifies first.
+            return reler_no_assunto(tracker, ActionConsultarProtocolo.intent)
+        if pergunta_andamento(texto) or pergunta_prazo(texto):
+            if ticket is not None:
+                prazo = f" Prazo de resposta: até {format_date(ticket.due_date)}." if ticket.due_date else ""
+                dispatcher.utter_message(
+                    text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
+                    f"{PRAZO_OUVIDORIA}"
+                )
+            else:
+                dispatcher.utter_message(
+                    text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
+                    'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
+                )
+        elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
+            dispatcher.utter_message(text=OUVIDORIA_CONTATO)
+        else:
+            dispatcher.utter_message(response="utter_ouvidoria")
+            return []
+        dispatcher.utter_message(response="utter_algo_mais")
+        # The rule would open the form next; the question is answered, so the bot listens instead.
+        return [FollowupAction("action_listen")]
