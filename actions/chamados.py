@@ -189,6 +189,23 @@ def pergunta_sobre_o_chamado(texto: str) -> bool:
     return len(folded.split()) <= _MAX_PALAVRAS_PERGUNTA and bool(_PERGUNTA_SOBRE_O_CHAMADO.search(folded))
 
 
+_PEDE_O_PROTOCOLO = re.compile(
+    r"\b(?:numero|n[o.]?) (?:do|de) (?:meu |minha )?(?:pedido|protocolo|chamado|atendimento|reclamacao)\b|"
+    r"\bqual (?:e )?(?:o )?(?:meu )?(?:protocolo|numero do pedido)\b"
+)
+
+
+def pede_o_protocolo(texto: str) -> bool:
+    """Whether a message asks the number of a request ("Qual é o número do meu pedido?").
+
+    >>> pede_o_protocolo("Qual é o número do meu pedido?"), pede_o_protocolo("qual meu protocolo")
+    (True, True)
+    >>> pede_o_protocolo("qual o número do meu cartão?")
+    False
+    """
+    return bool(_PEDE_O_PROTOCOLO.search(strip_accents(texto).lower()))
+
+
 def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer "quando vão me responder?" with the protocol this conversation opened last and its deadline.
 

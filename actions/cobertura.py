@@ -39,8 +39,8 @@ REDE_CREDENCIADA = "\n".join(
 # A request of a topic that names the network ("reembolso de médico não credenciado", "denúncia sobre um prestador
 # credenciado") is that topic's.
 _PEDIDO_DE_ASSUNTO = re.compile(
-    r"\b(?:denunci\w*|reclam\w*|reembols\w*|devolv\w*|dinheiro|pag\w*|cobr\w*|ressarc\w*|negou|negad\w*|"
-    r"autoriza\w*)"
+    r"\b(?:denunci\w*|reclam\w*|reembols\w*|devolv\w*|devoluc\w*|de volta|dinheiro|pag\w*|cobr\w*|ressarc\w*|"
+    r"negou|negad\w*|autoriza\w*|elogi\w*|sugest\w*|sugir\w*)"
 )
 
 
@@ -104,6 +104,14 @@ ABRANGENCIA = "\n".join(
         "reembolso* para ver a lista de documentos.",
         "• O Pronto Atendimento Online é pela internet, 24 horas: escreva *PA Online* para saber como entrar.",
     ]
+)
+SEGURO_VIAGEM = (
+    "Seguro viagem é contratado à parte, com uma seguradora: a Cemig Saúde não vende nem reembolsa atendimento "
+    "fora do Brasil, porque o plano não tem cobertura no exterior (Art. 7º, §§2º e 3º, do Regulamento)."
+)
+_FORA_DO_PAIS = r"\b(?:exterior|fora do (?:brasil|pais)|eua|estados unidos)\b"
+_SEGURO_VIAGEM = re.compile(
+    rf"\bseguro (?:de )?viagem\b|{_FORA_DO_PAIS}.{{0,60}}\breembols\w*|\breembols\w*.{{0,60}}{_FORA_DO_PAIS}"
 )
 NO_EXTERIOR = (
     "Fora do Brasil o plano não cobre atendimento: a cobertura de urgência e emergência fora de Minas Gerais "
@@ -212,7 +220,12 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     True
     >>> orientacao_sem_cadastro("meus reembolsos") is None
     True
+    >>> orientacao_sem_cadastro("entao preciso de seguro viagem ne") == SEGURO_VIAGEM
+    True
     """
+    if _SEGURO_VIAGEM.search(strip_accents(texto).lower()):
+        # "então preciso de seguro viagem?", "e se eu pagar lá nos EUA e pedir reembolso?"
+        return SEGURO_VIAGEM
     if pergunta_abrangencia(texto):
         return abrangencia(texto)
     cobertura = cobertura_de(texto)

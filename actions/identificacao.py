@@ -32,7 +32,7 @@ from actions.base import (
     hoje,
     session_factory,
 )
-from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
+from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, pede_o_protocolo, responder_sobre_o_chamado
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import reler_no_assunto
 from actions.formatting import first_name
@@ -177,6 +177,25 @@ class ValidateIdentificacaoForm(FormValidationAction):
         """
         resultado: Dict[Text, Any] = {slot: None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        texto = str(tracker.latest_message.get("text") or "")
+        geral = [orientacao_sem_cadastro(texto) or ""]
+        if intent in SERVICOS:
+            geral += SERVICOS[intent]().orientacao_geral(texto)
+        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
+            # "E quando é que me respondem?" after the desk's protocol: answered, no CPF needed for that.
+            return resultado
+        if desta_conversa and pede_o_protocolo(texto):
+            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
+            return resultado
+        if any(geral):
+            # "como pedir reembolso", "o plano cobre parto?" at the CPF question: nobody's data answers them.
+            for parte in filter(None, geral):
+                dispatcher.utter_message(text=parte)
+            dispatcher.utter_message(
+                text="Para ver os seus dados, continue a identificação; para outro assunto, digite *menu*."
+            )
+            return resultado
         if intent in SERVICOS:
             resultado["opcao_pendente"] = intent
             inicio = "Certo, vejo isso assim que você se identificar."
@@ -323,7 +342,8 @@ class ActionSolicitarIdentificacao(Action):
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
             return [FollowupAction("action_listen")]
-        if intent == "consultar_protocolo" and desta_conversa and not tem_protocolo(texto):
+        pede_este = intent == "consultar_protocolo" or pede_o_protocolo(texto)
+        if pede_este and desta_conversa and not tem_protocolo(texto):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]

@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
+from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import format_money
@@ -200,6 +201,8 @@ QUEM_PODE_ENTRAR = "\n".join(
 )
 
 
+# A price asked ("quanto custa o plano com cobertura nacional?") keeps the catalogue even when coverage is named.
+_PRECO_PEDIDO = re.compile(r"\b(?:quanto|preco|valor|custa\w*|pagaria|contratar|aderir)\b")
 # "tenho 54 anos, quanto eu pagaria no enfermaria?": an age and a price, without anything of a boleto of one's own.
 _PRECO = re.compile(r"\b(?:quanto|preco|valor|custa\w*|pagaria|plano|enfermaria|apartamento)\b")
 _BOLETO = re.compile(r"\b(?:boletos?|2a via|segunda via|multa|juros|paguei|vencimento|atras\w*|fatura)\b")
@@ -260,7 +263,8 @@ class ActionConsultarNovosPlanos(Action):
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
             return []
-        evento = evento_de_vida(texto)
+        geral = orientacao_sem_cadastro(texto or "") if not _PRECO_PEDIDO.search(strip_accents(texto or "")) else None
+        evento = evento_de_vida(texto) or geral
         if evento:
             # "minha mãe, a titular, faleceu": what happens to the family's registration, not the plans on sale.
             dispatcher.utter_message(text=evento)

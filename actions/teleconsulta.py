@@ -11,12 +11,13 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import SUPORTE
 from actions.pedido import desiste
@@ -141,6 +142,11 @@ class ActionPrepararTeleconsulta(Action):
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        geral = orientacao_sem_cadastro(texto)
+        if geral or (desiste(texto) and len(texto.split()) <= 3):
+            # "preciso de seguro viagem?" (the desk's insurance words), a bare "cancelar": no request to the desk.
+            dispatcher.utter_message(text=geral or "Tudo bem. Digite *menu* para ver as opções.")
+            return [FollowupAction("action_listen")]
         # A second message after a request was sent ("o médico nem apareceu, fiquei 40 minutos à espera") adds to
         # it: the name and NIF given for it are kept, so the form sends it at once, linked to that protocol.
         anterior = tracker.get_slot("tele_protocolo")

@@ -230,3 +230,37 @@ def test_a_guide_number_at_the_cpf_question_spends_no_attempt(dispatcher):
     result = validate_document("o numero da guia é 20260000003", dispatcher, tentativas_identificacao=1)
     assert result == {"identificacao_documento": None}
     assert texts(dispatcher)[0].startswith("Esse parece ser o número de uma guia")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "expected"),
+    [("como pedir reembolso", "reembolso", "*Como pedir reembolso*"),
+     ("pra que cpf? so quero saber se cobre parto", "autorizacao", "parto a termo tem carência")],
+)
+def test_a_general_question_at_the_cpf_prompt_is_answered_and_the_prompt_stays(dispatcher, text, intent, expected):
+    # "como pedir reembolso" at the CPF question got "Certo, vejo isso assim que você se identificar".
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text=text, intent=intent)
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(text, dispatcher, tracker, {})
+    assert result == {"identificacao_documento": None}
+    said = texts(dispatcher)
+    assert expected in said[0] and said[-1].startswith("Para ver os seus dados, continue a identificação")
+
+
+async def test_the_protocol_just_given_is_told_again_without_a_cpf(dispatcher):
+    # A client in Portugal (no CPF) asked "Qual é o número do meu pedido?" right after the desk's protocol and was
+    # asked a CPF in a loop.
+    from actions.chamados import PROTOCOLO_DA_CONVERSA
+
+    slots = {PROTOCOLO_DA_CONVERSA: "41750520261206000006"}
+    tracker = make_tracker(slots, text="Qual é o número do meu pedido?", intent="numero_cartao")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("O protocolo aberto nesta conversa é 41750520261206000006.")
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]
+    # Already inside the identification, the same question is answered and nothing is spent.
+    said = type(dispatcher)()
+    tracker = make_tracker({**slots, "requested_slot": "identificacao_documento"},
+                           text="Qual é o número do meu pedido?", intent="numero_cartao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(tracker.latest_message["text"], said,
+                                                                          tracker, {})
+    assert result == {"identificacao_documento": None}
+    assert texts(said)[0].startswith("O protocolo aberto nesta conversa é 41750520261206000006.")

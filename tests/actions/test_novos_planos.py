@@ -252,3 +252,16 @@ async def test_a_death_between_two_topics_gets_the_rules_instead_of_the_question
     await ActionEsclarecer().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0].startswith("Sinto muito pela perda.")
     assert "formalizar o interesse em até 30 dias" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("quais hospitais atendem o plano em belo horizonte?", "Por aqui eu não consulto a rede credenciada"),
+     ("oi to gravida de 8 semanas, o plano cobre o parto?", "parto a termo tem carência de 300 dias"),
+     ("quantas sessoes de psicologo o plano cobre por ano?", "no número de sessões do Rol")],
+)
+async def test_a_members_coverage_question_read_as_new_plans_is_answered(dispatcher, text, expected):
+    # Each got "Planos da Cemig Saúde abertos a novas adesões... Quer contratar?".
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=text, intent="novos_planos"), {})
+    shown = "\n".join(t for t in texts(dispatcher) if t)
+    assert expected in shown and "abertos a novas adesões" not in shown
