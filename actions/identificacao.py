@@ -96,6 +96,22 @@ def documento_invalido(texto: str) -> str | None:
     return None
 
 
+def emendar_documento(tracker: Tracker, texto: str) -> str | None:
+    """The CPF typed in two messages ("529.982", then "247-25"), when the two together are a valid one.
+
+    Args:
+        tracker: The conversation; its previous user message is the first part.
+        texto: The latest message, the second part.
+    """
+    mensagens = [e.get("text") or "" for e in tracker.events or [] if e.get("event") == "user"]
+    anterior = mensagens[-2] if len(mensagens) >= 2 else ""
+    primeira, segunda = only_digits(anterior), only_digits(texto)
+    if not (5 <= len(primeira) < 11 and 1 <= len(segunda) < 11):
+        return None
+    junto = primeira + segunda
+    return junto if len(junto) == 11 and is_valid_cpf(junto) else None
+
+
 def buscar_candidato(texto: str) -> Any | None:
     """The beneficiary a well-formed document points to, or None (never said apart from a wrong date)."""
     kind, digits = ler_documento(texto)
@@ -248,6 +264,17 @@ class ValidateIdentificacaoForm(FormValidationAction):
             dispatcher.utter_message(
                 text="Esse parece ser o número de uma guia: consulto ela assim que confirmar quem é você. Primeiro, "
                 "o CPF ou o número da carteirinha de quem é o plano."
+            )
+            return {"identificacao_documento": None}
+        junto = emendar_documento(tracker, texto)
+        if junto:
+            # "529.982" then "247-25": the two halves of one CPF.
+            texto = junto
+        elif 5 <= len(only_digits(texto)) < 11:
+            # Part of a CPF: say so and wait for the rest, rather than "preciso confirmar quem é você".
+            dispatcher.utter_message(
+                text=f"Recebi {len(only_digits(texto))} dígitos; o CPF tem 11. Mande o resto, ou o CPF inteiro numa "
+                "mensagem só."
             )
             return {"identificacao_documento": None}
         if len(only_digits(texto)) <= POUCOS_DIGITOS:

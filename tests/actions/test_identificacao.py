@@ -74,14 +74,14 @@ def test_card_with_bad_check_digit_is_rejected(dispatcher):
 
 
 def test_third_failure_ends_identification(dispatcher):
-    result = validate_document("123456789", dispatcher, tentativas_identificacao=2)
+    result = validate_document("123.456.789-00", dispatcher, tentativas_identificacao=2)
     assert result["identificacao_documento"] == FALHOU
     assert result["identificacao_nascimento"] == FALHOU
     assert result["tentativas_identificacao"] == 3
 
 
 def test_remaining_attempts_are_announced(dispatcher):
-    validate_document("123456789", dispatcher, tentativas_identificacao=0)
+    validate_document("123.456.789-00", dispatcher, tentativas_identificacao=0)
     assert "2 tentativas" in texts(dispatcher)[0]
 
 
@@ -174,8 +174,8 @@ def test_a_reply_without_any_number_spends_no_attempt(dispatcher):
     result = validate_birth("não lembro", dispatcher, identificacao_documento=seed.DEMO_TITULAR_CPF,
                             tentativas_identificacao=2)
     assert result == {"identificacao_nascimento": None}
-    # Digits of the wrong length are a guess, and count.
-    assert validate_document("5299822472", dispatcher, tentativas_identificacao=2)["identificacao_documento"] == FALHOU
+    # A CPF with a wrong check digit is a guess, and counts.
+    assert validate_document("52998224726", dispatcher, tentativas_identificacao=2)["identificacao_documento"] == FALHOU
 
 
 def test_a_short_number_or_the_birth_date_first_spends_no_attempt(dispatcher):
@@ -264,3 +264,18 @@ async def test_the_protocol_just_given_is_told_again_without_a_cpf(dispatcher):
                                                                           tracker, {})
     assert result == {"identificacao_documento": None}
     assert texts(said)[0].startswith("O protocolo aberto nesta conversa é 41750520261206000006.")
+
+
+def test_a_cpf_typed_in_two_messages_is_joined_and_a_part_spends_no_attempt(dispatcher):
+    # "529.982" then "247-25": each half got "Para mostrar dados do plano, preciso confirmar quem é você".
+    from bot.db import seed as demo
+
+    first = make_tracker({"requested_slot": "identificacao_documento", "tentativas_identificacao": 2},
+                         text="meu cpf e 529.982", events=[{"event": "user", "text": "meu cpf e 529.982"}])
+    result = ValidateIdentificacaoForm().validate_identificacao_documento("meu cpf e 529.982", dispatcher, first, {})
+    assert result == {"identificacao_documento": None}
+    assert texts(dispatcher)[0].startswith("Recebi 6 dígitos; o CPF tem 11.")
+    events = [{"event": "user", "text": "meu cpf e 529.982"}, {"event": "user", "text": "247-25"}]
+    second = make_tracker({"requested_slot": "identificacao_documento"}, text="247-25", events=events)
+    result = ValidateIdentificacaoForm().validate_identificacao_documento("247-25", dispatcher, second, {})
+    assert result == {"identificacao_documento": demo.DEMO_TITULAR_CPF}

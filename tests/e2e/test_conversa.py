@@ -65,9 +65,11 @@ def test_wrong_checksum_then_not_found_then_give_up(conversa):
     missing = joined(conversa("12/03/1975"))
     assert missing.startswith("Os dados informados não conferem com o nosso cadastro. Você ainda tem 1 tentativa.")
     assert "Informe seu CPF" in missing  # both asked again
-    # A short number ("000") is no guess at a CPF and spends nothing; a CPF with digits missing is one.
+    # A short number ("000") is no guess at a CPF and spends nothing; a part of a CPF is waited for ("Recebi 9
+    # dígitos"); a CPF with a wrong check digit is a guess.
     assert "tentativa" not in joined(conversa("000"))
-    final = joined(conversa("529.982.247"))
+    assert "Recebi 9 dígitos; o CPF tem 11" in joined(conversa("529.982.247"))
+    final = joined(conversa("529.982.247-26"))
     assert "atendente" in final and "0800 030 9009" in final
     # The form is over: a date is not taken as an answer any more, and nothing personal was shown.
     after = joined(conversa("12/03/1975"))
