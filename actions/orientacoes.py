@@ -103,6 +103,14 @@ APARELHO = (
 )
 
 EMERGENCIA = f"{SINAIS_DE_EMERGENCIA} O Pronto Atendimento Online é para o que dá para resolver por vídeo."
+# "a videochamada congelou", "a ligação caiu", "o médico sumiu": a call that stopped during the consultation.
+CHAMADA_PAROU = re.compile(
+    r"\b(?:cai\w*|travou|trava\w*|congel\w*|sumiu|desapareceu|desligou|cortou|parou|perdi a (?:ligacao|chamada))\b"
+)
+CHAMADA_CAIU_PA = (
+    "Se a chamada caiu durante a consulta, entre de novo no Pronto Atendimento Online e volte à consulta: feche e "
+    "reabra o navegador, de preferência com a internet mais estável (Wi-Fi)."
+)
 SE_PIORAR = (
     "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
     "pronto-socorro mais próximo."
@@ -176,6 +184,9 @@ def orientacao(texto: str) -> str:
 def _orientacao(texto: str) -> str:
     folded = strip_accents(texto)
     navegador = navegador_da_mensagem(texto)
+    if CHAMADA_PAROU.search(folded.lower()) and not navegador:
+        # "tava na teleconsulta e a chamada caiu, e agora??": back into the same consultation, then support.
+        return f"{CHAMADA_CAIU_PA}\n{SUPORTE}"
     if navegador:
         titulo, passos = NAVEGADORES[navegador]
         return (

@@ -19,7 +19,7 @@ from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
-from actions.orientacoes import SUPORTE
+from actions.orientacoes import CHAMADA_PAROU, SUPORTE
 from actions.pedido import desiste
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
@@ -50,12 +50,14 @@ _PONTUACAO = " .,;:!-–"
 # Filled in both slots when the person gives up: the form is done and nothing is sent (ActionEncaminharTeleconsulta).
 DESISTIU = "desistiu"
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
-
-
-# "a videochamada congelou", "a ligação caiu", "o médico sumiu": a call that stopped during the consultation.
-_CHAMADA_CAIU = re.compile(
-    r"\b(?:cai\w*|travou|trava\w*|congel\w*|sumiu|desapareceu|desligou|cortou|parou|perdi a (?:ligacao|chamada))\b"
+# "porque precisam do meu NIF?", "pra que o cpf?": the question answered, then asked again.
+_POR_QUE = re.compile(r"\b(?:porque|por que|pq|pra que|para que)\b")
+POR_QUE_O_NUMERO = (
+    "O CPF (ou, em Portugal, o NIF) identifica o seu registo na equipe da teleconsulta, para a resposta chegar ao "
+    "pedido certo; ele só vai no pedido, mascarado nos registos. " + PARA_DESISTIR
 )
+
+
 CHAMADA_CAIU = (
     "Se a chamada parou durante a consulta, entre de novo na plataforma e abra a mesma consulta: feche e reabra o "
     f"navegador ou o aplicativo, de preferência com a internet mais estável (Wi-Fi). {SUPORTE} "
@@ -109,8 +111,11 @@ def ler_nome(texto: str) -> str | None:
     ('Ana Sofia Ramos', None, None)
     >>> ler_nome("Sofia Martins, NIF 123456789"), ler_nome("NIF: 123 456 789 - Sofia Martins")
     ('Sofia Martins', 'Sofia Martins')
+    >>> ler_nome("está bem, Rita Carvalho Santos")
+    'Rita Carvalho Santos'
     """
     limpo = sem_numero_fiscal(texto or "").strip(_PONTUACAO)
+    limpo = re.sub(r"(?i)^\s*(?:est[aá] bem|ok|sim|pronto|certo|claro)\s*[,.!]?\s+", "", limpo)
     limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", limpo)
     limpo = " ".join(limpo.strip(_PONTUACAO).split())
     return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
@@ -152,7 +157,7 @@ class ActionPrepararTeleconsulta(Action):
         anterior = tracker.get_slot("tele_protocolo")
         nome = tracker.get_slot("tele_nome") if anterior else None
         fiscal = ler_numero_fiscal(texto) or (tracker.get_slot("tele_nif") if anterior else None)
-        if intent == "tele_tecnologia" and _CHAMADA_CAIU.search(strip_accents(texto).lower()):
+        if intent == "tele_tecnologia" and CHAMADA_PAROU.search(strip_accents(texto).lower()):
             # The consultation may still be going on: how to get back in comes before the ticket's questions.
             dispatcher.utter_message(text=CHAMADA_CAIU)
         verificado = identidade_verificada(tracker)
@@ -213,6 +218,9 @@ class ValidateTeleconsultaForm(FormValidationAction):
         texto = str(value or "")
         if desiste(texto):
             return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
+        if _POR_QUE.search(strip_accents(texto).lower()) and tracker.get_slot("requested_slot") == "tele_nif":
+            dispatcher.utter_message(text=POR_QUE_O_NUMERO)
+            return {"tele_nif": None}
         fiscal = ler_numero_fiscal(texto)
         if fiscal:
             return {"tele_nif": fiscal}

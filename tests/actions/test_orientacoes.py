@@ -78,3 +78,11 @@ async def test_in_the_middle_of_an_identification_the_answer_does_not_ask_anythi
     tracker.active_loop = {"name": "identificacao_form"}
     await ActionOrientarProntoAtendimento().run(dispatcher, tracker, {})
     assert "192" in texts(dispatcher)[0] and "utter_algo_mais" not in texts(dispatcher)
+
+
+def test_a_call_that_dropped_in_the_online_care_gets_how_to_get_back_in():
+    # "tava na teleconsulta com o medico e a chamada caiu, e agora??" got how to enter PA Online for the first time.
+    from actions.orientacoes import CHAMADA_CAIU_PA
+
+    answer = orientacao("tava na teleconsulta com o medico e a chamada caiu, e agora??")
+    assert answer.startswith(CHAMADA_CAIU_PA) and "4000-1896" in answer and "Primeiro acesso" not in answer

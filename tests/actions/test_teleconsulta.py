@@ -189,3 +189,15 @@ async def test_a_call_that_dropped_gets_how_to_get_back_in_before_the_questions(
     other = type(dispatcher)()
     await ActionPrepararTeleconsulta().run(other, make_tracker(text="o app não abre", intent="tele_tecnologia"), {})
     assert "entre de novo" not in " ".join(texts(other))
+
+
+def test_why_the_nif_is_asked_is_answered_and_a_name_after_ok_is_taken(dispatcher):
+    # pt-PT: "porque precisam do meu NIF?" was ignored; "está bem, Rita Carvalho Santos" was not a name.
+    from actions.teleconsulta import POR_QUE_O_NUMERO
+
+    tracker = make_tracker({"requested_slot": "tele_nif"}, text="porque precisam do meu NIF?")
+    result = ValidateTeleconsultaForm().validate_tele_nif("porque precisam do meu NIF?", dispatcher, tracker, {})
+    assert result == {"tele_nif": None} and texts(dispatcher) == [POR_QUE_O_NUMERO]
+    named = make_tracker({"requested_slot": "tele_nome"}, text="está bem, Rita Carvalho Santos")
+    result = ValidateTeleconsultaForm().validate_tele_nome("está bem, Rita Carvalho Santos", dispatcher, named, {})
+    assert result["tele_nome"] == "Rita Carvalho Santos"
