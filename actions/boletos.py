@@ -277,13 +277,16 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
     True
     >>> pedido_sobre_pagamento("paguei ontem, ja baixou?") is None
     True
+    >>> pedido_sobre_pagamento("mas eu ja paguei o de novembro ontem pelo pix!") is None
+    True
     """
     folded = strip_accents(texto or "").lower()
     if _DUPLICADO.search(folded):
         return PAGO_EM_DOBRO
     if _VENCIMENTO.search(folded):
         return MUDAR_VENCIMENTO
-    if _FORMA.search(folded):
+    if _FORMA.search(folded) and not re.search(r"\b(?:paguei|pagamos|ja pag\w*|foi pago)\b", folded):
+        # "já paguei o de novembro pelo pix" tells a payment, which the boletos' answer looks for.
         return FORMA_DE_PAGAMENTO
     return None
 

@@ -25,7 +25,9 @@ SINAIS_DE_EMERGENCIA = (
 _REDE = re.compile(
     r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
     r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
-    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b"
+    r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b|"
+    # "quais maternidades em bh?", "qual hospital em uberlandia?": places to go, which the Central names.
+    r"\b(?:quais|qual|que) (?:hospita\w*|maternidades?|clinicas?|laboratorios?|pronto.?socorros?)\b"
 )
 REDE_CREDENCIADA = "\n".join(
     [

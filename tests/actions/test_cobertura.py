@@ -137,3 +137,10 @@ def test_a_request_about_a_covered_treatment_is_left_to_its_topic():
     for text in ("minha fisio foi negada, o plano não cobre?", "quantas sessões de fono meu filho já fez?",
                  "o meu seguro Médis inclui psicologia online?"):
         assert cobertura_de(text) is None, text
+
+
+async def test_which_maternity_hospitals_is_a_network_question(dispatcher):
+    # "quais maternidades em bh?" was "só consigo ajudar com assuntos do seu plano".
+    await ActionForaDeEscopo().run(dispatcher, make_tracker(text="quais maternidades em bh?",
+                                                            intent="fora_de_escopo"), {})
+    assert "Por aqui eu não consulto a rede credenciada" in texts(dispatcher)[0]

@@ -341,3 +341,12 @@ async def test_how_the_boleto_is_paid_is_answered_instead_of_the_list(dispatcher
     shown = _shown(dispatcher)
     assert expected in shown and "digite 0" in shown
     assert "Boletos em aberto" not in shown and "Se pagar em" not in shown
+
+
+async def test_a_payment_told_by_pix_is_looked_for_not_answered_with_the_ways_to_pay(dispatcher, db):
+    # "mas eu já paguei o de novembro ontem pelo pix!" got "A mensalidade é paga pelo boleto... Débito automático".
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    text = "mas eu ja paguei o de novembro ontem pelo pix!"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    assert "Débito automático" not in shown and "3 dias úteis" in shown
