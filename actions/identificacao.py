@@ -37,7 +37,7 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import reler_no_assunto
 from actions.formatting import first_name
 from actions.novos_planos import pergunta_preco_por_idade
-from actions.pedido import tem_protocolo
+from actions.pedido import DESISTIU, desiste, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
@@ -194,6 +194,13 @@ class ValidateIdentificacaoForm(FormValidationAction):
         resultado: Dict[Text, Any] = {slot: None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         texto = str(tracker.latest_message.get("text") or "")
+        if desiste(texto):
+            # "cancelar", "desisto": the identification stops, without the failure's message.
+            dispatcher.utter_message(
+                text="Tudo bem, parei a identificação. Digite *menu* para ver as opções ou 0 para falar com um "
+                "atendente."
+            )
+            return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         geral = [orientacao_sem_cadastro(texto) or ""]
         if intent in SERVICOS:
             geral += SERVICOS[intent]().orientacao_geral(texto)
@@ -435,6 +442,8 @@ class ActionConcluirIdentificacao(Action):
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", None)]
         beneficiario_id = beneficiario_identificado(tracker)
         nao_escolhe = [SlotSet("escolher_pessoa", False)]
+        if beneficiario_id is None and tracker.get_slot("identificacao_documento") == DESISTIU:
+            return events + nao_escolhe
         if beneficiario_id is None:
             dispatcher.utter_message(
                 text=(

@@ -27,7 +27,7 @@ from actions.chamados import (
 from actions.familia import pessoas_visiveis
 from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
 from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
-from actions.pedido import desiste, nao_entendeu
+from actions.pedido import DESISTIU, desiste, nao_entendeu
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 
@@ -225,7 +225,6 @@ class ValidateOuvidoriaForm(FormValidationAction):
         return {"ouvidoria_relato": relato[:2000]}
 
 
-DESISTIU = "desistiu"
 EXPLICA_RELATO = (
     "Conte com suas palavras o que aconteceu, com datas e nomes se souber: por exemplo, \"o hospital X negou meu "
     "exame no dia 10/11 e ninguém me explicou\". Para desistir, escreva *cancelar*."

@@ -178,6 +178,10 @@ _DESISTE = re.compile(
 )
 
 
+# Filled in a form's slots when the person gives up: the form ends and its last action sends nothing.
+DESISTIU = "desistiu"
+
+
 def desiste(texto: str) -> bool:
     """Whether an answer to the name or NIF question gives up the request.
 

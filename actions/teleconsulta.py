@@ -20,7 +20,7 @@ from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chama
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, SUPORTE
-from actions.pedido import desiste
+from actions.pedido import DESISTIU, desiste
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
@@ -47,8 +47,6 @@ _ROTULO = re.compile(
     r"(?![^\W\d_])(?:\s*(?:é|e|:|=)(?![^\W\d_]))?"
 )
 _PONTUACAO = " .,;:!-–"
-# Filled in both slots when the person gives up: the form is done and nothing is sent (ActionEncaminharTeleconsulta).
-DESISTIU = "desistiu"
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
 # "porque precisam do meu NIF?", "pra que o cpf?": the question answered, then asked again.
 _POR_QUE = re.compile(r"\b(?:porque|por que|pq|pra que|para que)\b")

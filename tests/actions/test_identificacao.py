@@ -279,3 +279,18 @@ def test_a_cpf_typed_in_two_messages_is_joined_and_a_part_spends_no_attempt(disp
     second = make_tracker({"requested_slot": "identificacao_documento"}, text="247-25", events=events)
     result = ValidateIdentificacaoForm().validate_identificacao_documento("247-25", dispatcher, second, {})
     assert result == {"identificacao_documento": demo.DEMO_TITULAR_CPF}
+
+
+async def test_giving_up_the_identification_stops_it_without_the_failure_message(dispatcher):
+    # "cancelar", "desisto" at the birth date question got "Não entendi a data" again and again.
+    from actions.identificacao import ActionConcluirIdentificacao
+    from actions.pedido import DESISTIU
+
+    tracker = make_tracker({"identificacao_documento": seed.DEMO_TITULAR_CPF,
+                            "requested_slot": "identificacao_nascimento"}, text="desisto")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento("desisto", dispatcher, tracker, {})
+    assert result == {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+    assert texts(dispatcher)[0].startswith("Tudo bem, parei a identificação.")
+    said = type(dispatcher)()
+    await ActionConcluirIdentificacao().run(said, make_tracker(result), {})
+    assert texts(said) == []
