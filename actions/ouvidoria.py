@@ -141,6 +141,11 @@ class ValidateOuvidoriaForm(FormValidationAction):
         """Every slot filled with the give-up mark when the person leaves at this question ("cancelar")."""
         if tracker.get_slot("requested_slot") != slot or not desiste(texto):
             return None
+        if slot == "ouvidoria_protocolo" and _NEGATIVA.search(strip_accents(texto).lower()) and not re.search(
+            r"\b(?:cancel\w*|desist\w*|esquec\w*)", strip_accents(texto).lower()
+        ):
+            # "não tenho" answers "você tem o protocolo?": no protocol, not giving up.
+            return None
         return {nome: DESISTIU for nome in SLOTS}
 
     def validate_ouvidoria_protocolo(

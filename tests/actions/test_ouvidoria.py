@@ -283,3 +283,8 @@ async def test_not_understanding_the_report_question_gets_an_example_not_a_compl
     slots, proxima = await _responder(dispatcher, "ouvidoria_relato", "nao entendi")
     assert proxima == "ouvidoria_relato" and slots["ouvidoria_relato"] is None
     assert texts(dispatcher)[0].startswith("Conte com suas palavras o que aconteceu")
+
+
+async def test_nao_tenho_at_the_protocol_question_is_no_protocol_not_giving_up(dispatcher):
+    slots, proxima = await _responder(dispatcher, "ouvidoria_protocolo", "nao tenho")
+    assert slots["ouvidoria_protocolo"] == SEM_PROTOCOLO and proxima == "ouvidoria_instancia"
