@@ -151,10 +151,6 @@ def mensagem_de_bloqueio(ate: datetime) -> str:
 _CIENTE = re.compile(r"^\W*(?:ok|okay|ta bom|beleza|certo|entendi|ja liguei|liguei|ja chamei|chamei|obrigad\w*)\b")
 
 
-def _texto(tracker: Tracker) -> str:
-    return _texto_de(str(tracker.latest_message.get("text") or ""))
-
-
 def _texto_de(texto: str) -> str:
     return strip_accents(texto).lower()
 
@@ -224,7 +220,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             inicio = "Certo, vejo isso assim que você se identificar."
         elif slot == "identificacao_documento":
             inicio = "Para mostrar dados do plano, preciso confirmar quem é você primeiro."
-        elif intent in ("afirmar", "agradecimento") or _CIENTE.search(_texto(tracker)):
+        elif intent in ("afirmar", "agradecimento") or _CIENTE.search(_texto_de(texto)):
             # "ok, já liguei pro samu" after the emergency answer is no attempt at a date.
             inicio = "Tudo bem, sem pressa."
         else:
@@ -325,13 +321,14 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
                 "identificacao_nascimento",
             )
-        sujeitos = _sujeitos(str(documento), tracker.sender_id)
+        # One lookup serves both the lock's counters and the date check below.
+        row = buscar_candidato(str(documento))
+        sujeitos = repository.guard_subjects(str(documento), tracker.sender_id, row.id if row is not None else None)
         momento = agora()
         with db_session() as session:
             ate = repository.active_lock(sujeitos, momento, session=session)
         if ate is not None:
             return self._bloqueada(dispatcher, ate)
-        row = buscar_candidato(str(documento))
         if row is None or nascimento != row.birth_date or nascimento > hoje():
             with session_scope(session_factory()) as session:
                 ate = repository.register_failure(sujeitos, momento, session=session)
