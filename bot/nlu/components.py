@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import clock
 from bot.intencoes import ESCLARECER, ESCLARECIVEIS
 from bot.nlu.cancellation import CANCELAR_PLANO, is_cancellation_request
+from bot.nlu.disputes import CONTESTAR_UTILIZACAO, states_a_dispute
 from bot.nlu.member_questions import member_question_intent
 from bot.nlu.parsing import (
     find_identifiers,
@@ -211,6 +212,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 rule_out_intent(message, LEAVE_INTENT)
             if compares(text):
                 rule_out_intent(message, PAGING_INTENT)
+            if not states_a_dispute(text):
+                # "q consultas minha filha usou em 2024" is a request for the statement, not a dispute of it.
+                rule_out_intent(message, CONTESTAR_UTILIZACAO)
             sintoma = symptom_intent(text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
             if sintoma:
                 force_intent(message, sintoma)

@@ -186,3 +186,25 @@ def test_pointing_at_oneself_is_never_a_logout():
     leave = _classified("não sou eu", ("sair", 0.9), ("negar", 0.1))
     IdentifierExtractor().process([mine, leave])
     assert mine.get("intent")["name"] == "agradecimento" and leave.get("intent")["name"] == "sair"
+
+
+def test_asking_for_the_statement_of_a_year_is_not_a_dispute_of_it():
+    # The number of "em 2024" drew the contestation (numbers are one token, common in its examples): the
+    # person asking which consultations her daughter had got the dispute form instead of the list.
+    ask = _classified("q consultas minha filha usou em 2024",
+                      ("contestar_utilizacao", 0.41), ("utilizacao", 0.20), ("pronto_atendimento_online", 0.13))
+    dispute = _classified("essa consulta de 2024 eu nunca fiz",
+                          ("contestar_utilizacao", 0.41), ("utilizacao", 0.20), ("pronto_atendimento_online", 0.13))
+    IdentifierExtractor().process([ask, dispute])
+    assert ask.get("intent")["name"] == "utilizacao"
+    assert ask.get("intent")["confidence"] == pytest.approx(0.20 / 0.59)
+    assert dispute.get("intent")["name"] == "contestar_utilizacao"
+
+
+def test_every_contestation_in_the_training_data_states_a_dispute():
+    from bot.nlu.disputes import CONTESTAR_UTILIZACAO, states_a_dispute
+    from tools.evaluate import load_examples
+
+    examples = [text for text, intent in load_examples(["data/nlu"]) if intent == CONTESTAR_UTILIZACAO]
+    assert len(examples) >= 50
+    assert [text for text in examples if not states_a_dispute(text)] == []
