@@ -182,7 +182,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         the age-band increase or the state of their plan by bot/nlu/member_questions.py. A symptom the classifier
         could not place among the topics ("to passando mal") is PA Online (bot/nlu/symptoms.py). A message that
         could not be an identification (no identifier, no long number, no "CPF" or "nasci") loses the
-        classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw.
+        classifier's guess of the identification intent, which digits such as "2024" or "2 meses" draw; one that
+        states no dispute (bot/nlu/disputes.py) loses the guess of contesting an item of the usage statement.
 
         Dates in words ("amanhã", "dia 20", "até sexta") become ``data`` entities too, with the ISO value of
         the day they name on the product clock (:func:`bot.clock.today`, São Paulo). They come after the

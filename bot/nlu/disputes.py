@@ -21,14 +21,17 @@ _NEGATION = r"(?:nao|n|nunca|nem|jamais|ninguem)"
 # What a disputed item did not happen as: done, gone to, used, known.
 _HAPPENED = (
     r"(?:fiz|fez|fizemos|fizeram|fui|foi|fomos|foram|realiz\w*|us\w*|utiliz\w*|pis\w*|conhe\w*|reconhe\w*|"
-    r"compareci|comparece\w*|estive|esteve|estivemos|entrei|atendid\w*|sei|saiu|passou|existe|teve|tive|houve|aconteceu|autorizei|pedi|solicitei|marquei|agendei|lembro|vi|recebi|deveria|devia|era|e (?:meu|minha|dele|dela|nosso))"
+    r"compareci|comparece\w*|estive|esteve|estivemos|entrei|atendid\w*|sei|saiu|passou|existe|teve|tive|houve|"
+    r"aconteceu|autorizei|pedi|solicitei|marquei|agendei|lembro|vi|recebi|deveria|devia|era|"
+    r"e (?:meu|minha|dele|dela|nosso))"
 )
 _PATTERNS = [
     # "não fiz", "nunca fui nessa clínica", "minha mãe nem saiu de casa", "esse procedimento não é meu"
     rf"\b{_NEGATION}\b(?: \w+){{0,3}} {_HAPPENED}\b",
     # Naming the dispute: "quero contestar", "cobrança indevida", "veio duplicada", "lançaram 2 vezes"
     r"\b(?:contest\w*|reclam\w*|question\w*|indevid\w*|errad\w*|erro|equivoc\w*|duplic\w*|desconhe\w*|"
-    r"diverg\w*|suspeit\w*|estranh\w*|esquisit\w*|incorret\w*|irregular\w*|improcedente|engano|fraude|golpe|clonad\w*|estorn\w*|corrig\w*|revis\w*|absurd\w*|palhacada|isent\w*)\b",
+    r"diverg\w*|suspeit\w*|estranh\w*|esquisit\w*|incorret\w*|irregular\w*|improcedente|engano|fraude|golpe|"
+    r"clonad\w*|estorn\w*|corrig\w*|revis\w*|absurd\w*|palhacada|isent\w*)\b",
     r"\b(?:duas|\d+) vezes\b|\bem dobro\b|\ba mais\b|\bem (?:meu|meu proprio) nome\b|\bno meu nome\b|\bquem fez\b",
     # An item charged for what did not take place: "cobraram uma consulta que foi desmarcada"
     r"\b(?:desmarcad\w*|cancelad\w*|sem ter)\b",
