@@ -25,13 +25,13 @@ from actions.chamados import (
     mensagem_do_chamado,
 )
 from actions.familia import pessoas_visiveis
-from actions.ouvidoria_leitura import PRIMEIRA, descreve_o_caso, ler_instancia, ler_tipo
+from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, descreve_o_caso, ler_instancia, ler_tipo
 from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
 from actions.pedido import DESISTIU, desiste, nao_entendeu
+from actions.reanalise import SLOT_GUIA, dados_da_guia, titulo_da_reanalise
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 
-SEM_PROTOCOLO = "sem_protocolo"
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
 SLOTS = ["ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_tipo", "ouvidoria_relato"]
 
@@ -153,6 +153,9 @@ class ValidateOuvidoriaForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         """A known 20-digit protocol, or the user has none; a question about one already made ends the form."""
         texto = str(value or "")
+        if texto == SEM_PROTOCOLO and tracker.get_slot("requested_slot") is None:
+            # Set before the form opened: a reanalysis of a denied guide goes to the first instance.
+            return {"ouvidoria_protocolo": SEM_PROTOCOLO}
         desistiu = self._desistiu(tracker, "ouvidoria_protocolo", texto)
         if desistiu:
             return desistiu
@@ -207,7 +210,8 @@ class ValidateOuvidoriaForm(FormValidationAction):
             if tracker.get_slot("requested_slot") == "ouvidoria_tipo":
                 pedir_de_novo(dispatcher, tracker, "ouvidoria_tipo", PEDIDO_TIPO)
             return {"ouvidoria_tipo": None}
-        if not tracker.get_slot("ouvidoria_relato") and descreve_o_caso(texto):
+        perguntado = tracker.get_slot("requested_slot") == "ouvidoria_tipo"
+        if perguntado and not tracker.get_slot("ouvidoria_relato") and descreve_o_caso(texto):
             return {"ouvidoria_tipo": tipo, "ouvidoria_relato": texto[:2000]}
         return {"ouvidoria_tipo": tipo}
 
@@ -255,7 +259,7 @@ class ActionRegistrarOuvidoria(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Open the ticket and give the protocol and the deadline at once."""
-        limpar = [SlotSet(slot, None) for slot in SLOTS]
+        limpar = [SlotSet(slot, None) for slot in (*SLOTS, SLOT_GUIA)]
         protocolo = tracker.get_slot("ouvidoria_protocolo")
         relato = tracker.get_slot("ouvidoria_relato") or ""
         if not relato:
@@ -266,10 +270,20 @@ class ActionRegistrarOuvidoria(Action):
             )
             return limpar
         if tracker.get_slot("ouvidoria_instancia") == PRIMEIRA:
-            ticket, decisao = abrir_chamado(tracker, "primeira_instancia", relato, kind="geral")
-            dispatcher.utter_message(
-                text="Abri seu atendimento de primeira instância.\n" + mensagem_do_chamado(ticket, decisao)
+            with db_session() as session:
+                guia = dados_da_guia(
+                    tracker.get_slot(SLOT_GUIA), relato, beneficiario_identificado(tracker), session=session
+                )
+            # A guide under review is the authorization team's matter, in the first instance's inbox; the request
+            # line names it, so the agent reads which guide before the case.
+            categoria = "autorizacao" if guia else "primeira_instancia"
+            pedido = f"Pedido de {titulo_da_reanalise(guia)}: {relato}" if guia else relato
+            ticket, decisao = abrir_chamado(
+                tracker, categoria, pedido, coletado=guia or None, extra={"reanalise": guia} if guia else None,
+                kind="geral",
             )
+            aberto = f"Pedi a {titulo_da_reanalise(guia)}." if guia else "Abri seu atendimento de primeira instância."
+            dispatcher.utter_message(text=f"{aberto}\n" + mensagem_do_chamado(ticket, decisao))
             dispatcher.utter_message(
                 text="Se não ficar satisfeito com a resposta, volte e registre na Ouvidoria com este protocolo."
             )

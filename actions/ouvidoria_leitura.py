@@ -11,6 +11,8 @@ import re
 from bot.nlu.parsing import strip_accents
 
 PRIMEIRA, OUVIDORIA = "primeira_instancia", "ouvidoria"
+# The answer "no protocol" to the form's first question (a slot value, never shown).
+SEM_PROTOCOLO = "sem_protocolo"
 TIPOS = {
     "1": "reclamação",
     "2": "reanálise de procedimento negado",

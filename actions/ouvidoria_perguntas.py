@@ -7,18 +7,20 @@ and a question about a manifestation already made becomes a protocol lookup.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import db_session
+from actions.base import beneficiario_identificado, db_session
 from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
 from actions.contexto import reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.formatting import format_date
+from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, TIPOS
 from actions.pedido import tem_protocolo
+from actions.reanalise import SLOT_GUIA, guias_negadas, pede_reanalise, pergunta
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
@@ -137,9 +139,36 @@ class ActionExplicarOuvidoria(Action):
                 )
         elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
             dispatcher.utter_message(text=OUVIDORIA_CONTATO)
+        elif (reanalise := self._reanalise(tracker, texto)) is not None:
+            texto_pergunta, eventos = reanalise
+            dispatcher.utter_message(text=texto_pergunta)
+            return eventos
         else:
             dispatcher.utter_message(response="utter_ouvidoria")
             return []
         dispatcher.utter_message(response="utter_algo_mais")
         # The rule would open the form next; the question is answered, so the bot listens instead.
         return [FollowupAction("action_listen")]
+
+    @staticmethod
+    def _reanalise(tracker: Tracker, texto: str) -> Tuple[str, List[EventType]] | None:
+        """The first-instance reanalysis of a denied guide the person can see (actions/reanalise.py), or None.
+
+        Returns:
+            The question naming the guide, and the slots that leave the form only the case to ask (no protocol,
+            no tier, no kind of manifestation).
+        """
+        beneficiario = beneficiario_identificado(tracker)
+        if beneficiario is None or tem_protocolo(texto) or not pede_reanalise(texto):
+            return None
+        with db_session() as session:
+            negadas = guias_negadas(beneficiario, texto, session=session)
+            if not negadas:
+                return None
+            guia = negadas[0][0].guide_number if len(negadas) == 1 else None
+            return pergunta(negadas), [
+                SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),
+                SlotSet("ouvidoria_instancia", PRIMEIRA),
+                SlotSet("ouvidoria_tipo", TIPOS["2"]),
+                SlotSet(SLOT_GUIA, guia),
+            ]

@@ -221,6 +221,9 @@ _CPF_IN_TEXT = re.compile(rf"(?<!\d)\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{3}}{_SEP}\d{{2
 _FULL_DATE_IN_TEXT = re.compile(
     r"(?<!\d)\d{1,2}\s*[/.\-\u2010-\u2015]\s*\d{1,2}\s*[/.\-\u2010-\u2015]\s*(?:\d{4}|\d{2})(?!\d)"
 )
+# An authorization's guide has 11 digits like a CPF; written right after the word "guia" (as the bot lists them,
+# "*Guia 20260000003*"), unpunctuated, it is the guide, which the agent needs to find the request.
+_GUIDE_IN_TEXT = re.compile(r"(?i)(\bguia\*?:?\s+(?:n[º°o.]?\s*)?)(\d{11})(?!\d)")
 _ALL_DIGITS_8 = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
 
 
@@ -238,9 +241,20 @@ def mask_personal_data(text: str) -> str:
     '/informar_identificacao{"cpf":"***.982.247-**","data":"**/**/****"}'
     >>> mask_personal_data("protocolo 41750520261202000001, R$ 1.234,56")
     'protocolo 41750520261202000001, R$ 1.234,56'
+    >>> mask_personal_data("*Guia 20260000003* – José; guia: 20260000004; guia 529.982.247-25; cpf 52998224725")
+    '*Guia 20260000003* – José; guia: 20260000004; guia ***.982.247-**; cpf ***.982.247-**'
     """
     text = _CARD_IN_TEXT.sub(lambda m: mask_card(normalize_digits(m[0])), text)
+    guides = {}
+
+    def keep_guide(match: re.Match) -> str:
+        guides[f"\x00{len(guides)}\x00"] = match[2]
+        return match[1] + f"\x00{len(guides) - 1}\x00"
+
+    text = _GUIDE_IN_TEXT.sub(keep_guide, text)
     text = _CPF_IN_TEXT.sub(lambda m: mask_cpf(normalize_digits(m[0])), text)
+    for marker, guide in guides.items():
+        text = text.replace(marker, guide)
     text = _FULL_DATE_IN_TEXT.sub("**/**/****", text)
     return _ALL_DIGITS_8.sub("**/**/****", text)
 

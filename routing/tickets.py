@@ -207,13 +207,24 @@ def _mask_nif(nif: str) -> str:
     return f"******{digits[-3:]}" if len(digits) >= 3 else "***"
 
 
+def _entry(key: str, value: Any) -> str:
+    """One labelled datum, masked with its label: "guia: 20260000003" is a guide, a bare 11 digits may be a CPF.
+
+    >>> _entry("guia", "20260000003"), _entry("cpf", "52998224725"), _entry("dados", {"guia": "20260000003"})
+    ('guia: 20260000003', 'cpf: ***.982.247-**', 'dados: guia: 20260000003')
+    """
+    if value is None or isinstance(value, (bool, Mapping, list, tuple)):
+        return f"{key}: {_format(value)}"
+    return mask_text(f"{key}: {value}")
+
+
 def _format(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "sim" if value else "não"
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {_format(v)}" for k, v in value.items())
+        return ", ".join(_entry(k, v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(_format(v) for v in value)
     return mask_text(str(value))
@@ -316,7 +327,7 @@ def render_body(
     body += _section("Opções do menu", [_format(options)] if options else [])
     if clinical:
         collected = {**(context.get("collected") or {}), **(context.get("dados_coletados") or {})}
-        collected_lines = [f"- {k}: {_format(v)}" for k, v in collected.items() if v not in (None, "")]
+        collected_lines = [f"- {_entry(k, v)}" for k, v in collected.items() if v not in (None, "")]
         body += _section("Dados coletados", collected_lines)
         text_lines = [mask_text(ticket.summary)] if ticket.summary else []
         body += _section("Pedido do beneficiário", text_lines)
@@ -325,7 +336,7 @@ def render_body(
             transcript = transcript.splitlines()
         body += _section("Conversa (últimas mensagens)", [mask_text(str(line)) for line in transcript])
         others = {k: v for k, v in context.items() if k not in _KNOWN_KEYS and k != "kind" and v not in (None, "")}
-        body += _section("Outros dados", [f"- {k}: {_format(v)}" for k, v in others.items()])
+        body += _section("Outros dados", [f"- {_entry(k, v)}" for k, v in others.items()])
     else:
         body += _section(
             "Conteúdo clínico",

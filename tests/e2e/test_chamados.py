@@ -165,3 +165,35 @@ def test_out_of_hours_opens_a_ticket_and_gives_the_24h_line(servers_at, conversa
     again = joined(conversa_at("0"))
     assert protocolo(again) == protocolo(text) and "já está registrado" in again
     assert joined(conversa_at("menu"))  # the bot keeps answering
+
+
+@pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
+def test_a_reanalysis_asked_from_the_denied_guide_names_it_and_reaches_the_agent(servers_at, conversa_at):
+    from sqlalchemy import create_engine, select
+
+    from bot.db.models import OutboxMessage, Ticket
+
+    # José (a dependant) sees his denied arthroscopy, which ends with "Não concorda? Escreva *quero reanálise*".
+    joined(conversa_at(f"cpf {seed.DEMO_SPOUSE_CPF} nascimento 30/08/1972"))
+    lista = joined(conversa_at("5"))
+    guia = re.search(r"\*Guia (\d{11})\*\nArtroscopia de joelho", lista).group(1)
+    assert "Escreva *quero reanálise*" in lista
+    # Before: the Ombudsman's tiers, "você tem o protocolo?", "1 ou 2?", and a ticket that did not say which guide.
+    texto = joined(conversa_at("quero reanálise"))
+    assert f"Vou pedir a reanálise da guia {guia} – Artroscopia de joelho (José)" in texto
+    assert "por que discorda" in texto and "segunda instância" not in texto and "protocolo" not in texto
+    aberto = joined(conversa_at("o ortopedista disse que fiz 6 meses de fisioterapia e o joelho não melhorou"))
+    assert f"Pedi a reanálise da guia {guia} (Artroscopia de joelho, José)." in aberto
+    numero = protocolo(aberto)
+    engine = create_engine(servers_at.database_url)
+    with engine.connect() as connection:
+        ticket = connection.execute(select(Ticket).where(Ticket.protocol == numero)).one()
+        body = "\n".join(
+            connection.execute(select(OutboxMessage.body).where(OutboxMessage.ticket_id == ticket.id)).scalars()
+        )
+    engine.dispose()
+    # The agent reads the guide (not masked as if it were a CPF), the procedure and the reason before the case.
+    assert ticket.inbox == "relacionamento@cemigsaude.org.br" and ticket.category == "autorizacao"
+    assert ticket.summary.startswith(f"Pedido de reanálise da guia {guia} (Artroscopia de joelho, José): o ortopedista")
+    assert f"guia: {guia}" in body and "motivo_da_negativa:" in body
+    assert seed.DEMO_SPOUSE_CPF.replace(".", "").replace("-", "") not in body

@@ -1,0 +1,90 @@
+"""The reanalysis of a denied guide asked from the authorization's answer (actions/reanalise.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.ouvidoria import SEM_PROTOCOLO, ActionRegistrarOuvidoria, ValidateOuvidoriaForm
+from actions.ouvidoria_leitura import PRIMEIRA, TIPOS
+from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
+from actions.reanalise import SLOT_GUIA
+from bot.db import repository, seed
+from bot.db.session import make_engine, make_session_factory
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, slot_events, texts
+
+
+def _ids():
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        ids = {
+            nome: repository.find_beneficiary_by_cpf(cpf, session=session).id
+            for nome, cpf in (("maria", seed.DEMO_TITULAR_CPF), ("jose", seed.DEMO_SPOUSE_CPF),
+                              ("ana", seed.DEMO_DAUGHTER_CPF))
+        }
+        negada = repository.list_authorizations([ids["jose"]], session=session, statuses=["negada"])[0]
+    engine.dispose()
+    return ids, negada.guide_number
+
+
+def _pedido(beneficiario_id, texto="quero reanálise"):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiario_id)} if beneficiario_id else {}
+    return make_tracker(slots, text=texto, intent="ouvidoria")
+
+
+@pytest.mark.parametrize("quem", ["maria", "jose"])
+async def test_the_titular_or_the_dependant_gets_the_denied_guide_named_and_only_the_case_asked(dispatcher, quem):
+    ids, guia = _ids()
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, _pedido(ids[quem]), {})
+    assert texts(dispatcher)[0].startswith(f"Vou pedir a reanálise da guia {guia} – Artroscopia de joelho (José)")
+    assert slot_events(eventos) == {
+        "ouvidoria_protocolo": SEM_PROTOCOLO, "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"],
+        SLOT_GUIA: guia,
+    }
+
+
+@pytest.mark.parametrize("texto", ["quero reanálise", "quero pedir reanálise na ouvidoria"])
+async def test_without_a_denied_guide_of_ones_own_or_naming_the_ombudsman_the_tiers_are_explained(dispatcher, texto):
+    ids, _ = _ids()
+    # Ana has no denied guide; the Ombudsman named by the person is the Ombudsman; nobody identified, no guide.
+    for tracker in (_pedido(ids["ana"]), _pedido(ids["maria"], "quero pedir reanálise na ouvidoria"), _pedido(None)):
+        dispatcher.messages.clear()
+        eventos = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
+        assert texts(dispatcher) == ["utter_ouvidoria"] and eventos == []
+
+
+async def test_the_form_opened_for_a_reanalysis_keeps_its_answers_and_asks_only_the_case(dispatcher):
+    ids, guia = _ids()
+    slots = {"identificado": True, "beneficiario_id": str(ids["jose"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
+             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia}
+    tracker = make_tracker(slots, text="quero reanálise", intent="ouvidoria")
+    form = ValidateOuvidoriaForm()
+    assert form.validate_ouvidoria_protocolo(SEM_PROTOCOLO, dispatcher, tracker, {}) == {
+        "ouvidoria_protocolo": SEM_PROTOCOLO
+    }
+    # The kind set by the bot is no report: the case is still asked.
+    assert form.validate_ouvidoria_tipo(TIPOS["2"], dispatcher, tracker, {}) == {"ouvidoria_tipo": TIPOS["2"]}
+    assert await form.required_slots([], dispatcher, tracker, {}) == [
+        "ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_relato"
+    ]
+
+
+async def test_the_ticket_names_the_guide_and_goes_to_the_first_instance(dispatcher):
+    ids, guia = _ids()
+    slots = {"identificado": True, "beneficiario_id": str(ids["jose"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
+             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
+             "ouvidoria_relato": "o médico disse que a fisioterapia não resolveu"}
+    eventos = await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text="x"), {})
+    dito = texts(dispatcher)[0]
+    assert dito.startswith(f"Pedi a reanálise da guia {guia} (Artroscopia de joelho, José).\nSeu protocolo é")
+    assert slot_events(eventos)[SLOT_GUIA] is None
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        numero = slot_events(eventos)["protocolo_da_conversa"]
+        ticket = repository.find_ticket_by_protocol(numero, session=session)
+        assert ticket.category == "autorizacao" and ticket.tier == "primeira_instancia"
+        assert ticket.summary == (
+            f"Pedido de reanálise da guia {guia} (Artroscopia de joelho, José): o médico disse que a fisioterapia "
+            "não resolveu"
+        )
+    engine.dispose()
