@@ -44,6 +44,7 @@ from actions.formatting import first_name
 from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
+    idade_citada,
     informa_pagamento,
     pagamento_informado,
     pergunta_aumento_por_idade,
@@ -144,7 +145,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         if pergunta_aumento_por_idade(pedido["text"]):
             # Each person's own price, whoever pays it: a dependant may know when their contribution rises.
             visiveis = [repository.get_beneficiary(p.id, session=session) for p in pessoas]
-            dispatcher.utter_message(text=aumento_por_idade([p for p in visiveis if p is not None], referencia))
+            dispatcher.utter_message(
+                text=aumento_por_idade(
+                    [p for p in visiveis if p is not None], referencia, idade_citada(pedido["text"]), usuario_id
+                )
+            )
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         pagadores = self._pagadores(usuario, pessoas, session=session)

@@ -19,7 +19,7 @@ from bot.db.models import Beneficiary, Invoice
 from bot.nlu.member_questions import is_age_band_question
 from bot.nlu.parsing import strip_accents
 from bot.regulation.calendar import add_business_days
-from bot.regulation.pricing import AGE_BANDS, age_on, billing_age, next_band_change
+from bot.regulation.pricing import AGE_BANDS, age_on, band_at_age, billing_age, next_band_change
 
 _PROPRIA = re.compile(r"\b(?:meu|minha|minhas|meus|eu|nossa|nosso|dela|dele|fizer|completar)\b")
 
@@ -95,8 +95,27 @@ def _variacao(antes: Decimal, depois: Decimal) -> str:
     return f" (+{(depois / antes - 1) * 100:.0f}%)"
 
 
-def faixa_de(pessoa: Beneficiary, referencia: dt.date) -> str:
-    """One person's line: age, the band priced this month, and the next change with its price.
+_IDADE_CITADA = re.compile(
+    r"\b(?:fizer|fizerem|fazer|completar|completo|completa|tiver|tiverem|chegar (?:a|aos|nos)|aos|com)\s+"
+    r"(\d{1,3})(?:\s*anos)?\b"
+)
+
+
+def idade_citada(texto: str | None) -> int | None:
+    """The age a question about the age-band increase asks about, if it names one.
+
+    >>> idade_citada("vai aumentar quando eu fizer 59?"), idade_citada("e aos 56 anos quanto fica?")
+    (59, 56)
+    >>> idade_citada("minha mensalidade vai aumentar no aniversário?"), idade_citada("tenho 59 anos")
+    (None, None)
+    """
+    achada = _IDADE_CITADA.search(strip_accents(texto or "").lower())
+    idade = int(achada.group(1)) if achada else None
+    return idade if idade is not None and 0 < idade < 120 else None
+
+
+def faixa_de(pessoa: Beneficiary, referencia: dt.date, idade_alvo: int | None = None) -> str:
+    """One person's line: age, the band priced this month, the next change with its price, the age asked about.
 
     The prices are those of the person's own plan (its age-band table), so a plan whose bands differ from the
     table of Art. 40 is described as it is billed.
@@ -104,7 +123,28 @@ def faixa_de(pessoa: Beneficiary, referencia: dt.date) -> str:
     Args:
         pessoa: The beneficiary, with plan and age bands loaded.
         referencia: Today.
+        idade_alvo: An age the person asked about ("quando eu fizer 59?"), answered after the next change.
     """
+    linha = _faixa_atual_e_proxima(pessoa, referencia)
+    idade = age_on(pessoa.birth_date, referencia)
+    if idade_alvo is None or idade_alvo <= idade:
+        return linha
+    inicios = [faixa.min_age for faixa in pessoa.plan.age_bands]
+    inicio, a_partir = band_at_age(pessoa.birth_date, idade_alvo, inicios)
+    proxima = next_band_change(pessoa.birth_date, referencia, inicios)
+    alvo = faixa_da_idade(pessoa.plan, idade_alvo)
+    if alvo is None or (proxima is not None and proxima[0] == inicio):
+        return linha  # the next change already is the band asked about
+    ultima = " É a última faixa: depois dela não há mais aumento por idade (Art. 41, parágrafo único)." if (
+        inicio == max(inicios)
+    ) else ""
+    return (
+        f"{linha}\n  Aos {idade_alvo} anos: faixa de {rotulo_faixa(alvo)}, {format_money(alvo.price)}/mês pelos "
+        f"preços de hoje, a partir de {a_partir:%m/%Y}.{ultima}"
+    )
+
+
+def _faixa_atual_e_proxima(pessoa: Beneficiary, referencia: dt.date) -> str:
     idade = age_on(pessoa.birth_date, referencia)
     plano = pessoa.plan
     atual = faixa_da_idade(plano, billing_age(pessoa.birth_date, referencia.year, referencia.month))
@@ -123,9 +163,19 @@ def faixa_de(pessoa: Beneficiary, referencia: dt.date) -> str:
     return f"{inicio}. Aos {aos} anos, faixa de {rotulo_faixa(nova)}: {preco} a partir de {a_partir:%m/%Y}."
 
 
-def aumento_por_idade(pessoas: Iterable[Beneficiary], referencia: dt.date) -> str:
-    """The age-band answer for the people the user may see (Art. 40, Art. 41)."""
-    return "\n".join([AUMENTO_POR_IDADE, *(faixa_de(p, referencia) for p in pessoas), REAJUSTE_ANUAL])
+def aumento_por_idade(
+    pessoas: Iterable[Beneficiary], referencia: dt.date, idade_alvo: int | None = None, quem_pergunta: int | None = None
+) -> str:
+    """The age-band answer for the people the user may see (Art. 40, Art. 41).
+
+    An age asked about ("quando eu fizer 59?") is answered for the one person shown or, among several, for the
+    one who asks: a daughter of 14 is not told her price at 59.
+    """
+    pessoas = list(pessoas)
+    linhas = [
+        faixa_de(p, referencia, idade_alvo if len(pessoas) == 1 or p.id == quem_pergunta else None) for p in pessoas
+    ]
+    return "\n".join([AUMENTO_POR_IDADE, *linhas, REAJUSTE_ANUAL])
 
 
 def data_informada(entidades: Iterable[dict], referencia: dt.date) -> dt.date | None:

@@ -229,6 +229,34 @@ def next_band_change(
     upcoming = [start for start in starts if start > priced_at]
     if not upcoming:
         return None
-    birthday = birthday_at(birth, upcoming[0])
-    first_month = (birthday.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return upcoming[0], first_month
+    return upcoming[0], _month_after(birthday_at(birth, upcoming[0]))
+
+
+def band_at_age(birth: dt.date, age: int, band_starts: Sequence[int] | None = None) -> Tuple[int, dt.date]:
+    """Return the band someone will be priced at when aged ``age``, and the first month priced at it.
+
+    Implements Art. 40: the band changes in the month after the birthday that starts it, so the answer to "vai
+    aumentar quando eu fizer 59?" is the band that starts at 59 and the month after the 59th birthday; an age
+    inside a band ("e aos 56?") is in the band that started at 54.
+
+    Args:
+        birth: Date of birth.
+        age: The age asked about.
+        band_starts: First age of each band (the plan's own table); the bands of Art. 40 by default.
+
+    Returns:
+        (first age of that band, first day of the first month priced at it).
+
+    >>> band_at_age(dt.date(1975, 3, 12), 59)
+    (59, datetime.date(2034, 4, 1))
+    >>> band_at_age(dt.date(1975, 3, 12), 56)
+    (54, datetime.date(2029, 4, 1))
+    """
+    starts = sorted(band_starts if band_starts is not None else (band.min_age for band in AGE_BANDS))
+    start = max((s for s in starts if s <= age), default=starts[0])
+    return start, _month_after(birthday_at(birth, start))
+
+
+def _month_after(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s (Art. 40: a new band is priced from there)."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

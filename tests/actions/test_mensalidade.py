@@ -78,6 +78,24 @@ async def test_titular_sees_when_each_persons_contribution_rises(dispatcher, db)
     assert texts(dispatcher)[-1] == "utter_algo_mais"
 
 
+async def test_an_age_asked_about_is_answered_for_the_one_who_asks(dispatcher, db):
+    # "vai aumentar quando eu fizer 59?" got only the next change, at 54.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    await ActionConsultarFinanceiro().run(
+        dispatcher, identified_tracker(maria.id, "vai aumentar quando eu fizer 59?", "financeiro"), {}
+    )
+    shown = read_text(dispatcher)
+    bands = {b.min_age: b.price for b in maria.plan.age_bands}
+    assert "Aos 54 anos, faixa de 54 a 58 anos" in shown  # the next change comes first
+    # Maria turns 59 on 12/03/2034: the last band, priced from April 2034.
+    assert (
+        f"Aos 59 anos: faixa de 59 anos ou mais, {format_money(bands[59])}/mês pelos preços de hoje, a partir de "
+        "04/2034. É a última faixa" in shown
+    )
+    # Only for her: Ana (14) and José are not told a price "aos 59 anos:" of their own.
+    assert shown.count("Aos 59 anos:") == 1
+
+
 async def test_a_dependant_sees_only_their_own_band(dispatcher, db):
     jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
     question = "quando minha mensalidade muda de faixa etária?"
