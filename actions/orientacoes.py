@@ -147,6 +147,47 @@ def navegador_da_mensagem(texto: str) -> str | None:
     return None
 
 
+# "quero marcar uma teleconsulta" asks how, and reports no problem: the desk's form (name, CPF, a ticket) was the
+# wrong answer. The PA Online has no appointments (manual 002: a virtual waiting room, 24 hours); the Médico
+# Online of the desk (procedure 004) is booked in the Médis app, whose booking button a zoomed screen hides.
+# Not "marco" ("março", once accents are folded) nor "marca".
+_MARCAR = re.compile(r"\b(?:marcar|marcacao|agendar|agendo|agenda|agendamento)\b")
+_ONLINE = re.compile(
+    r"\b(?:teleconsulta|tele consulta|consulta (?:online|on line|virtual|por video)|medico online|telemedicina|"
+    r"videoconsulta|video consulta|pa online|pronto atendimento online)\b"
+)
+_PROBLEMA = re.compile(
+    r"\b(?:nao (?:consigo|consegui|aparece|apareceu|da|deu|funciona|carrega)|erro|botao|problema|falha|bug|"
+    r"trav\w*|carreg\w*|confirm\w*|termina|cobr\w*|cancel\w*|desmarc\w*|remarc\w*|reclam\w*|"
+    # A follow-up the doctor asked for is the desk's procedure question (procedure 004), not a first booking.
+    r"seguimento|retorno|resultados?|nova|novamente|voltar|repetir|presencial)\b"
+)
+MARCAR_CONSULTA_ONLINE = (
+    "A consulta online da Cemig Saúde não precisa ser marcada: o Pronto Atendimento Online atende 24 horas, todos "
+    "os dias, com clínico ou pediatra, na ordem da sala de espera virtual. Entre no site da Cemig Saúde, clique em "
+    "“Novo Pronto Atendimento Online” e depois em “Pronto Atendimento” (escreva *como entro no PA online* para o "
+    "primeiro acesso).\n"
+    "• Médico Online (clientes Médis): a consulta é marcada na app Médis. Se o botão de marcar não aparecer, "
+    "diminua o zoom do telemóvel.\n"
+    "• Consulta presencial com hora marcada: escreva *marcar consulta no CPS*.\n"
+    "Se teve um problema ao marcar, conte o que aconteceu que eu encaminho."
+)
+
+
+def pede_marcacao_online(texto: str) -> bool:
+    """Whether the message asks how to book an online consultation, without reporting a problem.
+
+    >>> pede_marcacao_online("marcar teleconsulta"), pede_marcacao_online("como agendo uma consulta online?")
+    (True, True)
+    >>> pede_marcacao_online("nao aparece o botao pra marcar a teleconsulta")
+    False
+    >>> pede_marcacao_online("quero marcar consulta no cps"), pede_marcacao_online("a teleconsulta travou")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_MARCAR.search(folded) and _ONLINE.search(folded) and not _PROBLEMA.search(folded))
+
+
 def orientacao(texto: str) -> str:
     """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
 
@@ -164,10 +205,14 @@ def orientacao(texto: str) -> str:
     True
     >>> orientacao("dor de dente muito forte, o que eu faço?").startswith(ODONTO)
     True
+    >>> orientacao("quero agendar uma consulta online") == MARCAR_CONSULTA_ONLINE
+    True
     """
     if pergunta_abrangencia(texto):
         # "passei mal em Salvador, o plano cobre?": urgency is covered in all of Brazil, the rest is not.
         return abrangencia(texto)
+    if pede_marcacao_online(texto) and not tells_a_symptom(texto):
+        return MARCAR_CONSULTA_ONLINE
     if DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
         # The online care has a general practitioner or a paediatrician, never a dentist.
         return ODONTO

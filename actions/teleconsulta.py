@@ -19,7 +19,7 @@ from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
-from actions.orientacoes import CHAMADA_PAROU, SUPORTE
+from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
@@ -145,7 +145,7 @@ class ActionPrepararTeleconsulta(Action):
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        geral = orientacao_sem_cadastro(texto)
+        geral = orientacao_sem_cadastro(texto) or (MARCAR_CONSULTA_ONLINE if pede_marcacao_online(texto) else None)
         if geral or (desiste(texto) and len(texto.split()) <= 3):
             # "preciso de seguro viagem?" (the desk's insurance words), a bare "cancelar": no request to the desk.
             dispatcher.utter_message(text=geral or "Tudo bem. Digite *menu* para ver as opções.")

@@ -191,6 +191,23 @@ async def test_a_call_that_dropped_gets_how_to_get_back_in_before_the_questions(
     assert "entre de novo" not in " ".join(texts(other))
 
 
+@pytest.mark.parametrize("texto", ["marcar teleconsulta", "como agendo uma consulta online?"])
+async def test_asking_how_to_book_an_online_consultation_gets_how_not_the_desks_questions(dispatcher, texto):
+    # "marcar teleconsulta" (tele_tecnologia, 0.57) asked name and CPF to open a ticket about nothing.
+    from actions.orientacoes import MARCAR_CONSULTA_ONLINE
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    events = await ActionPrepararTeleconsulta().run(dispatcher, make_tracker(text=texto, intent="tele_tecnologia"), {})
+    assert texts(dispatcher) == [MARCAR_CONSULTA_ONLINE] and [e["name"] for e in events] == ["action_listen"]
+    assert "24 horas" in MARCAR_CONSULTA_ONLINE and "zoom" in MARCAR_CONSULTA_ONLINE
+    # A problem while booking is still the desk's request.
+    other = type(dispatcher)()
+    await ActionPrepararTeleconsulta().run(
+        other, make_tracker(text="não aparece o botão de marcar a teleconsulta", intent="tele_tecnologia"), {}
+    )
+    assert "preciso do seu nome completo" in " ".join(texts(other))
+
+
 def test_why_the_nif_is_asked_is_answered_and_a_name_after_ok_is_taken(dispatcher):
     # pt-PT: "porque precisam do meu NIF?" was ignored; "está bem, Rita Carvalho Santos" was not a name.
     from actions.teleconsulta import POR_QUE_O_NUMERO
