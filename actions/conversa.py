@@ -24,6 +24,7 @@ from actions.financeiro import ActionConsultarFinanceiro
 from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
+from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from bot.canais import TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
@@ -105,6 +106,13 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):
         # "somos eu com 51, meu marido 54 e minha filha de 14" after the plans: their prices.
         return reler_no_assunto(tracker, "novos_planos")
+    if assunto_atual(tracker.events) == "agendamento_cps" and fala_da_agenda_do_cps(
+        tracker.latest_message.get("text") or ""
+    ):
+        # "com clinico geral" after the CPS answer: the person books and sees the agenda, not the bot.
+        dispatcher.utter_message(text=AGENDA_CPS)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
     if pede_negociacao(tracker.latest_message.get("text") or ""):
         # "dá pra parcelar o de novembro?": a person negotiates; the boletos show what is owed.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)

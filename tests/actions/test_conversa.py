@@ -201,3 +201,18 @@ async def test_a_short_question_between_two_topics_is_about_the_one_being_talked
     fresh.latest_message["intent_ranking"] = tracker.latest_message["intent_ranking"]
     await ActionEsclarecer().run(other, fresh, {})
     assert other.messages[0]["buttons"]
+
+
+async def test_naming_a_doctor_after_the_cps_answer_tells_who_books_and_where(dispatcher):
+    from actions.orientacoes import AGENDA_CPS
+
+    # "com clinico geral" after "quero marcar consulta no cps" was "não entendi".
+    events = [_asked("agendamento_cps", "quero marcar consulta no cps"), {"event": "bot", "text": "..."},
+              _asked("nlu_fallback", "com clinico geral")]
+    await ActionFallback().run(dispatcher, make_tracker(text="com clinico geral", events=events), {})
+    assert texts(dispatcher) == [AGENDA_CPS, "utter_algo_mais"]
+    assert "3253-4888" in AGENDA_CPS and "Nova Consulta" in AGENDA_CPS
+    # Without the CPS before it, the same words are not understood.
+    other = CollectingDispatcher()
+    await ActionFallback().run(other, make_tracker(text="com clinico geral", events=events[2:]), {})
+    assert texts(other) == ["utter_ask_rephrase"]
