@@ -26,6 +26,7 @@ from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
     cita_outra_pessoa,
+    fala_de_si,
     outros_nomes_da_familia,
     pessoa_citada,
     pessoas_visiveis,
@@ -194,11 +195,14 @@ class AcaoIdentificada(Action):
     def _mesma_pessoa(tracker: Tracker, pessoas: List[Pessoa]) -> str | None:
         """Whose data a follow-up question ("e o prazo?") is about: the person the last answer showed.
 
-        Only a follow-up keeps the person; a new request that names nobody is asked "de quem?" again.
+        Only a follow-up keeps the person; a new request that names nobody is asked "de quem?" again. A follow-up
+        in the first person ("e quais consultas eu fiz em 2025?" after the daughter's) is the user's own.
         """
         ultima = tracker.latest_message or {}
         if not (ultima.get("metadata") or {}).get(CONTINUACAO):
             return None
+        if fala_de_si(ultima.get("text") or ""):
+            return str(pessoas[0].id)  # pessoas_visiveis puts the user first
         anterior = tracker.get_slot(PESSOA_DO_ASSUNTO)
         if anterior == TODOS or any(str(p.id) == anterior for p in pessoas):
             return anterior

@@ -136,6 +136,23 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     return str(citadas.pop()) if len(citadas) == 1 else None
 
 
+_PRIMEIRA_PESSOA = frozenset({"eu", "mim", "comigo", "meu", "minha", "meus", "minhas"})
+
+
+def fala_de_si(texto: str) -> bool:
+    """Whether a message speaks of its writer in the first person and names no relative.
+
+    >>> fala_de_si("e quais consultas eu fiz em 2025?"), fala_de_si("nao, as MINHAS"), fala_de_si("e o prazo?")
+    (True, True, False)
+    >>> fala_de_si("e as da minha filha?"), fala_de_si("e o do meu marido?")
+    (False, False)
+    """
+    palavras = re.findall(r"[a-z]+", strip_accents(texto).lower())
+    if any(palavra in PARENTESCOS_CITADOS for palavra in palavras):
+        return False
+    return any(palavra in _PRIMEIRA_PESSOA for palavra in palavras)
+
+
 # A short follow-up about the user's own data: "e o meu?", "e as minhas?", "e eu?".
 _A_SI_MESMO = re.compile(
     r"^\W*(?:e\s+)?(?:(?:(?:e|o|a|os|as)\s+)?(?:meu|minha|meus|minhas)(?:\s+mesm[oa]s?)?|eu|de mim|(?:pra|para) mim)"

@@ -31,6 +31,7 @@ from actions.pedido import DESISTIU, desiste, nao_entendeu
 from actions.reanalise import SLOT_GUIA, dados_da_guia, titulo_da_reanalise
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.short_replies import says_already_said
 
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
 SLOTS = ["ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_tipo", "ouvidoria_relato"]
@@ -223,15 +224,40 @@ class ValidateOuvidoriaForm(FormValidationAction):
         desistiu = self._desistiu(tracker, "ouvidoria_relato", relato)
         if desistiu:
             return desistiu
-        if tracker.get_slot("requested_slot") == "ouvidoria_relato" and nao_entendeu(relato):
+        perguntado = tracker.get_slot("requested_slot") == "ouvidoria_relato"
+        if perguntado and nao_entendeu(relato):
             # "não entendi" is no complaint: the step explained, nothing registered.
             dispatcher.utter_message(text=EXPLICA_RELATO)
+            return {"ouvidoria_relato": None}
+        if perguntado and says_already_said(relato):
+            # "JA FALEI": what was said before the form is the report when it told the case; else it is asked once
+            # more, saying why, and "JA FALEI" is never registered as the complaint.
+            anterior = _relato_anterior(tracker)
+            if anterior:
+                return {"ouvidoria_relato": anterior[:2000]}
+            dispatcher.utter_message(text=SEM_RELATO_AINDA)
             return {"ouvidoria_relato": None}
         if len(relato) < 5:
             if tracker.get_slot("requested_slot") == "ouvidoria_relato":
                 pedir_de_novo(dispatcher, tracker, "ouvidoria_relato", PEDIDO_RELATO)
             return {"ouvidoria_relato": None}
         return {"ouvidoria_relato": relato[:2000]}
+
+
+SEM_RELATO_AINDA = (
+    "Desculpe! Ainda não tenho a descrição do que aconteceu. Conte numa mensagem só, em poucas palavras, o que "
+    "houve (datas e nomes ajudam). Para desistir, escreva *cancelar*."
+)
+
+
+def _relato_anterior(tracker: Tracker) -> str | None:
+    """The message that opened the Ombudsman's form, when it told the case."""
+    for evento in reversed(tracker.events or []):
+        intent = ((evento.get("parse_data") or {}).get("intent") or {}).get("name")
+        if evento.get("event") == "user" and intent == "ouvidoria":
+            texto = str(evento.get("text") or "")
+            return texto if descreve_o_caso(texto) else None
+    return None
 
 
 EXPLICA_RELATO = (

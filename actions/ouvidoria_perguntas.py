@@ -18,7 +18,7 @@ from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
 from actions.contexto import reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.formatting import format_date
-from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, TIPOS
+from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
 from actions.pedido import tem_protocolo
 from actions.reanalise import SLOT_GUIA, guias_negadas, pede_reanalise, pergunta
 from bot.canais import TELEFONE_24H
@@ -31,6 +31,9 @@ EXPLICACAO_INSTANCIAS = (
     "(chat, aplicativo, telefone ou atendimento presencial) e não foram resolvidas no prazo ou de forma "
     "satisfatória."
 )
+
+# The kinds the Ombudsman takes without a first-instance protocol: there is nothing to have solved first.
+SEM_PRIMEIRA_INSTANCIA = {TIPOS["3"]: "o seu elogio", TIPOS["4"]: "a sua sugestão"}
 
 PRAZO_OUVIDORIA = (
     f"A Ouvidoria responde em até {ANSWER_BUSINESS_DAYS[TicketKind.OMBUDSMAN]} dias úteis (ANS RN 323/2013)."
@@ -143,12 +146,34 @@ class ActionExplicarOuvidoria(Action):
             texto_pergunta, eventos = reanalise
             dispatcher.utter_message(text=texto_pergunta)
             return eventos
+        elif ler_tipo(texto) in SEM_PRIMEIRA_INSTANCIA and not tem_protocolo(texto):
+            # A compliment or a suggestion has no first instance to go through: "precisa de protocolo pra elogiar?"
+            tipo = ler_tipo(texto)
+            dispatcher.utter_message(text=f"A Ouvidoria registra {SEM_PRIMEIRA_INSTANCIA[tipo]} diretamente.")
+            return [
+                SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),
+                SlotSet("ouvidoria_instancia", OUVIDORIA),
+                *self._ja_dito(texto),
+            ]
         else:
             dispatcher.utter_message(response="utter_ouvidoria")
-            return []
+            return self._ja_dito(texto)
         dispatcher.utter_message(response="utter_algo_mais")
         # The rule would open the form next; the question is answered, so the bot listens instead.
         return [FollowupAction("action_listen")]
+
+    @staticmethod
+    def _ja_dito(texto: str) -> List[EventType]:
+        """The kind and the report the opening message already gave, so the form does not ask them again.
+
+        "queria fazer um elogio pra dra fernanda, ela foi muito atenciosa" was asked the kind and then what
+        happened ("denuncia ne, ja disse").
+        """
+        tipo = ler_tipo(texto)
+        eventos: List[EventType] = [SlotSet("ouvidoria_tipo", tipo)] if tipo else []
+        if descreve_o_caso(texto):
+            eventos.append(SlotSet("ouvidoria_relato", texto[:2000]))
+        return eventos
 
     @staticmethod
     def _reanalise(tracker: Tracker, texto: str) -> Tuple[str, List[EventType]] | None:

@@ -15,11 +15,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
 from actions.contexto import assunto_atual, reler_no_assunto
+from actions.familia import fala_de_si
 from actions.identificacao import LIMPAR_FORMULARIO
 from actions.pedido import nao_entendeu
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
-from bot.nlu.short_replies import normalize
+from bot.nlu.short_replies import normalize, short_reply_intent
 
 # What leaving says: "sair", "logout", "trocar de usuário", "não sou eu", "esse cpf não é meu". The classifier also
 # gave "ok, quero fazer a troca" (of plan) to leaving, and logged the person out.
@@ -131,9 +132,14 @@ class ActionDespedida(Action):
 
         "Não entendi", read as a "no", is someone who needs help, not a goodbye: they keep the conversation.
         """
-        if nao_entendeu(tracker.latest_message.get("text") or ""):
+        texto = tracker.latest_message.get("text") or ""
+        if nao_entendeu(texto):
             dispatcher.utter_message(text=AJUDA)
             return []
+        assunto = assunto_atual(tracker.events)
+        if assunto and short_reply_intent(texto) is None and fala_de_si(texto):
+            # "nao, as MINHAS" after the daughter's data corrects whose data, and said goodbye and logged out.
+            return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(response="utter_despedida")
         if tracker.get_slot("identificado"):
             dispatcher.utter_message(text="Por segurança, encerrei sua identificação.")

@@ -51,7 +51,7 @@ from bot.nlu.parsing import (
     strip_accents,
 )
 from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
-from bot.nlu.short_replies import short_reply_intent
+from bot.nlu.short_replies import says_already_said, short_reply_intent
 from bot.nlu.symptoms import symptom_intent
 
 IDENTIFICATION_INTENT = "informar_identificacao"
@@ -117,12 +117,14 @@ def doubt_a_closing_guess(message: Message, text: str) -> None:
     """Turn a doubtful goodbye, "no" or "yes" of the classifier into "not understood".
 
     Closing the conversation on a guess drops the person's question: "é urgente!!" (goodbye, 0.26) and "ah
-    então não tem jeito?" (no, 0.71) ended it. The short replies of the lexicon are decided before and stay.
+    então não tem jeito?" (no, 0.71) ended it, and "JA FALEI" (goodbye, 0.94) at the Ombudsman's report question
+    logged the person out. The short replies of the lexicon are decided before and stay.
     """
     intent = message.get(INTENT) or {}
     if intent.get(INTENT_NAME_KEY) not in CLOSING_INTENTS:
         return
-    if (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < CLOSING_CONFIDENCE or text.rstrip().endswith("?"):
+    confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+    if confidence < CLOSING_CONFIDENCE or text.rstrip().endswith("?") or says_already_said(text):
         message.set(INTENT, {**intent, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
 
 

@@ -49,6 +49,23 @@ class ShortRepliesError(DataFileError):
     """The lexicon file is broken; the message says where and why, in Portuguese (``source``, ``line``, ``reason``)."""
 
 
+# "JA FALEI", "já disse q não sou cliente": someone annoyed at being asked again (goodbye, 0.94), not leaving.
+_ALREADY_SAID = re.compile(
+    r"^\W*(?:mas\s+)?(?:eu\s+)?(?:ja|jah)\s+(?:falei|disse|expliquei|informei|respondi|escrevi)\b"
+)
+
+
+def says_already_said(text: str) -> bool:
+    """Whether a message protests that its writer already said it.
+
+    >>> says_already_said("JA FALEI"), says_already_said("ja falei q nao sou cliente!!"), says_already_said("já disse")
+    (True, True, True)
+    >>> says_already_said("ja paguei"), says_already_said("tchau, já falei tudo que precisava")
+    (False, False)
+    """
+    return bool(_ALREADY_SAID.search(strip_accents(text).lower()))
+
+
 def normalize(phrase: str) -> str:
     """Fold a phrase the way the lexicon is looked up: no case, accents, emoji; letters repeated 3+ times once.
 

@@ -161,7 +161,8 @@ def test_e_o_meu_after_the_daughters_is_the_users_own(dispatcher):
 
     maria, ana = _id(seed.DEMO_TITULAR_CPF), str(_id(seed.DEMO_DAUGHTER_CPF))
     # "e o meu?" after Ana's reimbursements showed Ana's again.
-    for text in ("e o meu?", "e os meus", "e eu?"):
+    # "e quais consultas eu fiz em 2025?", "e as minhas consultas?" too: any first person naming no relative.
+    for text in ("e o meu?", "e os meus", "e eu?", "e quais reembolsos eu pedi em 2025?", "e os meus reembolsos?"):
         said = type(dispatcher)()
         events = ActionConsultarReembolso().atender(said, _follow_up(text, ana), maria)
         assert _slots(events)["pessoa_do_assunto"] == str(maria), text

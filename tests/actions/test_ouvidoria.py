@@ -22,7 +22,7 @@ from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
 from bot.db.session import session_scope
 from routing.decision import Decision
 from routing.tickets import open_ticket
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import make_tracker, slot_events, texts
 
 DOMAIN = {"forms": {"ouvidoria_form": {"required_slots": SLOTS}}}
 PERGUNTAS = {
@@ -43,6 +43,7 @@ ANTES = {
     },
 }
 MAL_ATENDIDA = "fui mal atendida no presencial, a moça foi grossa"
+GROSSA = "a moça da recepção da clínica foi muito grossa comigo ontem"
 JA_LIGUEI = "ja liguei 3 vezes no 0800 e ninguem resolve meu reembolso"
 
 
@@ -219,10 +220,40 @@ async def test_after_registering_the_question_gets_the_protocol_and_its_deadline
     assert f"protocolo {protocolo}. Prazo de resposta: até 11/12/2026." in dito and "7 dias úteis" in dito
 
 
-@pytest.mark.parametrize("texto", ["quero registrar uma reclamação na ouvidoria", "ouvidoria", "fui mal atendida"])
-async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto):
+@pytest.mark.parametrize(
+    "texto, ja_dito",
+    [("quero registrar uma reclamação na ouvidoria", {"ouvidoria_tipo": "reclamação"}), ("ouvidoria", {}),
+     ("fui mal atendida", {"ouvidoria_tipo": "reclamação"}),
+     # The kind and the case told at once are not asked again ("reclamação ne, ja disse").
+     (GROSSA, {"ouvidoria_tipo": "reclamação", "ouvidoria_relato": GROSSA})],
+)
+async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto, ja_dito):
     eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
-    assert texts(dispatcher) == ["utter_ouvidoria"] and eventos == []
+    assert texts(dispatcher) == ["utter_ouvidoria"] and slot_events(eventos) == ja_dito
+
+
+async def test_a_compliment_goes_to_the_ombudsman_without_asking_a_first_instance_protocol(dispatcher):
+    # "ue precisa de protocolo pra elogiar?": the question was asked, then the kind, then the case, all told.
+    texto = "queria fazer um elogio pra dra fernanda do cps, ela foi muito atenciosa com minha mãe"
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    assert texts(dispatcher) == ["A Ouvidoria registra o seu elogio diretamente."]
+    assert slot_events(eventos) == {"ouvidoria_protocolo": SEM_PROTOCOLO, "ouvidoria_instancia": OUVIDORIA,
+                                    "ouvidoria_tipo": "elogio", "ouvidoria_relato": texto}
+
+
+def test_already_said_at_the_report_question_takes_the_complaint_that_opened_the_form(dispatcher):
+    from actions.ouvidoria import SEM_RELATO_AINDA
+
+    form = ValidateOuvidoriaForm()
+    abertura = {"event": "user", "text": GROSSA, "parse_data": {"intent": {"name": "ouvidoria"}}}
+    slots = {**ANTES["ouvidoria_relato"], "requested_slot": "ouvidoria_relato"}
+    tracker = make_tracker(slots, text="JA FALEI", events=[abertura, {"event": "bot", "text": "..."}])
+    assert form.validate_ouvidoria_relato("JA FALEI", dispatcher, tracker, {}) == {"ouvidoria_relato": GROSSA}
+    # Opened by a bare "ouvidoria", there is no case to take: asked again, and "JA FALEI" is never the complaint.
+    vazio = {"event": "user", "text": "ouvidoria", "parse_data": {"intent": {"name": "ouvidoria"}}}
+    tracker = make_tracker(slots, text="JA FALEI", events=[vazio])
+    assert form.validate_ouvidoria_relato("JA FALEI", dispatcher, tracker, {}) == {"ouvidoria_relato": None}
+    assert texts(dispatcher) == [SEM_RELATO_AINDA]
 
 
 @pytest.mark.parametrize(

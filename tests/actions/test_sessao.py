@@ -26,6 +26,18 @@ async def test_a_no_thanks_ends_the_conversation_and_the_identification(dispatch
     assert slot_events(events)["identificado"] is False
 
 
+@pytest.mark.parametrize("text", ["nao, as MINHAS, da maria", "não, as minhas"])
+async def test_a_no_that_corrects_whose_data_stays_in_the_topic(dispatcher, text):
+    # After Ana's usage, "nao, as minhas" (negar, 0.99) said goodbye and logged Maria out.
+    asked = {"event": "user", "text": "minha utilização", "parse_data": {"intent": {"name": "utilizacao"}}}
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, intent="negar",
+                           events=[asked, {"event": "bot", "text": "..."},
+                                   {"event": "user", "text": text, "parse_data": {"intent": {"name": "negar"}}}])
+    events = await ActionDespedida().run(dispatcher, tracker, {})
+    reread = [e for e in events if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "utilizacao" and not texts(dispatcher)
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [("20260000003", "autorizacao"), ("o numero da guia é 20260000003", "autorizacao"),
