@@ -213,6 +213,6 @@ def test_every_contestation_in_the_training_data_states_a_dispute():
 def test_already_said_is_never_a_goodbye():
     # "JA FALEI" (goodbye, 0.94) at the Ombudsman's report question said "Até logo!" and logged the person out.
     annoyed = _classified("JA FALEI", ("despedida", 0.94), ("falar_atendente", 0.04))
-    bye = _classified("tchau, obrigada", ("despedida", 0.94), ("agradecimento", 0.04))
+    bye = _classified("valeu, até mais pessoal", ("despedida", 0.94), ("agradecimento", 0.04))
     IdentifierExtractor().process([annoyed, bye])
     assert annoyed.get("intent")["confidence"] == 0.0 and bye.get("intent")["confidence"] == 0.94
