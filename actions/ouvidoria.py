@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.autorizacao import DUT, pergunta_dut
 from actions.base import beneficiario_identificado, db_session
 from actions.chamados import (
     ActionConsultarProtocolo,
@@ -28,7 +29,16 @@ from actions.familia import pessoas_visiveis
 from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, descreve_o_caso, ler_instancia, ler_tipo
 from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
 from actions.pedido import DESISTIU, desiste, nao_entendeu
-from actions.reanalise import SLOT_GUIA, dados_da_guia, titulo_da_reanalise
+from actions.reanalise import (
+    DUVIDA_NA_REANALISE,
+    GUIA_ERRADA,
+    PEDIDO_MOTIVO,
+    SLOT_GUIA,
+    corrige_a_guia,
+    dados_da_guia,
+    pergunta_no_lugar_do_motivo,
+    titulo_da_reanalise,
+)
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.nlu.short_replies import says_already_said
@@ -229,6 +239,15 @@ class ValidateOuvidoriaForm(FormValidationAction):
             # "não entendi" is no complaint: the step explained, nothing registered.
             dispatcher.utter_message(text=EXPLICA_RELATO)
             return {"ouvidoria_relato": None}
+        if perguntado and tracker.get_slot(SLOT_GUIA):
+            # The reanalysis of a named guide: a correction of the guide or a question is no reason to file.
+            if corrige_a_guia(relato):
+                dispatcher.utter_message(text=GUIA_ERRADA)
+                return {nome: DESISTIU for nome in SLOTS}
+            if pergunta_no_lugar_do_motivo(relato):
+                resposta = f"{DUT}\n{PEDIDO_MOTIVO}" if pergunta_dut(relato) else DUVIDA_NA_REANALISE
+                dispatcher.utter_message(text=resposta)
+                return {"ouvidoria_relato": None}
         if perguntado and says_already_said(relato):
             # "JA FALEI": what was said before the form is the report when it told the case; else it is asked once
             # more, saying why, and "JA FALEI" is never registered as the complaint.

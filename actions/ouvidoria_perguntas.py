@@ -13,14 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session
+from actions.base import beneficiario_identificado, db_session, hoje
 from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
 from actions.contexto import reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
 from actions.pedido import tem_protocolo
-from actions.reanalise import SLOT_GUIA, guias_negadas, pede_reanalise, pergunta
+from actions.reanalise import SLOT_GUIA, guias_do_pedido, nao_negadas, pede_reanalise, pergunta
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
@@ -187,7 +187,10 @@ class ActionExplicarOuvidoria(Action):
         if beneficiario is None or tem_protocolo(texto) or not pede_reanalise(texto):
             return None
         with db_session() as session:
-            negadas = guias_negadas(beneficiario, texto, session=session)
+            negadas, outras = guias_do_pedido(beneficiario, texto, session=session)
+            if not negadas and outras:
+                # "reanálise da tomografia" still under analysis: what it waits for, not another guide's review.
+                return nao_negadas(outras, hoje()), [FollowupAction("action_listen")]
             if not negadas:
                 return None
             guia = negadas[0][0].guide_number if len(negadas) == 1 else None

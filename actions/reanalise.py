@@ -12,10 +12,12 @@ Regulamento: the doctor's report supports it).
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Dict, List, Tuple
 
 from sqlalchemy.orm import Session
 
+from actions.autorizacao import descrever
 from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
 from bot.db import repository
@@ -39,25 +41,70 @@ def pede_reanalise(texto: str) -> bool:
     return bool(_PEDE.search(folded)) and not _OUVIDORIA.search(folded)
 
 
-def guias_negadas(beneficiario_id: int, texto: str, *, session: Session) -> List[Tuple[Any, Pessoa]]:
-    """The denied guides the identified beneficiary may see, with their owner; only the one named, if any.
+# Words of a procedure's name too common to tell one guide from another.
+_PALAVRAS_COMUNS = frozenset({"sessoes", "sessao", "pacote", "exame", "exames", "consulta", "procedimento", "cirurgia"})
 
-    A dependant sees only his own guides (Art. 17 §2), like in the list of authorizations.
+
+def _palavras_do_procedimento(nome: str) -> set:
+    """The words that name a procedure in a message: "tomografia", "joelho", not "sessões" nor "de".
+
+    >>> sorted(_palavras_do_procedimento("Sessões de fisioterapia (pacote de 10)"))
+    ['fisioterapia']
+    """
+    palavras = set(re.findall(r"[a-z]{5,}", strip_accents(nome).lower()))
+    return palavras - _PALAVRAS_COMUNS
+
+
+def guias_do_pedido(
+    beneficiario_id: int, texto: str, *, session: Session
+) -> Tuple[List[Tuple[Any, Pessoa]], List[Tuple[Any, Pessoa]]]:
+    """The denied guides a reanalysis may be about, and the guides it names that were not denied.
+
+    A guide is named by its number or by a word of its procedure ("reanálise da tomografia"); a message that names
+    none is about every denied guide the person may see. A dependant sees only his own (Art. 17 §2).
+
+    Returns:
+        (denied guides, with their owner; guides named that are not denied, with their owner).
     """
     pessoas = {p.id: p for p in pessoas_visiveis(beneficiario_id, session=session)}
-    negadas = [
+    todas = [
         (pedido, pessoas[pedido.beneficiary_id])
-        for pedido in repository.list_authorizations(list(pessoas), session=session, statuses=["negada"])
+        for pedido in repository.list_authorizations(list(pessoas), session=session)
     ]
     citados = {f.value for f in find_identifiers(texto)} | set(re.findall(r"\d{8,}", texto))
-    nomeadas = [(pedido, pessoa) for pedido, pessoa in negadas if pedido.guide_number in citados]
-    return nomeadas or negadas
+    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
+    nomeadas = [
+        (pedido, pessoa)
+        for pedido, pessoa in todas
+        if pedido.guide_number in citados or _palavras_do_procedimento(pedido.procedure_name) & palavras
+    ]
+    base = nomeadas or todas
+    negadas = [(pedido, pessoa) for pedido, pessoa in base if pedido.status == "negada"]
+    outras = [(pedido, pessoa) for pedido, pessoa in nomeadas if pedido.status != "negada"]
+    return negadas, outras
+
+
+def guias_negadas(beneficiario_id: int, texto: str, *, session: Session) -> List[Tuple[Any, Pessoa]]:
+    """The denied guides a reanalysis may be about (:func:`guias_do_pedido`)."""
+    return guias_do_pedido(beneficiario_id, texto, session=session)[0]
 
 
 def descrever_guia(pedido: Any, pessoa: Pessoa) -> str:
     """The guide in one line, as the ticket and the question name it."""
     decidida = f", negada em {format_date(pedido.decided_on)}" if pedido.decided_on else ", negada"
     return f"guia {pedido.guide_number} – {pedido.procedure_name} ({first_name(pessoa.nome)}){decidida}"
+
+
+def nao_negadas(outras: List[Tuple[Any, Pessoa]], hoje_: date) -> str:
+    """The answer to a reanalysis asked of guides that were not denied: what they are waiting for.
+
+    "quero reanálise da tomografia, tá demorando" was filed as a reanalysis of another person's denied guide.
+    """
+    blocos = "\n\n".join(descrever(pedido, first_name(pessoa.nome), hoje_) for pedido, pessoa in outras)
+    return (
+        f"A reanálise é para um pedido negado, e este não foi negado:\n\n{blocos}\n\n"
+        "Se o prazo de resposta já passou, digite 0 para falar com um atendente."
+    )
 
 
 def pergunta(negadas: List[Tuple[Any, Pessoa]]) -> str:
@@ -101,3 +148,50 @@ def titulo_da_reanalise(dados: Dict[str, str]) -> str:
     'reanálise da guia 20260000003 (Artroscopia de joelho, José)'
     """
     return f"reanálise da guia {dados['guia']} ({dados['procedimento']}, {dados['beneficiario']})"
+
+
+# At the question "por que discorda?": "nao!! é a MINHA tomografia, nao a do josé" corrects the guide, and
+# "quanto tempo demora?", "preciso mandar laudo?" are questions; both were filed as the reason of the request.
+_NEGA = re.compile(r"^\W*(?:nao|n)\b")
+_CORRIGE = re.compile(
+    r"\b(?:e ess[ae]|foi ess[ae]|e a minha|e o meu|e minha|e meu|outra guia|outro pedido|guia errada|(?:a|o) d[oa])\b"
+)
+_PERGUNTA = re.compile(
+    r"^\W*(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|onde|o que|oq|q|que|precis\w+|posso|pode|tem|"
+    r"devo|vou|vai|serve|da pra)\b"
+)
+PEDIDO_MOTIVO = "Agora, conte por que discorda da negativa, ou escreva *cancelar* para desistir."
+DUVIDA_NA_REANALISE = (
+    "Assim que eu registrar o pedido, você recebe o protocolo e o prazo de resposta; se for preciso o relatório do "
+    f"médico ou outro documento, o atendente da Cemig Saúde pede na resposta.\n{PEDIDO_MOTIVO}"
+)
+GUIA_ERRADA = (
+    "Desculpe! Não registrei nada. Para pedir a reanálise de outra guia, escreva *quero reanálise* e o número "
+    "dela (11 dígitos); para ver as suas guias, digite 5."
+)
+
+
+def corrige_a_guia(texto: str) -> bool:
+    """Whether an answer to "por que discorda?" says the guide named is not the one meant.
+
+    >>> corrige_a_guia("nao!! é a MINHA tomografia, nao a do josé"), corrige_a_guia("não é essa guia")
+    (True, True)
+    >>> corrige_a_guia("não concordo, o médico disse que ele precisa da cirurgia")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_NEGA.search(folded) and _CORRIGE.search(folded))
+
+
+def pergunta_no_lugar_do_motivo(texto: str) -> bool:
+    """Whether an answer to "por que discorda?" is a question of its own (15 words at most).
+
+    >>> pergunta_no_lugar_do_motivo("quanto tempo demora?"), pergunta_no_lugar_do_motivo("preciso mandar laudo?")
+    (True, True)
+    >>> pergunta_no_lugar_do_motivo("o médico disse que ele precisa, já fez 6 meses de fisioterapia")
+    False
+    """
+    folded = strip_accents(texto).lower().strip()
+    if len(folded.split()) > 15:
+        return False
+    return folded.endswith("?") or bool(_PERGUNTA.match(folded))

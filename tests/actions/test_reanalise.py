@@ -89,3 +89,54 @@ async def test_the_ticket_names_the_guide_and_goes_to_the_first_instance(dispatc
             "não resolveu"
         )
     engine.dispose()
+
+
+async def test_a_reanalysis_of_a_guide_not_denied_says_what_it_waits_for(dispatcher):
+    # Maria: "quero reanálise da tomografia, ta demorando demais" was filed against José's denied arthroscopy.
+    ids, guia = _ids()
+    eventos = await ActionExplicarOuvidoria().run(
+        dispatcher, _pedido(ids["maria"], "quero reanálise da tomografia, ta demorando demais"), {}
+    )
+    dito = texts(dispatcher)[0]
+    assert dito.startswith("A reanálise é para um pedido negado, e este não foi negado:")
+    assert "Tomografia computadorizada de crânio" in dito and "Artroscopia" not in dito and guia not in dito
+    assert [e["name"] for e in eventos] == ["action_listen"]
+
+
+def _no_motivo(guia, beneficiario_id, resposta):
+    slots = {"identificado": True, "beneficiario_id": str(beneficiario_id), "ouvidoria_protocolo": SEM_PROTOCOLO,
+             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
+             "requested_slot": "ouvidoria_relato"}
+    return make_tracker(slots, text=resposta)
+
+
+@pytest.mark.parametrize("resposta", ["quanto tempo demora?", "preciso mandar laudo?", "oq é essa DUT?"])
+def test_a_question_instead_of_the_reason_is_answered_and_nothing_is_filed(dispatcher, resposta):
+    from actions.reanalise import PEDIDO_MOTIVO
+
+    ids, guia = _ids()
+    tracker = _no_motivo(guia, ids["jose"], resposta)
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato(resposta, dispatcher, tracker, {}) == {
+        "ouvidoria_relato": None
+    }
+    dito = texts(dispatcher)[0]
+    assert dito.endswith(PEDIDO_MOTIVO)
+    assert ("Diretriz de Utilização" in dito) == ("DUT" in resposta)
+
+
+def test_a_no_that_corrects_the_guide_files_nothing(dispatcher):
+    from actions.ouvidoria import SLOTS
+    from actions.pedido import DESISTIU
+    from actions.reanalise import GUIA_ERRADA
+
+    ids, guia = _ids()
+    resposta = "nao!! é a MINHA tomografia, nao a do josé"
+    resultado = ValidateOuvidoriaForm().validate_ouvidoria_relato(
+        resposta, dispatcher, _no_motivo(guia, ids["maria"], resposta), {}
+    )
+    assert resultado == {nome: DESISTIU for nome in SLOTS} and texts(dispatcher) == [GUIA_ERRADA]
+    # A reason that starts with "não" is a reason.
+    motivo = "não concordo, o médico disse que ele precisa da cirurgia"
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato(
+        motivo, dispatcher, _no_motivo(guia, ids["jose"], motivo), {}
+    ) == {"ouvidoria_relato": motivo}
