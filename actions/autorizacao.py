@@ -143,13 +143,29 @@ def tipo_prazo(pedido: Any) -> TicketKind:
     return TicketKind.COVERAGE_REQUEST
 
 
-def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
+def reanalises_abertas(pedidos: List[Any], *, session: Session) -> Dict[str, Any]:
+    """The open reanalysis requests of the denied ones among ``pedidos``, by guide number.
+
+    Whoever of the owner's family asked it (Maria for José's guide), it is the guide's.
+    """
+    negadas = [p for p in pedidos if p.status == "negada"]
+    familias = set()
+    for dono in {p.beneficiary_id for p in negadas}:
+        cadastro = repository.get_beneficiary(dono, session=session)
+        if cadastro is not None:
+            titular = repository.family_titular_id(cadastro)
+            familias.update(m.id for m in repository.list_family(titular, session=session))
+    return repository.open_reanalyses([p.guide_number for p in negadas], familias, session=session)
+
+
+def descrever(pedido: Any, nome: str | None, hoje_: date, reanalise: Any | None = None) -> str:
     """One authorization as a short block of text.
 
     Args:
         pedido: An ``Authorization`` row.
         nome: First name to show, or None when the list is about one person.
         hoje_: Today, to flag an overdue answer.
+        reanalise: The open reanalysis request of a denied guide (a ``Ticket``), if one was asked.
 
     Returns:
         A few lines: guide, procedure, dates, status and, by status, the reason or the deadline.
@@ -163,7 +179,11 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
     linhas.append(f"Situação: {STATUS.get(pedido.status, pedido.status)}")
     if pedido.status == "negada":
         linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
-        linhas.append("Não concorda? Escreva *quero reanálise*.")
+        if reanalise is not None:
+            prazo = f", resposta até {format_date(reanalise.due_date)}" if reanalise.due_date else ""
+            linhas.append(f"Reanálise pedida: protocolo {reanalise.protocol}{prazo}.")
+        else:
+            linhas.append("Não concorda? Escreva *quero reanálise*.")
     elif pedido.status == "em_analise":
         if pedido.urgency:
             linhas.append("Pedido de urgência: o atendimento não precisa esperar a autorização (Art. 77, §1º).")
@@ -283,7 +303,11 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
             return []
         nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
         dia = hoje()
-        itens = [descrever(pedido, nomes.get(pedido.beneficiary_id), dia) for pedido in pedidos]
+        abertas = reanalises_abertas(pedidos, session=session)
+        itens = [
+            descrever(pedido, nomes.get(pedido.beneficiary_id), dia, abertas.get(pedido.guide_number))
+            for pedido in pedidos
+        ]
         titulo = f"Pedidos de autorização{de_quem(pessoas)} ({len(pedidos)}), do mais recente ao mais antigo:"
         rodape = (
             "Para consultar uma guia, envie o número dela (11 dígitos). "
@@ -301,7 +325,8 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
             # Someone else's guide gets the same answer as an unknown one: nothing about it leaks.
             if pedido is not None and pedido.beneficiary_id in donos:
                 nome = first_name(donos[pedido.beneficiary_id].nome) if len(pessoas) > 1 else None
-                dispatcher.utter_message(text=descrever(pedido, nome, hoje()))
+                aberta = reanalises_abertas([pedido], session=session).get(pedido.guide_number)
+                dispatcher.utter_message(text=descrever(pedido, nome, hoje(), aberta))
                 return
         dispatcher.utter_message(
             text="Não encontrei essa guia ou protocolo entre os seus pedidos de autorização. "

@@ -21,6 +21,7 @@ from actions.familia import Pessoa
 from actions.formatting import format_date
 from bot.canais import TELEFONE_24H
 from bot.db import repository
+from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -242,7 +243,6 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
 
 
 _ESPERA_RESPOSTA = re.compile(r"\b(?:respond\w*|resposta|retorn\w*|resolv\w*)\b")
-ABERTOS = ("aberto", "em_atendimento", "aguardando_beneficiario")
 
 
 def _ultimo_chamado_aberto(tracker: Tracker, texto: str, *, session: Any) -> Any | None:
@@ -250,7 +250,7 @@ def _ultimo_chamado_aberto(tracker: Tracker, texto: str, *, session: Any) -> Any
     if beneficiario_id is None or not _ESPERA_RESPOSTA.search(strip_accents(texto).lower()):
         return None
     tickets = repository.list_tickets([beneficiario_id], session=session, limit=20)
-    return next((t for t in tickets if t.status in ABERTOS), None)
+    return next((t for t in tickets if t.status in OPEN_TICKET_STATUSES), None)
 
 
 class ActionFalarAtendente(Action):

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.autorizacao import reanalises_abertas
 from actions.base import beneficiario_identificado, db_session, hoje
 from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
 from actions.contexto import reler_no_assunto
@@ -20,7 +21,7 @@ from actions.conversa import pergunta_contato
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
 from actions.pedido import tem_protocolo
-from actions.reanalise import SLOT_GUIA, guias_do_pedido, nao_negadas, pede_reanalise, pergunta
+from actions.reanalise import SLOT_GUIA, guias_do_pedido, ja_pedida, nao_negadas, pede_reanalise, pergunta
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
@@ -193,6 +194,12 @@ class ActionExplicarOuvidoria(Action):
                 return nao_negadas(outras, hoje()), [FollowupAction("action_listen")]
             if not negadas:
                 return None
+            abertas = reanalises_abertas([pedido for pedido, _ in negadas], session=session)
+            if all(pedido.guide_number in abertas for pedido, _ in negadas):
+                # Seven requests for the same guide: the one already open is told, no other is filed.
+                texto_ja = "\n".join(ja_pedida(p, dono, abertas[p.guide_number]) for p, dono in negadas)
+                return texto_ja, [FollowupAction("action_listen")]
+            negadas = [(pedido, dono) for pedido, dono in negadas if pedido.guide_number not in abertas]
             guia = negadas[0][0].guide_number if len(negadas) == 1 else None
             return pergunta(negadas), [
                 SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),

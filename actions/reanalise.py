@@ -107,6 +107,16 @@ def nao_negadas(outras: List[Tuple[Any, Pessoa]], hoje_: date) -> str:
     )
 
 
+def ja_pedida(pedido: Any, pessoa: Pessoa, ticket: Any) -> str:
+    """The answer to a second reanalysis of a guide whose first one is still open: its protocol, not a new one."""
+    prazo = f" A resposta vem até {format_date(ticket.due_date)}." if ticket.due_date else ""
+    return (
+        f"A reanálise da guia {pedido.guide_number} ({pedido.procedure_name}, {first_name(pessoa.nome)}) já foi "
+        f"pedida: protocolo {ticket.protocol}.{prazo} Se a resposta não resolver, a Ouvidoria (segunda instância) "
+        "recebe o caso com esse protocolo."
+    )
+
+
 def pergunta(negadas: List[Tuple[Any, Pessoa]]) -> str:
     """What the bot says before the form asks the case: the guide it will ask to review, or the several ones."""
     if len(negadas) == 1:

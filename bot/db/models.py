@@ -101,6 +101,8 @@ COPAY_EXEMPT_CATEGORIES = (
 )
 # The life of a ticket in the agents' console (issue 10), in order.
 TICKET_STATUSES = ("aberto", "em_atendimento", "aguardando_beneficiario", "resolvido", "encerrado")
+# The statuses of a ticket someone still has to answer or act on.
+OPEN_TICKET_STATUSES = TICKET_STATUSES[:3]
 # What an agent (or the bot, agent_id NULL) did to a ticket; see TicketEvent.
 TICKET_EVENT_KINDS = (
     "atribuicao",

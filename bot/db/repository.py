@@ -17,6 +17,7 @@ from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
+    OPEN_TICKET_STATUSES,
     Authorization,
     Beneficiary,
     IdentificationGuard,
@@ -442,6 +443,37 @@ def list_tickets(beneficiary_ids: Iterable[int], *, session: Session, limit: int
             .limit(limit)
         ).scalars()
     )
+
+
+def open_reanalyses(guide_numbers: Iterable[str], family_ids: Iterable[int], *, session: Session) -> dict[str, Ticket]:
+    """The open reanalysis requests of some guides, by guide number (the latest one of each).
+
+    A reanalysis is a ticket of category ``autorizacao`` whose context names the guide under ``reanalise``
+    (actions/reanalise.py); anyone of the guide owner's family may have asked it, so the family is searched.
+
+    Args:
+        guide_numbers: The guides.
+        family_ids: The family of the guides' owners (who may have opened the requests).
+        session: Open session.
+    """
+    guides = set(guide_numbers)
+    if not guides:
+        return {}
+    tickets = session.execute(
+        select(Ticket)
+        .where(
+            Ticket.beneficiary_id.in_(_ids(family_ids)),
+            Ticket.category == "autorizacao",
+            Ticket.status.in_(OPEN_TICKET_STATUSES),
+        )
+        .order_by(Ticket.created_at.asc(), Ticket.id.asc())
+    ).scalars()
+    found: dict[str, Ticket] = {}
+    for ticket in tickets:
+        guide = ((ticket.context_json or {}).get("reanalise") or {}).get("guia")
+        if guide in guides:
+            found[guide] = ticket
+    return found
 
 
 def claim_conversation_tickets(

@@ -140,3 +140,25 @@ def test_a_no_that_corrects_the_guide_files_nothing(dispatcher):
     assert ValidateOuvidoriaForm().validate_ouvidoria_relato(
         motivo, dispatcher, _no_motivo(guia, ids["jose"], motivo), {}
     ) == {"ouvidoria_relato": motivo}
+
+
+async def test_a_second_reanalysis_of_the_same_guide_gets_the_open_protocol_and_the_list_shows_it(dispatcher):
+    from actions.autorizacao import ActionConsultarAutorizacao
+
+    ids, guia = _ids()
+    slots = {"identificado": True, "beneficiario_id": str(ids["maria"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
+             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
+             "ouvidoria_relato": "o ortopedista disse que ele precisa da artroscopia"}
+    eventos = await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text="x"), {})
+    numero = slot_events(eventos)["protocolo_da_conversa"]
+    # José asks again: seven protocols were opened for one guide; now the one open is told.
+    de_novo = type(dispatcher)()
+    eventos = await ActionExplicarOuvidoria().run(de_novo, _pedido(ids["jose"]), {})
+    assert texts(de_novo)[0].startswith(f"A reanálise da guia {guia} (Artroscopia de joelho, José) já foi pedida: "
+                                        f"protocolo {numero}.")
+    assert [e["name"] for e in eventos] == ["action_listen"]
+    # His list says it was asked, instead of "Não concorda? Escreva *quero reanálise*".
+    lista = type(dispatcher)()
+    ActionConsultarAutorizacao().atender(lista, _pedido(ids["jose"], "autorização"), ids["jose"])
+    mostrado = "\n".join(t for t in texts(lista) if t)
+    assert f"Reanálise pedida: protocolo {numero}, resposta até" in mostrado and "quero reanálise" not in mostrado
