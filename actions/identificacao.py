@@ -155,6 +155,11 @@ def _texto_de(texto: str) -> str:
     return strip_accents(texto).lower()
 
 
+DATA_ILEGIVEL = (
+    "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980 (isso não conta como tentativa)."
+)
+
+
 class ValidateIdentificacaoForm(FormValidationAction):
     """Validates the identification form and counts failed attempts (in the conversation and in the database)."""
 
@@ -315,12 +320,9 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if nascimento is None and not re.search(r"\d", str(value or "")):
             return self._sem_numero(dispatcher, tracker, "identificacao_nascimento")
         if nascimento is None:
-            return self._falha(
-                dispatcher,
-                tracker,
-                "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980.",
-                "identificacao_nascimento",
-            )
+            # "30 de agosto de 72" before it was read, "30/08/19772": no date at all is no guess, so no attempt.
+            dispatcher.utter_message(text=DATA_ILEGIVEL)
+            return {"identificacao_nascimento": None}
         # One lookup serves both the lock's counters and the date check below.
         row = buscar_candidato(str(documento))
         sujeitos = repository.guard_subjects(str(documento), tracker.sender_id, row.id if row is not None else None)

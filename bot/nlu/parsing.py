@@ -35,8 +35,9 @@ MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3)
 # them from a card or a document.
 _NUMBER_RUN = re.compile(r"\d(?:[\d]|[ .\-/](?=\d))*\d|\d")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\b")
+# "30 de agosto de 72": a two-digit year only after "de", so "dia 10 de dezembro 15 reais" is no date.
 _WRITTEN_DATE = re.compile(
-    r"\b(\d{1,2})\s*(?:de\s+)?([a-z]{3,9})\.?\s*(?:de\s+)?(\d{4})\b"
+    r"\b(\d{1,2})\s*(?:de\s+)?([a-z]{3,9})\.?\s*(?:de\s+)?(\d{4}|(?<=de )\d{2})\b"
 )
 _ONLY_SEPARATORS = re.compile(r"^[\s.\-/#*,;:]*$")
 
@@ -110,6 +111,8 @@ def parse_date(text: str) -> date | None:
     datetime.date(1975, 3, 12)
     >>> parse_date("31/02/1980") is None
     True
+    >>> parse_date("30 de agosto de 72"), parse_date("dia 10 de dezembro 15 reais")
+    (datetime.date(1972, 8, 30), None)
     """
     stripped = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):

@@ -225,6 +225,27 @@ def test_an_acknowledgement_at_the_birth_date_question_spends_no_attempt_and_is_
     assert texts(said)[0].startswith("Não entendi a data: use o formato dd/mm/aaaa")
 
 
+@pytest.mark.parametrize("texto", ["30/08/19772", "30 do 8", "3008"])
+def test_an_unreadable_birth_date_spends_no_attempt(dispatcher, texto):
+    # "30 de agosto de 72" (an elderly caller, before it was read) said "Você ainda tem 2 tentativas": three such
+    # answers locked the identification without a single wrong date.
+    from actions.identificacao import DATA_ILEGIVEL
+
+    slots = {"requested_slot": "identificacao_nascimento", "identificacao_documento": seed.DEMO_SPOUSE_CPF,
+             "tentativas_identificacao": 2}
+    tracker = make_tracker(slots, text=texto, intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento(texto, dispatcher, tracker, {})
+    assert result == {"identificacao_nascimento": None} and texts(dispatcher) == [DATA_ILEGIVEL]
+
+
+def test_a_birth_date_in_words_with_a_two_digit_year_identifies(dispatcher):
+    slots = {"requested_slot": "identificacao_nascimento", "identificacao_documento": seed.DEMO_SPOUSE_CPF}
+    tracker = make_tracker(slots, text="30 de agosto de 72", intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento("30 de agosto de 72", dispatcher, tracker,
+                                                                           {})
+    assert result.get("identificado") is True, result
+
+
 def test_a_guide_number_at_the_cpf_question_spends_no_attempt(dispatcher):
     # A clinic's secretary: "o numero da guia é 20260000003" was "Esse CPF não é válido... 2 tentativas".
     result = validate_document("o numero da guia é 20260000003", dispatcher, tentativas_identificacao=1)
