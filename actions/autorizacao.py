@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
+from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date
 from actions.reembolso import numeros
@@ -129,6 +130,27 @@ def pergunta_recurso(texto: str) -> bool:
     (True, False)
     """
     return bool(_RECURSO.search(strip_accents(texto).lower()))
+
+
+_DISCORDA = re.compile(
+    r"\b(?:absurd\w*|discord\w*|nao concord\w*|injust\w*|nao aceito|inaceitavel|"
+    r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou|pediu|mandou|indicou|receitou)|preciso (?:dess[ae]|fazer))\b"
+)
+
+
+# "posso recorrer?", "como recorro": how to, answered with the rule; a statement ("quero recorrer") is the request.
+_PERGUNTA = re.compile(r"^\W*(?:e agora\W*)?(?:como|posso|pode|da pra|tem como|o que|oq|qual|quais|onde|quando)\b")
+
+
+def discorda_da_negativa(texto: str) -> bool:
+    """Whether a message disagrees with a decision ("isso é um absurdo, meu médico disse que preciso").
+
+    >>> discorda_da_negativa("isso é um absurdo, meu médico disse que preciso"), discorda_da_negativa("não concordo")
+    (True, True)
+    >>> discorda_da_negativa("quero ver minhas guias")
+    False
+    """
+    return bool(_DISCORDA.search(strip_accents(texto).lower()))
 
 
 def pergunta_carencia(texto: str) -> bool:
@@ -268,8 +290,18 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         eventos: List[EventType] = []
         if pergunta_dut(texto):
             dispatcher.utter_message(text=DUT)
-        elif pergunta_recurso(texto) and not self._numeros(mensagem):
-            # "e agora? posso recorrer?" after a denial: how to ask for a review, not the list again.
+        elif (
+            (pede_revisao := pergunta_recurso(texto) or discorda_da_negativa(texto))
+            and not _PERGUNTA.match(strip_accents(texto).lower().strip())
+            and not texto.rstrip().endswith("?")
+            and not self._numeros(mensagem)
+            and repository.list_authorizations([p.id for p in pessoas], session=session, statuses=["negada"])
+        ):
+            # "quero recorrer", "isso é um absurdo, meu médico disse que preciso" with a denied guide to review: the
+            # reanalysis (actions/reanalise.py), not the list again nor the teleconsultation desk.
+            return reler_no_assunto(tracker, "ouvidoria")
+        elif pede_revisao and not self._numeros(mensagem):
+            # "e agora? posso recorrer?" with nothing denied: how to ask for a review.
             dispatcher.utter_message(text=RECURSO)
         elif pergunta_carencia(texto):
             eventos = self._carencias(dispatcher, pessoas, session=session)

@@ -13,10 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.autorizacao import reanalises_abertas
+from actions.autorizacao import ActionConsultarAutorizacao, discorda_da_negativa, reanalises_abertas
 from actions.base import beneficiario_identificado, db_session, hoje
 from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
-from actions.contexto import reler_no_assunto
+from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
@@ -185,7 +185,10 @@ class ActionExplicarOuvidoria(Action):
             no tier, no kind of manifestation).
         """
         beneficiario = beneficiario_identificado(tracker)
-        if beneficiario is None or tem_protocolo(texto) or not pede_reanalise(texto):
+        quer = pede_reanalise(texto) or (
+            discorda_da_negativa(texto) and assunto_atual(tracker.events) == ActionConsultarAutorizacao.intent
+        )
+        if beneficiario is None or tem_protocolo(texto) or not quer:
             return None
         with db_session() as session:
             negadas, outras = guias_do_pedido(beneficiario, texto, session=session)

@@ -18,11 +18,12 @@ from rasa_sdk.types import DomainDict
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
+from bot.menu import OPCOES
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
 
@@ -129,6 +130,30 @@ def identidade_verificada(tracker: Tracker) -> tuple[str, str] | None:
         return (pessoa.name, pessoa.cpf) if pessoa is not None else None
 
 
+# The desk's own words: a message right after a plan topic's answer that has none of them is about that topic.
+_DA_TELECONSULTA = re.compile(
+    r"\b(?:tele\s?consulta|telemedicina|video\w*|chamada|consulta (?:online|on line|virtual|por video)|"
+    r"medico online|medis|saude 360|clinica digital|app|aplicativo|plataforma|nif|telemovel|receita|atestado|"
+    r"declaracao|fatura\w*|apolice|seguro)\b"
+)
+# The plan's topics whose answer a complaint about it follows ("isso é um absurdo, meu médico disse que preciso"
+# after a denied guide was the desk's clinical inbox).
+_ASSUNTOS_DO_PLANO = frozenset(
+    {opcao.intent for opcao in OPCOES} - {"falar_atendente", "novos_planos"} | {"contestar_utilizacao"}
+)
+
+
+def fala_da_teleconsulta(texto: str) -> bool:
+    """Whether a message names the teleconsultation, its platform or its documents.
+
+    >>> fala_da_teleconsulta("a videochamada travou"), fala_da_teleconsulta("a receita do médico online não veio")
+    (True, True)
+    >>> fala_da_teleconsulta("isso é um absurdo, meu médico disse que preciso")
+    False
+    """
+    return bool(_DA_TELECONSULTA.search(strip_accents(texto).lower()))
+
+
 class ActionPrepararTeleconsulta(Action):
     """Remembers the request and anything already given before asking for name and NIF."""
 
@@ -144,6 +169,9 @@ class ActionPrepararTeleconsulta(Action):
         if assunto:  # "ele foi negado pq?" after the reimbursements is about the reimbursements
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
+        anterior = assunto_atual(tracker.events)
+        if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto):
+            return reler_no_assunto(tracker, anterior)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         geral = orientacao_sem_cadastro(texto) or (MARCAR_CONSULTA_ONLINE if pede_marcacao_online(texto) else None)
         if geral or (desiste(texto) and len(texto.split()) <= 3):

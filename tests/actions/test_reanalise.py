@@ -162,3 +162,36 @@ async def test_a_second_reanalysis_of_the_same_guide_gets_the_open_protocol_and_
     ActionConsultarAutorizacao().atender(lista, _pedido(ids["jose"], "autorização"), ids["jose"])
     mostrado = "\n".join(t for t in texts(lista) if t)
     assert f"Reanálise pedida: protocolo {numero}, resposta até" in mostrado and "quero reanálise" not in mostrado
+
+
+def _depois_das_guias(beneficiario_id, texto, intent):
+    pedido = {"event": "user", "text": "5", "parse_data": {"intent": {"name": "autorizacao"}}}
+    agora = {"event": "user", "text": texto, "parse_data": {"intent": {"name": intent}}}
+    slots = {"identificado": True, "beneficiario_id": str(beneficiario_id)}
+    return make_tracker(slots, text=texto, intent=intent, events=[pedido, {"event": "bot", "text": "..."}, agora])
+
+
+async def test_disagreeing_after_the_denied_guide_is_its_reanalysis_not_the_teleconsultation_desk(dispatcher):
+    from actions.autorizacao import ActionConsultarAutorizacao
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    ids, guia = _ids()
+    texto = "isso é um absurdo, meu médico disse que preciso"
+    # The classifier's guess (the desk's clinical inbox, a ticket with a name and a CPF) goes back to the topic...
+    eventos = await ActionPrepararTeleconsulta().run(dispatcher, _depois_das_guias(ids["jose"], texto, "tele_clinica"),
+                                                     {})
+    relido = [e for e in eventos if e.get("event") == "user"]
+    assert relido[0]["parse_data"]["intent"]["name"] == "autorizacao" and not texts(dispatcher)
+    # ... where disagreeing with a denied guide is asking its reanalysis ...
+    eventos = ActionConsultarAutorizacao().atender(dispatcher, _depois_das_guias(ids["jose"], texto, "autorizacao"),
+                                                   ids["jose"])
+    relido = [e for e in eventos if e.get("event") == "user"]
+    assert relido[0]["parse_data"]["intent"]["name"] == "ouvidoria" and not texts(dispatcher)
+    # ... which names the guide, since the conversation is about the authorizations.
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, _depois_das_guias(ids["jose"], texto, "ouvidoria"), {})
+    assert texts(dispatcher)[0].startswith(f"Vou pedir a reanálise da guia {guia}")
+    # "posso recorrer?" asks how: the rule, not the request.
+    pergunta = type(dispatcher)()
+    ActionConsultarAutorizacao().atender(pergunta, _depois_das_guias(ids["jose"], "posso recorrer?", "autorizacao"),
+                                         ids["jose"])
+    assert texts(pergunta)[0].startswith("Não concorda com a negativa?")
