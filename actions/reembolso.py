@@ -15,6 +15,7 @@ from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, e
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
+from bot.nlu.member_questions import is_paid_less_question
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.reimbursement import (
     OPME_REQUIRED_DATA,
@@ -130,6 +131,9 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
     if pedido.amount_approved is not None:
         valores += f" | aprovado: {format_money(pedido.amount_approved)}"
     linhas.append(valores)
+    if pedido.amount_approved is not None and pedido.amount_approved < pedido.amount_requested:
+        diferenca = format_money(pedido.amount_requested - pedido.amount_approved)
+        linhas.append(f"Calculado pela tabela LPP (Art. 72): a diferença de {diferenca} não é reembolsada.")
     if pedido.status == "pago":
         linhas.append(f"Pago em {format_date(pedido.paid_on)}." if pedido.paid_on else "Pagamento efetuado.")
     elif pedido.status == "negado":
@@ -145,6 +149,17 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
         if prazo < hoje_:
             linhas.append("O prazo passou: digite 0 para falar com um atendente.")
     return "\n".join(linhas)
+
+
+VALOR_PELA_TABELA = (
+    "O reembolso é calculado pela tabela de preços da Cemig Saúde (LPP, Art. 72 do Regulamento; está em "
+    "www.cemigsaude.org.br), e não pelo valor pago ao profissional: quando o preço cobrado é maior que o da tabela, "
+    "a diferença não é reembolsada."
+)
+# "como vocês calculam o reembolso?", "qual a tabela?": the rule of Art. 72.
+_CALCULO = re.compile(
+    r"\b(?:como (?:voces |vcs |vc )?calcul\w*|calculo do reembolso|tabela (?:lpp|de precos|de reembolso)|lpp)\b"
+)
 
 
 class ActionConsultarReembolso(AcaoIdentificada):
@@ -181,6 +196,10 @@ class ActionConsultarReembolso(AcaoIdentificada):
             self._prazos(dispatcher, pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        if is_paid_less_question(mensagem["text"]) or _CALCULO.search(strip_accents(mensagem["text"]).lower()):
+            self._valor_menor(dispatcher, pessoas, session=session)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pede_orientacao(mensagem["text"]):
             for parte in ORIENTACAO:
                 dispatcher.utter_message(text=parte)
@@ -201,6 +220,23 @@ class ActionConsultarReembolso(AcaoIdentificada):
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
+
+    @staticmethod
+    def _valor_menor(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> None:
+        """Why a reimbursement paid less than was spent (Art. 72), with the requests it happened to."""
+        pedidos = repository.list_reimbursements([p.id for p in pessoas], session=session)
+        menores = [
+            p for p in pedidos if p.amount_approved is not None and p.amount_approved < p.amount_requested
+        ]
+        nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+        partes = [VALOR_PELA_TABELA]
+        partes += [descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()) for pedido in menores]
+        partes.append(
+            "Se acha que o cálculo pela tabela está errado, digite 0 para falar com um atendente."
+            if menores
+            else "Nenhum dos seus pedidos teve valor aprovado menor que o pedido."
+        )
+        dispatcher.utter_message(text="\n\n".join(partes))
 
     @staticmethod
     def _por_protocolo(

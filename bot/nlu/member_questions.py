@@ -112,8 +112,34 @@ def is_plan_status_question(text: str) -> bool:
     return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_PLAN_STATUS.search(folded))
 
 
+# "pq aprovaram so 300 se eu paguei 320?", "pq pagaram so 1034 se eu gastei 1280??": a reimbursement paid below
+# what was spent (the LPP table of Art. 72), option 1; the classifier read the money words as the boletos.
+REEMBOLSO = "reembolso"
+_PAID_LESS = re.compile(
+    r"\b(?:pagaram|aprovaram|reembolsaram|devolveram|depositaram|ressarciram|liberaram|caiu|veio|vieram)\s+"
+    r"(?:(?:me|pra mim|so|somente|apenas)\s+)*(?:so|somente|apenas|menos|metade|a metade|\d+\s*(?:reais )?a menos)\b|"
+    r"\breembols\w*\b.{0,40}\b(?:menor|menos|a menos|abaixo|nao cobriu|nao cobre tudo|so cobriu|incomplet\w*)\b"
+)
+
+
+def is_paid_less_question(text: str) -> bool:
+    """Whether ``text`` asks why a reimbursement paid less than what was spent.
+
+    >>> is_paid_less_question("pq aprovaram so 300 se eu paguei 320?")
+    True
+    >>> is_paid_less_question("pq pagaram so 1034 se eu gastei 1280?? quero recorrer disso")
+    True
+    >>> is_paid_less_question("o reembolso veio menor do que eu paguei"), is_paid_less_question("ja paguei o boleto")
+    (True, False)
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_PAID_LESS.search(folded))
+
+
 def member_question_intent(text: str) -> str | None:
     """The option a member's question about their own plan belongs to, or None to keep the classifier's."""
+    if is_paid_less_question(text):
+        return REEMBOLSO
     if is_age_band_question(text) or is_debt_question(text) or is_owed_question(text):
         return FINANCEIRO
     if is_plan_status_question(text):

@@ -297,3 +297,21 @@ def test_a_deadline_question_without_open_requests_says_so(dispatcher):
     shown = _shown(dispatcher)
     assert shown.startswith("Não há pedido de reembolso de José esperando pagamento.")
     assert not any(r.protocol in shown for r in requests)
+
+
+def test_a_reimbursement_below_what_was_paid_is_explained_by_the_lpp_table(dispatcher):
+    from actions.reembolso import VALOR_PELA_TABELA
+
+    family = _family()
+    jose_id = family["jose"][0]
+    # "pq pagaram so 1034 se eu gastei 1280??" was the list of boletos (financeiro) and then "só o titular".
+    texto = "pq pagaram so 1034 se eu gastei 1280?? quero recorrer disso"
+    ActionConsultarReembolso().atender(dispatcher, _tracker(jose_id, texto), jose_id)
+    shown = _shown(dispatcher)
+    assert shown.startswith(VALOR_PELA_TABELA)
+    assert "Atendimento de emergência com exames de imagem" in shown
+    assert "Calculado pela tabela LPP (Art. 72): a diferença de R$ 245,50 não é reembolsada." in shown
+    # Only the requests paid below what was asked: the denied one is not in this answer.
+    negado = [r for r in family["jose"][1] if r.status == "negado"][0]
+    assert negado.protocol not in shown
+    assert "digite 0 para falar com um atendente" in shown
