@@ -299,7 +299,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         ):
             # "quero recorrer", "isso é um absurdo, meu médico disse que preciso" with a denied guide to review: the
             # reanalysis (actions/reanalise.py), not the list again nor the teleconsultation desk.
-            return reler_no_assunto(tracker, "ouvidoria")
+            return reler_no_assunto(tracker, "ouvidoria", mensagem["text"])
         elif pede_revisao and not self._numeros(mensagem):
             # "e agora? posso recorrer?" with nothing denied: how to ask for a review.
             dispatcher.utter_message(text=RECURSO)

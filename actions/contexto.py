@@ -127,20 +127,23 @@ def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
     return assunto
 
 
-def reler_no_assunto(tracker: Tracker, assunto: str) -> List[EventType]:
+def reler_no_assunto(tracker: Tracker, assunto: str, texto: str | None = None) -> List[EventType]:
     """Put the latest message back on the conversation as a question about ``assunto``.
 
     The topic's own rule and action then answer it, reading its text as they read any question. The copy is
-    marked ``continuacao`` in its metadata, so transcripts show the message once.
+    marked ``continuacao`` in its metadata, so transcripts show the message once. ``texto`` replaces the latest
+    message's text when the question to read again is the request made before an identification, not the birth
+    date that ended it.
     """
     ultima = tracker.latest_message or {}
     topo = {"name": assunto, "confidence": 1.0}
+    texto = ultima.get("text") if texto is None else texto
     parse_data = {
-        "text": ultima.get("text"),
+        "text": texto,
         "intent": topo,
         "intent_ranking": [topo],
         "entities": ultima.get("entities") or [],
     }
-    copia = UserUttered(ultima.get("text"), parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
+    copia = UserUttered(texto, parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
     copia["metadata"] = {**(ultima.get("metadata") or {}), CONTINUACAO: True}
     return [UserUtteranceReverted(), ActionExecuted("action_listen"), copia]

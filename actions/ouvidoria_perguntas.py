@@ -143,6 +143,10 @@ class ActionExplicarOuvidoria(Action):
                 )
         elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
             dispatcher.utter_message(text=OUVIDORIA_CONTATO)
+        elif beneficiario_identificado(tracker) is None and pede_reanalise(texto) and not tem_protocolo(texto):
+            # "quero recorrer da negativa do meu joelho" before identifying: the guide is the person's data, so the
+            # authorizations identify first and then ask its reanalysis (not the Ombudsman's tiers).
+            return reler_no_assunto(tracker, ActionConsultarAutorizacao.intent)
         elif (reanalise := self._reanalise(tracker, texto)) is not None:
             texto_pergunta, eventos = reanalise
             dispatcher.utter_message(text=texto_pergunta)

@@ -46,12 +46,21 @@ async def test_the_titular_or_the_dependant_gets_the_denied_guide_named_and_only
 @pytest.mark.parametrize("texto", ["quero reanálise", "quero pedir reanálise na ouvidoria"])
 async def test_without_a_denied_guide_of_ones_own_or_naming_the_ombudsman_the_tiers_are_explained(dispatcher, texto):
     ids, _ = _ids()
-    # Ana has no denied guide; the Ombudsman named by the person is the Ombudsman; nobody identified, no guide.
-    for tracker in (_pedido(ids["ana"]), _pedido(ids["maria"], "quero pedir reanálise na ouvidoria"), _pedido(None)):
+    # Ana has no denied guide; the Ombudsman named by the person is the Ombudsman.
+    for tracker in (_pedido(ids["ana"]), _pedido(ids["maria"], "quero pedir reanálise na ouvidoria")):
         dispatcher.messages.clear()
         eventos = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
         # The Ombudsman's form, which knows the kind already told.
         assert texts(dispatcher) == ["utter_ouvidoria"] and slot_events(eventos) == {"ouvidoria_tipo": TIPOS["2"]}
+
+
+async def test_a_reanalysis_asked_before_identifying_identifies_through_the_authorizations(dispatcher):
+    # "quero recorrer da negativa do meu joelho" got the Ombudsman's tiers and a protocol without any CPF.
+    eventos = await ActionExplicarOuvidoria().run(
+        dispatcher, _pedido(None, "quero recorrer da negativa do meu joelho"), {}
+    )
+    relido = [e for e in eventos if e.get("event") == "user"]
+    assert relido[0]["parse_data"]["intent"]["name"] == "autorizacao" and not texts(dispatcher)
 
 
 async def test_the_form_opened_for_a_reanalysis_keeps_its_answers_and_asks_only_the_case(dispatcher):
