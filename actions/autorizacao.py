@@ -12,9 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
-from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date
+from actions.guias import descrever, reanalises_abertas
+from actions.reanalise import discorda_da_negativa, iniciar_reanalise, pede_a_reanalise
 from actions.reembolso import numeros
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -22,16 +23,8 @@ from bot.regulation.deadlines import (
     ANSWER_BUSINESS_DAYS,
     URGENCY_REQUEST_BUSINESS_DAYS,
     TicketKind,
-    answer_due,
 )
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind, waiting_status
-
-STATUS = {
-    "em_analise": "Em análise",
-    "autorizada": "Autorizada",
-    "negada": "Negada",
-    "cancelada": "Cancelada",
-}
 
 COMO_FUNCIONA = (
     "*Como funciona a autorização prévia*\n"
@@ -59,10 +52,13 @@ SEM_AUTORIZACAO_NA_URGENCIA = (
     "comunica a Cemig Saúde e pede a autorização em até "
     f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação (Art. 77, §1º, e Art. 91 do Regulamento)."
 )
-DUT = (
+DUT_DEFINICAO = (
     "DUT é a Diretriz de Utilização da ANS: as condições (indicação clínica, exames ou tratamentos anteriores) que "
-    "um procedimento do Rol precisa cumprir para a cobertura ser obrigatória. Se o seu caso cumpre a diretriz, um "
-    "relatório do médico que mostre isso apoia o pedido de reanálise: escreva *quero reanálise*."
+    "um procedimento do Rol precisa cumprir para a cobertura ser obrigatória."
+)
+DUT = (
+    f"{DUT_DEFINICAO} Se o seu caso cumpre a diretriz, um relatório do médico que mostre isso apoia o pedido de "
+    "reanálise: escreva *quero reanálise*."
 )
 RECURSO = (
     "Não concorda com a negativa? Escreva *quero reanálise* e conte o caso com o número da guia: o pedido é "
@@ -132,91 +128,9 @@ def pergunta_recurso(texto: str) -> bool:
     return bool(_RECURSO.search(strip_accents(texto).lower()))
 
 
-_DISCORDA = re.compile(
-    r"\b(?:absurd\w*|discord\w*|nao concord\w*|injust\w*|nao aceito|inaceitavel|"
-    r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou|pediu|mandou|indicou|receitou)|preciso (?:dess[ae]|fazer))\b"
-)
-
-
-# "posso recorrer?", "como recorro": how to, answered with the rule; a statement ("quero recorrer") is the request.
-_PERGUNTA = re.compile(r"^\W*(?:e agora\W*)?(?:como|posso|pode|da pra|tem como|o que|oq|qual|quais|onde|quando)\b")
-
-
-def discorda_da_negativa(texto: str) -> bool:
-    """Whether a message disagrees with a decision ("isso é um absurdo, meu médico disse que preciso").
-
-    >>> discorda_da_negativa("isso é um absurdo, meu médico disse que preciso"), discorda_da_negativa("não concordo")
-    (True, True)
-    >>> discorda_da_negativa("quero ver minhas guias")
-    False
-    """
-    return bool(_DISCORDA.search(strip_accents(texto).lower()))
-
-
 def pergunta_carencia(texto: str) -> bool:
     """Whether the message is about waiting periods ("carência")."""
     return bool(_CARENCIA.search(strip_accents(texto)))
-
-
-def tipo_prazo(pedido: Any) -> TicketKind:
-    """Kind of answer deadline of a request: high complexity gets 10 business days, the rest 5 (RN 623/2024)."""
-    if pedido.high_complexity:
-        return TicketKind.HIGH_COMPLEXITY_OR_ELECTIVE_HOSPITALIZATION
-    return TicketKind.COVERAGE_REQUEST
-
-
-def reanalises_abertas(pedidos: List[Any], *, session: Session) -> Dict[str, Any]:
-    """The open reanalysis requests of the denied ones among ``pedidos``, by guide number.
-
-    Whoever of the owner's family asked it (Maria for José's guide), it is the guide's.
-    """
-    negadas = [p for p in pedidos if p.status == "negada"]
-    familias = set()
-    for dono in {p.beneficiary_id for p in negadas}:
-        cadastro = repository.get_beneficiary(dono, session=session)
-        if cadastro is not None:
-            titular = repository.family_titular_id(cadastro)
-            familias.update(m.id for m in repository.list_family(titular, session=session))
-    return repository.open_reanalyses([p.guide_number for p in negadas], familias, session=session)
-
-
-def descrever(pedido: Any, nome: str | None, hoje_: date, reanalise: Any | None = None) -> str:
-    """One authorization as a short block of text.
-
-    Args:
-        pedido: An ``Authorization`` row.
-        nome: First name to show, or None when the list is about one person.
-        hoje_: Today, to flag an overdue answer.
-        reanalise: The open reanalysis request of a denied guide (a ``Ticket``), if one was asked.
-
-    Returns:
-        A few lines: guide, procedure, dates, status and, by status, the reason or the deadline.
-    """
-    linhas = [f"*Guia {pedido.guide_number}*" + (f" – {nome}" if nome else "")]
-    linhas.append(pedido.procedure_name)
-    datas = f"Pedido em {format_date(pedido.requested_on)}"
-    if pedido.decided_on:
-        datas += f"; decidido em {format_date(pedido.decided_on)}"
-    linhas.append(datas)
-    linhas.append(f"Situação: {STATUS.get(pedido.status, pedido.status)}")
-    if pedido.status == "negada":
-        linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
-        if reanalise is not None:
-            prazo = f", resposta até {format_date(reanalise.due_date)}" if reanalise.due_date else ""
-            linhas.append(f"Reanálise pedida: protocolo {reanalise.protocol}{prazo}.")
-        else:
-            linhas.append("Não concorda? Escreva *quero reanálise*.")
-    elif pedido.status == "em_analise":
-        if pedido.urgency:
-            linhas.append("Pedido de urgência: o atendimento não precisa esperar a autorização (Art. 77, §1º).")
-        else:
-            tipo = tipo_prazo(pedido)
-            prazo = answer_due(pedido.requested_on, tipo)
-            dias = ANSWER_BUSINESS_DAYS[tipo]
-            linhas.append(f"Resposta até {format_date(prazo)} ({dias} dias úteis, RN 623/2024 da ANS).")
-            if prazo < hoje_:
-                linhas.append("O prazo passou: digite 0 para falar com um atendente.")
-    return "\n".join(linhas)
 
 
 def descrever_carencias(nome: str, adesao: date, hoje_: date) -> str:
@@ -291,16 +205,17 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         if pergunta_dut(texto):
             dispatcher.utter_message(text=DUT)
         elif (
-            (pede_revisao := pergunta_recurso(texto) or discorda_da_negativa(texto))
-            and not _PERGUNTA.match(strip_accents(texto).lower().strip())
-            and not texto.rstrip().endswith("?")
+            pede_a_reanalise(texto, na_autorizacao=True)
             and not self._numeros(mensagem)
-            and repository.list_authorizations([p.id for p in pessoas], session=session, statuses=["negada"])
+            and (reanalise := iniciar_reanalise(pessoas, texto, session=session)) is not None
         ):
             # "quero recorrer", "isso é um absurdo, meu médico disse que preciso" with a denied guide to review: the
-            # reanalysis (actions/reanalise.py), not the list again nor the teleconsultation desk.
-            return reler_no_assunto(tracker, "ouvidoria", mensagem["text"])
-        elif pede_revisao and not self._numeros(mensagem):
+            # reanalysis (actions/reanalise.py), not the list again nor the teleconsultation desk. The form opens
+            # from here: putting the message back would undo an identification made in this same turn.
+            pergunta_feita, eventos = reanalise
+            dispatcher.utter_message(text=pergunta_feita)
+            return eventos
+        elif (pergunta_recurso(texto) or discorda_da_negativa(texto)) and not self._numeros(mensagem):
             # "e agora? posso recorrer?" with nothing denied: how to ask for a review.
             dispatcher.utter_message(text=RECURSO)
         elif pergunta_carencia(texto):

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.autorizacao import DUT, pergunta_dut
+from actions.autorizacao import DUT_DEFINICAO, pergunta_dut
 from actions.base import beneficiario_identificado, db_session
 from actions.chamados import (
     ActionConsultarProtocolo,
@@ -32,7 +32,6 @@ from actions.pedido import DESISTIU, desiste, nao_entendeu
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
     GUIA_ERRADA,
-    PEDIDO_MOTIVO,
     SLOT_GUIA,
     corrige_a_guia,
     dados_da_guia,
@@ -245,8 +244,7 @@ class ValidateOuvidoriaForm(FormValidationAction):
                 dispatcher.utter_message(text=GUIA_ERRADA)
                 return {nome: DESISTIU for nome in SLOTS}
             if pergunta_no_lugar_do_motivo(relato):
-                resposta = f"{DUT}\n{PEDIDO_MOTIVO}" if pergunta_dut(relato) else DUVIDA_NA_REANALISE
-                dispatcher.utter_message(text=resposta)
+                dispatcher.utter_message(text=DUT_DEFINICAO if pergunta_dut(relato) else DUVIDA_NA_REANALISE)
                 return {"ouvidoria_relato": None}
         if perguntado and says_already_said(relato):
             # "JA FALEI": what was said before the form is the report when it told the case; else it is asked once

@@ -13,15 +13,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.autorizacao import ActionConsultarAutorizacao, discorda_da_negativa, reanalises_abertas
-from actions.base import beneficiario_identificado, db_session, hoje
+from actions.base import beneficiario_identificado, db_session
 from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
+from actions.familia import pessoas_visiveis
 from actions.formatting import format_date
-from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
+from actions.ouvidoria_leitura import OUVIDORIA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
 from actions.pedido import tem_protocolo
-from actions.reanalise import SLOT_GUIA, guias_do_pedido, ja_pedida, nao_negadas, pede_reanalise, pergunta
+from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalise
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
@@ -146,11 +146,12 @@ class ActionExplicarOuvidoria(Action):
         elif beneficiario_identificado(tracker) is None and pede_reanalise(texto) and not tem_protocolo(texto):
             # "quero recorrer da negativa do meu joelho" before identifying: the guide is the person's data, so the
             # authorizations identify first and then ask its reanalysis (not the Ombudsman's tiers).
-            return reler_no_assunto(tracker, ActionConsultarAutorizacao.intent)
+            return reler_no_assunto(tracker, "autorizacao")
         elif (reanalise := self._reanalise(tracker, texto)) is not None:
             texto_pergunta, eventos = reanalise
             dispatcher.utter_message(text=texto_pergunta)
-            return eventos
+            # The rule opens the form right after this action: its own follow-up would open it twice.
+            return [e for e in eventos if e.get("event") != "followup" or e.get("name") == "action_listen"]
         elif ler_tipo(texto) in SEM_PRIMEIRA_INSTANCIA and not tem_protocolo(texto):
             # A compliment or a suggestion has no first instance to go through: "precisa de protocolo pra elogiar?"
             tipo = ler_tipo(texto)
@@ -182,35 +183,10 @@ class ActionExplicarOuvidoria(Action):
 
     @staticmethod
     def _reanalise(tracker: Tracker, texto: str) -> Tuple[str, List[EventType]] | None:
-        """The first-instance reanalysis of a denied guide the person can see (actions/reanalise.py), or None.
-
-        Returns:
-            The question naming the guide, and the slots that leave the form only the case to ask (no protocol,
-            no tier, no kind of manifestation).
-        """
+        """The first-instance reanalysis of a denied guide the person can see (actions/reanalise.py), or None."""
         beneficiario = beneficiario_identificado(tracker)
-        quer = pede_reanalise(texto) or (
-            discorda_da_negativa(texto) and assunto_atual(tracker.events) == ActionConsultarAutorizacao.intent
-        )
-        if beneficiario is None or tem_protocolo(texto) or not quer:
+        na_autorizacao = assunto_atual(tracker.events) == "autorizacao"
+        if beneficiario is None or tem_protocolo(texto) or not pede_a_reanalise(texto, na_autorizacao=na_autorizacao):
             return None
         with db_session() as session:
-            negadas, outras = guias_do_pedido(beneficiario, texto, session=session)
-            if not negadas and outras:
-                # "reanálise da tomografia" still under analysis: what it waits for, not another guide's review.
-                return nao_negadas(outras, hoje()), [FollowupAction("action_listen")]
-            if not negadas:
-                return None
-            abertas = reanalises_abertas([pedido for pedido, _ in negadas], session=session)
-            if all(pedido.guide_number in abertas for pedido, _ in negadas):
-                # Seven requests for the same guide: the one already open is told, no other is filed.
-                texto_ja = "\n".join(ja_pedida(p, dono, abertas[p.guide_number]) for p, dono in negadas)
-                return texto_ja, [FollowupAction("action_listen")]
-            negadas = [(pedido, dono) for pedido, dono in negadas if pedido.guide_number not in abertas]
-            guia = negadas[0][0].guide_number if len(negadas) == 1 else None
-            return pergunta(negadas), [
-                SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),
-                SlotSet("ouvidoria_instancia", PRIMEIRA),
-                SlotSet("ouvidoria_tipo", TIPOS["2"]),
-                SlotSet(SLOT_GUIA, guia),
-            ]
+            return iniciar_reanalise(pessoas_visiveis(beneficiario, session=session), texto, session=session)

@@ -15,11 +15,14 @@ import re
 from datetime import date
 from typing import Any, Dict, List, Tuple
 
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from sqlalchemy.orm import Session
 
-from actions.autorizacao import descrever
+from actions.base import hoje
 from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
+from actions.guias import descrever, reanalises_abertas
+from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, TIPOS
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 
@@ -55,21 +58,59 @@ def _palavras_do_procedimento(nome: str) -> set:
     return palavras - _PALAVRAS_COMUNS
 
 
+_DISCORDA = re.compile(
+    r"\b(?:absurd\w*|discord\w*|nao concord\w*|injust\w*|nao aceito|inaceitavel|"
+    r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou|pediu|mandou|indicou|receitou)|preciso (?:dess[ae]|fazer))\b"
+)
+# "posso recorrer?", "como recorro": how to, answered with the rule; a statement ("quero recorrer") is the request.
+_COMO = re.compile(r"^\W*(?:e agora\W*)?(?:como|posso|pode|da pra|tem como|o que|oq|qual|quais|onde|quando)\b")
+
+
+def discorda_da_negativa(texto: str) -> bool:
+    """Whether a message disagrees with a decision ("isso é um absurdo, meu médico disse que preciso").
+
+    >>> discorda_da_negativa("isso é um absurdo, meu médico disse que preciso"), discorda_da_negativa("não concordo")
+    (True, True)
+    >>> discorda_da_negativa("quero ver minhas guias")
+    False
+    """
+    return bool(_DISCORDA.search(strip_accents(texto).lower()))
+
+
+def pede_a_reanalise(texto: str, *, na_autorizacao: bool) -> bool:
+    """Whether a message asks for the review itself, not how one is asked.
+
+    Disagreeing counts only in the authorizations' topic, where a denial was just read.
+
+    >>> pede_a_reanalise("quero recorrer", na_autorizacao=False)
+    True
+    >>> pede_a_reanalise("posso recorrer?", na_autorizacao=True)
+    False
+    >>> [pede_a_reanalise("isso é um absurdo", na_autorizacao=em) for em in (True, False)]
+    [True, False]
+    """
+    folded = strip_accents(texto).lower().strip()
+    if _COMO.match(folded) or folded.endswith("?"):
+        return False
+    return pede_reanalise(texto) or (na_autorizacao and discorda_da_negativa(texto))
+
+
 def guias_do_pedido(
-    beneficiario_id: int, texto: str, *, session: Session
+    pessoas: List[Pessoa], texto: str, *, session: Session
 ) -> Tuple[List[Tuple[Any, Pessoa]], List[Tuple[Any, Pessoa]]]:
     """The denied guides a reanalysis may be about, and the guides it names that were not denied.
 
     A guide is named by its number or by a word of its procedure ("reanálise da tomografia"); a message that names
-    none is about every denied guide the person may see. A dependant sees only his own (Art. 17 §2).
+    none is about every denied guide of ``pessoas``, whom the person may see (a dependant only himself, Art. 17
+    §2).
 
     Returns:
         (denied guides, with their owner; guides named that are not denied, with their owner).
     """
-    pessoas = {p.id: p for p in pessoas_visiveis(beneficiario_id, session=session)}
+    donos = {p.id: p for p in pessoas}
     todas = [
-        (pedido, pessoas[pedido.beneficiary_id])
-        for pedido in repository.list_authorizations(list(pessoas), session=session)
+        (pedido, donos[pedido.beneficiary_id])
+        for pedido in repository.list_authorizations(list(donos), session=session)
     ]
     citados = {f.value for f in find_identifiers(texto)} | set(re.findall(r"\d{8,}", texto))
     palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
@@ -84,9 +125,36 @@ def guias_do_pedido(
     return negadas, outras
 
 
-def guias_negadas(beneficiario_id: int, texto: str, *, session: Session) -> List[Tuple[Any, Pessoa]]:
-    """The denied guides a reanalysis may be about (:func:`guias_do_pedido`)."""
-    return guias_do_pedido(beneficiario_id, texto, session=session)[0]
+def iniciar_reanalise(
+    pessoas: List[Pessoa], texto: str, *, session: Session
+) -> Tuple[str, List[EventType]] | None:
+    """Start the reanalysis a message asks for, or None when none of ``pessoas`` has a guide it may be about.
+
+    Returns:
+        What to say and the events: the guide named and the form's slots, which leave it only the reason to ask
+        (then the Ombudsman's form opens); the open request already filed for it; or what a guide not denied waits
+        for (then the bot listens).
+    """
+    negadas, outras = guias_do_pedido(pessoas, texto, session=session)
+    if not negadas and outras:
+        # "reanálise da tomografia" still under analysis: what it waits for, not another guide's review.
+        return nao_negadas(outras, hoje()), [FollowupAction("action_listen")]
+    if not negadas:
+        return None
+    abertas = reanalises_abertas([pedido for pedido, _ in negadas], session=session)
+    if all(pedido.guide_number in abertas for pedido, _ in negadas):
+        # One guide had seven requests: the one already open is told, no other is filed.
+        texto_ja = "\n".join(ja_pedida(p, dono, abertas[p.guide_number]) for p, dono in negadas)
+        return texto_ja, [FollowupAction("action_listen")]
+    negadas = [(pedido, dono) for pedido, dono in negadas if pedido.guide_number not in abertas]
+    guia = negadas[0][0].guide_number if len(negadas) == 1 else None
+    return pergunta(negadas), [
+        SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),
+        SlotSet("ouvidoria_instancia", PRIMEIRA),
+        SlotSet("ouvidoria_tipo", TIPOS["2"]),
+        SlotSet(SLOT_GUIA, guia),
+        FollowupAction("ouvidoria_form"),
+    ]
 
 
 def descrever_guia(pedido: Any, pessoa: Pessoa) -> str:
@@ -138,7 +206,8 @@ def dados_da_guia(guia: str | None, relato: str, beneficiario_id: int | None, *,
     """
     if beneficiario_id is None:
         return {}
-    negadas = guias_negadas(beneficiario_id, guia or relato, session=session)
+    pessoas = pessoas_visiveis(beneficiario_id, session=session)
+    negadas = guias_do_pedido(pessoas, guia or relato, session=session)[0]
     if len(negadas) != 1:
         return {}
     pedido, pessoa = negadas[0]
@@ -170,10 +239,10 @@ _PERGUNTA = re.compile(
     r"^\W*(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|onde|o que|oq|q|que|precis\w+|posso|pode|tem|"
     r"devo|vou|vai|serve|da pra)\b"
 )
-PEDIDO_MOTIVO = "Agora, conte por que discorda da negativa, ou escreva *cancelar* para desistir."
+# The form asks the reason again right after these (utter_ask_ouvidoria_relato).
 DUVIDA_NA_REANALISE = (
     "Assim que eu registrar o pedido, você recebe o protocolo e o prazo de resposta; se for preciso o relatório do "
-    f"médico ou outro documento, o atendente da Cemig Saúde pede na resposta.\n{PEDIDO_MOTIVO}"
+    "médico ou outro documento, o atendente da Cemig Saúde pede na resposta."
 )
 GUIA_ERRADA = (
     "Desculpe! Não registrei nada. Para pedir a reanálise de outra guia, escreva *quero reanálise* e o número "

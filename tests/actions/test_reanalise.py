@@ -121,16 +121,16 @@ def _no_motivo(guia, beneficiario_id, resposta):
 
 @pytest.mark.parametrize("resposta", ["quanto tempo demora?", "preciso mandar laudo?", "oq é essa DUT?"])
 def test_a_question_instead_of_the_reason_is_answered_and_nothing_is_filed(dispatcher, resposta):
-    from actions.reanalise import PEDIDO_MOTIVO
+    from actions.autorizacao import DUT_DEFINICAO
+    from actions.reanalise import DUVIDA_NA_REANALISE
 
     ids, guia = _ids()
     tracker = _no_motivo(guia, ids["jose"], resposta)
     assert ValidateOuvidoriaForm().validate_ouvidoria_relato(resposta, dispatcher, tracker, {}) == {
         "ouvidoria_relato": None
     }
-    dito = texts(dispatcher)[0]
-    assert dito.endswith(PEDIDO_MOTIVO)
-    assert ("Diretriz de Utilização" in dito) == ("DUT" in resposta)
+    # The form asks the reason again next; the question got its answer first.
+    assert texts(dispatcher) == [DUT_DEFINICAO if "DUT" in resposta else DUVIDA_NA_REANALISE]
 
 
 def test_a_no_that_corrects_the_guide_files_nothing(dispatcher):
@@ -191,14 +191,18 @@ async def test_disagreeing_after_the_denied_guide_is_its_reanalysis_not_the_tele
                                                      {})
     relido = [e for e in eventos if e.get("event") == "user"]
     assert relido[0]["parse_data"]["intent"]["name"] == "autorizacao" and not texts(dispatcher)
-    # ... where disagreeing with a denied guide is asking its reanalysis ...
+    # ... where disagreeing with a denied guide is asking its reanalysis: the guide named and the form opened from
+    # there (putting the message back would undo an identification made in the same turn).
     eventos = ActionConsultarAutorizacao().atender(dispatcher, _depois_das_guias(ids["jose"], texto, "autorizacao"),
                                                    ids["jose"])
-    relido = [e for e in eventos if e.get("event") == "user"]
-    assert relido[0]["parse_data"]["intent"]["name"] == "ouvidoria" and not texts(dispatcher)
-    # ... which names the guide, since the conversation is about the authorizations.
-    eventos = await ActionExplicarOuvidoria().run(dispatcher, _depois_das_guias(ids["jose"], texto, "ouvidoria"), {})
     assert texts(dispatcher)[0].startswith(f"Vou pedir a reanálise da guia {guia}")
+    assert [e["name"] for e in eventos if e.get("event") == "followup"] == ["ouvidoria_form"]
+    assert not [e for e in eventos if e.get("event") in ("user", "rewind")]
+    # Said to the Ombudsman's opening with the authorizations as the topic, the same (the rule opens the form).
+    ouvidoria = type(dispatcher)()
+    eventos = await ActionExplicarOuvidoria().run(ouvidoria, _depois_das_guias(ids["jose"], texto, "ouvidoria"), {})
+    assert texts(ouvidoria)[0].startswith(f"Vou pedir a reanálise da guia {guia}")
+    assert not [e for e in eventos if e.get("event") == "followup"]
     # "posso recorrer?" asks how: the rule, not the request.
     pergunta = type(dispatcher)()
     ActionConsultarAutorizacao().atender(pergunta, _depois_das_guias(ids["jose"], "posso recorrer?", "autorizacao"),
