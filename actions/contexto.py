@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet, UserUtteranceReverted, UserUttered
 
 from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO
 from bot.nlu.parsing import menu_digit_intent, strip_accents
@@ -146,4 +146,21 @@ def reler_no_assunto(tracker: Tracker, assunto: str, texto: str | None = None) -
     }
     copia = UserUttered(texto, parse_data=parse_data, input_channel=tracker.get_latest_input_channel())
     copia["metadata"] = {**(ultima.get("metadata") or {}), CONTINUACAO: True}
-    return [UserUtteranceReverted(), ActionExecuted("action_listen"), copia]
+    return [UserUtteranceReverted(), *_desta_vez(tracker), ActionExecuted("action_listen"), copia]
+
+
+def _desta_vez(tracker: Tracker) -> List[EventType]:
+    """The slots and forms set since the latest message, which putting it back would otherwise undo.
+
+    The identification ends in the turn of the birth date and serves the pending request in that same turn; a
+    request read again there lost the identification and asked the CPF once more.
+    """
+    eventos: List[EventType] = []
+    for evento in reversed(tracker.events or []):
+        if evento.get("event") == "user":
+            break
+        if evento.get("event") == "slot":
+            eventos.append(SlotSet(evento.get("name"), evento.get("value")))
+        elif evento.get("event") == "active_loop":
+            eventos.append(ActiveLoop(evento.get("name")))
+    return list(reversed(eventos))

@@ -99,3 +99,21 @@ async def test_the_teleconsultation_desk_gives_back_a_question_about_the_plan(di
     events = await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
     assert events[2]["parse_data"]["intent"]["name"] == "reembolso"
     assert dispatcher.messages == []  # no request for a name and a NIF
+
+
+def test_reading_a_request_again_keeps_an_identification_made_in_the_same_turn():
+    from actions.contexto import reler_no_assunto
+
+    # The birth date ends the identification and the pending request is served in that turn; read again, it
+    # lost the identification and the person was asked the CPF once more.
+    eventos = [
+        {"event": "user", "text": "30/08/1972", "parse_data": {"intent": {"name": "informar_identificacao"}}},
+        {"event": "slot", "name": "identificado", "value": True},
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "beneficiario_id", "value": "7"},
+    ]
+    tracker = make_tracker(text="30/08/1972", intent="informar_identificacao", events=eventos)
+    novos = reler_no_assunto(tracker, "ouvidoria", "quero recorrer da negativa")
+    assert [e["event"] for e in novos] == ["rewind", "slot", "active_loop", "slot", "action", "user"]
+    assert novos[1]["value"] is True and novos[2]["name"] is None and novos[3]["value"] == "7"
+    assert novos[-1]["text"] == "quero recorrer da negativa"
