@@ -25,7 +25,7 @@ from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
-from bot.canais import TELEFONE_24H
+from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
 
@@ -123,6 +123,11 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
+    if pergunta_envio_de_documento(texto):
+        # "e o relatorio do medico eu mando como? por aqui?": not here, and where.
+        dispatcher.utter_message(text=ENVIO_POR_AQUI)
+        dispatcher.utter_message(response="utter_algo_mais")
+        return []
     if pede_urgencia(texto):
         dispatcher.utter_message(text=URGENCIA)
         dispatcher.utter_message(response="utter_algo_mais")
@@ -148,6 +153,31 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         dispatcher.utter_message(response="utter_algo_mais")
         return []
     return None
+
+
+_ENVIO = re.compile(
+    r"\b(?:mand\w*|envi\w*|anex\w*|encaminh\w*|entreg\w*)\b.{0,40}\b(?:document\w*|relatorio|laudo|recibo|nota|"
+    r"comprovante|receita|exames?|pedido medico|foto|arquivo|pdf)s?\b|"
+    r"\b(?:document\w*|relatorio|laudo|recibo|comprovante|foto|arquivo)s?\b.{0,40}\b(?:mando|envio|anexo|"
+    r"encaminho|entrego|mandar|enviar|anexar)\b"
+)
+ENVIO_POR_AQUI = (
+    f"Por aqui eu só leio mensagens de texto. {ENVIO_DE_DOCUMENTOS} Num pedido que já tem protocolo, cite o "
+    "número dele. Se já enviou e o pedido continua aguardando documentos, digite 0 para falar com um atendente."
+)
+
+
+def pergunta_envio_de_documento(texto: str) -> bool:
+    """Whether a message asks how (or says it tried) to send a document.
+
+    >>> pergunta_envio_de_documento("e o relatorio do medico eu mando como? por aqui?")
+    True
+    >>> pergunta_envio_de_documento("quero mandar o laudo do medico como faço")
+    True
+    >>> pergunta_envio_de_documento("quais documentos preciso pro reembolso?")
+    False
+    """
+    return bool(_ENVIO.search(strip_accents(texto).lower()))
 
 
 class ActionFallback(Action):

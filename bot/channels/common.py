@@ -18,7 +18,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
-from bot.canais import ORIGEM_PAINEL, TELEFONE_24H
+from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H
 from bot.nlu.parsing import typed_choice
 from bot.settings import Settings
 
@@ -47,7 +47,7 @@ TOO_LONG = (
 )
 BODY_TOO_LARGE = "Pedido grande demais: o limite é de 64 KiB."
 
-DOCUMENTS_HINT = " Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
+DOCUMENTS_HINT = f" {ENVIO_DE_DOCUMENTOS}"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 

@@ -216,3 +216,14 @@ async def test_naming_a_doctor_after_the_cps_answer_tells_who_books_and_where(di
     other = CollectingDispatcher()
     await ActionFallback().run(other, make_tracker(text="com clinico geral", events=events[2:]), {})
     assert texts(other) == ["utter_ask_rephrase"]
+
+
+@pytest.mark.parametrize("text", ["e o relatorio do medico eu mando como? por aqui?",
+                                  "quero mandar o laudo do medico como faço"])
+async def test_asking_how_to_send_a_document_says_where(dispatcher, text):
+    from actions.conversa import ENVIO_POR_AQUI
+
+    # Was "Ainda não consegui entender" and "só consigo ajudar com assuntos do seu plano".
+    await ActionFallback().run(dispatcher, make_tracker(text=text, events=[_user("nlu_fallback")]), {})
+    assert texts(dispatcher) == [ENVIO_POR_AQUI, "utter_algo_mais"]
+    assert "aplicativo ou pelo Portal Cemig Saúde" in ENVIO_POR_AQUI
