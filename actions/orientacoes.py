@@ -235,6 +235,8 @@ def orientacao(texto: str) -> str:
     True
     >>> orientacao("quero agendar uma consulta online") == MARCAR_CONSULTA_ONLINE
     True
+    >>> orientacao("to na sala de espera faz 1 hora e nenhum medico me chamou 😤") == ESPERA
+    True
     """
     if pergunta_abrangencia(texto):
         # "passei mal em Salvador, o plano cobre?": urgency is covered in all of Brazil, the rest is not.
@@ -254,8 +256,22 @@ def orientacao(texto: str) -> str:
     return _orientacao(texto)
 
 
+# "to na sala de espera faz 1 hora e nenhum medico me chamou": a long wait, which got the access tutorial.
+_ESPERA = re.compile(
+    r"\b(?:sala de espera|esperando|na fila|aguardando)\b.{0,60}\b(?:hora|horas|minutos|min|ninguem|nenhum|"
+    r"nao (?:me )?cham\w*|demora\w*|nada)\b|"
+    r"\b(?:nenhum medico|ninguem)\b.{0,30}\b(?:cham\w*|atend\w*|entr\w*)\b"
+)
+ESPERA = (
+    "Na sala de espera virtual você aguarda ser chamado por um médico clínico ou pediatra, e a espera depende do "
+    "movimento. Mantenha a página aberta, com a internet estável.\n" + SUPORTE
+)
+
+
 def _orientacao(texto: str) -> str:
     folded = strip_accents(texto)
+    if _ESPERA.search(folded.lower()) and not navegador_da_mensagem(texto):
+        return ESPERA
     navegador = navegador_da_mensagem(texto)
     if CHAMADA_PAROU.search(folded.lower()) and not navegador:
         # "tava na teleconsulta e a chamada caiu, e agora??": back into the same consultation, then support.
