@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
 from bot.canais import TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
@@ -225,6 +226,8 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     >>> orientacao_sem_cadastro("entao preciso de seguro viagem ne") == SEGURO_VIAGEM
     True
     """
+    if pergunta_ans(texto):
+        return RECLAMAR_NA_ANS
     if _SEGURO_VIAGEM.search(strip_accents(texto).lower()):
         # "então preciso de seguro viagem?", "e se eu pagar lá nos EUA e pedir reembolso?"
         return SEGURO_VIAGEM

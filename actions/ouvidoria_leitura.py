@@ -150,3 +150,33 @@ def ler_instancia(texto: str) -> str | None:
     if numero == "2" or re.search(r"ouvidoria|mesmo assim|insist|registr", folded):
         return OUVIDORIA
     return None
+
+
+# "e se negarem de novo? posso ir na ANS?": the regulator is the step after the Ombudsman.
+_ANS = re.compile(r"\b(?:ans|agencia nacional de saude)\b")
+RECLAMAR_NA_ANS = (
+    "Pode. O caminho é: primeiro o atendimento (primeira instância); se não resolver, a Ouvidoria da Cemig Saúde "
+    "(segunda instância), que responde em até 7 dias úteis; e, se ainda assim não concordar, a ANS (Agência "
+    "Nacional de Saúde Suplementar), em www.ans.gov.br, no \"Espaço do Consumidor\". Tenha à mão os números de "
+    "protocolo."
+)
+
+
+def pergunta_ans(texto: str) -> bool:
+    """Whether a message asks about taking a case to the ANS, the regulator.
+
+    A message that names the Ombudsman ("quero abrir manifestação na ouvidoria antes de ir na ANS") is the
+    Ombudsman's.
+
+    >>> pergunta_ans("e se negarem de novo? posso ir na ANS?"), pergunta_ans("reclamo na agência nacional de saúde?")
+    (True, True)
+    >>> pergunta_ans("quero o informe do IR"), pergunta_ans("o plano cobre a lista da ans?")
+    (False, False)
+    >>> pergunta_ans("vou reclamar na ANS se a ouvidoria nao resolver")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_ANS.search(folded)) and not re.search(r"\bouvidor", folded) and bool(
+        re.search(r"\b(?:reclam\w*|denunci\w*|recorr\w*|ir na|ir a|ir pra|procurar|acionar|registrar|abrir)\b", folded)
+    )
+

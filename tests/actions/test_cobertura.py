@@ -144,3 +144,14 @@ async def test_which_maternity_hospitals_is_a_network_question(dispatcher):
     await ActionForaDeEscopo().run(dispatcher, make_tracker(text="quais maternidades em bh?",
                                                             intent="fora_de_escopo"), {})
     assert "Por aqui eu não consulto a rede credenciada" in texts(dispatcher)[0]
+
+
+def test_taking_a_case_to_the_ans_gets_the_order_of_the_instances():
+    from actions.cobertura import orientacao_sem_cadastro
+    from actions.ouvidoria_leitura import RECLAMAR_NA_ANS
+
+    # "e se negarem de novo? posso ir na ANS?" got a question between income tax and the plans on sale.
+    assert orientacao_sem_cadastro("e se negarem de novo? posso ir na ANS?") == RECLAMAR_NA_ANS
+    assert "Ouvidoria" in RECLAMAR_NA_ANS and "www.ans.gov.br" in RECLAMAR_NA_ANS
+    # Registering with the Ombudsman first is the Ombudsman's form.
+    assert orientacao_sem_cadastro("quero abrir manifestação na ouvidoria antes de ir na ANS") is None
