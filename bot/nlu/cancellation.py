@@ -44,6 +44,9 @@ _PATTERNS = [
     rf"\b{_REMOVE}\b(?: \w+){{0,2}} {_PERSON}\b(?: \w+){{0,3}} (?:do {_PLAN}|como dependente|dos dependentes)\b",
 ]
 _PATTERN = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+_GAVE_UP_CANCELLING = re.compile(
+    rf"\b(?:nao|n) (?:quero|vou|pretendo|preciso) (?:mais )?{_CANCEL_ONLY}\b|\bdesisti\w* de {_CANCEL_ONLY}\b"
+)
 # Another company's plan ("meu plano de celular da vivo", "meu plano da Unimed") is out of scope.
 _OTHER_PLAN = re.compile(
     r"\bplano (?:de |do |da )?(?:celular|internet|telefone|telefonia|tv|dados|academia|streaming|pos|pre)\b|"
@@ -77,8 +80,13 @@ def is_cancellation_request(text: str) -> bool:
     False
     >>> is_cancellation_request("quero cancelar a consulta e voltar pra fila")
     False
+    >>> is_cancellation_request("pensando bem nao quero cancelar nao, tem plano mais barato?")
+    False
     """
     folded = normalize(text)
     if not folded or len(folded.split()) > _MAX_WORDS or _OTHER_PLAN.search(folded):
+        return False
+    if _GAVE_UP_CANCELLING.search(folded):
+        # "pensando bem não quero cancelar, tem plano mais barato?" got the cancellation rules again.
         return False
     return bool(_PATTERN.search(folded))
