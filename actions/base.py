@@ -27,6 +27,7 @@ from actions.familia import (
     Pessoa,
     cita_outra_pessoa,
     fala_de_si,
+    fala_de_todos,
     outros_nomes_da_familia,
     pessoa_citada,
     pessoas_visiveis,
@@ -203,6 +204,8 @@ class AcaoIdentificada(Action):
             return None
         if fala_de_si(ultima.get("text") or ""):
             return str(pessoas[0].id)  # pessoas_visiveis puts the user first
+        if fala_de_todos(ultima.get("text") or ""):
+            return TODOS
         anterior = tracker.get_slot(PESSOA_DO_ASSUNTO)
         if anterior == TODOS or any(str(p.id) == anterior for p in pessoas):
             return anterior

@@ -136,6 +136,18 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     return str(citadas.pop()) if len(citadas) == 1 else None
 
 
+_TODOS = re.compile(r"\b(?:todos|todas|todo mundo|toda a familia|familia toda|familia inteira|de cada um)\b")
+
+
+def fala_de_todos(texto: str) -> bool:
+    """Whether a message asks for the whole family ("mostra de todo mundo", "e de todos?").
+
+    >>> fala_de_todos("mostra de todo mundo"), fala_de_todos("e da familia toda?"), fala_de_todos("mostra mais")
+    (True, True, False)
+    """
+    return bool(_TODOS.search(strip_accents(texto).lower()))
+
+
 _PRIMEIRA_PESSOA = frozenset({"eu", "mim", "comigo", "meu", "minha", "meus", "minhas"})
 
 

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import SERVICOS, TODOS, beneficiario_identificado, db_session, mensagem_do_pedido
-from actions.familia import PARENTESCOS_CITADOS, pessoa_citada, pessoas_visiveis
+from actions.contexto import assunto_atual, reler_no_assunto
+from actions.familia import PARENTESCOS_CITADOS, fala_de_todos, pessoa_citada, pessoas_visiveis
 from actions.formatting import first_name, relationship_label
 from actions.pedido import detalhe_do_pedido
 from bot.nlu.parsing import strip_accents
@@ -202,6 +203,10 @@ class ActionMais(Action):
     ) -> List[EventType]:
         """Send the next page, or say the list is over."""
         paginas = list(tracker.get_slot("paginas") or [])
+        assunto = assunto_atual(tracker.events)
+        if not paginas and assunto and fala_de_todos(tracker.latest_message.get("text") or ""):
+            # "mostra de todo mundo" after one person's list: the whole family's, not "no more items".
+            return reler_no_assunto(tracker, assunto)
         if not paginas:
             dispatcher.utter_message(text="Não há mais itens para mostrar. Digite *menu* para ver as opções.")
             return [SlotSet("paginas", None)]

@@ -218,3 +218,26 @@ def test_a_period_typed_as_a_follow_up_is_echoed_cleanly(dispatcher):
                            text="e de 2024?", intent="continuar_assunto")
     ValidateEscolhaPessoaForm().validate_pessoa_escolhida("e de 2024?", dispatcher, tracker, {})
     assert texts(dispatcher) == ["Certo, de 2024. E de quem?"]
+
+
+def test_everyone_after_one_persons_list_shows_the_family(dispatcher):
+    from actions.base import TODOS
+    from actions.reembolso import ActionConsultarReembolso
+
+    maria, ana = _id(seed.DEMO_TITULAR_CPF), str(_id(seed.DEMO_DAUGHTER_CPF))
+    # "mostra de todo mundo" after Ana's list was "Não há mais itens para mostrar".
+    events = ActionConsultarReembolso().atender(dispatcher, _follow_up("mostra de todo mundo", ana), maria)
+    assert _slots(events)["pessoa_do_assunto"] == TODOS
+
+
+async def test_everyone_read_as_the_next_page_goes_back_to_the_topic(dispatcher):
+    from actions.navegacao import ActionMais
+
+    events = [{"event": "user", "text": "reembolso", "parse_data": {"intent": {"name": "reembolso"}}},
+              {"event": "bot", "text": "..."},
+              {"event": "user", "text": "mostra de todo mundo", "parse_data": {"intent": {"name": "mais"}}}]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text="mostra de todo mundo",
+                           intent="mais", events=events)
+    result = await ActionMais().run(dispatcher, tracker, {})
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread[0]["parse_data"]["intent"]["name"] == "reembolso" and not texts(dispatcher)
