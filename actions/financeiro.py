@@ -119,7 +119,13 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         if pergunta_geral_de_faixa(texto):
             return [regra_das_faixas()]
         folded = strip_accents(texto).lower()
-        geral = _ENCARGOS.search(folded) and not _PROPRIO.search(folded) and not find_identifiers(texto)
+        # "paguei pelo pix e ainda tá aparecendo em atraso" is about one's own boleto, not the rule.
+        geral = (
+            _ENCARGOS.search(folded)
+            and not _PROPRIO.search(folded)
+            and not find_identifiers(texto)
+            and not informa_pagamento(texto)
+        )
         return [ENCARGOS_GERAL] if geral else []
 
     def responder(

@@ -29,7 +29,9 @@ _PAGAMENTO_INFORMADO = re.compile(
     r"\b(?:ja paguei|ja foi pago|ja esta pago|ja ta pago|baixou|baixa do pagamento|compensou|compensad\w*|"
     r"nao caiu o pagamento|nao consta (?:o )?pagamento|pagamento nao (?:consta|aparece|caiu))\b|"
     r"\b(?:paguei|pago|pagou)\b.{0,60}\b(?:aparece|consta|continua|ainda|aberto|registr\w*|reconhec\w*|"
-    r"atualiz\w*|caiu)\b"
+    r"atualiz\w*|caiu)\b|"
+    # "vou ter q pagar de novo??" after saying it was paid.
+    r"\b(?:tenho|vou ter|preciso|devo) (?:que |q |de )?pagar (?:de novo|novamente|outra vez)\b"
 )
 # Banks report a boleto paid to the payee within three business days (the clearing cycle of the interbank
 # boleto system); the regulation is silent, so the bot waits that long before sending the user to a person.
@@ -76,8 +78,8 @@ def informa_pagamento(texto: str | None) -> bool:
     (True, True)
     >>> informa_pagamento("quero pagar o boleto de dezembro"), informa_pagamento("quanto paguei em outubro?")
     (False, False)
-    >>> informa_pagamento("paguei sabado no app do banco")
-    True
+    >>> informa_pagamento("paguei sabado no app do banco"), informa_pagamento("tenho q pagar de novo ou nao?")
+    (True, True)
     """
     return bool(_PAGAMENTO_INFORMADO.search(strip_accents(texto or "").lower()))
 

@@ -151,3 +151,10 @@ def test_a_payment_on_a_weekday_in_words_is_dated():
     text = "paguei sabado no app do banco"
     entities = [{"entity": f.entity, "value": f.value} for f in find_relative_dates(text, date(2026, 12, 7))]
     assert data_informada(entities, date(2026, 12, 7)) == date(2026, 12, 5)
+
+
+def test_a_payment_told_with_late_words_is_about_ones_own_boleto_not_the_rule():
+    # "...pelo pix e ainda ta aparecendo em atraso, vou ter q pagar de novo??" got the general late-fee rule.
+    texto = "paguei o boleto de novembro ontem pelo pix e ainda ta aparecendo em atraso, vou ter q pagar de novo??"
+    assert ActionConsultarFinanceiro().orientacao_geral(texto) == []
+    assert ActionConsultarFinanceiro().orientacao_geral("qual a multa por atraso?") != []
