@@ -177,6 +177,18 @@ OBSTETRICIA = (
     f"(Art. 8º, §1º, IV). O parto a termo tem carência de {WAITING_PERIODS[CoverageKind.TERM_DELIVERY][0]} dias "
     "contados da adesão (Art. 51); para ver as suas carências, escreva *minhas carências*."
 )
+COBERTURA_ROL = (
+    "O plano cobre os procedimentos do Rol de Procedimentos e Eventos em Saúde da ANS em vigor, para as doenças "
+    "da Classificação Internacional de Doenças (Arts. 2º e 6º, II, do Regulamento); o Rol está em www.ans.gov.br, "
+    "em \"Planos e Operadoras\" > \"Espaço do Consumidor\". Cirurgias, internações e exames dependem de "
+    "autorização prévia (Art. 77): o médico faz o pedido, e a resposta diz se está coberto no seu caso. Para "
+    f"perguntar sobre um procedimento antes do pedido, ligue para a Central de Relacionamento, {TELEFONE_24H}."
+)
+# "o plano cobre cirurgia de catarata?", "tem cobertura pra ressonância?": asked the CPF and then showed the
+# authorizations, and "não, perguntei se cobre catarata" showed them again.
+_COBRE_PROCEDIMENTO = re.compile(
+    r"\b(?:cobre|cobrem|tem cobertura|da cobertura|e coberto|e coberta|esta coberto|esta coberta)\b"
+)
 _COBRE = re.compile(
     r"\b(?:cobre|cobrem|cobertura|cobert[oa]|tem direito|da direito|paga|pagam|inclui|incluso)\b"
 )
@@ -199,6 +211,8 @@ def cobertura_de(texto: str) -> str | None:
     (True, True)
     >>> cobertura_de("o plano cobre parto?") == OBSTETRICIA, cobertura_de("a cobertura do meu parto foi negada")
     (True, None)
+    >>> cobertura_de("o plano cobre cirurgia de catarata?") == COBERTURA_ROL
+    True
     """
     folded = strip_accents(texto).lower()
     if _PEDIDO_DE_COBERTURA.search(folded):
@@ -211,6 +225,8 @@ def cobertura_de(texto: str) -> str | None:
         return TERAPIAS
     if _OBSTETRICIA.search(folded):
         return OBSTETRICIA
+    if _COBRE_PROCEDIMENTO.search(folded):
+        return COBERTURA_ROL
     return None
 
 

@@ -155,3 +155,14 @@ def test_taking_a_case_to_the_ans_gets_the_order_of_the_instances():
     assert "Ouvidoria" in RECLAMAR_NA_ANS and "www.ans.gov.br" in RECLAMAR_NA_ANS
     # Registering with the Ombudsman first is the Ombudsman's form.
     assert orientacao_sem_cadastro("quero abrir manifestação na ouvidoria antes de ir na ANS") is None
+
+
+async def test_whether_a_procedure_is_covered_gets_the_rol_not_the_list_of_guides(dispatcher, db):
+    from actions.cobertura import COBERTURA_ROL
+
+    # "o plano cobre cirurgia de catarata?" asked the CPF and showed José's denied arthroscopy, twice.
+    jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db).id
+    tracker = identified_tracker(jose, "o plano cobre cirurgia de catarata?", "autorizacao")
+    await ActionConsultarAutorizacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0] == COBERTURA_ROL
+    assert "Artroscopia" not in " ".join(t or "" for t in texts(dispatcher))
