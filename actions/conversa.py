@@ -283,9 +283,33 @@ class ActionContinuarAssunto(Action):
     ) -> List[EventType]:
         """Re-read the latest message as a question about the topic the conversation is in."""
         assunto = assunto_atual(tracker.events)
+        texto = strip_accents(tracker.latest_message.get("text") or "").lower()
+        if assunto is None and _depois_do_cancelamento(tracker.events) and _FAMILIA.search(texto):
+            # "e a minha filha continua?" after the cancellation rules: the dependants' part of them.
+            dispatcher.utter_message(text=DEPENDENTES_NO_CANCELAMENTO)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if assunto is None:
             dispatcher.utter_message(
                 text="Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
             )
             return []
         return reler_no_assunto(tracker, assunto)
+
+
+DEPENDENTES_NO_CANCELAMENTO = (
+    "Não: o cancelamento do titular exclui também os dependentes diretos (Art. 26, §1º, do Regulamento). Para um "
+    "plano só para ela ou ele, veja os planos à venda: digite 7. Para cancelar só a inscrição de um dependente, o "
+    "titular pede a exclusão dele (Art. 26) e os outros continuam."
+)
+_FAMILIA = re.compile(
+    r"\b(?:filh[oa]s?|esposa|esposo|marido|mulher|dependentes?|familia|ela|ele|eles|elas|criancas?|neto|neta|"
+    r"os outros|a gente)\b"
+)
+
+
+def _depois_do_cancelamento(events: List[Dict[str, Any]]) -> bool:
+    """Whether the message before the latest one asked to cancel the plan."""
+    pedidos = [e for e in events if e.get("event") == "user"][:-1]
+    anterior = (pedidos[-1].get("parse_data", {}).get("intent") or {}).get("name") if pedidos else None
+    return anterior == "cancelar_plano"

@@ -227,3 +227,15 @@ async def test_asking_how_to_send_a_document_says_where(dispatcher, text):
     await ActionFallback().run(dispatcher, make_tracker(text=text, events=[_user("nlu_fallback")]), {})
     assert texts(dispatcher) == [ENVIO_POR_AQUI, "utter_algo_mais"]
     assert "aplicativo ou pelo Portal Cemig Saúde" in ENVIO_POR_AQUI
+
+
+async def test_a_relative_after_the_cancellation_rules_gets_the_dependants_part(dispatcher):
+    from actions.conversa import DEPENDENTES_NO_CANCELAMENTO, ActionContinuarAssunto
+
+    # "e a minha filha continua?" after "quero cancelar meu plano" asked which topic.
+    events = [_asked("cancelar_plano", "quero cancelar meu plano"), {"event": "bot", "text": "..."},
+              _asked("continuar_assunto", "e a minha filha continua?")]
+    tracker = make_tracker(text="e a minha filha continua?", intent="continuar_assunto", events=events)
+    assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher) == [DEPENDENTES_NO_CANCELAMENTO, "utter_algo_mais"]
+    assert "Art. 26, §1º" in DEPENDENTES_NO_CANCELAMENTO
