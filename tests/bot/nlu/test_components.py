@@ -216,3 +216,13 @@ def test_already_said_is_never_a_goodbye():
     bye = _classified("valeu, até mais pessoal", ("despedida", 0.94), ("agradecimento", 0.04))
     IdentifierExtractor().process([annoyed, bye])
     assert annoyed.get("intent")["confidence"] == 0.0 and bye.get("intent")["confidence"] == 0.94
+
+
+def test_another_companys_plan_is_out_of_scope():
+    # "como cancelo meu plano da Unimed?" was novos_planos (0.76): the plans on sale for a question about another.
+    other = _classified("como cancelo meu plano da Unimed?", ("novos_planos", 0.76), ("fora_de_escopo", 0.2))
+    coming = _classified("estou saindo da Unimed e pensando em vir pra vcs", ("novos_planos", 0.9),
+                         ("fora_de_escopo", 0.1))
+    IdentifierExtractor().process([other, coming])
+    assert other.get("intent") == {"name": "fora_de_escopo", "confidence": 1.0}
+    assert coming.get("intent")["name"] == "novos_planos"
