@@ -226,3 +226,13 @@ def test_another_companys_plan_is_out_of_scope():
     IdentifierExtractor().process([other, coming])
     assert other.get("intent") == {"name": "fora_de_escopo", "confidence": 1.0}
     assert coming.get("intent")["name"] == "novos_planos"
+
+
+def test_praise_or_a_suggestion_is_for_the_ombudsman_whatever_it_is_about():
+    # "queria parabenizar a médica do pronto atendimento online" was PA Online (0.88).
+    praise = _classified("queria parabenizar a médica do pronto atendimento online",
+                         ("pronto_atendimento_online", 0.88), ("ouvidoria", 0.1))
+    thanks = _classified("parabéns!", ("agradecimento", 0.9), ("ouvidoria", 0.1))
+    IdentifierExtractor().process([praise, thanks])
+    assert praise.get("intent") == {"name": "ouvidoria", "confidence": 1.0}
+    assert thanks.get("intent")["name"] == "agradecimento"
