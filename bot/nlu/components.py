@@ -130,6 +130,23 @@ def doubt_a_closing_guess(message: Message, text: str) -> None:
         message.set(INTENT, {**intent, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
 
 
+AGENT_INTENT = "falar_atendente"
+_DOCTOR = re.compile(r"\b(?:medic[oa]s?|doutor[a]?|pediatra|clinico|enfermeir[oa])\b")
+_AGENT = re.compile(r"\b(?:atendente|humano|pessoa|alguem|funcionari[oa]|operador[a]?|de verdade)\b")
+
+
+def asks_for_a_doctor(text: str) -> bool:
+    """Whether a message asks for a doctor and not for one of the operator's agents.
+
+    >>> asks_for_a_doctor("quero falar com um médico agora, é urgente"), asks_for_a_doctor("quero falar com atendente")
+    (True, False)
+    >>> asks_for_a_doctor("quero falar com uma pessoa sobre o médico que me atendeu")
+    False
+    """
+    folded = strip_accents(text).lower()
+    return bool(_DOCTOR.search(folded)) and not _AGENT.search(folded)
+
+
 def rule_out_intent(message: Message, name: str) -> None:
     """Drop ``name`` from the classifier's guesses and rescale the others, as known not to be the answer.
 
@@ -222,6 +239,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 rule_out_intent(message, LEAVE_INTENT)
             if compares(text):
                 rule_out_intent(message, PAGING_INTENT)
+            if asks_for_a_doctor(text):
+                # "quero falar com um médico agora" (falar_atendente, 0.81) wants care, not the service desk.
+                rule_out_intent(message, AGENT_INTENT)
             if not states_a_dispute(text):
                 # "q consultas minha filha usou em 2024" is a request for the statement, not a dispute of it.
                 rule_out_intent(message, CONTESTAR_UTILIZACAO)

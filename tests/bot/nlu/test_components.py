@@ -236,3 +236,13 @@ def test_praise_or_a_suggestion_is_for_the_ombudsman_whatever_it_is_about():
     IdentifierExtractor().process([praise, thanks])
     assert praise.get("intent") == {"name": "ouvidoria", "confidence": 1.0}
     assert thanks.get("intent")["name"] == "agradecimento"
+
+
+def test_asking_for_a_doctor_is_not_asking_for_an_agent():
+    # "quero falar com um médico agora, é urgente" (falar_atendente, 0.81) went to the service desk's queue.
+    doctor = _classified("quero falar com um médico agora", ("falar_atendente", 0.6),
+                         ("pronto_atendimento_online", 0.3), ("fora_de_escopo", 0.1))
+    agent = _classified("quero falar com um atendente", ("falar_atendente", 0.9), ("menu", 0.1))
+    IdentifierExtractor().process([doctor, agent])
+    assert doctor.get("intent")["name"] == "pronto_atendimento_online"
+    assert agent.get("intent")["name"] == "falar_atendente"
