@@ -27,6 +27,12 @@ def _ids():
     return ids, negada.guide_number
 
 
+def _em_reanalise(beneficiario_id, guia, **outros):
+    """The slots of the Ombudsman's form opened for the reanalysis of ``guia`` by ``beneficiario_id``."""
+    return {"identificado": True, "beneficiario_id": str(beneficiario_id), "ouvidoria_protocolo": SEM_PROTOCOLO,
+            "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia, **outros}
+
+
 def _pedido(beneficiario_id, texto="quero reanálise"):
     slots = {"identificado": True, "beneficiario_id": str(beneficiario_id)} if beneficiario_id else {}
     return make_tracker(slots, text=texto, intent="ouvidoria")
@@ -65,9 +71,7 @@ async def test_a_reanalysis_asked_before_identifying_identifies_through_the_auth
 
 async def test_the_form_opened_for_a_reanalysis_keeps_its_answers_and_asks_only_the_case(dispatcher):
     ids, guia = _ids()
-    slots = {"identificado": True, "beneficiario_id": str(ids["jose"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
-             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia}
-    tracker = make_tracker(slots, text="quero reanálise", intent="ouvidoria")
+    tracker = make_tracker(_em_reanalise(ids["jose"], guia), text="quero reanálise", intent="ouvidoria")
     form = ValidateOuvidoriaForm()
     assert form.validate_ouvidoria_protocolo(SEM_PROTOCOLO, dispatcher, tracker, {}) == {
         "ouvidoria_protocolo": SEM_PROTOCOLO
@@ -81,9 +85,7 @@ async def test_the_form_opened_for_a_reanalysis_keeps_its_answers_and_asks_only_
 
 async def test_the_ticket_names_the_guide_and_goes_to_the_first_instance(dispatcher):
     ids, guia = _ids()
-    slots = {"identificado": True, "beneficiario_id": str(ids["jose"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
-             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
-             "ouvidoria_relato": "o médico disse que a fisioterapia não resolveu"}
+    slots = _em_reanalise(ids["jose"], guia, ouvidoria_relato="o médico disse que a fisioterapia não resolveu")
     eventos = await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text="x"), {})
     dito = texts(dispatcher)[0]
     assert dito.startswith(f"Pedi a reanálise da guia {guia} (Artroscopia de joelho, José).\nSeu protocolo é")
@@ -113,10 +115,7 @@ async def test_a_reanalysis_of_a_guide_not_denied_says_what_it_waits_for(dispatc
 
 
 def _no_motivo(guia, beneficiario_id, resposta):
-    slots = {"identificado": True, "beneficiario_id": str(beneficiario_id), "ouvidoria_protocolo": SEM_PROTOCOLO,
-             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
-             "requested_slot": "ouvidoria_relato"}
-    return make_tracker(slots, text=resposta)
+    return make_tracker(_em_reanalise(beneficiario_id, guia, requested_slot="ouvidoria_relato"), text=resposta)
 
 
 @pytest.mark.parametrize("resposta", ["quanto tempo demora?", "preciso mandar laudo?", "oq é essa DUT?"])
@@ -155,9 +154,7 @@ async def test_a_second_reanalysis_of_the_same_guide_gets_the_open_protocol_and_
     from actions.autorizacao import ActionConsultarAutorizacao
 
     ids, guia = _ids()
-    slots = {"identificado": True, "beneficiario_id": str(ids["maria"]), "ouvidoria_protocolo": SEM_PROTOCOLO,
-             "ouvidoria_instancia": PRIMEIRA, "ouvidoria_tipo": TIPOS["2"], SLOT_GUIA: guia,
-             "ouvidoria_relato": "o ortopedista disse que ele precisa da artroscopia"}
+    slots = _em_reanalise(ids["maria"], guia, ouvidoria_relato="o ortopedista disse que ele precisa da artroscopia")
     eventos = await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text="x"), {})
     numero = slot_events(eventos)["protocolo_da_conversa"]
     # José asks again: seven protocols were opened for one guide; now the one open is told.
