@@ -25,6 +25,7 @@ from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.novos_planos import idades_da_mensagem
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
+from actions.reanalise import atender_pedido_de_reanalise
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents
@@ -101,6 +102,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     assunto = pergunta_sobre_o_assunto(tracker)
     if assunto:
         return reler_no_assunto(tracker, assunto)
+    reanalise = atender_pedido_de_reanalise(dispatcher, tracker, tracker.latest_message.get("text") or "")
+    if reanalise is not None:
+        return reanalise
     if responder_sobre_o_chamado(dispatcher, tracker):
         return []
     if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):

@@ -143,7 +143,12 @@ class ActionExplicarOuvidoria(Action):
                 )
         elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
             dispatcher.utter_message(text=OUVIDORIA_CONTATO)
-        elif beneficiario_identificado(tracker) is None and pede_reanalise(texto) and not tem_protocolo(texto):
+        elif (
+            beneficiario_identificado(tracker) is None
+            and pede_reanalise(texto)
+            and not tem_protocolo(texto)
+            and "reembols" not in strip_accents(texto).lower()
+        ):
             # "quero recorrer da negativa do meu joelho" before identifying: the guide is the person's data, so the
             # authorizations identify first and then ask its reanalysis (not the Ombudsman's tiers).
             return reler_no_assunto(tracker, "autorizacao")
@@ -185,8 +190,12 @@ class ActionExplicarOuvidoria(Action):
     def _reanalise(tracker: Tracker, texto: str) -> Tuple[str, List[EventType]] | None:
         """The first-instance reanalysis of a denied guide the person can see (actions/reanalise.py), or None."""
         beneficiario = beneficiario_identificado(tracker)
-        na_autorizacao = assunto_atual(tracker.events) == "autorizacao"
-        if beneficiario is None or tem_protocolo(texto) or not pede_a_reanalise(texto, na_autorizacao=na_autorizacao):
+        assunto = assunto_atual(tracker.events)
+        pede = pede_a_reanalise(texto, na_autorizacao=assunto == "autorizacao")
+        if beneficiario is None or tem_protocolo(texto) or not pede:
+            return None
+        if assunto == "reembolso" or "reembols" in strip_accents(texto).lower():
+            # "e o do cardiologista que vcs negaram? quero recorrer" is a reimbursement, not a guide.
             return None
         with db_session() as session:
             return iniciar_reanalise(pessoas_visiveis(beneficiario, session=session), texto, session=session)

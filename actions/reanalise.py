@@ -15,10 +15,13 @@ import re
 from datetime import date
 from typing import Any, Dict, List, Tuple
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import hoje
+from actions.base import beneficiario_identificado, db_session, hoje
+from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
 from actions.guias import descrever, reanalises_abertas
@@ -123,6 +126,38 @@ def guias_do_pedido(
     negadas = [(pedido, pessoa) for pedido, pessoa in base if pedido.status == "negada"]
     outras = [(pedido, pessoa) for pedido, pessoa in nomeadas if pedido.status != "negada"]
     return negadas, outras
+
+
+_NEGATIVA = re.compile(r"\b(?:negad[oa]s?|negaram|negou|negativa|recusad[oa]s?|recusaram|indeferid\w*)\b")
+_REEMBOLSO = re.compile(r"\breembols\w*")
+
+
+def atender_pedido_de_reanalise(
+    dispatcher: CollectingDispatcher, tracker: Tracker, texto: str
+) -> List[EventType] | None:
+    """Answer a reanalysis request the classifier did not place, or None when the message is not one.
+
+    "quero recorrer da tomografia, tá demorando", "isso é um absurdo, meu médico disse que preciso operar o joelho
+    e vcs negaram!!!" fell back ("não entendi"), and "e a minha tomografia? já saiu? se não saiu quero recorrer"
+    was a logout. A denied reimbursement is not a guide ("e o do cardiologista que vcs negaram?").
+    """
+    folded = strip_accents(texto).lower()
+    pede = pede_a_reanalise(texto, na_autorizacao=False) or (
+        discorda_da_negativa(texto) and bool(_NEGATIVA.search(folded))
+    )
+    if not pede or _REEMBOLSO.search(folded) or assunto_atual(tracker.events) == "reembolso":
+        return None
+    beneficiario = beneficiario_identificado(tracker)
+    if beneficiario is None:
+        # The guides are the person's data: the authorizations identify first, then ask it.
+        return reler_no_assunto(tracker, "autorizacao")
+    with db_session() as session:
+        resultado = iniciar_reanalise(pessoas_visiveis(beneficiario, session=session), texto, session=session)
+    if resultado is None:
+        return None
+    resposta, eventos = resultado
+    dispatcher.utter_message(text=resposta)
+    return eventos
 
 
 def iniciar_reanalise(

@@ -18,6 +18,7 @@ from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
 from actions.identificacao import LIMPAR_FORMULARIO
 from actions.pedido import nao_entendeu
+from actions.reanalise import atender_pedido_de_reanalise
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
 from bot.nlu.short_replies import normalize, short_reply_intent
@@ -25,7 +26,9 @@ from bot.nlu.short_replies import normalize, short_reply_intent
 # What leaving says: "sair", "logout", "trocar de usuário", "não sou eu", "esse cpf não é meu". The classifier also
 # gave "ok, quero fazer a troca" (of plan) to leaving, and logged the person out.
 _SAIR = re.compile(
-    r"\b(?:sai\w*|logout|log ?out|log ?off|deslog\w*|desconect\w*|encerr\w*|finaliz\w*|termin\w*|esquec\w*|"
+    # "sair", "sai da conta", "saio"; not "já saiu?" (a result) nor "se não saiu".
+    r"\b(?:sair\w*|saio|saindo|sai(?= da\b| do\b| dess| daqui|$)|logout|log ?out|log ?off|deslog\w*|"
+    r"desconect\w*|encerr\w*|finaliz\w*|termin\w*|esquec\w*|"
     r"apag\w*|limp\w*|outr[oa] (?:cpf|pessoa|usuario|carteirinha|beneficiario|conta)|"
     r"(?:troc|mud)\w* (?:de |o |a )?(?:usuario|pessoa|beneficiario|conta|cpf|carteirinha)|nao sou eu|"
     r"nao sou ess[ae]|nao sou (?:a|o) |nao (?:e|eh) (?:o )?meu|nao (?:e|eh) (?:a )?minha|"
@@ -43,6 +46,8 @@ def diz_sair(texto: str) -> bool:
 
     >>> diz_sair("SAIR DA CONTA"), diz_sair("esse cpf não é meu"), diz_sair("ok quero fazer a troca")
     (True, True, False)
+    >>> diz_sair("e a minha tomografia? ja saiu? se nao saiu quero recorrer tb"), diz_sair("sai")
+    (False, True)
     """
     return bool(_SAIR.search(normalize(texto)))
 
@@ -74,10 +79,14 @@ class ActionSair(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Forget who the user is for the rest of the conversation, when the message says to leave."""
-        if not diz_sair(tracker.latest_message.get("text") or ""):
+        texto = tracker.latest_message.get("text") or ""
+        if not diz_sair(texto):
             # The classifier's guess, not the user's words: nobody is logged out on a guess.
             if aceita_oferta_de_atendente(tracker):
                 return [FollowupAction("action_falar_atendente")]
+            reanalise = atender_pedido_de_reanalise(dispatcher, tracker, texto)
+            if reanalise is not None:  # "já saiu? se não saiu quero recorrer"
+                return reanalise
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         if tracker.get_slot("identificado"):

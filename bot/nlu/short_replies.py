@@ -49,10 +49,8 @@ class ShortRepliesError(DataFileError):
     """The lexicon file is broken; the message says where and why, in Portuguese (``source``, ``line``, ``reason``)."""
 
 
-# "JA FALEI", "já disse q não sou cliente": someone annoyed at being asked again (goodbye, 0.94), not leaving.
-_ALREADY_SAID = re.compile(
-    r"^\W*(?:mas\s+)?(?:eu\s+)?(?:ja|jah)\s+(?:falei|disse|expliquei|informei|respondi|escrevi)\b"
-)
+# "JA FALEI", "do meu marido, ja falei": someone annoyed at being asked again (goodbye, 0.94), not leaving.
+_ALREADY_SAID = re.compile(r"\b(?:ja|jah)\s+(?:falei|disse|expliquei|informei|respondi|escrevi)\b")
 
 
 def says_already_said(text: str) -> bool:
@@ -60,10 +58,16 @@ def says_already_said(text: str) -> bool:
 
     >>> says_already_said("JA FALEI"), says_already_said("ja falei q nao sou cliente!!"), says_already_said("já disse")
     (True, True, True)
-    >>> says_already_said("ja paguei"), says_already_said("tchau, já falei tudo que precisava")
+    >>> says_already_said("do meu marido, ja falei"), says_already_said("ja paguei")
+    (True, False)
+
+    "Já disse que não" repeats an answer, which stays the answer:
+
+    >>> says_already_said("não!! já disse que não"), says_already_said("sim, já falei que sim")
     (False, False)
     """
-    return bool(_ALREADY_SAID.search(strip_accents(text).lower()))
+    folded = strip_accents(text).lower()
+    return bool(_ALREADY_SAID.search(folded)) and not re.search(r"\b(?:que|q) (?:sim|nao|n)\W*$", folded)
 
 
 def normalize(phrase: str) -> str:

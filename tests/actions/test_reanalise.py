@@ -205,3 +205,35 @@ async def test_disagreeing_after_the_denied_guide_is_its_reanalysis_not_the_tele
     ActionConsultarAutorizacao().atender(pergunta, _depois_das_guias(ids["jose"], "posso recorrer?", "autorizacao"),
                                          ids["jose"])
     assert texts(pergunta)[0].startswith("Não concorda com a negativa?")
+
+
+async def test_a_reanalysis_the_classifier_did_not_place_is_still_asked(dispatcher):
+    from actions.conversa import ActionFallback
+    from actions.sessao import ActionSair
+
+    ids, guia = _ids()
+    # "...vcs negaram!!!" fell back ("não entendi").
+    texto = "isso é um absurdo, meu médico disse que preciso operar o joelho e vcs negaram!!!"
+    eventos = await ActionFallback().run(dispatcher, _pedido(ids["jose"], texto), {})
+    assert texts(dispatcher)[0].startswith(f"Vou pedir a reanálise da guia {guia}")
+    assert [e["name"] for e in eventos if e.get("event") == "followup"] == ["ouvidoria_form"]
+    # "já saiu? se não saiu quero recorrer" was read as leaving (sair) and logged Maria out.
+    sair = type(dispatcher)()
+    texto = "e a minha tomografia? ja saiu? se nao saiu quero recorrer tb"
+    eventos = await ActionSair().run(sair, _pedido(ids["maria"], texto), {})
+    assert texts(sair)[0].startswith("A reanálise é para um pedido negado, e este não foi negado:")
+    assert not [e for e in eventos if e.get("name") == "identificado"]
+
+
+async def test_a_denied_reimbursement_is_not_taken_for_a_guide(dispatcher):
+    from actions.reanalise import atender_pedido_de_reanalise
+
+    ids, _ = _ids()
+    depois_do_reembolso = make_tracker(
+        {"identificado": True, "beneficiario_id": str(ids["jose"])}, text="e o do cardiologista q vcs negaram?",
+        events=[{"event": "user", "text": "reembolso", "parse_data": {"intent": {"name": "reembolso"}}},
+                {"event": "bot", "text": "..."},
+                {"event": "user", "text": "quero recorrer desse tb", "parse_data": {"intent": {"name": "ouvidoria"}}}],
+    )
+    assert atender_pedido_de_reanalise(dispatcher, depois_do_reembolso, "quero recorrer desse tb") is None
+    assert atender_pedido_de_reanalise(dispatcher, _pedido(ids["jose"]), "quero recorrer do reembolso negado") is None
