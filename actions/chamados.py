@@ -207,6 +207,25 @@ def pede_o_protocolo(texto: str) -> bool:
     return bool(_PEDE_O_PROTOCOLO.search(strip_accents(texto).lower()))
 
 
+# "e se passar do dia 15 e ninguém me responder, faço o quê?": the Ombudsman with the protocol, not a new request.
+_SE_O_PRAZO_PASSAR = re.compile(
+    r"\b(?:se|e se) (?:\w+ ){0,2}(?:passar|vencer|estourar|acabar|expirar)\b.{0,40}"
+    r"\b(?:prazo|dia \d+|respond\w*|resposta|retorn\w*)\b|"
+    r"\bninguem (?:me )?(?:respond\w*|retorn\w*)\b.{0,30}\b(?:faco|fazer|o que|oq|q faco)\b"
+)
+
+
+def pergunta_se_o_prazo_passar(texto: str) -> bool:
+    """Whether a message asks what to do if a request's deadline passes unanswered.
+
+    >>> pergunta_se_o_prazo_passar("ta mas e se passar do dia 15 e ninguem me responder, faço o q?")
+    True
+    >>> pergunta_se_o_prazo_passar("qual o prazo?")
+    False
+    """
+    return bool(_SE_O_PRAZO_PASSAR.search(strip_accents(texto).lower()))
+
+
 def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Answer "quando vão me responder?" with the protocol this conversation opened last and its deadline.
 
@@ -217,7 +236,8 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
         Whether it answered (there was a ticket and the message asks about it).
     """
     texto = tracker.latest_message.get("text") or ""
-    if not pergunta_sobre_o_chamado(texto):
+    se_passar = pergunta_se_o_prazo_passar(texto)
+    if not (pergunta_sobre_o_chamado(texto) or se_passar):
         return False
     protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
     with session_factory()() as session:
@@ -237,6 +257,15 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
         if ticket is not None and ticket.status == "aguardando_beneficiario":
             prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
         titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({category_label(ticket.category)})"
+        vence = f" (até {format_date(ticket.due_date)})" if ticket is not None and ticket.due_date else ""
+    if se_passar:
+        dispatcher.utter_message(
+            text=f"Se o prazo do protocolo {protocolo}{vence} passar sem resposta, ou se a resposta não resolver, "
+            "registre na Ouvidoria, a segunda instância, citando esse protocolo: escreva *ouvidoria*. Não é preciso "
+            "abrir outro pedido."
+        )
+        dispatcher.utter_message(response="utter_algo_mais")
+        return True
     dispatcher.utter_message(text=f"Seu pedido{titulo} tem o protocolo {protocolo}.{prazo}")
     dispatcher.utter_message(response="utter_algo_mais")
     return True

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import beneficiario_identificado, session_factory
-from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado
+from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
@@ -132,7 +132,7 @@ def identidade_verificada(tracker: Tracker) -> tuple[str, str] | None:
 
 # The desk's own words: a message right after a plan topic's answer that has none of them is about that topic.
 _DA_TELECONSULTA = re.compile(
-    r"\b(?:tele\s?consulta|telemedicina|video\w*|chamada|consulta (?:online|on line|virtual|por video)|"
+    r"\b(?:tele\s?consultas?|telemedicina|video\w*|chamada|consulta (?:online|on line|virtual|por video)|"
     r"medico online|medis|saude 360|clinica digital|app|aplicativo|plataforma|nif|telemovel|receita|atestado|"
     r"declaracao|fatura\w*|apolice|seguro)\b"
 )
@@ -140,6 +140,15 @@ _DA_TELECONSULTA = re.compile(
 # after a denied guide was the desk's clinical inbox).
 _ASSUNTOS_DO_PLANO = frozenset(
     {opcao.intent for opcao in OPCOES} - {"falar_atendente", "novos_planos"} | {"contestar_utilizacao"}
+)
+
+
+# What any request to the desk names: the consultation, its doctor or what the doctor gave.
+_CONSULTA = re.compile(
+    _DA_TELECONSULTA.pattern + r"|\b(?:consulta\w*|medic[oa]s?|doutor[a]?|atestado|exames?|receit\w*|pedido de exame|"
+    r"laudo|relatorio|cobr\w*|pag\w*|reembols\w*|camera|microfone|som|audio|tela|ligacao|link|prescri\w*|ecra|"
+    r"aplicacao|erro|marca\w*|recibo|marketplace|sala de espera|seguimento|acompanhamento|diagnostico|retifica\w*|"
+    r"online|clinic\w*)\b"
 )
 
 
@@ -172,6 +181,12 @@ class ActionPrepararTeleconsulta(Action):
         anterior = assunto_atual(tracker.events)
         if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto):
             return reler_no_assunto(tracker, anterior)
+        if identidade_verificada(tracker) and not _CONSULTA.search(strip_accents(texto).lower()):
+            # An identified beneficiary's request goes out at once, without the name and NIF questions: a message
+            # naming no consultation ("e se passar do dia 15 e ninguém me responder, faço o quê?") opened one.
+            if not responder_sobre_o_chamado(dispatcher, tracker):
+                dispatcher.utter_message(response="utter_ask_rephrase")
+            return [FollowupAction("action_listen")]
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         geral = orientacao_sem_cadastro(texto) or (MARCAR_CONSULTA_ONLINE if pede_marcacao_online(texto) else None)
         if geral or (desiste(texto) and len(texto.split()) <= 3):

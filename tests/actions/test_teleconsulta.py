@@ -218,3 +218,20 @@ def test_why_the_nif_is_asked_is_answered_and_a_name_after_ok_is_taken(dispatche
     named = make_tracker({"requested_slot": "tele_nome"}, text="está bem, Rita Carvalho Santos")
     result = ValidateTeleconsultaForm().validate_tele_nome("está bem, Rita Carvalho Santos", dispatcher, named, {})
     assert result["tele_nome"] == "Rita Carvalho Santos"
+
+
+async def test_an_identified_beneficiarys_question_naming_no_consultation_opens_no_request(dispatcher):
+    # "ta mas e se passar do dia 15 e ninguem me responder, faço o q?" (tele_procedimento) after a reanalysis
+    # opened a desk request at once, with a protocol nobody asked for.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+    from bot.db import repository, seed
+
+    with base.db_session() as session:
+        maria_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+    texto = "ta mas e se passar do dia 15 e ninguem me responder, faço o q?"
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id),
+                            "protocolo_da_conversa": "41750520261206000001"}, text=texto, intent="tele_procedimento")
+    events = await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Se o prazo do protocolo 41750520261206000001") and "Ouvidoria" in said[0]
+    assert [e["name"] for e in events] == ["action_listen"]
