@@ -26,7 +26,14 @@ from actions.chamados import (
     mensagem_do_chamado,
 )
 from actions.familia import pessoas_visiveis
-from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, descreve_o_caso, ler_instancia, ler_tipo
+from actions.ouvidoria_leitura import (
+    PRIMEIRA,
+    SEM_PROTOCOLO,
+    descreve_o_caso,
+    ler_instancia,
+    ler_tipo,
+    so_um_protocolo,
+)
 from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
 from actions.pedido import DESISTIU, desiste, nao_entendeu
 from actions.reanalise import (
@@ -246,6 +253,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
             if pergunta_no_lugar_do_motivo(relato):
                 dispatcher.utter_message(text=DUT_DEFINICAO if pergunta_dut(relato) else DUVIDA_NA_REANALISE)
                 return {"ouvidoria_relato": None}
+        if perguntado and so_um_protocolo(relato):
+            # "protocolo 4175..." typed at "what happened?" asks about that protocol; it was filed as a compliment.
+            consultar_andamento(dispatcher, tracker)
+            return {nome: DESISTIU for nome in SLOTS}
         if perguntado and says_already_said(relato):
             # "JA FALEI": what was said before the form is the report when it told the case; else it is asked once
             # more, saying why, and "JA FALEI" is never registered as the complaint.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import find_identifiers, strip_accents
 
 PRIMEIRA, OUVIDORIA = "primeira_instancia", "ouvidoria"
 # The answer "no protocol" to the form's first question (a slot value, never shown).
@@ -152,6 +152,8 @@ def ler_instancia(texto: str) -> str | None:
     return None
 
 
+# "quero abrir manifestação na ouvidoria", "registrar na ouvidoria": the Ombudsman's form, whatever else is named.
+_QUER_A_OUVIDORIA = re.compile(r"\b(?:quero|queria|vou|gostaria de) (?:\w+ ){0,3}(?:na|a|pra|para a) ouvidoria\b")
 # "e se negarem de novo? posso ir na ANS?": the regulator is the step after the Ombudsman.
 _ANS = re.compile(r"\b(?:ans|agencia nacional de saude)\b")
 RECLAMAR_NA_ANS = (
@@ -165,18 +167,37 @@ RECLAMAR_NA_ANS = (
 def pergunta_ans(texto: str) -> bool:
     """Whether a message asks about taking a case to the ANS, the regulator.
 
-    A message that names the Ombudsman ("quero abrir manifestação na ouvidoria antes de ir na ANS") is the
-    Ombudsman's.
+    A message that asks to register with the Ombudsman ("quero abrir manifestação na ouvidoria antes de ir na
+    ANS") is the Ombudsman's.
 
     >>> pergunta_ans("e se negarem de novo? posso ir na ANS?"), pergunta_ans("reclamo na agência nacional de saúde?")
     (True, True)
+    >>> pergunta_ans("e se a ouvidoria nao resolver posso reclamar na ANS?"), pergunta_ans("qual o telefone da ANS?")
+    (True, True)
     >>> pergunta_ans("quero o informe do IR"), pergunta_ans("o plano cobre a lista da ans?")
     (False, False)
-    >>> pergunta_ans("vou reclamar na ANS se a ouvidoria nao resolver")
+    >>> pergunta_ans("quero abrir manifestação na ouvidoria antes de ir na ANS")
     False
     """
     folded = strip_accents(texto).lower()
-    return bool(_ANS.search(folded)) and not re.search(r"\bouvidor", folded) and bool(
-        re.search(r"\b(?:reclam\w*|denunci\w*|recorr\w*|ir na|ir a|ir pra|procurar|acionar|registrar|abrir)\b", folded)
+    if not _ANS.search(folded) or _QUER_A_OUVIDORIA.search(folded):
+        return False
+    return bool(
+        re.search(r"\b(?:reclam\w*|denunci\w*|recorr\w*|ir na|ir a|ir pra|procurar|acionar|registrar|abrir|"
+                  r"telefone|contato|site|numero)\b", folded)
     )
 
+
+def so_um_protocolo(texto: str) -> bool:
+    """Whether a message is a protocol number and at most two other words ("protocolo 4175...", "é o 4175...").
+
+    >>> so_um_protocolo("protocolo 41750520261206000019")
+    True
+    >>> so_um_protocolo("o médico foi grosso, protocolo 41750520261206000019")
+    False
+    """
+    protocolos = [f for f in find_identifiers(texto) if f.entity == "protocolo"]
+    if not protocolos:
+        return False
+    resto = texto[: protocolos[0].start] + texto[protocolos[0].end :]
+    return len(re.findall(r"\w+", resto)) <= 2

@@ -19,12 +19,20 @@ from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
 from actions.formatting import format_date
-from actions.ouvidoria_leitura import OUVIDORIA, SEM_PROTOCOLO, TIPOS, descreve_o_caso, ler_tipo
+from actions.ouvidoria_leitura import (
+    OUVIDORIA,
+    RECLAMAR_NA_ANS,
+    SEM_PROTOCOLO,
+    TIPOS,
+    descreve_o_caso,
+    ler_tipo,
+    pergunta_ans,
+)
 from actions.pedido import tem_protocolo
 from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalise
 from bot.canais import TELEFONE_24H
 from bot.db import repository
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
 EXPLICACAO_INSTANCIAS = (
@@ -51,7 +59,9 @@ _PERGUNTA_ANDAMENTO = re.compile(
     r"\b(?:status|andamento|situacao|ja (?:tem|teve) (?:resposta|retorno)|tem (?:resposta|retorno)|ja respond\w*|"
     r"como (?:acompanho|acompanhar)|qual (?:e )?(?:o )?(?:meu |numero do (?:meu )?)?protocolo|"
     r"(?:esqueci|perdi|nao anotei) (?:o )?(?:meu )?(?:numero do )?protocolo|"
-    r"(?:e )?(?:a )?minha (?:reclamacao|manifestacao|denuncia|sugestao|reanalise)\??$)"
+    r"(?:e )?(?:a )?minha (?:reclamacao|manifestacao|denuncia|sugestao|reanalise)\??$|"
+    # "o elogio ficou no meu nome?", "a reclamação foi registrada?": one already made.
+    r"(?:ficou|foi|ta|esta) (?:mesmo )?(?:registrad\w*|no meu nome|anotad\w*|salv\w*|cadastrad\w*))"
 )
 _QUER_REGISTRAR = re.compile(
     r"\b(?:quero|queria|gostaria de|preciso|vou) (?:registrar|reclamar|fazer|abrir|denunciar|elogiar|sugerir)\b"
@@ -141,6 +151,9 @@ class ActionExplicarOuvidoria(Action):
                     text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
                     'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
                 )
+        elif pergunta_ans(texto):
+            # "e se a ouvidoria não resolver posso reclamar na ANS?" started the Ombudsman's form again.
+            dispatcher.utter_message(text=RECLAMAR_NA_ANS)
         elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
             dispatcher.utter_message(text=OUVIDORIA_CONTATO)
         elif (
@@ -182,6 +195,10 @@ class ActionExplicarOuvidoria(Action):
         """
         tipo = ler_tipo(texto)
         eventos: List[EventType] = [SlotSet("ouvidoria_tipo", tipo)] if tipo else []
+        protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
+        if protocolos:
+            # "quero levar pra ouvidoria com esse protocolo 4175...": asked again, it was "já falei o número".
+            eventos.append(SlotSet("ouvidoria_protocolo", protocolos[0]))
         if descreve_o_caso(texto):
             eventos.append(SlotSet("ouvidoria_relato", texto[:2000]))
         return eventos

@@ -319,3 +319,31 @@ async def test_not_understanding_the_report_question_gets_an_example_not_a_compl
 async def test_nao_tenho_at_the_protocol_question_is_no_protocol_not_giving_up(dispatcher):
     slots, proxima = await _responder(dispatcher, "ouvidoria_protocolo", "nao tenho")
     assert slots["ouvidoria_protocolo"] == SEM_PROTOCOLO and proxima == "ouvidoria_instancia"
+
+
+async def test_asking_about_the_ans_is_answered_not_a_new_manifestation(dispatcher):
+    from actions.ouvidoria_leitura import RECLAMAR_NA_ANS
+
+    # "e se a ouvidoria nao resolver posso reclamar na ANS?" right after registering started the form again.
+    texto = "e se a ouvidoria nao resolver posso reclamar na ANS?"
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    assert texts(dispatcher) == [RECLAMAR_NA_ANS, "utter_algo_mais"]
+    assert [e["name"] for e in eventos] == ["action_listen"]
+
+
+async def test_a_protocol_in_the_opening_message_is_not_asked_again(dispatcher):
+    # "ja quero levar pra ouvidoria agora com esse protocolo ..." got "Você tem o protocolo...?", twice.
+    texto = "ja quero levar pra ouvidoria agora com esse protocolo 41750520261206000015"
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
+    assert slot_events(eventos)["ouvidoria_protocolo"] == "41750520261206000015"
+
+
+def test_a_protocol_typed_as_the_report_is_a_lookup_not_a_manifestation(dispatcher):
+    # "protocolo 41750520261206000019" at "o que aconteceu?" was registered as a second compliment.
+    slots = {**ANTES["ouvidoria_relato"], "requested_slot": "ouvidoria_relato"}
+    texto = "protocolo 41750520261206000019"
+    result = ValidateOuvidoriaForm().validate_ouvidoria_relato(texto, dispatcher, make_tracker(slots, text=texto), {})
+    from actions.pedido import DESISTIU
+
+    assert result == {nome: DESISTIU for nome in SLOTS}  # nothing is registered
+    assert texts(dispatcher)  # the lookup answered (identify first, here)
