@@ -122,6 +122,8 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     True
     >>> pessoa_citada("e o meu?", familia), pessoa_citada("e os meus mesmo", familia), pessoa_citada("e eu?", familia)
     ('1', '1', '1')
+    >>> pessoa_citada("quais consultas eu fiz?", familia), pessoa_citada("quais consultas a gente fez?", familia)
+    ('1', None)
     """
     palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
     citadas = {
@@ -130,7 +132,9 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
         if any(p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) for palavra in palavras)
         or strip_accents(p.nome.split()[0]).lower() in palavras
     }
-    if not citadas and pessoas and _A_SI_MESMO.search(strip_accents(texto).lower()):
+    if not citadas and pessoas and (
+        _A_SI_MESMO.search(strip_accents(texto).lower()) or _EU_FIZ.search(strip_accents(texto).lower())
+    ):
         # "e o meu?" after seeing the daughter's: the user's own (pessoas_visiveis puts them first).
         return str(pessoas[0].id)
     return str(citadas.pop()) if len(citadas) == 1 else None
@@ -165,6 +169,8 @@ def fala_de_si(texto: str) -> bool:
     return any(palavra in _PRIMEIRA_PESSOA for palavra in palavras)
 
 
+# "quais consultas eu fiz?", "quanto eu paguei?": the user did it, so the user's own data, not "de quem?".
+_EU_FIZ = re.compile(r"\beu (?:ja |mesm[oa] )?(?:fiz|usei|utilizei|paguei|pedi|tive|fui|gastei|consultei|solicitei)\b")
 # A short follow-up about the user's own data: "e o meu?", "e as minhas?", "e eu?".
 _A_SI_MESMO = re.compile(
     r"^\W*(?:e\s+)?(?:(?:(?:e|o|a|os|as)\s+)?(?:meu|minha|meus|minhas)(?:\s+mesm[oa]s?)?|eu|de mim|(?:pra|para) mim)"
