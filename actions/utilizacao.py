@@ -10,14 +10,14 @@ import calendar
 import re
 from datetime import date
 from decimal import Decimal
-from typing import List, Tuple
+from typing import Any, List, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
+from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
@@ -241,14 +241,26 @@ def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
     (1, 2)
     >>> item_descrito("não reconheço", lista) is None
     True
+
+    A day that no listed item has points at none, whatever the words ("a consulta de 27/11 eu não fui"):
+
+    >>> item_descrito("a consulta de 27/11 eu nao fui", lista) is None, item_descrito("a consulta de 03/11", lista)
+    (True, 2)
     """
     folded = strip_accents(texto).lower()
-    dias = {int(d) for d in re.findall(r"\bdia (\d{1,2})\b", folded)}
+    dias = {(int(d), None) for d in re.findall(r"\bdia (\d{1,2})\b", folded)}
+    dias |= {(int(d), int(m)) for d, m in re.findall(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", folded)}
+
+    def no_dia(evento: Any) -> bool:
+        return any(evento.event_date.day == d and m in (None, evento.event_date.month) for d, m in dias)
+
+    if dias and not any(no_dia(evento) for evento in eventos):
+        return None
     palavras = set(re.findall(r"[a-z]{5,}", folded))
     pontos = []
     for evento in eventos:
         descricao = set(re.findall(r"[a-z]{5,}", strip_accents(f"{evento.description} {evento.provider}").lower()))
-        pontos.append(len(palavras & descricao) + (2 if evento.event_date.day in dias else 0))
+        pontos.append(len(palavras & descricao) + (2 if no_dia(evento) else 0))
     melhor = max(pontos, default=0)
     if melhor == 0 or pontos.count(melhor) > 1:
         return None
@@ -257,6 +269,10 @@ def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
 
 # "a coparticipação da ressonância de 120 reais tá errada": the item is known, its amount is disputed.
 _VALOR = re.compile(r"\b(?:valor|errad[oa]|a mais|car[oa]|indevid\w*|cobrad[oa] demais|muito alt[oa])\b")
+
+
+# "é a minha", "é o meu", "eu não fui": the user's own item, not the one of the list shown.
+_E_MEU = re.compile(r"\b(?:e|eh) (?:a |o )?(?:minha|meu)\b|\bnao (?:e|eh) (?:dela|dele)\b")
 
 
 def contesta_valor(texto: str) -> bool:
@@ -311,6 +327,15 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         if evento is None or evento.beneficiary_id not in {p.id for p in pessoas}:
             dispatcher.utter_message(text="Não encontrei esse item na sua utilização. Consulte a opção 2 de novo.")
             return []
+        usuario = beneficiario_identificado(tracker)
+        if evento.beneficiary_id != usuario and _E_MEU.search(strip_accents(texto).lower()):
+            # After Ana's list, "não é dela, é a minha. a consulta de 27/11 eu não fui" was filed against Ana's item.
+            dispatcher.utter_message(
+                text="Esse item é de outra pessoa da família. Vou mostrar a sua utilização; depois indique o número "
+                "do item que você não reconhece."
+            )
+            session.commit()
+            return ActionConsultarUtilizacao().atender(dispatcher, tracker, usuario, escolha=str(usuario))
         item = {
             "data": format_date(evento.event_date),
             "descricao": evento.description,

@@ -342,3 +342,24 @@ async def test_disputing_the_amount_of_a_known_item_says_so_in_the_ticket(dispat
         ticket = session.scalars(select(Ticket).where(Ticket.protocol == protocol)).one()
         assert ticket.summary.startswith("Valor contestado:")
     engine.dispose()
+
+
+async def test_my_own_item_said_after_a_relatives_list_is_not_filed_against_hers(dispatcher):
+    # After Ana's list, "nao é dela, é a minha. a consulta de ... eu nao fui" was filed against Ana's item.
+    ids = _ids()
+    maria, ana = ids[seed.DEMO_TITULAR_CPF], ids[seed.DEMO_DAUGHTER_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(ana))
+    itens = slot_events(events)["itens_utilizacao"]
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        dela = session.get(UtilizationEvent, int(itens[0]))
+        palavra = dela.description.split()[0].lower()
+    engine.dispose()
+    other = type(dispatcher)()
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": itens}
+    text = f"nao é dela, é a minha. a {palavra} eu nao fui"
+    result = await ActionContestarUtilizacao().run(other, make_tracker(slots, text=text), {})
+    said = texts(other)
+    assert said[0].startswith("Esse item é de outra pessoa da família. Vou mostrar a sua utilização")
+    assert not any("Registrei" in (t or "") for t in said)
+    assert slot_events(result)["pessoa_do_assunto"] == str(maria)
