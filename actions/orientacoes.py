@@ -167,9 +167,9 @@ MARCAR_CONSULTA_ONLINE = (
     "os dias, com clínico ou pediatra, na ordem da sala de espera virtual. Entre no site da Cemig Saúde, clique em "
     "“Novo Pronto Atendimento Online” e depois em “Pronto Atendimento” (escreva *como entro no PA online* para o "
     "primeiro acesso).\n"
-    "• Médico Online (clientes Médis): a consulta é marcada na app Médis. Se o botão de marcar não aparecer, "
-    "diminua o zoom do telemóvel.\n"
     "• Consulta presencial com hora marcada: escreva *marcar consulta no CPS*.\n"
+    "• Em Portugal, clientes Médis (Médico Online): a consulta é marcada na app Médis; se o botão de marcar não "
+    "aparecer, diminua o zoom do telemóvel.\n"
     "Se teve um problema ao marcar, conte o que aconteceu que eu encaminho."
 )
 
