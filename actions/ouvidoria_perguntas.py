@@ -156,12 +156,12 @@ class ActionExplicarOuvidoria(Action):
             dispatcher.utter_message(text=RECLAMAR_NA_ANS)
         elif pergunta_contato(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
             dispatcher.utter_message(text=OUVIDORIA_CONTATO)
-        elif (
-            beneficiario_identificado(tracker) is None
-            and pede_reanalise(texto)
-            and not tem_protocolo(texto)
-            and "reembols" not in strip_accents(texto).lower()
+        elif pede_reanalise(texto) and not tem_protocolo(texto) and (
+            "reembols" in strip_accents(texto).lower() or assunto_atual(tracker.events) == "reembolso"
         ):
+            # "quero recorrer da negativa do reembolso": the reimbursement's own answer says how.
+            return reler_no_assunto(tracker, "reembolso")
+        elif beneficiario_identificado(tracker) is None and pede_reanalise(texto) and not tem_protocolo(texto):
             # "quero recorrer da negativa do meu joelho" before identifying: the guide is the person's data, so the
             # authorizations identify first and then ask its reanalysis (not the Ombudsman's tiers).
             return reler_no_assunto(tracker, "autorizacao")
@@ -210,9 +210,6 @@ class ActionExplicarOuvidoria(Action):
         assunto = assunto_atual(tracker.events)
         pede = pede_a_reanalise(texto, na_autorizacao=assunto == "autorizacao")
         if beneficiario is None or tem_protocolo(texto) or not pede:
-            return None
-        if assunto == "reembolso" or "reembols" in strip_accents(texto).lower():
-            # "e o do cardiologista que vcs negaram? quero recorrer" is a reimbursement, not a guide.
             return None
         with db_session() as session:
             return iniciar_reanalise(pessoas_visiveis(beneficiario, session=session), texto, session=session)

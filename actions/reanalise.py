@@ -145,8 +145,11 @@ def atender_pedido_de_reanalise(
     pede = pede_a_reanalise(texto, na_autorizacao=False) or (
         discorda_da_negativa(texto) and bool(_NEGATIVA.search(folded))
     )
-    if not pede or _REEMBOLSO.search(folded) or assunto_atual(tracker.events) == "reembolso":
+    if not pede:
         return None
+    if _REEMBOLSO.search(folded) or assunto_atual(tracker.events) == "reembolso":
+        # "e o do cardiologista que vcs negaram? quero recorrer" is a reimbursement, not a guide.
+        return reler_no_assunto(tracker, "reembolso")
     beneficiario = beneficiario_identificado(tracker)
     if beneficiario is None:
         # The guides are the person's data: the authorizations identify first, then ask it.

@@ -138,6 +138,7 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
         linhas.append(f"Pago em {format_date(pedido.paid_on)}." if pedido.paid_on else "Pagamento efetuado.")
     elif pedido.status == "negado":
         linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
+        linhas.append("Não concorda? Escreva *quero recorrer do reembolso*.")
     elif pedido.status == "pendente_documentos" or pedido.documents_complete_on is None:
         faltam = [d.strip() for d in (pedido.pending_documents or "").split(";") if d.strip()]
         if faltam:
@@ -151,6 +152,14 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
     return "\n".join(linhas)
 
 
+# "quero recorrer da negativa do reembolso", "como contesto o reembolso negado?"
+_REVISAO = re.compile(r"\b(?:recorr\w*|recurso|contest\w*|reanalis\w*|rever|revisao|discord\w*|nao concord\w*)\b")
+REVISAO_DO_REEMBOLSO = (
+    "Não concorda com a negativa? Se ela foi por falta de documentos, abra um novo pedido com a documentação "
+    "completa (Art. 72, §3º, do Regulamento). Por outro motivo, digite 0 e um atendente registra o seu pedido de "
+    "revisão com o protocolo do reembolso; se a resposta não resolver, a Ouvidoria (segunda instância) recebe o "
+    "caso com esse protocolo."
+)
 VALOR_PELA_TABELA = (
     "O reembolso é calculado pela tabela de preços da Cemig Saúde (LPP, Art. 72 do Regulamento; está em "
     "www.cemigsaude.org.br), e não pelo valor pago ao profissional: quando o preço cobrado é maior que o da tabela, "
@@ -200,6 +209,18 @@ class ActionConsultarReembolso(AcaoIdentificada):
             self._valor_menor(dispatcher, pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        if _REVISAO.search(strip_accents(mensagem["text"]).lower()):
+            negados = [
+                pedido for pedido in repository.list_reimbursements([p.id for p in pessoas], session=session)
+                if pedido.status == "negado"
+            ]
+            if negados:
+                # "como recorro dessa negativa do reembolso?" got how to ask for a reimbursement.
+                nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+                blocos = [descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()) for pedido in negados]
+                dispatcher.utter_message(text="\n\n".join([*blocos, REVISAO_DO_REEMBOLSO]))
+                dispatcher.utter_message(response="utter_algo_mais")
+                return []
         if pede_orientacao(mensagem["text"]):
             for parte in ORIENTACAO:
                 dispatcher.utter_message(text=parte)

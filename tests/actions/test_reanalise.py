@@ -235,5 +235,10 @@ async def test_a_denied_reimbursement_is_not_taken_for_a_guide(dispatcher):
                 {"event": "bot", "text": "..."},
                 {"event": "user", "text": "quero recorrer desse tb", "parse_data": {"intent": {"name": "ouvidoria"}}}],
     )
-    assert atender_pedido_de_reanalise(dispatcher, depois_do_reembolso, "quero recorrer desse tb") is None
-    assert atender_pedido_de_reanalise(dispatcher, _pedido(ids["jose"]), "quero recorrer do reembolso negado") is None
+    # Read again as a reimbursement question, whose answer says how to contest a denied one.
+    for tracker, texto in ((depois_do_reembolso, "quero recorrer desse tb"),
+                           (_pedido(ids["jose"]), "quero recorrer do reembolso negado")):
+        eventos = atender_pedido_de_reanalise(dispatcher, tracker, texto)
+        relido = [e for e in eventos if e.get("event") == "user"]
+        assert relido[0]["parse_data"]["intent"]["name"] == "reembolso"
+    assert not texts(dispatcher)

@@ -315,3 +315,16 @@ def test_a_reimbursement_below_what_was_paid_is_explained_by_the_lpp_table(dispa
     negado = [r for r in family["jose"][1] if r.status == "negado"][0]
     assert negado.protocol not in shown
     assert "digite 0 para falar com um atendente" in shown
+
+
+def test_contesting_a_denied_reimbursement_says_how(dispatcher):
+    from actions.reembolso import REVISAO_DO_REEMBOLSO
+
+    family = _family()
+    jose_id = family["jose"][0]
+    negado = [r for r in family["jose"][1] if r.status == "negado"][0]
+    # "como recorro dessa negativa do reembolso?" got how to ask for a reimbursement.
+    ActionConsultarReembolso().atender(dispatcher, _tracker(jose_id, "como recorro dessa negativa do reembolso?"),
+                                       jose_id)
+    shown = _shown(dispatcher)
+    assert negado.protocol in shown and REVISAO_DO_REEMBOLSO in shown and "Art. 72, §3º" in REVISAO_DO_REEMBOLSO
