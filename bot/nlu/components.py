@@ -50,6 +50,7 @@ from bot.nlu.parsing import (
     may_identify,
     menu_digit_intent,
     paging_intent,
+    restart_intent,
     strip_accents,
 )
 from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
@@ -214,7 +215,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
         today = clock.today()
         for message in messages:
             text = message.get(TEXT) or ""
-            digit_intent = menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text)
+            digit_intent = (
+                menu_digit_intent(text) or paging_intent(text) or restart_intent(text) or short_reply_intent(text)
+            )
             if not digit_intent and is_identification_question(text):
                 digit_intent = DUVIDA_IDENTIFICACAO
             if not digit_intent:
@@ -377,7 +380,9 @@ class UnknownWordsGuard(GraphComponent):
         """Zero the confidence of messages made only of unknown words."""
         for message in messages:
             text = message.get(TEXT) or ""
-            if menu_digit_intent(text) or paging_intent(text) or short_reply_intent(text) or find_identifiers(text):
+            if find_identifiers(text) or any(
+                rule(text) for rule in (menu_digit_intent, paging_intent, restart_intent, short_reply_intent)
+            ):
                 continue
             if any(self._known(word) for word in self._words(text)):
                 continue

@@ -40,6 +40,7 @@ _WRITTEN_DATE = re.compile(
     r"\b(\d{1,2})\s*(?:de\s+)?([a-z]{3,9})\.?\s*(?:de\s+)?(\d{4}|(?<=de )\d{2})\b"
 )
 _ONLY_SEPARATORS = re.compile(r"^[\s.\-/#*,;:]*$")
+_SPACES_RUN = re.compile(r"\s+")
 
 
 def strip_accents(text: str) -> str:
@@ -562,6 +563,43 @@ def menu_digit_intent(text: str) -> str | None:
 _PAGING_REST = re.compile(
     r"^(?:mas\s+)?(?:e\s+)?(?:os|as)\s+(?:demais|proximos|proximas|restantes|seguintes)(?:\s+por\s+favor)?$"
 )
+
+
+# "recomeçar do zero", "vamos começar de novo", "voltar pro início": the menu. The digit 0 is "talk to an agent", so
+# the classifier read "do zero" as asking for one; only a message that is nothing but the restart is one.
+_RESTART = re.compile(
+    r"(?:(?:eu\s+)?(?:quero|queria|vamos|vou|pode|posso|preciso|bora|melhor)\s+)?"
+    r"(?:(?:recomecar|reiniciar|resetar|comecar|voltar|volta|ir)(?:\s+(?:tudo|a conversa|o atendimento))?\s*"
+    r"(?:de novo|do zero|do comeco|do inicio|desde o (?:inicio|comeco)|(?:ao|pro|para o|pra o|pro) (?:inicio|comeco))?"
+    r"|(?:do zero|do comeco|desde o (?:inicio|comeco)))"
+    r"(?:\s+(?:tudo|a conversa|o atendimento))?(?:\s+(?:por favor|pfv|pf|pls))?"
+)
+_RESTART_VERBS = re.compile(
+    r"^(?:.*\s)?(?:recomecar|reiniciar|resetar)\b|\b(?:de novo|do zero|do comeco|do inicio|inicio|comeco)$"
+)
+
+
+def restart_intent(text: str) -> str | None:
+    """Return ``menu`` for a message that only asks to start over.
+
+    >>> restart_intent("recomeçar do zero"), restart_intent("quero recomeçar do zero!"), restart_intent("do zero")
+    ('menu', 'menu', 'menu')
+    >>> restart_intent("vamos começar de novo"), restart_intent("voltar pro inicio")
+    ('menu', 'menu')
+    >>> restart_intent("reiniciar a conversa"), restart_intent("Recomeçar tudo por favor")
+    ('menu', 'menu')
+
+    A restart of something else, or a word alone that is no restart, is left to the classifier:
+
+    >>> restart_intent("começar o tratamento do zero"), restart_intent("voltar"), restart_intent("começar")
+    (None, None, None)
+    >>> restart_intent("zero"), restart_intent("quero voltar a pagar"), restart_intent("recomeçar a fisioterapia")
+    (None, None, None)
+    """
+    folded = _SPACES_RUN.sub(" ", strip_accents(text).lower().strip(" .!?,")).strip()
+    if not _RESTART.fullmatch(folded) or not _RESTART_VERBS.search(folded.removesuffix(" por favor")):
+        return None
+    return "menu"
 
 
 def paging_intent(text: str) -> str | None:

@@ -246,3 +246,12 @@ def test_asking_for_a_doctor_is_not_asking_for_an_agent():
     IdentifierExtractor().process([doctor, agent])
     assert doctor.get("intent")["name"] == "pronto_atendimento_online"
     assert agent.get("intent")["name"] == "falar_atendente"
+
+
+def test_starting_over_from_zero_is_the_menu_not_an_agent():
+    # "recomeçar do zero" was talking to an agent (0.47): 0 is the agent's digit and "zero" drew the classifier.
+    restart = _classified("quero recomeçar do zero", ("falar_atendente", 0.47), ("menu", 0.23))
+    treatment = _classified("vou recomeçar a fisioterapia do zero", ("utilizacao", 0.6), ("autorizacao", 0.2))
+    IdentifierExtractor().process([restart, treatment])
+    assert restart.get("intent") == {"name": "menu", "confidence": 1.0}
+    assert treatment.get("intent")["name"] == "utilizacao"
