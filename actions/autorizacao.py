@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date
-from actions.guias import descrever, reanalises_abertas
+from actions.guias import descrever, guias_nomeadas, reanalises_abertas
 from actions.reanalise import discorda_da_negativa, iniciar_reanalise, pede_a_reanalise
 from actions.reembolso import numeros
 from bot.db import repository
@@ -83,6 +83,9 @@ _COMO_FUNCIONA = re.compile(
 _NA_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|pronto.?socorro|ps|socorro|samu)\b")
 _CARENCIA = re.compile(r"\bcarencias?\b")
 
+
+# "e qual é o prazo dela?": a guide named in the message before.
+_ANAFORA = re.compile(r"\b(?:dela|dele|nela|nele|dessa|desse|nessa|nesse|essa guia|esse pedido|ela|ele)\b")
 
 def pergunta_como_funciona(texto: str) -> bool:
     """Whether the message asks how prior authorization works.
@@ -225,10 +228,28 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         elif pergunta_como_funciona(texto):
             for parte in self._como_funciona(texto):
                 dispatcher.utter_message(text=parte)
+        elif citadas := self._citadas(tracker, pessoas, texto, session=session):
+            # "e a tomografia? qual o prazo?", then "e qual é o prazo dela?": that guide, not the whole list again.
+            nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+            abertas = reanalises_abertas(citadas, session=session)
+            for pedido in citadas:
+                aberta = abertas.get(pedido.guide_number)
+                dispatcher.utter_message(text=descrever(pedido, nomes.get(pedido.beneficiary_id), hoje(), aberta))
         else:
             eventos = self._lista(dispatcher, tracker, pessoas, session=session)
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
+
+    @staticmethod
+    def _citadas(tracker: Tracker, pessoas: List[Pessoa], texto: str, *, session: Session) -> List[Any]:
+        """The guides the message names, or that the message before it named when this one says "dela"."""
+        pedidos = repository.list_authorizations([p.id for p in pessoas], session=session)
+        citadas = guias_nomeadas(pedidos, texto)
+        if not citadas and _ANAFORA.search(strip_accents(texto).lower()):
+            anteriores = [e.get("text") or "" for e in tracker.events or [] if e.get("event") == "user"]
+            citadas = guias_nomeadas(pedidos, anteriores[-2]) if len(anteriores) > 1 else []
+        # A message that names every guide asks for the list.
+        return citadas if len(citadas) < len(pedidos) else []
 
     @staticmethod
     def _numeros(mensagem: dict) -> List[str]:

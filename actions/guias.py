@@ -6,6 +6,7 @@ Shared by the authorizations (option 5, actions/autorizacao.py) and the reanalys
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Dict, List
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from actions.formatting import format_date
 from bot.db import repository
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 
 STATUS = {
@@ -21,6 +23,39 @@ STATUS = {
     "negada": "Negada",
     "cancelada": "Cancelada",
 }
+
+
+# Words of a procedure's name too common to tell one guide from another.
+_PALAVRAS_COMUNS = frozenset({"sessoes", "sessao", "pacote", "exame", "exames", "consulta", "procedimento", "cirurgia"})
+
+
+def _palavras_do_procedimento(nome: str) -> set:
+    """The words that name a procedure in a message: "tomografia", "joelho", not "sessões" nor "de".
+
+    >>> sorted(_palavras_do_procedimento("Sessões de fisioterapia (pacote de 10)"))
+    ['fisioterapia']
+    """
+    palavras = set(re.findall(r"[a-z]{5,}", strip_accents(nome).lower()))
+    return palavras - _PALAVRAS_COMUNS
+
+
+def guias_nomeadas(pedidos: List[Any], texto: str) -> List[Any]:
+    """The guides among ``pedidos`` a message names, by number or by a word of the procedure.
+
+    Args:
+        pedidos: ``Authorization`` rows the person may see.
+        texto: The message ("e a tomografia? já saiu?", "reanálise da 20260000003").
+
+    Returns:
+        The named ones, in the order of ``pedidos``; none when the message names no guide.
+    """
+    citados = {f.value for f in find_identifiers(texto)} | set(re.findall(r"\d{8,}", texto))
+    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
+    return [
+        pedido
+        for pedido in pedidos
+        if pedido.guide_number in citados or _palavras_do_procedimento(pedido.procedure_name) & palavras
+    ]
 
 
 def tipo_prazo(pedido: Any) -> TicketKind:

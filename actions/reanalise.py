@@ -24,10 +24,10 @@ from actions.base import beneficiario_identificado, db_session, hoje
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
-from actions.guias import descrever, reanalises_abertas
+from actions.guias import descrever, guias_nomeadas, reanalises_abertas
 from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, TIPOS
 from bot.db import repository
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import strip_accents
 
 # The slot that keeps the guide between the question and the registration (domain.yml).
 SLOT_GUIA = "ouvidoria_guia"
@@ -45,20 +45,6 @@ def pede_reanalise(texto: str) -> bool:
     """
     folded = strip_accents(texto).lower()
     return bool(_PEDE.search(folded)) and not _OUVIDORIA.search(folded)
-
-
-# Words of a procedure's name too common to tell one guide from another.
-_PALAVRAS_COMUNS = frozenset({"sessoes", "sessao", "pacote", "exame", "exames", "consulta", "procedimento", "cirurgia"})
-
-
-def _palavras_do_procedimento(nome: str) -> set:
-    """The words that name a procedure in a message: "tomografia", "joelho", not "sessões" nor "de".
-
-    >>> sorted(_palavras_do_procedimento("Sessões de fisioterapia (pacote de 10)"))
-    ['fisioterapia']
-    """
-    palavras = set(re.findall(r"[a-z]{5,}", strip_accents(nome).lower()))
-    return palavras - _PALAVRAS_COMUNS
 
 
 _DISCORDA = re.compile(
@@ -115,13 +101,8 @@ def guias_do_pedido(
         (pedido, donos[pedido.beneficiary_id])
         for pedido in repository.list_authorizations(list(donos), session=session)
     ]
-    citados = {f.value for f in find_identifiers(texto)} | set(re.findall(r"\d{8,}", texto))
-    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
-    nomeadas = [
-        (pedido, pessoa)
-        for pedido, pessoa in todas
-        if pedido.guide_number in citados or _palavras_do_procedimento(pedido.procedure_name) & palavras
-    ]
+    citadas = {id(pedido) for pedido in guias_nomeadas([pedido for pedido, _ in todas], texto)}
+    nomeadas = [(pedido, pessoa) for pedido, pessoa in todas if id(pedido) in citadas]
     base = nomeadas or todas
     negadas = [(pedido, pessoa) for pedido, pessoa in base if pedido.status == "negada"]
     outras = [(pedido, pessoa) for pedido, pessoa in nomeadas if pedido.status != "negada"]

@@ -261,3 +261,38 @@ def test_after_a_denial_what_dut_means_and_how_to_appeal_are_answered(dispatcher
     ActionConsultarAutorizacao().atender(listed, _tracker(jose_id, "autorização"), jose_id)
     shown = "\n".join(t for t in texts(listed) if t)
     assert "Negada" in shown and "Não concorda? Escreva *quero reanálise*." in shown
+
+
+def test_a_guide_named_by_its_procedure_is_shown_alone(dispatcher):
+    # "e a minha tomografia? qual o prazo?" got the family's four guides again.
+    family = _family()
+    maria_id = family["maria"][0]
+    tomography = next(a for _, rows in family.values() for a in rows if "Tomografia" in a.procedure_name)
+    tracker = _tracker(maria_id, "e a tomografia? qual o prazo?")
+    ActionConsultarAutorizacao().atender(dispatcher, tracker, maria_id, escolha="todos")
+    shown = _shown(dispatcher)
+    assert f"Guia {tomography.guide_number}" in shown and shown.count("Guia ") == 1
+    assert "Artroscopia" not in shown and "fisioterapia" not in shown
+
+
+def test_the_prazo_dela_is_the_guide_named_just_before(dispatcher):
+    family = _family()
+    maria_id = family["maria"][0]
+    knee = family["jose"][1][0]
+    events = [
+        {"event": "user", "text": "e a artroscopia do josé?", "parse_data": {"intent": {"name": "autorizacao"}}},
+        {"event": "user", "text": "e qual é o prazo dela?", "parse_data": {"intent": {"name": "autorizacao"}}},
+    ]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text="e qual é o prazo dela?",
+                           intent="autorizacao", events=events)
+    ActionConsultarAutorizacao().atender(dispatcher, tracker, maria_id, escolha="todos")
+    shown = _shown(dispatcher)
+    assert f"*Guia {knee.guide_number}* – José" in shown and shown.count("Guia ") == 1
+
+
+def test_a_dependant_naming_anothers_procedure_sees_only_his_own(dispatcher):
+    family = _family()
+    jose_id = family["jose"][0]
+    ActionConsultarAutorizacao().atender(dispatcher, _tracker(jose_id, "e a tomografia da maria?"), jose_id)
+    shown = _shown(dispatcher)
+    assert "Tomografia" not in shown and family["jose"][1][0].guide_number in shown
