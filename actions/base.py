@@ -28,6 +28,7 @@ from actions.familia import (
     cita_outra_pessoa,
     fala_de_si,
     fala_de_todos,
+    ids_escolhidos,
     outros_nomes_da_familia,
     pessoa_citada,
     pessoas_visiveis,
@@ -177,7 +178,7 @@ class AcaoIdentificada(Action):
                 return [SlotSet("opcao_pendente", self.intent), SlotSet("escolher_pessoa", True)]
             so_os_proprios = len(pessoas) == 1 and not pessoas[0].titular  # a dependant sees only themselves
             if escolha and escolha != TODOS:
-                pessoas = [p for p in pessoas if str(p.id) == escolha] or pessoas
+                pessoas = [p for p in pessoas if str(p.id) in ids_escolhidos(escolha)] or pessoas
             outros = outros_nomes_da_familia(beneficiario_id, session=session) if so_os_proprios else []
             if so_os_proprios and cita_outra_pessoa(mensagem["text"], pessoas[0], outros):
                 # José asked for his wife's reimbursements: say why he sees his own, or he takes them for hers.
@@ -207,7 +208,7 @@ class AcaoIdentificada(Action):
         if fala_de_todos(ultima.get("text") or ""):
             return TODOS
         anterior = tracker.get_slot(PESSOA_DO_ASSUNTO)
-        if anterior == TODOS or any(str(p.id) == anterior for p in pessoas):
+        if anterior == TODOS or (anterior and ids_escolhidos(anterior) <= {str(p.id) for p in pessoas}):
             return anterior
         return None
 

@@ -109,13 +109,15 @@ def outros_nomes_da_familia(beneficiario_id: int, *, session: Session) -> List[s
 
 
 def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
-    """The id of the one family member a question names ("da minha filha", "da Ana"), or None.
+    """The id of the family member a question names ("da minha filha", "da Ana"), or None.
 
     Only people the user may see are candidates, and a word that fits two of them (two daughters) names
-    nobody, so the bot asks "de quem?" as before.
+    nobody, so the bot asks "de quem?" as before. A message that names several ("o meu e o do meu marido", "da
+    Ana e do José") gets their ids joined by commas, in the family's order: the answer covers each of them.
 
     >>> familia = [Pessoa(1, "Carlos Lima", "1", "titular", True, "ativo"),
-    ...            Pessoa(2, "Ana Lima", "2", "filha", False, "ativo")]
+    ...            Pessoa(2, "Ana Lima", "2", "filha", False, "ativo"),
+    ...            Pessoa(3, "Rita Lima", "3", "conjuge", False, "ativo")]
     >>> pessoa_citada("e o da minha filha?", familia), pessoa_citada("e o da Ana?", familia)
     ('2', '2')
     >>> pessoa_citada("e o prazo?", familia) is None
@@ -124,20 +126,36 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     ('1', '1', '1')
     >>> pessoa_citada("quais consultas eu fiz?", familia), pessoa_citada("quais consultas a gente fez?", familia)
     ('1', None)
+    >>> pessoa_citada("quero o meu e o da minha esposa", familia), pessoa_citada("da Ana e da Rita", familia)
+    ('1,3', '2,3')
+    >>> pessoa_citada("o da minha filha e o meu", familia), pessoa_citada("o do meu filho", familia)
+    ('1,2', None)
     """
-    palavras = set(re.findall(r"[a-z]+", strip_accents(texto).lower()))
-    citadas = {
-        p.id
-        for p in pessoas
-        if any(p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) for palavra in palavras)
-        or strip_accents(p.nome.split()[0]).lower() in palavras
-    }
-    if not citadas and pessoas and (
-        _A_SI_MESMO.search(strip_accents(texto).lower()) or _EU_FIZ.search(strip_accents(texto).lower())
-    ):
+    folded = strip_accents(texto).lower()
+    palavras = set(re.findall(r"[a-z]+", folded))
+    nomes = {p.id: strip_accents(p.nome.split()[0]).lower() for p in pessoas}
+    por_palavra = [
+        {p.id for p in pessoas if p.parentesco in PARENTESCOS_CITADOS.get(palavra, ()) or nomes[p.id] == palavra}
+        for palavra in palavras
+    ]
+    if any(len(ids) > 1 for ids in por_palavra):
+        return None
+    citadas = set().union(*por_palavra)
+    if not citadas and pessoas and (_A_SI_MESMO.search(folded) or _EU_FIZ.search(folded)):
         # "e o meu?" after seeing the daughter's: the user's own (pessoas_visiveis puts them first).
         return str(pessoas[0].id)
-    return str(citadas.pop()) if len(citadas) == 1 else None
+    if citadas and pessoas and _TAMBEM_O_MEU.search(folded):
+        citadas.add(pessoas[0].id)
+    return ",".join(str(p.id) for p in pessoas if p.id in citadas) or None
+
+
+def ids_escolhidos(escolha: str) -> set[str]:
+    """The ids of an answer to "de quem?" that names one person or several (``"7,9"``).
+
+    >>> sorted(ids_escolhidos("7,9")), ids_escolhidos("7")
+    (['7', '9'], {'7'})
+    """
+    return set(escolha.split(","))
 
 
 _TODOS = re.compile(r"\b(?:todos|todas|todo mundo|toda a familia|familia toda|familia inteira|de cada um)\b")
@@ -176,6 +194,10 @@ _A_SI_MESMO = re.compile(
     r"^\W*(?:e\s+)?(?:(?:(?:e|o|a|os|as)\s+)?(?:meu|minha|meus|minhas)(?:\s+mesm[oa]s?)?|eu|de mim|(?:pra|para) mim)"
     r"(?:\s+(?:agora|entao|tambem|tb))?\W*$"
 )
+
+
+# "o meu e o do meu marido", "eu e minha filha", "o da Ana e o meu": the user besides the relatives named.
+_TAMBEM_O_MEU = re.compile(r"\b(?:eu|meus?|minhas?)\s*(?:[,.!?]|\be\b|\btambem\b|\btb\b|$)")
 
 
 def _pessoa(row: Any) -> Pessoa:

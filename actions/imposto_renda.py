@@ -17,16 +17,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
+from actions.contexto import assunto_atual
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
-from bot.nlu.parsing import strip_accents
+from bot.intencoes import CONTINUAVEIS, ENCERRAM_ASSUNTO
+from bot.nlu.parsing import find_identifiers, strip_accents
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+INTENT = "imposto_renda"
 # The payer's data the tax return asks for (regulation Art. 1).
 OPERADORA = "Fonte pagadora: Cemig Saúde - CNPJ 12.055.813/0001-68 - registro ANS 41.750-5"
 DECLARACAO = "Na declaração, informe os valores na ficha Pagamentos Efetuados, código 26 (Planos de saúde no Brasil)."
@@ -56,6 +59,40 @@ def ano_da_mensagem(texto: str, hoje_: date) -> int:
 _ULTIMOS_ANOS = re.compile(r"\bultimos (\d|dois|tres|quatro|cinco) anos\b")
 _NUMEROS = {"dois": 2, "tres": 3, "quatro": 4, "cinco": 5}
 MAX_ANOS = 5
+_RETRASADO = re.compile(r"\b(?:ano )?retrasado\b")
+_ANO_PASSADO = re.compile(r"\b(?:ano passado|ultimo ano)\b")
+
+
+def nomeia_ano(texto: str) -> bool:
+    """Whether a message says which year(s) it wants.
+
+    >>> nomeia_ano("e de 2023 tbm"), nomeia_ano("e o do ano passado?"), nomeia_ano("dos ultimos 3 anos")
+    (True, True, True)
+    >>> nomeia_ano("e o da minha filha?"), nomeia_ano("nasci em 12/03/1975")
+    (False, False)
+    """
+    folded = strip_accents(texto or "").lower()
+    return bool(_ANO.search(folded) or _RETRASADO.search(folded) or _ANO_PASSADO.search(folded)
+                or _ULTIMOS_ANOS.search(folded))
+
+
+def anos_do_assunto(tracker: Tracker, texto: str, hoje_: date) -> List[int]:
+    """The years asked: those of ``texto``, or, for a follow-up that names none, those asked before in the topic.
+
+    "2024", then "e o da minha filha?" is Ana's statement of 2024, not last year's: the user is filling in one
+    declaration. A message with an identifier (a birth date in 2001) names no year of statement.
+    """
+    if nomeia_ano(texto) or assunto_atual(tracker.events or []) != INTENT:
+        return anos_da_mensagem(texto, hoje_)
+    usuario = [e for e in tracker.events or [] if e.get("event") == "user"]
+    for evento in reversed(usuario[:-1]):
+        nome = ((evento.get("parse_data") or {}).get("intent") or {}).get("name")
+        if nome in ENCERRAM_ASSUNTO or (nome in CONTINUAVEIS and nome != INTENT):
+            break
+        anterior = evento.get("text") or ""
+        if nomeia_ano(anterior) and not find_identifiers(anterior):
+            return anos_da_mensagem(anterior, hoje_)
+    return anos_da_mensagem(texto, hoje_)
 
 
 def anos_da_mensagem(texto: str, hoje_: date) -> List[int]:
@@ -65,12 +102,14 @@ def anos_da_mensagem(texto: str, hoje_: date) -> List[int]:
     [2024, 2025]
     >>> anos_da_mensagem("preciso do informe do ir dos ultimos 3 anos", date(2026, 12, 6))
     [2023, 2024, 2025]
-    >>> anos_da_mensagem("6", date(2026, 12, 6))
-    [2025]
+    >>> anos_da_mensagem("6", date(2026, 12, 6)), anos_da_mensagem("e o do ano retrasado?", date(2026, 12, 6))
+    ([2025], [2024])
     """
     nomeados = sorted({int(ano) for ano in _ANO.findall(texto or "")})
     if nomeados:
         return nomeados[-MAX_ANOS:]
+    if _RETRASADO.search(strip_accents(texto or "").lower()):
+        return [hoje_.year - 2]
     ultimos = _ULTIMOS_ANOS.search(strip_accents(texto or "").lower())
     if ultimos:
         quantos = min(int(_NUMEROS.get(ultimos.group(1), ultimos.group(1))), MAX_ANOS)
@@ -159,7 +198,7 @@ def demonstrativo_pdf(ano: int, demonstrativos: List[TaxStatement], emitido: dat
 class ActionConsultarImpostoRenda(AcaoIdentificada):
     """Shows the income-tax statement of a year per person and the family total."""
 
-    intent = "imposto_renda"
+    intent = INTENT
     acao = "action_consultar_imposto_renda"
     assunto = "o demonstrativo de imposto de renda"
 
@@ -173,7 +212,7 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
     ) -> List[EventType]:
         """Send the statement of each year named in the request (last year by default)."""
         hoje_ = hoje()
-        anos = anos_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
+        anos = anos_do_assunto(tracker, mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
         eventos: List[EventType] = [SlotSet("paginas", None)]
         for ano in anos:
             # One year pages its list; several are sent whole, one message each, so no page is lost between them.

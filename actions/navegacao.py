@@ -60,10 +60,12 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
         return None
     if _TODOS.search(folded):
         return TODOS
+    citada = pessoa_citada(folded, pessoas)
+    if citada and "," in citada:
+        return citada  # "a minha e a do meu marido": both
     for pessoa in pessoas:
         if re.search(rf"\b{re.escape(strip_accents(first_name(pessoa.nome)).lower())}\b", folded):
             return str(pessoa.id)
-    citada = pessoa_citada(folded, pessoas)
     if citada:
         return citada
     # "o meu, que pedi faz 3 semanas", "a minha ue, eu falei minha": the answer opens with the person answering.

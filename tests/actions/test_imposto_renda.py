@@ -182,3 +182,41 @@ async def test_several_years_asked_get_one_statement_each(dispatcher):
     # Each is whole: nothing left for "mais".
     assert not slot_events(events).get("paginas")
     assert len([m for m in dispatcher.messages if m.get("attachment")]) == 2
+
+
+def _conversation(beneficiary_id: int, *said: str):
+    """A tracker whose user said ``said`` in the income-tax topic, the last one being the latest message."""
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "imposto_renda"}}} for text in said]
+    slots = {"identificado": True, "beneficiario_id": str(beneficiary_id)}
+    return make_tracker(slots, text=said[-1], intent="imposto_renda", events=events)
+
+
+def test_a_follow_up_about_another_person_keeps_the_year_asked(dispatcher):
+    # "IR 2024", "o meu", then "e o da minha filha?" showed Ana's statement of 2025: the wrong year for the return.
+    figures = _figures()
+    maria_id, ana_id = figures[seed.DEMO_TITULAR_CPF][0], figures[seed.DEMO_DAUGHTER_CPF][0]
+    tracker = _conversation(maria_id, "quero o informe de IR de 2024", "e o da minha filha?")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha=str(ana_id))
+    shown = _shown(dispatcher, events)
+    assert "2024" in shown and str(ANO) not in shown.replace("2024", "")
+
+
+def test_a_follow_up_naming_a_year_uses_that_year(dispatcher):
+    figures = _figures()
+    maria_id = figures[seed.DEMO_TITULAR_CPF][0]
+    tracker = _conversation(maria_id, "quero o informe de IR de 2024", f"e o de {ANO}?")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id, escolha=str(maria_id))
+    assert f"ano-calendário {ANO}" in _shown(dispatcher, events)
+
+
+def test_the_users_own_and_the_husbands_statements_together(dispatcher):
+    figures = _figures()
+    maria_id, jose_id, ana_id = (figures[cpf][0] for cpf in
+                                 (seed.DEMO_TITULAR_CPF, seed.DEMO_SPOUSE_CPF, seed.DEMO_DAUGHTER_CPF))
+    tracker = _tracker(maria_id, "quero o informe de rendimentos, o meu e o do meu marido")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria_id)
+    shown = _shown(dispatcher, events)
+    assert "Maria" in shown and "José" in shown and "Ana" not in shown
+    assert f"Total da família em {ANO}" in shown
+    assert slot_events(events)["pessoa_do_assunto"] == f"{maria_id},{jose_id}"
+    assert str(ana_id) not in slot_events(events)["pessoa_do_assunto"]
