@@ -63,6 +63,61 @@ _PRAZO = re.compile(
     r"deposit\w*|vem|chega))\b"
 )
 ABERTOS = ("em_analise", "pendente_documentos", "aprovado")
+REGRA_DO_PAGAMENTO = (
+    "O reembolso é pago em até 30 dias depois da entrega de todos os documentos (Art. 72 do Regulamento)."
+)
+PRAZO_PARA_PEDIR = (
+    "*Prazo para pedir*\nO Regulamento não fixa um prazo para pedir o reembolso; o prazo que ele fixa é o do "
+    "pagamento: até 30 dias depois da entrega de todos os documentos (Art. 72), e ele fica suspenso enquanto faltar "
+    "um documento que a Cemig Saúde pedir (§4º). Peça assim que tiver os documentos: só as despesas do próprio "
+    "atendimento de urgência ou emergência são reembolsadas (§5º)."
+)
+CONSULTA_ELETIVA = (
+    "O reembolso do Regulamento é para atendimentos de urgência e emergência (Arts. 71 e 72): uma consulta ou um "
+    "exame marcado com um profissional particular, fora da rede, não é reembolsado. Para consultas, use a rede "
+    "credenciada (www.cemigsaude.org.br) ou o CPS."
+)
+# "qual o prazo máximo pra pedir reembolso?", "até quando posso dar entrada?": the deadline to file, not to be paid.
+_LIMITE = re.compile(r"\b(?:prazos?|ate quando|quanto tempo|tempo (?:maximo|limite)|limite|quantos dias|validade)\b")
+_PEDIR = re.compile(r"\b(?:pedir|solicitar|dar entrada|entrar com|apresentar|protocolar)\b")
+_RECEBER = re.compile(r"\b(?:receb\w*|pag[oa]\w*|cai|cair|sai|demora\w*|depositad\w*)\b")
+# "e o prazo?" alone, before identifying: the rule, since no request of anyone is in question yet.
+_SO_O_PRAZO = re.compile(r"^\W*(?:e\s+)?(?:qual\s+(?:e\s+)?)?(?:o\s+)?prazos?(?:\s+(?:do|de)\s+reembolso)?\W*$")
+# "consulta particular tem reembolso?", "fui num médico fora da rede, vocês reembolsam?"
+_ELETIVA = re.compile(r"\b(?:particular|fora da rede|nao credenciad\w*|eletiv\w*|sem ser (?:da|pela) rede)\b")
+_URGENCIA = re.compile(r"\b(?:urgencia|emergencia|pronto.?socorro|ps|uti|internad\w*|internac\w*)\b")
+
+
+def pergunta_prazo_para_pedir(texto: str) -> bool:
+    """Whether the message asks until when a reimbursement can be asked for.
+
+    >>> pergunta_prazo_para_pedir("qual o prazo maximo pra pedir reembolso?")
+    True
+    >>> pergunta_prazo_para_pedir("e o prazo pra pedir?")
+    True
+    >>> pergunta_prazo_para_pedir("até quando posso dar entrada no reembolso de março?")
+    True
+    >>> pergunta_prazo_para_pedir("quanto tempo demora pra receber depois de pedir?")
+    False
+    >>> pergunta_prazo_para_pedir("e o prazo?")
+    False
+    >>> pergunta_prazo_para_pedir("qual o prazo do meu pedido?")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_LIMITE.search(folded) and _PEDIR.search(folded) and not _RECEBER.search(folded))
+
+
+def pergunta_consulta_eletiva(texto: str) -> bool:
+    """Whether the message asks about reimbursing a private, elective visit.
+
+    >>> pergunta_consulta_eletiva("consulta particular tem reembolso?"), pergunta_consulta_eletiva("fora da rede")
+    (True, True)
+    >>> pergunta_consulta_eletiva("paguei particular no pronto-socorro, tem reembolso?")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_ELETIVA.search(folded)) and not _URGENCIA.search(folded)
 
 
 
@@ -180,11 +235,18 @@ class ActionConsultarReembolso(AcaoIdentificada):
 
     def orientacao_geral(self, texto: str) -> List[str]:
         """How to ask, which documents and when there is reimbursement: the same for everyone."""
+        if pergunta_prazo_para_pedir(texto):
+            return [PRAZO_PARA_PEDIR]
+        if pergunta_consulta_eletiva(texto):
+            return [CONSULTA_ELETIVA]
+        if _SO_O_PRAZO.match(strip_accents(texto).lower()):
+            return [REGRA_DO_PAGAMENTO]
         return list(ORIENTACAO) if pede_orientacao(texto) and not find_identifiers(texto) else []
 
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:
         """A protocol lookup or a "how do I ask" question does not depend on whose data."""
-        return bool(numeros(mensagem, "protocolo") or pede_orientacao(mensagem["text"]))
+        texto = mensagem["text"]
+        return bool(numeros(mensagem, "protocolo") or pede_orientacao(texto) or pergunta_consulta_eletiva(texto))
 
     def responder(
         self,
@@ -201,6 +263,12 @@ class ActionConsultarReembolso(AcaoIdentificada):
             self._por_protocolo(dispatcher, protocolos[0], pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        for pergunta, resposta in ((pergunta_prazo_para_pedir, PRAZO_PARA_PEDIR),
+                                   (pergunta_consulta_eletiva, CONSULTA_ELETIVA)):
+            if pergunta(mensagem["text"]):
+                dispatcher.utter_message(text=resposta)
+                dispatcher.utter_message(response="utter_algo_mais")
+                return []
         if pergunta_prazo(mensagem["text"]) and not pede_orientacao(mensagem["text"]):
             self._prazos(dispatcher, pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
@@ -278,7 +346,7 @@ class ActionConsultarReembolso(AcaoIdentificada):
     @staticmethod
     def _prazos(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> None:
         pedidos = repository.list_reimbursements([p.id for p in pessoas], session=session, statuses=ABERTOS)
-        regra = "O reembolso é pago em até 30 dias depois da entrega de todos os documentos (Art. 72 do Regulamento)."
+        regra = REGRA_DO_PAGAMENTO
         if not pedidos:
             dispatcher.utter_message(
                 text=f"Não há pedido de reembolso{de_quem(pessoas)} esperando pagamento. {regra}"

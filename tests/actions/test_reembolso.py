@@ -328,3 +328,30 @@ def test_contesting_a_denied_reimbursement_says_how(dispatcher):
                                        jose_id)
     shown = _shown(dispatcher)
     assert negado.protocol in shown and REVISAO_DO_REEMBOLSO in shown and "Art. 72, §3º" in REVISAO_DO_REEMBOLSO
+
+
+def test_the_deadline_to_ask_is_answered_not_the_documents_again(dispatcher):
+    # "qual o prazo maximo pra pedir reembolso?" got 25 lines of documents and rules, and no deadline.
+    maria_id = _family()["maria"][0]
+    ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id, "qual o prazo maximo pra pedir reembolso?"),
+                                       maria_id)
+    shown = _shown(dispatcher)
+    assert "não fixa um prazo para pedir" in shown and "30 dias depois da entrega" in shown
+    assert "Documentos (Art. 72" not in shown and "Pedidos de reembolso" not in shown
+
+
+def test_a_private_elective_visit_is_said_not_to_be_reimbursed(dispatcher):
+    maria_id = _family()["maria"][0]
+    ActionConsultarReembolso().atender(dispatcher, _tracker(maria_id, "consulta particular tem reembolso?"), maria_id)
+    shown = _shown(dispatcher)
+    assert "urgência e emergência" in shown and "não é reembolsado" in shown
+    assert "Pedidos de reembolso" not in shown
+
+
+def test_general_questions_before_identifying_get_the_rule():
+    acao = ActionConsultarReembolso()
+    assert "não fixa um prazo" in acao.orientacao_geral("e o prazo pra pedir?")[0]
+    assert acao.orientacao_geral("e o prazo?") == ["O reembolso é pago em até 30 dias depois da entrega de todos os "
+                                                   "documentos (Art. 72 do Regulamento)."]
+    # Asking for one's own payment date needs one's requests: no general answer, the CPF is asked.
+    assert acao.orientacao_geral("quando vou receber meu reembolso?") == []
