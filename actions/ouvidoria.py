@@ -272,6 +272,16 @@ class ValidateOuvidoriaForm(FormValidationAction):
         return {"ouvidoria_relato": relato[:2000]}
 
 
+def resumo(relato: str, limite: int = 160) -> str:
+    """The report as the confirmation quotes it, cut at a word when long.
+
+    >>> resumo("o médico não apareceu"), resumo("palavra " * 40, limite=20)
+    ('o médico não apareceu', 'palavra palavra…')
+    """
+    relato = " ".join(relato.split())
+    return relato if len(relato) <= limite else relato[:limite].rsplit(" ", 1)[0] + "…"
+
+
 SEM_RELATO_AINDA = (
     "Desculpe! Ainda não tenho a descrição do que aconteceu. Conte numa mensagem só, em poucas palavras, o que "
     "houve (datas e nomes ajudam). Para desistir, escreva *cancelar*."
@@ -356,7 +366,7 @@ class ActionRegistrarOuvidoria(Action):
         acompanhar = "" if beneficiario_identificado(tracker) else f"\n{ACOMPANHAR_SEM_IDENTIFICACAO}"
         dispatcher.utter_message(
             text=(
-                f"Sua manifestação ({tipo}) foi registrada na Ouvidoria.\n"
+                f"Sua manifestação ({tipo}) foi registrada na Ouvidoria, com o relato: “{resumo(relato)}”\n"
                 + mensagem_do_chamado(ticket, decisao)
                 + f"\n{PRAZO_OUVIDORIA}{acompanhar}"
             )

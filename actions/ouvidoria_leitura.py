@@ -71,7 +71,8 @@ _AINDA_NAO_TENTOU = re.compile(r"\bainda nao (liguei|reclamei|tentei|abri|fui|fa
 _SEM_CONTEUDO = frozenset(
     "a o as os um uma e eh de do da dos das no na em pra para por com que eu me minha meu quero queria gostaria "
     "fazer registrar deixar abrir mandar enviar sobre favor opcao numero tipo manifestacao isso sim reclamacao "
-    "reclamar elogio elogiar sugestao sugerir denuncia denunciar reanalise pedido pedir solicitar".split()
+    "reclamar elogio elogiar sugestao sugerir denuncia denunciar reanalise pedido pedir solicitar ouvidoria "
+    "ouvidor aqui voces vcs vc".split()
 )
 # "3 vezes", "2 meses": a count in the answer, not the option's number.
 _QUANTIDADE = re.compile(r"\d+\s*(x\b|vez|vezes|dia|mes|meses|ano|semana|hora|reais)")
@@ -121,6 +122,12 @@ def descreve_o_caso(texto: str) -> bool:
 
     >>> descreve_o_caso("fui mal atendida no presencial, a moça foi grossa"), descreve_o_caso("quero reclamar")
     (True, False)
+
+    Naming the Ombudsman is no part of the case: "quero fazer uma reclamação na ouvidoria, ninguem resolve nada!!!"
+    was registered as the complaint, and the person had not said what it was about.
+
+    >>> descreve_o_caso("quero fazer uma reclamação na ouvidoria, ninguem resolve nada!!!")
+    False
     """
     palavras = re.findall(r"[a-z]+", strip_accents(texto))
     return sum(palavra not in _SEM_CONTEUDO for palavra in palavras) >= 4

@@ -225,7 +225,9 @@ async def test_after_registering_the_question_gets_the_protocol_and_its_deadline
     [("quero registrar uma reclamação na ouvidoria", {"ouvidoria_tipo": "reclamação"}), ("ouvidoria", {}),
      ("fui mal atendida", {"ouvidoria_tipo": "reclamação"}),
      # The kind and the case told at once are not asked again ("reclamação ne, ja disse").
-     (GROSSA, {"ouvidoria_tipo": "reclamação", "ouvidoria_relato": GROSSA})],
+     (GROSSA, {"ouvidoria_tipo": "reclamação", "ouvidoria_relato": GROSSA}),
+     # Only the kind and an outburst: the case is asked; it was registered at the protocol, with nothing told.
+     ("quero fazer uma reclamação na ouvidoria, ninguem resolve nada!!!", {"ouvidoria_tipo": "reclamação"})],
 )
 async def test_a_manifestation_gets_the_tiers_and_the_form(dispatcher, texto, ja_dito):
     eventos = await ActionExplicarOuvidoria().run(dispatcher, make_tracker(text=texto, intent="ouvidoria"), {})
@@ -347,3 +349,13 @@ def test_a_protocol_typed_as_the_report_is_a_lookup_not_a_manifestation(dispatch
 
     assert result == {nome: DESISTIU for nome in SLOTS}  # nothing is registered
     assert texts(dispatcher)  # the lookup answered (identify first, here)
+
+
+async def test_the_confirmation_quotes_the_report_registered(dispatcher):
+    # The person reads what the Ombudsman received, so a report taken from the wrong message is seen at once.
+    from actions.ouvidoria import ActionRegistrarOuvidoria
+
+    slots = {"ouvidoria_protocolo": SEM_PROTOCOLO, "ouvidoria_instancia": OUVIDORIA, "ouvidoria_tipo": "reclamação",
+             "ouvidoria_relato": GROSSA}
+    await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text=GROSSA), {})
+    assert f"foi registrada na Ouvidoria, com o relato: “{GROSSA}”" in texts(dispatcher)[0]
