@@ -64,6 +64,15 @@ CHAMADA_CAIU = (
 )
 
 
+_ALERGIA = re.compile(r"\b(?:alergic\w*|alergia)\b")
+_REMEDIO = re.compile(r"\b(?:receit\w*|medicament\w*|remedio\w*|antibiotic\w*|prescrev\w*|prescri\w*)")
+ALERGIA_AO_RECEITADO = (
+    "⚠️ Não tome um medicamento a que você tem alergia. Para rever a receita agora, entre no Pronto Atendimento "
+    "Online (24 horas; escreva *PA Online* para saber como) e conte a alergia ao médico. Se já tomou e tiver falta "
+    "de ar ou inchaço no rosto ou na garganta, ligue 192 (SAMU; em Portugal, 112) ou vá ao pronto-socorro."
+)
+
+
 def ler_cpf(texto: str) -> str | None:
     """A valid CPF in the message, if any: a client in Brazil has no NIF (see :meth:`validate_tele_nif`).
 
@@ -103,6 +112,14 @@ def sem_numero_fiscal(texto: str) -> str:
     return _ROTULO.sub(" ", _NUMERO.sub(" ", texto))
 
 
+# Words that are no part of a name: "e o atendesto tbm nao veio" was taken for the full name of the person.
+_NAO_E_NOME = frozenset(
+    "nao tbm tb tambem veio foi tem ter quero queria preciso o a os as que qual quando como pra para com sem meu "
+    "minha isso esse essa ele ela eu voce vc ja ainda mais receita atestado consulta medico medica teleconsulta "
+    "ok sim obrigado obrigada".split()
+)
+
+
 def ler_nome(texto: str) -> str | None:
     """A full name (two words or more, letters only), without "o meu nome é" nor a NIF or CPF typed with it.
 
@@ -110,13 +127,21 @@ def ler_nome(texto: str) -> str | None:
     ('Ana Sofia Ramos', None, None)
     >>> ler_nome("Sofia Martins, NIF 123456789"), ler_nome("NIF: 123 456 789 - Sofia Martins")
     ('Sofia Martins', 'Sofia Martins')
-    >>> ler_nome("está bem, Rita Carvalho Santos")
-    'Rita Carvalho Santos'
+    >>> ler_nome("está bem, Rita Carvalho Santos"), ler_nome("Maria da Silva e Souza")
+    ('Rita Carvalho Santos', 'Maria da Silva e Souza')
+
+    A sentence is no name, though it has only letters:
+
+    >>> ler_nome("e o atendesto tbm nao veio"), ler_nome("a receita não chegou")
+    (None, None)
     """
     limpo = sem_numero_fiscal(texto or "").strip(_PONTUACAO)
     limpo = re.sub(r"(?i)^\s*(?:est[aá] bem|ok|sim|pronto|certo|claro)\s*[,.!]?\s+", "", limpo)
     limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", limpo)
     limpo = " ".join(limpo.strip(_PONTUACAO).split())
+    palavras = strip_accents(limpo).lower().split()
+    if not palavras or palavras[0] == "e" or set(palavras) & _NAO_E_NOME:
+        return None
     return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
 
 
@@ -198,6 +223,10 @@ class ActionPrepararTeleconsulta(Action):
         anterior = tracker.get_slot("tele_protocolo")
         nome = tracker.get_slot("tele_nome") if anterior else None
         fiscal = ler_numero_fiscal(texto) or (tracker.get_slot("tele_nif") if anterior else None)
+        if _ALERGIA.search(strip_accents(texto).lower()) and _REMEDIO.search(strip_accents(texto).lower()):
+            # "receitou-me um antibiótico e sou alérgica à penicilina": what to do now comes before the request,
+            # whose answer may take days.
+            dispatcher.utter_message(text=ALERGIA_AO_RECEITADO)
         if intent == "tele_tecnologia" and CHAMADA_PAROU.search(strip_accents(texto).lower()):
             # The consultation may still be going on: how to get back in comes before the ticket's questions.
             dispatcher.utter_message(text=CHAMADA_CAIU)

@@ -235,3 +235,26 @@ async def test_an_identified_beneficiarys_question_naming_no_consultation_opens_
     said = texts(dispatcher)
     assert said[0].startswith("Se o prazo do protocolo 41750520261206000001") and "Ouvidoria" in said[0]
     assert [e["name"] for e in events] == ["action_listen"]
+
+
+async def test_a_prescription_the_patient_is_allergic_to_gets_what_to_do_now_first(dispatcher):
+    # pt-PT: the request went to the clinical inbox, answered in up to nine days, with no word about not taking it.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = make_tracker(text="a médica receitou-me um antibiótico mas sou alérgica à penicilina",
+                           intent="tele_clinica")
+    await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("⚠️ Não tome um medicamento a que você tem alergia")
+    assert "192" in said[0] and "112" in said[0] and "preciso do seu nome completo" in said[1]
+    other = type(dispatcher)()
+    await ActionPrepararTeleconsulta().run(other, make_tracker(text="a receita não chegou", intent="tele_documentos"),
+                                           {})
+    assert "alergia" not in " ".join(texts(other))
+
+
+def test_a_sentence_at_the_name_question_is_not_taken_for_the_name(dispatcher):
+    # "e o atendesto tbm nao veio" was saved as the full name and the CPF was asked next.
+    tracker = make_tracker({"requested_slot": "tele_nome"}, text="e o atendesto tbm nao veio")
+    slots = ValidateTeleconsultaForm().validate_tele_nome("e o atendesto tbm nao veio", dispatcher, tracker, {})
+    assert slots["tele_nome"] is None and "nome completo" in texts(dispatcher)[0]
