@@ -12,9 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
-from actions.familia import Pessoa
+from actions.familia import Pessoa, fala_de_si
 from actions.formatting import first_name, format_date
 from actions.guias import descrever, guias_nomeadas, reanalises_abertas
+from actions.novos_planos import texto_carencias
 from actions.reanalise import discorda_da_negativa, iniciar_reanalise, pede_a_reanalise
 from actions.reembolso import numeros
 from bot.db import repository
@@ -84,6 +85,7 @@ _NA_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|pronto.?socorro|ps|socorro|
 _CARENCIA = re.compile(r"\bcarencias?\b")
 
 
+CARENCIAS_PROPRIAS = "Para ver quanto falta das suas carências, escreva *minhas carências*: aí peço o seu CPF."
 # "e qual é o prazo dela?": a guide named in the message before.
 _ANAFORA = re.compile(r"\b(?:dela|dele|nela|nele|dessa|desse|nessa|nesse|essa guia|esse pedido|ela|ele)\b")
 
@@ -174,6 +176,9 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         """How prior authorization works, its deadlines and urgency: the same for everyone."""
         if pergunta_dut(texto):
             return [DUT]
+        if pergunta_carencia(texto) and not fala_de_si(texto) and not find_identifiers(texto):
+            # "tem carencia?" from someone who may not be a member yet: the table for anyone, and how to see one's own.
+            return [texto_carencias(), CARENCIAS_PROPRIAS]
         geral = pergunta_como_funciona(texto) and not pergunta_carencia(texto) and not find_identifiers(texto)
         return self._como_funciona(texto) if geral else []
 

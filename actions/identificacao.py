@@ -14,8 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Text, Tuple
-from zoneinfo import ZoneInfo
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -36,13 +35,26 @@ from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, pede_o_prot
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import reler_no_assunto
 from actions.formatting import first_name
+from actions.identificacao_leitura import (
+    CIENTE,
+    DATA_ILEGIVEL,
+    buscar_candidato,
+    documento_invalido,
+    emendar_documento,
+    ler_documento,
+    mascarado,
+    mensagem_de_bloqueio,
+    nao_e_cliente,
+    sujeitos,
+    texto_de,
+)
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.pedido import DESISTIU, desiste, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
-from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
-from bot.nlu.parsing import find_identifiers, only_digits, parse_date, strip_accents
+from bot.identifiers import is_valid_cpf
+from bot.nlu.parsing import find_identifiers, only_digits, parse_date
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -61,103 +73,6 @@ LIMPAR_FORMULARIO = [
     SlotSet("beneficiario_candidato", None),
     SlotSet("tentativas_identificacao", 0),
 ]
-
-
-def ler_documento(texto: str) -> Tuple[str | None, str]:
-    """Read a CPF or a card number from an answer.
-
-    Returns:
-        ``("cpf" | "numero_cartao" | None, digits)``; None when the answer has
-        neither 11 nor 16 digits.
-    """
-    for item in find_identifiers(texto or ""):
-        if item.entity in ("cpf", "numero_cartao"):
-            return item.entity, item.value
-    digits = only_digits(texto or "")
-    kind = {11: "cpf", 16: "numero_cartao"}.get(len(digits))
-    return kind, digits
-
-
-def documento_invalido(texto: str) -> str | None:
-    """Why an answer is not a well-formed CPF or card number, or None when it is one.
-
-    A wrong check digit is told apart at once: it says nothing about who is a member.
-    """
-    kind, digits = ler_documento(texto)
-    if kind is None:
-        return "Não encontrei um CPF (11 dígitos) nem um número de carteirinha (16 dígitos) na sua mensagem."
-    if kind == "cpf" and not is_valid_cpf(digits):
-        return "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e digite de novo."
-    if kind == "numero_cartao" and not is_valid_card(digits):
-        return (
-            "Esse número de carteirinha não é válido: o dígito verificador não confere. "
-            "Confira no cartão e digite de novo."
-        )
-    return None
-
-
-def emendar_documento(tracker: Tracker, texto: str) -> str | None:
-    """The CPF typed in two messages ("529.982", then "247-25"), when the two together are a valid one.
-
-    Args:
-        tracker: The conversation; its previous user message is the first part.
-        texto: The latest message, the second part.
-    """
-    mensagens = [e.get("text") or "" for e in tracker.events or [] if e.get("event") == "user"]
-    anterior = mensagens[-2] if len(mensagens) >= 2 else ""
-    primeira, segunda = only_digits(anterior), only_digits(texto)
-    if not (5 <= len(primeira) < 11 and 1 <= len(segunda) < 11):
-        return None
-    junto = primeira + segunda
-    return junto if len(junto) == 11 and is_valid_cpf(junto) else None
-
-
-def buscar_candidato(texto: str) -> Any | None:
-    """The beneficiary a well-formed document points to, or None (never said apart from a wrong date)."""
-    kind, digits = ler_documento(texto)
-    with db_session() as session:
-        if kind == "cpf":
-            row = repository.find_beneficiary_by_cpf(digits, session=session)
-        else:
-            row = repository.find_beneficiary_by_card(digits, session=session)
-        if row is not None:
-            session.expunge(row)
-    return row
-
-
-def _sujeitos(documento: str, remetente: str) -> List[str]:
-    """What a guess at ``documento`` is counted against; a member's CPF and card count as one person."""
-    candidato = buscar_candidato(documento)
-    return repository.guard_subjects(documento, remetente, candidato.id if candidato is not None else None)
-
-
-def _mascarado(documento: str) -> str:
-    kind, digits = ler_documento(documento)
-    return mask_cpf(digits) if kind == "cpf" else mask_card(digits) if kind == "numero_cartao" else "?"
-
-
-def mensagem_de_bloqueio(ate: datetime) -> str:
-    """What a blocked user reads: until when, and where to go meanwhile."""
-    local = ate.astimezone(ZoneInfo(get_settings().timezone))
-    dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
-    return (
-        f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}, porque houve "
-        f"várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
-        "ou digite 0 para falar com um atendente."
-    )
-
-
-# An acknowledgement typed at the birth date question ("ok, já liguei pro samu", "tá bom"), not a date.
-_CIENTE = re.compile(r"^\W*(?:ok|okay|ta bom|beleza|certo|entendi|ja liguei|liguei|ja chamei|chamei|obrigad\w*)\b")
-
-
-def _texto_de(texto: str) -> str:
-    return strip_accents(texto).lower()
-
-
-DATA_ILEGIVEL = (
-    "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980 (isso não conta como tentativa)."
-)
 
 
 class ValidateIdentificacaoForm(FormValidationAction):
@@ -220,12 +135,16 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 text="Para ver os seus dados, continue a identificação; para outro assunto, digite *menu*."
             )
             return resultado
+        if intent == "novos_planos" or nao_e_cliente(texto):
+            # "eu não sou cliente ainda, quero contratar": the plans need no CPF; asking it again trapped a prospect.
+            dispatcher.utter_message(text="Sem problema: para conhecer os planos, não é preciso se identificar.")
+            return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         if intent in SERVICOS:
             resultado["opcao_pendente"] = intent
             inicio = "Certo, vejo isso assim que você se identificar."
         elif slot == "identificacao_documento":
             inicio = "Para mostrar dados do plano, preciso confirmar quem é você primeiro."
-        elif intent in ("afirmar", "agradecimento") or _CIENTE.search(_texto_de(texto)):
+        elif intent in ("afirmar", "agradecimento") or CIENTE.search(texto_de(texto)):
             # "ok, já liguei pro samu" after the emergency answer is no attempt at a date.
             inicio = "Tudo bem, sem pressa."
         else:
@@ -267,7 +186,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "Primeiro, o CPF ou o número da carteirinha."
             )
             return {"identificacao_documento": None}
-        if re.search(r"\bguias?\b", _texto_de(texto)) and not is_valid_cpf(only_digits(texto)):
+        if re.search(r"\bguias?\b", texto_de(texto)) and not is_valid_cpf(only_digits(texto)):
             # "o número da guia é 20260000003": 11 digits, but a guide, not a wrong guess at a CPF.
             dispatcher.utter_message(
                 text="Esse parece ser o número de uma guia: consulto ela assim que confirmar quem é você. Primeiro, "
@@ -292,7 +211,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if motivo:
             return self._falha(dispatcher, tracker, motivo, "identificacao_documento")
         with db_session() as session:
-            ate = repository.active_lock(_sujeitos(texto, tracker.sender_id), agora(), session=session)
+            ate = repository.active_lock(sujeitos(texto, tracker.sender_id), agora(), session=session)
         if ate is not None:
             return self._bloqueada(dispatcher, ate)
         documento = ler_documento(texto)[1]
@@ -337,7 +256,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             if ate is not None:
                 logger.warning(
                     "identificação bloqueada até %s: documento %s, conversa %s",
-                    ate.isoformat(), _mascarado(str(documento)), tracker.sender_id,
+                    ate.isoformat(), mascarado(str(documento)), tracker.sender_id,
                 )
                 return self._bloqueada(dispatcher, ate)
             motivo = "Os dados informados não conferem com o nosso cadastro."
@@ -442,6 +361,10 @@ class ActionConcluirIdentificacao(Action):
         beneficiario_id = beneficiario_identificado(tracker)
         nao_escolhe = [SlotSet("escolher_pessoa", False)]
         if beneficiario_id is None and tracker.get_slot("identificacao_documento") == DESISTIU:
+            ultima = tracker.latest_message or {}
+            if (ultima.get("intent") or {}).get("name") == "novos_planos" or nao_e_cliente(ultima.get("text") or ""):
+                # The prospect's message, read again as the question about the plans it was.
+                return [*reler_no_assunto(tracker, "novos_planos"), *events, *nao_escolhe]
             return events + nao_escolhe
         if beneficiario_id is None:
             dispatcher.utter_message(

@@ -296,3 +296,12 @@ def test_a_dependant_naming_anothers_procedure_sees_only_his_own(dispatcher):
     ActionConsultarAutorizacao().atender(dispatcher, _tracker(jose_id, "e a tomografia da maria?"), jose_id)
     shown = _shown(dispatcher)
     assert "Tomografia" not in shown and family["jose"][1][0].guide_number in shown
+
+
+def test_waiting_periods_asked_before_identifying_get_the_table_for_anyone():
+    # "tem carencia?" from a prospect asked for a CPF, and "não sou cliente ainda" asked for it again.
+    acao = ActionConsultarAutorizacao()
+    geral = acao.orientacao_geral("tem carencia?")
+    assert geral[0].startswith("Carências, contadas da adesão (Art. 51") and "minhas carências" in geral[1]
+    # One's own waiting periods are one's data: the CPF is asked.
+    assert acao.orientacao_geral("quanto falta da minha carência?") == []

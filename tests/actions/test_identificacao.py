@@ -315,3 +315,20 @@ async def test_giving_up_the_identification_stops_it_without_the_failure_message
     said = type(dispatcher)()
     await ActionConcluirIdentificacao().run(said, make_tracker(result), {})
     assert texts(said) == []
+
+
+async def test_a_prospect_at_the_cpf_question_leaves_it_for_the_plans(dispatcher):
+    # "eu nao sou cliente ainda, quero contratar" was asked for the CPF again; the only way out was an agent.
+    from actions.pedido import DESISTIU
+
+    texto = "eu nao sou cliente ainda, quero contratar"
+    tracker = make_tracker({"requested_slot": "identificacao_documento", "opcao_pendente": "autorizacao"},
+                           text=texto, intent="afirmar")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(texto, dispatcher, tracker, {})
+    assert result == {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+    assert "não é preciso se identificar" in texts(dispatcher)[0]
+    said = type(dispatcher)()
+    events = await ActionConcluirIdentificacao().run(said, make_tracker(result, text=texto, intent="afirmar"), {})
+    asked = [e for e in events if e.get("event") == "user"]
+    assert asked[0]["parse_data"]["intent"]["name"] == "novos_planos" and asked[0]["text"] == texto
+    assert slot_events(events)["opcao_pendente"] is None

@@ -1,0 +1,139 @@
+"""Reading the answers to the identification's questions: the document, the date, and what is neither.
+
+Pure functions and texts used by the identification form (actions/identificacao.py); only
+:func:`buscar_candidato` reads the database.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, List, Tuple
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+
+from actions.base import db_session, hoje
+from bot.canais import TELEFONE_24H
+from bot.db import repository
+from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
+from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
+from bot.settings import get_settings
+
+
+def ler_documento(texto: str) -> Tuple[str | None, str]:
+    """Read a CPF or a card number from an answer.
+
+    Returns:
+        ``("cpf" | "numero_cartao" | None, digits)``; None when the answer has
+        neither 11 nor 16 digits.
+    """
+    for item in find_identifiers(texto or ""):
+        if item.entity in ("cpf", "numero_cartao"):
+            return item.entity, item.value
+    digits = only_digits(texto or "")
+    kind = {11: "cpf", 16: "numero_cartao"}.get(len(digits))
+    return kind, digits
+
+
+def documento_invalido(texto: str) -> str | None:
+    """Why an answer is not a well-formed CPF or card number, or None when it is one.
+
+    A wrong check digit is told apart at once: it says nothing about who is a member.
+    """
+    kind, digits = ler_documento(texto)
+    if kind is None:
+        return "Não encontrei um CPF (11 dígitos) nem um número de carteirinha (16 dígitos) na sua mensagem."
+    if kind == "cpf" and not is_valid_cpf(digits):
+        return "Esse CPF não é válido: os dígitos verificadores não conferem. Confira e digite de novo."
+    if kind == "numero_cartao" and not is_valid_card(digits):
+        return (
+            "Esse número de carteirinha não é válido: o dígito verificador não confere. "
+            "Confira no cartão e digite de novo."
+        )
+    return None
+
+
+def emendar_documento(tracker: Tracker, texto: str) -> str | None:
+    """The CPF typed in two messages ("529.982", then "247-25"), when the two together are a valid one.
+
+    Args:
+        tracker: The conversation; its previous user message is the first part.
+        texto: The latest message, the second part.
+    """
+    mensagens = [e.get("text") or "" for e in tracker.events or [] if e.get("event") == "user"]
+    anterior = mensagens[-2] if len(mensagens) >= 2 else ""
+    primeira, segunda = only_digits(anterior), only_digits(texto)
+    if not (5 <= len(primeira) < 11 and 1 <= len(segunda) < 11):
+        return None
+    junto = primeira + segunda
+    return junto if len(junto) == 11 and is_valid_cpf(junto) else None
+
+
+def buscar_candidato(texto: str) -> Any | None:
+    """The beneficiary a well-formed document points to, or None (never said apart from a wrong date)."""
+    kind, digits = ler_documento(texto)
+    with db_session() as session:
+        if kind == "cpf":
+            row = repository.find_beneficiary_by_cpf(digits, session=session)
+        else:
+            row = repository.find_beneficiary_by_card(digits, session=session)
+        if row is not None:
+            session.expunge(row)
+    return row
+
+
+def mensagem_de_bloqueio(ate: datetime) -> str:
+    """What a blocked user reads: until when, and where to go meanwhile."""
+    local = ate.astimezone(ZoneInfo(get_settings().timezone))
+    dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
+    return (
+        f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}, porque houve "
+        f"várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
+        "ou digite 0 para falar com um atendente."
+    )
+
+
+# An acknowledgement typed at the birth date question ("ok, já liguei pro samu", "tá bom"), not a date.
+CIENTE = re.compile(r"^\W*(?:ok|okay|ta bom|beleza|certo|entendi|ja liguei|liguei|ja chamei|chamei|obrigad\w*)\b")
+
+
+def texto_de(texto: str) -> str:
+    """The message folded as the patterns here read it: lower case, no accents."""
+    return strip_accents(texto).lower()
+
+
+# "não sou cliente", "ainda não tenho o plano, quero contratar": a prospect, who has no CPF on file to give.
+_NAO_CLIENTE = re.compile(
+    r"\b(?:nao|ainda nao|n) sou (?:cliente|associad[oa]|beneficiari[oa]|filiad[oa]|do plano|de voces|de vcs)"
+    r"|\bquero (?:contratar|aderir|assinar|fazer (?:um|o) plano|entrar no plano)"
+    r"|\bnao (?:tenho|possuo) (?:o |um )?plano\b"
+)
+
+
+def nao_e_cliente(texto: str) -> bool:
+    """Whether a message says its writer is not a member yet.
+
+    >>> nao_e_cliente("eu nao sou cliente ainda, quero contratar"), nao_e_cliente("ainda não tenho plano")
+    (True, True)
+    >>> nao_e_cliente("sou cliente há 10 anos"), nao_e_cliente("não sou o titular")
+    (False, False)
+    """
+    return bool(_NAO_CLIENTE.search(texto_de(texto)))
+
+
+DATA_ILEGIVEL = (
+    "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980 (isso não conta como tentativa)."
+)
+
+
+def sujeitos(documento: str, remetente: str) -> List[str]:
+    """What a guess at ``documento`` is counted against; a member's CPF and card count as one person."""
+    candidato = buscar_candidato(documento)
+    return repository.guard_subjects(documento, remetente, candidato.id if candidato is not None else None)
+
+
+def mascarado(documento: str) -> str:
+    """The document as logs show it: a CPF or card masked, anything else as "?"."""
+    kind, digits = ler_documento(documento)
+    return mask_cpf(digits) if kind == "cpf" else mask_card(digits) if kind == "numero_cartao" else "?"
