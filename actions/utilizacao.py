@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
+from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
+from bot.nlu.disputes import states_a_dispute
 from bot.nlu.parsing import MONTHS, strip_accents
 from bot.regulation.copay import PSYCHIATRIC_COPAY_FIRST_DAY, copay_exempt_reason, psychiatric_copay_applies
 
@@ -321,6 +323,9 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         if posicao is None:
             if responder_sobre_o_chamado(dispatcher, tracker):  # "qual o prazo?" after the dispute
                 return []
+            if not states_a_dispute(texto):
+                # "e do meu marido tbm", "e no ano passado todo?" after a dispute ask for more of the statement.
+                return reler_no_assunto(tracker, ActionConsultarUtilizacao.intent)
             dispatcher.utter_message(text=f"Qual item você não reconhece? Responda com um número de 1 a {len(itens)}.")
             return []
         evento = session.get(UtilizationEvent, int(itens[posicao - 1]))

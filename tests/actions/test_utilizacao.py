@@ -363,3 +363,14 @@ async def test_my_own_item_said_after_a_relatives_list_is_not_filed_against_hers
     assert said[0].startswith("Esse item é de outra pessoa da família. Vou mostrar a sua utilização")
     assert not any("Registrei" in (t or "") for t in said)
     assert slot_events(result)["pessoa_do_assunto"] == str(maria)
+
+
+@pytest.mark.parametrize("texto", ["e do meu marido tbm", "e no ano passado todo?"])
+async def test_asking_for_more_of_the_statement_after_a_dispute_is_the_statement(dispatcher, texto):
+    # After "não reconheço o item 1", both got "Qual item você não reconhece?" and nothing else, again and again.
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": ["1", "2"]}
+    events = await ActionContestarUtilizacao().run(dispatcher, make_tracker(slots, text=texto), {})
+    again = [e for e in events if e.get("event") == "user"]
+    assert texts(dispatcher) == [] and again[0]["parse_data"]["intent"]["name"] == "utilizacao"
+    assert again[0]["text"] == texto
