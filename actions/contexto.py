@@ -98,6 +98,22 @@ def assunto_atual(events: List[Dict[str, Any]]) -> str | None:
     return None
 
 
+def anteriores_no_assunto(events: List[Dict[str, Any]], assunto: str) -> List[str]:
+    """What the user said earlier in ``assunto``, latest first, the latest message excluded.
+
+    The walk back stops at a message of another topic or one that closes it (the menu, a greeting), so "e o da
+    minha filha?" reads the year or the ages said in this topic only.
+    """
+    textos = []
+    usuario = [evento for evento in events if evento.get("event") == "user"]
+    for evento in reversed(usuario[:-1]):
+        nome = ((evento.get("parse_data") or {}).get("intent") or {}).get("name")
+        if nome in ENCERRAM_ASSUNTO or (nome in CONTINUAVEIS and nome != assunto):
+            break
+        textos.append(str(evento.get("text") or ""))
+    return textos
+
+
 def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
     """The conversation's topic, when the latest message is a short question about it the classifier misplaced.
 

@@ -17,14 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
-from actions.contexto import assunto_atual
+from actions.contexto import anteriores_no_assunto, assunto_atual
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
 from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
-from bot.intencoes import CONTINUAVEIS, ENCERRAM_ASSUNTO
 from bot.nlu.parsing import find_identifiers, strip_accents
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
@@ -84,12 +83,7 @@ def anos_do_assunto(tracker: Tracker, texto: str, hoje_: date) -> List[int]:
     """
     if nomeia_ano(texto) or assunto_atual(tracker.events or []) != INTENT:
         return anos_da_mensagem(texto, hoje_)
-    usuario = [e for e in tracker.events or [] if e.get("event") == "user"]
-    for evento in reversed(usuario[:-1]):
-        nome = ((evento.get("parse_data") or {}).get("intent") or {}).get("name")
-        if nome in ENCERRAM_ASSUNTO or (nome in CONTINUAVEIS and nome != INTENT):
-            break
-        anterior = evento.get("text") or ""
+    for anterior in anteriores_no_assunto(tracker.events or [], INTENT):
         if nomeia_ano(anterior) and not find_identifiers(anterior):
             return anos_da_mensagem(anterior, hoje_)
     return anos_da_mensagem(texto, hoje_)

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import format_money
 from actions.inscricao import (
@@ -230,6 +230,23 @@ _FAMILIA = re.compile(
 )
 
 
+# "e se incluir 2 filhos de 10 e 7 anos?" after the couple's prices: the children join the ages said before.
+_ACRESCENTA = re.compile(r"\b(?:inclu\w*|acrescent\w*|adicion\w*|colocar|coloco|botar|boto|junto|juntos|tambem|tbm)\b")
+
+
+def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:
+    """The ages of the message, after those said before in the topic when the message adds people to them."""
+    idades = idades_da_mensagem(texto)
+    if not idades or not _ACRESCENTA.search(strip_accents(texto or "").lower()):
+        return idades
+    if assunto_atual(tracker.events or []) != "novos_planos":
+        return idades
+    for anterior in anteriores_no_assunto(tracker.events or [], "novos_planos"):
+        if idades_da_mensagem(anterior):
+            return idades_da_mensagem(anterior) + idades
+    return idades
+
+
 def idades_da_familia(tracker: Tracker, texto: str | None) -> List[int]:
     """The ages of the people an identified member may see, when the price question is about "us".
 
@@ -259,7 +276,7 @@ class ActionConsultarNovosPlanos(Action):
         if assunto:  # "como entro?" after the PA Online answer is about PA Online
             return reler_no_assunto(tracker, assunto)
         texto = (tracker.latest_message or {}).get("text")
-        idades = idades_da_mensagem(texto) or idades_da_familia(tracker, texto)
+        idades = idades_do_assunto(tracker, texto) or idades_da_familia(tracker, texto)
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
             return []

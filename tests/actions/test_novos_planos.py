@@ -265,3 +265,18 @@ async def test_a_members_coverage_question_read_as_new_plans_is_answered(dispatc
     await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=text, intent="novos_planos"), {})
     shown = "\n".join(t for t in texts(dispatcher) if t)
     assert expected in shown and "abertos a novas adesões" not in shown
+
+
+async def test_children_included_after_the_couples_quote_are_priced_with_the_couple(dispatcher):
+    # "e se incluir 2 filhos de 10 e 7 anos?" got the children's total alone, "Total para as 2 pessoas".
+    said = ["somos um casal de 45 e 42 anos, quanto fica?", "e se incluir 2 filhos de 10 e 7 anos?"]
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "novos_planos"}}} for text in said]
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=said[-1], events=events), {})
+    shown = "\n".join(texts(dispatcher))
+    assert "para 45 anos, 42 anos, 10 anos e 7 anos de idade" in shown and "Total para as 4 pessoas" in shown
+    # A new quote that adds nobody stands alone.
+    other = type(dispatcher)()
+    said = ["somos um casal de 45 e 42 anos, quanto fica?", "e pra 30 anos?"]
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "novos_planos"}}} for text in said]
+    await ActionConsultarNovosPlanos().run(other, make_tracker(text=said[-1], events=events), {})
+    assert "para 30 anos de idade" in "\n".join(texts(other))
