@@ -167,7 +167,12 @@ class AcaoIdentificada(Action):
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
             if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
-                escolha = pessoa_citada(mensagem["text"], pessoas) or self._mesma_pessoa(tracker, pessoas)
+                # "IR de todos 2025", "meus reembolsos", "o da Ana": the request says whose, so "de quem?" is not asked.
+                texto = mensagem["text"]
+                escolha = (
+                    (TODOS if fala_de_todos(texto) else pessoa_citada(texto, pessoas))
+                    or self._mesma_pessoa(tracker, pessoas)
+                )
             if not pessoas:
                 dispatcher.utter_message(
                     text="Não encontrei mais o seu cadastro. Digite 0 para falar com um atendente."

@@ -220,3 +220,12 @@ def test_the_users_own_and_the_husbands_statements_together(dispatcher):
     assert f"Total da família em {ANO}" in shown
     assert slot_events(events)["pessoa_do_assunto"] == f"{maria_id},{jose_id}"
     assert str(ana_id) not in slot_events(events)["pessoa_do_assunto"]
+
+
+async def test_a_request_for_everyone_is_not_asked_whose(dispatcher):
+    # "IR de todos 2025" got "De quem você quer ver...?" and its list of the family, "Todos" among them.
+    maria_id = _figures()[seed.DEMO_TITULAR_CPF][0]
+    events = await ActionConsultarImpostoRenda().run(dispatcher, _tracker(maria_id, f"IR de todos {ANO}"), {})
+    shown = _shown(dispatcher, events)
+    assert "De quem" not in shown and f"Total da família em {ANO}" in shown
+    assert "Maria" in shown and "José" in shown and "Ana" in shown
