@@ -33,7 +33,7 @@ from actions.familia import (
     pessoa_citada,
     pessoas_visiveis,
 )
-from actions.pedido import mensagem_do_pedido, oferecer_outro_pedido, outro_pedido
+from actions.pedido import mensagem_do_pedido, oferecer_outros_pedidos, outros_pedidos
 from bot import clock
 from bot.db.session import make_engine, make_session_factory
 from bot.intencoes import CONTINUACAO
@@ -193,9 +193,9 @@ class AcaoIdentificada(Action):
             if escolha is not None and self.escolhe_pessoa:
                 eventos.append(SlotSet(PESSOA_DO_ASSUNTO, escolha))
             eventos.extend(self.responder(dispatcher, tracker, pessoas, session=session))
-        outro = outro_pedido(mensagem["text"], self.intent)
-        if outro is not None:
-            oferecer_outro_pedido(dispatcher, outro)
+        outros = outros_pedidos(mensagem["text"], self.intent)
+        if outros:
+            oferecer_outros_pedidos(dispatcher, outros)
         return eventos
 
     @staticmethod

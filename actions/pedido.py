@@ -114,55 +114,62 @@ _NOMEIA: Dict[str, re.Pattern[str]] = {
     "numero_cartao": re.compile(r"\b(?:carteirinha|numero do (?:meu )?cartao|cartao do plano)"),
     "financeiro": re.compile(r"\b(?:boletos?|2 ?a? via|segunda via|mensalidade|fatura)\b"),
     "autorizacao": re.compile(r"\bautoriza\w*"),
-    "imposto_renda": re.compile(r"\b(?:imposto de renda|informe de rendimentos?|informe (?:de |do )?ir|irpf)\b"),
+    "imposto_renda": re.compile(r"\b(?:imposto de renda|informe(?: de rendimentos?| (?:de |do )?ir)?|irpf)\b"),
     "falar_atendente": re.compile(r"\b(?:atendente|falar com (?:alguem|uma pessoa|um humano)|humano)\b"),
 }
 # Where one request ends and the next begins.
 _ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|tbm|tb|e tambem|e tbm|alem disso|outra coisa|depois)\s")
 
 
-def outro_pedido(texto: str, atendido: str) -> Opcao | None:
-    """The other option a message asked for, besides the one answered, when it asks for two in separate phrases.
+def outros_pedidos(texto: str, atendido: str) -> List[Opcao]:
+    """The other options a message asked for, besides the one answered, each named in a phrase of its own.
 
-    Both must be named, each in a phrase of its own, so that "o reembolso da coparticipação" (one request that
-    mentions two words) offers nothing.
+    The answered option must be named too, in a phrase of its own, so that "o reembolso da coparticipação" (one
+    request that mentions two words) offers nothing.
 
-    >>> outro_pedido("quero a segunda via do boleto e ver meu reembolso", "financeiro").digito
-    '1'
-    >>> outro_pedido("oi. preciso do informe de rendimentos, e a carteirinha da minha filha", "imposto_renda").rotulo
-    'Número de cartão'
-    >>> outro_pedido("o reembolso da coparticipação", "reembolso") is None
-    True
-    >>> outro_pedido("quero a segunda via do boleto", "financeiro") is None
-    True
+    >>> [o.digito for o in outros_pedidos("quero a segunda via do boleto e ver meu reembolso", "financeiro")]
+    ['1']
+    >>> [o.rotulo for o in outros_pedidos("oi. preciso do informe de rendimentos, e a carteirinha da minha filha",
+    ...                                   "imposto_renda")]
+    ['Número de cartão']
+    >>> [o.digito for o in outros_pedidos("e o boleto? e o informe?", "financeiro")]
+    ['6']
+    >>> [o.digito for o in outros_pedidos("meu reembolso ta atrasado. o boleto veio mais alto. e o informe do ir?",
+    ...                                   "reembolso")]
+    ['4', '6']
+    >>> outros_pedidos("o reembolso da coparticipação", "reembolso"), outros_pedidos("boleto", "financeiro")
+    ([], [])
     """
     proprio = _NOMEIA.get(atendido)
     if proprio is None:
-        return None
+        return []
     oracoes = [o for o in _ORACOES.split(strip_accents(texto).lower()) if o.strip()]
     if not any(proprio.search(oracao) for oracao in oracoes):
-        return None
+        return []
+    outros: List[Opcao] = []
     for oracao in oracoes:
         if proprio.search(oracao):
             continue
         for intent, nomeia in _NOMEIA.items():
-            if intent != atendido and nomeia.search(oracao):
-                return POR_INTENT[intent]
-    return None
+            if intent != atendido and nomeia.search(oracao) and POR_INTENT[intent] not in outros:
+                outros.append(POR_INTENT[intent])
+    return outros
 
 
-def oferecer_outro_pedido(dispatcher: CollectingDispatcher, opcao: Opcao) -> None:
-    """Offer the other option the message asked for, just before "Posso ajudar em algo mais?".
+def oferecer_outros_pedidos(dispatcher: CollectingDispatcher, opcoes: List[Opcao]) -> None:
+    """Offer the other options the message asked for, just before "Posso ajudar em algo mais?".
 
     Args:
         dispatcher: Holding the answer just given.
-        opcao: The option the message also asked for (:func:`actions.pedido.outro_pedido`).
+        opcoes: The options the message also asked for (:func:`outros_pedidos`).
     """
-    if opcao.intent == "falar_atendente":
-        texto = f"Você também pediu para falar com um atendente: digite {opcao.digito}."
-    else:
-        texto = f"Você também perguntou sobre *{opcao.rotulo}*: digite {opcao.digito} para ver."
-    dispatcher.utter_message(text=texto)
+    partes = [
+        f"falar com um atendente (digite {o.digito})" if o.intent == "falar_atendente"
+        else f"*{o.rotulo}* (digite {o.digito})"
+        for o in opcoes
+    ]
+    lista = partes[0] if len(partes) == 1 else f"{', '.join(partes[:-1])} e {partes[-1]}"
+    dispatcher.utter_message(text=f"Você também perguntou sobre {lista}.")
     oferta = dispatcher.messages.pop()
     mensagens = dispatcher.messages
     fim = next((i for i in range(len(mensagens) - 1, -1, -1) if mensagens[i].get("response") == "utter_algo_mais"),

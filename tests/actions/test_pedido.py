@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.financeiro import ActionConsultarFinanceiro
-from actions.pedido import outro_pedido
+from actions.pedido import outros_pedidos
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
@@ -26,7 +26,7 @@ from tests.actions.conftest import make_tracker, texts
     ],
 )
 def test_a_second_option_in_its_own_phrase_is_offered(texto, atendido, digito):
-    assert outro_pedido(texto, atendido).digito == digito
+    assert [o.digito for o in outros_pedidos(texto, atendido)] == [digito]
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_a_second_option_in_its_own_phrase_is_offered(texto, atendido, digito):
     ],
 )
 def test_nothing_is_offered_for_a_single_request(texto, atendido):
-    assert outro_pedido(texto, atendido) is None
+    assert outros_pedidos(texto, atendido) == []
 
 
 async def test_the_offer_comes_after_the_answer_and_before_anything_else(dispatcher):
@@ -54,4 +54,18 @@ async def test_the_offer_comes_after_the_answer_and_before_anything_else(dispatc
     await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
     said = texts(dispatcher)
     assert said[0].startswith("Boletos em aberto")
-    assert said[-2:] == ["Você também perguntou sobre *Reembolso*: digite 1 para ver.", "utter_algo_mais"]
+    assert said[-2:] == ["Você também perguntou sobre *Reembolso* (digite 1).", "utter_algo_mais"]
+
+
+async def test_every_other_option_asked_is_offered(dispatcher):
+    # A long message about a late reimbursement, a higher boleto and the tax statement got the reimbursements alone.
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        maria_id = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+    engine.dispose()
+    texto = "a segunda via do boleto, por favor. e o reembolso da Ana? e o informe de rendimentos de 2025"
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria_id)}, text=texto, intent="financeiro")
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[-2] == (
+        "Você também perguntou sobre *Reembolso* (digite 1) e *Imposto de renda* (digite 6)."
+    )
