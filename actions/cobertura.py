@@ -12,6 +12,7 @@ from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
 from bot.canais import TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
+from bot.regulation.copay import COPAY_EXEMPTIONS
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
 
 # Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
@@ -230,6 +231,27 @@ def cobertura_de(texto: str) -> str | None:
     return None
 
 
+# "pa online tem coparticipação?", "e é preciso pagar alguma coisa?": nothing to pay (Art. 82 §4º, II).
+PA_SEM_CUSTO = "Não há nada a pagar: " + COPAY_EXEMPTIONS["online_emergency_care"][0].lower() + COPAY_EXEMPTIONS[
+    "online_emergency_care"
+][1:]
+_PA_ONLINE = re.compile(r"\b(?:pa online|pronto.?atendimento online|pa virtual|consulta de urgencia online)\b")
+_CUSTO = re.compile(
+    r"\b(?:pag\w*|custa\w*|custo|cobra\w*|cobrad[oa]|coparticip\w*|copart|gratis|gratuit\w*|de graca|taxa)\b"
+)
+
+
+def pergunta_custo(texto: str) -> bool:
+    """Whether a message asks what something costs ("é preciso pagar?", "tem coparticipação?", "é de graça?").
+
+    >>> pergunta_custo("e é preciso pagar alguma coisa?"), pergunta_custo("pa online tem coparticipação?")
+    (True, True)
+    >>> pergunta_custo("como faço para aceder?")
+    False
+    """
+    return bool(_CUSTO.search(strip_accents(texto).lower()))
+
+
 def orientacao_sem_cadastro(texto: str) -> str | None:
     """The answer to a question about the plan that nobody's data answers (coverage area, network), if it is one.
 
@@ -241,9 +263,13 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     True
     >>> orientacao_sem_cadastro("entao preciso de seguro viagem ne") == SEGURO_VIAGEM
     True
+    >>> orientacao_sem_cadastro("pa online tem coparticipação?").startswith("Não há nada a pagar: consultas no pronto")
+    True
     """
     if pergunta_ans(texto):
         return RECLAMAR_NA_ANS
+    if _PA_ONLINE.search(strip_accents(texto).lower()) and pergunta_custo(texto):
+        return PA_SEM_CUSTO
     if _SEGURO_VIAGEM.search(strip_accents(texto).lower()):
         # "então preciso de seguro viagem?", "e se eu pagar lá nos EUA e pedir reembolso?"
         return SEGURO_VIAGEM

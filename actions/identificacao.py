@@ -33,7 +33,7 @@ from actions.base import (
 )
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, pede_o_protocolo, responder_sobre_o_chamado
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import reler_no_assunto
+from actions.contexto import assunto_atual, reler_no_assunto
 from actions.formatting import first_name
 from actions.identificacao_leitura import (
     CIENTE,
@@ -49,12 +49,14 @@ from actions.identificacao_leitura import (
     texto_de,
 )
 from actions.novos_planos import pergunta_preco_por_idade
+from actions.orientacoes import pergunta_do_pa
 from actions.pedido import DESISTIU, desiste, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
+from bot.nlu.symptoms import PRONTO_ATENDIMENTO
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -299,6 +301,9 @@ class ActionSolicitarIdentificacao(Action):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
+        if assunto_atual(tracker.events or []) == PRONTO_ATENDIMENTO and pergunta_do_pa(texto):
+            # "e é preciso pagar alguma coisa?" after the PA Online answer drew the invoices, and a CPF was asked.
+            return reler_no_assunto(tracker, PRONTO_ATENDIMENTO)
         if pendente == "financeiro" and pergunta_preco_por_idade(texto):
             # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
             return reler_no_assunto(tracker, "novos_planos")

@@ -14,7 +14,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cobertura import DENTE, ODONTO, SINAIS_DE_EMERGENCIA, abrangencia, pergunta_abrangencia
+from actions.cobertura import (
+    DENTE,
+    ODONTO,
+    PA_SEM_CUSTO,
+    SINAIS_DE_EMERGENCIA,
+    abrangencia,
+    pergunta_abrangencia,
+    pergunta_custo,
+)
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
 from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE
 from bot.nlu.parsing import strip_accents
@@ -268,8 +276,28 @@ ESPERA = (
 )
 
 
+# "como faço para aceder?", "como entro?": how to get in, a question about the service for anyone.
+_COMO_ENTRAR = re.compile(r"\b(?:como (?:faco|entro|acesso|aced\w*|uso)|aceder|acessar|entrar|link|site)\b")
+
+
+def pergunta_do_pa(texto: str) -> bool:
+    """Whether a follow-up asks what the PA Online costs or how to get in: answered without a CPF.
+
+    >>> pergunta_do_pa("e é preciso pagar alguma coisa?"), pergunta_do_pa("como faço para aceder?")
+    (True, True)
+    >>> pergunta_do_pa("quero ver meu boleto"), pergunta_do_pa("minhas autorizações")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    return len(folded.split()) <= 10 and bool(pergunta_custo(folded) or _COMO_ENTRAR.search(folded)) and not (
+        re.search(r"\b(?:boletos?|mensalidade|fatura|reembols\w*|carteirinha|autoriza\w*|guia)\b", folded)
+    )
+
+
 def _orientacao(texto: str) -> str:
     folded = strip_accents(texto)
+    if pergunta_custo(texto) and not tells_a_symptom(texto):
+        return PA_SEM_CUSTO
     if _ESPERA.search(folded.lower()) and not navegador_da_mensagem(texto):
         return ESPERA
     navegador = navegador_da_mensagem(texto)

@@ -86,3 +86,23 @@ def test_a_call_that_dropped_in_the_online_care_gets_how_to_get_back_in():
 
     answer = orientacao("tava na teleconsulta com o medico e a chamada caiu, e agora??")
     assert answer.startswith(CHAMADA_CAIU_PA) and "4000-1896" in answer and "Primeiro acesso" not in answer
+
+
+@pytest.mark.parametrize("texto", ["e é preciso pagar alguma coisa?", "quanto custa?", "tem coparticipação?"])
+def test_the_pa_online_costs_nothing(texto):
+    # Art. 82 §4º, II: no co-payment; before, the question drew the invoices and a CPF was asked.
+    assert orientacao(texto).startswith("Não há nada a pagar") and "art. 82, § 4º, II" in orientacao(texto)
+
+
+@pytest.mark.parametrize(("texto", "intent"), [("e é preciso pagar alguma coisa?", "financeiro"),
+                                               ("como faço para aceder?", "numero_cartao")])
+async def test_a_question_about_the_pa_online_after_it_needs_no_cpf(dispatcher, texto, intent):
+    from actions.identificacao import ActionSolicitarIdentificacao
+
+    events = [{"event": "user", "text": "a minha filha tem febre, há médico agora?",
+               "parse_data": {"intent": {"name": "pronto_atendimento_online"}}},
+              {"event": "user", "text": texto, "parse_data": {"intent": {"name": intent}}}]
+    tracker = make_tracker(text=texto, intent=intent, events=events)
+    result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    again = [e for e in result if e.get("event") == "user"]
+    assert again[0]["parse_data"]["intent"]["name"] == "pronto_atendimento_online" and texts(dispatcher) == []
