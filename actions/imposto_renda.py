@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, enviar_lista, hoje, mensagem_do_pedido
+from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
 from actions.contexto import anteriores_no_assunto, assunto_atual
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
@@ -240,7 +240,7 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         sem = [first_name(p.nome) for p in pessoas if p.id not in com_demonstrativo]
         if sem:
             rodape.append(f"Sem pagamentos registrados em {ano}: {', '.join(sem)}.")
-        rodape.append(self._quem_deduz(pessoas, session=session) or DECLARACAO)
+        rodape.append(self._quem_deduz(pessoas, beneficiario_identificado(tracker), session=session) or DECLARACAO)
         titulo = f"Demonstrativo para o imposto de renda, ano-calendário {ano}:"
         if paginar:
             eventos = enviar_lista(dispatcher, titulo, itens, "\n".join(rodape))
@@ -256,16 +256,24 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         return eventos
 
     @staticmethod
-    def _quem_deduz(pessoas: List[Pessoa], *, session: Session) -> str | None:
+    def _quem_deduz(pessoas: List[Pessoa], leitor: int | None, *, session: Session) -> str | None:
         """For a direct dependant, who may deduct: the titular pays their boleto (Art. 30), so not they.
 
-        The titular is not named: a dependant sees no one else's data, not even whose name is on the boleto.
+        The titular is not named: a dependant sees no one else's data, not even whose name is on the boleto. The
+        titular reading a dependant's statement is told it is theirs to deduct.
         """
         if len(pessoas) != 1 or pessoas[0].titular:
             return None
         dependente = repository.get_beneficiary(pessoas[0].id, session=session)
         if dependente is None or dependente.kind == "dependente_especial":
             return None  # a special dependant pays their own boleto, and deducts it as anyone who pays
+        if leitor is not None and leitor != pessoas[0].id:
+            nome = first_name(pessoas[0].nome)
+            return (
+                f"Os valores de {nome} são pagos no seu boleto, de titular (Art. 30 do Regulamento): se {nome} "
+                "consta como dependente na sua declaração, lance-os nela, na ficha Pagamentos Efetuados, código 26, "
+                "informando o dependente."
+            )
         return (
             "Esses valores são pagos no boleto de quem é titular do plano, o responsável financeiro (Art. 30 do "
             "Regulamento), e só quem pagou pode deduzi-los: se você é dependente na declaração do titular, eles "

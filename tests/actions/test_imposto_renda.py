@@ -229,3 +229,15 @@ async def test_a_request_for_everyone_is_not_asked_whose(dispatcher):
     shown = _shown(dispatcher, events)
     assert "De quem" not in shown and f"Total da família em {ANO}" in shown
     assert "Maria" in shown and "José" in shown and "Ana" in shown
+
+
+def test_the_titular_reading_a_dependants_statement_is_told_it_is_hers_to_deduct(dispatcher):
+    # Maria read "se você é dependente na declaração do titular..." under her daughter's statement.
+    figures = _figures()
+    maria_id, ana_id = figures[seed.DEMO_TITULAR_CPF][0], figures[seed.DEMO_DAUGHTER_CPF][0]
+    events = ActionConsultarImpostoRenda().atender(dispatcher, _tracker(maria_id), maria_id, escolha=str(ana_id))
+    shown = _shown(dispatcher, events)
+    assert "Os valores de Ana são pagos no seu boleto, de titular" in shown and "se você é dependente" not in shown
+    said = type(dispatcher)()
+    events = ActionConsultarImpostoRenda().atender(said, _tracker(ana_id), ana_id)
+    assert "se você é dependente na declaração do titular" in _shown(said, events)
