@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Sequence
+from typing import Any, List, Sequence
 
 from actions.formatting import competencia, format_date, format_money, linha_digitavel
 from bot.db.models import Invoice
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import MONTH_NAMES, MONTHS, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_EXCLUSION_DAYS,
     DUE_DAY,
@@ -240,6 +240,36 @@ def so_os_abertos(texto: str | None) -> bool:
     (True, False)
     """
     return bool(_SO_OS_ABERTOS.search(strip_accents(texto or "").lower()))
+
+
+def boletos_pedidos(abertas: List[Any], texto: str | None) -> List[Any]:
+    """The open boletos a message asks for: those of the months it names, or the latest (the next to fall due).
+
+    "só o código de barras do de dezembro", "e quando vence o próximo?" got every open boleto, the late-fee
+    warning and the paid history. A month inside a payment date ("se eu pagar dia 20 de dezembro") names no
+    boleto.
+
+    >>> from types import SimpleNamespace as F
+    >>> import datetime as dt
+    >>> abertas = [F(competence=dt.date(2026, m, 1), due_date=dt.date(2026, m, 10)) for m in (11, 12)]
+    >>> [f.competence.month for f in boletos_pedidos(abertas, "so o codigo de barras do de dezembro")]
+    [12]
+    >>> [f.competence.month for f in boletos_pedidos(abertas, "e quando vence o proximo?")]
+    [12]
+    >>> [f.competence.month for f in boletos_pedidos(abertas, "se eu pagar dia 20 de dezembro?")]
+    [11, 12]
+    """
+    folded = strip_accents(texto or "").lower()
+    sem_datas = re.sub(rf"\b\d{{1,2}}\s+de\s+(?:{MONTH_NAMES})\b", " ", folded)
+    meses = {numero for nome, numero in MONTHS.items() if len(nome) > 3 and re.search(rf"\b{nome}\b", sem_datas)}
+    if meses:
+        return [f for f in abertas if f.competence.month in meses] or abertas
+    if _PROXIMO.search(folded) and len(abertas) > 1:
+        return [max(abertas, key=lambda f: f.due_date)]
+    return abertas
+
+
+_PROXIMO = re.compile(r"\bproxim[oa]\b.{0,30}\b(?:venc\w*|boleto|fatura|mensalidade)|\bvenc\w* o proxim[oa]\b")
 
 
 # Requests about how to pay rather than what: the Regulation has the boleto only (Arts. 29-31).

@@ -23,6 +23,7 @@ from actions.boletos import (
     a_pagar,
     aviso_inadimplencia,
     aviso_na_data_do_pagamento,
+    boletos_pedidos,
     item_aberto,
     item_pago,
     pede_negociacao,
@@ -32,7 +33,6 @@ from actions.boletos import (
     total_em_aberto,
 )
 from actions.composicao import (
-    meses_citados,
     parte_do_dependente,
     pergunta_composicao,
     pergunta_propria_parte,
@@ -218,10 +218,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             return []
         com_arquivo = tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO
         arquivo = pede_arquivo(pedido["text"])
-        if arquivo:
-            # "manda só o pdf do de dezembro": that boleto only, in the text and as a document.
-            meses = meses_citados(pedido["text"])
-            abertas = [f for f in abertas if f.competence.month in meses] or abertas
+        # "manda só o pdf do de dezembro", "e quando vence o próximo?": that boleto only.
+        pedidas = boletos_pedidos(abertas, pedido["text"])
+        um_so = len(pedidas) < len(abertas)
+        abertas = pedidas
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
             total = [t for t in [total_em_aberto(abertas, referencia, pagamento)] if t]
@@ -250,7 +250,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(text=especiais)
         if pede_negociacao(pedido["text"]):
             dispatcher.utter_message(text=NEGOCIACAO)
-        if (pagamento is not None or so_os_abertos(pedido["text"])) and abertas:
+        if (pagamento is not None or so_os_abertos(pedido["text"]) or um_so) and abertas:
             # "E se eu pagar dia 20?", "manda o código de barras": the open boletos only; the paid history would
             # bury the answer.
             eventos = []

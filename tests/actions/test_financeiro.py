@@ -350,3 +350,22 @@ async def test_a_payment_told_by_pix_is_looked_for_not_answered_with_the_ways_to
     await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
     shown = _shown(dispatcher)
     assert "Débito automático" not in shown and "3 dias úteis" in shown
+
+
+async def test_a_boleto_named_by_its_month_or_as_the_next_is_shown_alone(dispatcher, db):
+    # "so o codigo de barras do de dezembro", "e quando vence o proximo?" got every boleto, the late-fee warning
+    # and the paid history each time.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = sorted(repository.list_invoices([maria.id], session=db, statuses=["aberto"]), key=lambda f: f.due_date)
+    assert len(open_) >= 2, "the seed leaves last month's boleto unpaid and this month's open"
+    latest, overdue = open_[-1], open_[0]
+    for text in (f"so o codigo de barras do de {MESES[latest.competence.month]}", "e quando vence o proximo?"):
+        said = type(dispatcher)()
+        await ActionConsultarFinanceiro().run(said, _tracker(maria.id, text=text), {})
+        shown = _shown(said)
+        assert f"Competência {latest.competence:%m/%Y}" in shown, text
+        assert f"Competência {overdue.competence:%m/%Y}" not in shown and "Últimos boletos pagos" not in shown, text
+        assert "Art. 46 do Regulamento" not in shown, text
+
+
+MESES = {11: "novembro", 12: "dezembro", 1: "janeiro", 10: "outubro"}
