@@ -10,7 +10,8 @@
 Like the cancellation requests (bot/nlu/cancellation.py), each is a closed family of phrasings. Measured on every
 NLU set: the first matches 1 message (a development set, labelled option 4, which the classifier had wrong), the
 second none. A third, what happens to the plan when boletos are late ("vai cortar meu plano?"), is option 4 too;
-it matches 1 message, of a development set, which the classifier already had right.
+it matches 1 message, of a development set, which the classifier already had right. A question naming the DUT
+(Diretriz de Utilização) of a denial is option 5: it matches no message of any set.
 """
 
 from __future__ import annotations
@@ -136,8 +137,26 @@ def is_paid_less_question(text: str) -> bool:
     return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_PAID_LESS.search(folded))
 
 
+# "o que é essa DUT? meu medico disse q eu preciso": the Rol's Guideline of Use, which the bot's answer to a denied
+# authorization names (option 5 explains it); the classifier offered the teleconsultation desk's inboxes.
+AUTORIZACAO = "autorizacao"
+_DUT = re.compile(r"\b(?:dut|diretriz(?:es)? de utilizacao)\b")
+
+
+def asks_about_the_dut(text: str) -> bool:
+    """Whether ``text`` mentions the Guideline of Use (DUT) of a denied authorization.
+
+    >>> asks_about_the_dut("o que é essa DUT? meu medico disse q eu preciso"), asks_about_the_dut("dutra")
+    (True, False)
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_DUT.search(folded))
+
+
 def member_question_intent(text: str) -> str | None:
     """The option a member's question about their own plan belongs to, or None to keep the classifier's."""
+    if asks_about_the_dut(text):
+        return AUTORIZACAO
     if is_paid_less_question(text):
         return REEMBOLSO
     if is_age_band_question(text) or is_debt_question(text) or is_owed_question(text):
