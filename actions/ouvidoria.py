@@ -18,14 +18,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.autorizacao import DUT_DEFINICAO, pergunta_dut
-from actions.base import beneficiario_identificado, db_session
+from actions.base import beneficiario_identificado, db_session, hoje
 from actions.chamados import (
-    ActionConsultarProtocolo,
     abrir_chamado,
     lembrar_protocolo,
     mensagem_do_chamado,
 )
-from actions.familia import pessoas_visiveis
+from actions.formatting import format_date
 from actions.ouvidoria_leitura import (
     PRIMEIRA,
     SEM_PROTOCOLO,
@@ -34,7 +33,15 @@ from actions.ouvidoria_leitura import (
     ler_tipo,
     so_um_protocolo,
 )
-from actions.ouvidoria_perguntas import EXPLICACAO_INSTANCIAS, PRAZO_OUVIDORIA, pergunta_andamento
+from actions.ouvidoria_perguntas import (
+    EXPLICACAO_INSTANCIAS,
+    NO_PRAZO,
+    PRAZO_OUVIDORIA,
+    ainda_no_prazo,
+    consultar_andamento,
+    pergunta_andamento,
+    protocolo_existe,
+)
 from actions.pedido import DESISTIU, desiste, nao_entendeu
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
@@ -45,7 +52,6 @@ from actions.reanalise import (
     pergunta_no_lugar_do_motivo,
     titulo_da_reanalise,
 )
-from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.nlu.short_replies import says_already_said
 
@@ -106,36 +112,6 @@ def pedir_de_novo(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str,
     dispatcher.utter_message(text=pedido)
 
 
-def protocolo_existe(protocolo: str) -> bool:
-    """Whether a first-instance protocol is known: a ticket, a reimbursement or an authorization."""
-    with db_session() as session:
-        return any(
-            (
-                repository.find_ticket_by_protocol(protocolo, session=session),
-                repository.find_reimbursement_by_protocol(protocolo, session=session),
-                repository.find_authorization(protocolo, session=session),
-            )
-        )
-
-
-def consultar_andamento(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """Answer a question about a manifestation asked while the form asked for a protocol.
-
-    The lookup is the protocol option's own, for the people the identified user may see; without identification
-    the user is told to identify first, since a protocol is shown only to its owner.
-    """
-    beneficiario_id = beneficiario_identificado(tracker)
-    if beneficiario_id is None:
-        dispatcher.utter_message(
-            text="Para ver a situação de uma manifestação, preciso confirmar quem é você: informe seu CPF e, "
-            "depois, pergunte de novo pelo protocolo."
-        )
-        return
-    with db_session() as session:
-        pessoas = pessoas_visiveis(beneficiario_id, session=session)
-        ActionConsultarProtocolo().responder(dispatcher, tracker, pessoas, session=session)
-
-
 class ValidateOuvidoriaForm(FormValidationAction):
     """Validates the Ombudsman form; the tier question only appears without a protocol."""
 
@@ -188,6 +164,9 @@ class ValidateOuvidoriaForm(FormValidationAction):
             return {"ouvidoria_protocolo": None}
         if protocolos:
             if protocolo_existe(protocolos[0]):
+                prazo = ainda_no_prazo(protocolos[0], hoje())
+                if prazo:
+                    dispatcher.utter_message(text=NO_PRAZO.format(protocolo=protocolos[0], prazo=format_date(prazo)))
                 return {"ouvidoria_protocolo": protocolos[0]}
             pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", NAO_ENCONTRADO)
             return {"ouvidoria_protocolo": None}

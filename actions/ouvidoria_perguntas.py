@@ -7,6 +7,7 @@ and a question about a manifestation already made becomes a protocol lookup.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -32,6 +33,7 @@ from actions.pedido import tem_protocolo
 from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalise
 from bot.canais import TELEFONE_24H
 from bot.db import repository
+from bot.db.models import OPEN_TICKET_STATUSES
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
@@ -213,3 +215,52 @@ class ActionExplicarOuvidoria(Action):
             return None
         with db_session() as session:
             return iniciar_reanalise(pessoas_visiveis(beneficiario, session=session), texto, session=session)
+
+
+NO_PRAZO = (
+    "O atendimento {protocolo} ainda está no prazo: a resposta vem até {prazo}. Posso registrar na Ouvidoria mesmo "
+    "assim; se preferir esperar essa resposta, escreva *cancelar*."
+)
+
+
+def ainda_no_prazo(protocolo: str, hoje_: date) -> date | None:
+    """The answer deadline of a first-instance ticket still open and within it, or None.
+
+    The Ombudsman is for what the first instance did not solve (RN 323/2013); while its deadline runs, the person
+    is told when the answer is due, so escalating is their informed choice.
+    """
+    with db_session() as session:
+        ticket = repository.find_ticket_by_protocol(protocolo, session=session)
+        if ticket is None or ticket.tier == "ouvidoria" or ticket.status not in OPEN_TICKET_STATUSES:
+            return None
+        return ticket.due_date if ticket.due_date and ticket.due_date >= hoje_ else None
+
+
+def protocolo_existe(protocolo: str) -> bool:
+    """Whether a first-instance protocol is known: a ticket, a reimbursement or an authorization."""
+    with db_session() as session:
+        return any(
+            (
+                repository.find_ticket_by_protocol(protocolo, session=session),
+                repository.find_reimbursement_by_protocol(protocolo, session=session),
+                repository.find_authorization(protocolo, session=session),
+            )
+        )
+
+
+def consultar_andamento(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Answer a question about a manifestation asked while the form asked for a protocol.
+
+    The lookup is the protocol option's own, for the people the identified user may see; without identification
+    the user is told to identify first, since a protocol is shown only to its owner.
+    """
+    beneficiario_id = beneficiario_identificado(tracker)
+    if beneficiario_id is None:
+        dispatcher.utter_message(
+            text="Para ver a situação de uma manifestação, preciso confirmar quem é você: informe seu CPF e, "
+            "depois, pergunte de novo pelo protocolo."
+        )
+        return
+    with db_session() as session:
+        pessoas = pessoas_visiveis(beneficiario_id, session=session)
+        ActionConsultarProtocolo().responder(dispatcher, tracker, pessoas, session=session)

@@ -359,3 +359,22 @@ async def test_the_confirmation_quotes_the_report_registered(dispatcher):
              "ouvidoria_relato": GROSSA}
     await ActionRegistrarOuvidoria().run(dispatcher, make_tracker(slots, text=GROSSA), {})
     assert f"foi registrada na Ouvidoria, com o relato: “{GROSSA}”" in texts(dispatcher)[0]
+
+
+def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatcher):
+    # The Ombudsman took a first-instance protocol opened that same day as "not solved", without a word.
+    decisao = Decision(inbox="atendimento@cemigsaude.org.br", cc=(), tier="primeira_instancia", rule="teste",
+                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
+    with session_scope(base.session_factory()) as session:
+        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="primeira_instancia",
+                             summary="teste", context={}, beneficiary_id=None, kind="geral",
+                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+        protocolo, prazo = ticket.protocol, ticket.due_date
+    assert prazo >= date(2026, 12, 2)
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo)
+    slots = ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, dispatcher, tracker, {})
+    assert slots == {"ouvidoria_protocolo": protocolo}
+    assert texts(dispatcher) == [
+        f"O atendimento {protocolo} ainda está no prazo: a resposta vem até {prazo:%d/%m/%Y}. Posso registrar na "
+        "Ouvidoria mesmo assim; se preferir esperar essa resposta, escreva *cancelar*."
+    ]
