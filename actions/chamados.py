@@ -8,27 +8,25 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import AcaoIdentificada, agora, beneficiario_identificado, mensagem_do_pedido, session_factory
-from actions.familia import Pessoa
+from actions.base import agora, beneficiario_identificado, session_factory
 from actions.formatting import format_date
-from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import strip_accents
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide
 from routing.loader import load_rules
-from routing.tickets import STATUS_LABELS, category_label, open_ticket, ticket_status
+from routing.tickets import category_label, open_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -152,23 +150,6 @@ def mensagem_do_chamado(ticket: Any, decisao: Decision) -> str:
     return "\n".join(partes)
 
 
-def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
-    """The request for an attendant this conversation already opened and nobody has taken yet, if any.
-
-    "quero falar com alguém" and then "0" out of hours opened two tickets for one wait; the second request
-    gets the first protocol back instead.
-    """
-    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not protocolo:
-        return None
-    with session_factory()() as session:
-        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
-        if ticket is None or ticket.category != "falar_atendente" or ticket.status != "aberto":
-            return None
-        session.expunge(ticket)
-        return ticket
-
-
 # "quando vão me responder?", "qual o prazo?" right after a ticket: its protocol and deadline, whatever topic
 # the classifier guessed (it was "só consigo ajudar com assuntos do seu plano", or a second dispute).
 _PERGUNTA_SOBRE_O_CHAMADO = re.compile(
@@ -282,122 +263,18 @@ def _ultimo_chamado_aberto(tracker: Tracker, texto: str, *, session: Any) -> Any
     return next((t for t in tickets if t.status in OPEN_TICKET_STATUSES), None)
 
 
-class ActionFalarAtendente(Action):
-    """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
-
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_falar_atendente"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Open the ticket with the context, then pause the bot or say when a person will answer."""
-        momento = agora()
-        texto = tracker.latest_message.get("text") or ""
-        em_horario, abertura = atendentes(momento)
-        ticket = pedido_de_atendente_aberto(tracker)
-        repetido = ticket is not None
-        if ticket is None:
-            ticket, _ = abrir_chamado(
-                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
-            )
-        if em_horario:
-            dispatcher.utter_message(
-                text=(
-                    f"Vou transferir você para um atendente. Seu protocolo é {ticket.protocol}.\n"
-                    "Ele já recebe o que conversamos até aqui, então você não precisa repetir. "
-                    "Aguarde: a próxima mensagem será de uma pessoa."
-                )
-            )
-            # The bot stays silent in this conversation until an agent hands it back.
-            return [lembrar_protocolo(ticket), ConversationPaused()]
-        quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "assim que possível"
-        if repetido:
-            dispatcher.utter_message(
-                text=(
-                    f"Seu pedido para falar com um atendente já está registrado, com o protocolo {ticket.protocol}: "
-                    f"um atendente responde {quando}, e já recebe o que conversamos. Não precisa pedir de novo.\n"
-                    f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
-                )
-            )
-            return []
-        dispatcher.utter_message(
-            text=(
-                "Nosso atendimento com pessoas funciona de segunda a sexta, das 8h às 17h (exceto feriados).\n"
-                f"Registrei seu pedido com o protocolo {ticket.protocol}: um atendente responde {quando}.\n"
-                f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
-            )
-        )
-        return [lembrar_protocolo(ticket)]
+# A ticket opened before identifying, in the same conversation and at most this long ago, becomes the person's.
+JANELA_PROTOCOLOS_DA_CONVERSA = timedelta(days=1)
 
 
-PEDE_NUMERO = "Informe o número do protocolo (20 dígitos) para eu consultar a situação."
-NAO_ENCONTRADO = (
-    "Não encontrei nenhum protocolo seu com o número {protocolo}. Confira os 20 dígitos ou digite 0 para falar "
-    "com um atendente."
-)
+def assumir_protocolos_da_conversa(tracker: Tracker, beneficiario_id: int) -> None:
+    """Make the tickets this conversation opened before identifying (an Ombudsman complaint) the person's own.
 
-
-class ActionConsultarProtocolo(AcaoIdentificada):
-    """Status of a protocol, only to the identified beneficiary it belongs to (or the titular of that family).
-
-    Protocols are sequential, so anyone could guess them: an unidentified user is identified first (the form
-    resumes this lookup), and a protocol of someone else reads exactly like one that does not exist.
+    Their author could otherwise never look them up: a ticket of nobody reads as "not found".
     """
-
-    intent = "consultar_protocolo"
-    acao = "action_consultar_protocolo"
-    escolhe_pessoa = False
-
-    def responder(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Any
-    ) -> List[EventType]:
-        """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
-        texto = mensagem_do_pedido(tracker, self.intent)["text"]
-        protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
-        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-        if not protocolos and not desta_conversa:
-            # "e a minha reclamação?": the person's latest tickets, rather than a number they may not have at hand.
-            tickets = repository.list_tickets([pessoa.id for pessoa in pessoas], session=session)
-            if not tickets:
-                dispatcher.utter_message(text=PEDE_NUMERO)
-                return []
-            itens = [
-                f"• {t.protocol}: {category_label(t.category)}, {STATUS_LABELS.get(t.status, t.status)}"
-                + (f", prazo até {format_date(t.due_date)}" if t.due_date and t.status != "encerrado" else "")
-                for t in tickets
-            ]
-            dispatcher.utter_message(
-                text="\n".join(["Seus protocolos mais recentes:", *itens, "Para ver um deles, envie o número."])
-            )
-            return []
-        # "qual o protocolo?" with none typed: the one this conversation opened.
-        protocolo = protocolos[0] if protocolos else desta_conversa
-        donos = {pessoa.id for pessoa in pessoas}
-        situacao = ticket_status(protocolo, session=session, owners=donos)
-        reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
-        autorizacao = repository.find_authorization(protocolo, session=session)
-        if situacao is not None:
-            prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
-            linhas = [
-                f"Protocolo {situacao.protocol}: {situacao.status}.",
-                f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}",
-            ]
-            if situacao.resolution:
-                linhas.append(f"Resolução: {situacao.resolution}")
-            elif situacao.last_update:
-                quando, texto = situacao.last_update
-                linhas.append(f"Última resposta do atendimento ({format_date(quando)}): {texto}")
-            dispatcher.utter_message(text="\n".join(linhas))
-        elif reembolso is not None and reembolso.beneficiary_id in donos:
-            dispatcher.utter_message(text="Esse é um protocolo de reembolso: digite 1 para ver a situação.")
-        elif autorizacao is not None and autorizacao.beneficiary_id in donos:
-            dispatcher.utter_message(text="Esse é um protocolo de autorização: digite 5 para ver a situação.")
-        elif protocolo == desta_conversa:
-            # Opened before identifying (no owner on record): this conversation was given it, so it is told again.
-            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=protocolo))
-        else:
-            logger.info("protocolo consultado sem ser do beneficiário identificado ou inexistente")
-            dispatcher.utter_message(text=NAO_ENCONTRADO.format(protocolo=protocolo))
-        return []
+    with session_scope(session_factory()) as session:
+        assumidos = repository.claim_conversation_tickets(
+            tracker.sender_id, beneficiario_id, session=session, since=agora() - JANELA_PROTOCOLOS_DA_CONVERSA
+        )
+        for ticket in assumidos:
+            logger.info("protocolo %s vinculado ao beneficiário identificado na conversa", ticket.protocol)

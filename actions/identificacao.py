@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -21,6 +21,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.atendente import retirar_pedido
 from actions.base import (
     IDENTIDADE,
     SERVICOS,
@@ -31,7 +32,13 @@ from actions.base import (
     hoje,
     session_factory,
 )
-from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, pede_o_protocolo, responder_sobre_o_chamado
+from actions.chamados import (
+    AVISO_PROTOCOLO,
+    PROTOCOLO_DA_CONVERSA,
+    assumir_protocolos_da_conversa,
+    pede_o_protocolo,
+    responder_sobre_o_chamado,
+)
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.formatting import first_name
@@ -293,6 +300,9 @@ class ActionSolicitarIdentificacao(Action):
         pendente = intent if intent in SERVICOS else None
         texto = tracker.latest_message.get("text") or ""
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if retirar_pedido(dispatcher, tracker, texto):
+            # "já resolvi, pode cancelar o protocolo" before identifying: the request was this conversation's.
+            return [FollowupAction("action_listen")]
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
             return [FollowupAction("action_listen")]
@@ -332,23 +342,6 @@ class ActionSolicitarIdentificacao(Action):
             elif item.entity == "data":
                 events.append(SlotSet("identificacao_nascimento", item.value))
         return events
-
-
-# A ticket opened before identifying, in the same conversation and at most this long ago, becomes the person's.
-JANELA_PROTOCOLOS_DA_CONVERSA = timedelta(days=1)
-
-
-def assumir_protocolos_da_conversa(tracker: Tracker, beneficiario_id: int) -> None:
-    """Make the tickets this conversation opened before identifying (an Ombudsman complaint) the person's own.
-
-    Their author could otherwise never look them up: a ticket of nobody reads as "not found".
-    """
-    with session_scope(session_factory()) as session:
-        assumidos = repository.claim_conversation_tickets(
-            tracker.sender_id, beneficiario_id, session=session, since=agora() - JANELA_PROTOCOLOS_DA_CONVERSA
-        )
-        for ticket in assumidos:
-            logger.info("protocolo %s vinculado ao beneficiário identificado na conversa", ticket.protocol)
 
 
 class ActionConcluirIdentificacao(Action):

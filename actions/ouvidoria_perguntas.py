@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session
-from actions.chamados import PROTOCOLO_DA_CONVERSA, ActionConsultarProtocolo
+from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
@@ -30,6 +30,7 @@ from actions.ouvidoria_leitura import (
     pergunta_ans,
 )
 from actions.pedido import tem_protocolo
+from actions.protocolo import ActionConsultarProtocolo
 from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalise
 from bot.canais import TELEFONE_24H
 from bot.db import repository

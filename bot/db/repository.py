@@ -26,6 +26,7 @@ from bot.db.models import (
     Reimbursement,
     TaxStatement,
     Ticket,
+    TicketEvent,
     UtilizationEvent,
     utc_now,
 )
@@ -425,6 +426,29 @@ def find_ticket_by_protocol(protocol: str, *, session: Session) -> Ticket | None
     if not digits:
         return None
     return session.execute(select(Ticket).where(Ticket.protocol == digits)).scalar_one_or_none()
+
+
+def withdraw_ticket(ticket: Ticket, reason: str, *, session: Session) -> TicketEvent:
+    """Close a ticket its author no longer needs, before anyone took it, with a public entry in its history.
+
+    The console shows it closed by the system (no agent), with what the person wrote as the resolution, so no
+    agent calls back about a matter already solved.
+
+    Args:
+        ticket: An open ticket nobody is working on (status ``aberto``).
+        reason: The person's own words, masked by the caller.
+        session: Open session; the caller commits.
+
+    Returns:
+        The history entry added.
+    """
+    at = utc_now()
+    event = TicketEvent(ticket_id=ticket.id, agent_id=None, at=at, kind="status", old_value=ticket.status,
+                        new_value="encerrado", text=reason, public=True, attempts=0)
+    ticket.status, ticket.resolution, ticket.updated_at = "encerrado", reason, at
+    session.add(event)
+    session.flush()
+    return event
 
 
 def list_tickets(beneficiary_ids: Iterable[int], *, session: Session, limit: int = 5) -> list[Ticket]:

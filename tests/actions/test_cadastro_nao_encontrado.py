@@ -19,11 +19,11 @@ import actions
 from actions.autorizacao import ActionConsultarAutorizacao
 from actions.base import SERVICOS
 from actions.cartao import ActionNumeroCartao
-from actions.chamados import ActionConsultarProtocolo
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.identificacao import ActionConcluirIdentificacao
 from actions.imposto_renda import ActionConsultarImpostoRenda
 from actions.navegacao import ActionConcluirEscolha
+from actions.protocolo import ActionConsultarProtocolo
 from actions.reembolso import ActionConsultarReembolso
 from actions.utilizacao import ActionConsultarUtilizacao, ActionContestarUtilizacao
 from bot.db.models import Beneficiary

@@ -9,15 +9,15 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import delete, select
 
+from actions.atendente import ActionFalarAtendente
 from actions.chamados import (
-    NAO_ENCONTRADO,
     PROTOCOLO_DA_CONVERSA,
-    ActionConsultarProtocolo,
-    ActionFalarAtendente,
+    assumir_protocolos_da_conversa,
     responder_sobre_o_chamado,
 )
 from actions.formatting import format_date
-from actions.identificacao import ActionSolicitarIdentificacao, assumir_protocolos_da_conversa
+from actions.identificacao import ActionSolicitarIdentificacao
+from actions.protocolo import NAO_ENCONTRADO, ActionConsultarProtocolo
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope

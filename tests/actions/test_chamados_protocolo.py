@@ -15,8 +15,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import delete, select
 
-from actions.chamados import NAO_ENCONTRADO, ActionConsultarProtocolo
 from actions.identificacao import ActionConcluirIdentificacao
+from actions.protocolo import NAO_ENCONTRADO, ActionConsultarProtocolo
 from bot.db import repository, seed
 from bot.db.models import Authorization, Beneficiary, OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope

@@ -1,0 +1,140 @@
+"""Talking to a person: the hand-off in the attendants' hours, a ticket outside them, and withdrawing it.
+
+"0" or "quero falar com alguém" opens a ticket with what was said; in hours the bot goes silent until an agent
+hands the conversation back, out of hours it says when a person answers. A second request gets the first
+protocol back, and "já resolvi, pode cancelar" closes a request nobody has taken yet.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import agora, session_factory
+from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
+from actions.formatting import format_date
+from bot.canais import TELEFONE_24H
+from bot.db import repository
+from bot.db.session import session_scope
+from bot.identifiers import mask_personal_data
+from bot.nlu.parsing import strip_accents
+
+# "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
+_RETIRA = re.compile(
+    r"\b(?:cancel\w*|desconsider\w*|retir\w*|esquece|pode fechar|pode encerrar)\b.{0,40}"
+    r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b|"
+    r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido)\b"
+)
+RETIRADO = (
+    "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
+    "digitar 0."
+)
+JA_COM_ATENDENTE = (
+    "Um atendente já está com o pedido {protocolo}: escreva aqui mesmo que já resolveu, e ele encerra o atendimento."
+)
+
+
+def retira_o_pedido(texto: str) -> bool:
+    """Whether a message withdraws the request for a person.
+
+    >>> retira_o_pedido("quero cancelar esse pedido de atendente, ja resolvi"), retira_o_pedido("nao precisa mais")
+    (True, True)
+    >>> retira_o_pedido("quero falar com um atendente"), retira_o_pedido("quero cancelar meu plano")
+    (False, False)
+    """
+    return bool(_RETIRA.search(strip_accents(texto).lower()))
+
+
+def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
+    """The request for an attendant this conversation already opened and nobody has taken yet, if any.
+
+    "quero falar com alguém" and then "0" out of hours opened two tickets for one wait; the second request
+    gets the first protocol back instead.
+    """
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo:
+        return None
+    with session_factory()() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.category != "falar_atendente" or ticket.status != "aberto":
+            return None
+        session.expunge(ticket)
+        return ticket
+
+
+def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: str) -> bool:
+    """Withdraw this conversation's request for a person, when the message does; whether it was answered.
+
+    Only a request nobody has taken is closed; one an agent is working on stays, and the person is told to say
+    it to the agent.
+    """
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    if not protocolo or not retira_o_pedido(texto):
+        return False
+    with session_scope(session_factory()) as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.category != "falar_atendente" or ticket.status in ("resolvido", "encerrado"):
+            return False
+        if ticket.status != "aberto":
+            dispatcher.utter_message(text=JA_COM_ATENDENTE.format(protocolo=ticket.protocol))
+            return True
+        motivo = f"Cancelado pelo beneficiário no chat: {mask_personal_data(texto)[:300]}"
+        repository.withdraw_ticket(ticket, motivo, session=session)
+        dispatcher.utter_message(text=RETIRADO.format(protocolo=ticket.protocol))
+    return True
+
+
+class ActionFalarAtendente(Action):
+    """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_falar_atendente"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Open the ticket with the context, then pause the bot or say when a person will answer."""
+        momento = agora()
+        texto = tracker.latest_message.get("text") or ""
+        if retirar_pedido(dispatcher, tracker, texto):
+            return []
+        em_horario, abertura = atendentes(momento)
+        ticket = pedido_de_atendente_aberto(tracker)
+        repetido = ticket is not None
+        if ticket is None:
+            ticket, _ = abrir_chamado(
+                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
+            )
+        if em_horario:
+            dispatcher.utter_message(
+                text=(
+                    f"Vou transferir você para um atendente. Seu protocolo é {ticket.protocol}.\n"
+                    "Ele já recebe o que conversamos até aqui, então você não precisa repetir. "
+                    "Aguarde: a próxima mensagem será de uma pessoa."
+                )
+            )
+            # The bot stays silent in this conversation until an agent hands it back.
+            return [lembrar_protocolo(ticket), ConversationPaused()]
+        quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "assim que possível"
+        if repetido:
+            dispatcher.utter_message(
+                text=(
+                    f"Seu pedido para falar com um atendente já está registrado, com o protocolo {ticket.protocol}: "
+                    f"um atendente responde {quando}, e já recebe o que conversamos. Não precisa pedir de novo.\n"
+                    f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
+                )
+            )
+            return []
+        dispatcher.utter_message(
+            text=(
+                "Nosso atendimento com pessoas funciona de segunda a sexta, das 8h às 17h (exceto feriados).\n"
+                f"Registrei seu pedido com o protocolo {ticket.protocol}: um atendente responde {quando}.\n"
+                f"Se for urgente, ligue para a Central de Relacionamento: {TELEFONE_24H}."
+            )
+        )
+        return [lembrar_protocolo(ticket)]

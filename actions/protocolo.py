@@ -1,0 +1,94 @@
+"""A protocol's status, for its owner: tickets, reimbursements and authorizations."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.atendente import retirar_pedido
+from actions.base import AcaoIdentificada, mensagem_do_pedido
+from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
+from actions.familia import Pessoa
+from actions.formatting import format_date
+from bot.db import repository
+from bot.nlu.parsing import find_identifiers
+from routing.tickets import STATUS_LABELS, category_label, ticket_status
+
+logger = logging.getLogger(__name__)
+
+
+PEDE_NUMERO = "Informe o número do protocolo (20 dígitos) para eu consultar a situação."
+NAO_ENCONTRADO = (
+    "Não encontrei nenhum protocolo seu com o número {protocolo}. Confira os 20 dígitos ou digite 0 para falar "
+    "com um atendente."
+)
+
+
+class ActionConsultarProtocolo(AcaoIdentificada):
+    """Status of a protocol, only to the identified beneficiary it belongs to (or the titular of that family).
+
+    Protocols are sequential, so anyone could guess them: an unidentified user is identified first (the form
+    resumes this lookup), and a protocol of someone else reads exactly like one that does not exist.
+    """
+
+    intent = "consultar_protocolo"
+    acao = "action_consultar_protocolo"
+    escolhe_pessoa = False
+
+    def responder(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Any
+    ) -> List[EventType]:
+        """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
+        texto = mensagem_do_pedido(tracker, self.intent)["text"]
+        if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+            return []  # "já resolvi, pode cancelar o protocolo": the request for a person withdrawn
+        protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
+        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+        if not protocolos and not desta_conversa:
+            # "e a minha reclamação?": the person's latest tickets, rather than a number they may not have at hand.
+            tickets = repository.list_tickets([pessoa.id for pessoa in pessoas], session=session)
+            if not tickets:
+                dispatcher.utter_message(text=PEDE_NUMERO)
+                return []
+            itens = [
+                f"• {t.protocol}: {category_label(t.category)}, {STATUS_LABELS.get(t.status, t.status)}"
+                + (f", prazo até {format_date(t.due_date)}" if t.due_date and t.status != "encerrado" else "")
+                for t in tickets
+            ]
+            dispatcher.utter_message(
+                text="\n".join(["Seus protocolos mais recentes:", *itens, "Para ver um deles, envie o número."])
+            )
+            return []
+        # "qual o protocolo?" with none typed: the one this conversation opened.
+        protocolo = protocolos[0] if protocolos else desta_conversa
+        donos = {pessoa.id for pessoa in pessoas}
+        situacao = ticket_status(protocolo, session=session, owners=donos)
+        reembolso = repository.find_reimbursement_by_protocol(protocolo, session=session)
+        autorizacao = repository.find_authorization(protocolo, session=session)
+        if situacao is not None:
+            prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
+            linhas = [
+                f"Protocolo {situacao.protocol}: {situacao.status}.",
+                f"Assunto: {situacao.category}. Aberto em {format_date(situacao.created)}.{prazo}",
+            ]
+            if situacao.resolution:
+                linhas.append(f"Resolução: {situacao.resolution}")
+            elif situacao.last_update:
+                quando, texto = situacao.last_update
+                linhas.append(f"Última resposta do atendimento ({format_date(quando)}): {texto}")
+            dispatcher.utter_message(text="\n".join(linhas))
+        elif reembolso is not None and reembolso.beneficiary_id in donos:
+            dispatcher.utter_message(text="Esse é um protocolo de reembolso: digite 1 para ver a situação.")
+        elif autorizacao is not None and autorizacao.beneficiary_id in donos:
+            dispatcher.utter_message(text="Esse é um protocolo de autorização: digite 5 para ver a situação.")
+        elif protocolo == desta_conversa:
+            # Opened before identifying (no owner on record): this conversation was given it, so it is told again.
+            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=protocolo))
+        else:
+            logger.info("protocolo consultado sem ser do beneficiário identificado ou inexistente")
+            dispatcher.utter_message(text=NAO_ENCONTRADO.format(protocolo=protocolo))
+        return []

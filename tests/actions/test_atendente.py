@@ -1,0 +1,77 @@
+"""Talking to a person (actions/atendente.py): withdrawing a request nobody has taken yet."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.atendente import ActionFalarAtendente
+from actions.base import session_factory
+from actions.chamados import PROTOCOLO_DA_CONVERSA
+from actions.identificacao import ActionSolicitarIdentificacao
+from actions.protocolo import ActionConsultarProtocolo
+from bot.db import repository
+from bot.db.models import TicketEvent
+from bot.db.session import session_scope
+from bot.settings import get_settings
+from tests.actions.conftest import make_tracker, texts
+
+
+@pytest.fixture
+def saturday_night(monkeypatch):
+    # Out of hours: the request waits for Monday, so there is time to change one's mind.
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T20:00:00-03:00")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+async def _request(sender: str) -> str:
+    events = await ActionFalarAtendente().run(
+        CollectingDispatcher(), make_tracker(text="quero falar com alguém", intent="falar_atendente", sender=sender), {}
+    )
+    return next(e["value"] for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA)
+
+
+@pytest.mark.parametrize(("texto", "intent", "acao"), [
+    ("quero cancelar esse pedido de atendente, ja resolvi", "falar_atendente", ActionFalarAtendente),
+    ("ja resolvi, pode cancelar o protocolo", "consultar_protocolo", ActionSolicitarIdentificacao),
+])
+async def test_a_request_nobody_took_is_withdrawn(dispatcher, saturday_night, texto, intent, acao):
+    # "quero cancelar esse pedido de atendente, ja resolvi" got "já está registrado... Não precisa pedir de novo".
+    sender = f"retira-{intent}"
+    protocol = await _request(sender)
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto, intent=intent, sender=sender)
+    await acao().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith(f"Pronto: cancelei o pedido {protocol}.")
+    with session_scope(session_factory()) as session:
+        ticket = repository.find_ticket_by_protocol(protocol, session=session)
+        assert ticket.status == "encerrado" and ticket.resolution.startswith("Cancelado pelo beneficiário no chat")
+        history = session.query(TicketEvent).filter_by(ticket_id=ticket.id, kind="status").one()
+        assert history.public and history.agent_id is None and history.new_value == "encerrado"
+    # Asking for a person again opens a new request: the withdrawn one is closed.
+    again = CollectingDispatcher()
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="0", intent="falar_atendente", sender=sender)
+    events = await ActionFalarAtendente().run(again, tracker, {})
+    assert next(e["value"] for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA) != protocol
+
+
+async def test_a_request_an_agent_is_working_on_is_not_withdrawn(dispatcher, saturday_night):
+    sender = "retira-em-atendimento"
+    protocol = await _request(sender)
+    with session_scope(session_factory()) as session:
+        repository.find_ticket_by_protocol(protocol, session=session).status = "em_atendimento"
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="pode cancelar o pedido, ja resolvi",
+                           intent="falar_atendente", sender=sender)
+    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [f"Um atendente já está com o pedido {protocol}: escreva aqui mesmo que já resolveu, "
+                                 "e ele encerra o atendimento."]
+    with session_scope(session_factory()) as session:
+        assert repository.find_ticket_by_protocol(protocol, session=session).status == "em_atendimento"
+
+
+async def test_without_a_request_in_the_conversation_nothing_is_withdrawn(dispatcher):
+    tracker = make_tracker({"identificado": False}, text="já resolvi, pode cancelar o protocolo",
+                           intent="consultar_protocolo")
+    await ActionConsultarProtocolo().run(dispatcher, tracker, {})
+    assert not any("cancelei" in (t or "") for t in texts(dispatcher))
