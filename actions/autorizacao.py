@@ -87,6 +87,7 @@ _CARENCIA = re.compile(r"\bcarencias?\b")
 
 CARENCIAS_PROPRIAS = "Para ver quanto falta das suas carências, escreva *minhas carências*: aí peço o seu CPF."
 # "e qual é o prazo dela?": a guide named in the message before.
+_INDEFINIDO = re.compile(r"\b(?:um|uma|uns|umas|outr[oa])\s+[a-z]")
 _ANAFORA = re.compile(r"\b(?:dela|dele|nela|nele|dessa|desse|nessa|nesse|essa guia|esse pedido|ela|ele)\b")
 
 def pergunta_como_funciona(texto: str) -> bool:
@@ -248,6 +249,8 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
     @staticmethod
     def _citadas(tracker: Tracker, pessoas: List[Pessoa], texto: str, *, session: Session) -> List[Any]:
         """The guides the message names, or that the message before it named when this one says "dela"."""
+        if _INDEFINIDO.search(strip_accents(texto).lower()):
+            return []  # "preciso da autorização de uma ressonância": a new one, not the one on file
         pedidos = repository.list_authorizations([p.id for p in pessoas], session=session)
         citadas = guias_nomeadas(pedidos, texto)
         if not citadas and _ANAFORA.search(strip_accents(texto).lower()):

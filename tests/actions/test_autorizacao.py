@@ -305,3 +305,12 @@ def test_waiting_periods_asked_before_identifying_get_the_table_for_anyone():
     assert geral[0].startswith("Carências, contadas da adesão (Art. 51") and "minhas carências" in geral[1]
     # One's own waiting periods are one's data: the CPF is asked.
     assert acao.orientacao_geral("quanto falta da minha carência?") == []
+
+
+def test_a_new_authorization_asked_for_a_procedure_gets_the_list_not_the_old_guide(dispatcher):
+    # "preciso da autorização de uma ressonância" is a new request: the list and how to ask, not last month's guide.
+    family = _family()
+    maria_id = family["maria"][0]
+    ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria_id, "preciso da autorização de uma ressonância"),
+                                         maria_id, escolha="todos")
+    assert "Pedidos de autorização" in _shown(dispatcher)
