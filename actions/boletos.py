@@ -16,6 +16,7 @@ from bot.nlu.parsing import MONTH_NAMES, MONTHS, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_EXCLUSION_DAYS,
     DUE_DAY,
+    FINE_RATE,
     delinquency_warning,
     effective_due_date,
     is_payment_on_time,
@@ -296,6 +297,17 @@ FORMA_DE_PAGAMENTO = (
 )
 
 
+# "e se eu cancelar tenho que pagar o boleto atrasado?": yes, cancelling settles nothing (Art. 17, II).
+_CANCELAR = re.compile(r"\b(?:cancel\w*|sair do plano|sai do plano)\b")
+_DEBITO = re.compile(r"\b(?:pag\w*|boletos?|debitos?|dividas?|atrasad\w*|em aberto|devendo)\b")
+DEBITO_APOS_CANCELAR = (
+    "Sim: cancelar o plano não quita o que está em aberto. Quem cancela continua responsável pelos débitos de até "
+    "então, e o que for usado depois do cancelamento também é cobrado (Art. 17, II, do Regulamento); o boleto "
+    f"atrasado é pago com multa de {FINE_RATE * 100:.0f}% e juros (Art. 44). Para ver o valor de hoje, escreva "
+    "*meus boletos*."
+)
+
+
 def pedido_sobre_pagamento(texto: str | None) -> str | None:
     """The answer to a request about how the boleto is paid (paid twice, another due day, automatic debit).
 
@@ -309,8 +321,12 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
     True
     >>> pedido_sobre_pagamento("mas eu ja paguei o de novembro ontem pelo pix!") is None
     True
+    >>> pedido_sobre_pagamento("e se eu cancelar tenho q pagar o boleto atrasado?") == DEBITO_APOS_CANCELAR
+    True
     """
     folded = strip_accents(texto or "").lower()
+    if _CANCELAR.search(folded) and _DEBITO.search(folded):
+        return DEBITO_APOS_CANCELAR
     if _DUPLICADO.search(folded):
         return PAGO_EM_DOBRO
     if _VENCIMENTO.search(folded):

@@ -369,3 +369,13 @@ async def test_a_boleto_named_by_its_month_or_as_the_next_is_shown_alone(dispatc
 
 
 MESES = {11: "novembro", 12: "dezembro", 1: "janeiro", 10: "outubro"}
+
+
+async def test_cancelling_does_not_settle_a_late_boleto(dispatcher, db):
+    # After the cancellation rules, "e se eu cancelar tenho q pagar o boleto atrasado?" got every boleto again.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    text = "e se eu cancelar tenho q pagar o boleto atrasado?"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith("Sim: cancelar o plano não quita o que está em aberto") and "Art. 17, II" in shown
+    assert "Boletos em aberto" not in shown
