@@ -164,7 +164,7 @@ class ValidateOuvidoriaForm(FormValidationAction):
             return {"ouvidoria_protocolo": None}
         if protocolos:
             if protocolo_existe(protocolos[0]):
-                prazo = ainda_no_prazo(protocolos[0], hoje())
+                prazo = ainda_no_prazo(protocolos[0], tracker, hoje())
                 if prazo:
                     dispatcher.utter_message(text=NO_PRAZO.format(protocolo=protocolos[0], prazo=format_date(prazo)))
                 return {"ouvidoria_protocolo": protocolos[0]}

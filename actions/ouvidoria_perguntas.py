@@ -224,15 +224,22 @@ NO_PRAZO = (
 )
 
 
-def ainda_no_prazo(protocolo: str, hoje_: date) -> date | None:
-    """The answer deadline of a first-instance ticket still open and within it, or None.
+def ainda_no_prazo(protocolo: str, tracker: Tracker, hoje_: date) -> date | None:
+    """The answer deadline of the person's own first-instance ticket still open and within it, or None.
 
     The Ombudsman is for what the first instance did not solve (RN 323/2013); while its deadline runs, the person
-    is told when the answer is due, so escalating is their informed choice.
+    is told when the answer is due, so escalating is their informed choice. Only a ticket of someone the
+    identified user may see, or one this conversation opened, is told about: anyone else's protocol gets no word
+    of its state.
     """
     with db_session() as session:
         ticket = repository.find_ticket_by_protocol(protocolo, session=session)
         if ticket is None or ticket.tier == "ouvidoria" or ticket.status not in OPEN_TICKET_STATUSES:
+            return None
+        beneficiario_id = beneficiario_identificado(tracker)
+        visiveis = {p.id for p in pessoas_visiveis(beneficiario_id, session=session)} if beneficiario_id else set()
+        desta_conversa = (ticket.context_json or {}).get("conversa") == tracker.sender_id
+        if ticket.beneficiary_id not in visiveis and not (ticket.beneficiary_id is None and desta_conversa):
             return None
         return ticket.due_date if ticket.due_date and ticket.due_date >= hoje_ else None
 

@@ -367,14 +367,19 @@ def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatch
                        reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
     with session_scope(base.session_factory()) as session:
         ticket = open_ticket(decisao, session=session, channel="whatsapp", category="primeira_instancia",
-                             summary="teste", context={}, beneficiary_id=None, kind="geral",
+                             summary="teste", context={"conversa": "no-prazo"}, beneficiary_id=None, kind="geral",
                              now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
         protocolo, prazo = ticket.protocol, ticket.due_date
     assert prazo >= date(2026, 12, 2)
-    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo)
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo, sender="no-prazo")
     slots = ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, dispatcher, tracker, {})
     assert slots == {"ouvidoria_protocolo": protocolo}
     assert texts(dispatcher) == [
         f"O atendimento {protocolo} ainda está no prazo: a resposta vem até {prazo:%d/%m/%Y}. Posso registrar na "
         "Ouvidoria mesmo assim; se preferir esperar essa resposta, escreva *cancelar*."
     ]
+    # Someone else's protocol, typed in another conversation without identifying, says nothing of its state.
+    other = type(dispatcher)()
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo, sender="outra-pessoa")
+    ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, other, tracker, {})
+    assert texts(other) == []
