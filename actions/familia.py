@@ -128,10 +128,12 @@ def pessoa_citada(texto: str, pessoas: List["Pessoa"]) -> str | None:
     ('1', None)
     >>> pessoa_citada("quero o meu e o da minha esposa", familia), pessoa_citada("da Ana e da Rita", familia)
     ('1,3', '2,3')
+    >>> pessoa_citada("Boa noite minha filha. Sou o Carlos, quanto gastei esse ano?", familia)
+    '1'
     >>> pessoa_citada("o da minha filha e o meu", familia), pessoa_citada("o do meu filho", familia)
     ('1,2', None)
     """
-    folded = strip_accents(texto).lower()
+    folded = _VOCATIVO.sub(" ", strip_accents(texto).lower())
     palavras = set(re.findall(r"[a-z]+", folded))
     nomes = {p.id: strip_accents(p.nome.split()[0]).lower() for p in pessoas}
     por_palavra = [
@@ -196,6 +198,11 @@ _A_SI_MESMO = re.compile(
 )
 
 
+# "Boa noite minha filha. Sou a Maria...": how older people address whoever answers, not the daughter.
+_VOCATIVO = re.compile(
+    r"^\W*(?:(?:oi|ola|opa|bom dia|boa tarde|boa noite|obrigad[oa])\W+)?(?:minha|meu)\s+"
+    r"(?:filha|filho|querid[oa]|anjo|amor|bem|flor|jovem)\s*[,.!;]"
+)
 # "o meu e o do meu marido", "eu e minha filha", "o da Ana e o meu": the user besides the relatives named.
 _TAMBEM_O_MEU = re.compile(r"\b(?:eu|meus?|minhas?)\s*(?:[,.!?]|\be\b|\btambem\b|\btb\b|$)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
 
 RELATIONSHIP_LABELS = {
     "titular": "titular",
@@ -83,3 +84,13 @@ def competencia(dia: date) -> str:
     '10/2026'
     """
     return dia.strftime("%m/%Y")
+
+
+def enumerar(itens: Sequence[str]) -> str:
+    """Join items as Portuguese lists them: "a", "a e b", "a, b e c".
+
+    >>> enumerar(["Maria"]), enumerar(["Maria", "Ana"]), enumerar(["Maria", "José", "Ana"])
+    ('Maria', 'Maria e Ana', 'Maria, José e Ana')
+    """
+    itens = list(itens)
+    return itens[0] if len(itens) == 1 else f"{', '.join(itens[:-1])} e {itens[-1]}"

@@ -19,7 +19,7 @@ from actions.base import beneficiario_identificado, db_session, enviar_lista, ho
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
-from actions.formatting import format_money
+from actions.formatting import enumerar, format_money
 from actions.inscricao import (
     DEPENDENTE_DIRETO,
     DEPENDENTE_ESPECIAL,
@@ -308,7 +308,7 @@ class ActionConsultarNovosPlanos(Action):
             rodape = 'O valor depende da faixa etária (Art. 40). Diga a idade, ex.: "tenho 45 anos", para ver o seu.'
         else:
             escritas = [idade_por_extenso(idade) for idade in idades]
-            quem = escritas[0] if len(escritas) == 1 else f"{', '.join(escritas[:-1])} e {escritas[-1]}"
+            quem = enumerar(escritas)
             titulo = f"Planos da Cemig Saúde para {quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)

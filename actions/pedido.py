@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterable, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.formatting import enumerar
 from bot.menu import POR_INTENT, Opcao
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
@@ -168,7 +169,7 @@ def oferecer_outros_pedidos(dispatcher: CollectingDispatcher, opcoes: List[Opcao
         else f"*{o.rotulo}* (digite {o.digito})"
         for o in opcoes
     ]
-    lista = partes[0] if len(partes) == 1 else f"{', '.join(partes[:-1])} e {partes[-1]}"
+    lista = enumerar(partes)
     dispatcher.utter_message(text=f"Você também perguntou sobre {lista}.")
     oferta = dispatcher.messages.pop()
     mensagens = dispatcher.messages

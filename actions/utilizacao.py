@@ -21,7 +21,7 @@ from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lis
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
 from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
-from actions.formatting import first_name, format_date, format_money
+from actions.formatting import enumerar, first_name, format_date, format_money
 from bot.db import repository
 from bot.db.models import UtilizationEvent
 from bot.nlu.disputes import states_a_dispute
@@ -209,7 +209,7 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         """Send the statement of the period the user named (the last three months by default)."""
         inicio, fim, rotulo = periodo_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje())
         nomes = {p.id: first_name(p.nome) for p in pessoas}
-        quem = "da família" if len(pessoas) > 1 else f"de {nomes[pessoas[0].id]}"
+        quem = f"de {enumerar(list(nomes.values()))}"
         eventos = repository.list_utilization(list(nomes), inicio, fim, session=session)
         if not eventos:
             dispatcher.utter_message(text=f"Não há utilização do plano {quem} registrada {rotulo}.")

@@ -374,3 +374,14 @@ async def test_asking_for_more_of_the_statement_after_a_dispute_is_the_statement
     again = [e for e in events if e.get("event") == "user"]
     assert texts(dispatcher) == [] and again[0]["parse_data"]["intent"]["name"] == "utilizacao"
     assert again[0]["text"] == texto
+
+
+def test_a_greeting_to_the_bot_as_minha_filha_is_not_the_daughter(dispatcher):
+    # "Boa noite minha filha. Sou a Maria, queria saber quanto gastei no plano esse ano" showed Maria's and Ana's
+    # usage under "da família", and left José out.
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    text = "Boa noite minha filha. Sou a Maria, queria saber quanto gastei no plano esse ano"
+    ActionConsultarUtilizacao().atender(dispatcher, make_tracker(
+        {"identificado": True, "beneficiario_id": str(maria)}, text=text, intent="utilizacao"), maria)
+    shown = "\n".join(t for t in texts(dispatcher) if t)
+    assert "Utilização do plano de Maria" in shown and "Ana" not in shown
