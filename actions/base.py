@@ -26,17 +26,21 @@ from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
     cita_outra_pessoa,
+    diz_quem_escreve,
     fala_de_si,
     fala_de_todos,
     ids_escolhidos,
+    outra_pessoa_escreve,
     outros_nomes_da_familia,
     pessoa_citada,
     pessoas_visiveis,
 )
 from actions.pedido import mensagem_do_pedido, oferecer_outros_pedidos, outros_pedidos
 from bot import clock
+from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
 from bot.intencoes import CONTINUACAO
+from bot.nlu.parsing import strip_accents
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -47,9 +51,40 @@ IDENTIDADE = "identidade"
 # Slot with whose data the last answer showed, for follow-up questions (AcaoIdentificada._mesma_pessoa).
 PESSOA_DO_ASSUNTO = "pessoa_do_assunto"
 PAGE_SIZE = 5
+OUTRA_PESSOA = (
+    "Como agora é outra pessoa escrevendo, encerrei a identificação anterior: cada um vê só os próprios dados. "
+    "Para continuar, informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos)."
+)
+# The identification form's slots, as a new identification starts them.
+LIMPAR_FORMULARIO = [
+    SlotSet("requested_slot", None),
+    SlotSet("identificacao_documento", None),
+    SlotSet("identificacao_nascimento", None),
+    SlotSet("beneficiario_candidato", None),
+    SlotSet("tentativas_identificacao", 0),
+]
 
 # intent name -> action class that serves it once the user is identified.
 SERVICOS: Dict[str, type["AcaoIdentificada"]] = {}
+
+
+def esquecer_identificacao() -> List[EventType]:
+    """The events that forget who the user is, what they were choosing, and the name and NIF given to the desk."""
+    return [
+        *LIMPAR_FORMULARIO,
+        SlotSet("identificado", False),
+        SlotSet("beneficiario_id", None),
+        SlotSet(IDENTIDADE, None),
+        SlotSet("beneficiario_nome", None),
+        SlotSet("opcao_pendente", None),
+        SlotSet("escolher_pessoa", False),
+        SlotSet("pessoa_escolhida", None),
+        SlotSet(PESSOA_DO_ASSUNTO, None),
+        SlotSet("paginas", None),
+        SlotSet("tele_nome", None),
+        SlotSet("tele_nif", None),
+        SlotSet("tele_protocolo", None),
+    ]
 
 
 def agora() -> datetime:
@@ -142,7 +177,24 @@ class AcaoIdentificada(Action):
             # Rules route unidentified users to the form; this is a safety net.
             dispatcher.utter_message(response="utter_ask_identificacao_documento")
             return [SlotSet("opcao_pendente", self.intent)]
+        if self._outra_pessoa(tracker, beneficiario_id):
+            # "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed
+            # the family's data to him: whoever writes now identifies, and sees what is theirs.
+            dispatcher.utter_message(text=OUTRA_PESSOA)
+            return [*esquecer_identificacao(), SlotSet("opcao_pendente", self.intent)]
         return self.atender(dispatcher, tracker, beneficiario_id)
+
+    @staticmethod
+    def _outra_pessoa(tracker: Tracker, beneficiario_id: int) -> bool:
+        """Whether the latest message says someone other than the identified person is writing."""
+        texto = tracker.latest_message.get("text") or ""
+        if not diz_quem_escreve(texto):
+            return False  # the cheap test first: nearly no message says so, and the names need the database
+        with db_session() as session:
+            row = repository.get_beneficiary(beneficiario_id, session=session)
+            proprio = strip_accents(row.name.split()[0]).lower() if row is not None else ""
+            familia = outros_nomes_da_familia(beneficiario_id, session=session)
+        return outra_pessoa_escreve(texto, proprio, familia)
 
     def atender(
         self,

@@ -207,6 +207,83 @@ _VOCATIVO = re.compile(
 _TAMBEM_O_MEU = re.compile(r"\b(?:eu|meus?|minhas?)\s*(?:[,.!?]|\be\b|\btambem\b|\btb\b|$)")
 
 
+# "agora é o josé aqui", "aqui é a Ana", "sou o marido dela", "passei o celular pro meu marido": someone else is
+# writing on the phone of whoever identified.
+_DECLARA = re.compile(
+    r"\b(?:(?:agora|aqui)\s+(?:e|eh|quem fala e|quem escreve e)|quem (?:fala|escreve|ta falando|esta falando)"
+    r"(?:\s+agora)?\s+e|(?:eu\s+)?sou|meu nome e)\s+(?:o\s+|a\s+)?([a-z]{3,})(?:\s+(dela|dele))?"
+    r"(?=\s*(aqui|falando|escrevendo)?)"
+)
+_PASSOU = re.compile(
+    r"\b(?:outra pessoa (?:aqui|falando|escrevendo|usando)|(?:(?:ela|ele) (?:me )?)?pass(?:ei|ou|o) o "
+    r"(?:celular|telefone|zap|whats\w*)(?: (?:pr[oa]|para))?)\b"
+)
+_NAO_NOMEIA = frozenset(
+    "titular dependente cliente beneficiario beneficiaria associado associada responsavel mesmo mesma eu ela ele "
+    "alergico alergica diabetico diabetica idoso idosa aposentado aposentada nova novo casado casada".split()
+)
+
+
+def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = ()) -> bool:
+    """Whether a message says that someone other than the identified person is writing now.
+
+    Args:
+        texto: The message.
+        proprio: First name of who identified (folded: lower case, no accents).
+        familia: First names of the rest of that family (folded), to tell "agora é o josé" from "agora é o boleto".
+
+    >>> outra_pessoa_escreve("agora é o josé aqui, marido dela. quero ver a utilizaçao da ana", "maria", ["jose"])
+    True
+    >>> outra_pessoa_escreve("aqui é a Ana", "maria", ["jose", "ana"])
+    True
+    >>> outra_pessoa_escreve("sou o marido dela", "maria"), outra_pessoa_escreve("ela me passou o celular", "maria")
+    (True, True)
+    >>> outra_pessoa_escreve("passei o celular pro meu marido", "maria")
+    True
+    >>> outra_pessoa_escreve("meu nome é Pedro", "maria")
+    True
+
+    The person introducing themselves, or saying what they are, is not someone else:
+
+    >>> outra_pessoa_escreve("oi, sou a Maria", "maria", ["jose"]), outra_pessoa_escreve("sou diabética", "maria")
+    (False, False)
+    >>> outra_pessoa_escreve("agora é o boleto de dezembro", "maria", ["jose"])
+    False
+    """
+    folded = strip_accents(texto).lower()
+    if _PASSOU.search(folded):
+        return True
+    conhecidos = set(familia)
+    for match in _DECLARA.finditer(folded):
+        palavra, terceira, onde = match.group(1), match.group(2), match.group(3)
+        if palavra == proprio or palavra in _NAO_NOMEIA:
+            continue
+        if terceira and palavra in PARENTESCOS_CITADOS:
+            return True  # "sou o marido dela"
+        if palavra in PARENTESCOS_CITADOS:
+            continue  # "sou a mãe da Ana": who identified may be her mother
+        apresenta = match.group(0).startswith(("aqui", "meu nome", "quem"))
+        if palavra in conhecidos or onde or (apresenta and palavra not in _PALAVRAS_DE_ASSUNTO):
+            return True
+    return False
+
+
+def diz_quem_escreve(texto: str) -> bool:
+    """Whether a message says who is writing at all: the cheap test before :func:`outra_pessoa_escreve`.
+
+    >>> diz_quem_escreve("agora é o josé, marido dela"), diz_quem_escreve("meu boleto")
+    (True, False)
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_DECLARA.search(folded) or _PASSOU.search(folded))
+
+
+# Words that follow "aqui é o..." without naming anyone ("aqui é o mesmo problema").
+_PALAVRAS_DE_ASSUNTO = frozenset(
+    "mesmo problema boleto plano pedido caso seguinte assunto reembolso cartao numero protocolo".split()
+)
+
+
 def _pessoa(row: Any) -> Pessoa:
     return Pessoa(
         id=row.id,

@@ -24,6 +24,7 @@ from rasa_sdk.types import DomainDict
 from actions.atendente import retirar_pedido
 from actions.base import (
     IDENTIDADE,
+    LIMPAR_FORMULARIO,
     SERVICOS,
     agora,
     assinar_identidade,
@@ -75,13 +76,6 @@ FALHOU = "falhou"
 # A reply with this many digits or fewer is not a guess at a CPF (11) or a card (16), so it spends no attempt.
 POUCOS_DIGITOS = 6
 
-LIMPAR_FORMULARIO = [
-    SlotSet("requested_slot", None),
-    SlotSet("identificacao_documento", None),
-    SlotSet("identificacao_nascimento", None),
-    SlotSet("beneficiario_candidato", None),
-    SlotSet("tentativas_identificacao", 0),
-]
 
 
 class ValidateIdentificacaoForm(FormValidationAction):

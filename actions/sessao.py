@@ -10,13 +10,12 @@ import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import IDENTIDADE, PESSOA_DO_ASSUNTO
+from actions.base import esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
-from actions.identificacao import LIMPAR_FORMULARIO
 from actions.pedido import nao_entendeu
 from actions.reanalise import atender_pedido_de_reanalise
 from bot.identifiers import is_valid_card, is_valid_cpf
@@ -99,25 +98,6 @@ class ActionSair(Action):
         else:
             dispatcher.utter_message(text="Você não está identificado. Digite *menu* para ver as opções.")
         return esquecer_identificacao()
-
-
-def esquecer_identificacao() -> List[EventType]:
-    """The events that forget who the user is, what they were choosing, and the name and NIF given to the desk."""
-    return [
-        *LIMPAR_FORMULARIO,
-        SlotSet("identificado", False),
-        SlotSet("beneficiario_id", None),
-        SlotSet(IDENTIDADE, None),
-        SlotSet("beneficiario_nome", None),
-        SlotSet("opcao_pendente", None),
-        SlotSet("escolher_pessoa", False),
-        SlotSet("pessoa_escolhida", None),
-        SlotSet(PESSOA_DO_ASSUNTO, None),
-        SlotSet("paginas", None),
-        SlotSet("tele_nome", None),
-        SlotSet("tele_nif", None),
-        SlotSet("tele_protocolo", None),
-    ]
 
 
 AJUDA = (

@@ -385,3 +385,25 @@ def test_a_greeting_to_the_bot_as_minha_filha_is_not_the_daughter(dispatcher):
         {"identificado": True, "beneficiario_id": str(maria)}, text=text, intent="utilizacao"), maria)
     shown = "\n".join(t for t in texts(dispatcher) if t)
     assert "Utilização do plano de Maria" in shown and "Ana" not in shown
+
+
+async def test_someone_else_writing_on_the_identified_phone_is_identified_again(dispatcher):
+    # On Maria's identification, "agora é o josé aqui, marido dela. quero ver a utilizaçao da ana" showed him the
+    # family's usage, Ana's physiotherapy included.
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    text = "agora é o josé aqui, marido dela. quero ver a utilizaçao da ana"
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text=text, intent="utilizacao")
+    events = await ActionConsultarUtilizacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [
+        "Como agora é outra pessoa escrevendo, encerrei a identificação anterior: cada um vê só os próprios dados. "
+        "Para continuar, informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos)."
+    ]
+    slots = slot_events(events)
+    assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["identidade"] is None
+    assert slots["opcao_pendente"] == "utilizacao"
+    # Maria introducing herself is still Maria.
+    said = type(dispatcher)()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)},
+                           text="oi, sou a Maria, minha utilização", intent="utilizacao")
+    await ActionConsultarUtilizacao().run(said, tracker, {})
+    assert "outra pessoa" not in " ".join(t or "" for t in texts(said))
