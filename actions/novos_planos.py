@@ -46,7 +46,7 @@ ACOMODACOES = {"apartamento": "apartamento (quarto privativo)", "enfermaria": "e
 _PESSOA = (
     r"(?:eu|mae|pai|filho|filha|filhos|esposa|esposo|marido|mulher|companheir[oa]|conjuge|namorad[oa]|"
     r"avo|avos|sogr[oa]|irma|irmao|net[oa]|entead[oa]|sobrinh[oa]|ti[oa]|crianca|bebe|pessoa|senhor|senhora|"
-    r"ele|ela|idos[oa]|dependente|titular)"
+    r"ele|ela|idos[oa]|dependente|titular|mim|um|uma|outr[oa])"
 )
 # "45 anos", "1 ano", "8 meses" (a baby is 0); not "há 10 anos", "até 23 anos" nor "30 anos de empresa",
 # which are periods or limits rather than someone's age.
@@ -60,8 +60,10 @@ _COM_UNIDADE = re.compile(
 _SEM_UNIDADE = re.compile(
     rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?(?:\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))?)\s*(\d{{1,3}})"
     r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
-    r"vai|vou|pra|para|mas|ok|por favor)\b))"
+    r"vai|vou|pra|para|mas|ok|por favor|minha|meu|minhas|meus)\b))"
 )
+# "filhos 10 e 4", "netos de 3, 5 e 8": the ages after the first one said of someone, without their unit.
+_LISTA_DEPOIS = re.compile(r"(?:\s*,\s*|\s+e\s+)(\d{1,3})(?=\s*(?:$|[,;!?)]|\.(?!\d)|e\b))")
 # "40 e " or "30, 28 e " right before "2 anos": the earlier ages of a list, written without their unit.
 _LISTA_ANTES = re.compile(r"(?<![\d,.])((?:\d{1,3}\s*,\s*)*\d{1,3})\s+e\s+$")
 # The words that make "em 2 e 3 anos" a period, as for a single age.
@@ -84,6 +86,10 @@ def idades_da_mensagem(texto: str | None) -> List[int]:
 
     >>> idades_da_mensagem("casal de 40 e 38 anos"), idades_da_mensagem("tenho 45 e meus filhos, 12, 9 e 3 anos")
     ([40, 38], [45, 12, 9, 3])
+    >>> idades_da_mensagem("quanto fica o plano pra mim 38 minha esposa 35 e meu filho 6")
+    [38, 35, 6]
+    >>> idades_da_mensagem("eu 41 anos, esposa 39, filhos 10 e 4"), idades_da_mensagem("e se incluir mais um de 67?")
+    ([41, 39, 10, 4], [67])
     """
     if not texto:
         return []
@@ -98,6 +104,10 @@ def idades_da_mensagem(texto: str | None) -> List[int]:
                     candidatos.setdefault(lista.start(1) + numero.start(), int(numero.group()))
     for match in _SEM_UNIDADE.finditer(folded):
         candidatos.setdefault(match.start(1), int(match.group(1)))
+        fim = match.end(1)
+        while seguinte := _LISTA_DEPOIS.match(folded, fim):
+            candidatos.setdefault(seguinte.start(1), int(seguinte.group(1)))
+            fim = seguinte.end(1)
     return [idade for _, idade in sorted(candidatos.items()) if 0 <= idade <= IDADE_MAXIMA]
 
 
