@@ -27,7 +27,8 @@ from bot.nlu.parsing import strip_accents
 _RETIRA = re.compile(
     r"\b(?:cancel\w*|desconsider\w*|retir\w*|esquece|pode fechar|pode encerrar)\b.{0,40}"
     r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b|"
-    r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido)\b"
+    r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido|"
+    r"deixa (?:pra|para) la|deixa quieto|nao quero mais|pode cancelar)\b"
 )
 RETIRADO = (
     "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
@@ -42,6 +43,8 @@ def retira_o_pedido(texto: str) -> bool:
     """Whether a message withdraws the request for a person.
 
     >>> retira_o_pedido("quero cancelar esse pedido de atendente, ja resolvi"), retira_o_pedido("nao precisa mais")
+    (True, True)
+    >>> retira_o_pedido("ah deixa pra la, nao quero mais"), retira_o_pedido("ok obrigada. ja resolvi, pode cancelar")
     (True, True)
     >>> retira_o_pedido("quero falar com um atendente"), retira_o_pedido("quero cancelar meu plano")
     (False, False)

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.atendente import retirar_pedido
 from actions.autorizacao import DUT, pergunta_dut
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
@@ -99,6 +100,8 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     A short question about the topic just answered goes back to that topic (:mod:`actions.contexto`); a question
     for the operator's phone, address or hours gets the channels; a bare "é urgente!" gets the ways to urgent help.
     """
+    if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+        return []  # "ah deixa pra lá, não quero mais" with a request for a person waiting
     assunto = pergunta_sobre_o_assunto(tracker)
     if assunto:
         return reler_no_assunto(tracker, assunto)
@@ -182,6 +185,22 @@ def pergunta_envio_de_documento(texto: str) -> bool:
     False
     """
     return bool(_ENVIO.search(strip_accents(texto).lower()))
+
+
+class ActionAgradecimento(Action):
+    """Thanks get "de nada", unless they withdraw a request for a person ("obrigada, já resolvi, pode cancelar")."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_agradecimento"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Withdraw the waiting request the thanks call off, else answer the thanks."""
+        if not retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_de_nada")
+        return []
 
 
 class ActionFallback(Action):

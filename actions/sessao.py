@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.atendente import retirar_pedido
 from actions.base import esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
@@ -125,6 +126,8 @@ class ActionDespedida(Action):
         if nao_entendeu(texto):
             dispatcher.utter_message(text=AJUDA)
             return []
+        if retirar_pedido(dispatcher, tracker, texto):
+            return []  # "ah não precisa mais não" (a "no") with a request for a person waiting
         assunto = assunto_atual(tracker.events)
         if assunto and short_reply_intent(texto) is None and fala_de_si(texto):
             # "nao, as MINHAS" after the daughter's data corrects whose data, and said goodbye and logged out.

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.atendente import retirar_pedido
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
 from actions.cobertura import orientacao_sem_cadastro
@@ -203,6 +204,9 @@ class ActionPrepararTeleconsulta(Action):
         if assunto:  # "ele foi negado pq?" after the reimbursements is about the reimbursements
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
+        if retirar_pedido(dispatcher, tracker, texto):
+            # "quero cancelar o pedido de atendimento" drew the desk's cancelled-billing inbox, and its questions.
+            return [FollowupAction("action_listen")]
         anterior = assunto_atual(tracker.events)
         if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto):
             return reler_no_assunto(tracker, anterior)

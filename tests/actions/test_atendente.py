@@ -75,3 +75,31 @@ async def test_without_a_request_in_the_conversation_nothing_is_withdrawn(dispat
                            intent="consultar_protocolo")
     await ActionConsultarProtocolo().run(dispatcher, tracker, {})
     assert not any("cancelei" in (t or "") for t in texts(dispatcher))
+
+
+@pytest.mark.parametrize(("texto", "acao"), [
+    ("ok obrigada. ja resolvi, pode cancelar", "actions.conversa.ActionAgradecimento"),  # read as thanks
+    ("ah nao precisa mais nao", "actions.sessao.ActionDespedida"),  # read as a "no": it said goodbye
+    ("ah deixa pra la, nao quero mais", "actions.conversa.ActionFallback"),  # not understood
+    ("quero cancelar o pedido de atendimento", "actions.teleconsulta.ActionPrepararTeleconsulta"),  # the desk's form
+])
+async def test_a_casual_withdrawal_is_understood_whatever_the_classifier_read(dispatcher, saturday_night, texto,
+                                                                             acao):
+    import importlib
+
+    modulo, classe = acao.rsplit(".", 1)
+    sender = f"retira-{classe}"
+    protocol = await _request(sender)
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto, sender=sender)
+    await getattr(importlib.import_module(modulo), classe)().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [
+        f"Pronto: cancelei o pedido {protocol}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
+        "digitar 0."
+    ]
+
+
+async def test_thanks_without_a_request_waiting_get_de_nada(dispatcher):
+    from actions.conversa import ActionAgradecimento
+
+    await ActionAgradecimento().run(dispatcher, make_tracker(text="obrigada, já resolvi"), {})
+    assert texts(dispatcher) == ["utter_de_nada"]
