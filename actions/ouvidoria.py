@@ -46,10 +46,12 @@ from actions.pedido import DESISTIU, desiste, nao_entendeu
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
     GUIA_ERRADA,
+    MOTIVO_DA_REANALISE,
     SLOT_GUIA,
     corrige_a_guia,
     dados_da_guia,
     pergunta_no_lugar_do_motivo,
+    so_protesto,
     titulo_da_reanalise,
 )
 from bot.nlu.parsing import find_identifiers, strip_accents
@@ -231,6 +233,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
                 return {nome: DESISTIU for nome in SLOTS}
             if pergunta_no_lugar_do_motivo(relato):
                 dispatcher.utter_message(text=DUT_DEFINICAO if pergunta_dut(relato) else DUVIDA_NA_REANALISE)
+                return {"ouvidoria_relato": None}
+            if so_protesto(relato):
+                # "não concordo, quero recorrer" was filed as the reason: the review needs one.
+                dispatcher.utter_message(text=MOTIVO_DA_REANALISE)
                 return {"ouvidoria_relato": None}
         if perguntado and so_um_protocolo(relato):
             # "protocolo 4175..." typed at "what happened?" asks about that protocol; it was filed as a compliment.

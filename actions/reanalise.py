@@ -281,6 +281,30 @@ def corrige_a_guia(texto: str) -> bool:
     return bool(_NEGA.search(folded) and _CORRIGE.search(folded))
 
 
+# Words that protest a denial without saying why it is wrong ("não concordo, quero recorrer", "absurdo isso").
+_SO_PROTESTO = frozenset(
+    "nao n concordo discordo quero queria vou recorrer recorro recurso reanalise reanalisar rever absurdo absurda isso "
+    "isto que eu me um uma e ja disse falei injusto injusta inaceitavel pq por porque negaram negou negada negado foi "
+    "a o de do da pedir pedido pode fazer ta esta muito mesmo so com voces vcs vc aceito".split()
+)
+MOTIVO_DA_REANALISE = (
+    "Para a reanálise, conte o motivo: por exemplo, o que o médico disse sobre a necessidade do procedimento, o "
+    "que já foi tentado antes, ou se há um laudo. Se não souber, escreva *não sei* e eu registro assim mesmo."
+)
+
+
+def so_protesto(texto: str) -> bool:
+    """Whether an answer to "por que discorda?" only protests, giving no reason to review.
+
+    >>> so_protesto("nao concordo, quero recorrer"), so_protesto("absurdo isso!!!")
+    (True, True)
+    >>> so_protesto("meu medico disse que preciso operar, ja fiz 6 meses de fisio"), so_protesto("não sei")
+    (False, False)
+    """
+    palavras = re.findall(r"[a-z]+", strip_accents(texto).lower())
+    return bool(palavras) and all(palavra in _SO_PROTESTO for palavra in palavras)
+
+
 def pergunta_no_lugar_do_motivo(texto: str) -> bool:
     """Whether an answer to "por que discorda?" is a question of its own (15 words at most).
 

@@ -242,3 +242,20 @@ async def test_a_denied_reimbursement_is_not_taken_for_a_guide(dispatcher):
         relido = [e for e in eventos if e.get("event") == "user"]
         assert relido[0]["parse_data"]["intent"]["name"] == "reembolso"
     assert not texts(dispatcher)
+
+
+@pytest.mark.parametrize("resposta", ["nao concordo, quero recorrer", "absurdo isso!!!"])
+def test_a_protest_without_a_reason_is_asked_the_reason(dispatcher, resposta):
+    # José's "nao concordo, quero recorrer" at "por que discorda?" was filed as the doctor's reason.
+    from actions.reanalise import MOTIVO_DA_REANALISE
+
+    ids, guia = _ids()
+    tracker = _no_motivo(guia, ids["jose"], resposta)
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato(resposta, dispatcher, tracker, {}) == {
+        "ouvidoria_relato": None
+    }
+    assert texts(dispatcher) == [MOTIVO_DA_REANALISE]
+    # "não sei" is an answer: registered as said.
+    other = type(dispatcher)()
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato("não sei", other, _no_motivo(guia, ids["jose"], "não sei"),
+                                                             {}) == {"ouvidoria_relato": "não sei"}
