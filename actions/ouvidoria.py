@@ -50,6 +50,7 @@ from actions.reanalise import (
     SLOT_GUIA,
     corrige_a_guia,
     dados_da_guia,
+    nao_sabe,
     pergunta_no_lugar_do_motivo,
     so_protesto,
     titulo_da_reanalise,
@@ -222,6 +223,8 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if desistiu:
             return desistiu
         perguntado = tracker.get_slot("requested_slot") == "ouvidoria_relato"
+        if perguntado and tracker.get_slot(SLOT_GUIA) and nao_sabe(relato):
+            return {"ouvidoria_relato": relato}  # the reanalysis offers "não sei" as an answer
         if perguntado and nao_entendeu(relato):
             # "não entendi" is no complaint: the step explained, nothing registered.
             dispatcher.utter_message(text=EXPLICA_RELATO)

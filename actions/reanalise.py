@@ -305,6 +305,15 @@ def so_protesto(texto: str) -> bool:
     return bool(palavras) and all(palavra in _SO_PROTESTO for palavra in palavras)
 
 
+def nao_sabe(texto: str) -> bool:
+    """Whether the answer is "não sei", which the reason's question offers.
+
+    >>> nao_sabe("nao sei"), nao_sabe("Não sei."), nao_sabe("não sei o que é DUT")
+    (True, True, False)
+    """
+    return bool(re.fullmatch(r"\W*(?:nao|n) sei\W*", strip_accents(texto).lower()))
+
+
 def pergunta_no_lugar_do_motivo(texto: str) -> bool:
     """Whether an answer to "por que discorda?" is a question of its own (15 words at most).
 
