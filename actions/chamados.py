@@ -156,7 +156,7 @@ _PERGUNTA_SOBRE_O_CHAMADO = re.compile(
     r"\b(?:prazo|quanto tempo|demora\w*|quando (?:\w+ ){0,2}(?:respond\w*|retorn\w*|resposta|resolv\w*|abre|abrem|"
     r"volta\w*|atend\w*)|tem resposta)\b"
 )
-_MAX_PALAVRAS_PERGUNTA = 8
+_MAX_PALAVRAS_PERGUNTA = 12
 
 
 def pergunta_sobre_o_chamado(texto: str) -> bool:
@@ -164,6 +164,8 @@ def pergunta_sobre_o_chamado(texto: str) -> bool:
 
     >>> pergunta_sobre_o_chamado("quando vao me responder?"), pergunta_sobre_o_chamado("qual o prazo?")
     (True, True)
+    >>> pergunta_sobre_o_chamado("e quanto tempo demora a resposta? preciso do medicamento hoje")
+    True
     >>> pergunta_sobre_o_chamado("quero ver meus reembolsos")
     False
     """
@@ -239,6 +241,7 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
             prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
         titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({category_label(ticket.category)})"
         vence = f" (até {format_date(ticket.due_date)})" if ticket is not None and ticket.due_date else ""
+        mesa = ticket is not None and ticket.tier == "teleconsulta"
     if se_passar:
         dispatcher.utter_message(
             text=f"Se o prazo do protocolo {protocolo}{vence} passar sem resposta, ou se a resposta não resolver, "
@@ -247,11 +250,19 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
         )
         dispatcher.utter_message(response="utter_algo_mais")
         return True
+    if mesa and _PRECISA_HOJE.search(strip_accents(texto).lower()):
+        # "preciso do medicamento hoje": the desk answers in days; a doctor online answers now.
+        prazo += f" {HOJE_NO_PA_ONLINE}"
     dispatcher.utter_message(text=f"Seu pedido{titulo} tem o protocolo {protocolo}.{prazo}")
     dispatcher.utter_message(response="utter_algo_mais")
     return True
 
 
+_PRECISA_HOJE = re.compile(r"\b(?:hoje|agora|urgente|ja ja|amanha cedo|nao posso esperar)\b")
+HOJE_NO_PA_ONLINE = (
+    "Se precisa de um médico ou de uma receita hoje, o Pronto Atendimento Online atende agora, 24 horas: escreva "
+    "*PA Online*."
+)
 _ESPERA_RESPOSTA = re.compile(r"\b(?:respond\w*|resposta|retorn\w*|resolv\w*)\b")
 
 

@@ -235,3 +235,19 @@ def test_when_will_you_answer_in_a_new_conversation_gets_the_persons_open_ticket
     topic = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text="qual o prazo?",
                          sender="dia-seguinte")
     assert not responder_sobre_o_chamado(CollectingDispatcher(), topic)
+
+
+def test_needing_the_medicine_today_after_a_desk_request_points_to_the_pa_online(dispatcher):
+    # "e quanto tempo demora a resposta? preciso do medicamento hoje" got "só consigo ajudar com assuntos do plano".
+    from dataclasses import replace
+
+    with session_scope(_factory()) as session:
+        ticket = open_ticket(replace(DECISION, tier="teleconsulta", inbox="documentos@medis.pt"), session=session,
+                             channel="whatsapp", category="tele_documentos", summary="a receita não chegou",
+                             context={}, beneficiary_id=None, kind="geral",
+                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+        protocol, due = ticket.protocol, ticket.due_date
+    texto = "e quanto tempo demora a resposta? preciso do medicamento hoje"
+    assert responder_sobre_o_chamado(dispatcher, make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto))
+    said = texts(dispatcher)[0]
+    assert protocol in said and format_date(due) in said and "Pronto Atendimento Online atende agora" in said
