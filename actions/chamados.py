@@ -250,7 +250,7 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
         )
         dispatcher.utter_message(response="utter_algo_mais")
         return True
-    if mesa and _PRECISA_HOJE.search(strip_accents(texto).lower()):
+    if mesa and precisa_hoje(texto):
         # "preciso do medicamento hoje": the desk answers in days; a doctor online answers now.
         prazo += f" {HOJE_NO_PA_ONLINE}"
     dispatcher.utter_message(text=f"Seu pedido{titulo} tem o protocolo {protocolo}.{prazo}")
@@ -258,7 +258,18 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
     return True
 
 
-_PRECISA_HOJE = re.compile(r"\b(?:hoje|agora|urgente|ja ja|amanha cedo|nao posso esperar)\b")
+_PRECISA_HOJE = re.compile(
+    r"\b(?:hoje|agora|urgente|ja ja|amanha cedo|nao posso esperar|outro medico|precisa do (?:remedio|medicamento))\b"
+)
+
+
+def precisa_hoje(texto: str) -> bool:
+    """Whether a message about a desk request says it cannot wait for the desk's answer.
+
+    >>> precisa_hoje("Entretanto posso ir a outro médico? o miúdo precisa do remédio"), precisa_hoje("obrigado")
+    (True, False)
+    """
+    return bool(_PRECISA_HOJE.search(strip_accents(texto).lower()))
 HOJE_NO_PA_ONLINE = (
     "Se precisa de um médico ou de uma receita hoje, o Pronto Atendimento Online atende agora, 24 horas: escreva "
     "*PA Online*."

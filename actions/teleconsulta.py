@@ -17,7 +17,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.atendente import retirar_pedido
 from actions.base import beneficiario_identificado, session_factory
-from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chamado, responder_sobre_o_chamado
+from actions.chamados import (
+    HOJE_NO_PA_ONLINE,
+    abrir_chamado,
+    lembrar_protocolo,
+    mensagem_do_chamado,
+    precisa_hoje,
+    responder_sobre_o_chamado,
+)
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
@@ -342,11 +349,14 @@ class ActionEncaminharTeleconsulta(Action):
         # A CPF instead of a NIF is a client in Brazil: answered in Brazilian Portuguese.
         equipa = "equipe" if len(fiscal) == 11 else "equipa"
         feito = (
-            f"Obrigado. Juntei esta mensagem ao seu pedido {anterior} e a encaminhei à {equipa} responsável."
+            f"Obrigado. Encaminhei esta mensagem à {equipa} responsável, ligada ao seu pedido anterior ({anterior})."
             if anterior
             else f"Obrigado. O seu pedido foi encaminhado para a {equipa} responsável."
         )
         dispatcher.utter_message(text=f"{feito}\n{resposta}")
+        if precisa_hoje(texto):
+            # "posso ir a outro médico? o miúdo precisa do remédio": the desk answers in days.
+            dispatcher.utter_message(text=HOJE_NO_PA_ONLINE)
         # Name and NIF stay for a later message of this conversation (ActionPrepararTeleconsulta).
         return [
             SlotSet("tele_categoria", None),

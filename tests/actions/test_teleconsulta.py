@@ -258,3 +258,17 @@ def test_a_sentence_at_the_name_question_is_not_taken_for_the_name(dispatcher):
     tracker = make_tracker({"requested_slot": "tele_nome"}, text="e o atendesto tbm nao veio")
     slots = ValidateTeleconsultaForm().validate_tele_nome("e o atendesto tbm nao veio", dispatcher, tracker, {})
     assert slots["tele_nome"] is None and "nome completo" in texts(dispatcher)[0]
+
+
+async def test_a_follow_up_that_cannot_wait_for_the_desk_gets_the_pa_online(dispatcher):
+    # pt-PT: "Entretanto posso ir a outro médico? o miúdo precisa do remédio" got two protocols and no answer.
+    from actions.teleconsulta import ActionEncaminharTeleconsulta
+
+    slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "123456789",
+             "tele_texto": "Entretanto posso ir a outro médico? o miúdo precisa do remédio",
+             "tele_protocolo": "41750520261202000001"}
+    await ActionEncaminharTeleconsulta().run(dispatcher, make_tracker(slots, text=slots["tele_texto"]), {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Obrigado. Encaminhei esta mensagem à equipa responsável, ligada ao seu pedido "
+                              "anterior (41750520261202000001).")
+    assert "Pronto Atendimento Online atende agora" in said[-1]

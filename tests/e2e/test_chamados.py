@@ -118,7 +118,7 @@ def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, 
     assert f"O protocolo aberto nesta conversa é {number}" in again and "CPF" not in again
     # A second message about the teleconsultation adds to the request: name and NIF are not asked again.
     more = joined(conversa_at("a videochamada também caiu duas vezes antes de o médico entrar"))
-    assert f"Juntei esta mensagem ao seu pedido {number}" in more and "nome completo" not in more, more
+    assert f"ligada ao seu pedido anterior ({number})" in more and "nome completo" not in more, more
     new = re.search(r"Seu protocolo é (\d{20})", more).group(1)
     assert new != number
 
