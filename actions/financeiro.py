@@ -33,6 +33,7 @@ from actions.boletos import (
     total_em_aberto,
 )
 from actions.composicao import (
+    meses_citados,
     parte_do_dependente,
     pergunta_composicao,
     pergunta_propria_parte,
@@ -40,7 +41,7 @@ from actions.composicao import (
 )
 from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
-from actions.formatting import first_name
+from actions.formatting import competencia, enumerar, first_name
 from actions.mensalidade import (
     aumento_por_idade,
     data_informada,
@@ -75,6 +76,8 @@ ENCARGOS_GERAL = (
     f"(Art. 44, §1º do Regulamento). Com {DELINQUENCY_CONTACT_DAYS} dias de atraso em 12 meses a Cemig Saúde "
     f"entra em contato; com {DELINQUENCY_EXCLUSION_DAYS}, o plano pode ser cancelado (Arts. 27 e 46)."
 )
+# "paguei o de outubro?", "o de outubro já foi pago?": whether a month's boleto was paid.
+_JA_PAGUEI = re.compile(r"\b(?:paguei|pago|paga|pagou|pagamos|quitad[oa]|quitei|baixou)\b.*\?|\bja (?:foi )?pag\w*")
 _ENCARGOS = re.compile(r"\b(multa|juros|atras\w*|encargos?)\b")
 _PROPRIO = re.compile(r"\b(meu|minha|meus|minhas|dia \d+|amanha|hoje|semana|mes que vem|eu pag\w*)\b")
 # Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
@@ -207,6 +210,14 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             return []
         abertas = sorted((f for f in faturas if f.status == "aberto"), key=lambda f: (f.due_date, f.id))
         pagas = [f for f in faturas if f.status == "pago"][:MAX_PAGOS]
+        citados = meses_citados(pedido["text"])
+        pagas_citadas = [f for f in faturas if f.status == "pago" and f.competence.month in citados]
+        if pagas_citadas and _JA_PAGUEI.search(strip_accents(pedido["text"]).lower()):
+            # "paguei o boleto de outubro? não lembro": that boleto was paid, on that day.
+            linhas = [item_pago(f, dono(f)) for f in pagas_citadas]
+            dispatcher.utter_message(text="\n\n".join(["Já está pago:", *linhas]))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if informa_pagamento(pedido["text"]):
             # "paguei ontem, já baixou?": what still shows open and the bank's delay, not the whole history.
             a_cobrar = [f for f in abertas if a_pagar(f) > 0]
@@ -221,6 +232,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         # "manda só o pdf do de dezembro", "e quando vence o próximo?": that boleto only.
         pedidas = boletos_pedidos(abertas, pedido["text"])
         um_so = len(pedidas) < len(abertas)
+        # "o boleto de dezembro" shown alone must not hide November's, overdue.
+        atrasadas_fora = [
+            f for f in abertas if f not in pedidas and referencia > effective_due_date(f.due_date) and a_pagar(f) > 0
+        ]
         abertas = pedidas
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
@@ -241,6 +256,9 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 dispatcher.utter_message(text=SEM_ARQUIVO)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        if atrasadas_fora:
+            meses = enumerar([competencia(f.competence) for f in atrasadas_fora])
+            dispatcher.utter_message(text=f"Há também boleto em atraso ({meses}): escreva *meus boletos* para ver.")
         if any(referencia > effective_due_date(f.due_date) and a_pagar(f) > 0 for f in abertas):
             dispatcher.utter_message(text=aviso_inadimplencia(faturas, referencia))
             na_data = aviso_na_data_do_pagamento(faturas, pagamento)

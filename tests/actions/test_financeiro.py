@@ -366,6 +366,8 @@ async def test_a_boleto_named_by_its_month_or_as_the_next_is_shown_alone(dispatc
         assert f"Competência {latest.competence:%m/%Y}" in shown, text
         assert f"Competência {overdue.competence:%m/%Y}" not in shown and "Últimos boletos pagos" not in shown, text
         assert "Art. 46 do Regulamento" not in shown, text
+        # The overdue one is not hidden: it is named, with how to see it.
+        assert f"Há também boleto em atraso ({overdue.competence:%m/%Y})" in shown, text
 
 
 MESES = {11: "novembro", 12: "dezembro", 1: "janeiro", 10: "outubro"}
@@ -379,3 +381,15 @@ async def test_cancelling_does_not_settle_a_late_boleto(dispatcher, db):
     shown = _shown(dispatcher)
     assert shown.startswith("Sim: cancelar o plano não quita o que está em aberto") and "Art. 17, II" in shown
     assert "Boletos em aberto" not in shown
+
+
+async def test_asking_whether_a_month_was_paid_gets_its_payment(dispatcher, db):
+    # "paguei o boleto de outubro? nao lembro" got the open boletos and "o banco tem até 3 dias úteis".
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    paid = [f for f in repository.list_invoices([maria.id], session=db, statuses=["pago"]) if f.competence.month == 10]
+    assert paid and paid[0].paid_on, "the seed has October paid"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="paguei o boleto de outubro? nao lembro"),
+                                          {})
+    shown = _shown(dispatcher)
+    assert shown.startswith("Já está pago:") and f"Competência 10/{paid[0].competence.year}: pago" in shown
+    assert f"em {format_date(paid[0].paid_on)}" in shown and "Boletos em aberto" not in shown
