@@ -83,6 +83,8 @@ _PEDIR = re.compile(r"\b(?:pedir|solicitar|dar entrada|entrar com|apresentar|pro
 _RECEBER = re.compile(r"\b(?:receb\w*|pag[oa]\w*|cai|cair|sai|demora\w*|depositad\w*)\b")
 # "e o prazo?" alone, before identifying: the rule, since no request of anyone is in question yet.
 _SO_O_PRAZO = re.compile(r"^\W*(?:e\s+)?(?:qual\s+(?:e\s+)?)?(?:o\s+)?prazos?(?:\s+(?:do|de)\s+reembolso)?\W*$")
+# "meu reembolso", "paguei 1280": one's own request, which needs one's data.
+_PROPRIO = re.compile(r"\b(?:meu|minha|meus|minhas|paguei|gastei|recebi)\b")
 # "consulta particular tem reembolso?", "fui num médico fora da rede, vocês reembolsam?"
 _ELETIVA = re.compile(r"\b(?:particular|fora da rede|nao credenciad\w*|eletiv\w*|sem ser (?:da|pela) rede)\b")
 _URGENCIA = re.compile(r"\b(?:urgencia|emergencia|pronto.?socorro|ps|uti|internad\w*|internac\w*)\b")
@@ -220,9 +222,11 @@ VALOR_PELA_TABELA = (
     "www.cemigsaude.org.br), e não pelo valor pago ao profissional: quando o preço cobrado é maior que o da tabela, "
     "a diferença não é reembolsada."
 )
-# "como vocês calculam o reembolso?", "qual a tabela?": the rule of Art. 72.
+# "como vocês calculam o reembolso?", "qual a tabela?", "e quanto eles devolvem?": the rule of Art. 72.
 _CALCULO = re.compile(
-    r"\b(?:como (?:voces |vcs |vc )?calcul\w*|calculo do reembolso|tabela (?:lpp|de precos|de reembolso)|lpp)\b"
+    r"\b(?:como (?:voces |vcs |vc )?calcul\w*|calculo do reembolso|tabela (?:lpp|de precos|de reembolso)|lpp|"
+    r"quanto (?:eles |voces |vcs |a cemig )?(?:devolve\w*|reembols\w*|paga\w* de volta|ressarc\w*)|"
+    r"(?:devolve\w*|reembols\w*) (?:tudo|o valor todo|quanto))\b"
 )
 
 
@@ -241,6 +245,8 @@ class ActionConsultarReembolso(AcaoIdentificada):
             return [CONSULTA_ELETIVA]
         if _SO_O_PRAZO.match(strip_accents(texto).lower()):
             return [REGRA_DO_PAGAMENTO]
+        if _CALCULO.search(strip_accents(texto).lower()) and not _PROPRIO.search(strip_accents(texto).lower()):
+            return [VALOR_PELA_TABELA]  # "e quanto eles devolvem?": how it is calculated, for anyone
         return list(ORIENTACAO) if pede_orientacao(texto) and not find_identifiers(texto) else []
 
     def dispensa_escolha(self, mensagem: Dict[str, Any]) -> bool:

@@ -355,3 +355,10 @@ def test_general_questions_before_identifying_get_the_rule():
                                                    "documentos (Art. 72 do Regulamento)."]
     # Asking for one's own payment date needs one's requests: no general answer, the CPF is asked.
     assert acao.orientacao_geral("quando vou receber meu reembolso?") == []
+
+
+def test_how_much_is_given_back_before_identifying_gets_the_lpp_rule():
+    # "e quanto eles devolvem?" asked for a CPF; how the amount is calculated is the same for everyone.
+    acao = ActionConsultarReembolso()
+    assert acao.orientacao_geral("e quanto eles devolvem?")[0].startswith("O reembolso é calculado pela tabela")
+    assert acao.orientacao_geral("quanto devolveram do meu reembolso?") == []
