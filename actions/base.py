@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.cobertura import orientacao_sem_cadastro
+from actions.contexto import assunto_do_pedido, reler_no_assunto
 from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
@@ -177,6 +178,9 @@ class AcaoIdentificada(Action):
             # Rules route unidentified users to the form; this is a safety net.
             dispatcher.utter_message(response="utter_ask_identificacao_documento")
             return [SlotSet("opcao_pendente", self.intent)]
+        assunto = assunto_do_pedido(tracker, tracker.latest_message.get("text") or "")
+        if assunto:
+            return reler_no_assunto(tracker, assunto)  # "o status do meu pedido" in the reimbursements
         if self._outra_pessoa(tracker, beneficiario_id):
             # "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed
             # the family's data to him: whoever writes now identifies, and sees what is theirs.

@@ -15,6 +15,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet, UserUtteranceReverted, UserUttered
 
+from actions.pedido import pedido_sem_opcao
 from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO
 from bot.nlu.parsing import menu_digit_intent, strip_accents
 
@@ -112,6 +113,22 @@ def anteriores_no_assunto(events: List[Dict[str, Any]], assunto: str) -> List[st
             break
         textos.append(str(evento.get("text") or ""))
     return textos
+
+
+# Topics whose requests people call just "o pedido".
+_TEM_PEDIDOS = ("reembolso", "autorizacao")
+
+
+def assunto_do_pedido(tracker: Tracker, texto: str) -> str | None:
+    """The topic "o pedido" means, when the message names no option and the conversation is in one with requests.
+
+    "quero ver o status do meu pedido" after questions about reimbursements drew the authorizations.
+    """
+    assunto = assunto_atual(tracker.events or [])
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if assunto in _TEM_PEDIDOS and assunto != intent and pedido_sem_opcao(texto):
+        return assunto
+    return None
 
 
 def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:

@@ -41,7 +41,7 @@ from actions.chamados import (
     responder_sobre_o_chamado,
 )
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import assunto_atual, reler_no_assunto
+from actions.contexto import assunto_atual, assunto_do_pedido, reler_no_assunto
 from actions.formatting import first_name
 from actions.identificacao_leitura import (
     CIENTE,
@@ -291,8 +291,10 @@ class ActionSolicitarIdentificacao(Action):
     ) -> List[EventType]:
         """Reset the form and take any identifier already in the message; answer a general question at once."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        pendente = intent if intent in SERVICOS else None
         texto = tracker.latest_message.get("text") or ""
+        # "quero ver o status do meu pedido" after the reimbursements: the reimbursement, once identified.
+        intent = assunto_do_pedido(tracker, texto) or intent
+        pendente = intent if intent in SERVICOS else None
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if retirar_pedido(dispatcher, tracker, texto):
             # "já resolvi, pode cancelar o protocolo" before identifying: the request was this conversation's.

@@ -118,6 +118,22 @@ _NOMEIA: Dict[str, re.Pattern[str]] = {
     "imposto_renda": re.compile(r"\b(?:imposto de renda|informe(?: de rendimentos?| (?:de |do )?ir)?|irpf)\b"),
     "falar_atendente": re.compile(r"\b(?:atendente|falar com (?:alguem|uma pessoa|um humano)|humano)\b"),
 }
+# "quero ver o status do meu pedido": a request that names no option, only "o pedido".
+_PEDIDO_GENERICO = re.compile(r"\b(?:(?:o|do|meu|minha|esse|desse|da) (?:pedido|solicitacao)|status|andamento)\b")
+
+
+def pedido_sem_opcao(texto: str) -> bool:
+    """Whether a message asks about "o pedido" without naming which option it is (a reimbursement, a guide).
+
+    >>> pedido_sem_opcao("quero ver o status do meu pedido"), pedido_sem_opcao("status da minha autorização")
+    (True, False)
+    >>> pedido_sem_opcao("meu boleto")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_PEDIDO_GENERICO.search(folded)) and not any(p.search(folded) for p in _NOMEIA.values())
+
+
 # Where one request ends and the next begins.
 _ORACOES = re.compile(r"[.,;?!\n]+|\s(?:e|tambem|tbm|tb|e tambem|e tbm|alem disso|outra coisa|depois)\s")
 

@@ -332,3 +332,13 @@ async def test_a_prospect_at_the_cpf_question_leaves_it_for_the_plans(dispatcher
     asked = [e for e in events if e.get("event") == "user"]
     assert asked[0]["parse_data"]["intent"]["name"] == "novos_planos" and asked[0]["text"] == texto
     assert slot_events(events)["opcao_pendente"] is None
+
+
+async def test_o_meu_pedido_in_the_reimbursements_is_the_reimbursement_served_after_identifying(dispatcher):
+    # After questions about reimbursements, "quero ver o status do meu pedido" drew the authorizations.
+    events = [{"event": "user", "text": "como peço reembolso?", "parse_data": {"intent": {"name": "reembolso"}}},
+              {"event": "user", "text": "quero ver o status do meu pedido",
+               "parse_data": {"intent": {"name": "autorizacao"}}}]
+    tracker = make_tracker(text="quero ver o status do meu pedido", intent="autorizacao", events=events)
+    result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert slot_events(result)["opcao_pendente"] == "reembolso"
