@@ -241,6 +241,17 @@ _CUSTO = re.compile(
 )
 
 
+# "posso usar o pa online pagando particular?": the service is the members'.
+_SEM_PLANO = re.compile(
+    r"\b(?:particular|sem (?:ter )?(?:o )?plano|nao (?:sou|tenho) (?:cliente|plano|o plano)|"
+    r"nao sou (?:do plano|associad\w*))"
+)
+PA_SO_BENEFICIARIOS = (
+    "O Pronto Atendimento Online é para quem tem o plano da Cemig Saúde: entra-se com o número da carteira do plano, e "
+    "não há atendimento particular pago. Para conhecer os planos, digite 7. Numa emergência, ligue 192 (SAMU)."
+)
+
+
 def pergunta_custo(texto: str) -> bool:
     """Whether a message asks what something costs ("é preciso pagar?", "tem coparticipação?", "é de graça?").
 
@@ -265,9 +276,13 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     True
     >>> orientacao_sem_cadastro("pa online tem coparticipação?").startswith("Não há nada a pagar: consultas no pronto")
     True
+    >>> orientacao_sem_cadastro("posso usar o pa online pagando particular? quanto custa?") == PA_SO_BENEFICIARIOS
+    True
     """
     if pergunta_ans(texto):
         return RECLAMAR_NA_ANS
+    if _PA_ONLINE.search(strip_accents(texto).lower()) and _SEM_PLANO.search(strip_accents(texto).lower()):
+        return PA_SO_BENEFICIARIOS
     if _PA_ONLINE.search(strip_accents(texto).lower()) and pergunta_custo(texto):
         return PA_SEM_CUSTO
     if _SEGURO_VIAGEM.search(strip_accents(texto).lower()):
