@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -185,7 +185,9 @@ class AcaoIdentificada(Action):
             # "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed
             # the family's data to him: whoever writes now identifies, and sees what is theirs.
             dispatcher.utter_message(text=OUTRA_PESSOA)
-            return [*esquecer_identificacao(), SlotSet("opcao_pendente", self.intent)]
+            # Listening next: with the identification gone no rule follows, and the fallback the policies chose
+            # reverted the turn and, with it, the logout.
+            return [*esquecer_identificacao(), SlotSet("opcao_pendente", self.intent), FollowupAction("action_listen")]
         return self.atender(dispatcher, tracker, beneficiario_id)
 
     @staticmethod

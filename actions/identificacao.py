@@ -63,6 +63,7 @@ from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
+from bot.intencoes import INFORMAR_IDENTIFICACAO
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
 from bot.nlu.symptoms import PRONTO_ATENDIMENTO
 from bot.settings import get_settings
@@ -295,6 +296,9 @@ class ActionSolicitarIdentificacao(Action):
         # "quero ver o status do meu pedido" after the reimbursements: the reimbursement, once identified.
         intent = assunto_do_pedido(tracker, texto) or intent
         pendente = intent if intent in SERVICOS else None
+        if intent == INFORMAR_IDENTIFICACAO:
+            # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone).
+            pendente = tracker.get_slot("opcao_pendente")
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if retirar_pedido(dispatcher, tracker, texto):
             # "já resolvi, pode cancelar o protocolo" before identifying: the request was this conversation's.
@@ -313,8 +317,8 @@ class ActionSolicitarIdentificacao(Action):
         if pendente == "financeiro" and pergunta_preco_por_idade(texto):
             # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
             return reler_no_assunto(tracker, "novos_planos")
-        orientacao = SERVICOS[intent]().orientacao_geral(texto) if pendente else []
-        geral = orientacao_sem_cadastro(texto) if pendente else None
+        orientacao = SERVICOS[intent]().orientacao_geral(texto) if intent in SERVICOS else []
+        geral = orientacao_sem_cadastro(texto) if intent in SERVICOS else None
         if geral:
             # "rede credenciada", "o plano cobre no Rio?" drew an option's intent: nobody's data answers it, so no
             # CPF either.

@@ -13,6 +13,8 @@ from bot.menu import OPCOES
 
 # The intent the NLU gives a message whose two likeliest topics are too close to tell apart.
 ESCLARECER = "esclarecer"
+# A message that is only an identification (a CPF, a card number, a birth date).
+INFORMAR_IDENTIFICACAO = "informar_identificacao"
 
 ROTULOS: Dict[str, str] = {
     **{opcao.intent: opcao.rotulo for opcao in OPCOES},

@@ -37,7 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import clock
-from bot.intencoes import ESCLARECER, ESCLARECIVEIS
+from bot.intencoes import ESCLARECER, ESCLARECIVEIS, INFORMAR_IDENTIFICACAO
 from bot.nlu.cancellation import CANCELAR_PLANO, is_cancellation_request
 from bot.nlu.disputes import CONTESTAR_UTILIZACAO, states_a_dispute
 from bot.nlu.manifestations import OUVIDORIA, is_compliment_or_suggestion
@@ -57,7 +57,7 @@ from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
 from bot.nlu.short_replies import says_already_said, short_reply_intent
 from bot.nlu.symptoms import symptom_intent
 
-IDENTIFICATION_INTENT = "informar_identificacao"
+IDENTIFICATION_INTENT = INFORMAR_IDENTIFICACAO
 PROTOCOL_INTENT = "consultar_protocolo"
 
 

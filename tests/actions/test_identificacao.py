@@ -342,3 +342,11 @@ async def test_o_meu_pedido_in_the_reimbursements_is_the_reimbursement_served_af
     tracker = make_tracker(text="quero ver o status do meu pedido", intent="autorizacao", events=events)
     result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert slot_events(result)["opcao_pendente"] == "reembolso"
+
+
+async def test_a_cpf_typed_after_someone_else_took_over_keeps_the_request(dispatcher):
+    # Maria's identification ended when José said he was writing; his CPF then must lead to what he asked.
+    tracker = make_tracker({"opcao_pendente": "utilizacao"}, text="111.444.777-35", intent="informar_identificacao")
+    result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert slot_events(result)["opcao_pendente"] == "utilizacao"
+    assert slot_events(result)["identificacao_documento"] == "11144477735"
