@@ -178,9 +178,6 @@ class AcaoIdentificada(Action):
             # Rules route unidentified users to the form; this is a safety net.
             dispatcher.utter_message(response="utter_ask_identificacao_documento")
             return [SlotSet("opcao_pendente", self.intent)]
-        assunto = assunto_do_pedido(tracker, tracker.latest_message.get("text") or "")
-        if assunto:
-            return reler_no_assunto(tracker, assunto)  # "o status do meu pedido" in the reimbursements
         if self._outra_pessoa(tracker, beneficiario_id):
             # "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed
             # the family's data to him: whoever writes now identifies, and sees what is theirs.
@@ -188,6 +185,9 @@ class AcaoIdentificada(Action):
             # Listening next: with the identification gone no rule follows, and the fallback the policies chose
             # reverted the turn and, with it, the logout.
             return [*esquecer_identificacao(), SlotSet("opcao_pendente", self.intent), FollowupAction("action_listen")]
+        assunto = assunto_do_pedido(tracker, tracker.latest_message.get("text") or "")
+        if assunto:
+            return reler_no_assunto(tracker, assunto)  # "o status do meu pedido" in the reimbursements
         return self.atender(dispatcher, tracker, beneficiario_id)
 
     @staticmethod
@@ -225,7 +225,7 @@ class AcaoIdentificada(Action):
         with db_session() as session:
             pessoas = pessoas_visiveis(beneficiario_id, session=session)
             if escolha is None and self.escolhe_pessoa and len(pessoas) > 1:
-                # "IR de todos 2025", "meus reembolsos", "o da Ana": the request says whose, so "de quem?" is not asked.
+                # "IR de todos 2025", "o da Ana", "o meu e o do meu marido": the request says whose, not asked again.
                 texto = mensagem["text"]
                 escolha = (
                     (TODOS if fala_de_todos(texto) else pessoa_citada(texto, pessoas))
