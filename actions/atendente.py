@@ -30,6 +30,8 @@ _RETIRA = re.compile(
     r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido|"
     r"deixa (?:pra|para) la|deixa quieto|nao quero mais|pode cancelar)\b"
 )
+_OUTRA_COISA = re.compile(r"\b(?:plano|inscricao|boletos?|debito|dependentes?|reembolsos?|consultas?|exames?)\b")
+_DO_PEDIDO = re.compile(r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b")
 RETIRADO = (
     "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
     "digitar 0."
@@ -48,8 +50,13 @@ def retira_o_pedido(texto: str) -> bool:
     (True, True)
     >>> retira_o_pedido("quero falar com um atendente"), retira_o_pedido("quero cancelar meu plano")
     (False, False)
+    >>> retira_o_pedido("pode cancelar meu plano"), retira_o_pedido("nao quero mais o plano, pode cancelar o pedido")
+    (False, True)
     """
-    return bool(_RETIRA.search(strip_accents(texto).lower()))
+    folded = strip_accents(texto).lower()
+    if _OUTRA_COISA.search(folded) and not _DO_PEDIDO.search(folded):
+        return False  # "pode cancelar meu plano", "não quero mais o plano": not the request for a person
+    return bool(_RETIRA.search(folded))
 
 
 def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
