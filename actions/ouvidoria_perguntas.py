@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session
+from actions.base import beneficiario_identificado, db_session, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
@@ -35,6 +35,8 @@ from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalis
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
+from bot.db.session import session_scope
+from bot.identifiers import mask_personal_data
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
@@ -109,6 +111,31 @@ def pergunta_andamento(texto: str) -> bool:
     return _pergunta(_PERGUNTA_ANDAMENTO, re.sub(r"\s+da ouvidoria$", "", folded))
 
 
+# "nem falei qual é a reclamação", "quero acrescentar", "esqueci de dizer que...": more about the manifestation made.
+_SEM_COMPLEMENTO = re.compile(
+    r"\b(?:mas )?(?:eu )?(?:nem|nao) (?:falei|disse|contei|expliquei)(?: (?:qual|o que) (?:e|era|foi) a (?:reclamacao|"
+    r"manifestacao)| nada)?|\b(?:quero|queria|vou|preciso) (?:acrescentar|complementar|completar|adicionar)|"
+    r"\besqueci de (?:falar|dizer|contar)|\bfaltou (?:falar|dizer|contar)|\bso (?:mais )?uma coisa|^\W*acrescentar\W*"
+)
+JUNTADO = "Juntei isto à sua manifestação {protocolo}: a Ouvidoria recebe junto, sem abrir outra."
+CONTE_O_CASO = (
+    "Pode contar numa mensagem só o que aconteceu, com datas e nomes se souber: eu junto à sua manifestação "
+    "{protocolo}. Comece por *acrescentar:*."
+)
+
+
+def complementa(texto: str) -> bool:
+    """Whether a message adds to the manifestation just registered, or says its case was not told.
+
+    >>> complementa("mas eu nem falei qual é a reclamação"), complementa("acrescentar: o hospital X me cobrou")
+    (True, True)
+    >>> complementa("quero fazer outra reclamação"), complementa("qual o prazo?")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_SEM_COMPLEMENTO.search(folded)) or folded.lstrip().startswith("acrescentar")
+
+
 def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
     """The Ombudsman ticket this conversation registered last, if that is the protocol it gave last."""
     protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
@@ -154,6 +181,18 @@ class ActionExplicarOuvidoria(Action):
                     text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
                     'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'
                 )
+        elif ticket is not None and ticket.status in OPEN_TICKET_STATUSES and complementa(texto):
+            # "mas eu nem falei qual é a reclamação" right after registering started the form again, and the case
+            # told next became a second manifestation.
+            if descreve_o_caso(_SEM_COMPLEMENTO.sub(" ", strip_accents(texto).lower())):
+                with session_scope(session_factory()) as session:
+                    repository.add_beneficiary_note(
+                        session.merge(ticket), f"Complemento do beneficiário: {mask_personal_data(texto)[:2000]}",
+                        session=session,
+                    )
+                dispatcher.utter_message(text=JUNTADO.format(protocolo=ticket.protocol))
+            else:
+                dispatcher.utter_message(text=CONTE_O_CASO.format(protocolo=ticket.protocol))
         elif pergunta_ans(texto):
             # "e se a ouvidoria não resolver posso reclamar na ANS?" started the Ombudsman's form again.
             dispatcher.utter_message(text=RECLAMAR_NA_ANS)

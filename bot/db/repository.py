@@ -451,6 +451,25 @@ def withdraw_ticket(ticket: Ticket, reason: str, *, session: Session) -> TicketE
     return event
 
 
+def add_beneficiary_note(ticket: Ticket, text: str, *, session: Session) -> TicketEvent:
+    """Add what the beneficiary said after a ticket was opened to its history, for the agent who works it.
+
+    Args:
+        ticket: The ticket.
+        text: The person's words, masked by the caller.
+        session: Open session; the caller commits.
+
+    Returns:
+        The history entry (a note without an agent).
+    """
+    at = utc_now()
+    event = TicketEvent(ticket_id=ticket.id, agent_id=None, at=at, kind="nota", text=text, public=False, attempts=0)
+    ticket.updated_at = at
+    session.add(event)
+    session.flush()
+    return event
+
+
 def list_tickets(beneficiary_ids: Iterable[int], *, session: Session, limit: int = 5) -> list[Ticket]:
     """List the latest tickets of some beneficiaries, newest first.
 

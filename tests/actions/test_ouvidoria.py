@@ -383,3 +383,33 @@ def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatch
     tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo, sender="outra-pessoa")
     ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, other, tracker, {})
     assert texts(other) == []
+
+
+async def test_what_is_added_after_registering_goes_with_the_manifestation(dispatcher):
+    # "mas eu nem falei qual é a reclamação" restarted the Ombudsman's explanation, and the case told next became a
+    # second manifestation (or the reimbursements' guidance).
+    from bot.db.models import Ticket, TicketEvent
+
+    decisao = Decision(inbox="ouvidoria@cemigsaude.org.br", cc=(), tier="ouvidoria", rule="ouvidoria_sem_protocolo",
+                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
+    with session_scope(base.session_factory()) as session:
+        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
+                             context={}, beneficiary_id=None, kind="ouvidoria",
+                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+        protocolo = ticket.protocol
+    asked = make_tracker({PROTOCOLO_DA_CONVERSA: protocolo}, text="mas eu nem falei qual é a reclamação",
+                         intent="ouvidoria")
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, asked, {})
+    assert texts(dispatcher)[0].startswith("Pode contar numa mensagem só o que aconteceu")
+    assert {"event": "followup", "name": "action_listen"} in [{"event": e["event"], "name": e.get("name")}
+                                                            for e in eventos]
+    caso = "acrescentar: o reembolso da consulta de urgência de novembro está parado e pedem de novo os documentos"
+    said = type(dispatcher)()
+    await ActionExplicarOuvidoria().run(said, make_tracker({PROTOCOLO_DA_CONVERSA: protocolo}, text=caso,
+                                                           intent="ouvidoria"), {})
+    assert texts(said)[0] == f"Juntei isto à sua manifestação {protocolo}: a Ouvidoria recebe junto, sem abrir outra."
+    with session_scope(base.session_factory()) as session:
+        ticket_id = session.query(Ticket).filter_by(protocol=protocolo).one().id
+        nota = session.query(TicketEvent).filter_by(ticket_id=ticket_id, kind="nota").one()
+        assert "reembolso da consulta de urgência de novembro" in nota.text and nota.agent_id is None
+        assert session.query(Ticket).filter_by(tier="ouvidoria").filter(Ticket.protocol > protocolo).count() == 0
