@@ -203,15 +203,21 @@ async def test_a_question_about_the_ombudsman_gets_the_deadline_and_no_form(disp
     ]
 
 
+def _abrir(instancia: str, conversa: str | None = None) -> Tuple[str, date]:
+    """Open a ticket of ``instancia`` (the Ombudsman or the first instance) on the suite's day: protocol, deadline."""
+    decisao = Decision(inbox=f"{instancia}@cemigsaude.org.br", cc=(), tier=instancia, rule="teste", reason="teste",
+                       footer=None, tips=(), flags=(), required_fields=(), confidential=False)
+    with session_scope(base.session_factory()) as session:
+        ticket = open_ticket(decisao, session=session, channel="whatsapp", category=instancia, summary="teste",
+                             context={"conversa": conversa} if conversa else {}, beneficiary_id=None,
+                             kind="ouvidoria" if instancia == "ouvidoria" else "geral",
+                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
+        return ticket.protocol, ticket.due_date
+
+
 async def test_after_registering_the_question_gets_the_protocol_and_its_deadline(dispatcher):
     # Before: "qual o prazo da ouvidoria?" right after registering started the form again.
-    decisao = Decision(inbox="ouvidoria@cemigsaude.org.br", cc=(), tier="ouvidoria", rule="ouvidoria_sem_protocolo",
-                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
-    with session_scope(base.session_factory()) as session:
-        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
-                             context={}, beneficiary_id=None, kind="ouvidoria",
-                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
-        protocolo, prazo = ticket.protocol, ticket.due_date
+    protocolo, prazo = _abrir("ouvidoria")
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocolo}, text="qual o prazo da ouvidoria?", intent="ouvidoria")
     await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
     dito = texts(dispatcher)[0]
@@ -363,13 +369,7 @@ async def test_the_confirmation_quotes_the_report_registered(dispatcher):
 
 def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatcher):
     # The Ombudsman took a first-instance protocol opened that same day as "not solved", without a word.
-    decisao = Decision(inbox="atendimento@cemigsaude.org.br", cc=(), tier="primeira_instancia", rule="teste",
-                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
-    with session_scope(base.session_factory()) as session:
-        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="primeira_instancia",
-                             summary="teste", context={"conversa": "no-prazo"}, beneficiary_id=None, kind="geral",
-                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
-        protocolo, prazo = ticket.protocol, ticket.due_date
+    protocolo, prazo = _abrir("primeira_instancia", conversa="no-prazo")
     assert prazo >= date(2026, 12, 2)
     tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo, sender="no-prazo")
     slots = ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, dispatcher, tracker, {})
@@ -390,13 +390,7 @@ async def test_what_is_added_after_registering_goes_with_the_manifestation(dispa
     # second manifestation (or the reimbursements' guidance).
     from bot.db.models import Ticket, TicketEvent
 
-    decisao = Decision(inbox="ouvidoria@cemigsaude.org.br", cc=(), tier="ouvidoria", rule="ouvidoria_sem_protocolo",
-                       reason="teste", footer=None, tips=(), flags=(), required_fields=(), confidential=False)
-    with session_scope(base.session_factory()) as session:
-        ticket = open_ticket(decisao, session=session, channel="whatsapp", category="ouvidoria", summary="teste",
-                             context={}, beneficiary_id=None, kind="ouvidoria",
-                             now=datetime.fromisoformat("2026-12-02T10:00:00-03:00"))
-        protocolo = ticket.protocol
+    protocolo, _ = _abrir("ouvidoria")
     asked = make_tracker({PROTOCOLO_DA_CONVERSA: protocolo}, text="mas eu nem falei qual é a reclamação",
                          intent="ouvidoria")
     eventos = await ActionExplicarOuvidoria().run(dispatcher, asked, {})
