@@ -89,6 +89,8 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
         ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
         if ticket is None or ticket.category != "falar_atendente" or ticket.status in ("resolvido", "encerrado"):
             return False
+        if (ticket.context_json or {}).get("conversa") != tracker.sender_id:
+            return False  # only the conversation that asked for the person withdraws it
         if ticket.status != "aberto":
             dispatcher.utter_message(text=JA_COM_ATENDENTE.format(protocolo=ticket.protocol))
             return True

@@ -146,6 +146,32 @@ def beneficiario_identificado(tracker: Tracker) -> int | None:
     return int(value)
 
 
+def trocar_de_pessoa(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pendente: str | None = None
+) -> List[EventType] | None:
+    """End the identification when the message says someone else is writing now; None when it does not.
+
+    "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed the family's
+    data to him; "oii aqui eh a ana, peguei o cel da minha mae" (out of scope) and "aqui é a maria agora" (a goodbye)
+    reached other actions. Whoever writes now identifies, and sees what is theirs; ``pendente`` is what they asked,
+    served once they have.
+    """
+    beneficiario_id = beneficiario_identificado(tracker)
+    texto = tracker.latest_message.get("text") or ""
+    if beneficiario_id is None or not diz_quem_escreve(texto):
+        return None  # the cheap test first: nearly no message says so, and the names need the database
+    with db_session() as session:
+        row = repository.get_beneficiary(beneficiario_id, session=session)
+        proprio = strip_accents(row.name.split()[0]).lower() if row is not None else ""
+        familia = outros_nomes_da_familia(beneficiario_id, session=session)
+    if not outra_pessoa_escreve(texto, proprio, familia):
+        return None
+    dispatcher.utter_message(text=OUTRA_PESSOA)
+    # Listening next: with the identification gone no rule follows, and the fallback the policies chose reverted
+    # the turn and, with it, the logout.
+    return [*esquecer_identificacao(), SlotSet("opcao_pendente", pendente), FollowupAction("action_listen")]
+
+
 class AcaoIdentificada(Action):
     """A menu option that answers with the identified beneficiary's data.
 
@@ -178,29 +204,13 @@ class AcaoIdentificada(Action):
             # Rules route unidentified users to the form; this is a safety net.
             dispatcher.utter_message(response="utter_ask_identificacao_documento")
             return [SlotSet("opcao_pendente", self.intent)]
-        if self._outra_pessoa(tracker, beneficiario_id):
-            # "agora é o josé aqui, marido dela. quero ver a utilização da ana" on Maria's identification showed
-            # the family's data to him: whoever writes now identifies, and sees what is theirs.
-            dispatcher.utter_message(text=OUTRA_PESSOA)
-            # Listening next: with the identification gone no rule follows, and the fallback the policies chose
-            # reverted the turn and, with it, the logout.
-            return [*esquecer_identificacao(), SlotSet("opcao_pendente", self.intent), FollowupAction("action_listen")]
+        troca = trocar_de_pessoa(dispatcher, tracker, pendente=self.intent)
+        if troca is not None:
+            return troca
         assunto = assunto_do_pedido(tracker, tracker.latest_message.get("text") or "")
         if assunto:
             return reler_no_assunto(tracker, assunto)  # "o status do meu pedido" in the reimbursements
         return self.atender(dispatcher, tracker, beneficiario_id)
-
-    @staticmethod
-    def _outra_pessoa(tracker: Tracker, beneficiario_id: int) -> bool:
-        """Whether the latest message says someone other than the identified person is writing."""
-        texto = tracker.latest_message.get("text") or ""
-        if not diz_quem_escreve(texto):
-            return False  # the cheap test first: nearly no message says so, and the names need the database
-        with db_session() as session:
-            row = repository.get_beneficiary(beneficiario_id, session=session)
-            proprio = strip_accents(row.name.split()[0]).lower() if row is not None else ""
-            familia = outros_nomes_da_familia(beneficiario_id, session=session)
-        return outra_pessoa_escreve(texto, proprio, familia)
 
     def atender(
         self,

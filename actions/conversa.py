@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.atendente import retirar_pedido
 from actions.autorizacao import DUT, pergunta_dut
+from actions.base import trocar_de_pessoa
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import (
@@ -100,6 +101,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     A short question about the topic just answered goes back to that topic (:mod:`actions.contexto`); a question
     for the operator's phone, address or hours gets the channels; a bare "é urgente!" gets the ways to urgent help.
     """
+    troca = trocar_de_pessoa(dispatcher, tracker)
+    if troca is not None:
+        return troca  # "oii aqui eh a ana filha dela, peguei o cel da minha mae" on her mother's identification
     if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
         return []  # "ah deixa pra lá, não quero mais" with a request for a person waiting
     assunto = pergunta_sobre_o_assunto(tracker)

@@ -211,7 +211,7 @@ _TAMBEM_O_MEU = re.compile(r"\b(?:eu|meus?|minhas?)\s*(?:[,.!?]|\be\b|\btambem\b
 # writing on the phone of whoever identified.
 _DECLARA = re.compile(
     r"\b(?:(?:agora|aqui)\s+(?:e|eh|quem fala e|quem escreve e)|quem (?:fala|escreve|ta falando|esta falando)"
-    r"(?:\s+agora)?\s+e|(?:eu\s+)?sou|meu nome e)\s+(?:o\s+|a\s+)?([a-z]{3,})(?:\s+(dela|dele))?"
+    r"(?:\s+agora)?\s+e|(?:eu\s+)?sou|meu nome e|(?:aqui\s+)?fala)\s+(?:o\s+|a\s+)?([a-z]{3,})(?:\s+(dela|dele))?"
     r"(?=\s*(aqui|falando|escrevendo)?)"
 )
 _PASSOU = re.compile(
@@ -239,6 +239,12 @@ def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = ()) 
     >>> outra_pessoa_escreve("sou o marido dela", "maria"), outra_pessoa_escreve("ela me passou o celular", "maria")
     (True, True)
     >>> outra_pessoa_escreve("passei o celular pro meu marido", "maria")
+    True
+    >>> outra_pessoa_escreve("Olá, fala o marido dela. Queria saber da minha autorização", "maria")
+    True
+    >>> outra_pessoa_escreve("agr quem ta falando é a esposa dele, maria", "jose", ["maria", "ana"])
+    True
+    >>> outra_pessoa_escreve("nao, eu sou a maria, a titular", "jose", ["maria", "ana"])
     True
     >>> outra_pessoa_escreve("meu nome é Pedro", "maria")
     True

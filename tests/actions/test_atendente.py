@@ -103,3 +103,14 @@ async def test_thanks_without_a_request_waiting_get_de_nada(dispatcher):
 
     await ActionAgradecimento().run(dispatcher, make_tracker(text="obrigada, já resolvi"), {})
     assert texts(dispatcher) == ["utter_de_nada"]
+
+
+async def test_another_conversations_request_is_never_withdrawn(dispatcher, saturday_night):
+    # The protocol slot of one conversation must not let it close another person's request.
+    protocol = await _request("retira-dono")
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="ja resolvi, pode cancelar o pedido",
+                           intent="falar_atendente", sender="retira-outra-conversa")
+    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    assert not any("cancelei" in (t or "") for t in texts(dispatcher))
+    with session_scope(session_factory()) as session:
+        assert repository.find_ticket_by_protocol(protocol, session=session).status == "aberto"

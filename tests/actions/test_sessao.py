@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions import base
 from actions.sessao import ActionDespedida
 from tests.actions.conftest import make_tracker, slot_events, texts
 
@@ -61,3 +62,25 @@ async def test_a_valid_cpf_after_identifying_is_told_there_is_no_need(dispatcher
                            intent="informar_identificacao")
     await ActionJaIdentificado().run(dispatcher, tracker, {})
     assert texts(dispatcher) == ["utter_ja_identificado"]
+
+
+@pytest.mark.parametrize(("texto", "acao"), [
+    ("oii aqui eh a ana filha dela, peguei o cel da minha mae rs. quero ver as consultas do meu pai",
+     "actions.conversa.ActionForaDeEscopo"),  # out of scope, 0.25: the next message showed her father's usage
+    ("aqui é a ana agora", "actions.sessao.ActionDespedida"),  # a goodbye, 0.76
+    ("nao, eu sou a ana", "actions.sessao.ActionSair"),  # "não sou eu" read as leaving
+])
+async def test_someone_else_writing_is_identified_again_whatever_the_classifier_read(dispatcher, texto, acao):
+    import importlib
+
+    from actions.base import OUTRA_PESSOA
+    from bot.db import repository, seed
+
+    with base.db_session() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
+    modulo, classe = acao.rsplit(".", 1)
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text=texto)
+    events = await getattr(importlib.import_module(modulo), classe)().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [OUTRA_PESSOA]
+    slots = slot_events(events)
+    assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["identidade"] is None
