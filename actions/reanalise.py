@@ -167,7 +167,10 @@ def iniciar_reanalise(
         return texto_ja, [FollowupAction("action_listen")]
     negadas = [(pedido, dono) for pedido, dono in negadas if pedido.guide_number not in abertas]
     guia = negadas[0][0].guide_number if len(negadas) == 1 else None
+    # "não concordo, meu médico disse que preciso operar, to com dor faz 6 meses": the reason is already given.
+    motivo = [SlotSet("ouvidoria_relato", texto[:2000])] if guia and da_um_motivo(texto) else []
     return pergunta(negadas), [
+        *motivo,
         SlotSet("ouvidoria_protocolo", SEM_PROTOCOLO),
         SlotSet("ouvidoria_instancia", PRIMEIRA),
         SlotSet("ouvidoria_tipo", TIPOS["2"]),
@@ -303,6 +306,25 @@ def so_protesto(texto: str) -> bool:
     """
     palavras = re.findall(r"[a-z]+", strip_accents(texto).lower())
     return bool(palavras) and all(palavra in _SO_PROTESTO for palavra in palavras)
+
+
+_MOTIVO = re.compile(
+    r"\b(?:medic\w*|doutor\w*|laudo|exames?|dor|dores|precis\w*|tratamento|fisio\w*|cirurgi\w*|operar|meses|anos|"
+    r"relatorio|piorando|piorou)\b"
+)
+
+
+def da_um_motivo(texto: str) -> bool:
+    """Whether a request for the reanalysis already says why the denial is wrong.
+
+    >>> da_um_motivo("nao concordo, meu medico disse q preciso operar, to com dor faz 6 meses")
+    True
+    >>> da_um_motivo("minha guia do joelho foi negada pq??? absurdo isso"), da_um_motivo("quero reanálise")
+    (False, False)
+    """
+    folded = strip_accents(texto).lower()
+    palavras = [p for p in re.findall(r"[a-z]+", folded) if p not in _SO_PROTESTO and len(p) > 2]
+    return len(palavras) >= 4 and bool(_MOTIVO.search(folded))
 
 
 def nao_sabe(texto: str) -> bool:

@@ -259,3 +259,16 @@ def test_a_protest_without_a_reason_is_asked_the_reason(dispatcher, resposta):
     other = type(dispatcher)()
     assert ValidateOuvidoriaForm().validate_ouvidoria_relato("não sei", other, _no_motivo(guia, ids["jose"], "não sei"),
                                                              {}) == {"ouvidoria_relato": "não sei"}
+
+
+async def test_a_reason_given_with_the_request_is_not_asked_again(dispatcher):
+    # "nao concordo, meu medico disse q preciso operar, to com dor faz 6 meses" was asked why he disagreed.
+    ids, guia = _ids()
+    texto = "quero reanalise, nao concordo, meu medico disse q preciso operar, to com dor faz 6 meses"
+    eventos = await ActionExplicarOuvidoria().run(dispatcher, _pedido(ids["jose"], texto), {})
+    slots = slot_events(eventos)
+    assert slots[SLOT_GUIA] == guia and slots["ouvidoria_relato"] == texto
+    # A protest alone still gets the question.
+    other = type(dispatcher)()
+    eventos = await ActionExplicarOuvidoria().run(other, _pedido(ids["jose"], "quero reanálise, absurdo isso"), {})
+    assert "ouvidoria_relato" not in slot_events(eventos)
