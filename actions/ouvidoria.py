@@ -55,7 +55,7 @@ from actions.reanalise import (
     so_protesto,
     titulo_da_reanalise,
 )
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import find_identifiers, is_only_identifiers, strip_accents
 from bot.nlu.short_replies import says_already_said
 
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
@@ -253,6 +253,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
                 return {"ouvidoria_relato": anterior[:2000]}
             dispatcher.utter_message(text=SEM_RELATO_AINDA)
             return {"ouvidoria_relato": None}
+        if perguntado and is_only_identifiers(relato, find_identifiers(relato)):
+            # A CPF typed at "what happened?" was registered as the complaint, and the case told before was lost.
+            dispatcher.utter_message(text=SO_IDENTIFICACAO_NO_RELATO)
+            return {"ouvidoria_relato": None}
         if len(relato) < 5:
             if tracker.get_slot("requested_slot") == "ouvidoria_relato":
                 pedir_de_novo(dispatcher, tracker, "ouvidoria_relato", PEDIDO_RELATO)
@@ -270,6 +274,10 @@ def resumo(relato: str, limite: int = 160) -> str:
     return relato if len(relato) <= limite else relato[:limite].rsplit(" ", 1)[0] + "…"
 
 
+SO_IDENTIFICACAO_NO_RELATO = (
+    "Aqui não precisa do CPF: conte numa mensagem o que aconteceu (datas e nomes ajudam). Para desistir, escreva "
+    "*cancelar*."
+)
 SEM_RELATO_AINDA = (
     "Desculpe! Ainda não tenho a descrição do que aconteceu. Conte numa mensagem só, em poucas palavras, o que "
     "houve (datas e nomes ajudam). Para desistir, escreva *cancelar*."

@@ -407,3 +407,10 @@ async def test_what_is_added_after_registering_goes_with_the_manifestation(dispa
         nota = session.query(TicketEvent).filter_by(ticket_id=ticket_id, kind="nota").one()
         assert "reembolso da consulta de urgência de novembro" in nota.text and nota.agent_id is None
         assert session.query(Ticket).filter_by(tier="ouvidoria").filter(Ticket.protocol > protocolo).count() == 0
+
+
+async def test_a_cpf_typed_as_the_report_is_not_registered(dispatcher):
+    # "529.982.247-25" at "what happened?" was registered: "com o relato: '529.982.247-25'".
+    slots, proxima = await _responder(dispatcher, "ouvidoria_relato", "529.982.247-25")
+    assert proxima == "ouvidoria_relato" and slots["ouvidoria_relato"] is None
+    assert texts(dispatcher)[0].startswith("Aqui não precisa do CPF")
