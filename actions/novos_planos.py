@@ -46,7 +46,8 @@ ACOMODACOES = {"apartamento": "apartamento (quarto privativo)", "enfermaria": "e
 _PESSOA = (
     r"(?:eu|mae|pai|filho|filha|filhos|esposa|esposo|marido|mulher|companheir[oa]|conjuge|namorad[oa]|"
     r"avo|avos|sogr[oa]|irma|irmao|net[oa]|entead[oa]|sobrinh[oa]|ti[oa]|crianca|bebe|pessoa|senhor|senhora|"
-    r"ele|ela|idos[oa]|dependente|titular|mim|um|uma|outr[oa])"
+    r"ele|ela|idos[oa]|dependente|titular|mim|um|uma|outr[oa]|adult[oa]s?|miud[oa]s?|garot[oa]s?|menin[oa]s?|"
+    r"rapaz|adolescente|neto|neta|netos|netas)"
 )
 # "45 anos", "1 ano", "8 meses" (a baby is 0); not "há 10 anos", "até 23 anos" nor "30 anos de empresa",
 # which are periods or limits rather than someone's age.
@@ -58,14 +59,16 @@ _COM_UNIDADE = re.compile(
 # "tenho 45", "idade: 45", "minha mãe de 67", "meu pai tem 70", "minha mãe 65": the number must end the phrase, so
 # that "tenho 2 filhos" or "pessoa de 30 reais" is not read as an age.
 _SEM_UNIDADE = re.compile(
-    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?(?:\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))?)\s*(\d{{1,3}})"
-    r"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
-    r"vai|vou|pra|para|mas|ok|por favor|minha|meu|minhas|meus)\b))"
+    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?(?:\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))?)\s*\(?\s*"
+    r"(\d{1,3})"
+    rf"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
+    rf"vai|vou|pra|para|mas|ok|por favor|minha|meu|minhas|meus|{_PESSOA[3:-1]})\b))"
 )
+_PESSOA_DEPOIS = re.compile(rf"\s*{_PESSOA}\b")
 # "filhos 10 e 4", "netos de 3, 5 e 8": the ages after the first one said of someone, without their unit.
 _LISTA_DEPOIS = re.compile(r"(?:\s*,\s*|\s+e\s+)(\d{1,3})(?=\s*(?:$|[,;!?)]|\.(?!\d)|e\b))")
 # "40 e " or "30, 28 e " right before "2 anos": the earlier ages of a list, written without their unit.
-_LISTA_ANTES = re.compile(r"(?<![\d,.])((?:\d{1,3}\s*,\s*)*\d{1,3})\s+e\s+$")
+_LISTA_ANTES = re.compile(r"(?<![\d,.])((?:\d{1,3}(?:\s*,\s*|\s+))*\d{1,3})\s+e\s+$")
 # The words that make "em 2 e 3 anos" a period, as for a single age.
 _PERIODO_ANTES = re.compile(r"\b(ha|faz|por|durante|daqui a|apos|ate|em)\s+$")
 _CONTRATAR = "Quer contratar? Digite 0 para falar com um atendente."
@@ -90,6 +93,14 @@ def idades_da_mensagem(texto: str | None) -> List[int]:
     [38, 35, 6]
     >>> idades_da_mensagem("eu 41 anos, esposa 39, filhos 10 e 4"), idades_da_mensagem("e se incluir mais um de 67?")
     ([41, 39, 10, 4], [67])
+    >>> idades_da_mensagem("eu 35 marido 36 e 3 filhos 2 4 e 8 anos")
+    [35, 36, 2, 4, 8]
+    >>> idades_da_mensagem("2 adultos de 30 e 32 e um bebe de 1 ano")
+    [30, 32, 1]
+    >>> idades_da_mensagem("para mim (52 anos) e para a minha mulher (49)"), idades_da_mensagem("o meu miúdo de 16")
+    ([52, 49], [16])
+    >>> idades_da_mensagem("tenho 2 filhos de 10 e 8 anos"), idades_da_mensagem("eu tenho 3 netos")
+    ([10, 8], [])
     """
     if not texto:
         return []
@@ -103,6 +114,8 @@ def idades_da_mensagem(texto: str | None) -> List[int]:
                 for numero in re.finditer(r"\d{1,3}", lista.group(1)):
                     candidatos.setdefault(lista.start(1) + numero.start(), int(numero.group()))
     for match in _SEM_UNIDADE.finditer(folded):
+        if match.group(0).startswith(("tenho", "idade")) and _PESSOA_DEPOIS.match(folded, match.end(1)):
+            continue  # "tenho 2 filhos": how many, not how old
         candidatos.setdefault(match.start(1), int(match.group(1)))
         fim = match.end(1)
         while seguinte := _LISTA_DEPOIS.match(folded, fim):
@@ -241,7 +254,10 @@ _FAMILIA = re.compile(
 
 
 # "e se incluir 2 filhos de 10 e 7 anos?" after the couple's prices: the children join the ages said before.
-_ACRESCENTA = re.compile(r"\b(?:inclu\w*|acrescent\w*|adicion\w*|colocar|coloco|botar|boto|junto|juntos|tambem|tbm)\b")
+_ACRESCENTA = re.compile(
+    r"\b(?:inclu\w*|acrescent\w*|adicion\w*|colocar|coloco|botar|boto|junt\w*|tambem|tbm)\b|"
+    r"^\W*e\s+(?:(?:a|o|as|os)\s+)?(?:minha|meu|minhas|meus|mais)\s"
+)
 
 
 def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:

@@ -280,3 +280,11 @@ async def test_children_included_after_the_couples_quote_are_priced_with_the_cou
     events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "novos_planos"}}} for text in said]
     await ActionConsultarNovosPlanos().run(other, make_tracker(text=said[-1], events=events), {})
     assert "para 30 anos de idade" in "\n".join(texts(other))
+
+
+@pytest.mark.parametrize("acrescimo", ["e minha sogra de 67?", "E se juntar o meu miúdo de 16?"])
+async def test_someone_added_in_a_follow_up_joins_the_family_quote(dispatcher, acrescimo):
+    said = ["eu 35 marido 36 e 3 filhos 2 4 e 8 anos", acrescimo]
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "novos_planos"}}} for text in said]
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=said[-1], events=events), {})
+    assert "Total para as 6 pessoas" in "\n".join(texts(dispatcher))
