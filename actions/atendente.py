@@ -25,7 +25,8 @@ from bot.nlu.parsing import strip_accents
 
 # "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
 _RETIRA = re.compile(
-    r"\b(?:cancel\w*|desconsider\w*|retir\w*|esquece|pode fechar|pode encerrar)\b.{0,40}"
+    r"^\W*(?:cancela|cancele|cancelar|esquece|esqueca|desisto|deixa)\W*$|"
+    r"\b(?:cancel\w*|desconsider\w*|retir\w*|desist\w*|esquece|pode fechar|pode encerrar)\b.{0,40}"
     r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b|"
     r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido|"
     r"deixa (?:pra|para) la|deixa quieto|nao quero mais|pode cancelar)\b"
@@ -52,6 +53,8 @@ def retira_o_pedido(texto: str) -> bool:
     (False, False)
     >>> retira_o_pedido("pode cancelar meu plano"), retira_o_pedido("nao quero mais o plano, pode cancelar o pedido")
     (False, True)
+    >>> retira_o_pedido("esquece"), retira_o_pedido("cancela"), retira_o_pedido("quero desistir do atendimento")
+    (True, True, True)
     """
     folded = strip_accents(texto).lower()
     if _OUTRA_COISA.search(folded) and not _DO_PEDIDO.search(folded):

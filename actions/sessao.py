@@ -83,6 +83,8 @@ class ActionSair(Action):
         troca = trocar_de_pessoa(dispatcher, tracker)
         if troca is not None:
             return troca  # "não sou eu, aqui é a Ana": someone else, who identifies next
+        if retirar_pedido(dispatcher, tracker, texto):
+            return []  # "esquece" (leaving, for the classifier) with a request for a person waiting
         if not diz_sair(texto):
             # The classifier's guess, not the user's words: nobody is logged out on a guess.
             if aceita_oferta_de_atendente(tracker):
