@@ -116,8 +116,6 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
-        if retirar_pedido(dispatcher, tracker, texto):
-            return []
         em_horario, abertura = atendentes(momento)
         ticket = pedido_de_atendente_aberto(tracker)
         repetido = ticket is not None

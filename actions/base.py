@@ -204,9 +204,6 @@ class AcaoIdentificada(Action):
             # Rules route unidentified users to the form; this is a safety net.
             dispatcher.utter_message(response="utter_ask_identificacao_documento")
             return [SlotSet("opcao_pendente", self.intent)]
-        troca = trocar_de_pessoa(dispatcher, tracker, pendente=self.intent)
-        if troca is not None:
-            return troca
         assunto = assunto_do_pedido(tracker, tracker.latest_message.get("text") or "")
         if assunto:
             return reler_no_assunto(tracker, assunto)  # "o status do meu pedido" in the reimbursements

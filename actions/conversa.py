@@ -9,9 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.atendente import retirar_pedido
 from actions.autorizacao import DUT, pergunta_dut
-from actions.base import trocar_de_pessoa
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import (
@@ -101,11 +99,6 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     A short question about the topic just answered goes back to that topic (:mod:`actions.contexto`); a question
     for the operator's phone, address or hours gets the channels; a bare "é urgente!" gets the ways to urgent help.
     """
-    troca = trocar_de_pessoa(dispatcher, tracker)
-    if troca is not None:
-        return troca  # "oii aqui eh a ana filha dela, peguei o cel da minha mae" on her mother's identification
-    if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
-        return []  # "ah deixa pra lá, não quero mais" with a request for a person waiting
     assunto = pergunta_sobre_o_assunto(tracker)
     if assunto:
         return reler_no_assunto(tracker, assunto)
@@ -192,7 +185,7 @@ def pergunta_envio_de_documento(texto: str) -> bool:
 
 
 class ActionAgradecimento(Action):
-    """Thanks get "de nada", unless they withdraw a request for a person ("obrigada, já resolvi, pode cancelar")."""
+    """Thanks get "de nada"; "obrigada, já resolvi, pode cancelar" withdraws a request first (actions.turno)."""
 
     def name(self) -> Text:
         """Rasa action name."""
@@ -201,9 +194,8 @@ class ActionAgradecimento(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Withdraw the waiting request the thanks call off, else answer the thanks."""
-        if not retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(response="utter_de_nada")
+        """Answer the thanks."""
+        dispatcher.utter_message(response="utter_de_nada")
         return []
 
 

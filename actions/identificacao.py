@@ -21,7 +21,6 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.atendente import retirar_pedido
 from actions.base import (
     IDENTIDADE,
     LIMPAR_FORMULARIO,
@@ -300,9 +299,6 @@ class ActionSolicitarIdentificacao(Action):
             # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone).
             pendente = tracker.get_slot("opcao_pendente")
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-        if retirar_pedido(dispatcher, tracker, texto):
-            # "já resolvi, pode cancelar o protocolo" before identifying: the request was this conversation's.
-            return [FollowupAction("action_listen")]
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
             return [FollowupAction("action_listen")]

@@ -9,7 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.atendente import retirar_pedido
 from actions.base import AcaoIdentificada, mensagem_do_pedido
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
 from actions.familia import Pessoa
@@ -44,8 +43,6 @@ class ActionConsultarProtocolo(AcaoIdentificada):
     ) -> List[EventType]:
         """Look the protocol up among the tickets, reimbursements and authorizations of the people shown."""
         texto = mensagem_do_pedido(tracker, self.intent)["text"]
-        if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
-            return []  # "já resolvi, pode cancelar o protocolo": the request for a person withdrawn
         protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if not protocolos and not desta_conversa:

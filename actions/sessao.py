@@ -13,8 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.atendente import retirar_pedido
-from actions.base import esquecer_identificacao, trocar_de_pessoa
+from actions.base import esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
 from actions.pedido import nao_entendeu
@@ -80,11 +79,6 @@ class ActionSair(Action):
     ) -> List[EventType]:
         """Forget who the user is for the rest of the conversation, when the message says to leave."""
         texto = tracker.latest_message.get("text") or ""
-        troca = trocar_de_pessoa(dispatcher, tracker)
-        if troca is not None:
-            return troca  # "não sou eu, aqui é a Ana": someone else, who identifies next
-        if retirar_pedido(dispatcher, tracker, texto):
-            return []  # "esquece" (leaving, for the classifier) with a request for a person waiting
         if not diz_sair(texto):
             # The classifier's guess, not the user's words: nobody is logged out on a guess.
             if aceita_oferta_de_atendente(tracker):
@@ -131,11 +125,6 @@ class ActionDespedida(Action):
         if nao_entendeu(texto):
             dispatcher.utter_message(text=AJUDA)
             return []
-        if retirar_pedido(dispatcher, tracker, texto):
-            return []  # "ah não precisa mais não" (a "no") with a request for a person waiting
-        troca = trocar_de_pessoa(dispatcher, tracker)
-        if troca is not None:
-            return troca  # "aqui é a maria agora" (a goodbye, 0.76) on her husband's identification
         assunto = assunto_atual(tracker.events)
         if assunto and short_reply_intent(texto) is None and fala_de_si(texto):
             # "nao, as MINHAS" after the daughter's data corrects whose data, and said goodbye and logged out.

@@ -15,7 +15,6 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.atendente import retirar_pedido
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import (
     HOJE_NO_PA_ONLINE,
@@ -211,9 +210,6 @@ class ActionPrepararTeleconsulta(Action):
         if assunto:  # "ele foi negado pq?" after the reimbursements is about the reimbursements
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
-        if retirar_pedido(dispatcher, tracker, texto):
-            # "quero cancelar o pedido de atendimento" drew the desk's cancelled-billing inbox, and its questions.
-            return [FollowupAction("action_listen")]
         anterior = assunto_atual(tracker.events)
         if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto):
             return reler_no_assunto(tracker, anterior)

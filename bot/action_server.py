@@ -18,9 +18,10 @@ import json
 import logging
 import sys
 import zlib
-from typing import Any, Dict
+from typing import Any, Callable, Dict, List
 
-from rasa_sdk.executor import ActionExecutor
+from rasa_sdk import Tracker
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
 from sanic import Sanic, response
 from sanic.request import Request
@@ -45,24 +46,48 @@ DATABASE_APOLOGY = (
 )
 
 
+# Checks a message before the action chosen for it: the events that answer it instead, or None to run the action.
+Guard = Callable[[str, CollectingDispatcher, Tracker], List[Dict[str, Any]] | None]
+
+
 class Executor(ActionExecutor):
-    """rasa-sdk's executor, with an apology instead of an error when the database is down."""
+    """rasa-sdk's executor, with a check before each action and an apology when the database is down."""
+
+    def __init__(self, guard: Guard | None = None) -> None:
+        """Keep ``guard``, run before every registered action (it decides which it answers for)."""
+        super().__init__()
+        self.guard = guard
 
     async def run(self, action_call: Dict[str, Any]) -> Dict[str, Any] | None:
-        """Run the action; a database failure becomes an apology in the conversation, logged."""
+        """Run the guard, then the action; a database failure becomes an apology in the conversation, logged."""
         try:
+            answered = self._guarded(action_call)
+            if answered is not None:
+                return answered
             return await super().run(action_call)
         except SQLAlchemyError:
             logger.exception("banco de dados indisponível ao executar %s", action_call.get("next_action"))
             return {"events": [], "responses": [{"text": DATABASE_APOLOGY}]}
 
 
-def create_app(settings: Settings, package: str = "actions") -> Sanic:
+    def _guarded(self, action_call: Dict[str, Any]) -> Dict[str, Any] | None:
+        name = action_call.get("next_action")
+        if self.guard is None or name not in self.actions:
+            return None
+        dispatcher = CollectingDispatcher()
+        events = self.guard(name, dispatcher, Tracker.from_dict(action_call["tracker"]))
+        if events is None:
+            return None
+        return self._create_api_response(self.validate_events(events, name), dispatcher.messages)
+
+
+def create_app(settings: Settings, package: str = "actions", guard: Guard | None = None) -> Sanic:
     """Build the action server: rasa-sdk's executor behind a token check and a quiet error handler.
 
     Args:
         settings: Where the token comes from.
         package: Python package holding the actions.
+        guard: Run before each action (``actions.turno.antes_da_acao`` in production).
 
     Raises:
         SystemExit: When no token is configured: an open action server is never started.
@@ -73,7 +98,7 @@ def create_app(settings: Settings, package: str = "actions") -> Sanic:
             "(scripts/serve.sh gera um em var/run/actions-token)."
         )
     app = Sanic("atende_acoes", configure_logging=False)
-    executor = Executor()
+    executor = Executor(guard)
     executor.register_package(package)
     expected = settings.actions_token.encode()
 
@@ -134,7 +159,9 @@ def main() -> None:
         raise SystemExit(f"Configuração inválida: {error}") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        app = create_app(settings)
+        from actions.turno import antes_da_acao
+
+        app = create_app(settings, guard=antes_da_acao)
     except SystemExit as error:
         print(error, file=sys.stderr)
         raise SystemExit(2) from None

@@ -129,6 +129,21 @@ def read_text(dispatcher: CollectingDispatcher) -> str:
     return "\n".join(t for t in texts(dispatcher) if t)
 
 
+async def as_served(action: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+    """Run ``action`` as the action server does: the checks every message gets (actions.turno) first.
+
+    What the user reads lands in ``dispatcher``; the events are returned.
+    """
+    from actions.turno import antes_da_acao
+    from bot.action_server import Executor
+
+    executor = Executor(antes_da_acao)
+    executor.register_action(action)
+    result = await executor.run({"next_action": action.name(), "tracker": tracker.current_state(), "domain": {}})
+    dispatcher.messages.extend(result["responses"])
+    return result["events"]
+
+
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
     """What the user reads, responses named by template included."""
     return [m.get("text") or m.get("response") for m in dispatcher.messages]

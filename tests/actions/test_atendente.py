@@ -14,7 +14,7 @@ from bot.db import repository
 from bot.db.models import TicketEvent
 from bot.db.session import session_scope
 from bot.settings import get_settings
-from tests.actions.conftest import make_tracker, texts
+from tests.actions.conftest import as_served, make_tracker, texts
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_a_request_nobody_took_is_withdrawn(dispatcher, saturday_night, te
     sender = f"retira-{intent}"
     protocol = await _request(sender)
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto, intent=intent, sender=sender)
-    await acao().run(dispatcher, tracker, {})
+    await as_served(acao(), dispatcher, tracker)
     assert texts(dispatcher)[0].startswith(f"Pronto: cancelei o pedido {protocol}.")
     with session_scope(session_factory()) as session:
         ticket = repository.find_ticket_by_protocol(protocol, session=session)
@@ -63,7 +63,7 @@ async def test_a_request_an_agent_is_working_on_is_not_withdrawn(dispatcher, sat
         repository.find_ticket_by_protocol(protocol, session=session).status = "em_atendimento"
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="pode cancelar o pedido, ja resolvi",
                            intent="falar_atendente", sender=sender)
-    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    await as_served(ActionFalarAtendente(), dispatcher, tracker)
     assert texts(dispatcher) == [f"Um atendente já está com o pedido {protocol}: escreva aqui mesmo que já resolveu, "
                                  "e ele encerra o atendimento."]
     with session_scope(session_factory()) as session:
@@ -73,7 +73,7 @@ async def test_a_request_an_agent_is_working_on_is_not_withdrawn(dispatcher, sat
 async def test_without_a_request_in_the_conversation_nothing_is_withdrawn(dispatcher):
     tracker = make_tracker({"identificado": False}, text="já resolvi, pode cancelar o protocolo",
                            intent="consultar_protocolo")
-    await ActionConsultarProtocolo().run(dispatcher, tracker, {})
+    await as_served(ActionConsultarProtocolo(), dispatcher, tracker)
     assert not any("cancelei" in (t or "") for t in texts(dispatcher))
 
 
@@ -91,7 +91,7 @@ async def test_a_casual_withdrawal_is_understood_whatever_the_classifier_read(di
     sender = f"retira-{classe}"
     protocol = await _request(sender)
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto, sender=sender)
-    await getattr(importlib.import_module(modulo), classe)().run(dispatcher, tracker, {})
+    await as_served(getattr(importlib.import_module(modulo), classe)(), dispatcher, tracker)
     assert texts(dispatcher) == [
         f"Pronto: cancelei o pedido {protocol}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
         "digitar 0."
@@ -110,7 +110,7 @@ async def test_another_conversations_request_is_never_withdrawn(dispatcher, satu
     protocol = await _request("retira-dono")
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="ja resolvi, pode cancelar o pedido",
                            intent="falar_atendente", sender="retira-outra-conversa")
-    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    await as_served(ActionFalarAtendente(), dispatcher, tracker)
     assert not any("cancelei" in (t or "") for t in texts(dispatcher))
     with session_scope(session_factory()) as session:
         assert repository.find_ticket_by_protocol(protocol, session=session).status == "aberto"

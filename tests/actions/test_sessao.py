@@ -6,7 +6,7 @@ import pytest
 
 from actions import base
 from actions.sessao import ActionDespedida
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import as_served, make_tracker, slot_events, texts
 
 
 @pytest.mark.parametrize("text", ["nao entendi", "não entendi nada", "nao sei o que fazer", "n consegui"])
@@ -80,7 +80,7 @@ async def test_someone_else_writing_is_identified_again_whatever_the_classifier_
         maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id
     modulo, classe = acao.rsplit(".", 1)
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text=texto)
-    events = await getattr(importlib.import_module(modulo), classe)().run(dispatcher, tracker, {})
+    events = await as_served(getattr(importlib.import_module(modulo), classe)(), dispatcher, tracker)
     assert texts(dispatcher) == [OUTRA_PESSOA]
     slots = slot_events(events)
     assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["identidade"] is None

@@ -15,7 +15,7 @@ from bot.db import repository, seed
 from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
-from tests.actions.conftest import make_tracker, slot_events, texts
+from tests.actions.conftest import as_served, make_tracker, slot_events, texts
 from tests.fixed_clock import TODAY
 
 HOJE = date(2026, 5, 20)
@@ -393,7 +393,7 @@ async def test_someone_else_writing_on_the_identified_phone_is_identified_again(
     maria = _ids()[seed.DEMO_TITULAR_CPF]
     text = "agora é o josé aqui, marido dela. quero ver a utilizaçao da ana"
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)}, text=text, intent="utilizacao")
-    events = await ActionConsultarUtilizacao().run(dispatcher, tracker, {})
+    events = await as_served(ActionConsultarUtilizacao(), dispatcher, tracker)
     assert texts(dispatcher) == [
         "Como agora é outra pessoa escrevendo, encerrei a identificação anterior: cada um vê só os próprios dados. "
         "Para continuar, informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos)."
@@ -405,5 +405,5 @@ async def test_someone_else_writing_on_the_identified_phone_is_identified_again(
     said = type(dispatcher)()
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(maria)},
                            text="oi, sou a Maria, minha utilização", intent="utilizacao")
-    await ActionConsultarUtilizacao().run(said, tracker, {})
+    await as_served(ActionConsultarUtilizacao(), said, tracker)
     assert "outra pessoa" not in " ".join(t or "" for t in texts(said))

@@ -1,0 +1,86 @@
+"""What every message is checked for before the action the policies chose for it runs.
+
+Two things in a message matter whatever the classifier read: someone else saying they are writing now
+("aqui é a ana, peguei o cel da minha mãe", read as out of scope, a goodbye or leaving), and the withdrawal
+of a request for a person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood). Checked in
+each action, they were missed by every action nobody had thought of; the action server runs this once, before
+the first action of each message (:class:`bot.action_server.Executor`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.atendente import retirar_pedido
+from actions.base import SERVICOS, trocar_de_pessoa
+
+# Actions Rasa itself runs between a message and the first action chosen for it ("falar_atendente" inside a form
+# deactivates the form first); anything else (a form asking its next question) means the message was answered.
+_ANTES_DA_RESPOSTA = frozenset({"action_listen", "action_deactivate_loop", "action_unlikely_intent"})
+
+
+def primeira_acao_da_mensagem(events: List[Dict[str, Any]]) -> bool:
+    """Whether no action has answered the latest message yet.
+
+    >>> user = {"event": "user", "text": "oi"}
+    >>> primeira_acao_da_mensagem([{"event": "action", "name": "action_listen"}, user])
+    True
+    >>> primeira_acao_da_mensagem([user, {"event": "action", "name": "action_deactivate_loop"}])
+    True
+    >>> primeira_acao_da_mensagem([user, {"event": "action", "name": "identificacao_form"}])
+    False
+    >>> primeira_acao_da_mensagem([user, {"event": "action", "name": "utter_menu"}])
+    False
+    """
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in _ANTES_DA_RESPOSTA:
+            return False
+    return True
+
+
+def verifica_antes(acao: str, events: List[Dict[str, Any]]) -> bool:
+    """Whether ``acao`` is the first answer to a message, which the checks run before.
+
+    A form's validation is not: "cancelar" inside a form leaves the form, and a name typed at "qual é o nome do
+    paciente?" is the answer asked for. Nor is the start of a session, which answers no message.
+
+    >>> verifica_antes("action_fora_de_escopo", [{"event": "user", "text": "aqui é a ana"}])
+    True
+    >>> verifica_antes("validate_teleconsulta_form", [{"event": "user", "text": "aqui é a ana"}])
+    False
+    """
+    if acao.startswith("validate_") or acao == "action_session_start":
+        return False
+    return primeira_acao_da_mensagem(events)
+
+
+def antes_da_acao(
+    acao: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType] | None:
+    """Answer the message here when someone else is writing or a waiting request is withdrawn; else None.
+
+    Args:
+        acao: The action the policies chose for the message.
+        dispatcher: Where the answer goes.
+        tracker: The conversation.
+
+    Returns:
+        The events that answer the message instead of ``acao``, or None to run ``acao``.
+    """
+    if not verifica_antes(acao, tracker.events or []):
+        return None
+    # The option the message asked for is served once the new person identifies.
+    pendente = next((s.intent for s in SERVICOS.values() if s.acao == acao), None)
+    troca = trocar_de_pessoa(dispatcher, tracker, pendente=pendente)
+    if troca is not None:
+        return troca
+    if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
+        # Listening next: a rule after ``acao`` (a form to fill, a goodbye) would answer what was not asked.
+        return [FollowupAction("action_listen")]
+    return None

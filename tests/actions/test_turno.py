@@ -1,0 +1,81 @@
+"""The checks every message gets before its action (actions/turno.py), through the action server's executor."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.atendente import ActionFalarAtendente
+from actions.base import OUTRA_PESSOA
+from actions.chamados import PROTOCOLO_DA_CONVERSA
+from actions.novos_planos import ActionConsultarNovosPlanos
+from actions.orientacoes import ActionOrientarProntoAtendimento
+from actions.teleconsulta import ValidateTeleconsultaForm
+from bot.db import repository, seed
+from bot.settings import get_settings
+from tests.actions.conftest import as_served, make_tracker, slot_events, texts
+
+
+@pytest.fixture
+def maria(db):
+    from actions import base
+
+    with base.db_session() as session:
+        return str(repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session).id)
+
+
+@pytest.mark.parametrize("acao", [ActionConsultarNovosPlanos, ActionOrientarProntoAtendimento])
+async def test_someone_else_writing_ends_the_identification_in_actions_that_never_checked(dispatcher, maria, acao):
+    # Neither action shows the family's data, so neither checked: the husband who wrote "aqui é o josé agora" was
+    # answered and stayed on Maria's identification, and his next message would have shown her data.
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria},
+                           text="oi aqui é o josé agora, marido dela. quero saber do pronto atendimento e dos planos")
+    events = await as_served(acao(), dispatcher, tracker)
+    assert texts(dispatcher) == [OUTRA_PESSOA]
+    slots = slot_events(events)
+    assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["identidade"] is None
+
+
+async def test_the_option_asked_for_is_served_after_the_new_person_identifies(dispatcher, maria):
+    from actions.reembolso import ActionConsultarReembolso
+
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria},
+                           text="agora é a ana aqui, quero ver meus reembolsos", intent="reembolso")
+    events = await as_served(ActionConsultarReembolso(), dispatcher, tracker)
+    assert slot_events(events)["opcao_pendente"] == "reembolso"
+
+
+async def test_a_form_question_answered_is_not_checked(dispatcher, maria):
+    # "Qual é o nome do paciente?" answered with a sentence about who writes is the desk's business, not a logout.
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria, "requested_slot": "tele_nome"},
+                           text="aqui é a ana, filha dela")
+    events = await as_served(ValidateTeleconsultaForm(), dispatcher, tracker)
+    assert OUTRA_PESSOA not in texts(dispatcher)
+    assert "identificado" not in slot_events(events)
+
+
+async def test_a_second_action_for_the_same_message_is_not_checked_again(dispatcher, maria):
+    # After the identification form finished, the option asked for runs as the message's second action.
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria}, text="aqui é a maria agora",
+                           events=[{"event": "user", "text": "aqui é a maria agora"},
+                                   {"event": "action", "name": "identificacao_form"}])
+    await as_served(ActionConsultarNovosPlanos(), dispatcher, tracker)
+    assert OUTRA_PESSOA not in texts(dispatcher)
+
+
+async def test_withdrawing_a_request_works_whatever_action_the_message_reached(dispatcher, monkeypatch):
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T20:00:00-03:00")  # Saturday night: the request waits
+    get_settings.cache_clear()
+    try:
+        sender = "turno-retira"
+        events = await ActionFalarAtendente().run(
+            CollectingDispatcher(), make_tracker(text="quero falar com alguém", intent="falar_atendente",
+                                                 sender=sender), {})
+        protocol = next(e["value"] for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA)
+        tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="ah já resolvi, pode cancelar o pedido",
+                               sender=sender)
+        events = await as_served(ActionConsultarNovosPlanos(), dispatcher, tracker)
+    finally:
+        get_settings.cache_clear()
+    assert texts(dispatcher)[0].startswith(f"Pronto: cancelei o pedido {protocol}.")
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
