@@ -27,6 +27,8 @@ from bot.regulation.pricing import billing_age
 _COMPOSICAO = re.compile(
     r"\b(?:por ?que|pq|porque|por qual motivo)\b.{0,50}\b(?:subiu|subiram|aumentou|aumentaram|mais car[oa]|"
     r"mais alt[oa]|maior|veio alt[oa])\b|"
+    # "e o de novembro pq tá 1809?": why it is that amount.
+    r"\b(?:por ?que|pq|porque)\b.{0,40}\b(?:ta|esta|veio|deu|ficou|vem|e de|eh de)\s+(?:r\$\s*)?\d|"
     r"\b(?:boletos?|mensalidades?|faturas?)\b.{0,40}\b(?:subiu|aumentou|veio (?:mais )?(?:car[oa]|alt[oa])|"
     r"(?:\d+ )?reais (?:mais car[oa]|a mais))\b|"
     r"\b(?:detalhamento|detalhad[oa]|discriminad[oa]|composicao|do que (?:e|eh) composto|o que (?:tem|vem) n[oe]ss?e "
@@ -42,6 +44,8 @@ def pergunta_composicao(texto: str | None) -> bool:
     (True, True)
     >>> pergunta_composicao("pq o boleto de novembro veio 180 reais mais caro?")
     True
+    >>> pergunta_composicao("e o de novembro pq tá 1809?"), pergunta_composicao("por que está R$ 1.809,00?")
+    (True, True)
     >>> pergunta_composicao("minha mensalidade vai aumentar no aniversário?"), pergunta_composicao("2ª via")
     (False, False)
     """

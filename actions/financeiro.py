@@ -218,6 +218,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(text="\n\n".join(["Já está pago:", *linhas]))
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        abertas_citadas = [f for f in abertas if f.competence.month in citados]
+        if abertas_citadas and _JA_PAGUEI.search(strip_accents(pedido["text"]).lower()):
+            # "o boleto de novembro tá pago?" when it is open got the boleto without the "no" asked for.
+            meses = enumerar([competencia(f.competence) for f in abertas_citadas])
+            dispatcher.utter_message(text=f"Ainda não consta pagamento da competência {meses}: está em aberto.")
         if informa_pagamento(pedido["text"]):
             # "paguei ontem, já baixou?": what still shows open and the bank's delay, not the whole history.
             a_cobrar = [f for f in abertas if a_pagar(f) > 0]

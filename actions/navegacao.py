@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import SERVICOS, TODOS, beneficiario_identificado, db_session, mensagem_do_pedido
-from actions.contexto import assunto_atual, reler_no_assunto
+from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import PARENTESCOS_CITADOS, fala_de_todos, pessoa_citada, pessoas_visiveis
 from actions.formatting import first_name, relationship_label
 from actions.pedido import detalhe_do_pedido
@@ -204,6 +204,10 @@ class ActionMais(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the next page, or say the list is over."""
+        pergunta = pergunta_sobre_o_assunto(tracker)
+        if pergunta:
+            # "qnd vence o proximo" after the invoices is a question about them ("próximo" read as paging).
+            return reler_no_assunto(tracker, pergunta)
         paginas = list(tracker.get_slot("paginas") or [])
         assunto = assunto_atual(tracker.events)
         if not paginas and assunto and fala_de_todos(tracker.latest_message.get("text") or ""):

@@ -393,3 +393,17 @@ async def test_asking_whether_a_month_was_paid_gets_its_payment(dispatcher, db):
     shown = _shown(dispatcher)
     assert shown.startswith("Já está pago:") and f"Competência 10/{paid[0].competence.year}: pago" in shown
     assert f"em {format_date(paid[0].paid_on)}" in shown and "Boletos em aberto" not in shown
+
+
+async def test_asking_whether_an_open_month_was_paid_gets_a_no_and_that_boleto(dispatcher, db):
+    # "o boleto de novembro tá pago?" showed November's boleto with no answer to the question asked.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = [f for f in repository.list_invoices([maria.id], session=db, statuses=["aberto"])]
+    assert open_, "the seed has open boletos"
+    month = open_[0].competence
+    names = {11: "novembro", 12: "dezembro", 1: "janeiro"}
+    await ActionConsultarFinanceiro().run(
+        dispatcher, _tracker(maria.id, text=f"o boleto de {names[month.month]} tá pago?"), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith(f"Ainda não consta pagamento da competência {month:%m/%Y}: está em aberto.")
+    assert f"Competência {month:%m/%Y}, vencimento" in shown and "Já está pago" not in shown

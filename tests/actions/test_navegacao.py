@@ -241,3 +241,18 @@ async def test_everyone_read_as_the_next_page_goes_back_to_the_topic(dispatcher)
     result = await ActionMais().run(dispatcher, tracker, {})
     reread = [e for e in result if e.get("event") == "user"]
     assert reread[0]["parse_data"]["intent"]["name"] == "reembolso" and not texts(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["qnd vence o proximo", "quando vence o próximo?"])
+async def test_a_question_about_the_next_invoice_is_not_the_next_page(dispatcher, text):
+    # "qnd vence o proximo" after the invoices was read as "mais" (0.57): "Não há mais itens para mostrar".
+    from actions.navegacao import ActionMais
+
+    events = [{"event": "user", "text": "boleto", "parse_data": {"intent": {"name": "financeiro"}}},
+              {"event": "bot", "text": "..."},
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": "mais"}}}]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, events=events)
+    tracker.latest_message["intent"] = {"name": "mais", "confidence": 0.57}
+    result = await ActionMais().run(dispatcher, tracker, {})
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "financeiro" and not texts(dispatcher)
