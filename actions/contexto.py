@@ -23,8 +23,8 @@ from bot.nlu.parsing import menu_digit_intent, strip_accents
 MENSAGENS_DE_CONTEXTO = 8
 PALAVRAS_DA_PERGUNTA_CURTA = 6
 _PERGUNTA = re.compile(
-    r"^(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|qnd|qdo|qto|onde|tem|posso|pode|precisa|preciso|da pra|consigo|"
-    r"funciona|serve|atende|aceita|cobra|vale|e pago|e de graca|e gratis)\b"
+    r"^(?:e\s+|mas\s+)?(?:como|qual|quais|quanto|quanta|quando|qnd|qdo|qto|onde|tem|posso|pode|precisa|preciso|"
+    r"da pra|consigo|funciona|serve|atende|aceita|cobra|vale|e pago|e de graca|e gratis)\b"
 )
 # What a short question must mention to be about the topic's answer ("ele foi negado pq?" after the
 # reimbursements, "qual o telefone de lá?" after the CPS, "tem pediatra?" after PA Online). A topic without a

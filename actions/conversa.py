@@ -21,9 +21,9 @@ from actions.cobertura import (
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
+from actions.idades import idades_da_mensagem
 from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
-from actions.novos_planos import idades_da_mensagem
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.reanalise import atender_pedido_de_reanalise
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H

@@ -20,6 +20,7 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import enumerar, format_money
+from actions.idades import idade_por_extenso, idades_da_mensagem, idades_retiradas, retira_pessoa
 from actions.inscricao import (
     DEPENDENTE_DIRETO,
     DEPENDENTE_ESPECIAL,
@@ -39,106 +40,8 @@ from bot.nlu.parsing import strip_accents
 from bot.regulation.pricing import age_on
 from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS, WAITING_PERIODS, CoverageKind
 
-IDADE_MAXIMA = 120
 ACOMODACOES = {"apartamento": "apartamento (quarto privativo)", "enfermaria": "enfermaria (quarto coletivo)"}
-
-# Who the number is about: a number after one of these words ("minha mãe de 67") is an age.
-_PESSOA = (
-    r"(?:eu|mae|pai|filho|filha|filhos|esposa|esposo|marido|mulher|companheir[oa]|conjuge|namorad[oa]|"
-    r"avo|avos|sogr[oa]|irma|irmao|net[oa]|entead[oa]|sobrinh[oa]|ti[oa]|crianca|bebe|pessoa|senhor|senhora|"
-    r"ele|ela|idos[oa]|dependente|titular|mim|um|uma|outr[oa]|adult[oa]s?|miud[oa]s?|garot[oa]s?|menin[oa]s?|"
-    r"rapaz|adolescente|neto|neta|netos|netas)"
-)
-# "45 anos", "1 ano", "8 meses" (a baby is 0); not "há 10 anos", "até 23 anos" nor "30 anos de empresa",
-# which are periods or limits rather than someone's age.
-_COM_UNIDADE = re.compile(
-    r"(?<![\d,.])(?<!\bha )(?<!\bfaz )(?<!\bpor )(?<!\bdurante )(?<!\bdaqui a )(?<!\bapos )(?<!\bate )(?<!\bem )"
-    r"\b(\d{1,3})\s*(anos?|aninhos?|meses|mes)\b"
-    r"(?!\s+(?:atras|de (?:empresa|casa|casad|contribui|servico|trabalho|plano|cemig)|na |no |nessa |nesse ))"
-)
-# "tenho 45", "idade: 45", "minha mãe de 67", "meu pai tem 70", "minha mãe 65": the number must end the phrase, so
-# that "tenho 2 filhos" or "pessoa de 30 reais" is not read as an age.
-_SEM_UNIDADE = re.compile(
-    rf"\b(?:tenho|idade(?:\s+(?:de|e))?\s*:?|{_PESSOA},?(?:\s+(?:que\s+)?(?:de|com|tem|tem\s+uns))?)\s*\(?\s*"
-    r"(\d{1,3})"
-    rf"(?=\s*(?:$|[,;!?)]|\.(?!\d)|(?:e|quero|queria|gostaria|qual|quanto|quais|como|pode|posso|preciso|quer|"
-    rf"vai|vou|pra|para|mas|ok|por favor|minha|meu|minhas|meus|{_PESSOA[3:-1]})\b))"
-)
-_PESSOA_DEPOIS = re.compile(rf"\s*{_PESSOA}\b")
-# "filhos 10 e 4", "netos de 3, 5 e 8": the ages after the first one said of someone, without their unit.
-_LISTA_DEPOIS = re.compile(r"(?:\s*,\s*|\s+e\s+)(\d{1,3})(?=\s*(?:$|[,;!?)]|\.(?!\d)|e\b))")
-# "40 e " or "30, 28 e " right before "2 anos": the earlier ages of a list, written without their unit.
-_LISTA_ANTES = re.compile(r"(?<![\d,.])((?:\d{1,3}(?:\s*,\s*|\s+))*\d{1,3})\s+e\s+$")
-# The words that make "em 2 e 3 anos" a period, as for a single age.
-_PERIODO_ANTES = re.compile(r"\b(ha|faz|por|durante|daqui a|apos|ate|em)\s+$")
 _CONTRATAR = "Quer contratar? Digite 0 para falar com um atendente."
-
-
-def idades_da_mensagem(texto: str | None) -> List[int]:
-    """Read the ages the user mentions, in the order written.
-
-    Numbers that are not ages (prices, counts, dates, menu digits) are ignored; an age is a number followed by
-    "anos"/"meses", or said of someone ("tenho 45", "minha mãe de 67"). In a list ("casal de 40 e 38 anos"),
-    the numbers before the last share its unit.
-
-    Args:
-        texto: What the user typed.
-
-    Returns:
-        The ages in whole years (0 for "8 meses"); empty when there is none.
-
-    >>> idades_da_mensagem("casal de 40 e 38 anos"), idades_da_mensagem("tenho 45 e meus filhos, 12, 9 e 3 anos")
-    ([40, 38], [45, 12, 9, 3])
-    >>> idades_da_mensagem("quanto fica o plano pra mim 38 minha esposa 35 e meu filho 6")
-    [38, 35, 6]
-    >>> idades_da_mensagem("eu 41 anos, esposa 39, filhos 10 e 4"), idades_da_mensagem("e se incluir mais um de 67?")
-    ([41, 39, 10, 4], [67])
-    >>> idades_da_mensagem("eu 35 marido 36 e 3 filhos 2 4 e 8 anos")
-    [35, 36, 2, 4, 8]
-    >>> idades_da_mensagem("2 adultos de 30 e 32 e um bebe de 1 ano")
-    [30, 32, 1]
-    >>> idades_da_mensagem("para mim (52 anos) e para a minha mulher (49)"), idades_da_mensagem("o meu miúdo de 16")
-    ([52, 49], [16])
-    >>> idades_da_mensagem("tenho 2 filhos de 10 e 8 anos"), idades_da_mensagem("eu tenho 3 netos")
-    ([10, 8], [])
-    """
-    if not texto:
-        return []
-    folded = re.sub(r"\s+", " ", strip_accents(texto))
-    candidatos = {}
-    for match in _COM_UNIDADE.finditer(folded):
-        candidatos[match.start(1)] = 0 if match.group(2).startswith("mes") else int(match.group(1))
-        if match.group(2).startswith("ano"):
-            lista = _LISTA_ANTES.search(folded[: match.start(1)])
-            if lista and not _PERIODO_ANTES.search(folded[: lista.start(1)]):
-                for numero in re.finditer(r"\d{1,3}", lista.group(1)):
-                    candidatos.setdefault(lista.start(1) + numero.start(), int(numero.group()))
-    for match in _SEM_UNIDADE.finditer(folded):
-        if match.group(0).startswith(("tenho", "idade")) and _PESSOA_DEPOIS.match(folded, match.end(1)):
-            continue  # "tenho 2 filhos": how many, not how old
-        candidatos.setdefault(match.start(1), int(match.group(1)))
-        fim = match.end(1)
-        while seguinte := _LISTA_DEPOIS.match(folded, fim):
-            candidatos.setdefault(seguinte.start(1), int(seguinte.group(1)))
-            fim = seguinte.end(1)
-    return [idade for _, idade in sorted(candidatos.items()) if 0 <= idade <= IDADE_MAXIMA]
-
-
-def idade_da_mensagem(texto: str | None) -> int | None:
-    """The first age the user mentions, or None (see :func:`idades_da_mensagem`).
-
-    >>> idade_da_mensagem("tenho 45 anos"), idade_da_mensagem("pra minha mãe de 67"), idade_da_mensagem("7")
-    (45, 67, None)
-    """
-    idades = idades_da_mensagem(texto)
-    return idades[0] if idades else None
-
-
-def idade_por_extenso(idade: int) -> str:
-    """Write an age for the answer: "45 anos", "1 ano", "menos de 1 ano"."""
-    if idade == 0:
-        return "menos de 1 ano"
-    return "1 ano" if idade == 1 else f"{idade} anos"
 
 
 def faixa_da_idade(plano: Plan, idade: int) -> PlanAgeBand | None:
@@ -260,8 +163,33 @@ _ACRESCENTA = re.compile(
 )
 
 
+_TITULO_DA_COTACAO = "Planos da Cemig Saúde para "
+RETIRAR_PELA_IDADE = (
+    "Para refazer a cotação sem essa pessoa, me diga as idades de quem fica, por exemplo: *38 e 6*."
+)
+
+
+def idades_cotadas(events: List[Dict[str, Any]]) -> List[int]:
+    """The ages of the last quote shown in the conversation, read back from its title."""
+    for event in reversed(events):
+        texto = event.get("text") or "" if event.get("event") == "bot" else ""
+        if texto.startswith(_TITULO_DA_COTACAO):
+            return idades_da_mensagem(texto[len(_TITULO_DA_COTACAO):].split(" de idade")[0])
+    return []
+
+
 def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:
-    """The ages of the message, after those said before in the topic when the message adds people to them."""
+    """The ages of the message, after those said before in the topic when the message adds people to them.
+
+    Ages taken out ("sem o de 32") leave the last quote's others.
+    """
+    retiradas = idades_retiradas(texto)
+    cotadas = idades_cotadas(tracker.events or []) if retiradas else []
+    if any(idade in cotadas for idade in retiradas):
+        for idade in retiradas:
+            if idade in cotadas:
+                cotadas.remove(idade)
+        return cotadas
     idades = idades_da_mensagem(texto)
     if not idades or not _ACRESCENTA.search(strip_accents(texto or "").lower()):
         return idades
@@ -303,6 +231,10 @@ class ActionConsultarNovosPlanos(Action):
             return reler_no_assunto(tracker, assunto)
         texto = (tracker.latest_message or {}).get("text")
         idades = idades_do_assunto(tracker, texto) or idades_da_familia(tracker, texto)
+        if not idades and retira_pessoa(texto) and idades_cotadas(tracker.events):
+            # The quote's title says the ages, not who is who: the ages that stay are asked.
+            dispatcher.utter_message(text=RETIRAR_PELA_IDADE)
+            return []
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
             return []
@@ -335,7 +267,7 @@ class ActionConsultarNovosPlanos(Action):
         else:
             escritas = [idade_por_extenso(idade) for idade in idades]
             quem = enumerar(escritas)
-            titulo = f"Planos da Cemig Saúde para {quem} de idade (valor por mês, por pessoa):"
+            titulo = f"{_TITULO_DA_COTACAO}{quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         if mudanca:

@@ -8,8 +8,9 @@ from rasa_sdk import Action
 from actions.base import AcaoIdentificada
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_money
+from actions.idades import idade_da_mensagem, idades_da_mensagem
 from actions.identificacao import ActionSolicitarIdentificacao
-from actions.novos_planos import ActionConsultarNovosPlanos, idade_da_mensagem, idades_da_mensagem
+from actions.novos_planos import ActionConsultarNovosPlanos
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory
 from bot.settings import get_settings
@@ -288,3 +289,33 @@ async def test_someone_added_in_a_follow_up_joins_the_family_quote(dispatcher, a
     events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "novos_planos"}}} for text in said]
     await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=said[-1], events=events), {})
     assert "Total para as 6 pessoas" in "\n".join(texts(dispatcher))
+
+
+async def _quote_then(dispatcher, first: str, then: str):
+    """Quote for ``first``, then answer ``then`` with that quote on the conversation."""
+    quoted = type(dispatcher)()
+    events = [{"event": "user", "text": first, "parse_data": {"intent": {"name": "novos_planos"}}}]
+    await ActionConsultarNovosPlanos().run(quoted, make_tracker(text=first, events=events), {})
+    events += [{"event": "bot", "text": text} for text in texts(quoted)]
+    events.append({"event": "user", "text": then, "parse_data": {"intent": {"name": "novos_planos"}}})
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=then, events=events), {})
+    return "\n".join(t for t in texts(dispatcher) if t)
+
+
+@pytest.mark.parametrize(("first", "then", "stay", "people"), [
+    ("eu 38 minha esposa 32 filho 6", "sem o de 32", "38 anos e 6 anos", 2),
+    ("eu 38, minha esposa 32, meu filho 6 e minha sogra 67", "e sem a minha sogra de 67?", "38 anos, 32 anos e 6 anos",
+     3),
+])
+async def test_someone_taken_out_by_age_leaves_the_others_in_the_quote(dispatcher, first, then, stay, people):
+    # "sem o de 32" after a family quote got the catalogue without ages.
+    shown = await _quote_then(dispatcher, first, then)
+    assert f"Planos da Cemig Saúde para {stay} de idade" in shown
+    assert f"Total para as {people} pessoas" in shown
+
+
+async def test_someone_taken_out_by_name_is_asked_the_ages_that_stay(dispatcher):
+    from actions.novos_planos import RETIRAR_PELA_IDADE
+
+    shown = await _quote_then(dispatcher, "eu 38 minha esposa 32 filho 6", "tira minha esposa")
+    assert shown == RETIRAR_PELA_IDADE
