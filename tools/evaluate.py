@@ -20,7 +20,8 @@ change made for it. ``tests/nlu/dev_f.yml``, a third one written blind the same
 way after D and E had been read, chooses between models; its first figure
 (0.951) measured the model of 2026-12-04 before any change. ``tests/nlu/dev_g.yml``,
 a fourth, was written after D, E and F had been read and committed before it
-measured anything; ``tests/nlu/dev_h.yml``, a fifth, likewise after G.
+measured anything; ``tests/nlu/dev_h.yml``, a fifth, likewise after G;
+``tests/nlu/dev_i.yml``, a sixth, after H.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument(
         "--heldout", nargs="+",
         default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml",
-                 "tests/nlu/dev_e.yml", "tests/nlu/dev_f.yml", "tests/nlu/dev_g.yml", "tests/nlu/dev_h.yml"],
+                 "tests/nlu/dev_e.yml", "tests/nlu/dev_f.yml", "tests/nlu/dev_g.yml", "tests/nlu/dev_h.yml",
+                 "tests/nlu/dev_i.yml"],
     )
     parser.add_argument(
         "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml"],
