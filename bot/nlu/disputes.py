@@ -32,6 +32,8 @@ _PATTERNS = [
     r"\b(?:contest\w*|reclam\w*|question\w*|indevid\w*|errad\w*|erro|equivoc\w*|duplic\w*|desconhe\w*|"
     r"diverg\w*|suspeit\w*|estranh\w*|esquisit\w*|incorret\w*|irregular\w*|improcedente|engano|fraude|golpe|"
     r"clonad\w*|estorn\w*|corrig\w*|revis\w*|absurd\w*|palhacada|isent\w*)\b",
+    # "lançaram 2x", "só fiz uma vez"
+    r"\b[2-9] ?x\b|\bso (?:fiz|fui|fez|foi|usei|tive|teve) (?:uma|um|1)\b|"
     r"\b(?:duas|\d+) vezes\b|\bem dobro\b|\ba mais\b|\bem (?:meu|meu proprio) nome\b|\bno meu nome\b|\bquem fez\b",
     # An item charged for what did not take place: "cobraram uma consulta que foi desmarcada"
     r"\b(?:desmarcad\w*|cancelad\w*|sem ter)\b",
@@ -49,6 +51,8 @@ def states_a_dispute(text: str) -> bool:
     True
     >>> states_a_dispute("lançaram 2 vezes o mesmo exame de sangue na minha utilização")
     True
+    >>> states_a_dispute("cobraram 2x o hemograma, só fiz uma vez!!"), states_a_dispute("lançaram 2x o mesmo exame")
+    (True, True)
     >>> states_a_dispute("nunca estive nesse hospital que aparece no demonstrativo de utilização")
     True
     >>> states_a_dispute("esse procedimento número 3 não é meu"), states_a_dispute("desconheço o item 6")
