@@ -520,3 +520,19 @@ def test_an_emergency_gets_the_emergency_number_before_any_cpf(conversa):
     joined(conversa("1"))
     text = joined(conversa("espera, minha filha ta com febre alta e vomitando, o que eu faço?"))
     assert "Pronto Atendimento Online" in text and "CPF" in text, text
+
+
+def test_someone_else_writing_ends_the_identification_whatever_they_ask(conversa):
+    # The check runs in the action server before any action: the plans on sale, which show no data and never
+    # checked, answered José on Maria's identification, and his next message showed her family's usage.
+    identify(conversa, seed.DEMO_TITULAR_CPF, "12/03/1975")
+    text = joined(conversa("oi aqui é o josé agora, marido dela. quero saber dos planos novos"))
+    assert "encerrei a identificação anterior" in text and "Clássico Apartamento" not in text
+    asked = joined(conversa("minha utilização"))
+    assert "CPF" in asked and "Utilização do plano" not in asked
+
+
+def test_the_cps_answer_says_where_to_ask_its_address_and_hours(conversa):
+    # "qual o endereço do CPS? abre sabado?" got how to book, and nothing about the address or the hours.
+    text = joined(conversa("qual o endereço do CPS? abre sabado?"))
+    assert "endereço e o horário de atendimento do CPS" in text and "(31) 3253-4888" in text
