@@ -22,6 +22,7 @@ from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
 from bot.nlu.parsing import strip_accents
+from bot.nlu.privacy import is_data_rights_request
 
 # "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
 _RETIRA = re.compile(
@@ -103,6 +104,12 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
     return True
 
 
+DADOS_PESSOAIS = (
+    "Pedidos sobre os seus dados pessoais (acesso, correção ou eliminação, pela LGPD) são registrados por uma pessoa "
+    "da Cemig Saúde, com protocolo: por aqui eu não altero nem apago cadastros."
+)
+
+
 class ActionFalarAtendente(Action):
     """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
 
@@ -116,6 +123,8 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
+        if is_data_rights_request(texto):
+            dispatcher.utter_message(text=DADOS_PESSOAIS)  # "apaguem meus dados (LGPD)": why a person
         em_horario, abertura = atendentes(momento)
         ticket = pedido_de_atendente_aberto(tracker)
         repetido = ticket is not None

@@ -53,7 +53,7 @@ from bot.nlu.parsing import (
     restart_intent,
     strip_accents,
 )
-from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_identification_question
+from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_data_rights_request, is_identification_question
 from bot.nlu.short_replies import says_already_said, short_reply_intent
 from bot.nlu.symptoms import symptom_intent
 
@@ -218,6 +218,9 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             digit_intent = (
                 menu_digit_intent(text) or paging_intent(text) or restart_intent(text) or short_reply_intent(text)
             )
+            if not digit_intent and is_data_rights_request(text):
+                # "apaguem meus dados (LGPD)" was a question about identifying oneself: a person registers it.
+                digit_intent = AGENT_INTENT
             if not digit_intent and is_identification_question(text):
                 digit_intent = DUVIDA_IDENTIFICACAO
             if not digit_intent:

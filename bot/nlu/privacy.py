@@ -73,6 +73,31 @@ _PATTERNS = [
 _QUESTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
 
+# "quero que apaguem meus dados", "solicito a eliminação dos meus dados pessoais (LGPD)", "corrijam meu cadastro":
+# a data subject's request, which a person registers; it is not a question about identifying oneself.
+_RIGHTS = re.compile(
+    r"\b(?:apag\w*|exclu\w*|elimin\w*|delet\w*|remov\w*|corrig\w*|corrij\w*|retific\w*|anonimiz\w*|"
+    r"portabilidade|copia|acesso)\b(?: \w+){0,4} (?:dados|cadastro)\b(?! (?:do|de) (?:cartao|pagamento|boleto))|"
+    r"\b(?:dados|cadastro)\b(?: \w+){0,3} (?:apagad\w*|excluid\w*|eliminad\w*|removid\w*|deletad\w*)\b"
+)
+
+
+def is_data_rights_request(text: str) -> bool:
+    """Whether ``text`` asks to delete, correct or see one's personal data (the LGPD's rights of the data subject).
+
+    >>> is_data_rights_request("não sou cliente, quero que vocês apaguem meus dados pessoais do cadastro (LGPD)")
+    True
+    >>> is_data_rights_request("solicito a eliminação dos meus dados pessoais conforme a LGPD")
+    True
+    >>> is_data_rights_request("quero meus dados excluídos do sistema"), is_data_rights_request("por que o cpf?")
+    (True, False)
+    >>> is_data_rights_request("quero excluir meu filho do plano"), is_data_rights_request("a LGPD permite?")
+    (False, False)
+    """
+    folded = normalize(text or "")
+    return bool(folded) and len(folded.split()) <= 40 and _RIGHTS.search(folded) is not None
+
+
 def is_identification_question(text: str) -> bool:
     """Whether ``text`` asks why or whether it is safe to identify oneself, or refuses to.
 

@@ -114,3 +114,15 @@ async def test_another_conversations_request_is_never_withdrawn(dispatcher, satu
     assert not any("cancelei" in (t or "") for t in texts(dispatcher))
     with session_scope(session_factory()) as session:
         assert repository.find_ticket_by_protocol(protocol, session=session).status == "aberto"
+
+
+async def test_a_personal_data_request_is_told_a_person_registers_it(dispatcher, saturday_night):
+    text = "solicito a eliminação dos meus dados pessoais conforme a LGPD"
+    events = await ActionFalarAtendente().run(
+        dispatcher, make_tracker(text=text, intent="falar_atendente", sender="lgpd"), {})
+    shown = texts(dispatcher)
+    assert shown[0].startswith("Pedidos sobre os seus dados pessoais (acesso, correção ou eliminação, pela LGPD)")
+    protocol = next(e["value"] for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    assert protocol in shown[1]
+    with session_scope(session_factory()) as session:
+        assert repository.find_ticket_by_protocol(protocol, session=session).category == "falar_atendente"

@@ -228,6 +228,19 @@ def test_another_companys_plan_is_out_of_scope():
     assert coming.get("intent")["name"] == "novos_planos"
 
 
+def test_a_request_to_delete_ones_personal_data_goes_to_a_person():
+    from bot.nlu.components import IdentifierExtractor
+
+    # "apaguem meus dados pessoais do cadastro (LGPD)" was the question "why do you need my CPF?" (1.0), answered
+    # with why the bot asks for it; a person registers such a request.
+    delete = _classified("não sou cliente, quero que vocês apaguem meus dados pessoais do cadastro (LGPD)",
+                         ("fora_de_escopo", 0.34), ("sair", 0.18))
+    why = _classified("pra que vc quer meus dados? isso é LGPD", ("menu", 0.5), ("sair", 0.2))
+    IdentifierExtractor().process([delete, why])
+    assert delete.get("intent") == {"name": "falar_atendente", "confidence": 1.0}
+    assert why.get("intent")["name"] == "duvida_identificacao"
+
+
 def test_praise_or_a_suggestion_is_for_the_ombudsman_whatever_it_is_about():
     # "queria parabenizar a médica do pronto atendimento online" was PA Online (0.88).
     praise = _classified("queria parabenizar a médica do pronto atendimento online",
