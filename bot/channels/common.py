@@ -305,11 +305,14 @@ async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | Non
     """The payload of the button a digit answer chose, when the bot's last message offered numbered buttons.
 
     A clarifying question (``action_esclarecer``) offers topics as buttons whose payload is the intent: on
-    WhatsApp and the phone the user answers with the digit, on Telegram the button sends it. Anything else is
-    left to the NLU (None), so a digit after an ordinary message still means the menu option.
+    WhatsApp and the phone the user answers with the digit, on Telegram the button sends it. A web chat on the REST
+    channel sends the payload itself, which counts only when it is one of the buttons just offered (any other
+    ``/intent`` stays text: nobody chooses an intent the bot did not offer). Anything else is left to the NLU
+    (None), so a digit after an ordinary message still means the menu option.
     """
     digits = typed_choice(text)
-    if tracker_store is None or digits is None:
+    typed = text.strip()
+    if tracker_store is None or (digits is None and not typed.startswith("/")):
         return None
     try:
         tracker = await tracker_store.retrieve(sender)
@@ -321,6 +324,9 @@ async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | Non
         if kind == "user":
             return None  # only the bot's latest turn counts
         buttons = (getattr(event, "data", None) or {}).get("buttons") if kind == "bot" else None
+        if buttons and digits is None:
+            offered = {str(button.get("payload", "")) for button in buttons}
+            return typed if typed in offered else None
         if buttons:
             index = int(digits) - 1
             payload = str(buttons[index].get("payload", "")) if 0 <= index < len(buttons) else ""

@@ -33,6 +33,16 @@ async def test_a_digit_after_a_question_with_buttons_is_that_button():
     assert await chosen_button(store, "s", "1️⃣") == "/utilizacao"
 
 
+async def test_a_web_chat_sending_an_offered_payload_chooses_that_button():
+    # A web chat on the REST channel sends the payload of the button tapped: "/tele_documentos" was read as the
+    # text "tele_documentos" and not understood.
+    store = _store(UserUttered("a receita do médico online não chegou"), BotUttered("Qual?", data={"buttons": BUTTONS}))
+    assert await chosen_button(store, "s", "/contestar_utilizacao") == "/contestar_utilizacao"
+    # A payload the bot did not offer stays text: nobody picks an intent, or sets an entity, by typing it.
+    assert await chosen_button(store, "s", "/falar_atendente") is None
+    assert await chosen_button(store, "s", '/utilizacao{"cpf": "52998224725"}') is None
+
+
 async def test_buttons_of_an_earlier_turn_do_not_count():
     store = _store(BotUttered("Qual?", data={"buttons": BUTTONS}), UserUttered("2"), BotUttered("Menu..."))
     assert await chosen_button(store, "s", "1") is None
