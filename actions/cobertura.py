@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
-from bot.canais import TELEFONE_24H
+from bot.canais import EMERGENCIA_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 from bot.regulation.copay import COPAY_EXEMPTIONS
@@ -18,8 +18,8 @@ from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
 # Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
 # a symptom when to stop waiting.
 SINAIS_DE_EMERGENCIA = (
-    "⚠️ Falta de ar, dor no peito, desmaio, convulsão ou sangramento que não para são emergência: ligue 192 "
-    "(SAMU) ou vá agora ao pronto-socorro mais próximo."
+    "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço no rosto ou na garganta ou sangramento que não para "
+    f"são emergência: ligue {EMERGENCIA_TELEFONE} ou vá agora ao pronto-socorro mais próximo."
 )
 
 
@@ -162,8 +162,8 @@ ODONTO = (
     "O Pronto Atendimento Online é com médico clínico ou pediatra, não com dentista. A segmentação do plano é "
     "ambulatorial e hospitalar com obstetrícia (Art. 7º, II, do Regulamento), sem a odontológica: para saber "
     f"onde ser atendido por um dentista, fale com a Central de Relacionamento: {TELEFONE_24H}.\n"
-    "Rosto inchado com febre, ou dificuldade para engolir ou respirar, é emergência: ligue 192 (SAMU) ou vá ao "
-    "pronto-socorro mais próximo."
+    f"Rosto inchado com febre, ou dificuldade para engolir ou respirar, é emergência: ligue {EMERGENCIA_TELEFONE} ou "
+    "vá ao pronto-socorro mais próximo."
 )
 DENTE = re.compile(r"\b(?:dentes?|dentista\w*|odontolog\w*|siso|gengiva\w*|dentari[oa]|dental)\b")
 TERAPIAS = (
@@ -248,7 +248,8 @@ _SEM_PLANO = re.compile(
 )
 PA_SO_BENEFICIARIOS = (
     "O Pronto Atendimento Online é para quem tem o plano da Cemig Saúde: entra-se com o número da carteira do plano, e "
-    "não há atendimento particular pago. Para conhecer os planos, digite 7. Numa emergência, ligue 192 (SAMU)."
+    "não há atendimento particular pago. Para conhecer os planos, digite 7. Numa emergência, ligue "
+    f"{EMERGENCIA_TELEFONE}."
 )
 
 

@@ -24,7 +24,7 @@ from actions.cobertura import (
     pergunta_custo,
 )
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
-from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE
+from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, EMERGENCIA_TELEFONE
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
@@ -120,8 +120,8 @@ CHAMADA_CAIU_PA = (
     "reabra o navegador, de preferência com a internet mais estável (Wi-Fi)."
 )
 SE_PIORAR = (
-    "Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue 192 (SAMU) ou vá ao "
-    "pronto-socorro mais próximo."
+    f"Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue {EMERGENCIA_TELEFONE} ou vá "
+    "ao pronto-socorro mais próximo."
 )
 
 # Someone who needs care now (a symptom, "agora", "urgente", at night) rather than asking how the platform works.

@@ -24,14 +24,16 @@ from actions.chamados import (
     precisa_hoje,
     responder_sobre_o_chamado,
 )
-from actions.cobertura import orientacao_sem_cadastro
+from actions.cobertura import SINAIS_DE_EMERGENCIA, orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste
+from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
 from bot.menu import OPCOES
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
+from bot.nlu.symptoms import is_urgent
 from routing.nif import is_valid_nif
 
 TELE_INTENTS = (
@@ -76,7 +78,7 @@ _REMEDIO = re.compile(r"\b(?:receit\w*|medicament\w*|remedio\w*|antibiotic\w*|pr
 ALERGIA_AO_RECEITADO = (
     "⚠️ Não tome um medicamento a que você tem alergia. Para rever a receita agora, entre no Pronto Atendimento "
     "Online (24 horas; escreva *PA Online* para saber como) e conte a alergia ao médico. Se já tomou e tiver falta "
-    "de ar ou inchaço no rosto ou na garganta, ligue 192 (SAMU; em Portugal, 112) ou vá ao pronto-socorro."
+    f"de ar ou inchaço no rosto ou na garganta, ligue {EMERGENCIA_TELEFONE} ou vá ao pronto-socorro."
 )
 
 
@@ -234,6 +236,9 @@ class ActionPrepararTeleconsulta(Action):
             # "receitou-me um antibiótico e sou alérgica à penicilina": what to do now comes before the request,
             # whose answer may take days.
             dispatcher.utter_message(text=ALERGIA_AO_RECEITADO)
+        elif is_urgent(texto):
+            # "fiquei com a cara inchada depois do antibiótico que o médico receitou": the emergency number first.
+            dispatcher.utter_message(text=SINAIS_DE_EMERGENCIA)
         if intent == "tele_tecnologia" and CHAMADA_PAROU.search(strip_accents(texto).lower()):
             # The consultation may still be going on: how to get back in comes before the ticket's questions.
             dispatcher.utter_message(text=CHAMADA_CAIU)

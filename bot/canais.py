@@ -13,6 +13,9 @@ from enum import Enum
 CENTRAL_TELEFONE = "0800 030 9009"
 CENTRAL_CELULAR = "(31) 3429-5200"
 TELEFONE_24H = f"{CENTRAL_TELEFONE} (24 horas; de celular, {CENTRAL_CELULAR})"
+# The emergency number, for Brazil and for the teleconsultation desk's clients in Portugal: every message that
+# sends someone to it quotes it from here.
+EMERGENCIA_TELEFONE = "192 (SAMU; em Portugal, 112)"
 # Where documents go: the bot reads only text, on every channel (a photo gets this too).
 ENVIO_DE_DOCUMENTOS = "Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
 

@@ -29,7 +29,12 @@ _NO_TOPIC = frozenset(
 _URGENT = (
     r"falta de ar|dificuldade (?:de|para|pra) respirar|nao (?:consigo|consegue) respirar|dor no peito|"
     r"desmai\w*|convuls\w*|sangramento|sangrando|sangrou|infarto|avc|derrame|inconsciente|nao acorda|"
-    r"engasgad\w*|envenen\w*|overdose"
+    r"engasgad\w*|envenen\w*|overdose|"
+    # pt-PT and a reaction to a medicine: "custa-lhe respirar", "a cara inchada", "a garganta a fechar"
+    r"custa (?:lhe |me )?(?:a )?respirar|respir\w* com dificuldade|aperto no peito|"
+    r"(?:cara|rosto|labios?|boca|lingua|garganta|olhos?) (?:toda |todo |muito )?inchad\w*|"
+    r"inchaco (?:n[oa]s? )?(?:cara|rosto|labios?|boca|lingua|garganta)|garganta (?:fechando|a fechar)|"
+    r"reacao alergica|choque anafilatico|anafila\w*|nao (?:consigo|consegue) engolir"
 )
 _SYMPTOM = re.compile(
     r"\b(?:"
@@ -59,6 +64,10 @@ def is_urgent(text: str) -> bool:
 
     >>> is_urgent("minha mãe está com falta de ar"), is_urgent("meu filho está com febre")
     (True, False)
+    >>> is_urgent("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
+    True
+    >>> is_urgent("fiquei com manchas vermelhas no corpo todo e a cara inchada depois do antibiótico")
+    True
     """
     return _URGENT_RE.search(normalize(text or "")) is not None
 

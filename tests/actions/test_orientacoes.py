@@ -106,3 +106,11 @@ async def test_a_question_about_the_pa_online_after_it_needs_no_cpf(dispatcher, 
     result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     again = [e for e in result if e.get("event") == "user"]
     assert again[0]["parse_data"]["intent"]["name"] == "pronto_atendimento_online" and texts(dispatcher) == []
+
+
+def test_breathing_trouble_said_in_ptpt_is_an_emergency():
+    # u12: "custa-lhe respirar" got the PA Online sign-up steps and "se aparecer falta de ar, ligue 192".
+    from actions.orientacoes import EMERGENCIA, orientacao
+
+    answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
+    assert answer == EMERGENCIA and "em Portugal, 112" in answer

@@ -272,3 +272,16 @@ async def test_a_follow_up_that_cannot_wait_for_the_desk_gets_the_pa_online(disp
     assert said[0].startswith("Obrigado. Encaminhei esta mensagem à equipa responsável, ligada ao seu pedido "
                               "anterior (41750520261202000001).")
     assert "Pronto Atendimento Online atende agora" in said[-1]
+
+
+async def test_a_reaction_after_the_prescribed_medicine_gets_the_emergency_number_first(dispatcher):
+    # u12: "fiquei com manchas vermelhas no corpo todo e a cara inchada" got "preciso do seu nome completo" and a
+    # deadline of nine days, with no word about an emergency.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = make_tracker(text="Comecei a tomar o antibiótico que o médico da teleconsulta receitou e fiquei com "
+                                "manchas vermelhas no corpo todo e a cara inchada", intent="tele_clinica")
+    await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("⚠️") and "192 (SAMU; em Portugal, 112)" in said[0]
+    assert "preciso do seu nome completo" in said[1]
