@@ -38,6 +38,16 @@ RETIRADO = (
     "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
     "digitar 0."
 )
+# "cancela o pedido de atendimento", "quero cancelar o atendimento": the request for a person, named; with none open
+# the desk's form took it for a teleconsultation to cancel and filed a request.
+_PEDIDO_NOMEADO = re.compile(
+    r"\b(?:cancel\w*|desist\w*|retir\w*)\b.{0,30}\b(?:pedido de (?:atendimento|atendente)|(?:o|esse|meu) "
+    r"atendimento|atendente|chamado)\b(?!.{0,30}\b(?:teleconsulta|consulta|medico|receita)\b)"
+)
+NENHUM_PEDIDO = (
+    "Não há pedido de atendimento aberto nesta conversa, então não há nada para cancelar. Para falar com uma pessoa, "
+    "digite 0; para ver as opções, *menu*."
+)
 JA_COM_ATENDENTE = (
     "Um atendente já está com o pedido {protocolo}: escreva aqui mesmo que já resolveu, e ele encerra o atendimento."
 )
@@ -87,12 +97,19 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
     it to the agent.
     """
     protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not protocolo or not retira_o_pedido(texto):
+    if not retira_o_pedido(texto):
         return False
+    nomeado = bool(_PEDIDO_NOMEADO.search(strip_accents(texto).lower()))
+    if not protocolo:
+        if nomeado:
+            dispatcher.utter_message(text=NENHUM_PEDIDO)
+        return nomeado
     with session_scope(session_factory()) as session:
         ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
         if ticket is None or ticket.category != "falar_atendente" or ticket.status in ("resolvido", "encerrado"):
-            return False
+            if nomeado:
+                dispatcher.utter_message(text=NENHUM_PEDIDO)
+            return nomeado
         if (ticket.context_json or {}).get("conversa") != tracker.sender_id:
             return False  # only the conversation that asked for the person withdraws it
         if ticket.status != "aberto":

@@ -126,3 +126,24 @@ async def test_a_personal_data_request_is_told_a_person_registers_it(dispatcher,
     assert protocol in shown[1]
     with session_scope(session_factory()) as session:
         assert repository.find_ticket_by_protocol(protocol, session=session).category == "falar_atendente"
+
+
+@pytest.mark.parametrize("texto", ["cancela o pedido de atendimento", "quero cancelar o atendimento"])
+async def test_cancelling_a_request_for_a_person_when_there_is_none_says_so(dispatcher, texto):
+    # u11: with no request open, the desk's form took it for a teleconsultation, asked name and CPF and filed one.
+    from actions.atendente import NENHUM_PEDIDO
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = make_tracker(text=texto, intent="tele_cobranca_cancelada", sender="retira-nenhum")
+    events = await as_served(ActionPrepararTeleconsulta(), dispatcher, tracker)
+    assert texts(dispatcher) == [NENHUM_PEDIDO]
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+async def test_cancelling_a_teleconsultation_is_still_the_desks():
+    from actions.atendente import retirar_pedido
+
+    said = CollectingDispatcher()
+    assert not retirar_pedido(said, make_tracker(text="quero cancelar o atendimento da teleconsulta de amanhã"),
+                              "quero cancelar o atendimento da teleconsulta de amanhã")
+    assert not said.messages
