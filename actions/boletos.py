@@ -299,6 +299,9 @@ FORMA_DE_PAGAMENTO = (
 
 # "e se eu cancelar tenho que pagar o boleto atrasado?": yes, cancelling settles nothing (Art. 17, II).
 _CANCELAR = re.compile(r"\b(?:cancel\w*|sair do plano|sai do plano)\b")
+# "vão cancelar meu plano??": the operator cancelling for the debt (the delinquency notice answers it), not the
+# member asking what cancelling would leave owed.
+_CANCELADO_PELA_OPERADORA = re.compile(r"\b(?:vao|vai|podem|pode|irao|va|iam|ira) (?:me )?(?:ser )?cancel\w*")
 _DEBITO = re.compile(r"\b(?:pag\w*|boletos?|debitos?|dividas?|atrasad\w*|em aberto|devendo)\b")
 DEBITO_APOS_CANCELAR = (
     "Sim: cancelar o plano não quita o que está em aberto. Quem cancela continua responsável pelos débitos de até "
@@ -323,9 +326,10 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
     True
     >>> pedido_sobre_pagamento("e se eu cancelar tenho q pagar o boleto atrasado?") == DEBITO_APOS_CANCELAR
     True
+    >>> pedido_sobre_pagamento("nao consigo pagar os dois boletos. da pra parcelar? vao cancelar meu plano??")
     """
     folded = strip_accents(texto or "").lower()
-    if _CANCELAR.search(folded) and _DEBITO.search(folded):
+    if _CANCELAR.search(folded) and _DEBITO.search(folded) and not _CANCELADO_PELA_OPERADORA.search(folded):
         return DEBITO_APOS_CANCELAR
     if _DUPLICADO.search(folded):
         return PAGO_EM_DOBRO

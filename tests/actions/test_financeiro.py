@@ -407,3 +407,12 @@ async def test_asking_whether_an_open_month_was_paid_gets_a_no_and_that_boleto(d
     shown = _shown(dispatcher)
     assert shown.startswith(f"Ainda não consta pagamento da competência {month:%m/%Y}: está em aberto.")
     assert f"Competência {month:%m/%Y}, vencimento" in shown and "Já está pago" not in shown
+
+
+async def test_fearing_the_plan_cancelled_for_debt_is_not_told_yes(dispatcher, db):
+    # u11: "vao cancelar meu plano??" from someone who cannot pay got "Sim: cancelar o plano não quita...".
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    text = "to desempregada, nao consigo pagar os dois boletos. da pra parcelar? vao cancelar meu plano??"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    assert not shown.startswith("Sim:") and "60 dias" in shown
