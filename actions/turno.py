@@ -4,11 +4,13 @@ Two things in a message matter whatever the classifier read: someone else saying
 ("aqui é a ana, peguei o cel da minha mãe", read as out of scope, a goodbye or leaving), and the withdrawal
 of a request for a person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood). Checked in
 each action, they were missed by every action nobody had thought of; the action server runs this once, before
-the first action of each message (:class:`bot.action_server.Executor`).
+the first action of each message (:class:`bot.action_server.Executor`). A bare number answering one of the bot's
+numbered questions goes back to the topic that asked it, instead of the menu option of that digit.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
@@ -17,10 +19,41 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.atendente import retirar_pedido
 from actions.base import SERVICOS, trocar_de_pessoa
+from actions.contexto import reler_no_assunto
+from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
+from bot.nlu.parsing import strip_accents
 
 # Actions Rasa itself runs between a message and the first action chosen for it ("falar_atendente" inside a form
 # deactivates the form first); anything else (a form asking its next question) means the message was answered.
 _ANTES_DA_RESPOSTA = frozenset({"action_listen", "action_deactivate_loop", "action_unlikely_intent"})
+
+
+# The bot's questions a bare number answers, and the topic that asked each: "1" after "Qual item você não
+# reconhece? Responda com um número de 1 a 2." is that item, not option 1 of the menu.
+PERGUNTAS_NUMERADAS = {QUAL_ITEM: ActionContestarUtilizacao.intent}
+_NUMERO = re.compile(r"(?:(?:o|a) )?(?:item |numero |n )?\d{1,3}")
+
+
+def numero_respondido(tracker: Tracker) -> str | None:
+    """The topic whose numbered question the latest message answers with a bare number, if any.
+
+    >>> from rasa_sdk import Tracker
+    >>> def t(text): return Tracker("s", {}, {"text": text}, [{"event": "bot", "text": QUAL_ITEM + " 1 a 2."}],
+    ...                             False, None, {}, "action_listen")
+    >>> numero_respondido(t("1")), numero_respondido(t("o 2")), numero_respondido(t("o 2 e o 1 não fiz"))
+    ('contestar_utilizacao', 'contestar_utilizacao', None)
+    """
+    falas = [e for e in tracker.events or [] if e.get("event") in ("bot", "user")]
+    if falas and falas[-1].get("event") == "user":
+        falas.pop()  # the message being answered, as Rasa sends it
+    if not falas or falas[-1].get("event") != "bot":
+        return None
+    ultima = falas[-1]
+    texto = strip_accents(tracker.latest_message.get("text") or "").lower().strip().strip(".!?").strip()
+    if not _NUMERO.fullmatch(texto):
+        return None
+    return next((assunto for pergunta, assunto in PERGUNTAS_NUMERADAS.items()
+                 if (ultima.get("text") or "").startswith(pergunta)), None)
 
 
 def primeira_acao_da_mensagem(events: List[Dict[str, Any]]) -> bool:
@@ -83,4 +116,7 @@ def antes_da_acao(
     if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
         # Listening next: a rule after ``acao`` (a form to fill, a goodbye) would answer what was not asked.
         return [FollowupAction("action_listen")]
+    assunto = numero_respondido(tracker)
+    if assunto and SERVICOS[assunto].acao != acao:
+        return reler_no_assunto(tracker, assunto)
     return None

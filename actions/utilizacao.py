@@ -269,6 +269,8 @@ def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
     return pontos.index(melhor) + 1
 
 
+# Asked when a dispute names no item; a bare number answers it (actions.turno), not the menu.
+QUAL_ITEM = "Qual item você não reconhece?"
 # "a coparticipação da ressonância de 120 reais tá errada": the item is known, its amount is disputed.
 _VALOR = re.compile(r"\b(?:valor|errad[oa]|a mais|car[oa]|indevid\w*|cobrad[oa] demais|muito alt[oa])\b")
 
@@ -326,7 +328,7 @@ class ActionContestarUtilizacao(AcaoIdentificada):
             if not states_a_dispute(texto):
                 # "e do meu marido tbm", "e no ano passado todo?" after a dispute ask for more of the statement.
                 return reler_no_assunto(tracker, ActionConsultarUtilizacao.intent)
-            dispatcher.utter_message(text=f"Qual item você não reconhece? Responda com um número de 1 a {len(itens)}.")
+            dispatcher.utter_message(text=f"{QUAL_ITEM} Responda com um número de 1 a {len(itens)}.")
             return []
         evento = session.get(UtilizationEvent, int(itens[posicao - 1]))
         if evento is None or evento.beneficiary_id not in {p.id for p in pessoas}:

@@ -79,3 +79,21 @@ async def test_withdrawing_a_request_works_whatever_action_the_message_reached(d
         get_settings.cache_clear()
     assert texts(dispatcher)[0].startswith(f"Pronto: cancelei o pedido {protocol}.")
     assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+@pytest.mark.parametrize("answer", ["1", "o 2"])
+async def test_a_number_answering_which_item_is_that_item_not_the_menu_option(dispatcher, maria, answer):
+    # u11: "Qual item você não reconhece? Responda com um número de 1 a 2." then "1" showed the reimbursements
+    # (menu option 1), and "o 2" the usage statement.
+    from actions.reembolso import ActionConsultarReembolso
+    from actions.utilizacao import QUAL_ITEM
+
+    events = [{"event": "user", "text": "vou contestar um item"},
+              {"event": "bot", "text": f"{QUAL_ITEM} Responda com um número de 1 a 2."},
+              {"event": "user", "text": answer}]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria}, text=answer, intent="reembolso",
+                           events=events)
+    result = await as_served(ActionConsultarReembolso(), dispatcher, tracker)
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "contestar_utilizacao"
+    assert reread[0]["text"] == answer and not texts(dispatcher)
