@@ -18,6 +18,7 @@ from actions.guias import descrever, guias_nomeadas, reanalises_abertas
 from actions.novos_planos import texto_carencias
 from actions.reanalise import discorda_da_negativa, iniciar_reanalise, pede_a_reanalise
 from actions.reembolso import numeros
+from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import (
@@ -52,6 +53,20 @@ SEM_AUTORIZACAO_NA_URGENCIA = (
     "Em urgência ou emergência não precisa pedir autorização antes: vá direto ao pronto-socorro. O hospital "
     "comunica a Cemig Saúde e pede a autorização em até "
     f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação (Art. 77, §1º, e Art. 91 do Regulamento)."
+)
+# "o hospital disse que precisa esperar a autorização", "não vão fazer sem autorização, o que eu faço?": someone in
+# pain at the hospital, who got the procedure's text and deadlines.
+_ESPERA_NO_HOSPITAL = re.compile(
+    r"\b(?:hospital|clinica|pronto.?socorro|ps|upa|medico|medica|enfermeir\w*|recepcao)\b.{0,60}"
+    r"\b(?:esperar|aguardar|nao (?:vai|vao|quer|querem|pode|podem) (?:fazer|atender|internar)|sem (?:a )?autoriza\w*|"
+    r"precis\w* (?:da|de|que saia a) autoriza\w*)|"
+    r"\b(?:to|estou|ta|esta|estamos) (?:aqui )?(?:no|na) (?:hospital|pronto.?socorro|ps|upa|clinica)\b.{0,60}\bautoriza"
+)
+URGENCIA_NO_HOSPITAL = (
+    "Se é urgência ou emergência (quem avalia é o médico), o atendimento não depende de autorização prévia: o "
+    "hospital pode atender e comunicar a Cemig Saúde depois, pedindo a autorização em até "
+    f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis (Art. 77, §1º, do Regulamento). Mostre isso ao hospital. Se ainda "
+    f"assim não atenderem, ligue agora para a Central de Relacionamento, 24 horas: {TELEFONE_24H}."
 )
 DUT_DEFINICAO = (
     "DUT é a Diretriz de Utilização da ANS: as condições (indicação clínica, exames ou tratamentos anteriores) que "
@@ -116,6 +131,19 @@ def pergunta_na_urgencia(texto: str) -> bool:
     return bool(_NA_URGENCIA.search(strip_accents(texto).lower()))
 
 
+def espera_no_hospital(texto: str) -> bool:
+    """Whether someone at the hospital is told to wait for an authorization.
+
+    >>> espera_no_hospital("a tomografia ta demorando, o hospital disse q precisa esperar a autorizacao")
+    True
+    >>> espera_no_hospital("o hospital ta falando q nao vai fazer sem autorizacao, o que eu faço??")
+    True
+    >>> espera_no_hospital("minha autorização da ressonância saiu?"), espera_no_hospital("como funciona a guia")
+    (False, False)
+    """
+    return bool(_ESPERA_NO_HOSPITAL.search(strip_accents(texto).lower()))
+
+
 def pergunta_dut(texto: str) -> bool:
     """Whether the message asks what the DUT of a denial is.
 
@@ -175,6 +203,8 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
 
     def orientacao_geral(self, texto: str) -> List[str]:
         """How prior authorization works, its deadlines and urgency: the same for everyone."""
+        if espera_no_hospital(texto):
+            return [URGENCIA_NO_HOSPITAL]
         if pergunta_dut(texto):
             return [DUT]
         if pergunta_carencia(texto) and not fala_de_si(texto) and not find_identifiers(texto):
@@ -193,6 +223,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         texto = mensagem["text"]
         return bool(
             self._numeros(mensagem)
+            or espera_no_hospital(texto)
             or pergunta_como_funciona(texto)
             or pergunta_carencia(texto)
             or pergunta_dut(texto)
@@ -231,7 +262,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
             eventos = self._carencias(dispatcher, pessoas, session=session)
         elif self._numeros(mensagem):
             self._por_numero(dispatcher, self._numeros(mensagem), pessoas, session=session)
-        elif pergunta_como_funciona(texto):
+        elif pergunta_como_funciona(texto) and not espera_no_hospital(texto):
             for parte in self._como_funciona(texto):
                 dispatcher.utter_message(text=parte)
         elif citadas := self._citadas(tracker, pessoas, texto, session=session):
@@ -243,6 +274,9 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
                 dispatcher.utter_message(text=descrever(pedido, nomes.get(pedido.beneficiary_id), hoje(), aberta))
         else:
             eventos = self._lista(dispatcher, tracker, pessoas, session=session)
+        if espera_no_hospital(texto):
+            # "o hospital disse que precisa esperar a autorização": the guide, then what to tell the hospital.
+            dispatcher.utter_message(text=URGENCIA_NO_HOSPITAL)
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
 

@@ -314,3 +314,23 @@ def test_a_new_authorization_asked_for_a_procedure_gets_the_list_not_the_old_gui
     ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria_id, "preciso da autorização de uma ressonância"),
                                          maria_id, escolha="todos")
     assert "Pedidos de autorização" in _shown(dispatcher)
+
+
+async def test_someone_held_at_the_hospital_for_an_authorization_is_told_urgency_needs_none(dispatcher):
+    # u11: "o hospital ta falando q nao vai fazer sem autorizacao, o que eu faço??" got "de quem?" and then the
+    # procedure's text and its five-day deadline, with no phone number.
+    from actions.autorizacao import URGENCIA_NO_HOSPITAL
+
+    maria = _family()["maria"][0]
+    text = "a tomografia ta demorando, to com muita dor, o hospital disse q precisa esperar a autorizacao"
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria, text), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith("*Guia 20260000002* – Maria\nTomografia computadorizada de crânio")
+    assert "De quem" not in shown
+    assert URGENCIA_NO_HOSPITAL in shown and "0800 030 9009" in shown
+    # Without naming the exam, at the hospital: the same, not how prior authorization works.
+    other = type(dispatcher)()
+    await ActionConsultarAutorizacao().run(
+        other, _tracker(maria, "o hospital ta falando q nao vai fazer sem autorizacao, o que eu faço??"), {})
+    said = _shown(other)
+    assert URGENCIA_NO_HOSPITAL in said and "Como funciona a autorização prévia" not in said
