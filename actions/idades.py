@@ -112,12 +112,12 @@ def idade_por_extenso(idade: int) -> str:
 
 # "sem o de 32", "tira o de 67", "e sem a minha sogra de 67?": someone taken out of the quote, named by age.
 _RETIRA = re.compile(
-    r"\b(?:tir[ae]\w*|retir\w*|remov\w*|exclu\w*|sem|menos)\s+(?:(?:o|a|os|as)\s+)?(?:(?:minha|meu)\s+\w+\s+)?"
-    r"(?:de\s+|com\s+)?(\d{1,3})\b(?!\s*(?:reais|%|,\d))"
+    r"\b(?:tir[ae]\w*|retir\w*|remov\w*|exclu\w*|sem|menos)\s+(?:(?:o|a|os|as)\s+)?(?:(?:minha|meu)\s+)?(?:\w+\s+)?"
+    r"(?:de\s+|com\s+)?(\d{1,3})\b(?!\s*(?:reais|%|,\d|dias|meses))"
 )
 # "tira minha esposa", "refaz sem o meu filho": someone taken out, named but not by age.
 _RETIRA_PESSOA = re.compile(
-    rf"\b(?:tir[ae]\w*|retir\w*|remov\w*|exclu\w*|sem)\s+(?:(?:o|a)\s+)?(?:minha|meu)\s+{_PESSOA}\b"
+    rf"\b(?:tir[ae]\w*|retir\w*|remov\w*|exclu\w*|sem)\s+(?:(?:o|a)\s+)?(?:(?:minha|meu)\s+)?{_PESSOA}\b"
 )
 
 
@@ -128,6 +128,10 @@ def idades_retiradas(texto: str | None) -> List[int]:
     ([32], [67])
     >>> idades_retiradas("tira o de 67 e o de 10"), idades_retiradas("sem coparticipação")
     ([67], [])
+    >>> idades_retiradas("Tira o filho de 15, ele vai ficar no plano da escola")
+    [15]
+    >>> idades_retiradas("sem carência de 30 dias")
+    []
     """
     return [int(idade) for idade in _RETIRA.findall(strip_accents(texto or "").lower())]
 
@@ -137,5 +141,7 @@ def retira_pessoa(texto: str | None) -> bool:
 
     >>> retira_pessoa("tira minha esposa"), retira_pessoa("refaz sem o meu filho"), retira_pessoa("sem carência")
     (True, True, False)
+    >>> retira_pessoa("remove o bebê da cotação")
+    True
     """
     return bool(_RETIRA_PESSOA.search(strip_accents(texto or "").lower()))

@@ -158,7 +158,7 @@ _FAMILIA = re.compile(
 
 # "e se incluir 2 filhos de 10 e 7 anos?" after the couple's prices: the children join the ages said before.
 _ACRESCENTA = re.compile(
-    r"\b(?:inclu\w*|acrescent\w*|adicion\w*|colocar|coloco|botar|boto|junt\w*|tambem|tbm)\b|"
+    r"\b(?:inclu\w*|acrescent\w*|adicion\w*|colocar|coloco|coloca|botar|boto|bota|junt\w*|tambem|tbm|tb)\b|"
     r"^\W*e\s+(?:(?:a|o|as|os)\s+)?(?:minha|meu|minhas|meus|mais)\s"
 )
 
@@ -195,6 +195,8 @@ def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:
         return idades
     if assunto_atual(tracker.events or []) != "novos_planos":
         return idades
+    if cotadas := idades_cotadas(tracker.events or []):
+        return cotadas + idades  # the last quote's people, however many messages built it
     for anterior in anteriores_no_assunto(tracker.events or [], "novos_planos"):
         if idades_da_mensagem(anterior):
             return idades_da_mensagem(anterior) + idades

@@ -319,3 +319,16 @@ async def test_someone_taken_out_by_name_is_asked_the_ages_that_stay(dispatcher)
 
     shown = await _quote_then(dispatcher, "eu 38 minha esposa 32 filho 6", "tira minha esposa")
     assert shown == RETIRAR_PELA_IDADE
+
+
+async def test_adding_then_removing_people_builds_on_the_last_quote(dispatcher):
+    # u11: "coloca minha sogra tb, ela tem 68" priced her alone; then "tira o de 10" had no quote to work on.
+    shown = await _quote_then(dispatcher, "eu 42 anos, minha esposa 39 e os meninos 10 e 7",
+                              "coloca minha sogra tb, ela tem 68")
+    assert "Planos da Cemig Saúde para 42 anos, 39 anos, 10 anos, 7 anos e 68 anos de idade" in shown
+    quoted = [{"event": "bot", "text": t} for t in texts(dispatcher)]
+    again = type(dispatcher)()
+    events = quoted + [{"event": "user", "text": "Tira o filho de 10, ele vai ficar no plano da escola",
+                        "parse_data": {"intent": {"name": "novos_planos"}}}]
+    await ActionConsultarNovosPlanos().run(again, make_tracker(text=events[-1]["text"], events=events), {})
+    assert "Planos da Cemig Saúde para 42 anos, 39 anos, 7 anos e 68 anos de idade" in "\n".join(texts(again))
