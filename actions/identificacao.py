@@ -57,7 +57,7 @@ from actions.identificacao_leitura import (
 )
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import pergunta_do_pa
-from actions.pedido import DESISTIU, desiste, tem_protocolo
+from actions.pedido import DESISTIU, desiste, primeiro_pedido, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
@@ -296,8 +296,9 @@ class ActionSolicitarIdentificacao(Action):
         intent = assunto_do_pedido(tracker, texto) or intent
         pendente = intent if intent in SERVICOS else None
         if intent == INFORMAR_IDENTIFICACAO:
-            # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone).
-            pendente = tracker.get_slot("opcao_pendente")
+            # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone), or with
+            # the request in the same message ("sou a maria cpf ... nasc ... queria saber qnd vence o boleto").
+            pendente = tracker.get_slot("opcao_pendente") or primeiro_pedido(texto)
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.

@@ -173,6 +173,21 @@ def outros_pedidos(texto: str, atendido: str) -> List[Opcao]:
     return outros
 
 
+def primeiro_pedido(texto: str) -> str | None:
+    """The option a message names first, for a message that is mostly something else (an identification).
+
+    >>> primeiro_pedido("sou a maria cpf 52998224725 nasc 12/03/1975. queria saber qnd vence o proximo boleto e tb "
+    ...                 "se ja saiu o reembolso")
+    'financeiro'
+    >>> primeiro_pedido("meu cpf é 529.982.247-25"), primeiro_pedido("nasci em 12/03/1975, falar com atendente")
+    (None, None)
+    """
+    folded = strip_accents(texto).lower()
+    achados = [(m.start(), intent) for intent, nomeia in _NOMEIA.items()
+               if intent != "falar_atendente" and (m := nomeia.search(folded))]
+    return min(achados)[1] if achados else None
+
+
 def oferecer_outros_pedidos(dispatcher: CollectingDispatcher, opcoes: List[Opcao]) -> None:
     """Offer the other options the message asked for, just before "Posso ajudar em algo mais?".
 

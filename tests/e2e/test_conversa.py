@@ -536,3 +536,12 @@ def test_the_cps_answer_says_where_to_ask_its_address_and_hours(conversa):
     # "qual o endereço do CPS? abre sabado?" got how to book, and nothing about the address or the hours.
     text = joined(conversa("qual o endereço do CPS? abre sabado?"))
     assert "endereço e o horário de atendimento do CPS" in text and "(31) 3253-4888" in text
+
+
+def test_identifying_and_asking_in_one_message_answers_what_was_asked(conversa):
+    # u11: "sou a maria cpf ... nasc ... queria saber qnd vence o proximo boleto e tb se ja saiu o reembolso" got
+    # "Identificação confirmada" and the bare menu.
+    text = joined(conversa(f"oi boa noite, sou a maria cpf {seed.DEMO_TITULAR_CPF} nasc 12/03/1975. queria saber qnd "
+                           "vence o proximo boleto e tb se ja saiu o reembolso da sutura"))
+    assert "Identificação confirmada" in text and "vencimento" in text
+    assert "Você também perguntou sobre *Reembolso* (digite 1)" in text
