@@ -16,7 +16,13 @@ from actions.familia import Pessoa, fala_de_si
 from actions.formatting import first_name, format_date
 from actions.guias import descrever, guias_nomeadas, reanalises_abertas
 from actions.novos_planos import texto_carencias
-from actions.reanalise import discorda_da_negativa, iniciar_reanalise, pede_a_reanalise
+from actions.reanalise import (
+    discorda_da_negativa,
+    guias_do_pedido,
+    iniciar_reanalise,
+    pede_a_reanalise,
+    por_que_negaram,
+)
 from actions.reembolso import numeros
 from bot.canais import TELEFONE_24H
 from bot.db import repository
@@ -256,7 +262,12 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
             dispatcher.utter_message(text=pergunta_feita)
             return eventos
         elif (pergunta_recurso(texto) or discorda_da_negativa(texto)) and not self._numeros(mensagem):
-            # "e agora? posso recorrer?" with nothing denied: how to ask for a review.
+            # "e agora? posso recorrer?" with nothing denied: how to ask for a review. "pq negaram? o médico disse
+            # que preciso" gets the denial's reason first, and nothing is filed until the person asks.
+            if por_que_negaram(texto):
+                nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+                for pedido, _ in guias_do_pedido(pessoas, texto, session=session)[0]:
+                    dispatcher.utter_message(text=descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()))
             dispatcher.utter_message(text=RECURSO)
         elif pergunta_carencia(texto):
             eventos = self._carencias(dispatcher, pessoas, session=session)

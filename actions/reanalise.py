@@ -51,8 +51,21 @@ _DISCORDA = re.compile(
     r"\b(?:absurd\w*|discord\w*|nao concord\w*|injust\w*|nao aceito|inaceitavel|"
     r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou|pediu|mandou|indicou|receitou)|preciso (?:dess[ae]|fazer))\b"
 )
+# "pq negaram? o medico disse q eu preciso": why it was denied, asked before anything is filed.
+_POR_QUE_NEGARAM = re.compile(
+    r"\b(?:pq|por ?que|porque|qual (?:e |foi )?o motivo)\b.{0,25}\b(?:neg\w*|recus\w*|indefer\w*)"
+)
 # "posso recorrer?", "como recorro": how to, answered with the rule; a statement ("quero recorrer") is the request.
 _COMO = re.compile(r"^\W*(?:e agora\W*)?(?:como|posso|pode|da pra|tem como|o que|oq|qual|quais|onde|quando)\b")
+
+
+def por_que_negaram(texto: str) -> bool:
+    """Whether a message asks why something was denied.
+
+    >>> por_que_negaram("pq negaram? o medico disse q eu preciso"), por_que_negaram("quero recorrer")
+    (True, False)
+    """
+    return bool(_POR_QUE_NEGARAM.search(strip_accents(texto).lower()))
 
 
 def discorda_da_negativa(texto: str) -> bool:
@@ -77,9 +90,11 @@ def pede_a_reanalise(texto: str, *, na_autorizacao: bool) -> bool:
     False
     >>> [pede_a_reanalise("isso é um absurdo", na_autorizacao=em) for em in (True, False)]
     [True, False]
+    >>> pede_a_reanalise("pq negaram? o medico disse q eu preciso, to com dor faz meses", na_autorizacao=True)
+    False
     """
     folded = strip_accents(texto).lower().strip()
-    if _COMO.match(folded) or folded.endswith("?"):
+    if _COMO.match(folded) or folded.endswith("?") or _POR_QUE_NEGARAM.search(folded):
         return False
     return pede_reanalise(texto) or (na_autorizacao and discorda_da_negativa(texto))
 

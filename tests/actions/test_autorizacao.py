@@ -334,3 +334,20 @@ async def test_someone_held_at_the_hospital_for_an_authorization_is_told_urgency
         other, _tracker(maria, "o hospital ta falando q nao vai fazer sem autorizacao, o que eu faço??"), {})
     said = _shown(other)
     assert URGENCIA_NO_HOSPITAL in said and "Como funciona a autorização prévia" not in said
+
+
+async def test_asking_why_it_was_denied_shows_the_reason_and_files_nothing(dispatcher):
+    # u11: "pq negaram? o medico disse q eu preciso, to com dor faz meses" filed a reanalysis at once, with a
+    # protocol, when José had only asked why.
+    from sqlalchemy import func
+
+    from bot.db.models import Ticket
+
+    jose = _family()["jose"][0]
+    before = _load(lambda session: session.scalar(select(func.count(Ticket.id))))
+    await ActionConsultarAutorizacao().run(
+        dispatcher, _tracker(jose, "pq negaram? o medico disse q eu preciso, to com dor faz meses"), {})
+    shown = _shown(dispatcher)
+    assert "*Guia 20260000003*" in shown and "Negad" in shown and "quero reanálise" in shown
+    assert "protocolo" not in shown.lower()
+    assert _load(lambda session: session.scalar(select(func.count(Ticket.id)))) == before
