@@ -14,6 +14,8 @@ from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 from bot.regulation.copay import COPAY_EXEMPTIONS
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
+from routing.decision import RoutingRequest
+from routing.engine import decide
 
 # Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
 # a symptom when to stop waiting.
@@ -241,6 +243,41 @@ _CUSTO = re.compile(
 )
 
 
+# "Quanto custa uma teleconsulta no Médico Online?": the desk's service in Portugal, priced by each client's Médis
+# policy, which got the PA Online's "nothing to pay".
+_DO_BALCAO = re.compile(r"\b(?:medico online|medis|apolice|seguro de saude)\b")
+# A question about the price, not a charge to dispute ("fui cobrado por uma consulta cancelada").
+_CUSTO_PERGUNTA = re.compile(
+    r"\b(?:quanto (?:custa|e|fica|pago|vou pagar|tenho de pagar|tenho que pagar|se paga|cobram)|"
+    r"qual (?:e )?o (?:valor|preco|custo)|e (?:gratis|gratuit\w*|de graca)|tem (?:custo|coparticipacao)|"
+    r"(?:preciso|tenho de|tenho que|e preciso) pagar)\b"
+)
+
+
+def custo_no_medico_online(texto: str) -> str | None:
+    """The answer to what a Médico Online teleconsultation costs, or None when the message does not ask it.
+
+    The Médis contacts are the footer the routing rules give the desk's policy questions (procedure 004).
+
+    >>> custo_no_medico_online("Quanto custa uma teleconsulta no Médico Online?").startswith("O Médico Online da Médis")
+    True
+    >>> custo_no_medico_online("fui cobrado por uma teleconsulta cancelada no Médico Online"), custo_no_medico_online(
+    ...     "quanto custa o pa online?")
+    (None, None)
+    """
+    folded = strip_accents(texto).lower()
+    if not (_DO_BALCAO.search(folded) and _CUSTO_PERGUNTA.search(folded)):
+        return None
+    from actions.chamados import regras  # the rules engine is built once, by the module that routes tickets
+
+    rodape = decide(RoutingRequest(category="tele_apolice", text=texto), regras()).footer or ""
+    return (
+        "O Médico Online da Médis (Portugal) não é o Pronto Atendimento Online da Cemig Saúde: o que se paga por uma "
+        f"teleconsulta depende da apólice de cada cliente, que eu não vejo daqui. {rodape} Se foi cobrado por uma "
+        "consulta cancelada, conte o que aconteceu e eu encaminho à equipe."
+    ).replace("  ", " ")
+
+
 # "posso usar o pa online pagando particular?": the service is the members'.
 _SEM_PLANO = re.compile(
     r"\b(?:particular|sem (?:ter )?(?:o )?plano|nao (?:sou|tenho) (?:cliente|plano|o plano)|"
@@ -282,6 +319,8 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     """
     if pergunta_ans(texto):
         return RECLAMAR_NA_ANS
+    if medico_online := custo_no_medico_online(texto):
+        return medico_online
     if _PA_ONLINE.search(strip_accents(texto).lower()) and _SEM_PLANO.search(strip_accents(texto).lower()):
         return PA_SO_BENEFICIARIOS
     if _PA_ONLINE.search(strip_accents(texto).lower()) and pergunta_custo(texto):

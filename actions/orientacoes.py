@@ -20,6 +20,7 @@ from actions.cobertura import (
     PA_SEM_CUSTO,
     SINAIS_DE_EMERGENCIA,
     abrangencia,
+    custo_no_medico_online,
     pergunta_abrangencia,
     pergunta_custo,
 )
@@ -296,6 +297,8 @@ def pergunta_do_pa(texto: str) -> bool:
 
 def _orientacao(texto: str) -> str:
     folded = strip_accents(texto)
+    if medico_online := custo_no_medico_online(texto):
+        return medico_online
     if pergunta_custo(texto) and not tells_a_symptom(texto):
         return PA_SEM_CUSTO
     if _ESPERA.search(folded.lower()) and not navegador_da_mensagem(texto):

@@ -114,3 +114,12 @@ def test_breathing_trouble_said_in_ptpt_is_an_emergency():
 
     answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
     assert answer == EMERGENCIA and "em Portugal, 112" in answer
+
+
+def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
+    # u12: "Quanto custa uma teleconsulta no Médico Online?" got the PA Online's "Não há nada a pagar", while the
+    # desk's clients in Portugal pay by their Médis policy.
+    answer = orientacao("Quanto custa uma teleconsulta no Médico Online?")
+    assert answer.startswith("O Médico Online da Médis (Portugal) não é o Pronto Atendimento Online")
+    assert "apoioaocliente@medis.pt" in answer and "218 458 888" in answer and "nada a pagar" not in answer
+    assert orientacao("quanto custa o pa online?").startswith("Não há nada a pagar")
