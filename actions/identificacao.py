@@ -58,6 +58,7 @@ from actions.identificacao_leitura import (
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import pergunta_do_pa
 from actions.pedido import DESISTIU, desiste, primeiro_pedido, tem_protocolo
+from actions.protocolo import situacao_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
@@ -308,6 +309,10 @@ class ActionSolicitarIdentificacao(Action):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
+        if pede_este:
+            with session_factory()() as session:
+                if situacao_na_mesa(dispatcher, texto, session=session):  # a client of the desk, with no plan
+                    return [FollowupAction("action_listen")]
         if assunto_atual(tracker.events or []) == PRONTO_ATENDIMENTO and pergunta_do_pa(texto):
             # "e é preciso pagar alguma coisa?" after the PA Online answer drew the invoices, and a CPF was asked.
             return reler_no_assunto(tracker, PRONTO_ATENDIMENTO)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, List
 
 from rasa_sdk import Tracker
@@ -14,6 +15,7 @@ from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
 from actions.familia import Pessoa
 from actions.formatting import format_date
 from bot.db import repository
+from bot.identifiers import normalize_digits
 from bot.nlu.parsing import find_identifiers
 from routing.tickets import STATUS_LABELS, category_label, ticket_status
 
@@ -25,6 +27,46 @@ NAO_ENCONTRADO = (
     "Não encontrei nenhum protocolo seu com o número {protocolo}. Confira os 20 dígitos ou digite 0 para falar "
     "com um atendente."
 )
+
+
+# The teleconsultation desk's clients have no plan identification: its requests are asked for with the NIF (or CPF)
+# given in them, typed with the protocol.
+PROTOCOLO_E_NIF = (
+    "Esse é um pedido à equipe da teleconsulta. Para ver a situação, envie na mesma mensagem o número do protocolo e "
+    "o NIF (ou o CPF) informado no pedido, por exemplo: *{protocolo} NIF 123456789*."
+)
+_NUMERO_FISCAL = re.compile(r"(?<!\d)\d[\d .-]{7,13}\d(?!\d)")
+
+
+def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: Any) -> bool:
+    """Answer the status of a teleconsultation request typed with its NIF (or CPF); whether the protocol was one.
+
+    Only the status, dates and deadline are shown: the reply, which may be clinical, goes to the client's contact.
+    A member's request to the desk is theirs, behind the plan's identification as any other.
+
+    Args:
+        dispatcher: Where the answer goes.
+        texto: The message, with the protocol and, to see it, the NIF or CPF of the request.
+        session: Open database session.
+    """
+    protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
+    if not protocolos:
+        return False
+    ticket = repository.find_ticket_by_protocol(protocolos[0], session=session)
+    if ticket is None or ticket.tier != "teleconsulta" or ticket.beneficiary_id is not None:
+        return False
+    dado = normalize_digits(str((ticket.context_json or {}).get("nif") or ""))
+    digitados = {normalize_digits(n) for n in _NUMERO_FISCAL.findall(texto.replace(protocolos[0], " "))}
+    if not dado or dado not in digitados:
+        dispatcher.utter_message(text=PROTOCOLO_E_NIF.format(protocolo=ticket.protocol))
+        return True
+    situacao = ticket_status(ticket.protocol, session=session)
+    prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
+    dispatcher.utter_message(
+        text=f"Protocolo {situacao.protocol}: {situacao.status}. Aberto em {format_date(situacao.created)}.{prazo} "
+        "A resposta da equipe chega pelo contato que você deu no pedido."
+    )
+    return True
 
 
 class ActionConsultarProtocolo(AcaoIdentificada):

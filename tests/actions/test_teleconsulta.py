@@ -285,3 +285,30 @@ async def test_a_reaction_after_the_prescribed_medicine_gets_the_emergency_numbe
     said = texts(dispatcher)
     assert said[0].startswith("⚠️") and "192 (SAMU; em Portugal, 112)" in said[0]
     assert "preciso do seu nome completo" in said[1]
+
+
+async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispatcher):
+    # u12: "queria saber o estado do meu pedido 4175..." was asked for a CPF or a 16-digit card, which a client in
+    # Portugal does not have; the request could never be followed.
+    from actions.identificacao import ActionSolicitarIdentificacao
+    from actions.teleconsulta import ActionEncaminharTeleconsulta
+
+    slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "245678905",
+             "tele_texto": "a receita da consulta de ontem não chegou"}
+    events = await ActionEncaminharTeleconsulta().run(type(dispatcher)(), make_tracker(slots, text="ok",
+                                                                                       sender="mesa-estado"), {})
+    protocol = next(e["value"] for e in events if e.get("name") == "tele_protocolo")
+
+    async def ask(text):
+        said = type(dispatcher)()
+        await ActionSolicitarIdentificacao().run(said, make_tracker(text=text, intent="consultar_protocolo",
+                                                                    sender="mesa-outra"), {})
+        return "\n".join(t for t in texts(said) if t)
+
+    without = await ask(f"Olá, queria saber o estado do meu pedido {protocol}")
+    assert without.startswith("Esse é um pedido à equipe da teleconsulta") and "CPF (11 dígitos)" not in without
+    wrong = await ask(f"estado do pedido {protocol} NIF 123456789")
+    assert wrong.startswith("Esse é um pedido à equipe da teleconsulta") and "Aberto em" not in wrong
+    right = await ask(f"estado do pedido {protocol}, o meu NIF é 245 678 905")
+    assert right.startswith(f"Protocolo {protocol}: ") and "Prazo de resposta: até" in right
+    assert "receita" not in right  # nothing the request said, only where it stands
