@@ -14,20 +14,17 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import (
     IDENTIDADE,
-    LIMPAR_FORMULARIO,
     SERVICOS,
     agora,
     assinar_identidade,
-    beneficiario_identificado,
     db_session,
     hoje,
     session_factory,
@@ -35,13 +32,10 @@ from actions.base import (
 from actions.chamados import (
     AVISO_PROTOCOLO,
     PROTOCOLO_DA_CONVERSA,
-    assumir_protocolos_da_conversa,
     pede_o_protocolo,
     responder_sobre_o_chamado,
 )
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import assunto_atual, assunto_do_pedido, reler_no_assunto
-from actions.formatting import first_name
 from actions.identificacao_leitura import (
     CIENTE,
     DATA_ILEGIVEL,
@@ -55,17 +49,11 @@ from actions.identificacao_leitura import (
     sujeitos,
     texto_de,
 )
-from actions.novos_planos import pergunta_preco_por_idade
-from actions.orientacoes import pergunta_do_pa
-from actions.pedido import DESISTIU, desiste, primeiro_pedido, tem_protocolo
-from actions.protocolo import situacao_na_mesa
-from bot.canais import TELEFONE_24H
+from actions.pedido import DESISTIU, desiste, tem_protocolo
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
-from bot.intencoes import INFORMAR_IDENTIFICACAO
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
-from bot.nlu.symptoms import PRONTO_ATENDIMENTO
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -278,108 +266,3 @@ class ValidateIdentificacaoForm(FormValidationAction):
             "beneficiario_nome": row.name,
             IDENTIDADE: assinar_identidade(tracker.sender_id, row.id),
         }
-
-
-class ActionSolicitarIdentificacao(Action):
-    """Starts identification, remembering the option the user asked for."""
-
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_solicitar_identificacao"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Reset the form and take any identifier already in the message; answer a general question at once."""
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        texto = tracker.latest_message.get("text") or ""
-        # "quero ver o status do meu pedido" after the reimbursements: the reimbursement, once identified.
-        intent = assunto_do_pedido(tracker, texto) or intent
-        pendente = intent if intent in SERVICOS else None
-        if intent == INFORMAR_IDENTIFICACAO:
-            # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone), or with
-            # the request in the same message ("sou a maria cpf ... nasc ... queria saber qnd vence o boleto").
-            pendente = tracker.get_slot("opcao_pendente") or primeiro_pedido(texto)
-        desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-        if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
-            # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
-            return [FollowupAction("action_listen")]
-        pede_este = intent == "consultar_protocolo" or pede_o_protocolo(texto)
-        if pede_este and desta_conversa and not tem_protocolo(texto):
-            # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
-            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
-            return [FollowupAction("action_listen")]
-        if pede_este:
-            with session_factory()() as session:
-                if situacao_na_mesa(dispatcher, texto, session=session):  # a client of the desk, with no plan
-                    return [FollowupAction("action_listen")]
-        if assunto_atual(tracker.events or []) == PRONTO_ATENDIMENTO and pergunta_do_pa(texto):
-            # "e é preciso pagar alguma coisa?" after the PA Online answer drew the invoices, and a CPF was asked.
-            return reler_no_assunto(tracker, PRONTO_ATENDIMENTO)
-        if pendente == "financeiro" and pergunta_preco_por_idade(texto):
-            # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
-            return reler_no_assunto(tracker, "novos_planos")
-        orientacao = SERVICOS[intent]().orientacao_geral(texto) if intent in SERVICOS else []
-        geral = orientacao_sem_cadastro(texto) if intent in SERVICOS else None
-        if geral:
-            # "rede credenciada", "o plano cobre no Rio?" drew an option's intent: nobody's data answers it, so no
-            # CPF either.
-            orientacao = [geral]
-        if orientacao:
-            # "quais documentos preciso pro reembolso?" shows nothing personal: answered without the CPF, and the
-            # identification is not started (the rule's next step, the form, is skipped by listening).
-            for parte in orientacao:
-                dispatcher.utter_message(text=parte)
-            dispatcher.utter_message(
-                text="Para acompanhar os seus pedidos, é só pedir (por exemplo, *meus reembolsos* ou *minhas "
-                "autorizações*): aí peço o CPF para confirmar que é você. Digite *menu* para ver as opções."
-            )
-            return [FollowupAction("action_listen")]
-        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
-        for item in find_identifiers(texto):
-            # Only a number that is a valid CPF or card is taken as the answer: an 11-digit guide number in
-            # "como está a guia ..." must not be charged as a failed identification attempt.
-            if item.entity in ("cpf", "numero_cartao") and not documento_invalido(item.value):
-                events.append(SlotSet("identificacao_documento", item.value))
-            elif item.entity == "data":
-                events.append(SlotSet("identificacao_nascimento", item.value))
-        return events
-
-
-class ActionConcluirIdentificacao(Action):
-    """Ends the form: serves the pending option, or offers a person after failures."""
-
-    def name(self) -> Text:
-        """Rasa action name."""
-        return "action_concluir_identificacao"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        """Close identification and continue where the user wanted to go."""
-        events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", None)]
-        beneficiario_id = beneficiario_identificado(tracker)
-        nao_escolhe = [SlotSet("escolher_pessoa", False)]
-        if beneficiario_id is None and tracker.get_slot("identificacao_documento") == DESISTIU:
-            ultima = tracker.latest_message or {}
-            if (ultima.get("intent") or {}).get("name") == "novos_planos" or nao_e_cliente(ultima.get("text") or ""):
-                # The prospect's message, read again as the question about the plans it was.
-                return [*reler_no_assunto(tracker, "novos_planos"), *events, *nao_escolhe]
-            return events + nao_escolhe
-        if beneficiario_id is None:
-            dispatcher.utter_message(
-                text=(
-                    "Não foi possível confirmar sua identificação. Para sua segurança, encerrei esta etapa.\n"
-                    f"Digite 0 para falar com um atendente ou ligue para {TELEFONE_24H}."
-                )
-            )
-            return events + nao_escolhe
-        nome = first_name(tracker.get_slot("beneficiario_nome") or "")
-        dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
-        assumir_protocolos_da_conversa(tracker, beneficiario_id)
-        servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
-        if servico is None:
-            dispatcher.utter_message(response="utter_menu")
-            return events + nao_escolhe
-        # The service says itself whether the titular must first choose whose data to see.
-        return events + servico().atender(dispatcher, tracker, beneficiario_id)

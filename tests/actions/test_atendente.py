@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.atendente import ActionFalarAtendente
 from actions.base import session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA
-from actions.identificacao import ActionSolicitarIdentificacao
+from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.protocolo import ActionConsultarProtocolo
 from bot.db import repository
 from bot.db.models import TicketEvent

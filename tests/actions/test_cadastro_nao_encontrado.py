@@ -20,7 +20,7 @@ from actions.autorizacao import ActionConsultarAutorizacao
 from actions.base import SERVICOS
 from actions.cartao import ActionNumeroCartao
 from actions.financeiro import ActionConsultarFinanceiro
-from actions.identificacao import ActionConcluirIdentificacao
+from actions.identificacao_fluxo import ActionConcluirIdentificacao
 from actions.imposto_renda import ActionConsultarImpostoRenda
 from actions.navegacao import ActionConcluirEscolha
 from actions.protocolo import ActionConsultarProtocolo

@@ -16,7 +16,7 @@ from actions.chamados import (
     responder_sobre_o_chamado,
 )
 from actions.formatting import format_date
-from actions.identificacao import ActionSolicitarIdentificacao
+from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.protocolo import NAO_ENCONTRADO, ActionConsultarProtocolo
 from bot.db import repository, seed
 from bot.db.models import OutboxMessage, Reimbursement, Ticket

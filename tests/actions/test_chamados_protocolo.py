@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 from sqlalchemy import delete, select
 
-from actions.identificacao import ActionConcluirIdentificacao
+from actions.identificacao_fluxo import ActionConcluirIdentificacao
 from actions.protocolo import NAO_ENCONTRADO, ActionConsultarProtocolo
 from bot.db import repository, seed
 from bot.db.models import Authorization, Beneficiary, OutboxMessage, Reimbursement, Ticket

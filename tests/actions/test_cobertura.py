@@ -7,7 +7,7 @@ import pytest
 from actions.autorizacao import ActionConsultarAutorizacao
 from actions.cobertura import pergunta_abrangencia
 from actions.conversa import ActionEsclarecer, ActionForaDeEscopo
-from actions.identificacao import ActionSolicitarIdentificacao
+from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.orientacoes import ActionOrientarProntoAtendimento
 from bot.db import repository, seed
 from tests.actions.conftest import identified_tracker, make_tracker, read_text, texts

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 import actions.cartao  # noqa: F401 - registers option 3, served once identification ends
-from actions.identificacao import (
-    FALHOU,
-    ActionConcluirIdentificacao,
-    ActionSolicitarIdentificacao,
-    ValidateIdentificacaoForm,
-    ler_documento,
-)
+from actions.identificacao import FALHOU, ValidateIdentificacaoForm, ler_documento
+from actions.identificacao_fluxo import ActionConcluirIdentificacao, ActionSolicitarIdentificacao
 from actions.sessao import ActionSair
 from bot.db import seed
 from tests.actions.conftest import make_tracker, slot_events, texts
@@ -304,7 +299,7 @@ def test_a_cpf_typed_in_two_messages_is_joined_and_a_part_spends_no_attempt(disp
 
 async def test_giving_up_the_identification_stops_it_without_the_failure_message(dispatcher):
     # "cancelar", "desisto" at the birth date question got "Não entendi a data" again and again.
-    from actions.identificacao import ActionConcluirIdentificacao
+    from actions.identificacao_fluxo import ActionConcluirIdentificacao
     from actions.pedido import DESISTIU
 
     tracker = make_tracker({"identificacao_documento": seed.DEMO_TITULAR_CPF,

@@ -9,7 +9,7 @@ from actions.base import AcaoIdentificada
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import format_money
 from actions.idades import idade_da_mensagem, idades_da_mensagem
-from actions.identificacao import ActionSolicitarIdentificacao
+from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.novos_planos import ActionConsultarNovosPlanos
 from bot.db import repository, seed
 from bot.db.session import make_engine, make_session_factory

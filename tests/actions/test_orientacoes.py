@@ -97,7 +97,7 @@ def test_the_pa_online_costs_nothing(texto):
 @pytest.mark.parametrize(("texto", "intent"), [("e é preciso pagar alguma coisa?", "financeiro"),
                                                ("como faço para aceder?", "numero_cartao")])
 async def test_a_question_about_the_pa_online_after_it_needs_no_cpf(dispatcher, texto, intent):
-    from actions.identificacao import ActionSolicitarIdentificacao
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 
     events = [{"event": "user", "text": "a minha filha tem febre, há médico agora?",
                "parse_data": {"intent": {"name": "pronto_atendimento_online"}}},

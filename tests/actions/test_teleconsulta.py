@@ -290,7 +290,7 @@ async def test_a_reaction_after_the_prescribed_medicine_gets_the_emergency_numbe
 async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispatcher):
     # u12: "queria saber o estado do meu pedido 4175..." was asked for a CPF or a 16-digit card, which a client in
     # Portugal does not have; the request could never be followed.
-    from actions.identificacao import ActionSolicitarIdentificacao
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
     from actions.teleconsulta import ActionEncaminharTeleconsulta
 
     slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "245678905",
