@@ -36,6 +36,7 @@ from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import pergunta_do_pa
 from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
 from actions.protocolo import situacao_na_mesa
+from actions.teleconsulta import segue_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.intencoes import INFORMAR_IDENTIFICACAO
 from bot.nlu.parsing import find_identifiers
@@ -64,6 +65,8 @@ class ActionSolicitarIdentificacao(Action):
             # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone), or with
             # the request in the same message ("sou a maria cpf ... nasc ... queria saber qnd vence o boleto").
             pendente = tracker.get_slot("opcao_pendente") or primeiro_pedido(texto)
+        if mesa := segue_na_mesa(tracker):
+            return reler_no_assunto(tracker, mesa)  # a follow-up of the desk's client, who has no CPF to give
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.

@@ -27,7 +27,7 @@ from actions.chamados import (
 from actions.cobertura import SINAIS_DE_EMERGENCIA, orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
-from actions.pedido import DESISTIU, desiste
+from actions.pedido import DESISTIU, desiste, primeiro_pedido
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
 from bot.identifiers import is_valid_cpf
@@ -184,6 +184,26 @@ _CONSULTA = re.compile(
     r"aplicacao|erro|marca\w*|recibo|marketplace|sala de espera|seguimento|acompanhamento|diagnostico|retifica\w*|"
     r"online|clinic\w*)\b"
 )
+
+
+def segue_na_mesa(tracker: Tracker) -> str | None:
+    """The desk's topic, when a client of the desk asks something after a request and names no option of the plan.
+
+    "Quanto tempo demora a devolução do dinheiro?" after a request about a cancelled consultation drew the
+    reimbursements and the CPF question, which a client in Portugal cannot answer; it goes with the request.
+    """
+    if beneficiario_identificado(tracker) is not None or not tracker.get_slot("tele_protocolo"):
+        return None
+    # The request and the name and NIF asked after it: the desk's topic is among the last few messages.
+    anteriores = [
+        ((e.get("parse_data") or {}).get("intent") or {}).get("name") for e in tracker.events or []
+        if e.get("event") == "user"
+    ][:-1]
+    assunto = next((nome for nome in reversed(anteriores[-6:]) if nome in TELE_INTENTS), None)
+    texto = tracker.latest_message.get("text") or ""
+    if assunto is None or primeiro_pedido(texto) or find_identifiers(texto):
+        return None
+    return assunto
 
 
 def fala_da_teleconsulta(texto: str) -> bool:

@@ -312,3 +312,27 @@ async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispa
     right = await ask(f"estado do pedido {protocol}, o meu NIF é 245 678 905")
     assert right.startswith(f"Protocolo {protocol}: ") and "Prazo de resposta: até" in right
     assert "receita" not in right  # nothing the request said, only where it stands
+
+
+async def test_a_desk_clients_follow_up_goes_with_the_request_not_to_the_cpf_question(dispatcher):
+    # u12: "Quanto tempo demora a devolução do dinheiro?" after a request about a cancelled consultation drew the
+    # reimbursements and "Informe seu CPF", which a client in Portugal cannot give.
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+
+    events = [{"event": "user", "text": "fui cobrado por uma teleconsulta cancelada",
+               "parse_data": {"intent": {"name": "tele_cobranca_cancelada"}}},
+              {"event": "bot", "text": "O seu pedido foi encaminhado..."},
+              {"event": "user", "text": "Quanto tempo demora a devolução do dinheiro?",
+               "parse_data": {"intent": {"name": "reembolso"}}}]
+    slots = {"tele_protocolo": "41750520261206000003", "tele_nome": "Rui Sousa", "tele_nif": "123456789"}
+    tracker = make_tracker(slots, text="Quanto tempo demora a devolução do dinheiro?", intent="reembolso",
+                           events=events)
+    result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "tele_cobranca_cancelada"
+    # Naming an option of the plan is the plan's: a member may also have asked the desk something.
+    other = make_tracker(slots, text="quero meu boleto", intent="financeiro",
+                         events=[*events[:2], {"event": "user", "text": "quero meu boleto",
+                                               "parse_data": {"intent": {"name": "financeiro"}}}])
+    result = await ActionSolicitarIdentificacao().run(type(dispatcher)(), other, {})
+    assert not [e for e in result if e.get("event") == "user"]
