@@ -311,6 +311,19 @@ DEBITO_APOS_CANCELAR = (
 )
 
 
+# "tenho que pagar o boleto com essa cobrança dentro? vai ser estornado?" after disputing an item of the statement.
+_COM_CONTESTACAO = re.compile(
+    r"\b(?:pag\w*|boletos?)\b.{0,60}\b(?:contest\w*|cobranca indevida|essa cobranca|estorn\w*|item (?:que )?(?:nao "
+    r"fiz|contestado))\b|\b(?:estorn\w*|contest\w*)\b.{0,60}\b(?:boletos?|pag\w*)\b"
+)
+COBRANCA_CONTESTADA = (
+    "Se o item contestado sai deste boleto, ou volta como crédito, quem responde é a equipe que analisa a "
+    "contestação, pelo protocolo dela: eu não tenho essa decisão aqui. Pagar no vencimento evita multa e juros "
+    "(Art. 44 do Regulamento), e cobranças indevidas de prestadores credenciados não são repassadas aos beneficiários "
+    "(Art. 78, §2º). Para perguntar à equipe agora, digite 0."
+)
+
+
 def pedido_sobre_pagamento(texto: str | None) -> str | None:
     """The answer to a request about how the boleto is paid (paid twice, another due day, automatic debit).
 
@@ -327,8 +340,13 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
     >>> pedido_sobre_pagamento("e se eu cancelar tenho q pagar o boleto atrasado?") == DEBITO_APOS_CANCELAR
     True
     >>> pedido_sobre_pagamento("nao consigo pagar os dois boletos. da pra parcelar? vao cancelar meu plano??")
+    >>> contestada = "tenho que pagar o boleto de dezembro com essa cobrança dentro? vai ser estornado?"
+    >>> pedido_sobre_pagamento(contestada) == COBRANCA_CONTESTADA
+    True
     """
     folded = strip_accents(texto or "").lower()
+    if _COM_CONTESTACAO.search(folded):
+        return COBRANCA_CONTESTADA
     if _CANCELAR.search(folded) and _DEBITO.search(folded) and not _CANCELADO_PELA_OPERADORA.search(folded):
         return DEBITO_APOS_CANCELAR
     if _DUPLICADO.search(folded):

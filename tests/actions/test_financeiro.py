@@ -416,3 +416,15 @@ async def test_fearing_the_plan_cancelled_for_debt_is_not_told_yes(dispatcher, d
     await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
     shown = _shown(dispatcher)
     assert not shown.startswith("Sim:") and "60 dias" in shown
+
+
+async def test_paying_a_boleto_with_a_disputed_item_is_answered_not_listed(dispatcher, db):
+    # u11: after disputing two items, "tenho que pagar o boleto de dezembro com essa cobrança dentro? vai ser
+    # estornado?" got the open boletos and their barcodes, with no word on the question.
+    from actions.boletos import COBRANCA_CONTESTADA
+
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    text = "e ai, tenho que pagar o boleto de dezembro com essa cobrança dentro? vai ser estornado?"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith(COBRANCA_CONTESTADA) and "Art. 78, §2º" in shown and "linha digitável" not in shown
