@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.formatting import format_date
+from bot.canais import ENVIO_DE_DOCUMENTOS
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
@@ -194,7 +195,9 @@ def pede_o_protocolo(texto: str) -> bool:
 _SE_O_PRAZO_PASSAR = re.compile(
     r"\b(?:se|e se) (?:\w+ ){0,2}(?:passar|vencer|estourar|acabar|expirar)\b.{0,40}"
     r"\b(?:prazo|dia \d+|respond\w*|resposta|retorn\w*)\b|"
-    r"\bninguem (?:me )?(?:respond\w*|retorn\w*)\b.{0,30}\b(?:faco|fazer|o que|oq|q faco)\b"
+    r"\bninguem (?:me )?(?:respond\w*|retorn\w*)\b.{0,30}\b(?:faco|fazer|o que|oq|q faco)\b|"
+    # "e se negarem de novo?" after a reanalysis was registered
+    r"\be se (?:\w+ ){0,2}(?:negar\w*|recusar\w*|indeferir\w*|nao aprovar\w*|nao resolver\w*)\b"
 )
 
 
@@ -203,10 +206,38 @@ def pergunta_se_o_prazo_passar(texto: str) -> bool:
 
     >>> pergunta_se_o_prazo_passar("ta mas e se passar do dia 15 e ninguem me responder, faço o q?")
     True
-    >>> pergunta_se_o_prazo_passar("qual o prazo?")
-    False
+    >>> pergunta_se_o_prazo_passar("qual o prazo?"), pergunta_se_o_prazo_passar("e se negarem de novo?")
+    (False, True)
     """
     return bool(_SE_O_PRAZO_PASSAR.search(strip_accents(texto).lower()))
+
+
+# "como eu mando o relatorio do medico pra essa reanalise?": a document for the request this conversation opened.
+_DOCUMENTO_DO_PEDIDO = re.compile(
+    r"\b(?:como|onde|pra onde|para onde|posso|da pra|tem como|por onde)\b.{0,30}\b(?:mand\w*|envi\w*|anex\w*|"
+    r"junt\w*|entreg\w*)\b.{0,40}\b(?:relatorio|laudo|exames?|documentos?|receita|recibo|nota fiscal)\b.{0,40}"
+    r"\b(?:reanalise|recurso|pedido|protocolo|reclamacao|manifestacao|ess[ae]|iss[oa]|dela|dele)\b"
+)
+
+
+def responder_documento_do_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Say where a document for this conversation's request goes; whether the message asked it.
+
+    >>> from rasa_sdk import Tracker
+    >>> t = Tracker("s", {PROTOCOLO_DA_CONVERSA: "41750520261206000001"},
+    ...             {"text": "como eu mando o relatorio do medico pra essa reanalise?"}, [], False, None, {}, "")
+    >>> d = CollectingDispatcher(); responder_documento_do_chamado(d, t), d.messages[0]["text"][:40]
+    (True, 'O documento vai para o pedido 4175052026')
+    """
+    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
+    texto = strip_accents(tracker.latest_message.get("text") or "").lower()
+    if not protocolo or not _DOCUMENTO_DO_PEDIDO.search(texto):
+        return False
+    dispatcher.utter_message(
+        text=f"O documento vai para o pedido {protocolo}: {ENVIO_DE_DOCUMENTOS} Cite o número do protocolo. "
+        "Por aqui eu recebo só texto."
+    )
+    return True
 
 
 def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -5,7 +5,8 @@ Two things in a message matter whatever the classifier read: someone else saying
 of a request for a person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood). Checked in
 each action, they were missed by every action nobody had thought of; the action server runs this once, before
 the first action of each message (:class:`bot.action_server.Executor`). A bare number answering one of the bot's
-numbered questions goes back to the topic that asked it, instead of the menu option of that digit.
+numbered questions goes back to the topic that asked it, instead of the menu option of that digit; where to send a
+document for the request the conversation opened is told whatever the message was read as.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.atendente import retirar_pedido
 from actions.base import SERVICOS, trocar_de_pessoa
+from actions.chamados import responder_documento_do_chamado
 from actions.contexto import reler_no_assunto
 from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
 from bot.nlu.parsing import strip_accents
@@ -115,6 +117,9 @@ def antes_da_acao(
         return troca
     if retirar_pedido(dispatcher, tracker, tracker.latest_message.get("text") or ""):
         # Listening next: a rule after ``acao`` (a form to fill, a goodbye) would answer what was not asked.
+        return [FollowupAction("action_listen")]
+    if responder_documento_do_chamado(dispatcher, tracker):
+        # "como mando o relatório pra essa reanálise?" drew the reimbursements: where it goes, for that protocol.
         return [FollowupAction("action_listen")]
     assunto = numero_respondido(tracker)
     if assunto and SERVICOS[assunto].acao != acao:

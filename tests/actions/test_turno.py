@@ -97,3 +97,18 @@ async def test_a_number_answering_which_item_is_that_item_not_the_menu_option(di
     reread = [e for e in result if e.get("event") == "user"]
     assert reread and reread[0]["parse_data"]["intent"]["name"] == "contestar_utilizacao"
     assert reread[0]["text"] == answer and not texts(dispatcher)
+
+
+async def test_where_to_send_a_document_for_this_conversations_request_whatever_was_read(dispatcher):
+    # u11: after the reanalysis was registered, "como eu mando o relatorio do medico pra essa reanalise?" showed a
+    # reimbursement's protocol.
+    from actions.reembolso import ActionConsultarReembolso
+
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: "41750520261206000001"}, intent="reembolso",
+                           text="como eu mando o relatorio do medico pra essa reanalise?")
+    events = await as_served(ActionConsultarReembolso(), dispatcher, tracker)
+    said = texts(dispatcher)
+    assert said == ["O documento vai para o pedido 41750520261206000001: Documentos, como recibos de reembolso, são "
+                    "enviados pelo aplicativo ou pelo Portal Cemig Saúde. Cite o número do protocolo. Por aqui eu "
+                    "recebo só texto."]
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
