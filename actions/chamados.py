@@ -40,6 +40,20 @@ AVISO_PROTOCOLO = (
 )
 
 
+def rotulo_do_chamado(ticket: Any) -> str:
+    """How a ticket is named to the person: a reanalysis of a guide is not a new prior authorization.
+
+    >>> from types import SimpleNamespace as T
+    >>> rotulo_do_chamado(T(category="autorizacao", context_json={"reanalise": {"guia": "20260000003"}}))
+    'Reanálise de autorização'
+    >>> rotulo_do_chamado(T(category="autorizacao", context_json={}))
+    'Autorização prévia'
+    """
+    if ticket.category == "autorizacao" and (ticket.context_json or {}).get("reanalise"):
+        return "Reanálise de autorização"
+    return category_label(ticket.category)
+
+
 def lembrar_protocolo(ticket: Any) -> SlotSet:
     """The event that remembers the protocol just given, for "qual o protocolo?" later in the conversation."""
     return SlotSet(PROTOCOLO_DA_CONVERSA, ticket.protocol)
@@ -270,7 +284,7 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
             prazo = f" Um atendente responde {quando}."
         if ticket is not None and ticket.status == "aguardando_beneficiario":
             prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
-        titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({category_label(ticket.category)})"
+        titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({rotulo_do_chamado(ticket)})"
         vence = f" (até {format_date(ticket.due_date)})" if ticket is not None and ticket.due_date else ""
         mesa = ticket is not None and ticket.tier == "teleconsulta"
     if se_passar:

@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, session_factory
-from actions.chamados import PROTOCOLO_DA_CONVERSA
+from actions.chamados import PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
@@ -176,7 +176,7 @@ class ActionExplicarOuvidoria(Action):
                     text=f"Sua manifestação foi registrada na Ouvidoria com o protocolo {ticket.protocol}.{prazo}\n"
                     f"{PRAZO_OUVIDORIA}"
                 )
-            else:
+            elif not responder_sobre_o_chamado(dispatcher, tracker):
                 dispatcher.utter_message(
                     text=f"{PRAZO_OUVIDORIA} {EXPLICACAO_INSTANCIAS}\n"
                     'Para registrar uma manifestação, escreva "quero registrar na ouvidoria".'

@@ -11,13 +11,13 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import AcaoIdentificada, mensagem_do_pedido
-from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA
+from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, rotulo_do_chamado
 from actions.familia import Pessoa
 from actions.formatting import format_date
 from bot.db import repository
 from bot.identifiers import normalize_digits
 from bot.nlu.parsing import find_identifiers
-from routing.tickets import STATUS_LABELS, category_label, ticket_status
+from routing.tickets import STATUS_LABELS, ticket_status
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class ActionConsultarProtocolo(AcaoIdentificada):
                 dispatcher.utter_message(text=PEDE_NUMERO)
                 return []
             itens = [
-                f"• {t.protocol}: {category_label(t.category)}, {STATUS_LABELS.get(t.status, t.status)}"
+                f"• {t.protocol}: {rotulo_do_chamado(t)}, {STATUS_LABELS.get(t.status, t.status)}"
                 + (f", prazo até {format_date(t.due_date)}" if t.due_date and t.status != "encerrado" else "")
                 for t in tickets
             ]

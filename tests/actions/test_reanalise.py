@@ -272,3 +272,26 @@ async def test_a_reason_given_with_the_request_is_not_asked_again(dispatcher):
     other = type(dispatcher)()
     eventos = await ActionExplicarOuvidoria().run(other, _pedido(ids["jose"], "quero reanálise, absurdo isso"), {})
     assert "ouvidoria_relato" not in slot_events(eventos)
+
+
+async def test_the_reanalysis_deadline_is_its_own_not_the_ombudsmans(dispatcher):
+    # u11: "qual o prazo pra responder a reanalise?" got "A Ouvidoria responde em até 7 dias úteis", and the
+    # protocol list named the reanalysis "Autorização prévia".
+    from actions.chamados import rotulo_do_chamado
+    from actions.formatting import format_date
+
+    ids, guia = _ids()
+    slots = _em_reanalise(ids["jose"], guia, ouvidoria_relato="o médico disse que preciso operar")
+    eventos = await ActionRegistrarOuvidoria().run(type(dispatcher)(), make_tracker(slots, text="x"), {})
+    numero = slot_events(eventos)["protocolo_da_conversa"]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(ids["jose"]), "protocolo_da_conversa": numero},
+                           text="qual o prazo pra responder a reanalise?", intent="ouvidoria")
+    await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
+    engine = make_engine(get_settings())
+    with make_session_factory(engine)() as session:
+        ticket = repository.find_ticket_by_protocol(numero, session=session)
+        assert rotulo_do_chamado(ticket) == "Reanálise de autorização"
+        due = format_date(ticket.due_date)
+    engine.dispose()
+    said = "\n".join(t for t in texts(dispatcher) if t)
+    assert f"protocolo {numero}" in said and f"até {due}" in said and "A Ouvidoria responde" not in said
