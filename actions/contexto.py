@@ -9,15 +9,26 @@ would answer them as classified ask :func:`pergunta_sobre_o_assunto` first.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, EventType, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    EventType,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 
 from actions.pedido import pedido_sem_opcao
 from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO
 from bot.nlu.parsing import menu_digit_intent, strip_accents
+
+logger = logging.getLogger(__name__)
 
 # How many earlier user messages a follow-up question may reach back for its topic.
 MENSAGENS_DE_CONTEXTO = 8
@@ -160,6 +171,33 @@ def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:
     return assunto
 
 
+# A message put back this many times in a row is not put back again: two topics sending it to each other would
+# otherwise answer nothing, and the person waits for a reply that never comes.
+MAX_RELEITURAS = 3
+
+
+def releitura(tracker: Tracker) -> bool:
+    """Whether the latest message is a copy put back by :func:`reler_no_assunto` (its topic already chosen)."""
+    return bool(((tracker.latest_message or {}).get("metadata") or {}).get(CONTINUACAO))
+
+
+def releituras_seguidas(events: List[Dict[str, Any]]) -> int:
+    """How many times in a row the latest message was put back.
+
+    >>> user = {"event": "user", "text": "cobrança", "metadata": {CONTINUACAO: True}}
+    >>> releituras_seguidas([{"event": "user", "text": "cobrança"}, user, user]), releituras_seguidas([])
+    (2, 0)
+    """
+    vezes = 0
+    for evento in reversed(events):
+        if evento.get("event") != "user":
+            continue
+        if not (evento.get("metadata") or {}).get(CONTINUACAO):
+            break
+        vezes += 1
+    return vezes
+
+
 def reler_no_assunto(tracker: Tracker, assunto: str, texto: str | None = None) -> List[EventType]:
     """Put the latest message back on the conversation as a question about ``assunto``.
 
@@ -168,6 +206,9 @@ def reler_no_assunto(tracker: Tracker, assunto: str, texto: str | None = None) -
     message's text when the question to read again is the request made before an identification, not the birth
     date that ended it.
     """
+    if releituras_seguidas(tracker.events or []) >= MAX_RELEITURAS:
+        logger.warning("mensagem relida %s vezes seguidas; vai para o fallback", MAX_RELEITURAS)
+        return [FollowupAction("action_fallback")]
     ultima = tracker.latest_message or {}
     topo = {"name": assunto, "confidence": 1.0}
     texto = ultima.get("text") if texto is None else texto

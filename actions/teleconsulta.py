@@ -25,7 +25,7 @@ from actions.chamados import (
     responder_sobre_o_chamado,
 )
 from actions.cobertura import SINAIS_DE_EMERGENCIA, orientacao_sem_cadastro
-from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
+from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, primeiro_pedido
 from bot.canais import EMERGENCIA_TELEFONE
@@ -192,7 +192,7 @@ def segue_na_mesa(tracker: Tracker) -> str | None:
     "Quanto tempo demora a devolução do dinheiro?" after a request about a cancelled consultation drew the
     reimbursements and the CPF question, which a client in Portugal cannot answer; it goes with the request.
     """
-    if beneficiario_identificado(tracker) is not None or not tracker.get_slot("tele_protocolo"):
+    if beneficiario_identificado(tracker) is not None or not tracker.get_slot("tele_protocolo") or releitura(tracker):
         return None
     # The request and the name and NIF asked after it: the desk's topic is among the last few messages.
     anteriores = [
@@ -233,7 +233,7 @@ class ActionPrepararTeleconsulta(Action):
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
         anterior = assunto_atual(tracker.events)
-        if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto):
+        if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto) and not releitura(tracker):
             return reler_no_assunto(tracker, anterior)
         if identidade_verificada(tracker) and not _CONSULTA.search(strip_accents(texto).lower()):
             # An identified beneficiary's request goes out at once, without the name and NIF questions: a message

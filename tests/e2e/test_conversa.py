@@ -545,3 +545,13 @@ def test_identifying_and_asking_in_one_message_answers_what_was_asked(conversa):
                            "vence o proximo boleto e tb se ja saiu o reembolso da sutura"))
     assert "Identificação confirmada" in text and "vencimento" in text
     assert "Você também perguntou sobre *Reembolso* (digite 1)" in text
+
+
+@pytest.mark.parametrize("then", ["cobrança", "4", "Quanto tempo demora a devolução do dinheiro?"])
+def test_after_a_desk_request_every_message_gets_an_answer(conversa, then):
+    # u14: after a request to the teleconsultation desk, "cobrança" or "4" got no reply at all: the desk sent the
+    # message back to the plan's topic, which sent it back to the desk, until the channel timed out.
+    joined(conversa("fui cobrado por uma teleconsulta cancelada"))
+    joined(conversa("Rui Sousa"))
+    assert "protocolo" in joined(conversa("123456789"))
+    assert joined(conversa(then))
