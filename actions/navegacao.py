@@ -186,7 +186,9 @@ class ActionConcluirEscolha(Action):
         """Answer the option the titular asked for, for whom they chose."""
         servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
         beneficiario_id = beneficiario_identificado(tracker)
-        if servico is None or beneficiario_id is None:
+        if beneficiario_id is None:
+            return FIM_ESCOLHA  # someone else wrote at "de quem?": logged out, and the new person was asked the CPF
+        if servico is None:
             dispatcher.utter_message(response="utter_menu")
             return FIM_ESCOLHA
         escolha = tracker.get_slot("pessoa_escolhida") or TODOS

@@ -15,7 +15,7 @@ import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.atendente import retirar_pedido
@@ -79,6 +79,11 @@ def primeira_acao_da_mensagem(events: List[Dict[str, Any]]) -> bool:
     return True
 
 
+# The form whose answer shows the family's data next ("De quem você quer ver?"): who is writing is checked even in
+# its answers, or "oi aqui é o josé agora" answered it and the next message showed Maria's data.
+ESCOLHA_DE_PESSOA = "validate_escolha_pessoa_form"
+
+
 def verifica_antes(acao: str, events: List[Dict[str, Any]]) -> bool:
     """Whether ``acao`` is the first answer to a message, which the checks run before.
 
@@ -108,6 +113,12 @@ def antes_da_acao(
     Returns:
         The events that answer the message instead of ``acao``, or None to run ``acao``.
     """
+    if acao == ESCOLHA_DE_PESSOA:
+        troca = trocar_de_pessoa(dispatcher, tracker, pendente=tracker.get_slot("opcao_pendente"))
+        if troca is None:
+            return None
+        # A validation ends its form by clearing the requested slot; the form's closing action then shows nothing.
+        return [e for e in troca if e.get("event") != "followup"] + [SlotSet("requested_slot", None)]
     if not verifica_antes(acao, tracker.events or []):
         return None
     # The option the message asked for is served once the new person identifies.

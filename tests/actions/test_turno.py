@@ -112,3 +112,23 @@ async def test_where_to_send_a_document_for_this_conversations_request_whatever_
                     "enviados pelo aplicativo ou pelo Portal Cemig Saúde. Cite o número do protocolo. Por aqui eu "
                     "recebo só texto."]
     assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+async def test_someone_else_answering_whose_data_is_logged_out_before_any_data(dispatcher, maria):
+    # u13: at "De quem você quer ver a utilização?", "oi aqui é o jose agora, marido dela" was taken as the answer
+    # and the next message showed Maria's usage to him.
+    from actions.navegacao import ValidateEscolhaPessoaForm
+
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria, "requested_slot": "pessoa_escolhida",
+                            "opcao_pendente": "utilizacao"}, text="oi aqui é o jose agora, marido dela")
+    events = await as_served(ValidateEscolhaPessoaForm(), dispatcher, tracker)
+    assert texts(dispatcher) == [OUTRA_PESSOA]
+    slots = slot_events(events)
+    assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["requested_slot"] is None
+    assert not [e for e in events if e.get("event") == "followup"]
+    # Maria naming a person of the family is her answer, not someone else writing.
+    said = CollectingDispatcher()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": maria, "requested_slot": "pessoa_escolhida",
+                            "opcao_pendente": "utilizacao"}, text="a da Ana")
+    events = await as_served(ValidateEscolhaPessoaForm(), said, tracker)
+    assert OUTRA_PESSOA not in texts(said) and "identificado" not in slot_events(events)

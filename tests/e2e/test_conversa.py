@@ -555,3 +555,13 @@ def test_after_a_desk_request_every_message_gets_an_answer(conversa, then):
     joined(conversa("Rui Sousa"))
     assert "protocolo" in joined(conversa("123456789"))
     assert joined(conversa(then))
+
+
+def test_someone_else_answering_whose_data_sees_nothing(conversa):
+    # u13: "oi aqui é o jose agora, marido dela" at "De quem você quer ver a utilização?" answered it, and the next
+    # message showed Maria's usage.
+    identify(conversa, seed.DEMO_TITULAR_CPF, "12/03/1975")
+    assert "De quem" in joined(conversa("2"))
+    assert "encerrei a identificação anterior" in joined(conversa("oi aqui é o jose agora, marido dela"))
+    asked = joined(conversa("quero ver a utilização da maria tb"))
+    assert "Utilização do plano" not in asked and "CPF" in asked
