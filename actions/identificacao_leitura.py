@@ -85,12 +85,15 @@ def buscar_candidato(texto: str) -> Any | None:
 
 def mensagem_de_bloqueio(ate: datetime) -> str:
     """What a blocked user reads: until when, and where to go meanwhile."""
-    local = ate.astimezone(ZoneInfo(get_settings().timezone))
+    fuso = get_settings().timezone
+    local = ate.astimezone(ZoneInfo(fuso))
     dia = "" if local.date() == hoje() else f" de {local:%d/%m}"
+    # Clients of the desk write from Portugal: the hour says whose clock it is.
+    relogio = " (horário de Brasília)" if fuso == "America/Sao_Paulo" else f" ({fuso})"
     return (
-        f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}, porque houve "
-        f"várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, "
-        "ou digite 0 para falar com um atendente."
+        f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}{relogio}, porque "
+        "houve várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: "
+        f"{TELEFONE_24H}, ou digite 0 para falar com um atendente."
     )
 
 

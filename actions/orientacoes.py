@@ -19,13 +19,15 @@ from actions.cobertura import (
     ODONTO,
     PA_SEM_CUSTO,
     SINAIS_DE_EMERGENCIA,
+    SINAIS_DE_EMERGENCIA_PT,
     abrangencia,
     custo_no_medico_online,
+    escreve_de_portugal,
     pergunta_abrangencia,
     pergunta_custo,
 )
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
-from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, EMERGENCIA_TELEFONE
+from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, SNS_24
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 
@@ -112,6 +114,12 @@ APARELHO = (
 )
 
 EMERGENCIA = f"{SINAIS_DE_EMERGENCIA} O Pronto Atendimento Online é para o que dá para resolver por vídeo."
+# From Portugal the plan's PA Online is no option (it needs the plan's card): the emergency number and the SNS 24 line.
+EMERGENCIA_PT = f"{SINAIS_DE_EMERGENCIA_PT} Para aconselhamento de saúde, ligue para o {SNS_24}."
+EM_PORTUGAL = (
+    "Em Portugal, o Pronto Atendimento Online da Cemig Saúde só atende quem tem o plano (entra-se com o número da "
+    f"carteira). Para aconselhamento de saúde, ligue para o {SNS_24}; numa emergência, {EMERGENCIA_PORTUGAL}."
+)
 # "a videochamada congelou", "a ligação caiu", "o médico sumiu": a call that stopped during the consultation.
 CHAMADA_PAROU = re.compile(
     r"\b(?:cai\w*|travou|trava\w*|congel\w*|sumiu|desapareceu|desligou|cortou|parou|perdi a (?:ligacao|chamada))\b"
@@ -255,9 +263,13 @@ def orientacao(texto: str) -> str:
     if DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
         # The online care has a general practitioner or a paediatrician, never a dentist.
         return ODONTO
+    portugal = escreve_de_portugal(texto)
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
-        return EMERGENCIA
+        return EMERGENCIA_PT if portugal else EMERGENCIA
+    if portugal and tells_a_symptom(texto):
+        # "a minha filha tem febre de 40, para onde ligo a esta hora?" from Lisbon: no plan card to enter with.
+        return EM_PORTUGAL
     if _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
         return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):

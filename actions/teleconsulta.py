@@ -24,7 +24,7 @@ from actions.chamados import (
     precisa_hoje,
     responder_sobre_o_chamado,
 )
-from actions.cobertura import SINAIS_DE_EMERGENCIA, orientacao_sem_cadastro
+from actions.cobertura import orientacao_sem_cadastro, sinais_de_emergencia
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, primeiro_pedido
@@ -258,7 +258,7 @@ class ActionPrepararTeleconsulta(Action):
             dispatcher.utter_message(text=ALERGIA_AO_RECEITADO)
         elif is_urgent(texto):
             # "fiquei com a cara inchada depois do antibiótico que o médico receitou": the emergency number first.
-            dispatcher.utter_message(text=SINAIS_DE_EMERGENCIA)
+            dispatcher.utter_message(text=sinais_de_emergencia(texto))
         if intent == "tele_tecnologia" and CHAMADA_PAROU.search(strip_accents(texto).lower()):
             # The consultation may still be going on: how to get back in comes before the ticket's questions.
             dispatcher.utter_message(text=CHAMADA_CAIU)

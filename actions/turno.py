@@ -21,9 +21,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.atendente import retirar_pedido
 from actions.base import SERVICOS, trocar_de_pessoa
 from actions.chamados import responder_documento_do_chamado
+from actions.cobertura import sinais_de_emergencia
 from actions.contexto import reler_no_assunto
 from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
 from bot.nlu.parsing import strip_accents
+from bot.nlu.symptoms import is_urgent
 
 # Actions Rasa itself runs between a message and the first action chosen for it ("falar_atendente" inside a form
 # deactivates the form first); anything else (a form asking its next question) means the message was answered.
@@ -82,6 +84,10 @@ def primeira_acao_da_mensagem(events: List[Dict[str, Any]]) -> bool:
 # The form whose answer shows the family's data next ("De quem você quer ver?"): who is writing is checked even in
 # its answers, or "oi aqui é o josé agora" answered it and the next message showed Maria's data.
 ESCOLHA_DE_PESSOA = "validate_escolha_pessoa_form"
+# Forms that ask a name, a number or a person: an emergency told at their question is answered before the question
+# comes again ("estou com dor no peito agora" at "Qual é o seu nome completo?" got the question again). The
+# Ombudsman's report is left out: a complaint tells of past symptoms.
+PERGUNTAS_CURTAS = frozenset({"validate_teleconsulta_form", ESCOLHA_DE_PESSOA})
 
 
 def verifica_antes(acao: str, events: List[Dict[str, Any]]) -> bool:
@@ -113,6 +119,9 @@ def antes_da_acao(
     Returns:
         The events that answer the message instead of ``acao``, or None to run ``acao``.
     """
+    if acao in PERGUNTAS_CURTAS and is_urgent(tracker.latest_message.get("text") or ""):
+        dispatcher.utter_message(text=sinais_de_emergencia(tracker.latest_message.get("text") or ""))
+        return []  # the form asks its question again
     if acao == ESCOLHA_DE_PESSOA:
         troca = trocar_de_pessoa(dispatcher, tracker, pendente=tracker.get_slot("opcao_pendente"))
         if troca is None:

@@ -16,6 +16,9 @@ TELEFONE_24H = f"{CENTRAL_TELEFONE} (24 horas; de celular, {CENTRAL_CELULAR})"
 # The emergency number, for Brazil and for the teleconsultation desk's clients in Portugal: every message that
 # sends someone to it quotes it from here.
 EMERGENCIA_TELEFONE = "192 (SAMU; em Portugal, 112)"
+# For someone writing from Portugal: the emergency number first, and the health line for advice.
+EMERGENCIA_PORTUGAL = "112"
+SNS_24 = "SNS 24 (808 24 24 24)"
 # Where documents go: the bot reads only text, on every channel (a photo gets this too).
 ENVIO_DE_DOCUMENTOS = "Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
 

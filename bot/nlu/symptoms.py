@@ -34,7 +34,12 @@ _URGENT = (
     r"custa (?:lhe |me )?(?:a )?respirar|respir\w* com dificuldade|aperto no peito|"
     r"(?:cara|rosto|labios?|boca|lingua|garganta|olhos?) (?:toda |todo |muito )?inchad\w*|"
     r"inchaco (?:n[oa]s? )?(?:cara|rosto|labios?|boca|lingua|garganta)|garganta (?:fechando|a fechar)|"
-    r"reacao alergica|choque anafilatico|anafila\w*|nao (?:consigo|consegue) engolir"
+    r"reacao alergica|choque anafilatico|anafila\w*|nao (?:consigo|consegue) engolir|"
+    # An asthma attack, a blue lip, a baby's red flags: "não consegue completar uma frase", "pieira", "muito mole"
+    r"chiado no peito|pieira|sibil\w*|crise de asma (?:forte|grave)|bombinha nao (?:resolve|funciona|ta resolvendo)\w*|"
+    r"nao (?:consigo|consegue) (?:falar|completar (?:uma )?frase)|labios? (?:\w+ )?(?:roxos?|azuis?|arroxeados?)|"
+    r"(?:ficando|ficou|esta|ta|a ficar) (?:roxo|roxa|azul)|manchas? (?:\w+ ){0,4}que nao (?:desaparece\w*|some\w*|"
+    r"sai\w*|passa\w*)|muito mol[ea]|molinh[oa]|inconscien\w*|enfarte"
 )
 _SYMPTOM = re.compile(
     r"\b(?:"
@@ -67,6 +72,10 @@ def is_urgent(text: str) -> bool:
     >>> is_urgent("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
     True
     >>> is_urgent("fiquei com manchas vermelhas no corpo todo e a cara inchada depois do antibiótico")
+    True
+    >>> is_urgent("minha filha asmática tá com chiado no peito e não consegue completar uma frase")
+    True
+    >>> is_urgent("A minha filha de 8 meses tem febre, está muito mole e tem manchas na pele que não desaparecem")
     True
     """
     return _URGENT_RE.search(normalize(text or "")) is not None

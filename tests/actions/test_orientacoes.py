@@ -110,10 +110,10 @@ async def test_a_question_about_the_pa_online_after_it_needs_no_cpf(dispatcher, 
 
 def test_breathing_trouble_said_in_ptpt_is_an_emergency():
     # u12: "custa-lhe respirar" got the PA Online sign-up steps and "se aparecer falta de ar, ligue 192".
-    from actions.orientacoes import EMERGENCIA, orientacao
+    from actions.orientacoes import EMERGENCIA_PT, orientacao
 
     answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
-    assert answer == EMERGENCIA and "em Portugal, 112" in answer
+    assert answer == EMERGENCIA_PT and "ligue 112" in answer
 
 
 def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
@@ -123,3 +123,16 @@ def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
     assert answer.startswith("O Médico Online da Médis (Portugal) não é o Pronto Atendimento Online")
     assert "apoioaocliente@medis.pt" in answer and "218 458 888" in answer and "nada a pagar" not in answer
     assert orientacao("quanto custa o pa online?").startswith("Não há nada a pagar")
+
+
+def test_someone_writing_from_portugal_reads_112_and_sns_24():
+    # u14: "falta de ar e os lábios estão a ficar roxos. Estamos em Lisboa." read "ligue 192 (SAMU...)" first, and a
+    # feverish baby at night in Portugal got the plan's PA Online, which needs the plan's card.
+    from actions.orientacoes import EM_PORTUGAL, EMERGENCIA_PT
+
+    urgent = orientacao("O meu pai está com falta de ar e os lábios estão a ficar roxos. Estamos em Lisboa.")
+    assert urgent == EMERGENCIA_PT and "ligue 112" in urgent and "808 24 24 24" in urgent
+    fever = orientacao("A minha filha tem febre alta, 40,2, estou a ficar aflita. Para onde ligo a esta hora?")
+    assert fever == EM_PORTUGAL
+    asthma = orientacao("minha filha asmática tá com chiado no peito e não consegue completar uma frase")
+    assert asthma.startswith("⚠️") and "192" in asthma

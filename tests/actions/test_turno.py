@@ -132,3 +132,18 @@ async def test_someone_else_answering_whose_data_is_logged_out_before_any_data(d
                             "opcao_pendente": "utilizacao"}, text="a da Ana")
     events = await as_served(ValidateEscolhaPessoaForm(), said, tracker)
     assert OUTRA_PESSOA not in texts(said) and "identificado" not in slot_events(events)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("espera, estou a ficar sem ar depois de tomar o antibiótico, tenho a língua inchada", "112"),
+    ("estou com dor no peito agora", "192 (SAMU; em Portugal, 112)"),
+])
+async def test_an_emergency_told_at_the_desks_question_is_answered_first(dispatcher, text, number):
+    # u14: at "Qual é o seu nome completo?", "não consigo respirar" got "Escreva o nome completo".
+    from actions.teleconsulta import ValidateTeleconsultaForm
+
+    tracker = make_tracker({"requested_slot": "tele_nome", "tele_categoria": "tele_clinica"}, text=text)
+    events = await as_served(ValidateTeleconsultaForm(), dispatcher, tracker)
+    said = texts(dispatcher)
+    assert len(said) == 1 and said[0].startswith("⚠️") and f"ligue {number}" in said[0]
+    assert events == []
