@@ -76,7 +76,8 @@ class ActionSolicitarIdentificacao(Action):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
-        if pede_este:
+        if pede_este or tem_protocolo(texto):
+            # "protocolo 4175... CPF 111.222.333-96" reads as an identification: a desk request is looked up first.
             with session_factory()() as session:
                 if situacao_na_mesa(dispatcher, texto, session=session):  # a client of the desk, with no plan
                     return [FollowupAction("action_listen")]

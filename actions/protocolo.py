@@ -41,7 +41,8 @@ _NUMERO_FISCAL = re.compile(r"(?<!\d)\d[\d .-]{7,13}\d(?!\d)")
 def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: Any) -> bool:
     """Answer the status of a teleconsultation request typed with its NIF (or CPF); whether the protocol was one.
 
-    Only the status, dates and deadline are shown: the reply, which may be clinical, goes to the client's contact.
+    Only the status, dates and deadline are shown: the reply, which may be clinical, goes to the conversation that
+    made the request.
     A member's request to the desk is theirs, behind the plan's identification as any other.
 
     Args:
@@ -64,7 +65,7 @@ def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: A
     prazo = f" Prazo de resposta: até {format_date(situacao.due_date)}." if situacao.due_date else ""
     dispatcher.utter_message(
         text=f"Protocolo {situacao.protocol}: {situacao.status}. Aberto em {format_date(situacao.created)}.{prazo} "
-        "A resposta da equipe chega pelo contato que você deu no pedido."
+        "A resposta da equipe chega na conversa em que o pedido foi feito."
     )
     return True
 

@@ -77,7 +77,8 @@ _QUESTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 # a data subject's request, which a person registers; it is not a question about identifying oneself.
 _RIGHTS = re.compile(
     r"\b(?:apag\w*|exclu\w*|elimin\w*|delet\w*|remov\w*|corrig\w*|corrij\w*|retific\w*|anonimiz\w*|"
-    r"portabilidade|copia|acesso)\b(?: \w+){0,4} (?:dados|cadastro)\b(?! (?:do|de) (?:cartao|pagamento|boleto))|"
+    r"portabilidade|copia|acesso)\b(?: \w+){0,6} (?:dados|cadastro)\b(?! (?:do|de) (?:cartao|pagamento|boleto))|"
+    r"\b(?:rgpd|lgpd)\b.{0,60}\b(?:apag\w*|exclu\w*|elimin\w*|delet\w*|remov\w*|esquec\w*)\b|"
     r"\b(?:dados|cadastro)\b(?: \w+){0,3} (?:apagad\w*|excluid\w*|eliminad\w*|removid\w*|deletad\w*)\b"
 )
 
@@ -93,6 +94,8 @@ def is_data_rights_request(text: str) -> bool:
     (True, False)
     >>> is_data_rights_request("quero excluir meu filho do plano"), is_data_rights_request("a LGPD permite?")
     (False, False)
+    >>> is_data_rights_request("Ao abrigo do RGPD quero que eliminem o meu NIF e os dados que dei no pedido")
+    True
     """
     folded = normalize(text or "")
     return bool(folded) and len(folded.split()) <= 40 and _RIGHTS.search(folded) is not None

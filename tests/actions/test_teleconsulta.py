@@ -311,6 +311,11 @@ async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispa
     assert wrong.startswith("Esse é um pedido à equipe da teleconsulta") and "Aberto em" not in wrong
     right = await ask(f"estado do pedido {protocol}, o meu NIF é 245 678 905")
     assert right.startswith(f"Protocolo {protocol}: ") and "Prazo de resposta: até" in right
+    # u14: the number and the NIF alone, as the bot's own example writes them, read as an identification.
+    said = type(dispatcher)()
+    await ActionSolicitarIdentificacao().run(said, make_tracker(text=f"{protocol} NIF 245678905",
+                                                                intent="informar_identificacao", sender="mesa-x"), {})
+    assert texts(said)[0].startswith(f"Protocolo {protocol}: ")
     assert "receita" not in right  # nothing the request said, only where it stands
 
 
