@@ -102,6 +102,7 @@ _COMO_FUNCIONA = re.compile(
     r"\b(?:precis\w*|tem que|tenho que|necessit\w*|exig\w*|sem)\s+(?:de\s+|que\s+)?(?:pedir\s+|ter\s+)?(?:a\s+|uma\s+)?"
     r"(?:autoriza\w*|guia)|\bautorizacao (?:antes|previa)\b"
 )
+_DITO_CPF = re.compile(r"\bcpf\W{0,5}(?:e\W+|eh\W+)?([\d][\d.\-\s]{9,15}\d)")
 _NA_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|pronto.?socorro|ps|socorro|samu)\b")
 _CARENCIA = re.compile(r"\bcarencias?\b")
 
@@ -306,8 +307,10 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
 
     @staticmethod
     def _numeros(mensagem: dict) -> List[str]:
-        # An 11-digit guide number is read by the NLU as a "cpf" entity.
-        return numeros(mensagem, "cpf") + numeros(mensagem, "protocolo")
+        # An 11-digit guide number is read by the NLU as a "cpf" entity; a CPF said to be one ("meu cpf 529...",
+        # identifying in the same message) is no guide.
+        ditos = {re.sub(r"\D", "", n) for n in _DITO_CPF.findall(strip_accents(mensagem.get("text") or "").lower())}
+        return [n for n in numeros(mensagem, "cpf") if n not in ditos] + numeros(mensagem, "protocolo")
 
     def _lista(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Session

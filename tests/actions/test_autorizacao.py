@@ -351,3 +351,13 @@ async def test_asking_why_it_was_denied_shows_the_reason_and_files_nothing(dispa
     assert "*Guia 20260000003*" in shown and "Negad" in shown and "quero reanálise" in shown
     assert "protocolo" not in shown.lower()
     assert _load(lambda session: session.scalar(select(func.count(Ticket.id)))) == before
+
+
+async def test_a_cpf_typed_with_the_request_is_not_taken_for_a_guide(dispatcher):
+    # u13: "to no pronto socorro desde ontem e a tomografia nao foi autorizada ainda... meu cpf 52998224725 nasc
+    # 12/03/1975" got "Não encontrei essa guia ou protocolo": the CPF was looked up as a guide number.
+    maria = _family()["maria"][0]
+    text = "to no pronto socorro desde ontem e a tomografia nao foi autorizada ainda, meu cpf 52998224725"
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria, text), {})
+    shown = _shown(dispatcher)
+    assert "Não encontrei" not in shown and "*Guia 20260000002*" in shown and "Art. 77, §1º" in shown
