@@ -163,6 +163,12 @@ _ACRESCENTA = re.compile(
 )
 
 
+# "to gravida!! qual a carencia pro parto? eu sou dependente do meu marido no plano": a member's own waiting
+# periods (the authorizations' topic, per person and date), not the plans on sale.
+_MEMBRO_E_CARENCIA = re.compile(
+    r"(?=.*\bcarencias?\b)(?=.*\b(?:sou (?:dependente|titular|beneficiari\w*|do plano|cliente)|"
+    r"(?:ja )?tenho (?:o )?plano|entrei no plano|meu plano|no plano (?:do|da) (?:meu|minha)|dependente (?:do|da) (?:meu|minha)|ja sou)\b)"
+)
 _TITULO_DA_COTACAO = "Planos da Cemig Saúde para "
 RETIRAR_PELA_IDADE = (
     "Para refazer a cotação sem essa pessoa, me diga as idades de quem fica, por exemplo: *38 e 6*."
@@ -232,6 +238,8 @@ class ActionConsultarNovosPlanos(Action):
         if assunto:  # "como entro?" after the PA Online answer is about PA Online
             return reler_no_assunto(tracker, assunto)
         texto = (tracker.latest_message or {}).get("text")
+        if _MEMBRO_E_CARENCIA.search(strip_accents(texto or "").lower()):
+            return reler_no_assunto(tracker, "autorizacao")
         idades = idades_do_assunto(tracker, texto) or idades_da_familia(tracker, texto)
         if not idades and retira_pessoa(texto) and idades_cotadas(tracker.events):
             # The quote's title says the ages, not who is who: the ages that stay are asked.

@@ -332,3 +332,16 @@ async def test_adding_then_removing_people_builds_on_the_last_quote(dispatcher):
                         "parse_data": {"intent": {"name": "novos_planos"}}}]
     await ActionConsultarNovosPlanos().run(again, make_tracker(text=events[-1]["text"], events=events), {})
     assert "Planos da Cemig Saúde para 42 anos, 39 anos, 7 anos e 68 anos de idade" in "\n".join(texts(again))
+
+
+async def test_a_member_asking_her_waiting_period_is_sent_to_her_own(dispatcher):
+    # u13: "to gravida!! qual a carencia pro parto? eu sou dependente do meu marido no plano" got the plans on sale
+    # three times; a member's waiting periods are counted from her own adhesion (the authorizations' topic).
+    text = "oi to gravida!! qual a carencia pro parto? eu sou dependente do meu marido no plano"
+    events = await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=text, intent="novos_planos"), {})
+    reread = [e for e in events if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "autorizacao" and not texts(dispatcher)
+    prospect = type(dispatcher)()
+    await ActionConsultarNovosPlanos().run(prospect, make_tracker(text="qual a carência pra parto se eu contratar?",
+                                                                  intent="novos_planos"), {})
+    assert texts(prospect)
