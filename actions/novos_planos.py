@@ -167,7 +167,8 @@ _ACRESCENTA = re.compile(
 # periods (the authorizations' topic, per person and date), not the plans on sale.
 _MEMBRO_E_CARENCIA = re.compile(
     r"(?=.*\bcarencias?\b)(?=.*\b(?:sou (?:dependente|titular|beneficiari\w*|do plano|cliente)|"
-    r"(?:ja )?tenho (?:o )?plano|entrei no plano|meu plano|no plano (?:do|da) (?:meu|minha)|dependente (?:do|da) (?:meu|minha)|ja sou)\b)"
+    r"(?:ja )?tenho (?:o )?plano|entrei no plano|meu plano|no plano (?:do|da) (?:meu|minha)|"
+    r"dependente (?:do|da) (?:meu|minha)|ja sou)\b)"
 )
 _TITULO_DA_COTACAO = "Planos da Cemig Saúde para "
 RETIRAR_PELA_IDADE = (
