@@ -39,7 +39,9 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.identificacao_leitura import (
     CIENTE,
     DATA_ILEGIVEL,
+    NAO_ENCONTRADO_CLIENTE,
     buscar_candidato,
+    diz_que_e_cliente,
     documento_invalido,
     emendar_documento,
     ler_documento,
@@ -50,6 +52,7 @@ from actions.identificacao_leitura import (
     texto_de,
 )
 from actions.pedido import DESISTIU, desiste, tem_protocolo
+from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
@@ -126,6 +129,10 @@ class ValidateIdentificacaoForm(FormValidationAction):
             dispatcher.utter_message(
                 text="Para ver os seus dados, continue a identificação; para outro assunto, digite *menu*."
             )
+            return resultado
+        if diz_que_e_cliente(texto):
+            # "pq nao acha? eu sou do plano sim" read as the plans on sale offered them to a member.
+            dispatcher.utter_message(text=NAO_ENCONTRADO_CLIENTE.format(telefone=TELEFONE_24H))
             return resultado
         if intent == "novos_planos" or nao_e_cliente(texto):
             # "eu não sou cliente ainda, quero contratar": the plans need no CPF; asking it again trapped a prospect.

@@ -114,6 +114,27 @@ _NAO_CLIENTE = re.compile(
 )
 
 
+# "pq nao acha? eu sou do plano sim": a member the lookup did not find, who was offered the plans on sale.
+_E_CLIENTE = re.compile(
+    r"\b(?:(?<!nao )(?<!ainda nao )sou (?:cliente|associad[oa]|beneficiari[oa]|do plano|titular|dependente)|"
+    r"(?:eu )?tenho (?:o )?plano (?:sim|faz|ha|de voces|com voces)|pago (?:o )?plano)\b"
+)
+NAO_ENCONTRADO_CLIENTE = (
+    "Se você é do plano, confira o CPF e a data de nascimento, ou use o número da carteirinha (16 dígitos, no "
+    "aplicativo da Cemig Saúde). Se ainda assim não encontrar, digite 0 para falar com um atendente ou ligue para a "
+    "Central de Relacionamento: {telefone}."
+)
+
+
+def diz_que_e_cliente(texto: str) -> bool:
+    """Whether a message insists its writer is a member.
+
+    >>> diz_que_e_cliente("pq nao acha? eu sou do plano sim"), diz_que_e_cliente("não sou do plano")
+    (True, False)
+    """
+    return bool(_E_CLIENTE.search(texto_de(texto)))
+
+
 def nao_e_cliente(texto: str) -> bool:
     """Whether a message says its writer is not a member yet.
 

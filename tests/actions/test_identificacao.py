@@ -345,3 +345,14 @@ async def test_a_cpf_typed_after_someone_else_took_over_keeps_the_request(dispat
     result = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert slot_events(result)["opcao_pendente"] == "utilizacao"
     assert slot_events(result)["identificacao_documento"] == "11144477735"
+
+
+def test_a_member_the_lookup_did_not_find_is_not_offered_the_plans(dispatcher):
+    # u13: after "os dados não conferem", "pq nao acha? eu sou do plano sim" (read as the plans on sale) got "Sem
+    # problema: para conhecer os planos, não é preciso se identificar" and the catalogue.
+    texto = "pq nao acha? eu sou do plano sim"
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text=texto, intent="novos_planos")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(texto, dispatcher, tracker, {})
+    assert result["identificacao_documento"] is None  # asked again, no attempt spent, not left for the plans
+    said = texts(dispatcher)[0]
+    assert said.startswith("Se você é do plano, confira o CPF") and "0800 030 9009" in said
