@@ -51,7 +51,8 @@ def sinais_de_emergencia(texto: str) -> str:
 
 # "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
 _REDE = re.compile(
-    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede)\b.{0,60}"
+    r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede|\w+istas?|\w+log[oa]s?|"
+    r"pediatras?)\b.{0,60}"
     r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
     r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b|"
     # "quais maternidades em bh?", "qual hospital em uberlandia?": places to go, which the Central names.
@@ -90,8 +91,8 @@ def pergunta_rede(texto: str) -> bool:
     True
     >>> pergunta_rede("a clinica sao lucas aceita meu plano?")
     True
-    >>> pergunta_rede("qual a previsão do tempo?")
-    False
+    >>> pergunta_rede("qual a previsão do tempo?"), pergunta_rede("onde tem cardiologista credenciado em contagem?")
+    (False, True)
     """
     return bool(_REDE.search(strip_accents(texto).lower()))
 

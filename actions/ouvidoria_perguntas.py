@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
+from actions.cobertura import REDE_CREDENCIADA, so_pergunta_rede
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
@@ -193,6 +194,9 @@ class ActionExplicarOuvidoria(Action):
                 dispatcher.utter_message(text=JUNTADO.format(protocolo=ticket.protocol))
             else:
                 dispatcher.utter_message(text=CONTE_O_CASO.format(protocolo=ticket.protocol))
+        elif so_pergunta_rede(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):
+            # "onde tem cardiologista credenciado em contagem?" started the Ombudsman's form and swallowed what came.
+            dispatcher.utter_message(text=REDE_CREDENCIADA)
         elif pergunta_ans(texto):
             # "e se a ouvidoria não resolver posso reclamar na ANS?" started the Ombudsman's form again.
             dispatcher.utter_message(text=RECLAMAR_NA_ANS)

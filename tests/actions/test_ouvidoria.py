@@ -414,3 +414,15 @@ async def test_a_cpf_typed_as_the_report_is_not_registered(dispatcher):
     slots, proxima = await _responder(dispatcher, "ouvidoria_relato", "529.982.247-25")
     assert proxima == "ouvidoria_relato" and slots["ouvidoria_relato"] is None
     assert texts(dispatcher)[0].startswith("Aqui não precisa do CPF")
+
+
+async def test_a_network_question_that_reached_the_ombudsman_gets_the_network(dispatcher):
+    # u13: "onde tem cardiologista credenciado em contagem?" got the Ombudsman's tiers and "Você tem o protocolo?",
+    # and the next requests answered that question.
+    from actions.cobertura import REDE_CREDENCIADA
+    from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
+
+    tracker = make_tracker(text="onde tem cardiologista credenciado em contagem?", intent="ouvidoria")
+    events = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0] == REDE_CREDENCIADA
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
