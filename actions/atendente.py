@@ -14,8 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import agora, session_factory
+from actions.base import agora, beneficiario_identificado, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
+from actions.cobertura import escreve_de_portugal
 from actions.formatting import format_date
 from bot.canais import TELEFONE_24H
 from bot.db import repository
@@ -127,6 +128,15 @@ DADOS_PESSOAIS = (
 )
 
 
+# A client of the teleconsultation desk (Portugal) asking for a person was given the plan's attendants, their
+# Brazilian hours and a 0800 number: the desk's teams answer requests, which are made here.
+PARA_A_MESA = (
+    "As equipas do Médico Online respondem aos pedidos feitos por aqui: diga o que precisa (por exemplo, a receita "
+    "que não chegou, a fatura, uma cobrança ou um problema na videochamada) e eu encaminho à equipa responsável. "
+    "A resposta chega por esta conversa."
+)
+
+
 class ActionFalarAtendente(Action):
     """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
 
@@ -140,6 +150,10 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
+        cliente_da_mesa = escreve_de_portugal(texto) or bool(tracker.get_slot("tele_protocolo"))
+        if cliente_da_mesa and beneficiario_identificado(tracker) is None and not is_data_rights_request(texto):
+            dispatcher.utter_message(text=PARA_A_MESA)
+            return []
         if is_data_rights_request(texto):
             dispatcher.utter_message(text=DADOS_PESSOAIS)  # "apaguem meus dados (LGPD)": why a person
         em_horario, abertura = atendentes(momento)

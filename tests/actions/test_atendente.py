@@ -147,3 +147,19 @@ async def test_cancelling_a_teleconsultation_is_still_the_desks():
     assert not retirar_pedido(said, make_tracker(text="quero cancelar o atendimento da teleconsulta de amanhã"),
                               "quero cancelar o atendimento da teleconsulta de amanhã")
     assert not said.messages
+
+
+async def test_a_desk_client_in_portugal_asking_for_a_person_is_told_how_the_desk_answers(dispatcher):
+    # u14: "sou cliente do Médico Online em Portugal. Quero falar com um assistente", then "0", got the plan's
+    # attendants, Brazilian hours and a 0800 number that cannot be dialled from Portugal.
+    from actions.atendente import PARA_A_MESA
+
+    tracker = make_tracker(text="sou cliente do Médico Online em Portugal. Quero falar com um assistente",
+                           intent="falar_atendente", sender="mesa-pessoa")
+    events = await ActionFalarAtendente().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == [PARA_A_MESA] and events == []
+    after = CollectingDispatcher()
+    tracker = make_tracker({"tele_protocolo": "41750520261206000004"}, text="0", intent="falar_atendente",
+                           sender="mesa-pessoa")
+    await ActionFalarAtendente().run(after, tracker, {})
+    assert texts(after) == [PARA_A_MESA]
