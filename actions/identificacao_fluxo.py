@@ -65,8 +65,6 @@ class ActionSolicitarIdentificacao(Action):
             # A CPF typed after "informe seu CPF" (the request was kept: someone else took over the phone), or with
             # the request in the same message ("sou a maria cpf ... nasc ... queria saber qnd vence o boleto").
             pendente = tracker.get_slot("opcao_pendente") or primeiro_pedido(texto)
-        if mesa := segue_na_mesa(tracker):
-            return reler_no_assunto(tracker, mesa)  # a follow-up of the desk's client, who has no CPF to give
         desta_conversa = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
         if intent == "consultar_protocolo" and desta_conversa and responder_sobre_o_chamado(dispatcher, tracker):
             # "e quando abre?" after asking for a person: when the attendants are back, not the protocol alone.
@@ -76,6 +74,8 @@ class ActionSolicitarIdentificacao(Action):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
             dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
             return [FollowupAction("action_listen")]
+        if mesa := segue_na_mesa(tracker):
+            return reler_no_assunto(tracker, mesa)  # a follow-up of the desk's client, who has no CPF to give
         if pede_este or tem_protocolo(texto):
             # "protocolo 4175... CPF 111.222.333-96" reads as an identification: a desk request is looked up first.
             with session_factory()() as session:

@@ -201,9 +201,15 @@ def segue_na_mesa(tracker: Tracker) -> str | None:
     ][:-1]
     assunto = next((nome for nome in reversed(anteriores[-6:]) if nome in TELE_INTENTS), None)
     texto = tracker.latest_message.get("text") or ""
-    if assunto is None or primeiro_pedido(texto) or find_identifiers(texto):
-        return None
+    if assunto is None or primeiro_pedido(texto) or find_identifiers(texto) or not _PERGUNTA.search(texto.lower()):
+        return None  # "quero ver meu cartão" after a desk request is the plan's: only a question goes with the request
     return assunto
+
+
+# A question ("quanto tempo demora a devolução?", "e esse número funciona de Portugal?"), not a request.
+_PERGUNTA = re.compile(
+    r"\?\s*$|^\W*(?:e\s+)?(?:como|quanto|quantos|quando|qual|quais|onde|posso|pode|tem|ha|há|e se)\b"
+)
 
 
 def fala_da_teleconsulta(texto: str) -> bool:

@@ -95,6 +95,10 @@ _WHAT_TO_DO = re.compile(
 )
 
 
+# A message this short that tells a symptom and names no topic is the symptom and nothing else.
+_SO_O_SINTOMA = 5
+
+
 def symptom_intent(text: str, likeliest: str | None) -> str | None:
     """PA Online for someone telling a symptom; None to keep the classifier's guess.
 
@@ -115,6 +119,9 @@ def symptom_intent(text: str, likeliest: str | None) -> str | None:
     True
     >>> symptom_intent("minha filha teve febre semana passada", "utilizacao") is None
     True
+    >>> symptom_intent("to passando mal", "falar_atendente")
+    'pronto_atendimento_online'
+
     """
     if not tells_a_symptom(text):
         return None
@@ -123,4 +130,6 @@ def symptom_intent(text: str, likeliest: str | None) -> str | None:
     folded = normalize(text or "")
     if _TOPIC_REQUEST.search(folded):
         return None
+    if len(folded.split()) <= _SO_O_SINTOMA:
+        return PRONTO_ATENDIMENTO  # "to passando mal" is all the message says, whatever the classifier leaned to
     return PRONTO_ATENDIMENTO if is_urgent(text) or _WHAT_TO_DO.search(folded) else None
