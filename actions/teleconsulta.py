@@ -28,13 +28,12 @@ from actions.cobertura import orientacao_sem_cadastro, sinais_de_emergencia
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, primeiro_pedido
+from actions.teleconsulta_leitura import ler_nif, ler_nome, ler_numero_fiscal
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
-from bot.identifiers import is_valid_cpf
 from bot.menu import OPCOES
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from bot.nlu.symptoms import is_urgent
-from routing.nif import is_valid_nif
 
 TELE_INTENTS = (
     "tele_documentos",
@@ -46,17 +45,6 @@ TELE_INTENTS = (
     "tele_clinica",
 )
 SLOTS = ["tele_nome", "tele_nif", "tele_categoria", "tele_texto"]
-_NOME = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)+$")
-# A number typed with the name ("Sofia Martins 123 456 789", "PT123456789", "529.982.247-25"): a whole word only,
-# so that digits glued to letters ("Ana2") still make the name invalid.
-_NUMERO = re.compile(r"(?i)(?<!\w)(?:pt\s?)?\d(?:[\d .\-/]*\d)?(?!\w)")
-# The words that introduce that number: "NIF", "o meu nif é", "e o CPF:", "com o número de contribuinte".
-_ROTULO = re.compile(
-    r"(?i)(?<!\w)(?:(?:e|com)\s+)?(?:(?:o|a)\s+)?(?:(?:meu|minha)\s+)?"
-    r"(?:(?:n[uú]mero|n\.?\s?º)(?:\s+(?:de\s+)?(?:contribuinte|identifica[cç][aã]o\s+fiscal))?|contribuinte|nif|cpf)"
-    r"(?![^\W\d_])(?:\s*(?:é|e|:|=)(?![^\W\d_]))?"
-)
-_PONTUACAO = " .,;:!-–"
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
 # "porque precisam do meu NIF?", "pra que o cpf?": the question answered, then asked again.
 _POR_QUE = re.compile(r"\b(?:porque|por que|pq|pra que|para que)\b")
@@ -80,78 +68,6 @@ ALERGIA_AO_RECEITADO = (
     "Online (24 horas; escreva *PA Online* para saber como) e conte a alergia ao médico. Se já tomou e tiver falta "
     f"de ar ou inchaço no rosto ou na garganta, ligue {EMERGENCIA_TELEFONE} ou vá ao pronto-socorro."
 )
-
-
-def ler_cpf(texto: str) -> str | None:
-    """A valid CPF in the message, if any: a client in Brazil has no NIF (see :meth:`validate_tele_nif`).
-
-    >>> ler_cpf("não tenho NIF, meu CPF é 529.982.247-25"), ler_cpf("123456789")
-    ('52998224725', None)
-    """
-    for item in find_identifiers(texto or ""):
-        if item.entity == "cpf" and is_valid_cpf(item.value):
-            return item.value
-    return None
-
-
-def ler_nif(texto: str) -> str | None:
-    """The first 9-digit run of a message, if any (checked by the validator)."""
-    achado = re.search(r"(?<!\d)(\d[\d .]{7,12}\d)(?!\d)", texto or "")
-    digitos = only_digits(achado.group(1)) if achado else ""
-    return digitos if len(digitos) == 9 else None
-
-
-def ler_numero_fiscal(texto: str) -> str | None:
-    """A valid NIF in the message or, from a client in Brazil, a valid CPF; None when there is neither."""
-    nif = ler_nif(texto)
-    return nif if nif and is_valid_nif(nif) else ler_cpf(texto)
-
-
-def sem_numero_fiscal(texto: str) -> str:
-    """The message without the numbers typed in it and the words that introduce them ("NIF", "o meu CPF é").
-
-    Clients often answer the name question with the NIF too; the number is read by :func:`ler_numero_fiscal`.
-    A message without digits is returned as it is.
-
-    >>> sem_numero_fiscal("sou a Sofia Martins, o meu nif é 123456789").strip(" ,")
-    'sou a Sofia Martins'
-    """
-    if not re.search(r"\d", texto or ""):
-        return texto or ""
-    return _ROTULO.sub(" ", _NUMERO.sub(" ", texto))
-
-
-# Words that are no part of a name: "e o atendesto tbm nao veio" was taken for the full name of the person.
-_NAO_E_NOME = frozenset(
-    "nao tbm tb tambem veio foi tem ter quero queria preciso o a os as que qual quando como pra para com sem meu "
-    "minha isso esse essa ele ela eu voce vc ja ainda mais receita atestado consulta medico medica teleconsulta "
-    "ok sim obrigado obrigada".split()
-)
-
-
-def ler_nome(texto: str) -> str | None:
-    """A full name (two words or more, letters only), without "o meu nome é" nor a NIF or CPF typed with it.
-
-    >>> ler_nome("o meu nome é Ana Sofia Ramos"), ler_nome("Ana"), ler_nome("123 456")
-    ('Ana Sofia Ramos', None, None)
-    >>> ler_nome("Sofia Martins, NIF 123456789"), ler_nome("NIF: 123 456 789 - Sofia Martins")
-    ('Sofia Martins', 'Sofia Martins')
-    >>> ler_nome("está bem, Rita Carvalho Santos"), ler_nome("Maria da Silva e Souza")
-    ('Rita Carvalho Santos', 'Maria da Silva e Souza')
-
-    A sentence is no name, though it has only letters:
-
-    >>> ler_nome("e o atendesto tbm nao veio"), ler_nome("a receita não chegou")
-    (None, None)
-    """
-    limpo = sem_numero_fiscal(texto or "").strip(_PONTUACAO)
-    limpo = re.sub(r"(?i)^\s*(?:est[aá] bem|ok|sim|pronto|certo|claro)\s*[,.!]?\s+", "", limpo)
-    limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", limpo)
-    limpo = " ".join(limpo.strip(_PONTUACAO).split())
-    palavras = strip_accents(limpo).lower().split()
-    if not palavras or palavras[0] == "e" or set(palavras) & _NAO_E_NOME:
-        return None
-    return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
 
 
 def identidade_verificada(tracker: Tracker) -> tuple[str, str] | None:
