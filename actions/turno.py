@@ -1,12 +1,13 @@
 """What every message is checked for before the action the policies chose for it runs.
 
-Two things in a message matter whatever the classifier read: someone else saying they are writing now
-("aqui é a ana, peguei o cel da minha mãe", read as out of scope, a goodbye or leaving), and the withdrawal
-of a request for a person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood). Checked in
-each action, they were missed by every action nobody had thought of; the action server runs this once, before
-the first action of each message (:class:`bot.action_server.Executor`). A bare number answering one of the bot's
-numbered questions goes back to the topic that asked it, instead of the menu option of that digit; where to send a
-document for the request the conversation opened is told whatever the message was read as.
+Some things in a message matter whatever the classifier read: someone else saying they are writing now ("aqui é
+a ana, peguei o cel da minha mãe", read as out of scope, a goodbye or leaving); the withdrawal of a request for a
+person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood); where to send a document for the
+request the conversation opened; a bare number answering one of the bot's numbered questions, which goes back to
+the topic that asked it instead of the menu option of that digit. Checked in each action, they were missed by
+every action nobody had thought of; the action server runs this once, before the first action of each message
+(:class:`bot.action_server.Executor`). Form validations get two of them: an emergency told at a short question,
+and someone else writing at "De quem você quer ver?".
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def verifica_antes(acao: str, events: List[Dict[str, Any]]) -> bool:
 def antes_da_acao(
     acao: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> List[EventType] | None:
-    """Answer the message here when someone else is writing or a waiting request is withdrawn; else None.
+    """Answer the message here when one of the module's checks does; else None, and ``acao`` runs.
 
     Args:
         acao: The action the policies chose for the message.
