@@ -25,13 +25,13 @@ SINAIS_DE_EMERGENCIA = (
 )
 SINAIS_DE_EMERGENCIA_PT = (
     "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço na cara ou na garganta ou sangramento que não pára "
-    f"são emergência: ligue {EMERGENCIA_PORTUGAL} ou vá já à urgência do hospital mais próximo."
+    f"são emergência: ligue {EMERGENCIA_PORTUGAL} ou vá já à urgência do hospital mais próximo (no Brasil, 192)."
 )
-# Words only someone in Portugal writes ("telemóvel", "estou a tentar", "NIF", "Lisboa").
+# Words only someone in Portugal writes ("telemóvel", "estou a tentar", "NIF", "Lisboa"); not "Porto", which
+# Porto Alegre and Porto Seguro share. A wrong guess still reads the other country's number.
 _DE_PORTUGAL = re.compile(
-    r"\b(?:portugal|lisboa|porto|coimbra|braga|faro|setubal|aveiro|madeira|acores|nif|telemovel|ecra|miudo|miuda|"
-    r"pieira|autocarro|sns|centro de saude|baixa medica|custa-lhe|custa-me|sinto-me|(?:estou|esta|estamos|estao) a "
-    r"\w+(?:ar|er|ir))\b"
+    r"\b(?:portugal|lisboa|coimbra|braga|setubal|aveiro|acores|nif|telemovel|ecra|miudo|miuda|pieira|autocarro|"
+    r"sns|centro de saude|baixa medica|custa-lhe|custa-me|sinto-me|(?:estou|esta|estamos|estao) a \w+(?:ar|er|ir))\b"
 )
 
 
@@ -40,6 +40,8 @@ def escreve_de_portugal(texto: str) -> bool:
 
     >>> escreve_de_portugal("O meu pai está a ficar roxo, estamos em Lisboa"), escreve_de_portugal("to passando mal")
     (True, False)
+    >>> escreve_de_portugal("estou em Porto Alegre com dor no peito")
+    False
     """
     return bool(_DE_PORTUGAL.search(strip_accents(texto).lower()))
 

@@ -8,7 +8,9 @@ This serves rasa-sdk's executor with four differences: it binds
 ``ATENDE_ACTIONS_TOKEN`` (Rasa sends it, see endpoints.yml), and an error never
 echoes the request (the tracker holds personal data) back to the caller, and
 an action that cannot reach the database answers with an apology and the offer
-of a person instead of failing the turn.
+of a person instead of failing the turn. A fifth: before the action chosen for a
+message runs, the checks every message needs (someone else writing, a request
+withdrawn; :mod:`actions.turno`) may answer it instead.
 """
 
 from __future__ import annotations
