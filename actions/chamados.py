@@ -247,6 +247,8 @@ def responder_documento_do_chamado(dispatcher: CollectingDispatcher, tracker: Tr
     texto = strip_accents(tracker.latest_message.get("text") or "").lower()
     if not protocolo or not _DOCUMENTO_DO_PEDIDO.search(texto):
         return False
+    if protocolo == tracker.get_slot("tele_protocolo"):
+        return False  # the desk's request: the plan's app and portal are not its channels; the desk's form adds it
     dispatcher.utter_message(
         text=f"O documento vai para o pedido {protocolo}: {ENVIO_DE_DOCUMENTOS} Cite o número do protocolo. "
         "Por aqui eu recebo só texto."

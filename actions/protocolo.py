@@ -42,8 +42,7 @@ def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: A
     """Answer the status of a teleconsultation request typed with its NIF (or CPF); whether the protocol was one.
 
     Only the status, dates and deadline are shown: the reply, which may be clinical, goes to the conversation that
-    made the request.
-    A member's request to the desk is theirs, behind the plan's identification as any other.
+    made the request. A member's request to the desk is theirs, behind the plan's identification as any other.
 
     Args:
         dispatcher: Where the answer goes.

@@ -147,3 +147,14 @@ async def test_an_emergency_told_at_the_desks_question_is_answered_first(dispatc
     said = texts(dispatcher)
     assert len(said) == 1 and said[0].startswith("⚠️") and f"ligue {number}" in said[0]
     assert events == []
+
+
+async def test_a_document_for_a_desk_request_is_not_sent_to_the_plans_app(dispatcher):
+    # The plan's app and portal are not the teleconsultation desk's channels: its request takes the message.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    protocol = "41750520261206000004"
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol, "tele_protocolo": protocol},
+                           intent="tele_faturas", text="como envio a fatura-recibo para esse pedido?")
+    await as_served(ActionPrepararTeleconsulta(), dispatcher, tracker)
+    assert not any("aplicativo ou pelo Portal Cemig Saúde" in (t or "") for t in texts(dispatcher))
