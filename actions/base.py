@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import assunto_do_pedido, reler_no_assunto
+from actions.contexto import assunto_do_pedido, releitura, reler_no_assunto
 from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
@@ -40,7 +40,6 @@ from actions.pedido import mensagem_do_pedido, oferecer_outros_pedidos, outros_p
 from bot import clock
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory
-from bot.intencoes import CONTINUACAO
 from bot.nlu.parsing import strip_accents
 from bot.settings import get_settings
 
@@ -271,7 +270,7 @@ class AcaoIdentificada(Action):
         in the first person ("e quais consultas eu fiz em 2025?" after the daughter's) is the user's own.
         """
         ultima = tracker.latest_message or {}
-        if not (ultima.get("metadata") or {}).get(CONTINUACAO):
+        if not releitura(tracker):
             return None
         if fala_de_si(ultima.get("text") or ""):
             return str(pessoas[0].id)  # pessoas_visiveis puts the user first

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, List
 
 from rasa_sdk import Tracker
@@ -14,6 +13,7 @@ from actions.base import AcaoIdentificada, mensagem_do_pedido
 from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, rotulo_do_chamado
 from actions.familia import Pessoa
 from actions.formatting import format_date
+from actions.teleconsulta_leitura import ler_numero_fiscal
 from bot.db import repository
 from bot.identifiers import normalize_digits
 from bot.nlu.parsing import find_identifiers
@@ -35,7 +35,6 @@ PROTOCOLO_E_NIF = (
     "Esse é um pedido à equipe da teleconsulta. Para ver a situação, envie na mesma mensagem o número do protocolo e "
     "o NIF (ou o CPF) informado no pedido, por exemplo: *{protocolo} NIF 123456789*."
 )
-_NUMERO_FISCAL = re.compile(r"(?<!\d)\d[\d .-]{7,13}\d(?!\d)")
 
 
 def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: Any) -> bool:
@@ -56,8 +55,7 @@ def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: A
     if ticket is None or ticket.tier != "teleconsulta" or ticket.beneficiary_id is not None:
         return False
     dado = normalize_digits(str((ticket.context_json or {}).get("nif") or ""))
-    digitados = {normalize_digits(n) for n in _NUMERO_FISCAL.findall(texto.replace(protocolos[0], " "))}
-    if not dado or dado not in digitados:
+    if not dado or ler_numero_fiscal(texto.replace(protocolos[0], " ")) != dado:
         dispatcher.utter_message(text=PROTOCOLO_E_NIF.format(protocolo=ticket.protocol))
         return True
     situacao = ticket_status(ticket.protocol, session=session)
