@@ -242,6 +242,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             f for f in abertas if f not in pedidas and referencia > effective_due_date(f.due_date) and a_pagar(f) > 0
         ]
         abertas = pedidas
+        negociacao = pede_negociacao(pedido["text"])
+        if negociacao:
+            # "dá pra parcelar?": the answer first; the boletos below are what is owed, not the answer.
+            dispatcher.utter_message(text=NEGOCIACAO)
         if abertas:
             itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
             total = [t for t in [total_em_aberto(abertas, referencia, pagamento)] if t]
@@ -271,9 +275,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 dispatcher.utter_message(text=na_data)
         if especiais:
             dispatcher.utter_message(text=especiais)
-        if pede_negociacao(pedido["text"]):
-            dispatcher.utter_message(text=NEGOCIACAO)
-        if (pagamento is not None or so_os_abertos(pedido["text"]) or um_so) and abertas:
+        if (pagamento is not None or negociacao or so_os_abertos(pedido["text"]) or um_so) and abertas:
             # "E se eu pagar dia 20?", "manda o código de barras": the open boletos only; the paid history would
             # bury the answer.
             eventos = []

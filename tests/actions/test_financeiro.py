@@ -311,6 +311,16 @@ async def test_splitting_a_late_boleto_goes_to_a_person_and_the_bar_code_shows_t
     assert not slot_events(events).get("paginas")
 
 
+async def test_asking_to_pay_in_instalments_reads_the_answer_first_and_not_the_paid_history(dispatcher, db):
+    # Tester: "dá pra parcelar?" got the answer between the open boletos and the whole list of paid ones.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    events = await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="dá pra parcelar?"), {})
+    said = [t for t in texts(dispatcher) if t]
+    assert said[0].startswith("Parcelar ou negociar boletos em atraso é feito por um atendente")
+    assert any("Boletos em aberto" in t for t in said) and not any("Últimos boletos pagos" in t for t in said)
+    assert not slot_events(events).get("paginas")
+
+
 async def test_how_much_do_i_owe_adds_up_the_open_boletos_with_todays_charges(dispatcher, db):
     # "quanto eu devo?" got each boleto but never the figure asked for.
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
