@@ -36,7 +36,7 @@ from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import pergunta_do_pa
 from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
 from actions.protocolo import situacao_na_mesa
-from actions.teleconsulta import segue_na_mesa
+from actions.teleconsulta_seguimento import segue_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.intencoes import INFORMAR_IDENTIFICACAO
 from bot.nlu.parsing import find_identifiers

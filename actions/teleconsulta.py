@@ -27,12 +27,12 @@ from actions.chamados import (
 from actions.cobertura import orientacao_sem_cadastro, sinais_de_emergencia
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
-from actions.pedido import DESISTIU, desiste, primeiro_pedido
-from actions.teleconsulta_leitura import ler_nif, ler_nome, ler_numero_fiscal
+from actions.pedido import DESISTIU, desiste
+from actions.teleconsulta_leitura import equipa, ler_nif, ler_nome, ler_numero_fiscal
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
 from bot.menu import OPCOES
-from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
+from bot.nlu.parsing import only_digits, strip_accents
 from bot.nlu.symptoms import is_urgent
 
 TELE_INTENTS = (
@@ -99,32 +99,6 @@ _CONSULTA = re.compile(
     r"laudo|relatorio|cobr\w*|pag\w*|reembols\w*|camera|microfone|som|audio|tela|ligacao|link|prescri\w*|ecra|"
     r"aplicacao|erro|marca\w*|recibo|marketplace|sala de espera|seguimento|acompanhamento|diagnostico|retifica\w*|"
     r"online|clinic\w*)\b"
-)
-
-
-def segue_na_mesa(tracker: Tracker) -> str | None:
-    """The desk's topic, when a client of the desk asks something after a request and names no option of the plan.
-
-    "Quanto tempo demora a devolução do dinheiro?" after a request about a cancelled consultation drew the
-    reimbursements and the CPF question, which a client in Portugal cannot answer; it goes with the request.
-    """
-    if beneficiario_identificado(tracker) is not None or not tracker.get_slot("tele_protocolo") or releitura(tracker):
-        return None
-    # The request and the name and NIF asked after it: the desk's topic is among the last few messages.
-    anteriores = [
-        ((e.get("parse_data") or {}).get("intent") or {}).get("name") for e in tracker.events or []
-        if e.get("event") == "user"
-    ][:-1]
-    assunto = next((nome for nome in reversed(anteriores[-6:]) if nome in TELE_INTENTS), None)
-    texto = tracker.latest_message.get("text") or ""
-    if assunto is None or primeiro_pedido(texto) or find_identifiers(texto) or not _PERGUNTA.search(texto.lower()):
-        return None  # "quero ver meu cartão" after a desk request is the plan's: only a question goes with the request
-    return assunto
-
-
-# A question ("quanto tempo demora a devolução?", "e esse número funciona de Portugal?"), not a request.
-_PERGUNTA = re.compile(
-    r"\?\s*$|^\W*(?:e\s+)?(?:como|quanto|quantos|quando|qual|quais|onde|posso|pode|tem|ha|há|e se)\b"
 )
 
 
@@ -289,12 +263,11 @@ class ActionEncaminharTeleconsulta(Action):
             tracker, categoria, texto, coletado=coletado, extra=coletado, related_protocol=anterior
         )
         resposta = mensagem_do_chamado(ticket, decisao)
-        # A CPF instead of a NIF is a client in Brazil: answered in Brazilian Portuguese.
-        equipa = "equipe" if len(fiscal) == 11 else "equipa"
         feito = (
-            f"Obrigado. Encaminhei esta mensagem à {equipa} responsável, ligada ao seu pedido anterior ({anterior})."
+            f"Obrigado. Encaminhei esta mensagem à {equipa(fiscal)} responsável, ligada ao seu pedido anterior "
+            f"({anterior})."
             if anterior
-            else f"Obrigado. O seu pedido foi encaminhado para a {equipa} responsável."
+            else f"Obrigado. O seu pedido foi encaminhado para a {equipa(fiscal)} responsável."
         )
         dispatcher.utter_message(text=f"{feito}\n{resposta}")
         if precisa_hoje(texto):

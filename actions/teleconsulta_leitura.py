@@ -95,3 +95,12 @@ def ler_nome(texto: str) -> str | None:
     if not palavras or palavras[0] == "e" or set(palavras) & _NAO_E_NOME:
         return None
     return limpo if _NOME.match(limpo) and len(limpo) <= 120 else None
+
+
+def equipa(fiscal: str | None) -> str:
+    """How the desk's team is named to a client: a CPF is a client in Brazil, answered in Brazilian Portuguese.
+
+    >>> equipa("52998224725"), equipa("123456789"), equipa(None)
+    ('equipe', 'equipa', 'equipa')
+    """
+    return "equipe" if len(fiscal or "") == 11 else "equipa"

@@ -3,11 +3,12 @@
 Some things in a message matter whatever the classifier read: someone else saying they are writing now ("aqui é
 a ana, peguei o cel da minha mãe", read as out of scope, a goodbye or leaving); the withdrawal of a request for a
 person ("ah deixa pra lá, já resolvi", read as thanks, a "no" or not understood); where to send a document for the
-request the conversation opened; a bare number answering one of the bot's numbered questions, which goes back to
-the topic that asked it instead of the menu option of that digit. Checked in each action, they were missed by
-every action nobody had thought of; the action server runs this once, before the first action of each message
-(:class:`bot.action_server.Executor`). Form validations get two of them: an emergency told at a short question,
-and someone else writing at "De quem você quer ver?".
+request the conversation opened; more for the teleconsultation desk's request just made ("é urgente"); a bare
+number answering one of the bot's numbered questions, which goes back to the topic that asked it instead of the
+menu option of that digit. Checked in each action, they were missed by every action nobody had thought of; the
+action server runs this once, before the first action of each message (:class:`bot.action_server.Executor`).
+Form validations get two of them: an emergency told at a short question, and someone else writing at "De quem
+você quer ver?".
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from actions.base import SERVICOS, trocar_de_pessoa
 from actions.chamados import responder_documento_do_chamado
 from actions.cobertura import sinais_de_emergencia
 from actions.contexto import reler_no_assunto
+from actions.teleconsulta_seguimento import acrescentar_ao_pedido_da_mesa
 from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent
@@ -141,6 +143,9 @@ def antes_da_acao(
         return [FollowupAction("action_listen")]
     if responder_documento_do_chamado(dispatcher, tracker):
         # "como mando o relatório pra essa reanálise?" drew the reimbursements: where it goes, for that protocol.
+        return [FollowupAction("action_listen")]
+    if acrescentar_ao_pedido_da_mesa(dispatcher, tracker):
+        # "é urgente, preciso da receita hoje" after a desk request drew the plan's urgency text: it joins it.
         return [FollowupAction("action_listen")]
     assunto = numero_respondido(tracker)
     if assunto and SERVICOS[assunto].acao != acao:
