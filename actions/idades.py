@@ -145,3 +145,27 @@ def retira_pessoa(texto: str | None) -> bool:
     True
     """
     return bool(_RETIRA_PESSOA.search(strip_accents(texto or "").lower()))
+
+
+_FILHO = re.compile(r"\b(?:filh|entead)[oa]s?\b")
+_OUTRA_PESSOA = re.compile(rf"\b{_PESSOA}\b")
+
+
+def idades_de_filhos(texto: str | None) -> List[int]:
+    """The ages said of a son, daughter or stepchild in a message ("eu 45 e meu enteado de 25").
+
+    >>> idades_de_filhos("quanto fica um plano pra mim 45 anos e meu enteado de 25")
+    [25]
+    >>> idades_de_filhos("eu 50, esposa 48, filhos 26 e 19"), idades_de_filhos("filha de 30 e minha mãe 70")
+    ([26, 19], [30])
+    >>> idades_de_filhos("tenho 45 anos")
+    []
+    """
+    folded = strip_accents(texto or "").lower()
+    idades: List[int] = []
+    for filho in _FILHO.finditer(folded):
+        # Up to the next person named: "filha de 30 e minha mãe 70" is 30 for the daughter only.
+        proxima = _OUTRA_PESSOA.search(folded, filho.end())
+        trecho = folded[filho.start(): proxima.start() if proxima else len(folded)]
+        idades.extend(idades_da_mensagem(trecho))
+    return idades

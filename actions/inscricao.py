@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import List
 
-from actions.formatting import format_date
+from actions.formatting import enumerar, format_date
 from bot.nlu.parsing import find_identifiers, find_relative_dates, strip_accents
+from bot.regulation.dependants import child_is_direct_dependant
 from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS
 
 DEPENDENTE_DIRETO = (
@@ -56,6 +58,27 @@ _LIMITE = re.compile(
     r"\b(?:filh[oa]|enteado|enteada)\b.{0,40}\b(?:fez|faz|fizer|completou|completa|completar|vai fazer) "
     r"\d{2} anos\b.{0,40}\b(?:sai\w*|perde\w*|continua\w*|fica\w*|deixa\w*|pode)\b"
 )
+
+
+def filho_acima_do_limite(idades: List[int]) -> str | None:
+    """What a quote for a son, daughter or stepchild past the direct dependants' age must say (Arts. 22 and 23).
+
+    A stepchild of 25 was quoted with the family, at the price of the age band, as if the child could join as
+    the holder's dependant.
+
+    >>> filho_acima_do_limite([25, 10])[:37]
+    'Com 25 anos, filho ou enteado não ent'
+    >>> filho_acima_do_limite([23]) is None
+    True
+    """
+    acima = [idade for idade in idades if not child_is_direct_dependant(idade)]
+    if not acima:
+        return None
+    return (
+        f"Com {enumerar([str(i) for i in acima])} anos, filho ou enteado não entra como dependente direto, que vai "
+        "até 23 anos, 11 meses e 29 dias (Art. 22 do Regulamento). Pode entrar como dependente especial, com "
+        "boleto próprio pelo valor da faixa dele acima (Art. 23)."
+    )
 
 
 def pede_limite_de_idade(texto: str | None) -> bool:

@@ -20,7 +20,13 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import enumerar, format_money
-from actions.idades import idade_por_extenso, idades_da_mensagem, idades_retiradas, retira_pessoa
+from actions.idades import (
+    idade_por_extenso,
+    idades_da_mensagem,
+    idades_de_filhos,
+    idades_retiradas,
+    retira_pessoa,
+)
 from actions.inscricao import (
     DEPENDENTE_DIRETO,
     DEPENDENTE_ESPECIAL,
@@ -28,6 +34,7 @@ from actions.inscricao import (
     LIMITE_DEPENDENTE,
     MUDANCA_DE_PLANO,
     evento_de_vida,
+    filho_acima_do_limite,
     pede_inclusao,
     pede_limite_de_idade,
     pede_mudanca_de_plano,
@@ -281,6 +288,9 @@ class ActionConsultarNovosPlanos(Action):
             titulo = f"{_TITULO_DA_COTACAO}{quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
+        acima = filho_acima_do_limite(idades_de_filhos(texto))
+        if acima:
+            dispatcher.utter_message(text=acima)
         if mudanca:
             dispatcher.utter_message(text="Para pedir a mudança, digite 0 e fale com um atendente.")
             return eventos

@@ -345,3 +345,18 @@ async def test_a_member_asking_her_waiting_period_is_sent_to_her_own(dispatcher)
     await ActionConsultarNovosPlanos().run(prospect, make_tracker(text="qual a carência pra parto se eu contratar?",
                                                                   intent="novos_planos"), {})
     assert texts(prospect)
+
+
+async def test_a_stepchild_past_the_dependants_age_is_told_how_they_can_join(dispatcher):
+    # Tester: "um plano pra mim 45 anos e meu enteado de 25" was quoted for both, with no word that a stepchild of
+    # 25 cannot be a direct dependant (Art. 22, II).
+    tracker = make_tracker(text="quanto fica um plano pra mim 45 anos e meu enteado de 25", intent="novos_planos")
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    said = [t for t in texts(dispatcher) if t]
+    note = next(t for t in said if t.startswith("Com 25 anos, filho ou enteado não entra como dependente direto"))
+    assert "Art. 22" in note and "dependente especial" in note and "Art. 23" in note
+    assert said.index(note) == 1, "right after the quote it qualifies"
+    young = type(dispatcher)()
+    await ActionConsultarNovosPlanos().run(young, make_tracker(text="eu 45 e meu enteado de 23", intent="novos_planos"),
+                                           {})
+    assert not any((t or "").startswith("Com 23 anos") for t in texts(young))
