@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
-from actions.cobertura import orientacao_sem_cadastro
+from actions.cobertura import escreve_de_portugal, orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import enumerar, format_money
@@ -123,6 +123,11 @@ def texto_carencias() -> str:
     )
 
 
+SO_EM_MINAS = (
+    "Os planos da Cemig Saúde atendem só em Minas Gerais, na área de cada um (abaixo), e em nenhum caso fora dela: "
+    "não cobrem consultas nem internações em Portugal (Art. 7º, §§1º e 2º do Regulamento). Os valores são em "
+    "reais, por mês:"
+)
 QUEM_PODE_ENTRAR = "\n".join(
     [
         "Quem pode entrar:",
@@ -287,6 +292,9 @@ class ActionConsultarNovosPlanos(Action):
             quem = enumerar(escritas)
             titulo = f"{_TITULO_DA_COTACAO}{quem} de idade (valor por mês, por pessoa):"
             rodape = "O valor muda no mês seguinte ao aniversário que muda a faixa etária (Art. 40 do Regulamento)."
+        if escreve_de_portugal(texto or ""):
+            # u13: a prospect in Lisbon was quoted in reais without a word on where the plans cover.
+            dispatcher.utter_message(text=SO_EM_MINAS)
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         acima = filho_acima_do_limite(idades_de_filhos(texto))
         if acima:

@@ -360,3 +360,17 @@ async def test_a_stepchild_past_the_dependants_age_is_told_how_they_can_join(dis
     await ActionConsultarNovosPlanos().run(young, make_tracker(text="eu 45 e meu enteado de 23", intent="novos_planos"),
                                            {})
     assert not any((t or "").startswith("Com 23 anos") for t in texts(young))
+
+
+async def test_a_prospect_in_portugal_reads_where_the_plans_cover_before_the_prices(dispatcher):
+    # u13: "moro em Lisboa, quanto custa um plano para 40 anos?" got the plans in reais, nothing on coverage.
+    tracker = make_tracker(text="olá, moro em Lisboa, quanto custa um plano de saúde para 40 anos?",
+                           intent="novos_planos")
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    said = [t for t in texts(dispatcher) if t]
+    assert said[0].startswith("Os planos da Cemig Saúde atendem só em Minas Gerais") and "Portugal" in said[0]
+    assert "Art. 7º" in said[0] and "Para 40 anos:" in said[1]
+    here = type(dispatcher)()
+    await ActionConsultarNovosPlanos().run(here, make_tracker(text="moro em BH, quanto custa pra 40 anos?",
+                                                              intent="novos_planos"), {})
+    assert not any("Portugal" in (t or "") for t in texts(here))
