@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.formatting import format_date
-from bot.canais import ENVIO_DE_DOCUMENTOS
+from bot.canais import ENVIO_DE_DOCUMENTOS, SNS_24
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
@@ -321,6 +321,20 @@ HOJE_NO_PA_ONLINE = (
     "Se precisa de um médico ou de uma receita hoje, o Pronto Atendimento Online atende agora, 24 horas: escreva "
     "*PA Online*."
 )
+# Without a number of the desk's own for the sick, a client in Portugal is sent to the public line.
+HOJE_EM_PORTUGAL = (
+    f"Se precisa de um médico ou de uma receita hoje, em Portugal ligue para o {SNS_24}; no Brasil, o Pronto "
+    "Atendimento Online atende agora, 24 horas (escreva *PA Online*)."
+)
+
+
+def hoje_sem_esperar(fiscal: str | None) -> str:
+    """Where a desk client gets a doctor or a prescription today: a CPF is a client in Brazil, a NIF in Portugal.
+
+    >>> hoje_sem_esperar("52998224725") == HOJE_NO_PA_ONLINE, hoje_sem_esperar("123456789") == HOJE_EM_PORTUGAL
+    (True, True)
+    """
+    return HOJE_NO_PA_ONLINE if len(fiscal or "") == 11 else HOJE_EM_PORTUGAL
 _ESPERA_RESPOSTA = re.compile(r"\b(?:respond\w*|resposta|retorn\w*|resolv\w*)\b")
 
 

@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import (
-    HOJE_NO_PA_ONLINE,
     abrir_chamado,
+    hoje_sem_esperar,
     lembrar_protocolo,
     mensagem_do_chamado,
     precisa_hoje,
@@ -59,6 +59,29 @@ CHAMADA_CAIU = (
     f"navegador ou o aplicativo, de preferência com a internet mais estável (Wi-Fi). {SUPORTE} "
     "Vou registrar o problema para a equipe técnica."
 )
+
+
+# "quero cancelar a teleconsulta de amanhã às 10h": the desk answers in working days, after the consultation.
+_CANCELA = re.compile(r"\b(?:cancel|desmarc|anul)(?:ar|o|e|amos)\b")
+_EM_BREVE = re.compile(r"\b(?:hoje|amanha|logo mais|daqui a (?:pouco|\d+ ?h\w*)|esta (?:tarde|noite)|as \d{1,2} ?h)")
+DESMARCAR_NA_APP = (
+    "A resposta da equipa pode chegar depois da hora da consulta: se conseguir, desmarque-a já na app onde a "
+    "marcou (Médis, Médico Online). Se a consulta for cobrada mesmo cancelada, a equipa trata da devolução."
+)
+
+
+def cancela_em_breve(texto: str) -> bool:
+    """Whether a request cancels a consultation that is due before the desk can answer.
+
+    >>> cancela_em_breve("quero cancelar a minha teleconsulta marcada para amanhã às 10h")
+    True
+    >>> cancela_em_breve("fui cobrado por uma consulta cancelada no mês passado")
+    False
+    >>> cancela_em_breve("a consulta de hoje foi cancelada e fui cobrado")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    return bool(_CANCELA.search(folded) and _EM_BREVE.search(folded))
 
 
 _ALERGIA = re.compile(r"\b(?:alergic\w*|alergia)\b")
@@ -272,7 +295,9 @@ class ActionEncaminharTeleconsulta(Action):
         dispatcher.utter_message(text=f"{feito}\n{resposta}")
         if precisa_hoje(texto):
             # "posso ir a outro médico? o miúdo precisa do remédio": the desk answers in days.
-            dispatcher.utter_message(text=HOJE_NO_PA_ONLINE)
+            dispatcher.utter_message(text=hoje_sem_esperar(fiscal))
+        if categoria != "tele_clinica" and cancela_em_breve(texto):
+            dispatcher.utter_message(text=DESMARCAR_NA_APP)
         # Name and NIF stay for a later message of this conversation (ActionPrepararTeleconsulta).
         return [
             SlotSet("tele_categoria", None),

@@ -13,12 +13,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, session_factory
-from actions.chamados import HOJE_NO_PA_ONLINE, precisa_hoje
+from actions.chamados import hoje_sem_esperar, precisa_hoje
 from actions.contexto import releitura
 from actions.pedido import primeiro_pedido
 from actions.teleconsulta import TELE_INTENTS
 from actions.teleconsulta_leitura import equipa
-from bot.canais import SNS_24
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
@@ -37,13 +36,6 @@ _COMPLEMENTO = re.compile(
     r"mais uma coisa|(?:so )?(?:para|pra) (?:acrescentar|complementar)|acrescent\w*|complement\w*|alem disso|"
     r"ja agora|(?:a consulta|a teleconsulta|o medico|a medica|a doutora|o doutor) (?:foi|era)\b)"
 )
-# Without a number for the desk's own line for the sick, a client in Portugal is sent to the public one.
-HOJE_EM_PORTUGAL = (
-    f"Se precisa de um médico ou de uma receita hoje, em Portugal ligue para o {SNS_24}; no Brasil, o Pronto "
-    "Atendimento Online atende agora, 24 horas (escreva *PA Online*)."
-)
-
-
 def _assunto_da_mesa(tracker: Tracker) -> str | None:
     """The desk's category asked among the last few messages, for a conversation that made a desk request."""
     if beneficiario_identificado(tracker) is not None or not tracker.get_slot("tele_protocolo") or releitura(tracker):
@@ -114,6 +106,6 @@ def acrescentar_ao_pedido_da_mesa(dispatcher: CollectingDispatcher, tracker: Tra
         + (", com a indicação de que é urgente." if urgente else ".")
     ]
     if precisa_hoje(texto):
-        partes.append(HOJE_NO_PA_ONLINE if len(fiscal) == 11 else HOJE_EM_PORTUGAL)
+        partes.append(hoje_sem_esperar(fiscal))
     dispatcher.utter_message(text="\n".join(partes))
     return True

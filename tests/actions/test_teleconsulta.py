@@ -271,7 +271,19 @@ async def test_a_follow_up_that_cannot_wait_for_the_desk_gets_the_pa_online(disp
     said = texts(dispatcher)
     assert said[0].startswith("Obrigado. Encaminhei esta mensagem à equipa responsável, ligada ao seu pedido "
                               "anterior (41750520261202000001).")
-    assert "Pronto Atendimento Online atende agora" in said[-1]
+    assert "Pronto Atendimento Online atende agora" in said[-1] and "SNS 24 (808 24 24 24)" in said[-1]
+
+
+async def test_cancelling_a_consultation_due_tomorrow_is_told_to_cancel_it_in_the_app_now(dispatcher):
+    # u12: "quero cancelar a minha teleconsulta marcada para amanhã às 10h" got a deadline in working days only.
+    from actions.teleconsulta import ActionEncaminharTeleconsulta
+
+    slots = {"tele_categoria": "tele_cobranca_cancelada", "tele_nome": "Rita Carvalho", "tele_nif": "123456789",
+             "tele_texto": "quero cancelar a minha teleconsulta marcada para amanhã às 10h"}
+    await ActionEncaminharTeleconsulta().run(dispatcher, make_tracker(slots, text="123456789"), {})
+    said = texts(dispatcher)
+    assert "Prazo de resposta" in said[0] and said[-1].startswith("A resposta da equipa pode chegar depois da hora")
+    assert "desmarque-a já na app" in said[-1]
 
 
 async def test_a_reaction_after_the_prescribed_medicine_gets_the_emergency_number_first(dispatcher):
