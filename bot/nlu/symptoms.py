@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.manifestations import OUVIDORIA
 from bot.nlu.short_replies import normalize
 
 PRONTO_ATENDIMENTO = "pronto_atendimento_online"
@@ -95,6 +96,37 @@ _WHAT_TO_DO = re.compile(
 )
 
 
+# A complaint about care already given ("fui ao pronto-socorro com falta de ar anteontem e me mandaram embora sem
+# exame, um absurdo"): the symptom is past, the message is the complaint, unless it says the symptom goes on.
+_PAST = re.compile(
+    r"\b(?:ontem|anteontem|semana passada|mes passado|outro dia|(?:ha|faz) (?:\d+|uns|umas|dois|duas|tres) "
+    r"(?:dias|semanas|meses)|no (?:sabado|domingo)|na (?:segunda|terca|quarta|quinta|sexta)(?:-feira)?)\b"
+)
+_COMPLAINT = re.compile(
+    r"\b(?:absurdo|descaso|reclam\w*|mal atendid\w*|(?:me |nos |o |a )?trat(?:ou|aram) (?:muito )?mal|"
+    r"mandaram (?:\w+ )?embora|negligen\w*|desrespeit\w*|pessim\w*|horrivel|vergonha|falta de respeito|"
+    r"(?:fiquei|ficou|ficamos) \d+ horas|esperei \d+|nao (?:me |nos |o |a )?atend\w*)\b"
+)
+_STILL = re.compile(
+    r"\b(?:agora|ainda|continua\w*|de novo|voltou|piorou|esta com|ta com|to com|estou com|estamos com|"
+    r"o que (?:eu )?(?:faco|fazer|devo fazer))\b"
+)
+
+
+def complains_of_past_care(text: str) -> bool:
+    """Whether a message that tells a symptom complains about care already given, the symptom over.
+
+    >>> complains_of_past_care("fui ao pronto-socorro com falta de ar anteontem e me mandaram embora sem exame")
+    True
+    >>> complains_of_past_care("ontem tive dor no peito e hoje ainda estou com falta de ar, um absurdo")
+    False
+    >>> complains_of_past_care("meu pai está com dor no peito")
+    False
+    """
+    folded = normalize(text or "")
+    return bool(_PAST.search(folded) and _COMPLAINT.search(folded) and not _STILL.search(folded))
+
+
 # A message this short that tells a symptom and names no topic is the symptom and nothing else.
 _SO_O_SINTOMA = 5
 
@@ -121,10 +153,14 @@ def symptom_intent(text: str, likeliest: str | None) -> str | None:
     True
     >>> symptom_intent("to passando mal", "falar_atendente")
     'pronto_atendimento_online'
+    >>> symptom_intent("fui ao PS com falta de ar anteontem e me mandaram embora sem exame. um absurdo", "afirmar")
+    'ouvidoria'
 
     """
     if not tells_a_symptom(text):
         return None
+    if complains_of_past_care(text):
+        return OUVIDORIA
     if likeliest == PRONTO_ATENDIMENTO or likeliest in _NO_TOPIC:
         return PRONTO_ATENDIMENTO
     folded = normalize(text or "")

@@ -88,3 +88,19 @@ def test_an_emergency_or_a_plea_for_help_is_pa_online_whatever_the_guess(text, g
 )
 def test_a_symptom_inside_a_topics_request_stays_with_the_topic(text, guess):
     assert symptom_intent(text, guess) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Tester: the complaint got only the emergency text and was never registered.
+        ("fui ao pronto-socorro com falta de ar anteontem e me mandaram embora sem exame. um absurdo", "ouvidoria"),
+        ("semana passada minha mãe desmaiou e o hospital deixou ela sem atendimento, fiquei 6 horas esperando",
+         "ouvidoria"),
+        # The symptom goes on: the emergency comes first, whatever else the message says.
+        ("ontem tive dor no peito, me mandaram embora e agora voltou a doer, um absurdo", "pronto_atendimento_online"),
+        ("anteontem me trataram mal no PS e ainda estou com falta de ar", "pronto_atendimento_online"),
+    ],
+)
+def test_a_complaint_about_past_care_is_the_ombudsmans_unless_the_symptom_goes_on(text, expected):
+    assert symptom_intent(text, "fora_de_escopo") == expected
