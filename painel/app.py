@@ -277,7 +277,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 if erro:
                     db.commit()
                     return _volta(ticket_id, erro=f"Resposta não entregue: {erro}. Use 'reenviar' no histórico.")
-                aviso = "Resposta enviada ao beneficiário."
+                aviso = "Resposta enviada ao beneficiário." + await _pausar(db, ticket, agente)
             elif acao == "reenviar":
                 evento = db.get(TicketEvent, int(form.get("evento", "0") or 0))
                 if evento is None or evento.ticket_id != ticket.id or evento.kind != "resposta":
@@ -297,6 +297,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 aviso = f"Situação alterada para {fluxo.ROTULOS_STATUS[ticket.status]}."
                 if ticket.status in ("resolvido", "encerrado") and evento.text:
                     aviso += await _avisar_resolucao(db, ticket)
+                    aviso += await _devolver_ao_fim(db, ticket, agente)
             elif acao == "devolver":
                 conversa = (ticket.context_json or {}).get("conversa", "")
                 if not conversa:
@@ -310,6 +311,36 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             db.rollback()
             return _volta(ticket_id, erro=str(erro))
         return _volta(ticket_id, aviso=aviso)
+
+    async def _pausar(db: Session, ticket: Ticket, agente: Agent) -> str:
+        # u15: a ticket opened while the bot kept answering (out of hours, a dispute, the desk) had the
+        # beneficiary's answer to the agent taken by the bot, which even opened another protocol. Once a person
+        # has written, the conversation is theirs until they hand it back or resolve the ticket.
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        if not conversa or canal_e_destino(conversa)[0] == "ura":
+            return ""
+        try:
+            if await sem_transacao(db, rasa.pausada(conversa)):
+                return ""
+            await sem_transacao(db, rasa.pausar(conversa))
+        except EntregaError as erro:
+            return f" O bot continua respondendo a conversa ({erro})."
+        fluxo.pausar_conversa(agente, ticket, session=db)
+        return " As próximas mensagens dele chegam a este chamado; o bot fica em silêncio até você devolver a conversa."
+
+    async def _devolver_ao_fim(db: Session, ticket: Ticket, agente: Agent) -> str:
+        # A resolved ticket leaves no one reading the conversation: the bot answers again.
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        if not conversa or canal_e_destino(conversa)[0] == "ura":
+            return ""
+        try:
+            if not await sem_transacao(db, rasa.pausada(conversa)):
+                return ""
+            await sem_transacao(db, rasa.devolver(conversa))
+        except EntregaError as erro:
+            return f" A conversa continua pausada ({erro}): use Devolver ao bot."
+        fluxo.devolver_ao_bot(agente, ticket, session=db)
+        return " A conversa voltou ao atendimento automático."
 
     async def _avisar_resolucao(db: Session, ticket: Ticket) -> str:
         conversa = (ticket.context_json or {}).get("conversa", "")

@@ -95,6 +95,10 @@ class Rasa:
         }
         await self._pedir("POST", self._url(conversa, "tracker/events"), [evento])
 
+    async def pausar(self, conversa: str) -> None:
+        """Pause the conversation: the bot stays silent and what the beneficiary writes reaches the ticket."""
+        await self._pedir("POST", self._url(conversa, "tracker/events"), [{"event": "pause"}])
+
     async def devolver(self, conversa: str) -> None:
         """Resume the paused conversation: the bot answers the next message."""
         # The listen marks where the bot waits again, so the next message starts a fresh turn.

@@ -276,6 +276,13 @@ def mudar_status(agent: Agent, ticket: Ticket, novo: str, *, session: Session, r
     return evento
 
 
+def pausar_conversa(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
+    """Record that the bot went silent in the conversation because ``agent`` answered in it."""
+    evento = _evento(ticket, agent, "pausa_do_bot")
+    session.add(evento)
+    return evento
+
+
 def devolver_ao_bot(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
     """Record that the conversation goes back to the bot (the console then resumes it in Rasa)."""
     evento = _evento(ticket, agent, "devolucao_ao_bot")

@@ -113,6 +113,7 @@ TICKET_EVENT_KINDS = (
     "devolucao_ao_bot",
     "status",
     "aviso_espera",
+    "pausa_do_bot",
 )
 DELIVERY_STATUSES = ("pendente", "enviada", "falhou")
 # "teleconsulta": the teleconsultation desk's inboxes (004_440bb7f2301d6e8b.txt), added in revision 0002.

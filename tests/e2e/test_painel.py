@@ -288,3 +288,30 @@ def test_closed_whatsapp_window_offers_only_the_template(page, painel):
     sent = painel.twilio.calls()[before:]
     assert [c.fields.get("ContentSid") for c in sent] == [TEMPLATE]
     assert "Body" not in sent[0].fields
+
+
+def test_an_agents_reply_pauses_the_bot_until_the_ticket_is_resolved(page, painel):
+    # u15: a ticket opened while the bot kept answering (out of hours, a dispute, the teleconsultation desk): the
+    # beneficiary's answer to the agent was taken by the bot, which showed the menu or opened another protocol.
+    user = WhatsApp(painel)
+    assert "1 - Reembolso" in user.say("oi")
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), f"whatsapp:{user.phone}")
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    page.fill("form.responder textarea", "Olá! Sou a Ana. Pode me mandar o número da guia?")
+    page.get_by_role("button", name="Enviar resposta").click()
+    status = page.get_by_role("status").inner_text()
+    assert "Resposta enviada" in status and "o bot fica em silêncio" in status
+
+    before = user.sent_to_me()
+    _quiet_post(user, "ok")
+    page.locator("#conversa").get_by_text("ok", exact=True).wait_for(timeout=15000)
+    time.sleep(1.5)  # the bot, were it still answering, would have shown the menu by now
+    assert user.sent_to_me() == before
+    assert "o bot ficou em silêncio" in page.locator(".historico").inner_text()
+
+    page.select_option("form.status select", "resolvido")
+    page.fill("form.status textarea", "Guia localizada e liberada.")
+    page.get_by_role("button", name="Alterar situação").click()
+    assert "voltou ao atendimento automático" in page.get_by_role("status").inner_text()
+    assert "1 - Reembolso" in user.say("menu")
