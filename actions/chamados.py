@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.formatting import format_date
-from bot.canais import ENVIO_DE_DOCUMENTOS, SNS_24
+from bot.canais import ENVIO_DE_DOCUMENTOS, SNS_24, Canal
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
@@ -105,9 +105,13 @@ def contexto(tracker: Tracker, extra: Dict[str, Any] | None = None) -> Dict[str,
         for e in tracker.events or []
         if e.get("event") == "user"
     ]
+    canal = tracker.get_latest_input_channel() or "rest"
+    # A call's conversation is named by the call, not the caller: the number to call back travels with the message.
+    telefone = ((tracker.latest_message or {}).get("metadata") or {}).get("telefone") if canal == Canal.URA else None
     return {
         "conversa": tracker.sender_id,
-        "canal": tracker.get_latest_input_channel() or "rest",
+        "canal": canal,
+        **({"telefone": str(telefone)[:32]} if telefone else {}),
         "identificado": bool(tracker.get_slot("identificado")),
         "beneficiario": tracker.get_slot("beneficiario_nome"),
         "opcoes_pedidas": [i for i in intents if i and i not in ("nlu_fallback",)][-5:],

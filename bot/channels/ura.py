@@ -280,9 +280,8 @@ class UraInput(InputChannel):
             text = "menu" if digits == "*" else digits or speech
         try:
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
-            messages = await run_bot(
-                on_new_message, text, sender, self.name(), metadata={"chamada": call}, tracker_store=store
-            )
+            metadata = {"chamada": call, "telefone": form.get("From") or ""}
+            messages = await run_bot(on_new_message, text, sender, self.name(), metadata=metadata, tracker_store=store)
             answers = message_texts(messages)
         except Exception:  # noqa: BLE001 - the caller still reaches a person when the bot fails
             logger.exception("ura: o bot falhou na chamada %s", call)
