@@ -78,8 +78,9 @@ def test_a_digit_after_a_question_with_buttons_reaches_the_bot_as_that_button():
         call.keys("2")
     message = server.received[-1]
     assert message.text == "/utilizacao"
-    # The conversation keeps which call each message came from.
-    assert message.metadata == {"chamada": call_sid} and message.sender_id == f"ura:{call_sid}"
+    # The conversation keeps which call each message came from, and the number to call back (u15).
+    assert message.metadata == {"chamada": call_sid, "telefone": payloads.PHONE}
+    assert message.sender_id == f"ura:{call_sid}"
 
 
 def test_served_without_a_tracker_store_the_call_still_reaches_the_menu():
