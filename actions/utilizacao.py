@@ -6,11 +6,9 @@ Art. 82 §4 and the psychiatric hospitalization rule of Art. 83 (co-payment from
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date
 from decimal import Decimal
-from typing import Any, List, Tuple
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -22,21 +20,16 @@ from actions.chamados import abrir_chamado, lembrar_protocolo, mensagem_do_chama
 from actions.contexto import reler_no_assunto
 from actions.familia import Pessoa
 from actions.formatting import enumerar, first_name, format_date, format_money
+from actions.periodo import periodo_da_mensagem
 from bot.db import repository
 from bot.db.models import UtilizationEvent
 from bot.nlu.disputes import states_a_dispute
-from bot.nlu.parsing import MONTHS, strip_accents
+from bot.nlu.parsing import strip_accents
 from bot.regulation.copay import PSYCHIATRIC_COPAY_FIRST_DAY, copay_exempt_reason, psychiatric_copay_applies
 
-MESES_PADRAO = 3
-MESES_MAXIMO = 12
-NOMES_MESES = (
-    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
-    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
-)  # fmt: skip
 RODAPE = "Não reconhece algum item? Responda, por exemplo, *não reconheço o item 2* e eu registro para análise."
 
-# Database categories (Portuguese) -> keys of bot.regulation.copay.COPAY_EXEMPTIONS (Art. 82 §4).
+
 CATEGORIA_ISENCAO = {
     "conexao_saude": "conexao_saude",
     "pronto_atendimento_online": "online_emergency_care",
@@ -45,100 +38,6 @@ CATEGORIA_ISENCAO = {
     "hemodialise": "haemodialysis",
     "transplante": "transplant",
 }
-
-_NOMES_COMPLETOS = {nome: numero for nome, numero in MONTHS.items() if len(nome) > 3}
-_ABREVIADOS = {nome: numero for nome, numero in MONTHS.items() if len(nome) == 3}
-# "10/2026": the look-arounds keep the month of a full date (15/10/2026) out.
-_MES_NUMERICO = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*[/-]\s*(20\d{2})(?![\d/])")
-_MES_POR_EXTENSO = re.compile(rf"\b({'|'.join(_NOMES_COMPLETOS)})\b(?:\s*(?:de\s+|/\s*|-\s*)?(20\d{{2}})\b)?")
-# Three-letter abbreviations ("mar", "set", "dez") are ordinary words too: only accepted with a year.
-_MES_ABREVIADO = re.compile(rf"\b({'|'.join(_ABREVIADOS)})\.?\s*(?:de\s+|/\s*|-\s*)?(20\d{{2}})\b")
-_MES_PASSADO = re.compile(r"\b(mes passado|ultimo mes|mes anterior)\b")
-_MES_ATUAL = re.compile(r"\b(este mes|esse mes|neste mes|nesse mes|deste mes|desse mes|mes atual)\b")
-_ULTIMOS_MESES = re.compile(r"\bultimos\s+(\d{1,2})\s+meses\b")
-# "em 2024", "extrato 2025": a year alone, never the year of a full date (15/10/2025) nor part of a longer number.
-_ANO = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,])")
-_ANO_PASSADO = re.compile(r"\b(ano passado|ultimo ano|ano anterior)\b")
-_ANO_ATUAL = re.compile(r"\b(este ano|esse ano|neste ano|nesse ano|deste ano|desse ano|ano atual)\b")
-
-
-
-
-
-
-def _meses_antes(dia: date, meses: int) -> date:
-    total = dia.year * 12 + dia.month - 1 - meses
-    ano, mes = divmod(total, 12)
-    return date(ano, mes + 1, min(dia.day, calendar.monthrange(ano, mes + 1)[1]))
-
-
-def _mes(ano: int, mes: int, hoje_: date) -> Tuple[date, date, str]:
-    inicio = date(ano, mes, 1)
-    fim = date(ano, mes, calendar.monthrange(ano, mes)[1])
-    if inicio <= hoje_ < fim:
-        fim = hoje_
-    return inicio, fim, f"em {NOMES_MESES[mes - 1]} de {ano}"
-
-
-def _ano(ano: int, hoje_: date) -> Tuple[date, date, str]:
-    return date(ano, 1, 1), min(date(ano, 12, 31), hoje_), f"em {ano}"
-
-
-def periodo_da_mensagem(texto: str, hoje_: date) -> Tuple[date, date, str]:
-    """Read the period a user asked for; the last three months by default.
-
-    A month without a year is its latest occurrence not after today; a year alone ("em 2024", "ano passado",
-    "este ano") is that calendar year, up to today.
-
-    Args:
-        texto: The user's message.
-        hoje_: Today's date.
-
-    Returns:
-        ``(inicio, fim, rotulo)``: first and last day (inclusive; the current
-        month ends today) and a label such as ``"em março de 2026"``.
-
-    >>> periodo_da_mensagem("utilização de março", date(2026, 5, 20))
-    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31), 'em março de 2026')
-    >>> periodo_da_mensagem("extrato de dezembro", date(2026, 5, 20))[2]
-    'em dezembro de 2025'
-    >>> periodo_da_mensagem("10/2025", date(2026, 5, 20))[:2]
-    (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31))
-    >>> periodo_da_mensagem("mês passado", date(2026, 1, 10))[2]
-    'em dezembro de 2025'
-    >>> periodo_da_mensagem("2", date(2026, 5, 20))
-    (datetime.date(2026, 2, 20), datetime.date(2026, 5, 20), 'nos últimos 3 meses (20/02/2026 a 20/05/2026)')
-    """
-    dobrado = strip_accents(texto or "")
-    numerico = _MES_NUMERICO.search(dobrado)
-    if numerico:
-        return _mes(int(numerico.group(2)), int(numerico.group(1)), hoje_)
-    extenso = _MES_POR_EXTENSO.search(dobrado) or _MES_ABREVIADO.search(dobrado)
-    if extenso:
-        mes = MONTHS[extenso.group(1)]
-        if extenso.group(2):
-            ano = int(extenso.group(2))
-        else:
-            ano = hoje_.year if mes <= hoje_.month else hoje_.year - 1
-        return _mes(ano, mes, hoje_)
-    if _MES_PASSADO.search(dobrado):
-        anterior = _meses_antes(hoje_.replace(day=1), 1)
-        return _mes(anterior.year, anterior.month, hoje_)
-    if _MES_ATUAL.search(dobrado):
-        return _mes(hoje_.year, hoje_.month, hoje_)
-    ano = _ANO.search(dobrado)
-    if ano:
-        return _ano(int(ano.group(1)), hoje_)
-    if _ANO_PASSADO.search(dobrado):
-        return _ano(hoje_.year - 1, hoje_)
-    if _ANO_ATUAL.search(dobrado):
-        return _ano(hoje_.year, hoje_)
-    ultimos = _ULTIMOS_MESES.search(dobrado)
-    meses = min(max(int(ultimos.group(1)), 1), MESES_MAXIMO) if ultimos else MESES_PADRAO
-    inicio = _meses_antes(hoje_, meses)
-    plural = "mês" if meses == 1 else f"{meses} meses"
-    ultimo = "no último" if meses == 1 else "nos últimos"
-    return inicio, hoje_, f"{ultimo} {plural} ({format_date(inicio)} a {format_date(hoje_)})"
 
 
 def observacao_coparticipacao(evento: UtilizationEvent) -> str | None:
@@ -191,6 +90,21 @@ def descrever_item(evento: UtilizationEvent, nome: str | None, numero: int | Non
     return "\n".join(linhas)
 
 
+
+def item_legivel(item: Dict[str, str]) -> str:
+    """The disputed item as the agent reads it: what, where, when, how much and whose.
+
+    u15: the ticket's request read as a Python dict, and not whose item it was (José's, picked by Maria).
+
+    >>> item_legivel({"data": "05/10/2026", "descricao": "Consulta", "prestador": "Clínica Vida",
+    ...               "valor": "R$ 310,00", "coparticipacao": "R$ 60,00", "beneficiario": "José Souza (cônjuge)"})
+    'Consulta, Clínica Vida, em 05/10/2026, R$ 310,00 (coparticipação R$ 60,00), de José Souza (cônjuge)'
+    """
+    return (
+        f"{item['descricao']}, {item['prestador']}, em {item['data']}, {item['valor']} "
+        f"(coparticipação {item['coparticipacao']}), de {item['beneficiario']}"
+    )
+
 class ActionConsultarUtilizacao(AcaoIdentificada):
     """Lists the uses of the plan in a period, newest first, with co-payments and their total."""
 
@@ -236,6 +150,7 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
 def item_descrito(texto: str, eventos: List[UtilizationEvent]) -> int | None:
     """The position (from 1) of the one listed item a message describes by its day or its words, if exactly one.
 
+    >>> from datetime import date
     >>> from types import SimpleNamespace as E
     >>> lista = [E(event_date=date(2026, 11, 28), description="Hemograma completo", provider="Lab Alfa"),
     ...          E(event_date=date(2026, 11, 3), description="Consulta em clínica médica", provider="Clínica Beta")]
@@ -343,12 +258,14 @@ class ActionContestarUtilizacao(AcaoIdentificada):
             )
             session.commit()
             return ActionConsultarUtilizacao().atender(dispatcher, tracker, usuario, escolha=str(usuario))
+        dono = next(p for p in pessoas if p.id == evento.beneficiary_id)
         item = {
             "data": format_date(evento.event_date),
             "descricao": evento.description,
             "prestador": evento.provider,
             "valor": format_money(evento.amount_total),
             "coparticipacao": format_money(evento.copay_amount),
+            "beneficiario": f"{dono.nome} ({dono.parentesco})",
         }
         descricao, prestador = evento.description, evento.provider
         # End this read transaction first: on SQLite a reader would block the ticket's writer.
@@ -356,7 +273,8 @@ class ActionContestarUtilizacao(AcaoIdentificada):
         valor = contesta_valor(texto)
         motivo = "Valor contestado" if valor else "Item não reconhecido"
         ticket, decisao = abrir_chamado(
-            tracker, "utilizacao_contestacao", f"{motivo}: {item}", extra={"item_contestado": item, "motivo": motivo}
+            tracker, "utilizacao_contestacao", f"{motivo}: {item_legivel(item)}",
+            extra={"item_contestado": item, "motivo": motivo},
         )
         o_que = (
             f"contesta o valor cobrado ({item['coparticipacao']} de coparticipação) do item" if valor

@@ -227,11 +227,13 @@ _GUIDE_IN_TEXT = re.compile(r"(?i)(\bguia\*?:?\s+(?:n[º°o.]?\s*)?)(\d{11})(?!\
 _ALL_DIGITS_8 = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
 
 
-def mask_personal_data(text: str) -> str:
+def mask_personal_data(text: str, *, dates: bool = True) -> str:
     r"""Hide CPFs, card numbers and full dates (a birth date is the proof of identity) in free text.
 
     The one masking function for everything that leaves the process: logs, e-mails, stored transcripts.
-    It works on the shape of the text, not on check digits, so a mistyped CPF is hidden too.
+    It works on the shape of the text, not on check digits, so a mistyped CPF is hidden too. ``dates=False``
+    keeps the dates of a text that cannot hold a birth date (what the bot or an agent wrote: a service date, a
+    deadline), where masking them left the agent unable to tell which item was disputed.
 
     >>> mask_personal_data("cpf 529.982.247-25, cartão 4175 0500 0000 1004, nasci em 12/03/1975")
     'cpf ***.982.247-**, cartão 4175 **** **** 1004, nasci em **/**/****'
@@ -239,6 +241,8 @@ def mask_personal_data(text: str) -> str:
     '***.982.247-** / ***.982.247-** / ***.982.247-**'
     >>> mask_personal_data('/informar_identificacao{"cpf":"52998224725","data":"12031975"}')
     '/informar_identificacao{"cpf":"***.982.247-**","data":"**/**/****"}'
+    >>> mask_personal_data("cpf 52998224725, item de 05/10/2026, prazo até 15/12/2026", dates=False)
+    'cpf ***.982.247-**, item de 05/10/2026, prazo até 15/12/2026'
     >>> mask_personal_data("protocolo 41750520261202000001, R$ 1.234,56")
     'protocolo 41750520261202000001, R$ 1.234,56'
     >>> mask_personal_data("*Guia 20260000003* – José; guia: 20260000004; guia 529.982.247-25; cpf 52998224725")
@@ -255,6 +259,8 @@ def mask_personal_data(text: str) -> str:
     text = _CPF_IN_TEXT.sub(lambda m: mask_cpf(normalize_digits(m[0])), text)
     for marker, guide in guides.items():
         text = text.replace(marker, guide)
+    if not dates:
+        return text
     text = _FULL_DATE_IN_TEXT.sub("**/**/****", text)
     return _ALL_DIGITS_8.sub("**/**/****", text)
 

@@ -119,7 +119,7 @@ async def entregar(
 
 
 def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
-    """The messages of a conversation, oldest first, CPF, card numbers and birth dates masked."""
+    """The messages of a conversation, oldest first: CPF and card numbers masked, dates too where the person wrote."""
     linhas = []
     for evento in eventos:
         if evento.get("event") not in ("user", "bot") or not evento.get("text"):
@@ -132,7 +132,10 @@ def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
             quem = "beneficiario"
         else:
             quem = "atendente" if metadata.get("origem") == ORIGEM else "bot"
-        linhas.append(Mensagem(quem, mask_personal_data(str(evento["text"])), quando, str(metadata.get("agente", ""))))
+        # The bot never writes a birth date and an agent has no reason to: their dates (the disputed item's, the
+        # deadline) stay readable; the beneficiary's own words are masked whole.
+        texto = mask_personal_data(str(evento["text"]), dates=quem == "beneficiario")
+        linhas.append(Mensagem(quem, texto, quando, str(metadata.get("agente", ""))))
     return linhas
 
 

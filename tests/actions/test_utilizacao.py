@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.formatting import format_date, format_money
-from actions.utilizacao import RODAPE, ActionConsultarUtilizacao, ActionContestarUtilizacao, periodo_da_mensagem
+from actions.periodo import periodo_da_mensagem
+from actions.utilizacao import RODAPE, ActionConsultarUtilizacao, ActionContestarUtilizacao
 from bot.db import repository, seed
 from bot.db.models import UtilizationEvent
 from bot.db.session import make_engine, make_session_factory
@@ -341,6 +342,9 @@ async def test_disputing_the_amount_of_a_known_item_says_so_in_the_ticket(dispat
     with make_session_factory(engine)() as session:
         ticket = session.scalars(select(Ticket).where(Ticket.protocol == protocol)).one()
         assert ticket.summary.startswith("Valor contestado:")
+        # u15: the agent read a Python dict, and not whose item it was.
+        assert "{" not in ticket.summary and ticket.summary.endswith("de Maria Aparecida Souza (titular)")
+        assert ", em " in ticket.summary and "(coparticipação R$" in ticket.summary
     engine.dispose()
 
 

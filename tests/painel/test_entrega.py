@@ -23,3 +23,21 @@ def test_a_follow_up_question_is_shown_once_and_personal_data_masked():
         ("beneficiario", "e o prazo?"),
         ("bot", "Pagamento em até 30 dias."),
     ]
+
+
+def test_the_bot_and_agent_dates_stay_readable_and_the_beneficiarys_are_masked():
+    # u15: "Registrei que você não reconhece o item de **/**/****" and the agent's own "item de 05/10/2026" masked:
+    # the agent could not tell which item was disputed nor read the deadline.
+    eventos = [
+        {"event": "user", "text": "nasci em 12/03/1975, cpf 52998224725", "timestamp": 1},
+        {"event": "bot", "text": "Registrei que você não reconhece o item de 05/10/2026. Prazo: até 15/12/2026.",
+         "timestamp": 2},
+        {"event": "bot", "text": "Sobre o item de 05/10/2026: cartão 4175 0500 0000 1004", "timestamp": 3,
+         "metadata": {"origem": "painel", "agente": "Ana"}},
+    ]
+    linhas = [(m.quem, m.texto) for m in transcricao(eventos)]
+    assert linhas == [
+        ("beneficiario", "nasci em **/**/****, cpf ***.982.247-**"),
+        ("bot", "Registrei que você não reconhece o item de 05/10/2026. Prazo: até 15/12/2026."),
+        ("atendente", "Sobre o item de 05/10/2026: cartão 4175 **** **** 1004"),
+    ]
