@@ -37,7 +37,7 @@ from painel.entrega import (
     transcricao,
 )
 from routing.loader import load_rules
-from routing.tickets import category_label
+from routing.tickets import category_label, mask_nif
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ def _ambiente() -> Environment:
     ambiente.filters["canal"] = rotulo_canal
     ambiente.filters["categoria"] = category_label
     ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
+    ambiente.filters["nif"] = lambda nif: mask_nif(str(nif or ""))
     ambiente.globals["ROTULOS_STATUS"] = fluxo.ROTULOS_STATUS
     return ambiente
 
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         return momento.astimezone(zona).strftime("%d/%m/%Y %H:%M") if momento else ""
 
     ambiente.filters["local"] = local
+    ambiente.filters["caixa"] = rules.label
 
     def autenticado(handler: Callable) -> Callable:
         """Run ``handler(request, db, agente, sessao)`` for a signed-in agent; POSTs need the CSRF token."""

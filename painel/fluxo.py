@@ -170,10 +170,19 @@ def liberar(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
     """Release the ticket back to its inbox's queue."""
     if ticket.assigned_agent_id is None:
         raise FluxoError("este chamado não está com ninguém")
-    evento = _evento(ticket, agent, "liberacao", old_value=ticket.assigned_agent.name[:120])
+    # By id: the relationship is stale when the ticket was taken in this same session.
+    evento = _evento(ticket, agent, "liberacao", old_value=session.get(Agent, ticket.assigned_agent_id).name[:120])
     ticket.assigned_agent_id = None
     session.add(evento)
+    _de_volta_a_fila(ticket, agent, session=session)
     return evento
+
+
+def _de_volta_a_fila(ticket: Ticket, agent: Agent, *, session: Session) -> None:
+    # u15: released or transferred, the ticket read "em atendimento, com ninguém" and counted under no queue's
+    # "aberto": nobody works it until someone takes it.
+    if ticket.status == "em_atendimento":
+        session.add(_mudar(ticket, agent, "aberto"))
 
 
 def anotar(agent: Agent, ticket: Ticket, texto: str, *, session: Session) -> TicketEvent:
@@ -247,6 +256,7 @@ def transferir(
                      new_value=inbox.address[:120])
     ticket.inbox, ticket.tier, ticket.assigned_agent_id = inbox.address, tier, None
     session.add(evento)
+    _de_volta_a_fila(ticket, agent, session=session)
     return evento
 
 
@@ -315,6 +325,8 @@ def acessos(*, session: Session, limite: int = 500) -> List[TicketAccess]:
 def aguardando_atendente(*, session: Session, desde: datetime) -> List[Ticket]:
     """Open tickets nobody took, created before ``desde`` and not yet told to wait (the wait notice)."""
     avisados = select(TicketEvent.ticket_id).where(TicketEvent.kind == "aviso_espera")
+    # Released back to the queue after an agent worked it: the person was attended, not left waiting.
+    atendidos = select(TicketEvent.ticket_id).where(TicketEvent.agent_id.is_not(None))
     return list(
         session.scalars(
             select(Ticket).where(
@@ -322,6 +334,7 @@ def aguardando_atendente(*, session: Session, desde: datetime) -> List[Ticket]:
                 Ticket.assigned_agent_id.is_(None),
                 Ticket.created_at <= desde,
                 Ticket.id.not_in(avisados),
+                Ticket.id.not_in(atendidos),
             )
         )
     )

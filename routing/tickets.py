@@ -202,7 +202,12 @@ def mask_text(value: str) -> str:
     return mask_personal_data(value)
 
 
-def _mask_nif(nif: str) -> str:
+def mask_nif(nif: str) -> str:
+    """A NIF with only its last three digits, as the e-mail and the console show it.
+
+    >>> mask_nif("123 456 789")
+    '******789'
+    """
     digits = normalize_digits(nif)
     return f"******{digits[-3:]}" if len(digits) >= 3 else "***"
 
@@ -249,7 +254,7 @@ def _identity_lines(context: Mapping[str, Any], beneficiary: Beneficiary | None,
         lines.append(f"Carteirinha: {mask_card(str(card))}")
     if merged.get("nif"):
         # The teleconsultation desk identifies the client by NIF (procedure 004): in full to the inbox only.
-        lines.append(f"NIF: {normalize_digits(str(merged['nif'])) if full else _mask_nif(str(merged['nif']))}")
+        lines.append(f"NIF: {normalize_digits(str(merged['nif'])) if full else mask_nif(str(merged['nif']))}")
     identified = beneficiary is not None or bool(merged.get("identificado"))
     lines.append(f"Identificado no bot: {'sim' if identified else 'não'}")
     return lines

@@ -218,13 +218,15 @@ def test_telegram_reply_reaches_the_chat(page, painel):
     assert len(closing) == 1 and protocol in closing[0] and "Receita reenviada" in closing[0]
 
 
-def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, category: str = "falar_atendente") -> Ticket:
+def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, category: str = "falar_atendente",
+            **contexto: str) -> Ticket:
     with painel.factory() as session:
         ticket = Ticket(
             protocol=f"{int(time.time() * 1e6) % 10**20:020d}",
             created_at=datetime(2026, 12, 1, 13, tzinfo=timezone.utc),
             channel="whatsapp", category=category, status="aberto", tier="primeira_instancia",
-            inbox=RULES.inboxes[inbox].address, summary="pedido", context_json={"conversa": conversa}, due_date=due,
+            inbox=RULES.inboxes[inbox].address, summary="pedido", context_json={"conversa": conversa, **contexto},
+            due_date=due,
         )
         session.add(ticket)
         session.commit()
@@ -255,6 +257,16 @@ def test_clinical_ticket_is_invisible_to_a_non_clinical_agent(page, painel):
     page.context.clear_cookies()
     _entrar(page, painel, "clara")
     assert page.goto(f"{painel.url}/chamados/{clinical.id}").status == 200
+
+
+def test_a_desk_clients_name_and_nif_are_shown_masked(page, painel):
+    # u15: the desk's clinical ticket read "Beneficiário: não identificado" though the bot collected both.
+    desk = _ticket(painel, "area_clinica", date(2026, 12, 9), "whatsapp:+5531900000010", "tele_clinica",
+                   nome="Rita Carvalho", nif="123456789")
+    _entrar(page, painel, "clara")
+    page.goto(f"{painel.url}/chamados/{desk.id}")
+    shown = page.locator("section.dados").inner_text()
+    assert "Rita Carvalho · NIF ******789" in shown and "123456789" not in page.content()
 
 
 def test_a_form_without_the_csrf_token_is_refused(page, painel):

@@ -140,6 +140,8 @@ def test_transfer_to_the_ombudsman_changes_inbox_and_tier(db, rules, novo_agente
         fluxo.transferir(agente, ticket, "ouvidoria", "segunda instância pedida", session=session, rules=rules)
         assert ticket.inbox == rules.inboxes["ouvidoria"].address
         assert ticket.tier == "ouvidoria" and ticket.assigned_agent_id is None
+        # u15: it read "em atendimento, com ninguém" and counted under no "aberto".
+        assert ticket.status == "aberto"
         # It left Ana's queue.
         assert fluxo.abrir(agente, ticket.id, session=session, rules=rules) is None
 
@@ -157,3 +159,21 @@ def test_waiting_notice_picks_untaken_old_tickets_once(db, rules, novo_agente, n
         session.add(TicketEvent(ticket_id=velho, kind="aviso_espera", public=True, attempts=0))
         session.commit()
         assert fluxo.aguardando_atendente(session=session, desde=desde) == []
+
+
+def test_a_released_ticket_goes_back_to_open_and_is_not_told_to_wait_again(db, rules, novo_agente, novo_chamado):
+    from datetime import timedelta
+
+    from tests.painel.conftest import CRIADO
+
+    ana = novo_agente("ana", ["relacionamento"])
+    chamado = novo_chamado(created_at=CRIADO - timedelta(minutes=15))
+    session, agente, ticket = _carregar(db, ana, chamado)
+    with session:
+        fluxo.assumir(agente, ticket, session=session)
+        fluxo.liberar(agente, ticket, session=session)
+        session.commit()
+        assert (ticket.status, ticket.assigned_agent_id) == ("aberto", None)
+        assert fluxo.contagem_por_status(agente, session=session, rules=rules)["aberto"] == 1
+        # Somebody attended: the notice for a person nobody took is not sent for it.
+        assert fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10)) == []
