@@ -405,3 +405,36 @@ def spawn(coroutine: Awaitable[Any], what: str) -> "asyncio.Task[Any]":
     _background.add(task)
     task.add_done_callback(_background.discard)
     return task
+
+
+# u15: a photo sent to an agent who had just asked for a document got the bot's "only text" answer, and the
+# agent never knew it came.
+MEDIA_TO_AGENT = (
+    "Recebi {kind}, mas o atendente só recebe texto por aqui: avisei a ele que você enviou. "
+    + ENVIO_DE_DOCUMENTOS
+    + " Cite o número do protocolo."
+)
+
+
+async def media_to_agent(
+    on_new_message: OnNewMessage, tracker_store: Any, sender: str, channel: str, kind: str, message_id: str
+) -> str | None:
+    """When the conversation is with an agent, put in it that media came and return what the person reads.
+
+    Args:
+        on_new_message: Rasa's handler.
+        tracker_store: Rasa's tracker store, to tell whether the conversation is paused.
+        sender: The conversation id.
+        channel: The channel's name.
+        kind: What came, as :func:`no_text_answer` names it ("sua imagem").
+        message_id: The channel's id of the message.
+
+    Returns:
+        The answer for the person, or None when the bot answers the conversation (:func:`no_text_answer`).
+    """
+    if not await is_paused(tracker_store, sender):
+        return None
+    what = kind.split(" ", 1)[-1]
+    await run_bot(on_new_message, f"[enviou {what}, que não chega por aqui]", sender, channel,
+                  message_id=message_id, tracker_store=tracker_store)
+    return MEDIA_TO_AGENT.format(kind=kind)

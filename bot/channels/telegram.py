@@ -28,6 +28,7 @@ from bot.channels.common import (
     conversation_id,
     epoch_arg,
     make_seen_cache,
+    media_to_agent,
     no_text_answer,
     run_bot,
     secret_ok,
@@ -261,6 +262,11 @@ class TelegramInput(InputChannel):
         if await answered_before(store, conversation_id(self.name(), str(chat_id)), turn):
             logger.info("telegram: atualização %s já respondida antes de o servidor reiniciar", turn)
             return
+        message = update.message
+        if fixed and message is not None and message.chat.type == "private" and not (message.text or "").strip():
+            conversa = conversation_id(self.name(), str(chat_id))
+            kind = no_text_kind(message)
+            fixed = await media_to_agent(on_new_message, store, conversa, self.name(), kind, turn) or fixed
         if fixed:
             await self.sender.send_turn(chat_id, render_telegram([{"text": fixed}]), turn)
             return

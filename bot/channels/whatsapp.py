@@ -28,6 +28,7 @@ from bot.channels.common import (
     epoch_arg,
     form_fields,
     make_seen_cache,
+    media_to_agent,
     no_text_answer,
     run_bot,
     spawn,
@@ -213,8 +214,10 @@ class WhatsAppInput(InputChannel):
             logger.info("whatsapp: %s já respondida antes de o servidor reiniciar", sid)
             return
         kind = received_kind(form)
+        conversa = conversation_id(self.name(), sender)
         if kind:
-            chunks = [no_text_answer(kind, "digite *menu*")]
+            para_atendente = await media_to_agent(on_new_message, store, conversa, self.name(), kind, sid)
+            chunks = [para_atendente or no_text_answer(kind, "digite *menu*")]
         else:
             text = (form.get("Body") or "").strip() or (form.get("ButtonPayload") or "").strip()
             try:

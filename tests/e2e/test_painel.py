@@ -321,6 +321,14 @@ def test_an_agents_reply_pauses_the_bot_until_the_ticket_is_resolved(page, paine
     time.sleep(1.5)  # the bot, were it still answering, would have shown the menu by now
     assert user.sent_to_me() == before
     assert "o bot ficou em silêncio" in page.locator(".historico").inner_text()
+    # u15: the photo the agent asked for got "only text here" and the agent never knew it came.
+    assert user.post(payloads.whatsapp_image(phone=user.phone)) == 200
+    page.locator("#conversa").get_by_text("[enviou imagem, que não chega por aqui]").wait_for(timeout=15000)
+    deadline = time.monotonic() + 15
+    while user.sent_to_me() == before and time.monotonic() < deadline:
+        time.sleep(0.1)  # the answer leaves after the message is in the conversation
+    told = [c.fields["Body"] for c in painel.twilio.calls() if user.mine(c)][before:]
+    assert len(told) == 1 and told[0].startswith("Recebi sua imagem, mas o atendente só recebe texto por aqui")
 
     page.select_option("form.status select", "resolvido")
     page.fill("form.status textarea", "Guia localizada e liberada.")
