@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
@@ -58,6 +59,16 @@ async def sem_transacao(db: Session, espera: Awaitable[T]) -> T:
     return await espera
 
 
+def _volta_segura(caminho: str) -> str:
+    """Where to go after signing in: a ticket of this console, else the queue (never another site).
+
+    >>> _volta_segura("/chamados/12/responder"), _volta_segura("//evil.example/x"), _volta_segura("/chamados/x")
+    ('/chamados/12', '/', '/')
+    """
+    achado = re.match(r"/chamados/(\d{1,12})(?:/|$)", caminho or "")
+    return f"/chamados/{achado[1]}" if achado else "/"
+
+
 def _ambiente() -> Environment:
     ambiente = Environment(loader=FileSystemLoader(PASTA / "templates"), autoescape=select_autoescape(["html"]))
     ambiente.filters["canal"] = rotulo_canal
@@ -101,9 +112,11 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             with fabrica() as db:
                 sessao = contas.find_session(request.cookies.get(COOKIE, ""), session=db)
                 if sessao is None:
-                    if request.method == "GET" and not request.path.startswith("/fragmentos"):
-                        return response.redirect("/entrar")
-                    return response.text("sessão expirada: entre novamente", status=401)
+                    if request.path.startswith("/fragmentos"):
+                        return response.text("sessão expirada: entre novamente", status=401)
+                    # u15: a reply posted after the session ended got a bare text page and was lost; back on
+                    # the ticket after signing in, the browser's saved draft fills the box again (painel.js).
+                    return response.redirect("/entrar?" + urlencode({"volta": _volta_segura(request.path)}))
                 if request.method == "POST" and request.form.get("csrf", "") != sessao.csrf_token:
                     logger.warning("painel: formulário sem token CSRF válido (%s)", request.path)
                     return response.text("formulário inválido (token CSRF ausente ou errado)", status=403)
@@ -120,7 +133,10 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
 
     @app.get("/entrar")
     async def entrar_form(request: Request) -> HTTPResponse:
-        return pagina("entrar.html", erro="")
+        volta = _volta_segura(request.args.get("volta", "/"))
+        aviso = "Sua sessão terminou. Entre de novo: o que você tinha escrito continua guardado neste navegador." \
+            if volta != "/" else ""
+        return pagina("entrar.html", erro="", aviso=aviso, volta=volta)
 
     @app.post("/entrar")
     async def entrar(request: Request) -> HTTPResponse:
@@ -138,10 +154,11 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                             "Tente depois ou peça a um administrador para trocar sua senha.")
                 else:
                     erro = "Login ou senha incorretos."
-                return pagina("entrar.html", status=401, erro=erro, login=login)
+                return pagina("entrar.html", status=401, erro=erro, login=login,
+                              volta=_volta_segura(request.form.get("volta", "/")))
             token, _ = contas.open_session(resultado.agent, session=db, hours=settings.console_session_hours)
             db.commit()
-        destino = response.redirect("/")
+        destino = response.redirect(_volta_segura(request.form.get("volta", "/")))
         # Sanic 21.12 (Rasa 3.6's) sets cookies through the response's cookie jar.
         destino.cookies[COOKIE] = token
         cookie = destino.cookies[COOKIE]
@@ -186,7 +203,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             "fila.html", agente=agente, csrf=sessao.csrf_token, filtro=filtro, linhas=_linhas(db, agente, filtro),
             contagem=fluxo.contagem_por_status(agente, session=db, rules=rules),
             caixas=[c for k, c in caixas.items() if k in agente.inboxes and (agente.clinical or not c.confidential)],
-            query=request.query_string, aviso=request.args.get("aviso", ""),
+            query=request.query_string, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
         )
 
     @app.get("/fragmentos/fila")
@@ -260,7 +277,9 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     ) -> HTTPResponse:
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
         if ticket is None:
-            return response.text("não encontrado", status=404)
+            # u15: a reply from a page left open after the ticket was transferred got a bare "não encontrado".
+            return response.redirect("/?" + urlencode({"erro": "Esse chamado não está mais nas suas caixas "
+                                                                "(foi transferido): nada foi registrado nele."}))
         form = request.form
         try:
             if acao == "assumir":

@@ -1,11 +1,27 @@
 // Refreshes the parts of a page marked data-atualizar every few seconds, so new tickets and new
-// messages from the beneficiary appear without reloading. No framework, no build step.
+// messages from the beneficiary appear without reloading. Keeps what an agent types in a ticket's boxes in
+// this browser until the console confirms it was saved, so an ended session or a refused post loses nothing.
+// No framework, no build step.
 (function () {
   "use strict";
   var INTERVALO = 3000;
+  var avisado = false;
+  function sessaoTerminou() {
+    if (avisado) { return; }
+    avisado = true;
+    var aviso = document.createElement("p");
+    aviso.className = "erro";
+    aviso.setAttribute("role", "alert");
+    aviso.innerHTML = 'Sua sessão terminou: <a href="/entrar?volta=' +
+      encodeURIComponent(location.pathname) + '">entre de novo</a>. O que você escreveu fica guardado.';
+    document.querySelector("main, body").prepend(aviso);
+  }
   function atualizar(el) {
     fetch(el.getAttribute("data-atualizar"), { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        if (r.status === 401) { sessaoTerminou(); return null; }
+        return r.ok ? r.text() : null;
+      })
       .then(function (html) {
         if (html === null || html === el.innerHTML) { return; }
         var noFim = el.scrollTop + el.clientHeight >= el.scrollHeight - 20;
@@ -14,10 +30,35 @@
       })
       .catch(function () { /* offline for a moment: the next tick tries again */ });
   }
+  function rascunhos() {
+    var chamado = location.pathname.match(/^\/chamados\/\d+/);
+    if (!chamado) { return; }
+    // A confirmation after this box's own post means it was saved: its draft is done with.
+    var salvo = document.querySelector("[role=status]");
+    document.querySelectorAll("form textarea[name]").forEach(function (caixa) {
+      var chave = "atende:" + chamado[0] + ":" + caixa.form.getAttribute("action");
+      var contador = document.createElement("small");
+      var limite = caixa.getAttribute("maxlength");
+      function contar() { if (limite) { contador.textContent = caixa.value.length + " de " + limite + " caracteres"; } }
+      if (limite) { caixa.removeAttribute("maxlength"); caixa.after(contador); }  // a long paste is not cut silently
+      var enviado = chave + ":enviado";
+      if (salvo && localStorage.getItem(enviado)) { localStorage.removeItem(chave); }
+      else if (!caixa.value && localStorage.getItem(chave)) { caixa.value = localStorage.getItem(chave); }
+      localStorage.removeItem(enviado);
+      caixa.form.addEventListener("submit", function () { localStorage.setItem(enviado, "1"); });
+      contar();
+      caixa.addEventListener("input", function () {
+        localStorage.setItem(chave, caixa.value);
+        contar();
+        contador.className = limite && caixa.value.length > Number(limite) ? "erro" : "";
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var conversa = document.getElementById("conversa");
     if (conversa) { conversa.scrollTop = conversa.scrollHeight; }
     var alvos = document.querySelectorAll("[data-atualizar]");
     alvos.forEach(function (el) { setInterval(function () { atualizar(el); }, INTERVALO); });
+    rascunhos();
   });
 })();

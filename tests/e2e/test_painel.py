@@ -335,3 +335,35 @@ def test_an_agents_reply_pauses_the_bot_until_the_ticket_is_resolved(page, paine
     page.get_by_role("button", name="Alterar situação").click()
     assert "voltou ao atendimento automático" in page.get_by_role("status").inner_text()
     assert "1 - Reembolso" in user.say("menu")
+
+
+def test_a_reply_typed_when_the_session_ended_or_too_long_is_kept_not_lost(page, painel):
+    # u15: posting after the session ended gave a bare "sessão expirada" page and the text was gone; a 2,400-character
+    # paste was cut to 1,600 without a word and sent mid-word.
+    user = WhatsApp(painel)
+    assert "1 - Reembolso" in user.say("oi")  # within WhatsApp's 24 hours: free text may be sent
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), f"whatsapp:{user.phone}")
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    longo = "Prezada beneficiária, " + "x" * 1700
+    page.fill("form.responder textarea", longo)
+    assert "1722 de 1600 caracteres" in page.locator("form.responder small").inner_text()
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "o limite é 1600" in page.get_by_role("alert").inner_text()
+    assert page.locator("form.responder textarea").input_value() == longo  # the draft came back
+
+    texto = "Olá! Já localizei o seu boleto."
+    page.fill("form.responder textarea", texto)
+    page.context.clear_cookies()  # the session ends while the agent types
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert page.url.startswith(painel.url + "/entrar")
+    assert "Sua sessão terminou" in page.get_by_role("status").inner_text()
+    page.fill("input[name=login]", "ana")
+    page.fill("input[name=senha]", SENHA)
+    page.click("button[type=submit]")
+    assert page.url == f"{painel.url}/chamados/{ticket.id}"
+    assert page.locator("form.responder textarea").input_value() == texto
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    page.reload()
+    assert page.locator("form.responder textarea").input_value() == ""
