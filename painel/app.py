@@ -38,7 +38,7 @@ from painel.entrega import (
     transcricao,
 )
 from routing.loader import load_rules
-from routing.tickets import category_label, mask_nif
+from routing.tickets import CATEGORY_LABELS, category_label, mask_nif
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def _ambiente() -> Environment:
     ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
     ambiente.filters["nif"] = lambda nif: mask_nif(str(nif or ""))
     ambiente.globals["ROTULOS_STATUS"] = fluxo.ROTULOS_STATUS
+    ambiente.globals["CATEGORIAS"] = dict(sorted(CATEGORY_LABELS.items(), key=lambda item: item[1]))
     return ambiente
 
 

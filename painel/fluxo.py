@@ -14,7 +14,8 @@ from typing import Dict, List, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import TICKET_STATUSES, Agent, Ticket, TicketAccess, TicketEvent, utc_now
+from bot.db.models import TICKET_STATUSES, Agent, Beneficiary, Ticket, TicketAccess, TicketEvent, utc_now
+from bot.identifiers import is_valid_cpf
 from bot.regulation.calendar import is_business_day
 from routing.ruleset import Inbox, RuleSet
 
@@ -100,12 +101,26 @@ def _visiveis(agent: Agent, rules: RuleSet):
     return func.lower(Ticket.inbox).in_(sorted(enderecos_visiveis(agent, rules)) or [""])
 
 
+def _busca(texto: str):
+    """What the search box matches: a CPF (11 valid digits), a name (letters), else part of a protocol.
+
+    u15: an agent searching the beneficiary's CPF or name found nothing; the search took protocols only.
+    """
+    digitos = "".join(c for c in texto if c.isdigit())
+    if len(digitos) == 11 and is_valid_cpf(digitos):
+        return Ticket.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.cpf == digitos))
+    nome = " ".join(texto.split())
+    if not digitos and len(nome) >= 3:
+        nomes = select(Beneficiary.id).where(func.lower(Beneficiary.name).contains(nome.lower()))
+        return Ticket.beneficiary_id.in_(nomes)
+    return Ticket.protocol.contains(digitos or "-")
+
+
 def fila(agent: Agent, filtro: Filtro, *, session: Session, rules: RuleSet) -> List[Ticket]:
     """The agent's queue: tickets of the inboxes they see, by deadline then age (oldest first)."""
     query = select(Ticket).where(_visiveis(agent, rules))
     if filtro.protocolo:
-        digitos = "".join(c for c in filtro.protocolo if c.isdigit())
-        query = query.where(Ticket.protocol.contains(digitos or "-"))
+        query = query.where(_busca(filtro.protocolo))
     elif filtro.status:
         query = query.where(Ticket.status == filtro.status)
     else:

@@ -177,3 +177,24 @@ def test_a_released_ticket_goes_back_to_open_and_is_not_told_to_wait_again(db, r
         assert fluxo.contagem_por_status(agente, session=session, rules=rules)["aberto"] == 1
         # Somebody attended: the notice for a person nobody took is not sent for it.
         assert fluxo.aguardando_atendente(session=session, desde=CRIADO - timedelta(minutes=10)) == []
+
+
+def test_the_search_finds_a_ticket_by_the_beneficiarys_cpf_or_name(db, rules, novo_agente, novo_chamado):
+    # u15: searching the CPF (either way it is typed) or the name gave "Nenhum chamado nesta fila".
+    from bot.db import repository, seed
+
+    seed.seed_demo(session_factory=db.session_factory, families=2, today=date(2026, 12, 2))
+    ana = novo_agente("ana", ["relacionamento"])
+    dela, outro = novo_chamado(), novo_chamado()
+    with db.session_factory() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        session.get(Ticket, dela).beneficiary_id = maria.id
+        session.commit()
+    session, agente, _ = _carregar(db, ana, dela)
+    with session:
+        for busca in (seed.DEMO_TITULAR_CPF, "529.982.247-25", "maria aparecida", "Souza"):
+            achados = fluxo.fila(agente, fluxo.Filtro(protocolo=busca), session=session, rules=rules)
+            assert [t.id for t in achados] == [dela], busca
+        protocolo = session.get(Ticket, outro).protocol
+        assert [t.id for t in fluxo.fila(agente, fluxo.Filtro(protocolo=protocolo[-4:]), session=session,
+                                         rules=rules)] == [outro]
