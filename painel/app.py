@@ -76,6 +76,7 @@ def _ambiente() -> Environment:
     ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
     ambiente.filters["nif"] = lambda nif: mask_nif(str(nif or ""))
     ambiente.globals["ROTULOS_STATUS"] = fluxo.ROTULOS_STATUS
+    ambiente.globals["INSTANCIAS"] = fluxo.INSTANCIAS
     ambiente.globals["CATEGORIAS"] = dict(sorted(CATEGORY_LABELS.items(), key=lambda item: item[1]))
     return ambiente
 

@@ -10,9 +10,9 @@ from bot.settings import get_settings
 
 # Demo agents of `make run`: one per inbox worked in the console (login, name, inbox, clinical, admin).
 AGENTES_DEMO = (
-    ("atendimento", "Ana (Atendimento)", "relacionamento", False, True),
-    ("ouvidoria", "Otávio (Ouvidoria)", "ouvidoria", False, False),
-    ("clinica", "Dra. Clara (Área clínica)", "area_clinica", True, False),
+    ("atendimento", "Ana", "relacionamento", False, True),
+    ("ouvidoria", "Otávio", "ouvidoria", False, False),
+    ("clinica", "Dra. Clara", "area_clinica", True, False),
 )
 
 

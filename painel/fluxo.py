@@ -87,6 +87,14 @@ def dias_uteis_restantes(due: date | None, hoje: date) -> int | None:
     return sinal * dias
 
 
+# How a ticket's tier reads on its page.
+INSTANCIAS = {
+    "primeira_instancia": "primeira instância",
+    "ouvidoria": "segunda instância (Ouvidoria)",
+    "teleconsulta": "balcão da teleconsulta",
+}
+
+
 @dataclass(frozen=True)
 class Filtro:
     """What the queue shows: open tickets unless a status is chosen; channel, category, protocol search."""

@@ -60,5 +60,11 @@
     var alvos = document.querySelectorAll("[data-atualizar]");
     alvos.forEach(function (el) { setInterval(function () { atualizar(el); }, INTERVALO); });
     rascunhos();
+    // An action that takes the conversation away from the agent asks first (it sat next to "Assumir").
+    document.querySelectorAll("form[data-confirmar]").forEach(function (form) {
+      form.addEventListener("submit", function (evento) {
+        if (!window.confirm(form.getAttribute("data-confirmar"))) { evento.preventDefault(); }
+      });
+    });
   });
 })();

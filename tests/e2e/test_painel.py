@@ -170,6 +170,11 @@ def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, paine
     page.locator("#conversa").get_by_text("Minha fatura de novembro veio com valor errado").wait_for(timeout=15000)
     _shot(page, "chamado")
 
+    # It asks first: dismissed, nothing changes (u15: one click next to "Assumir" gave the conversation away).
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Devolver ao bot").click()
+    assert "devolveu a conversa ao bot" not in page.locator(".historico").inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Devolver ao bot").click()
     assert "devolvida" in page.get_by_role("status").inner_text()
     assert "1 - Reembolso" in user.say("menu")
@@ -206,6 +211,7 @@ def test_telegram_reply_reaches_the_chat(page, painel):
     user.update += 1
     assert painel.post_telegram(payloads.telegram_text(user.update, user.user, "Minha receita não chegou")) == 200
     page.locator("#conversa").get_by_text("Minha receita não chegou").wait_for(timeout=15000)
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Devolver ao bot").click()
     assert "Escolha uma opção" in user.say("menu")
     assert "1 - Reembolso" in [button["text"] for button in user.buttons]  # Telegram shows the menu as buttons
