@@ -242,6 +242,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             prazo=fluxo.situacao_do_prazo(ticket.due_date, hoje()), transicoes=fluxo.TRANSICOES.get(ticket.status, ()),
             caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
             caixa_atual=rules.label(ticket.inbox),
+            antes=fluxo.relacionado(agente, ticket, session=db, rules=rules),
         )
 
     @app.get("/fragmentos/conversa/<ticket_id:int>")

@@ -162,6 +162,25 @@ def abrir(agent: Agent, ticket_id: int, *, session: Session, rules: RuleSet, reg
     return ticket
 
 
+def relacionado(agent: Agent, ticket: Ticket, *, session: Session, rules: RuleSet) -> Ticket | None:
+    """The first-instance ticket an Ombudsman ticket follows up, to read on its page; the reading is logged.
+
+    u15: the Ombudsman was told to check the first-instance protocol but could neither see it nor open it
+    (another inbox). It is shown read-only on the page of the ticket that cites it; a confidential one only to a
+    clinical agent, as anywhere else.
+    """
+    if not ticket.related_protocol:
+        return None
+    antes = session.scalar(select(Ticket).where(Ticket.protocol == ticket.related_protocol))
+    if antes is None or antes.id == ticket.id:
+        return None
+    confidenciais = {i.address.lower() for i in rules.inboxes.values() if i.confidential}
+    if (antes.inbox or "").lower() in confidenciais and not agent.clinical:
+        return None
+    session.add(TicketAccess(ticket_id=antes.id, agent_id=agent.id, at=utc_now()))
+    return antes
+
+
 def _evento(ticket: Ticket, agent: Agent | None, kind: str, **campos) -> TicketEvent:
     campos.setdefault("public", False)
     campos.setdefault("attempts", 0)

@@ -97,6 +97,7 @@ def painel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Painel]:
                     ("leigo", ["relacionamento", "area_clinica"], False),
                     ("clara", ["area_clinica"], True),
                     ("bloqueada", ["relacionamento"], False),
+                    ("otavio", ["ouvidoria"], False),
                 ):
                     create_agent(login, login.title(), SENHA, inboxes, session=session, known_inboxes=known,
                                  clinical=clinical)
@@ -225,12 +226,12 @@ def test_telegram_reply_reaches_the_chat(page, painel):
 
 
 def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, category: str = "falar_atendente",
-            **contexto: str) -> Ticket:
+            related: str | None = None, tier: str = "primeira_instancia", **contexto: str) -> Ticket:
     with painel.factory() as session:
         ticket = Ticket(
             protocol=f"{int(time.time() * 1e6) % 10**20:020d}",
             created_at=datetime(2026, 12, 1, 13, tzinfo=timezone.utc),
-            channel="whatsapp", category=category, status="aberto", tier="primeira_instancia",
+            channel="whatsapp", category=category, status="aberto", tier=tier, related_protocol=related,
             inbox=RULES.inboxes[inbox].address, summary="pedido", context_json={"conversa": conversa, **contexto},
             due_date=due,
         )
@@ -373,3 +374,17 @@ def test_a_reply_typed_when_the_session_ended_or_too_long_is_kept_not_lost(page,
     assert "Resposta enviada" in page.get_by_role("status").inner_text()
     page.reload()
     assert page.locator("form.responder textarea").input_value() == ""
+
+
+def test_the_ombudsman_reads_the_first_instance_ticket_it_must_check(page, painel):
+    # u15: "Conferir o protocolo de primeira instância informado", but the protocol was only in the conversation
+    # and the Ombudsman could neither find nor open it (another inbox).
+    antes = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000012")
+    depois = _ticket(painel, "ouvidoria", date(2026, 12, 11), "whatsapp:+5531900000012", "ouvidoria",
+                     related=antes.protocol, tier="ouvidoria", tipo_manifestacao="reclamação")
+    _entrar(page, painel, "otavio")
+    page.goto(f"{painel.url}/chamados/{depois.id}")
+    lido = page.locator("#primeira-instancia").inner_text()
+    assert lido.startswith(f"{antes.protocol}: Pedido de atendente, ") and "aberto" in lido
+    assert "Tipo de manifestação" in page.content() and "Reclamação" in page.content()
+    assert page.goto(f"{painel.url}/chamados/{antes.id}").status == 404  # read there, not worked
