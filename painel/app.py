@@ -286,7 +286,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         form = request.form
         try:
             if acao == "assumir":
-                fluxo.assumir(agente, ticket, session=db)
+                fluxo.assumir(agente, ticket, session=db, no_lugar=form.get("no_lugar") == "1")
                 aviso = "Chamado atribuído a você."
             elif acao == "liberar":
                 fluxo.liberar(agente, ticket, session=db)

@@ -194,12 +194,20 @@ def _aberto(ticket: Ticket) -> None:
         raise FluxoError(f"o chamado {ticket.protocol} está encerrado")
 
 
-def assumir(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
-    """Assign the ticket to ``agent``; an open ticket goes to "em atendimento"."""
+def assumir(agent: Agent, ticket: Ticket, *, session: Session, no_lugar: bool = False) -> TicketEvent:
+    """Assign the ticket to ``agent``; an open ticket goes to "em atendimento".
+
+    Taking a ticket someone else has needs ``no_lugar`` (the page asks): from a page opened before a colleague
+    took it, two agents would both start answering one beneficiary (u15).
+    """
     _aberto(ticket)
     if ticket.assigned_agent_id == agent.id:
         raise FluxoError("este chamado já está com você")
-    anterior = ticket.assigned_agent.name if ticket.assigned_agent else ""
+    if ticket.assigned_agent_id is not None and not no_lugar:
+        colega = session.get(Agent, ticket.assigned_agent_id)
+        raise FluxoError(f"este chamado já está com {colega.name}: para assumir no lugar, use o botão da página")
+    colega = session.get(Agent, ticket.assigned_agent_id) if ticket.assigned_agent_id else None
+    anterior = colega.name if colega else ""
     ticket.assigned_agent_id = agent.id
     evento = _evento(ticket, agent, "atribuicao", old_value=anterior[:120] or None, new_value=agent.name[:120])
     session.add(evento)

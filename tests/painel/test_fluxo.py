@@ -198,3 +198,19 @@ def test_the_search_finds_a_ticket_by_the_beneficiarys_cpf_or_name(db, rules, no
         protocolo = session.get(Ticket, outro).protocol
         assert [t.id for t in fluxo.fila(agente, fluxo.Filtro(protocolo=protocolo[-4:]), session=session,
                                          rules=rules)] == [outro]
+
+
+def test_a_ticket_a_colleague_took_is_not_taken_over_by_a_stale_click(db, rules, novo_agente, novo_chamado):
+    # u15: a second agent's page still read "com ninguém" after the first took the ticket, and "Assumir" there
+    # silently took it over: both would answer the same beneficiary.
+    ana, bia = novo_agente("ana", ["relacionamento"]), novo_agente("bia", ["relacionamento"])
+    chamado = novo_chamado()
+    session, agente_ana, ticket = _carregar(db, ana, chamado)
+    with session:
+        fluxo.assumir(agente_ana, ticket, session=session)
+        agente_bia = session.get(Agent, bia)
+        with pytest.raises(FluxoError, match="já está com Ana"):
+            fluxo.assumir(agente_bia, ticket, session=session)
+        assert ticket.assigned_agent_id == ana
+        evento = fluxo.assumir(agente_bia, ticket, session=session, no_lugar=True)  # on purpose, asked first
+        assert ticket.assigned_agent_id == bia and evento.old_value == "Ana"
