@@ -263,11 +263,16 @@ async def agent_messages(tracker_store: Any, conversation: str, after: float) ->
     """Messages an agent wrote into ``conversation`` from the console after ``after`` (epoch seconds).
 
     The console writes each reply into the conversation; in local mode that is the delivery, and
-    ``atende simulate`` polls for it through the channel.
+    ``atende simulate`` polls for it through the channel. A negative ``after`` means "since the person last
+    wrote": what a phone would show on opening the chat (u15: replies sent while the simulator was closed never
+    appeared, though the console said they were delivered).
     """
     if tracker_store is None:
         return []
     tracker = await tracker_store.retrieve(conversation)
+    if after < 0:
+        escritas = [e.timestamp for e in (tracker.events if tracker is not None else []) if e.type_name == "user"]
+        after = max(escritas, default=0.0)
     found = []
     for event in tracker.events if tracker is not None else []:
         metadata = getattr(event, "metadata", None) or {}

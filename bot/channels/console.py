@@ -70,8 +70,20 @@ def watch_agents(fetch: Callable[[float], List[Dict[str, Any]]], interval: float
     """Print, as they arrive, the messages an agent sends from the console (local mode); returns a stop flag."""
     stop = threading.Event()
 
+    def mostrar(found: List[Dict[str, Any]]) -> None:
+        for message in found:
+            quem = message.get("agente") or "Atende"
+            print(f"\nAtendente ({quem}): {message['texto']}\nVocê: ", end="", flush=True)
+
+    after = time.time()
+    try:
+        # What an agent wrote since the person last wrote, while this simulator was closed.
+        mostrar(fetch(-1))
+    except (OSError, ValueError):
+        pass
+
     def run() -> None:
-        after = time.time()
+        nonlocal after
         while not stop.wait(interval):
             try:
                 found = fetch(after)
@@ -79,8 +91,7 @@ def watch_agents(fetch: Callable[[float], List[Dict[str, Any]]], interval: float
                 continue  # the bot restarting: try again on the next tick
             for message in found:
                 after = max(after, float(message["quando"]))
-                quem = message.get("agente") or "Atende"
-                print(f"\nAtendente ({quem}): {message['texto']}\nVocê: ", end="", flush=True)
+            mostrar(found)
 
     threading.Thread(target=run, name="atendente", daemon=True).start()
     return stop

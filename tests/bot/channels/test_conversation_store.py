@@ -215,6 +215,8 @@ def test_whatsapp_simulator_shows_what_an_agent_wrote_after_a_given_moment():
         user = WhatsAppSimulator(server.url, channel.settings, number=simulator_number)
         everything = user.agent_messages(0)
         later = user.agent_messages(T0 + 60)
+        # u15: on opening, what came since the person last wrote (a reply sent while the simulator was closed).
+        unread = user.agent_messages(-1)
         # A moment that is not a number counts from the beginning.
         query = urlencode({"para": simulator_number, "depois": "ontem"})
         status, body = TwilioSigner(channel.settings).request(f"{server.url}/webhooks/whatsapp/local/atendente?{query}")
@@ -225,6 +227,7 @@ def test_whatsapp_simulator_shows_what_an_agent_wrote_after_a_given_moment():
         {"texto": "Seu reembolso foi pago ontem.", "quando": T0 + 120, "agente": "bruno"},
     ]
     assert later == [{"texto": "Seu reembolso foi pago ontem.", "quando": T0 + 120, "agente": "bruno"}]
+    assert unread == later
     assert status == 200 and json.loads(body) == everything
     assert unsigned == 403
 
