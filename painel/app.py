@@ -213,6 +213,12 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     async def fila_fragmento(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
         return pagina("_linhas.html", linhas=_linhas(db, agente, _filtro(request)))
 
+    @app.get("/fragmentos/contagem")
+    @autenticado
+    async def contagem_fragmento(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
+        # u15: the counts at the top stayed at "Aberto: 8" while the table below grew.
+        return pagina("_contagem.html", contagem=fluxo.contagem_por_status(agente, session=db, rules=rules))
+
     async def _conversa(db: Session, ticket: Ticket) -> tuple[list, str, bool | None]:
         conversa = (ticket.context_json or {}).get("conversa", "")
         if not conversa:

@@ -388,3 +388,14 @@ def test_the_ombudsman_reads_the_first_instance_ticket_it_must_check(page, paine
     assert lido.startswith(f"{antes.protocol}: Pedido de atendente, ") and "aberto" in lido
     assert "Tipo de manifestação" in page.content() and "Reclamação" in page.content()
     assert page.goto(f"{painel.url}/chamados/{antes.id}").status == 404  # read there, not worked
+
+
+def test_the_counts_follow_new_tickets_without_reloading(page, painel):
+    # u15: the counts stayed at "Aberto: 8" while the table below grew to ten rows.
+    _entrar(page, painel, "ana")
+    aberto = page.locator(".contagem a[data-status='aberto'] b")
+    antes = int(aberto.inner_text())
+    novo = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000013")
+    page.locator(f"tr[data-protocolo='{novo.protocol}']").wait_for(timeout=15000)
+    contar = "Number(document.querySelector(\".contagem a[data-status='aberto'] b\").textContent)"
+    page.wait_for_function(f"{contar} > {antes}", timeout=15000)
