@@ -60,6 +60,10 @@
     var alvos = document.querySelectorAll("[data-atualizar]");
     alvos.forEach(function (el) { setInterval(function () { atualizar(el); }, INTERVALO); });
     rascunhos();
+    // The confirmation is shown once: reloading the page must not say again that a reply was sent.
+    if (/[?&](aviso|erro)=/.test(location.search)) {
+      history.replaceState(null, "", location.pathname);
+    }
     // An action that takes the conversation away from the agent asks first (it sat next to "Assumir").
     document.querySelectorAll("form[data-confirmar]").forEach(function (form) {
       form.addEventListener("submit", function (evento) {

@@ -399,3 +399,21 @@ def test_the_counts_follow_new_tickets_without_reloading(page, painel):
     page.locator(f"tr[data-protocolo='{novo.protocol}']").wait_for(timeout=15000)
     contar = "Number(document.querySelector(\".contagem a[data-status='aberto'] b\").textContent)"
     page.wait_for_function(f"{contar} > {antes}", timeout=15000)
+
+
+def test_on_a_phone_the_conversation_fits_and_a_reload_does_not_repeat_the_confirmation(page, painel):
+    # u15: at 390 px the ticket page cut the conversation off; reloading after an action showed its banner again.
+    user = WhatsApp(painel)
+    assert "1 - Reembolso" in user.say("oi")
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), f"whatsapp:{user.phone}")
+    page.set_viewport_size({"width": 390, "height": 800})
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    page.get_by_role("button", name="Assumir").click()
+    assert "Chamado atribuído a você." in page.get_by_role("status").inner_text()
+    page.wait_for_function("!location.search")
+    box = page.locator("#conversa").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    _shot(page, "chamado-celular")
+    page.reload()
+    assert page.get_by_role("status").count() == 0
