@@ -25,6 +25,7 @@ from actions.idades import idades_da_mensagem
 from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
+from actions.pedido import outros_pedidos, primeiro_pedido
 from actions.reanalise import atender_pedido_de_reanalise
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
@@ -269,6 +270,11 @@ class ActionEsclarecer(Action):
             dispatcher.utter_message(text=geral)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        primeiro = primeiro_pedido(texto)
+        if primeiro and outros_pedidos(texto, primeiro):
+            # "preciso da 2ª via do boleto, ver meu reembolso e o informe do IR" asked which of two of the three:
+            # the first named is answered, and its answer offers the others by their digits.
+            return reler_no_assunto(tracker, primeiro)
         ranking = opcoes_de_esclarecimento(tracker.latest_message.get("intent_ranking"))
         assunto = assunto_atual(tracker.events)
         if assunto in ranking and len(texto.split()) <= _MAX_PALAVRAS_NO_ASSUNTO:

@@ -47,6 +47,22 @@ async def test_a_close_call_offers_both_topics_as_numbered_choices(dispatcher):
     assert "nenhum dos dois" in hint["text"]
 
 
+async def test_several_demands_in_one_message_answer_the_first_named_instead_of_asking(dispatcher):
+    # Tester: "preciso de varias coisas: a segunda via do boleto, ver meu reembolso de outubro e tambem o informe do
+    # imposto de renda" asked "qual destes assuntos?" with two of the three.
+    from actions.conversa import ActionEsclarecer
+
+    text = ("oi, preciso de varias coisas: a segunda via do boleto, ver meu reembolso de outubro e tambem o informe "
+            "do imposto de renda")
+    tracker = make_tracker(text=text, intent="esclarecer")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "imposto_renda", "confidence": 0.41}, {"name": "reembolso", "confidence": 0.39},
+    ]
+    events = await ActionEsclarecer().run(dispatcher, tracker, {})
+    reread = [e for e in events if e.get("event") == "user"]
+    assert dispatcher.messages == [] and reread[0]["parse_data"]["intent"]["name"] == "financeiro"
+
+
 def _asked(intent: str, text: str = "x") -> dict:
     return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
 
