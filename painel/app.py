@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
 from urllib.parse import urlencode
@@ -421,10 +421,31 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 avisados += 1
         return avisados
 
+    async def retomar_respondidos() -> int:
+        """Move back to "em atendimento" each ticket waiting for a beneficiary who has written since."""
+        retomados = 0
+        with fabrica() as db:
+            for ticket, desde in fluxo.esperando_o_beneficiario(session=db):
+                conversa = (ticket.context_json or {}).get("conversa", "")
+                if not conversa:
+                    continue
+                try:
+                    eventos = await sem_transacao(db, rasa.eventos(conversa))
+                except EntregaError:
+                    continue  # Rasa away for a moment: the next look tries again
+                # SQLite hands back naive datetimes; they are UTC, as everything is stored.
+                depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
+                if any(e.get("event") == "user" and float(e.get("timestamp") or 0) > depois for e in eventos):
+                    fluxo.beneficiario_respondeu(ticket, session=db)
+                    db.commit()
+                    retomados += 1
+        return retomados
+
     async def vigiar_esperas() -> None:
         while True:
             await asyncio.sleep(settings.handoff_wait_check_seconds)
             try:
+                await retomar_respondidos()
                 await avisar_esperas()
             except Exception:  # noqa: BLE001 - the watch must outlive one bad pass (database or Rasa down)
                 logger.exception("painel: falha ao verificar conversas à espera de atendente")

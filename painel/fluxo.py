@@ -372,6 +372,32 @@ def acessos(*, session: Session, limite: int = 500) -> List[TicketAccess]:
     return list(session.scalars(query))
 
 
+def esperando_o_beneficiario(*, session: Session) -> List[tuple[Ticket, datetime]]:
+    """Tickets waiting for the beneficiary, each with the moment it started waiting (its last status change)."""
+    tickets = session.scalars(select(Ticket).where(Ticket.status == "aguardando_beneficiario")).all()
+    esperas = []
+    for ticket in tickets:
+        desde = session.scalar(
+            select(func.max(TicketEvent.at)).where(
+                TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "status",
+                TicketEvent.new_value == "aguardando_beneficiario",
+            )
+        )
+        esperas.append((ticket, desde or ticket.updated_at or ticket.created_at))
+    return esperas
+
+
+def beneficiario_respondeu(ticket: Ticket, *, session: Session) -> TicketEvent:
+    """The beneficiary wrote after the agent asked: the ticket is back "em atendimento" for whoever has it.
+
+    u15: a ticket stayed "Aguardando beneficiário" after the document asked for came, and nothing in the queue
+    said the person had answered.
+    """
+    evento = _mudar(ticket, None, "em_atendimento", "o beneficiário respondeu na conversa")
+    session.add(evento)
+    return evento
+
+
 def aguardando_atendente(*, session: Session, desde: datetime) -> List[Ticket]:
     """Open tickets nobody took, created before ``desde`` and not yet told to wait (the wait notice)."""
     avisados = select(TicketEvent.ticket_id).where(TicketEvent.kind == "aviso_espera")

@@ -31,11 +31,15 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "ATENDE_ESPERA_ATENDENTE_MIN": "0", "ATENDE_ESPERA_VERIFICAR_S": "0.5",
         }
         with start_servers(tmp_path_factory.mktemp("painel-espera"), variables) as servers:
-            yield f"http://127.0.0.1:{servers.rasa_port}"
+            yield servers
+
+
+def _url(servers) -> str:
+    return f"http://127.0.0.1:{servers.rasa_port}"
 
 
 def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
-    user = WhatsAppSimulator(base, Settings(), number=f"+55319{unique(10**7)}")
+    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("0")
     assert status == 200
     protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
@@ -49,8 +53,40 @@ def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
 
 
 def test_a_conversation_the_bot_still_answers_gets_no_notice(base):
-    user = WhatsAppSimulator(base, Settings(), number=f"+55319{unique(10**7)}")
+    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("oi")
     assert status == 200 and user.answers(sid)
     time.sleep(2)
     assert user.agent_messages(0) == []
+
+
+def test_a_ticket_waiting_for_the_beneficiary_is_back_in_progress_when_they_write(base):
+    # u15: the ticket stayed "Aguardando beneficiário" after the person answered; nothing in the queue said so.
+    from bot.db.models import Ticket, TicketEvent, utc_now
+    from bot.db.session import make_engine, make_session_factory
+
+    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
+    status, sid = user.send("0")
+    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
+    factory = make_session_factory(make_engine(Settings(database_url=base.database_url)))
+    with factory() as session:
+        ticket = session.query(Ticket).filter_by(protocol=protocol).one()
+        ticket.status = "aguardando_beneficiario"
+        session.add(TicketEvent(ticket_id=ticket.id, at=utc_now(), kind="status", old_value="em_atendimento",
+                                new_value="aguardando_beneficiario", public=True, attempts=0))
+        session.commit()
+    time.sleep(1.5)  # looked at three times: nobody wrote yet
+    with factory() as session:
+        assert session.query(Ticket).filter_by(protocol=protocol).one().status == "aguardando_beneficiario"
+    assert user.send("segue o número da guia: 20260000003")[0] == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with factory() as session:
+            ticket = session.query(Ticket).filter_by(protocol=protocol).one()
+            if ticket.status == "em_atendimento":
+                break
+        time.sleep(0.3)
+    assert ticket.status == "em_atendimento"
+    with factory() as session:
+        last = session.query(TicketEvent).filter_by(ticket_id=ticket.id).order_by(TicketEvent.id.desc()).first()
+        assert last.text == "o beneficiário respondeu na conversa" and last.agent_id is None
