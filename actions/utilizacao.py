@@ -22,7 +22,7 @@ from actions.familia import Pessoa
 from actions.formatting import enumerar, first_name, format_date, format_money
 from actions.periodo import periodo_da_mensagem
 from bot.db import repository
-from bot.db.models import UtilizationEvent
+from bot.db.models import OPEN_TICKET_STATUSES, UtilizationEvent
 from bot.nlu.disputes import states_a_dispute
 from bot.nlu.parsing import strip_accents
 from bot.regulation.copay import PSYCHIATRIC_COPAY_FIRST_DAY, copay_exempt_reason, psychiatric_copay_applies
@@ -89,6 +89,18 @@ def descrever_item(evento: UtilizationEvent, nome: str | None, numero: int | Non
         linhas.append(observacao)
     return "\n".join(linhas)
 
+
+
+def _contestacao_aberta(item: Dict[str, str], familia: List[int], *, session: Session) -> Any | None:
+    """The family's open dispute of this same item (date, description, provider), if any."""
+    for ticket in repository.list_tickets(familia, session=session, limit=50):
+        antes = (ticket.context_json or {}).get("item_contestado") or {}
+        if (
+            ticket.category == "utilizacao_contestacao" and ticket.status in OPEN_TICKET_STATUSES
+            and all(antes.get(k) == item[k] for k in ("data", "descricao", "prestador"))
+        ):
+            return ticket
+    return None
 
 
 def item_legivel(item: Dict[str, str]) -> str:
@@ -268,6 +280,15 @@ class ActionContestarUtilizacao(AcaoIdentificada):
             "beneficiario": f"{dono.nome} ({dono.parentesco})",
         }
         descricao, prestador = evento.description, evento.provider
+        anterior = _contestacao_aberta(item, [p.id for p in pessoas], session=session)
+        if anterior is not None:
+            # u16: the same "não reconheço o item 2" sent twice filed two protocols for one item.
+            prazo = f" Prazo de resposta: até {format_date(anterior.due_date)}." if anterior.due_date else ""
+            dispatcher.utter_message(
+                text=f"Esse item ({descricao}, {item['data']}) já está em análise: protocolo {anterior.protocol}."
+                f"{prazo} Não é preciso registrar de novo."
+            )
+            return [lembrar_protocolo(anterior)]
         # End this read transaction first: on SQLite a reader would block the ticket's writer.
         session.commit()
         valor = contesta_valor(texto)

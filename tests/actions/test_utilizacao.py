@@ -411,3 +411,18 @@ async def test_someone_else_writing_on_the_identified_phone_is_identified_again(
                            text="oi, sou a Maria, minha utilização", intent="utilizacao")
     await as_served(ActionConsultarUtilizacao(), said, tracker)
     assert "outra pessoa" not in " ".join(t or "" for t in texts(said))
+
+
+async def test_the_same_item_disputed_twice_gets_the_same_protocol(dispatcher):
+    # u16: "não reconheço o item 2" sent twice filed two protocols for one item.
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    events = ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria), maria, escolha=str(maria))
+    itens = slot_events(events)["itens_utilizacao"]
+    slots = {"identificado": True, "beneficiario_id": str(maria), "itens_utilizacao": itens}
+    first, second = type(dispatcher)(), type(dispatcher)()
+    tracker = make_tracker(slots, text="não reconheço o item 2", intent="contestar_utilizacao")
+    protocol = slot_events(await ActionContestarUtilizacao().run(first, tracker, {}))[PROTOCOLO_DA_CONVERSA]
+    again = slot_events(await ActionContestarUtilizacao().run(second, tracker, {}))[PROTOCOLO_DA_CONVERSA]
+    assert again == protocol
+    said = texts(second)[0]
+    assert said.startswith("Esse item (") and f"já está em análise: protocolo {protocol}." in said
