@@ -25,6 +25,7 @@ from bot.canais import Canal
 from bot.channels.common import OnNewMessage, form_fields, run_bot, twilio_signature_ok, twilio_signing_token
 from bot.channels.render import menu_options, message_texts, render_for_ear
 from bot.menu import OPCOES
+from bot.nlu.parsing import strip_accents
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -33,7 +34,20 @@ ENTRY = (
     "Olá! Você ligou para a Cemig Saúde. "
     "Digite 1 para o atendimento automático ou 0 para falar com um atendente."
 )
-AUTOMATED_HINT = "A qualquer momento, tecle asterisco para voltar ao menu ou 0 para falar com um atendente."
+AUTOMATED_HINT = (
+    "A qualquer momento, diga repetir para ouvir de novo, tecle asterisco para voltar ao menu ou 0 para falar com "
+    "um atendente."
+)
+GOODBYE = "Obrigado por ligar para a Cemig Saúde. Até logo!"
+# u16: "repete por favor", "fala mais devagar" (read as a goodbye: the caller was logged out) and "espera que vou
+# pegar uma caneta" got "Desculpe, não entendi"; the caller hears the last answer again instead.
+_REPEAT = re.compile(
+    r"\b(?:repet\w*|de novo|outra vez|mais devagar|devagar|nao (?:entendi|ouvi)|pode falar de novo|"
+    r"(?:espera|peraí|perai|um momento|um minuto)\b.{0,40}\b(?:caneta|papel|anotar))",
+    re.IGNORECASE,
+)
+# The question at the end of every answer: a caller who goes quiet there is done, not waiting for a person.
+_ALGO_MAIS = "Posso ajudar em algo mais?"
 NO_INPUT = "Não recebi sua resposta."
 INVALID = "Opção inválida."
 NOT_UNDERSTOOD = "Não entendi. Tecle asterisco para ouvir o menu ou 0 para falar com um atendente."
@@ -134,6 +148,15 @@ def gather_twiml(spoken: List[str], action: str, voice: str, timeout: int, singl
     for sentence in spoken:
         gather.say(sentence, language="pt-BR", voice=voice)
     twiml.append(gather)
+    return twiml
+
+
+def hangup_twiml(spoken: List[str], voice: str) -> VoiceResponse:
+    """Say ``spoken`` and end the call."""
+    twiml = VoiceResponse()
+    for sentence in spoken:
+        twiml.say(sentence, language="pt-BR", voice=voice)
+    twiml.hangup()
     return twiml
 
 
@@ -263,6 +286,9 @@ class UraInput(InputChannel):
             return self._gather(request, [ENTRY], "entrada", 0, single_key=True)
         if not digits and not speech:
             if silences:
+                if any(text.startswith(_ALGO_MAIS) for text in (await self._pending(request, sender))[-1:]):
+                    # u16: silence after "algo mais?" sent a caller who was done to a person.
+                    return hangup_twiml([GOODBYE], self.settings.ivr_voice)
                 return await self._transfer(request, form, sender, "sem resposta", [])
             if stage == "entrada":
                 return self._gather(request, [NO_INPUT, ENTRY], stage, 1, single_key=True)
@@ -277,6 +303,10 @@ class UraInput(InputChannel):
                     return await self._transfer(request, form, sender, "opção inválida", [])
                 return self._gather(request, [INVALID, ENTRY], "entrada", 1, single_key=True)
         else:
+            if not digits and _REPEAT.search(strip_accents(speech)):
+                said = await self._pending(request, sender)
+                spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
+                return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))
             text = "menu" if digits == "*" else digits or speech
         try:
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
@@ -291,6 +321,9 @@ class UraInput(InputChannel):
             protocol = next((_PROTOCOL.search(a)[1] for a in reversed(answers) if _PROTOCOL.search(a)), None)
             return await self._transfer(request, form, sender, "pedido do beneficiário", [], protocol, tracker)
         spoken = [render_for_ear(answer) for answer in answers] or [NOT_UNDERSTOOD]
+        if _latest_intent(tracker) == "despedida":
+            # u16: "tchau, obrigada" got "Até logo!" and the call stayed open until silence sent it to a person.
+            return hangup_twiml(spoken, self.settings.ivr_voice)
         if stage == "entrada":
             spoken.append(AUTOMATED_HINT)
         return self._gather(request, spoken, "menu", 0, single_key=is_single_key_menu(answers))

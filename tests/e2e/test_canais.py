@@ -170,6 +170,7 @@ class Phone:
             assert f"{action.scheme}://{action.netloc}" == PUBLIC  # published: Twilio must call the public URL
             self.next = f"{action.path}?{action.query}"
             self.single_key = gather.get("numDigits") == "1"
+        self.hung_up = root.find("Hangup") is not None
         enqueue = root.find("Enqueue")
         if enqueue is not None:
             assert enqueue.get("workflowSid") == WORKFLOW
@@ -286,6 +287,28 @@ def test_ivr_silence_reprompts_once_then_transfers(env):
     assert again.startswith("Não recebi sua resposta.") and "Para reembolso, digite 1." in again
     assert "transferir" in caller.silence()
     assert caller.task["motivo"] == "sem resposta" and caller.task["identificado"] is False
+
+
+def test_ivr_caller_hears_again_on_asking_and_a_goodbye_or_a_quiet_end_hangs_up(env):
+    # u16: "repete por favor" and "fala mais devagar" got "não entendi" or a logout; "tchau, obrigada" and the
+    # silence after "algo mais?" sent a caller who was done to a person.
+    caller = Phone(env)
+    caller.call()
+    menu = caller.keys("1")
+    assert "diga repetir" in menu
+    again = caller.speak("repete por favor")
+    assert "Para reembolso, digite 1." in again and not caller.hung_up and caller.task is None
+    assert "Para reembolso, digite 1." in caller.speak("fala mais devagar")
+    bye = caller.speak("tchau, obrigada")
+    assert caller.hung_up and caller.task is None and "transferir" not in bye
+
+    done = Phone(env)
+    done.call()
+    done.keys("1")
+    answer = done.speak("qual o horário de atendimento?")
+    assert "Posso ajudar em algo mais?" in answer
+    assert done.silence().startswith("Não recebi sua resposta.") and not done.hung_up
+    assert "Até logo" in done.silence() and done.hung_up and done.task is None
 
 
 def test_forged_calls_change_nothing(env):
