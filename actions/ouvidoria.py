@@ -42,7 +42,7 @@ from actions.ouvidoria_perguntas import (
     pergunta_andamento,
     protocolo_existe,
 )
-from actions.pedido import DESISTIU, desiste, nao_entendeu
+from actions.pedido import DESISTIU, desiste, nao_entendeu, outra_opcao_no_lugar
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
     GUIA_ERRADA,
@@ -233,6 +233,13 @@ class ValidateOuvidoriaForm(FormValidationAction):
             # The reanalysis of a named guide: a correction of the guide or a question is no reason to file.
             if corrige_a_guia(relato):
                 dispatcher.utter_message(text=GUIA_ERRADA)
+                return {nome: DESISTIU for nome in SLOTS}
+            if (outra := outra_opcao_no_lugar(relato)) is not None:
+                # u16: "espera, antes me passa o número do meu cartão" was filed as the reason for the review.
+                dispatcher.utter_message(
+                    text=f"Para ver {outra.rotulo.lower()}, digite {outra.digito}. A reanálise eu peço quando você "
+                    "quiser: escreva *quero reanálise*."
+                )
                 return {nome: DESISTIU for nome in SLOTS}
             if pergunta_no_lugar_do_motivo(relato):
                 dispatcher.utter_message(text=DUT_DEFINICAO if pergunta_dut(relato) else DUVIDA_NA_REANALISE)

@@ -188,6 +188,25 @@ def primeiro_pedido(texto: str) -> str | None:
     return min(achados)[1] if achados else None
 
 
+# "espera, antes me passa o número do meu cartão": a request that sets aside what the form is asking.
+_ANTES = re.compile(r"^\W*(?:espera|peraí|perai|pera|antes|primeiro|calma|um momento)\b")
+
+
+def outra_opcao_no_lugar(texto: str) -> Opcao | None:
+    """The option of the plan a message asks for instead of answering a form's question, if it does.
+
+    >>> outra_opcao_no_lugar("espera, antes me passa o número do meu cartão").rotulo
+    'Número de cartão'
+    >>> outra_opcao_no_lugar("o médico disse que preciso da cirurgia, o plano cobre o cartão de dor") is None
+    True
+    """
+    folded = strip_accents(texto).lower()
+    intent = primeiro_pedido(texto)
+    if intent is None or intent == "falar_atendente" or not _ANTES.search(folded):
+        return None
+    return POR_INTENT[intent]
+
+
 def oferecer_outros_pedidos(dispatcher: CollectingDispatcher, opcoes: List[Opcao]) -> None:
     """Offer the other options the message asked for, just before "Posso ajudar em algo mais?".
 

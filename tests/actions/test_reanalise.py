@@ -150,6 +150,21 @@ def test_a_no_that_corrects_the_guide_files_nothing(dispatcher):
     ) == {"ouvidoria_relato": motivo}
 
 
+def test_another_request_at_the_reason_question_files_nothing_and_says_how_to_get_it(dispatcher):
+    # u16: "espera, antes me passa o número do meu cartão" was filed as José's reason for the review.
+    from actions.ouvidoria import SLOTS
+    from actions.pedido import DESISTIU
+
+    ids, guia = _ids()
+    resposta = "espera, antes me passa o número do meu cartão"
+    resultado = ValidateOuvidoriaForm().validate_ouvidoria_relato(
+        resposta, dispatcher, _no_motivo(guia, ids["jose"], resposta), {}
+    )
+    assert resultado == {nome: DESISTIU for nome in SLOTS}
+    assert texts(dispatcher) == ["Para ver número de cartão, digite 3. A reanálise eu peço quando você quiser: "
+                                 "escreva *quero reanálise*."]
+
+
 async def test_a_second_reanalysis_of_the_same_guide_gets_the_open_protocol_and_the_list_shows_it(dispatcher):
     from actions.autorizacao import ActionConsultarAutorizacao
 
