@@ -39,6 +39,7 @@ from actions.ouvidoria_perguntas import (
     PRAZO_OUVIDORIA,
     ainda_no_prazo,
     consultar_andamento,
+    no_prazo_nesta_mensagem,
     pergunta_andamento,
     protocolo_existe,
 )
@@ -223,6 +224,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if desistiu:
             return desistiu
         perguntado = tracker.get_slot("requested_slot") == "ouvidoria_relato"
+        if not perguntado and no_prazo_nesta_mensagem(tracker):
+            # u16: the protocol and the case in one message were told "escreva cancelar se preferir esperar" and
+            # registered in the same answer; the case is asked next, so the choice is real.
+            return {"ouvidoria_relato": None}
         if perguntado and tracker.get_slot(SLOT_GUIA) and nao_sabe(relato):
             return {"ouvidoria_relato": relato}  # the reanalysis offers "não sei" as an answer
         if perguntado and nao_entendeu(relato):

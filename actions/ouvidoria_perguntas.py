@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session, session_factory
+from actions.base import beneficiario_identificado, db_session, hoje, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, so_pergunta_rede
 from actions.contexto import assunto_atual, reler_no_assunto
@@ -285,6 +285,13 @@ def ainda_no_prazo(protocolo: str, tracker: Tracker, hoje_: date) -> date | None
         if ticket.beneficiary_id not in visiveis and not (ticket.beneficiary_id is None and desta_conversa):
             return None
         return ticket.due_date if ticket.due_date and ticket.due_date >= hoje_ else None
+
+
+def no_prazo_nesta_mensagem(tracker: Tracker) -> bool:
+    """Whether the latest message names the person's own first-instance protocol still within its deadline."""
+    texto = tracker.latest_message.get("text") or ""
+    protocolos = [f.value for f in find_identifiers(texto) if f.entity == "protocolo"]
+    return bool(protocolos) and ainda_no_prazo(protocolos[0], tracker, hoje()) is not None
 
 
 def protocolo_existe(protocolo: str) -> bool:

@@ -385,6 +385,21 @@ def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatch
     assert texts(other) == []
 
 
+def test_the_case_told_with_a_protocol_still_in_its_deadline_is_asked_again_so_cancelling_is_possible(dispatcher):
+    # u16: the protocol and the case in one message got "escreva cancelar se preferir esperar" and were registered
+    # in the same answer; "cancelar" next found nothing to cancel.
+    protocolo, _ = _abrir("primeira_instancia", conversa="no-prazo-2")
+    text = f"quero acrescentar uma informação na minha reanálise, protocolo {protocolo}: o médico mandou o laudo"
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=text, sender="no-prazo-2")
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato(text, dispatcher, tracker, {}) == {
+        "ouvidoria_relato": None
+    }
+    # Asked for on its own, the case is taken: the person chose to go on.
+    case = "o médico mandou o laudo e nada"
+    asked = make_tracker({"requested_slot": "ouvidoria_relato"}, text=case, sender="no-prazo-2")
+    assert ValidateOuvidoriaForm().validate_ouvidoria_relato(case, dispatcher, asked, {}) == {"ouvidoria_relato": case}
+
+
 async def test_what_is_added_after_registering_goes_with_the_manifestation(dispatcher):
     # "mas eu nem falei qual é a reclamação" restarted the Ombudsman's explanation, and the case told next became a
     # second manifestation (or the reimbursements' guidance).
