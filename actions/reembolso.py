@@ -63,13 +63,14 @@ def prazo_do_pedido(pedido: Any, nome: str | None, hoje_: date) -> str:
     return f"{titulo}: pagamento até {format_date(prazo)}."
 
 
-def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
+def descrever(pedido: Any, nome: str | None, hoje_: date, *, como_recorrer: bool = True) -> str:
     """One reimbursement request as a short block of text.
 
     Args:
         pedido: A ``Reimbursement`` row.
         nome: First name to show, or None when the list is about one person.
         hoje_: Today, to flag an overdue payment.
+        como_recorrer: Whether a denied request says how to contest it.
 
     Returns:
         A few lines: protocol, date, service, status, amounts and deadline.
@@ -88,7 +89,8 @@ def descrever(pedido: Any, nome: str | None, hoje_: date) -> str:
         linhas.append(f"Pago em {format_date(pedido.paid_on)}." if pedido.paid_on else "Pagamento efetuado.")
     elif pedido.status == "negado":
         linhas.append(f"Motivo: {pedido.denial_reason or 'não informado'}")
-        linhas.append("Não concorda? Escreva *quero recorrer do reembolso*.")
+        if como_recorrer:  # not in the answer to that very request (u16: it pointed back to itself)
+            linhas.append("Não concorda? Escreva *quero recorrer do reembolso*.")
     elif pedido.status == "pendente_documentos" or pedido.documents_complete_on is None:
         faltam = [d.strip() for d in (pedido.pending_documents or "").split(";") if d.strip()]
         if faltam:
@@ -155,7 +157,10 @@ class ActionConsultarReembolso(AcaoIdentificada):
             if negados:
                 # "como recorro dessa negativa do reembolso?" got how to ask for a reimbursement.
                 nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
-                blocos = [descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()) for pedido in negados]
+                blocos = [
+                    descrever(pedido, nomes.get(pedido.beneficiary_id), hoje(), como_recorrer=False)
+                    for pedido in negados
+                ]
                 dispatcher.utter_message(text="\n\n".join([*blocos, REVISAO_DO_REEMBOLSO]))
                 dispatcher.utter_message(response="utter_algo_mais")
                 return []

@@ -328,6 +328,8 @@ def test_contesting_a_denied_reimbursement_says_how(dispatcher):
                                        jose_id)
     shown = _shown(dispatcher)
     assert negado.protocol in shown and REVISAO_DO_REEMBOLSO in shown and "Art. 72, §3º" in REVISAO_DO_REEMBOLSO
+    # u16: the answer to "quero recorrer do reembolso" said "Não concorda? Escreva quero recorrer do reembolso".
+    assert "Escreva *quero recorrer do reembolso*" not in shown
 
 
 def test_the_deadline_to_ask_is_answered_not_the_documents_again(dispatcher):
