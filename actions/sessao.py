@@ -13,9 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import esquecer_identificacao
+from actions.base import beneficiario_identificado, esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
+from actions.formatting import first_name
 from actions.pedido import nao_entendeu
 from actions.reanalise import atender_pedido_de_reanalise
 from bot.identifiers import is_valid_card, is_valid_cpf
@@ -171,4 +172,29 @@ class ActionJaIdentificado(Action):
             # An 11-digit guide is read as a CPF by the NLU: re-read in the topic that asked for it.
             return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(response="utter_ja_identificado")
+        return []
+
+
+class ActionSaudacao(Action):
+    """A greeting: the welcome and the menu, saying first who the conversation is identified as, if anyone.
+
+    u16: on a phone shared by the family, "oi" 45 minutes after Maria identified showed the plain welcome, and the
+    next "3" showed the family's card numbers to whoever held the phone.
+    """
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_saudacao"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """The welcome with the menu; before it, the identified person's first name and how to leave."""
+        if beneficiario_identificado(tracker) is not None and tracker.get_slot("beneficiario_nome"):
+            nome = first_name(str(tracker.get_slot("beneficiario_nome")))
+            dispatcher.utter_message(
+                text=f"Esta conversa está identificada como {nome}. Se não for você, escreva *sair* antes de "
+                "continuar."
+            )
+        dispatcher.utter_message(response="utter_saudacao")
         return []

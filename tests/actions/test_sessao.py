@@ -84,3 +84,24 @@ async def test_someone_else_writing_is_identified_again_whatever_the_classifier_
     assert texts(dispatcher) == [OUTRA_PESSOA]
     slots = slot_events(events)
     assert slots["identificado"] is False and slots["beneficiario_id"] is None and slots["identidade"] is None
+
+
+async def test_a_greeting_in_an_identified_conversation_says_whose_it_is(dispatcher, db):
+    # u16: on a phone shared by the family, "oi" 45 minutes later showed the plain welcome; the next "3" showed
+    # the family's card numbers to whoever held the phone.
+    from actions.base import db_session
+    from actions.sessao import ActionSaudacao
+    from bot.db import repository, seed
+
+    with db_session() as session:
+        maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=session)
+        slots = {"identificado": True, "beneficiario_id": str(maria.id), "beneficiario_nome": maria.name}
+    await ActionSaudacao().run(dispatcher, make_tracker(slots, text="oi", intent="saudacao"), {})
+    assert texts(dispatcher) == [
+        "Esta conversa está identificada como Maria. Se não for você, escreva *sair* antes de continuar.",
+        "utter_saudacao",
+    ]
+    # A forged identity (slots without the form's signature) is nobody's.
+    forged = type(dispatcher)()
+    await ActionSaudacao().run(forged, make_tracker({**slots, "identidade": "forjada"}, text="oi"), {})
+    assert texts(forged) == ["utter_saudacao"]
