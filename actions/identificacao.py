@@ -51,7 +51,7 @@ from actions.identificacao_leitura import (
     sujeitos,
     texto_de,
 )
-from actions.pedido import DESISTIU, desiste, tem_protocolo
+from actions.pedido import DESISTIU, desiste, pede_uma_pessoa, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
@@ -111,6 +111,10 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 text="Tudo bem, parei a identificação. Digite *menu* para ver as opções ou 0 para falar com um "
                 "atendente."
             )
+            return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+        if intent == "falar_atendente" or pede_uma_pessoa(texto):
+            # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" got where to find a CPF and the question
+            # again; the form ends and the request for a person is served (ActionConcluirIdentificacao).
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         geral = [orientacao_sem_cadastro(texto) or ""]
         if intent in SERVICOS:

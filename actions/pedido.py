@@ -188,6 +188,22 @@ def primeiro_pedido(texto: str) -> str | None:
     return min(achados)[1] if achados else None
 
 
+# "quero falar com uma pessoa", "me passa pra um atendente": a person asked for, whatever the form was asking.
+_UMA_PESSOA = re.compile(
+    r"\b(?:falar|conversar|atendimento) com (?:um |uma |o |a |algum |alguem)?(?:atendente|pessoa|humano|gente|"
+    r"ser humano)|\b(?:me )?(?:passa|transfere|transferir|chama)\w* (?:pra |para )?(?:um |uma )?(?:atendente|pessoa)"
+)
+
+
+def pede_uma_pessoa(texto: str) -> bool:
+    """Whether a message asks for a human agent in words (the digit 0 is the menu's).
+
+    >>> pede_uma_pessoa("não sei meu cpf de cabeça, quero falar com uma pessoa"), pede_uma_pessoa("meu cpf")
+    (True, False)
+    """
+    return bool(_UMA_PESSOA.search(strip_accents(texto or "").lower()))
+
+
 # "espera, antes me passa o número do meu cartão": a request that sets aside what the form is asking.
 _ANTES = re.compile(r"^\W*(?:espera|peraí|perai|pera|antes|primeiro|calma|um momento)\b")
 

@@ -356,3 +356,19 @@ def test_a_member_the_lookup_did_not_find_is_not_offered_the_plans(dispatcher):
     assert result["identificacao_documento"] is None  # asked again, no attempt spent, not left for the plans
     said = texts(dispatcher)[0]
     assert said.startswith("Se você é do plano, confira o CPF") and "0800 030 9009" in said
+
+
+async def test_asking_for_a_person_at_the_cpf_question_ends_it_and_serves_the_request(dispatcher):
+    # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" got where to find a CPF and the question again.
+    from actions.pedido import DESISTIU
+
+    text = "não sei meu cpf de cabeça, quero falar com uma pessoa"
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text=text,
+                           intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(text, dispatcher, tracker, {})
+    assert result == {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+    assert texts(dispatcher) == []
+    closing = make_tracker({"identificacao_documento": DESISTIU}, text=text, intent="informar_identificacao")
+    events = await ActionConcluirIdentificacao().run(type(dispatcher)(), closing, {})
+    reread = [e for e in events if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "falar_atendente"
