@@ -112,6 +112,10 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "atendente."
             )
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+        if intent == "saudacao" and len(texto.split()) <= 4:
+            # u16: coming back later, "oi bom dia" got "preciso confirmar quem é você primeiro": the old question
+            # was still open. A greeting starts over (ActionConcluirIdentificacao answers it).
+            return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         if intent == "falar_atendente" or pede_uma_pessoa(texto):
             # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" got where to find a CPF and the question
             # again; the form ends and the request for a person is served (ActionConcluirIdentificacao).

@@ -137,6 +137,8 @@ class ActionConcluirIdentificacao(Action):
             if intent == "falar_atendente" or pede_uma_pessoa(ultima.get("text") or ""):
                 # "quero falar com uma pessoa" at the CPF question: the request for a person, served.
                 return [*reler_no_assunto(tracker, "falar_atendente"), *events, *nao_escolhe]
+            if intent == "saudacao":
+                return [*reler_no_assunto(tracker, "saudacao"), *events, *nao_escolhe]
             return events + nao_escolhe
         if beneficiario_id is None:
             dispatcher.utter_message(

@@ -372,3 +372,15 @@ async def test_asking_for_a_person_at_the_cpf_question_ends_it_and_serves_the_re
     events = await ActionConcluirIdentificacao().run(type(dispatcher)(), closing, {})
     reread = [e for e in events if e.get("event") == "user"]
     assert reread and reread[0]["parse_data"]["intent"]["name"] == "falar_atendente"
+
+
+async def test_a_greeting_at_the_cpf_question_starts_over_with_the_welcome(dispatcher):
+    # u16: coming back later, "oi bom dia" got "preciso confirmar quem é você primeiro".
+    from actions.pedido import DESISTIU
+
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text="oi bom dia", intent="saudacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento("oi bom dia", dispatcher, tracker, {})
+    assert result == {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+    closing = make_tracker({"identificacao_documento": DESISTIU}, text="oi bom dia", intent="saudacao")
+    events = await ActionConcluirIdentificacao().run(type(dispatcher)(), closing, {})
+    assert [e["parse_data"]["intent"]["name"] for e in events if e.get("event") == "user"] == ["saudacao"]
