@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import enumerar
 from bot.menu import POR_INTENT, Opcao
+from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
 # The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
@@ -188,20 +189,9 @@ def primeiro_pedido(texto: str) -> str | None:
     return min(achados)[1] if achados else None
 
 
-# "quero falar com uma pessoa", "me passa pra um atendente": a person asked for, whatever the form was asking.
-_UMA_PESSOA = re.compile(
-    r"\b(?:falar|conversar|atendimento) com (?:um |uma |o |a |algum |alguem)?(?:atendente|pessoa|humano|gente|"
-    r"ser humano)|\b(?:me )?(?:passa|transfere|transferir|chama)\w* (?:pra |para )?(?:um |uma )?(?:atendente|pessoa)"
-)
-
-
 def pede_uma_pessoa(texto: str) -> bool:
-    """Whether a message asks for a human agent in words (the digit 0 is the menu's).
-
-    >>> pede_uma_pessoa("não sei meu cpf de cabeça, quero falar com uma pessoa"), pede_uma_pessoa("meu cpf")
-    (True, False)
-    """
-    return bool(_UMA_PESSOA.search(strip_accents(texto or "").lower()))
+    """Whether a message asks for a human agent in words (:func:`bot.nlu.handoff.asks_for_a_person`)."""
+    return asks_for_a_person(texto)
 
 
 # "espera, antes me passa o número do meu cartão": a request that sets aside what the form is asking.

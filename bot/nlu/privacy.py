@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.short_replies import normalize
 
 # The intent of such a question (domain.yml); the pattern below is its only source, there are no training examples.
@@ -124,11 +125,13 @@ def is_identification_question(text: str) -> bool:
     False
     >>> is_identification_question("nasci 12/3/75, pra que vc quer meu cpf?")
     False
+    >>> is_identification_question("não sei meu cpf de cabeça, quero falar com uma pessoa")
+    False
     """
     # Short numbers ("11 dígitos", "tenho 70 anos") are no answer; three digits in a row or a date may be one.
     if not text or re.search(r"\d{3}|\d{1,2}\s*[/.-]\s*\d{1,2}", text):
         return False
     folded = normalize(text)
-    if not folded or len(folded.split()) > _MAX_WORDS:
-        return False
+    if not folded or len(folded.split()) > _MAX_WORDS or asks_for_a_person(text):
+        return False  # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" is a request for a person
     return _QUESTION.search(folded) is not None
