@@ -95,9 +95,14 @@ def acrescentar_ao_pedido_da_mesa(dispatcher: CollectingDispatcher, tracker: Tra
     protocolo = str(tracker.get_slot("tele_protocolo"))
     fiscal = str(tracker.get_slot("tele_nif") or "")
     urgente = bool(_URGENTE.search(strip_accents(texto).lower()))
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
     with session_scope(session_factory()) as session:
         ticket = repository.find_ticket_by_protocol(protocolo, session=session)
         if ticket is None or ticket.status not in OPEN_TICKET_STATUSES:
+            return False
+        if intent in TELE_INTENTS and intent != ticket.category:
+            # "o médico foi grosseiro" after a request for a prescription is a clinical complaint: it goes to its
+            # own, confidential inbox as a request of its own, not into the documents team's history.
             return False
         rotulo = "Complemento do cliente (diz que é urgente)" if urgente else "Complemento do cliente"
         repository.add_beneficiary_note(ticket, f"{rotulo}: {mask_personal_data(texto)[:2000]}", session=session)

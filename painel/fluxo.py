@@ -119,7 +119,7 @@ def _busca(texto: str):
         return Ticket.beneficiary_id.in_(select(Beneficiary.id).where(Beneficiary.cpf == digitos))
     nome = " ".join(texto.split())
     if not digitos and len(nome) >= 3:
-        nomes = select(Beneficiary.id).where(func.lower(Beneficiary.name).contains(nome.lower()))
+        nomes = select(Beneficiary.id).where(func.lower(Beneficiary.name).contains(nome.lower(), autoescape=True))
         return Ticket.beneficiary_id.in_(nomes)
     return Ticket.protocol.contains(digitos or "-")
 

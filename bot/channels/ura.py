@@ -46,6 +46,8 @@ _REPEAT = re.compile(
     r"(?:espera|peraí|perai|um momento|um minuto)\b.{0,40}\b(?:caneta|papel|anotar))",
     re.IGNORECASE,
 )
+# A longer sentence with "de novo" is a request ("quero pedir de novo o reembolso da consulta"), not a repeat.
+_REPEAT_WORDS = 9
 # The question at the end of every answer: a caller who goes quiet there is done, not waiting for a person.
 _ALGO_MAIS = "Posso ajudar em algo mais?"
 NO_INPUT = "Não recebi sua resposta."
@@ -303,7 +305,7 @@ class UraInput(InputChannel):
                     return await self._transfer(request, form, sender, "opção inválida", [])
                 return self._gather(request, [INVALID, ENTRY], "entrada", 1, single_key=True)
         else:
-            if not digits and _REPEAT.search(strip_accents(speech)):
+            if not digits and len(speech.split()) <= _REPEAT_WORDS and _REPEAT.search(strip_accents(speech)):
                 said = await self._pending(request, sender)
                 spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
                 return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))

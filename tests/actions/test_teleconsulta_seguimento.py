@@ -81,3 +81,14 @@ async def test_a_request_already_closed_is_not_added_to(dispatcher, db):
     tracker = make_tracker(slots, text=text, intent="nlu_fallback", events=_conversa(text, "nlu_fallback"))
     await as_served(ActionFallback(), dispatcher, tracker)
     assert not any((t or "").startswith("Acrescentei") for t in texts(dispatcher))
+
+
+async def test_a_complaint_of_another_kind_after_the_request_is_a_request_of_its_own(dispatcher, db):
+    # Review: "o médico foi grosseiro" after a request for a prescription matched the follow-up words and would
+    # have gone into the documents team's history instead of the confidential clinical inbox.
+    protocol, slots = await _pedido(dispatcher, "123456789")
+    text = "mais uma coisa: o médico foi muito grosseiro comigo na consulta"
+    tracker = make_tracker(slots, text=text, intent="tele_clinica", events=_conversa(text, "tele_clinica"))
+    await as_served(ActionPrepararTeleconsulta(), dispatcher, tracker)
+    assert not any((t or "").startswith("Acrescentei") for t in texts(dispatcher))
+    assert _notas(protocol) == []
