@@ -51,11 +51,12 @@ from actions.identificacao_leitura import (
     sujeitos,
     texto_de,
 )
-from actions.pedido import DESISTIU, desiste, pede_uma_pessoa, tem_protocolo
+from actions.pedido import DESISTIU, desiste, tem_protocolo
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
+from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import find_identifiers, only_digits, parse_date
 from bot.settings import get_settings
 
@@ -116,7 +117,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             # u16: coming back later, "oi bom dia" got "preciso confirmar quem é você primeiro": the old question
             # was still open. A greeting starts over (ActionConcluirIdentificacao answers it).
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
-        if intent == "falar_atendente" or pede_uma_pessoa(texto):
+        if intent == "falar_atendente" or asks_for_a_person(texto):
             # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" got where to find a CPF and the question
             # again; the form ends and the request for a person is served (ActionConcluirIdentificacao).
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}

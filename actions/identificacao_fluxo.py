@@ -34,11 +34,12 @@ from actions.identificacao_leitura import (
 )
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.orientacoes import pergunta_do_pa
-from actions.pedido import DESISTIU, pede_uma_pessoa, primeiro_pedido, tem_protocolo
+from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
 from actions.protocolo import situacao_na_mesa
 from actions.teleconsulta_seguimento import segue_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.intencoes import INFORMAR_IDENTIFICACAO
+from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import find_identifiers
 from bot.nlu.symptoms import PRONTO_ATENDIMENTO
 
@@ -134,7 +135,7 @@ class ActionConcluirIdentificacao(Action):
                 # The prospect's message, read again as the question about the plans it was.
                 return [*reler_no_assunto(tracker, "novos_planos"), *events, *nao_escolhe]
             intent = (ultima.get("intent") or {}).get("name")
-            if intent == "falar_atendente" or pede_uma_pessoa(ultima.get("text") or ""):
+            if intent == "falar_atendente" or asks_for_a_person(ultima.get("text") or ""):
                 # "quero falar com uma pessoa" at the CPF question: the request for a person, served.
                 return [*reler_no_assunto(tracker, "falar_atendente"), *events, *nao_escolhe]
             if intent == "saudacao":

@@ -17,7 +17,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import enumerar
 from bot.menu import POR_INTENT, Opcao
-from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
 # The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
@@ -187,11 +186,6 @@ def primeiro_pedido(texto: str) -> str | None:
     achados = [(m.start(), intent) for intent, nomeia in _NOMEIA.items()
                if intent != "falar_atendente" and (m := nomeia.search(folded))]
     return min(achados)[1] if achados else None
-
-
-def pede_uma_pessoa(texto: str) -> bool:
-    """Whether a message asks for a human agent in words (:func:`bot.nlu.handoff.asks_for_a_person`)."""
-    return asks_for_a_person(texto)
 
 
 # "espera, antes me passa o número do meu cartão": a request that sets aside what the form is asking.

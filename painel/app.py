@@ -69,6 +69,12 @@ def _volta_segura(caminho: str) -> str:
     return f"/chamados/{achado[1]}" if achado else "/"
 
 
+def _conversa_escrita(ticket: Ticket) -> str:
+    """The ticket's written conversation (WhatsApp, Telegram, chat), or "" for none or a phone call."""
+    conversa = (ticket.context_json or {}).get("conversa", "")
+    return conversa if conversa and canal_e_destino(conversa)[0] != "ura" else ""
+
+
 def _ambiente() -> Environment:
     ambiente = Environment(loader=FileSystemLoader(PASTA / "templates"), autoescape=select_autoescape(["html"]))
     ambiente.filters["canal"] = rotulo_canal
@@ -346,8 +352,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         # u15: a ticket opened while the bot kept answering (out of hours, a dispute, the desk) had the
         # beneficiary's answer to the agent taken by the bot, which even opened another protocol. Once a person
         # has written, the conversation is theirs until they hand it back or resolve the ticket.
-        conversa = (ticket.context_json or {}).get("conversa", "")
-        if not conversa or canal_e_destino(conversa)[0] == "ura":
+        conversa = _conversa_escrita(ticket)
+        if not conversa:
             return ""
         try:
             if await sem_transacao(db, rasa.pausada(conversa)):
@@ -360,8 +366,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
 
     async def _devolver_ao_fim(db: Session, ticket: Ticket, agente: Agent) -> str:
         # A resolved ticket leaves no one reading the conversation: the bot answers again.
-        conversa = (ticket.context_json or {}).get("conversa", "")
-        if not conversa or canal_e_destino(conversa)[0] == "ura":
+        conversa = _conversa_escrita(ticket)
+        if not conversa:
             return ""
         try:
             if not await sem_transacao(db, rasa.pausada(conversa)):

@@ -374,17 +374,18 @@ def acessos(*, session: Session, limite: int = 500) -> List[TicketAccess]:
 
 def esperando_o_beneficiario(*, session: Session) -> List[tuple[Ticket, datetime]]:
     """Tickets waiting for the beneficiary, each with the moment it started waiting (its last status change)."""
-    tickets = session.scalars(select(Ticket).where(Ticket.status == "aguardando_beneficiario")).all()
-    esperas = []
-    for ticket in tickets:
-        desde = session.scalar(
-            select(func.max(TicketEvent.at)).where(
-                TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "status",
-                TicketEvent.new_value == "aguardando_beneficiario",
-            )
-        )
-        esperas.append((ticket, desde or ticket.updated_at or ticket.created_at))
-    return esperas
+    # One query: the console's watch runs this every few seconds.
+    desde = (
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at"))
+        .where(TicketEvent.kind == "status", TicketEvent.new_value == "aguardando_beneficiario")
+        .group_by(TicketEvent.ticket_id)
+        .subquery()
+    )
+    linhas = session.execute(
+        select(Ticket, desde.c.at).outerjoin(desde, desde.c.ticket_id == Ticket.id)
+        .where(Ticket.status == "aguardando_beneficiario")
+    ).all()
+    return [(ticket, at or ticket.updated_at or ticket.created_at) for ticket, at in linhas]
 
 
 def beneficiario_respondeu(ticket: Ticket, *, session: Session) -> TicketEvent:

@@ -222,7 +222,7 @@ class WhatsAppInput(InputChannel):
             text = (form.get("Body") or "").strip() or (form.get("ButtonPayload") or "").strip()
             try:
                 messages = await run_bot(
-                    on_new_message, text, conversation_id(self.name(), sender), self.name(), message_id=sid,
+                    on_new_message, text, conversa, self.name(), message_id=sid,
                     tracker_store=store,
                 )
                 chunks = render_whatsapp(messages)
