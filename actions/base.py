@@ -51,6 +51,8 @@ IDENTIDADE = "identidade"
 # Slot with whose data the last answer showed, for follow-up questions (AcaoIdentificada._mesma_pessoa).
 PESSOA_DO_ASSUNTO = "pessoa_do_assunto"
 PAGE_SIZE = 5
+# A caller hears each item read out: two at a time, then "mais".
+POR_PAGINA_AO_TELEFONE = 2
 OUTRA_PESSOA = (
     "Como agora é outra pessoa escrevendo, encerrei a identificação anterior: cada um vê só os próprios dados. "
     "Para continuar, informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos)."
@@ -328,7 +330,11 @@ def de_quem(pessoas: List[Pessoa]) -> str:
 
 
 def enviar_lista(
-    dispatcher: CollectingDispatcher, titulo: str, itens: List[str], rodape: str | None = None
+    dispatcher: CollectingDispatcher,
+    titulo: str,
+    itens: List[str],
+    rodape: str | None = None,
+    por_pagina: int = PAGE_SIZE,
 ) -> List[EventType]:
     """Send a list a page at a time; the rest waits in the ``paginas`` slot for "mais".
 
@@ -337,15 +343,16 @@ def enviar_lista(
         titulo: First line of the answer.
         itens: One short block of text per item.
         rodape: Closing line after the last page (a rule, a tip), if any.
+        por_pagina: Items per page; fewer on the phone, where each is heard, not glanced at.
 
     Returns:
         The ``paginas`` slot event with the pages still to show.
     """
-    paginas = ["\n\n".join(itens[i : i + PAGE_SIZE]) for i in range(0, len(itens), PAGE_SIZE)] or [""]
+    paginas = ["\n\n".join(itens[i : i + por_pagina]) for i in range(0, len(itens), por_pagina)] or [""]
     primeira, resto = paginas[0], paginas[1:]
     partes = [titulo, primeira]
     if resto:
-        partes.append(f"Mostrando {min(PAGE_SIZE, len(itens))} de {len(itens)}. Digite *mais* para ver os próximos.")
+        partes.append(f"Mostrando {min(por_pagina, len(itens))} de {len(itens)}. Digite *mais* para ver os próximos.")
         if rodape:
             resto[-1] = f"{resto[-1]}\n\n{rodape}"
     elif rodape:

@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any, List, Sequence
 
-from actions.formatting import competencia, format_date, format_money, linha_digitavel
+from actions.formatting import NOMES_MESES, competencia, format_date, format_money, linha_digitavel
 from bot.db.models import Invoice
 from bot.nlu.parsing import MONTH_NAMES, MONTHS, strip_accents
 from bot.regulation.finance import (
@@ -69,7 +69,9 @@ def _encargos(valor: Decimal, vencimento: dt.date, pagamento: dt.date, quando: s
     )
 
 
-def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None, dono: str = "") -> str:
+def item_aberto(
+    fatura: Invoice, referencia: dt.date, pagamento: dt.date | None, dono: str = "", com_linha: bool = True
+) -> str:
     """Describe one open invoice: due date, amount, late charges and the 2ª via.
 
     Args:
@@ -77,6 +79,8 @@ def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None,
         referencia: Today.
         pagamento: Payment date the user asked about, if any.
         dono: "Boleto de Fulano" prefix when more than one payer is shown.
+        com_linha: Whether to give the 47-digit line; on the phone a caller takes down one at a time, so the
+            others say how to hear theirs.
 
     Returns:
         A few lines of text.
@@ -109,8 +113,11 @@ def item_aberto(fatura: Invoice, referencia: dt.date, pagamento: dt.date | None,
         )
     elif atrasado and pagamento is None:
         linhas.append(_encargos(valor, fatura.due_date, referencia, f"Se pagar hoje ({format_date(referencia)})"))
-    if fatura.digitable_line:
+    if fatura.digitable_line and com_linha:
         linhas.append(f"2ª via (linha digitável):\n{linha_digitavel(fatura.digitable_line)}")
+    elif fatura.digitable_line:
+        mes = NOMES_MESES[fatura.competence.month - 1]
+        linhas.append(f"Para ouvir a linha digitável deste, diga *boleto de {mes}*.")
     return "\n".join(linhas)
 
 

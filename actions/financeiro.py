@@ -16,7 +16,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lista, hoje, mensagem_do_pedido
+from actions.base import (
+    PAGE_SIZE,
+    POR_PAGINA_AO_TELEFONE,
+    AcaoIdentificada,
+    beneficiario_identificado,
+    enviar_lista,
+    hoje,
+    mensagem_do_pedido,
+)
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
 from actions.boletos import (
     NEGOCIACAO,
@@ -55,6 +63,7 @@ from actions.mensalidade import (
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO
+from bot.canais import Canal
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.member_questions import is_debt_question
@@ -233,6 +242,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         com_arquivo = tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO
+        por_voz = tracker.get_latest_input_channel() == Canal.URA.value
         arquivo = pede_arquivo(pedido["text"])
         # "manda só o pdf do de dezembro", "e quando vence o próximo?": that boleto only.
         pedidas = boletos_pedidos(abertas, pedido["text"])
@@ -247,7 +257,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             # "dá pra parcelar?": the answer first; the boletos below are what is owed, not the answer.
             dispatcher.utter_message(text=NEGOCIACAO)
         if abertas:
-            itens = [item_aberto(f, referencia, pagamento, dono(f)) for f in abertas]
+            # On the phone one 47-digit line per answer, the first to pay: two in a row cannot be taken down.
+            com_linha = next((f for f in abertas if a_pagar(f)), None) if por_voz else None
+            itens = [
+                item_aberto(f, referencia, pagamento, dono(f), com_linha=not por_voz or f is com_linha) for f in abertas
+            ]
             total = [t for t in [total_em_aberto(abertas, referencia, pagamento)] if t]
             dica = [DICA_PDF] if com_arquivo and not arquivo and any(a_pagar(f) for f in abertas) else []
             dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens, *total, *dica]))
@@ -281,7 +295,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             eventos = []
         elif pagas:
             eventos = enviar_lista(
-                dispatcher, "Últimos boletos pagos:", [item_pago(f, dono(f)) for f in pagas], REGRA_VENCIMENTO
+                dispatcher,
+                "Últimos boletos pagos:",
+                [item_pago(f, dono(f)) for f in pagas],
+                REGRA_VENCIMENTO,
+                por_pagina=POR_PAGINA_AO_TELEFONE if por_voz else PAGE_SIZE,
             )
         else:
             dispatcher.utter_message(text=REGRA_VENCIMENTO)

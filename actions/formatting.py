@@ -77,6 +77,12 @@ def linha_digitavel(linha: str) -> str:
     )
 
 
+NOMES_MESES = (
+    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
+    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
+)  # fmt: skip
+
+
 def competencia(dia: date) -> str:
     """Write a competence month as mm/aaaa.
 

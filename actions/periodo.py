@@ -11,15 +11,11 @@ import re
 from datetime import date
 from typing import Tuple
 
-from actions.formatting import format_date
+from actions.formatting import NOMES_MESES, format_date
 from bot.nlu.parsing import MONTHS, strip_accents
 
 MESES_PADRAO = 3
 MESES_MAXIMO = 12
-NOMES_MESES = (
-    "janeiro", "fevereiro", "março", "abril", "maio", "junho",
-    "julho", "agosto", "setembro", "outubro", "novembro", "dezembro",
-)  # fmt: skip
 # Database categories (Portuguese) -> keys of bot.regulation.copay.COPAY_EXEMPTIONS (Art. 82 §4).
 
 _NOMES_COMPLETOS = {nome: numero for nome, numero in MONTHS.items() if len(nome) > 3}

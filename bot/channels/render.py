@@ -42,13 +42,37 @@ MONTHS = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "
           "novembro", "dezembro"]
 # Written abbreviations that a voice reads badly.
 _SPOKEN_WORDS = [
-    (re.compile(r"\bArts?\.\s*"), lambda m: "artigos " if m[0].startswith("Arts") else "artigo "),
-    (re.compile(r"§\s*"), lambda m: "parágrafo "),
+    (re.compile(r"\b[Aa]rts?\.\s*"), lambda m: "artigos " if m[0][:4].lower() == "arts" else "artigo "),
     (re.compile(r"\bnº\s*"), lambda m: "número "),
     (re.compile(r"\bAv\.\s*"), lambda m: "Avenida "),
-    (re.compile(r"\b2ª\s"), lambda m: "segunda "),
     (re.compile(r"\bdd/mm/aaaa\b"), lambda m: "dia, mês e ano, com oito dígitos"),
+    (re.compile(r"\b[Ee]x\.:?\s*"), lambda m: "por exemplo, "),
+    # "Boleto de Ana | Competência ...": a written separator, a pause when spoken.
+    (re.compile(r"\s*\|\s*"), lambda m: ". "),
+    (re.compile(r"(?<=[º])-(?=\d)"), lambda m: " a "),
+    # "Art. 7º", "§1º", "1ª via": ordinals up to nine are said as words, as a person reads a law.
+    (re.compile(r"(?<!\d)([1-9])\s?([ºª])"), lambda m: _ORDINALS[int(m[1]) - 1] + ("a" if m[2] == "ª" else "o")),
+    (re.compile(r"§§\s*"), lambda m: "parágrafos "),
+    (re.compile(r"§\s*"), lambda m: "parágrafo "),
 ]
+# A citation, once "Art." is "artigo": "artigo 17, II", "artigo 82 parágrafo quarto, II", "artigo 17, IX e X".
+_CITATION = re.compile(r"\b(?:artigos?|parágrafos?|incisos?) [^.;:()]*")
+_ROMAN_ITEM = re.compile(r"(?<=, |e )(X{0,2}(?:IX|IV|V?I{0,3}))(?=[\s,]|$)")
+# "Competência 11/2026": a month and year.
+_MONTH_YEAR = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])/(\d{4})(?![\d/])")
+_ORDINALS = ["primeir", "segund", "terceir", "quart", "quint", "sext", "sétim", "oitav", "non"]
+
+
+def _roman(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = values[letter]
+        following = values[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
 KEYPAD_HINT = "Pelo teclado, digite os números e termine com a tecla jogo da velha."
 
 
@@ -188,8 +212,11 @@ def _spoken_digits(token: str) -> str:
     if len(digits) < 8:
         return token
     groups = [g for g in re.split(r"[ .\-]", token) if g]
-    # Long unbroken runs are read in fours, as they are printed on a card.
-    groups = [g[i : i + 4] for g in groups for i in range(0, len(g), 4)] if len(groups) == 1 else groups
+    # Long unbroken runs are read in fours, as they are printed on a card; so is a long field of a boleto's line
+    # ("1 6 3 2 0 0 0 0 1 8 0 9 6 1" in one breath cannot be taken down).
+    groups = [g[i : i + 4] for g in groups for i in range(0, len(g), 4)] if len(groups) == 1 else [
+        part for g in groups for part in ([g[i : i + 4] for i in range(0, len(g), 4)] if len(g) > 6 else [g])
+    ]
     return ", ".join(" ".join(group) for group in groups)
 
 
@@ -245,6 +272,8 @@ def render_for_ear(text: str) -> str:
     text = _EMOJI.sub("", text)
     for pattern, spoken in _SPOKEN_WORDS:
         text = pattern.sub(spoken, text)
+    text = _CITATION.sub(lambda m: _ROMAN_ITEM.sub(lambda r: f"inciso {_roman(r[1])}" if r[1] else r[0], m[0]), text)
+    text = _MONTH_YEAR.sub(lambda m: f"{MONTHS[int(m[1]) - 1]} de {m[2]}", text)
     text = _AMOUNTS_DATES_NUMBERS.sub(_spoken_amount_date_number, text)
     text = _HOUR.sub(lambda m: f"{m[1]} horas" + (f" e {m[2]}" if m[2] and m[2] != "00" else ""), text)
     sentences = []

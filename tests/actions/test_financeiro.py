@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from actions.boletos import aviso_na_data_do_pagamento, dia_do_limite, dias_em_atraso, item_aberto
 from actions.financeiro import ActionConsultarFinanceiro, data_de_pagamento
-from actions.formatting import competencia, format_date, format_money, linha_digitavel
+from actions.formatting import NOMES_MESES, competencia, format_date, format_money, linha_digitavel
 from bot import clock
 from bot.db import repository, seed
 from bot.db.models import Beneficiary, Invoice
@@ -30,6 +30,13 @@ LINHA = "00190000090100202610010057021163516000000168961"
 def _tracker(beneficiary_id, entities=None, text=""):
     tracker = make_tracker({"identificado": True, "beneficiario_id": str(beneficiary_id)}, text=text)
     tracker.latest_message["entities"] = entities or []
+    return tracker
+
+
+def _ao_telefone(beneficiary_id, text):
+    tracker = _tracker(beneficiary_id, text=text)
+    tracker.latest_message["intent"] = {"name": ActionConsultarFinanceiro.intent, "confidence": 1.0}
+    tracker.events.append({"event": "user", "text": text, "input_channel": "ura"})
     return tracker
 
 
@@ -113,6 +120,35 @@ def test_due_date_without_banking_hours_moves_to_next_business_day():
 
 
 # -- the action over the demo data -----------------------------------------------------------------
+
+
+async def test_on_the_phone_one_digitable_line_is_read_and_the_paid_history_comes_two_at_a_time(dispatcher, db):
+    # u16: a caller heard both open boletos' 47-digit lines in one breath, then five paid ones.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = sorted(repository.list_invoices([maria.id], session=db, statuses=["aberto"]), key=lambda f: f.due_date)
+    assert len(open_) >= 2, "the demo family has last month's and this month's boleto open"
+    tracker = _ao_telefone(maria.id, "meus boletos")
+
+    events = await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    shown = _shown(dispatcher)
+
+    assert linha_digitavel(open_[0].digitable_line) in shown
+    assert all(linha_digitavel(f.digitable_line) not in shown for f in open_[1:])
+    mes = NOMES_MESES[open_[1].competence.month - 1]
+    assert f"Para ouvir a linha digitável deste, diga *boleto de {mes}*." in shown
+    assert "Mostrando 2 de" in shown
+    assert len(slot_events(events)["paginas"]) >= 2
+
+
+async def test_on_the_phone_the_boleto_of_a_month_named_is_read_with_its_line(dispatcher, db):
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    ultimo = max(repository.list_invoices([maria.id], session=db, statuses=["aberto"]), key=lambda f: f.due_date)
+    pedido = f"boleto de {NOMES_MESES[ultimo.competence.month - 1]}"
+    tracker = _ao_telefone(maria.id, pedido)
+
+    await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+
+    assert linha_digitavel(ultimo.digitable_line) in _shown(dispatcher)
 
 
 async def test_titular_sees_overdue_boleto_with_second_copy_and_updated_amount(dispatcher, db):

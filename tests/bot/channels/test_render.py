@@ -120,6 +120,15 @@ def test_telegram_long_message_keeps_buttons_on_the_last_piece():
         ("• Central: 0800 030 9009 (de celular: (31) 3429-5200)",
          "Central: 0 8 0 0, 0 3 0, 9 0 0 9, de celular: 31, 3 4 2 9, 5 2 0 0."),
         ("Conforme o Art. 50 do Regulamento", "Conforme o artigo 50 do Regulamento."),
+        # What callers heard spelt out or as symbols (u16): items of an article, ordinals, separators, "ex.:".
+        ("o cartão não pode mais ser usado (Art. 17, II)", "o cartão não pode mais ser usado, artigo 17, inciso 2."),
+        ("do responsável legal (Art. 17, IX e X).", "do responsável legal, artigo 17, inciso 9 e inciso 10."),
+        ("Arts. 2º e 6º, II, do Regulamento", "artigos segundo e sexto, inciso 2, do Regulamento."),
+        ("Só em Minas Gerais (Art. 7º, §§1º-2º)", "Só em Minas Gerais, artigo sétimo, parágrafos primeiro a segundo."),
+        ("Boleto de Ana | Competência 11/2026", "Boleto de Ana. Competência novembro de 2026."),
+        ('Diga a idade, ex.: "tenho 45 anos"', "Diga a idade, por exemplo, tenho 45 anos."),
+        ("Pague a 2ª via", "Pague a segunda via."),
+        ("Olá, I love it, A, B, C", "Olá, I love it, A, B, C."),
     ],
 )
 def test_ear_rendering(written, spoken):
