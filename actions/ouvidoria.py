@@ -24,6 +24,7 @@ from actions.chamados import (
     lembrar_protocolo,
     mensagem_do_chamado,
 )
+from actions.contexto import reler_no_assunto
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import (
     PRIMEIRA,
@@ -43,7 +44,7 @@ from actions.ouvidoria_perguntas import (
     pergunta_andamento,
     protocolo_existe,
 )
-from actions.pedido import DESISTIU, desiste, nao_entendeu, outra_opcao_no_lugar
+from actions.pedido import DESISTIU, desiste, nao_entendeu, outra_opcao_no_lugar, so_cumprimento
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
     GUIA_ERRADA,
@@ -136,7 +137,12 @@ class ValidateOuvidoriaForm(FormValidationAction):
     @staticmethod
     def _desistiu(tracker: Tracker, slot: str, texto: str) -> Dict[Text, Any] | None:
         """Every slot filled with the give-up mark when the person leaves at this question ("cancelar")."""
-        if tracker.get_slot("requested_slot") != slot or not desiste(texto):
+        if tracker.get_slot("requested_slot") != slot:
+            return None
+        if so_cumprimento(texto):
+            # Telegram's /start, or "oi" on coming back: the welcome, not the same question again.
+            return {nome: DESISTIU for nome in SLOTS}
+        if not desiste(texto):
             return None
         if slot == "ouvidoria_protocolo" and _NEGATIVA.search(strip_accents(texto).lower()) and not re.search(
             r"\b(?:cancel\w*|desist\w*|esquec\w*)", strip_accents(texto).lower()
@@ -336,6 +342,8 @@ class ActionRegistrarOuvidoria(Action):
         relato = tracker.get_slot("ouvidoria_relato") or ""
         if not relato:
             return limpar
+        if relato == DESISTIU and so_cumprimento(str(tracker.latest_message.get("text") or "")):
+            return [*limpar, *reler_no_assunto(tracker, "saudacao")]
         if relato == DESISTIU:
             dispatcher.utter_message(
                 text="Tudo bem, não registrei nada. Digite *menu* para ver as opções ou 0 para falar com um atendente."

@@ -239,6 +239,25 @@ _DESISTE = re.compile(
 # Filled in a form's slots when the person gives up: the form ends and its last action sends nothing.
 DESISTIU = "desistiu"
 
+# Nothing but a greeting (Telegram's /start arrives as "oi"): someone starting over, not answering the question.
+_SO_CUMPRIMENTO = re.compile(
+    r"^(?:\W*(?:o+i+|ola+|oie|bo[ma] (?:dia|tarde|noite)|e a[ií]|eai|opa|hello|hi|start|comecar|recomecar|"
+    r"tudo (?:bem|bom|certo))\W*)+$"
+)
+
+
+def so_cumprimento(texto: str) -> bool:
+    """Whether a message is only a greeting, which at a form's question starts the conversation over.
+
+    "Olá, Sofia Martins" answers the name question and is no greeting for this purpose.
+
+    >>> so_cumprimento("oi"), so_cumprimento("Olá! Bom dia 👋"), so_cumprimento("oi, tudo bem?")
+    (True, True, True)
+    >>> so_cumprimento("Olá, Sofia Martins"), so_cumprimento("bom dia, não tenho"), so_cumprimento("")
+    (False, False, False)
+    """
+    return bool(_SO_CUMPRIMENTO.match(strip_accents(texto or "").lower().strip()))
+
 
 def desiste(texto: str) -> bool:
     """Whether an answer to the name or NIF question gives up the request.

@@ -27,7 +27,7 @@ from actions.chamados import (
 from actions.cobertura import orientacao_sem_cadastro, sinais_de_emergencia
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
-from actions.pedido import DESISTIU, desiste
+from actions.pedido import DESISTIU, desiste, so_cumprimento
 from actions.teleconsulta_leitura import equipa, ler_nif, ler_nome, ler_numero_fiscal
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
@@ -216,7 +216,7 @@ class ValidateTeleconsultaForm(FormValidationAction):
         the NIF as usual, and :meth:`validate_tele_nif` says what is wrong with the next answer.
         """
         texto = str(value or "")
-        if desiste(texto):
+        if desiste(texto) or so_cumprimento(texto):
             return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
         nome = ler_nome(texto)
         validado: Dict[Text, Any] = {"tele_nome": nome}
@@ -237,7 +237,7 @@ class ValidateTeleconsultaForm(FormValidationAction):
         routing reason says the NIF is still to be collected (``routing.engine.has_field``).
         """
         texto = str(value or "")
-        if desiste(texto):
+        if desiste(texto) or so_cumprimento(texto):
             return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
         if _POR_QUE.search(strip_accents(texto).lower()) and tracker.get_slot("requested_slot") == "tele_nif":
             dispatcher.utter_message(text=POR_QUE_O_NUMERO)
@@ -270,6 +270,9 @@ class ActionEncaminharTeleconsulta(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Send the request to its inbox with name and NIF, and answer with protocol, tips and footer."""
+        if tracker.get_slot("tele_nif") == DESISTIU and so_cumprimento(str(tracker.latest_message.get("text") or "")):
+            # Telegram's /start, or "oi" on coming back: the welcome, not "nothing was sent".
+            return [*(SlotSet(slot, None) for slot in SLOTS), *reler_no_assunto(tracker, "saudacao")]
         if tracker.get_slot("tele_nif") == DESISTIU:
             dispatcher.utter_message(
                 text="Tudo bem, não encaminhei nada à teleconsulta. Digite *menu* para ver as opções ou 0 para "

@@ -81,6 +81,8 @@ def ler_nome(texto: str) -> str | None:
     ('Sofia Martins', 'Sofia Martins')
     >>> ler_nome("está bem, Rita Carvalho Santos"), ler_nome("Maria da Silva e Souza")
     ('Rita Carvalho Santos', 'Maria da Silva e Souza')
+    >>> ler_nome("Olá, Sofia Martins"), ler_nome("Oi! Meu nome é João Silva"), ler_nome("bom dia, sou a Ana Reis")
+    ('Sofia Martins', 'João Silva', 'Ana Reis')
 
     A sentence is no name, though it has only letters:
 
@@ -88,7 +90,9 @@ def ler_nome(texto: str) -> str | None:
     (None, None)
     """
     limpo = sem_numero_fiscal(texto or "").strip(_PONTUACAO)
-    limpo = re.sub(r"(?i)^\s*(?:est[aá] bem|ok|sim|pronto|certo|claro)\s*[,.!]?\s+", "", limpo)
+    limpo = re.sub(
+        r"(?i)^\s*(?:est[aá] bem|ok|sim|pronto|certo|claro|ol[aá]|oi|bo[ma] (?:dia|tarde|noite))\s*[,.!]?\s+", "", limpo
+    )
     limpo = re.sub(r"(?i)^\s*(o\s+)?(meu\s+nome\s+(é|e)|chamo-me|me\s+chamo|sou\s+(o|a))\s+", "", limpo)
     limpo = " ".join(limpo.strip(_PONTUACAO).split())
     palavras = strip_accents(limpo).lower().split()

@@ -299,6 +299,25 @@ def test_asking_the_progress_while_the_form_asks_for_a_protocol_ends_the_form(di
 
 
 @pytest.mark.parametrize("slot", list(PERGUNTAS))
+async def test_a_bare_greeting_at_any_question_starts_over_with_the_welcome(dispatcher, slot):
+    # u16: Telegram's /start (sent to the bot as "oi") in the middle of the form got the same question again.
+    from actions.ouvidoria import ActionRegistrarOuvidoria
+    from bot.db.models import Ticket
+
+    slots, proxima = await _responder(dispatcher, slot, "oi")
+    assert proxima is None and slots["ouvidoria_relato"] == "desistiu"
+    with base.db_session() as session:
+        antes = session.query(Ticket).count()
+    said = type(dispatcher)()
+    events = await ActionRegistrarOuvidoria().run(said, make_tracker(slots, text="oi", intent="saudacao"), {})
+    assert texts(said) == []
+    relida = [e for e in events if e.get("event") == "user"]
+    assert relida and relida[-1]["parse_data"]["intent"]["name"] == "saudacao"
+    with base.db_session() as session:
+        assert session.query(Ticket).count() == antes
+
+
+@pytest.mark.parametrize("slot", list(PERGUNTAS))
 @pytest.mark.parametrize("resposta", ["cancelar", "desisto"])
 async def test_giving_up_at_any_question_registers_nothing(dispatcher, slot, resposta):
     # "cancelar" at "Descreva em poucas palavras..." was registered as the complaint itself.

@@ -160,6 +160,25 @@ async def test_giving_up_at_either_question_ends_the_request_without_a_ticket(di
                                                                          "tele_texto")}
 
 
+async def test_a_bare_greeting_at_either_question_starts_over_with_the_welcome(dispatcher):
+    # u16: Telegram's /start (sent as "oi") at "Qual é o seu CPF?" got the question again; a name with a greeting
+    # ("Olá, Sofia Martins") still answers it.
+    from actions.teleconsulta import DESISTIU, ActionEncaminharTeleconsulta
+
+    for slot in ("tele_nome", "tele_nif"):
+        tracker = make_tracker({"requested_slot": slot}, text="oi")
+        validator = getattr(ValidateTeleconsultaForm(), f"validate_{slot}")
+        assert validator("oi", dispatcher, tracker, {}) == {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
+    nome = make_tracker({"requested_slot": "tele_nome"}, text="Olá, Sofia Martins")
+    assert ValidateTeleconsultaForm().validate_tele_nome("Olá, Sofia Martins", dispatcher, nome, {})["tele_nome"]
+    done = make_tracker({"tele_nome": DESISTIU, "tele_nif": DESISTIU, "tele_categoria": "tele_tecnologia",
+                         "tele_texto": "a chamada caiu"}, text="oi", intent="saudacao")
+    said = type(dispatcher)()
+    events = await ActionEncaminharTeleconsulta().run(said, done, {})
+    assert texts(said) == []
+    assert [e["parse_data"]["intent"]["name"] for e in events if e.get("event") == "user"] == ["saudacao"]
+
+
 async def test_an_identified_beneficiary_is_not_asked_name_and_cpf_again(dispatcher):
     from actions.teleconsulta import ActionPrepararTeleconsulta
     from bot.db import repository, seed

@@ -339,6 +339,16 @@ def test_telegram_scenario(env):
     assert "atendente" in user.press("0").lower()
 
 
+def test_telegram_start_in_the_middle_of_a_form_starts_over(env):
+    # u16: /start at the Ombudsman's protocol question got the same question again.
+    user = Telegram(env)
+    assert "protocolo" in user.say("quero fazer uma reclamação na ouvidoria")
+    again = user.say("/start")
+    assert "atendimento automático" in again and "protocolo" not in again
+    assert "1 - Reembolso" in [button["text"] for button in user.buttons]
+    assert "CPF" in user.press("3")
+
+
 def test_telegram_edits_and_photos_are_answered_without_the_bot(env):
     user = Telegram(env)
     user.update += 1
