@@ -11,6 +11,7 @@ import time
 import urllib.error
 from typing import Any, Callable, Dict, List
 
+from bot.channels.render import read_button
 from bot.channels.simulate import (
     CallSimulator,
     TelegramSimulator,
@@ -145,9 +146,13 @@ def _telegram(base_url: str, settings: Settings, sender: str | None) -> int:
     watch_agents(user.agent_messages)
     print(f"Telegram simulado em {user.webhook}, conversa privada {user.chat_id}.")
     print("Escreva como no Telegram; /botao N toca o botão N; /fim encerra. Experimente: /start")
+    # "/botao 2" presses the button "2" of the latest answer, whose data may carry its question's tag; an old
+    # button's data still reaches the webhook, which then says the question has passed.
+    botoes: Dict[str, str] = {}
     while (text := _lines("\nVocê: ")) is not None and text.strip() != "/fim":
         if text.startswith("/botao "):
-            status, update_id = user.press(text.split(maxsplit=1)[1].strip())
+            numero = text.split(maxsplit=1)[1].strip()
+            status, update_id = user.press(botoes.get(numero, numero))
         else:
             status, update_id = user.send(text)
         if status != 200:
@@ -160,7 +165,9 @@ def _telegram(base_url: str, settings: Settings, sender: str | None) -> int:
         for message in answers:
             print(f"Bot: {message['html']}")
             for label, data in message["botoes"]:
-                print(f"     [{label}]  (/botao {data})")
+                numero = read_button(data)[0]
+                botoes[numero] = data
+                print(f"     [{label}]  (/botao {numero})")
     return 0
 
 

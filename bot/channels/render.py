@@ -6,12 +6,14 @@ the menu as buttons, and the phone gets sentences written for the ear.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
 from bot.identifiers import mask_personal_data
+from bot.menu import OPCOES
 
 WHATSAPP_LIMIT = 1600
 TELEGRAM_LIMIT = 4096
@@ -182,6 +184,26 @@ def menu_options(text: str) -> List[Tuple[str, str]]:
     return options if len(options) >= 2 else []
 
 
+# The main menu's options are valid at any moment, as typing their digit is; any other list's buttons (people,
+# "which of these two?", yes or no) answer one question and carry a tag of the message that asked it.
+_MENU_OPTIONS = {(opcao.digito, opcao.rotulo) for opcao in OPCOES}
+
+
+def button_tag(text: str) -> str:
+    """A short fingerprint of the message whose buttons answer it (callback data has 64 bytes at most)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def read_button(data: str) -> Tuple[str, str | None]:
+    """A button's callback data as (what it answers, tag of the question or None for the main menu).
+
+    >>> read_button("3"), read_button("2:1a2b3c4d")
+    (('3', None), ('2', '1a2b3c4d'))
+    """
+    answer, _, tag = data.partition(":")
+    return answer, tag or None
+
+
 def _telegram_html(text: str) -> str:
     return _BOLD.sub(r"<b>\1</b>", html.escape(text, quote=False))
 
@@ -190,11 +212,13 @@ def render_telegram(messages: Iterable[Dict[str, Any]], limit: int = TELEGRAM_LI
     """The Telegram messages for one bot turn: menus become buttons, ``*bold*`` becomes bold.
 
     A message's numbered options leave its text and become one button per row (the number is the data sent
-    back, the same answer as typing it); the buttons go with the last piece of a long message.
+    back, the same answer as typing it); the buttons go with the last piece of a long message. Buttons of any
+    list but the main menu also carry :func:`button_tag` of their message, so that a button of a question
+    already answered is not read as a menu digit (:func:`read_button`).
     """
     rendered: List[TelegramMessage] = []
     for text in message_texts(messages):
-        options = menu_options(text)
+        asked, options = text, menu_options(text)
         if options:
             kept = [line for line in text.split("\n") if not MENU_LINE.match(line)]
             text = "\n".join(kept).strip() or "Escolha uma opção:"
@@ -202,7 +226,8 @@ def render_telegram(messages: Iterable[Dict[str, Any]], limit: int = TELEGRAM_LI
         pieces = split_text(text, limit - 200)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            buttons = [(f"{number} - {label}", number) for number, label in options] if last else []
+            tag = "" if set(options) <= _MENU_OPTIONS else f":{button_tag(asked)}"
+            buttons = [(f"{number} - {label}", f"{number}{tag}") for number, label in options] if last else []
             rendered.append(TelegramMessage(_telegram_html(piece), buttons))
     return rendered
 

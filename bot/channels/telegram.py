@@ -35,7 +35,14 @@ from bot.channels.common import (
     spawn,
     telegram_webhook_secret,
 )
-from bot.channels.render import TelegramMessage, mask_for_log, render_telegram
+from bot.channels.render import (
+    TelegramMessage,
+    button_tag,
+    mask_for_log,
+    message_texts,
+    read_button,
+    render_telegram,
+)
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -62,6 +69,11 @@ EDITED_ANSWER = (
     "mensagem, por favor."
 )
 GROUP_ANSWER = "Por segurança, só atendo em conversa privada. Fale comigo diretamente, por favor."
+# u16: a "2" pressed on an old list of people was read as the menu's option 2.
+STALE_BUTTON_ANSWER = (
+    "Esse botão é de uma pergunta anterior, que já passou. Escreva o que precisa ou toque em /menu para ver as "
+    "opções."
+)
 
 
 class TelegramSender(Protocol):
@@ -173,6 +185,28 @@ def incoming(update: Update) -> Tuple[int | None, str | None, str | None]:
     return message.chat.id, text.lstrip("/") if command.startswith("/") else text, None
 
 
+async def question_still_open(tracker_store: Any, conversation: str, tag: str) -> bool:
+    """Whether a button's question (:func:`~bot.channels.render.button_tag`) is among the bot's latest messages.
+
+    Only the messages sent since the person last wrote count: once they have answered, the list's buttons are
+    stale. Without a store to read, the press is taken as it comes.
+    """
+    if tracker_store is None:
+        return True
+    try:
+        tracker = await tracker_store.retrieve(conversation)
+    except Exception:  # noqa: BLE001 - better to take the press than to drop it
+        logger.exception("telegram: não foi possível ler a conversa %s", conversation)
+        return True
+    latest: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events if tracker is not None else []):
+        if event.type_name == "user":
+            break
+        if event.type_name == "bot":
+            latest.insert(0, {"text": event.text, **(event.data or {})})
+    return tag in {button_tag(text) for text in message_texts(latest)}
+
+
 class TelegramInput(InputChannel):
     """Telegram input channel: the secret token is checked first, each update_id is answered once.
 
@@ -267,6 +301,10 @@ class TelegramInput(InputChannel):
             conversa = conversation_id(self.name(), str(chat_id))
             kind = no_text_kind(message)
             fixed = await media_to_agent(on_new_message, store, conversa, self.name(), kind, turn) or fixed
+        if update.callback_query and text:
+            text, tag = read_button(text)
+            if tag and not await question_still_open(store, conversation_id(self.name(), str(chat_id)), tag):
+                fixed = STALE_BUTTON_ANSWER
         if fixed:
             await self.sender.send_turn(chat_id, render_telegram([{"text": fixed}]), turn)
             return

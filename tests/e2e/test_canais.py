@@ -17,6 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.formatting import format_card
 from bot.channels.simulate import http_request
+from bot.channels.telegram import STALE_BUTTON_ANSWER
 from bot.db import seed
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, Recorded, telegram_answer, twilio_answer
@@ -347,6 +348,22 @@ def test_telegram_start_in_the_middle_of_a_form_starts_over(env):
     assert "atendimento automático" in again and "protocolo" not in again
     assert "1 - Reembolso" in [button["text"] for button in user.buttons]
     assert "CPF" in user.press("3")
+
+
+def test_telegram_a_button_of_a_question_already_answered_is_not_a_menu_digit(env):
+    # u16: "2" pressed on an old list of people was read as the menu's option 2 (utilização).
+    user = Telegram(env)
+    user.say("/start")
+    user.press("1")
+    user.say("529.982.247-25")
+    assert "De quem" in user.say("12/03/1975")
+    pessoas = {button["text"]: button["callback_data"] for button in user.buttons}
+    assert len(pessoas) >= 2 and all(":" in data for data in pessoas.values())
+    segunda = list(pessoas.values())[1]
+    assert "reembolso" in user.press(segunda).lower()
+    user.update += 1
+    old = user._turn(payloads.telegram_button(user.update, user.user, segunda))
+    assert old == STALE_BUTTON_ANSWER
 
 
 def test_telegram_edits_and_photos_are_answered_without_the_bot(env):

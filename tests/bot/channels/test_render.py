@@ -4,8 +4,10 @@ import pytest
 
 from bot.channels import render
 from bot.channels.render import (
+    button_tag,
     mask_for_log,
     menu_options,
+    read_button,
     render_for_ear,
     render_telegram,
     render_whatsapp,
@@ -95,7 +97,19 @@ def test_telegram_long_message_keeps_buttons_on_the_last_piece():
     rendered = render_telegram([{"text": text}])
     assert len(rendered) > 1 and all(len(m.html) <= 4096 for m in rendered)
     assert all(m.buttons == [] for m in rendered[:-1])
-    assert rendered[-1].buttons == [("1 - Sim", "1"), ("2 - Não", "2")]
+    tag = button_tag(text)
+    assert rendered[-1].buttons == [("1 - Sim", f"1:{tag}"), ("2 - Não", f"2:{tag}")]
+
+
+def test_only_the_main_menus_buttons_are_plain_digits_valid_at_any_moment():
+    # u16: "2" pressed on an old list of people was read as the menu's option 2; such buttons name their question.
+    [menu] = render_telegram([{"text": MENU}])
+    assert [data for _, data in menu.buttons] == ["1", "2", "3", "4", "5", "6", "7", "0"]
+    pessoas = "De quem você quer ver?\n1 - Maria (titular)\n2 - José (cônjuge)"
+    [lista] = render_telegram([{"text": pessoas}])
+    assert [read_button(data) for _, data in lista.buttons] == [("1", button_tag(pessoas)), ("2", button_tag(pessoas))]
+    [outra] = render_telegram([{"text": pessoas.replace("José", "Ana")}])
+    assert outra.buttons[1][1] != lista.buttons[1][1]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,14 @@ import pytest
 
 from bot.channels.common import DEV_TELEGRAM_WEBHOOK_SECRET
 from bot.channels.simulate import TelegramSimulator
-from bot.channels.telegram import EDITED_ANSWER, GROUP_ANSWER, LocalSender, TelegramInput, make_telegram_sender
+from bot.channels.telegram import (
+    EDITED_ANSWER,
+    GROUP_ANSWER,
+    STALE_BUTTON_ANSWER,
+    LocalSender,
+    TelegramInput,
+    make_telegram_sender,
+)
 from tests.bot.channels import payloads
 from tests.bot.channels.fake_api import FakeApi, telegram_answer
 from tests.bot.channels.harness import SECRET, ChannelServer, RecordingSender, settings, wait_until
@@ -63,6 +70,14 @@ def test_a_button_press_is_answered_and_read_as_the_users_text(server, sender):
     only_turn(sender)
     assert sender.callbacks == [update["callback_query"]["id"]]
     assert server.received[0].text == "3" and server.received[0].sender_id == f"telegram:{USER}"
+
+
+def test_a_button_of_a_question_the_conversation_never_had_is_answered_without_the_bot(server, sender):
+    # A list's button names its question; with no such question among the bot's latest messages, the "2" is not
+    # the menu's option 2 (tests/e2e/test_canais.py presses a current one and an old one through Rasa).
+    server.post_telegram(payloads.telegram_button(9010, USER, "2:1a2b3c4d"))
+    _, [message], _ = only_turn(sender)
+    assert message.html == STALE_BUTTON_ANSWER and server.received == []
 
 
 def test_repeated_update_is_answered_once(server, sender):
