@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import List
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import enumerar, format_date
 from bot.nlu.parsing import find_identifiers, find_relative_dates, strip_accents
@@ -203,6 +207,28 @@ OBITO = "\n".join(
         "Para comunicar ou manter a família no plano, digite 0 e fale com um atendente.",
     ]
 )
+OBITO_DEPENDENTE = "\n".join(
+    [
+        "Sinto muito pela perda. Quando um dependente falece:",
+        "• O titular comunica o óbito à Cemig Saúde em até 72 horas (Art. 26, §3º, do Regulamento); a inscrição "
+        "de quem faleceu se encerra com essa comunicação (Art. 26, VI), sem pedido de cancelamento.",
+        "• O titular e os demais dependentes continuam no plano como estão.",
+        "Para comunicar o óbito, digite 0 e fale com um atendente.",
+    ]
+)
+# Told without saying who held the plan ("meu pai faleceu, como cancelo o plano dele?"): both cases, and no
+# "quer voltar depois?" of the ordinary cancellation.
+OBITO_SEM_PAPEL = "\n".join(
+    [
+        "Sinto muito pela perda.",
+        "• Comunique o óbito à Cemig Saúde em até 72 horas (Art. 26, §3º, do Regulamento): a inscrição de quem "
+        "faleceu se encerra com essa comunicação (Art. 26, VI), sem pedido de cancelamento.",
+        "• Se era o titular do plano, os dependentes diretos podem continuar: basta formalizar o interesse em até "
+        "30 dias do falecimento e assumir o pagamento das contribuições; para um menor de idade, quem faz isso é o "
+        "responsável legal (Art. 25 e Art. 26, §2º).",
+        "Para comunicar o óbito ou manter a família no plano, digite 0 e fale com um atendente.",
+    ]
+)
 SEPARACAO = (
     "Depois da separação, o ex-cônjuge ou ex-companheiro pode continuar como dependente direto até o titular "
     "incluir um novo cônjuge ou companheiro (Art. 22, IV, do Regulamento). Para tirá-lo do plano, o titular pede a "
@@ -224,10 +250,30 @@ _EXCLUIR = re.compile(
 )
 
 
+def obito(texto: str) -> str:
+    """What to do after a death, by who died: the titular, a dependant, or not said (Arts. 25 and 26).
+
+    >>> obito("o titular faleceu, eu sou dependente, como fica meu plano?") == OBITO
+    True
+    >>> obito("minha esposa faleceu e ela era dependente, o que eu faço?") == OBITO_DEPENDENTE
+    True
+    >>> obito("meu pai faleceu semana passada, como cancelo o plano dele?") == OBITO_SEM_PAPEL
+    True
+    """
+    folded = strip_accents(texto or "").lower()
+    if "titular" in folded:
+        return OBITO
+    if "dependente" in folded:
+        return OBITO_DEPENDENTE
+    return OBITO_SEM_PAPEL
+
+
 def evento_de_vida(texto: str | None) -> str | None:
     """The rules for a death, a separation or taking a dependant out, when the message tells one.
 
     >>> evento_de_vida("minha mae era a titular e faleceu, o que acontece com o plano?") == OBITO
+    True
+    >>> evento_de_vida("meu filho morreu, ele era dependente no meu plano") == OBITO_DEPENDENTE
     True
     >>> evento_de_vida("me separei do meu marido, ele continua no meu plano?") == SEPARACAO
     True
@@ -236,10 +282,29 @@ def evento_de_vida(texto: str | None) -> str | None:
     """
     folded = strip_accents(texto or "").lower()
     if _OBITO.search(folded):
-        return OBITO
+        return obito(folded)
     if _SEPARACAO.search(folded):
         return SEPARACAO
     if _EXCLUIR.search(folded):
         return EXCLUSAO
     return None
 
+
+
+class ActionCancelarPlano(Action):
+    """How to cancel the plan (Art. 26); told a death, what to do after it instead."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_cancelar_plano"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """The cancellation rules, or condolences and the rules after a death (u16: none were said)."""
+        texto = str((tracker.latest_message or {}).get("text") or "")
+        if _OBITO.search(strip_accents(texto).lower()):
+            dispatcher.utter_message(text=obito(texto))
+        else:
+            dispatcher.utter_message(response="utter_cancelar_plano")
+        return []

@@ -256,6 +256,27 @@ async def test_a_death_between_two_topics_gets_the_rules_instead_of_the_question
 
 
 @pytest.mark.parametrize(
+    ("text", "says", "never"),
+    [
+        # u16: a death told with "cancelar" got the ordinary cancellation ("Quer voltar depois?"), no condolence.
+        ("meu pai faleceu semana passada, como faço para cancelar o plano dele?",
+         ["Sinto muito pela perda.", "72 horas", "Se era o titular do plano"], ["Quer voltar depois?"]),
+        # A dependant's death was answered with what happens when the titular dies.
+        ("minha esposa faleceu e ela era dependente, quero tirar ela do plano",
+         ["Sinto muito pela perda. Quando um dependente falece", "continuam no plano como estão"],
+         ["Quando o titular falece", "Quer voltar depois?"]),
+        ("quero cancelar meu plano", ["utter_cancelar_plano"], ["Sinto muito"]),
+    ],
+)
+async def test_cancelling_after_a_death_gets_condolences_and_what_to_do(dispatcher, text, says, never):
+    from actions.inscricao import ActionCancelarPlano
+
+    await ActionCancelarPlano().run(dispatcher, make_tracker(text=text, intent="cancelar_plano"), {})
+    shown = "\n".join(t for t in texts(dispatcher) if t)
+    assert all(part in shown for part in says) and not any(part in shown for part in never)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [("quais hospitais atendem o plano em belo horizonte?", "Por aqui eu não consulto a rede credenciada"),
      ("oi to gravida de 8 semanas, o plano cobre o parto?", "parto a termo tem carência de 300 dias"),
