@@ -193,13 +193,16 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
 
     def _linhas(db: Session, agente: Agent, filtro: fluxo.Filtro) -> list[dict]:
         dia = hoje()
+        chamados = fluxo.fila(agente, filtro, session=db, rules=rules)
+        novas = fluxo.com_mensagem_nova(chamados, session=db)
         return [
             {
                 "t": t,
                 "prazo": fluxo.situacao_do_prazo(t.due_date, dia),
                 "dias": fluxo.dias_uteis_restantes(t.due_date, dia),
+                "nova": t.id in novas,
             }
-            for t in fluxo.fila(agente, filtro, session=db, rules=rules)
+            for t in chamados
         ]
 
     @app.get("/")
@@ -447,11 +450,37 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                     retomados += 1
         return retomados
 
+    async def marcar_mensagens_novas() -> int:
+        """Mark each ticket whose beneficiary wrote to the agent who has the conversation, since last seen."""
+        marcados = 0
+        with fabrica() as db:
+            for ticket, desde in fluxo.com_o_atendente(session=db):
+                conversa = (ticket.context_json or {}).get("conversa", "")
+                if not conversa:
+                    continue
+                try:
+                    eventos = await sem_transacao(db, rasa.eventos(conversa))
+                except EntregaError:
+                    continue  # Rasa away for a moment: the next look tries again
+                depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
+                escritas = [
+                    float(e.get("timestamp") or 0)
+                    for e in eventos
+                    if e.get("event") == "user" and float(e.get("timestamp") or 0) > depois
+                ]
+                if escritas:
+                    quando = datetime.fromtimestamp(max(escritas), timezone.utc)
+                    fluxo.beneficiario_escreveu(ticket, quando, session=db)
+                    db.commit()
+                    marcados += 1
+        return marcados
+
     async def vigiar_esperas() -> None:
         while True:
             await asyncio.sleep(settings.handoff_wait_check_seconds)
             try:
                 await retomar_respondidos()
+                await marcar_mensagens_novas()
                 await avisar_esperas()
             except Exception:  # noqa: BLE001 - the watch must outlive one bad pass (database or Rasa down)
                 logger.exception("painel: falha ao verificar conversas à espera de atendente")

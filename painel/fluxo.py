@@ -399,6 +399,81 @@ def beneficiario_respondeu(ticket: Ticket, *, session: Session) -> TicketEvent:
     return evento
 
 
+def _ultimo(kinds: tuple[str, ...]):
+    """Per ticket, the moment of its latest event of these kinds (a subquery to join)."""
+    return (
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at).label("at"))
+        .where(TicketEvent.kind.in_(kinds))
+        .group_by(TicketEvent.ticket_id)
+        .subquery()
+    )
+
+
+def _aberto_por_ultimo():
+    """Per ticket, the last time anyone opened its page (a subquery to join)."""
+    ultimo = func.max(TicketAccess.at).label("at")
+    return select(TicketAccess.ticket_id, ultimo).group_by(TicketAccess.ticket_id).subquery()
+
+
+def com_o_atendente(*, session: Session) -> List[tuple[Ticket, datetime]]:
+    """Tickets "em atendimento" whose conversation an agent has taken (the bot is silent there).
+
+    Each comes with the moment from which a message of the beneficiary is news: the agent's last reply, the last
+    time anyone opened the ticket, or the last mark of a message, whichever is latest.
+    """
+    pausas = _ultimo(("pausa_do_bot",))
+    devolvidas = _ultimo(("devolucao_ao_bot",))
+    vistos = _ultimo(("resposta", "mensagem_do_beneficiario"))
+    abertos = _aberto_por_ultimo()
+    linhas = session.execute(
+        select(Ticket, pausas.c.at, devolvidas.c.at, vistos.c.at, abertos.c.at)
+        .join(pausas, pausas.c.ticket_id == Ticket.id)
+        .outerjoin(devolvidas, devolvidas.c.ticket_id == Ticket.id)
+        .outerjoin(vistos, vistos.c.ticket_id == Ticket.id)
+        .outerjoin(abertos, abertos.c.ticket_id == Ticket.id)
+        .where(Ticket.status == "em_atendimento")
+    ).all()
+    return [
+        (ticket, max(m for m in (pausa, visto, aberto) if m is not None))
+        for ticket, pausa, devolvida, visto, aberto in linhas
+        if devolvida is None or pausa > devolvida
+    ]
+
+
+def beneficiario_escreveu(ticket: Ticket, quando: datetime, *, session: Session) -> TicketEvent:
+    """Mark that the beneficiary wrote (at ``quando``) in a conversation an agent has, until the ticket is opened.
+
+    u15: a person's answer to an agent reached the conversation, but nothing in the queue said there was
+    something to read, unless the ticket was waiting for them. The mark bears the message's time, not the
+    watch's, so that opening the ticket in between counts as having seen it.
+    """
+    evento = _evento(ticket, None, "mensagem_do_beneficiario", text="o beneficiário escreveu na conversa")
+    evento.at = quando
+    session.add(evento)
+    return evento
+
+
+def com_mensagem_nova(tickets: Sequence[Ticket], *, session: Session) -> set[int]:
+    """Which of ``tickets`` have a message of the beneficiary nobody has opened the ticket to read since."""
+    ids = [t.id for t in tickets]
+    if not ids:
+        return set()
+    marcas = _ultimo(("mensagem_do_beneficiario",))
+    abertos = _aberto_por_ultimo()
+    respostas = _ultimo(("resposta",))
+    linhas = session.execute(
+        select(marcas.c.ticket_id, marcas.c.at, abertos.c.at, respostas.c.at)
+        .outerjoin(abertos, abertos.c.ticket_id == marcas.c.ticket_id)
+        .outerjoin(respostas, respostas.c.ticket_id == marcas.c.ticket_id)
+        .where(marcas.c.ticket_id.in_(ids))
+    ).all()
+    return {
+        ticket_id
+        for ticket_id, marca, aberto, resposta in linhas
+        if all(depois is None or marca > depois for depois in (aberto, resposta))
+    }
+
+
 def aguardando_atendente(*, session: Session, desde: datetime) -> List[Ticket]:
     """Open tickets nobody took, created before ``desde`` and not yet told to wait (the wait notice)."""
     avisados = select(TicketEvent.ticket_id).where(TicketEvent.kind == "aviso_espera")

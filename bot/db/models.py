@@ -114,6 +114,7 @@ TICKET_EVENT_KINDS = (
     "status",
     "aviso_espera",
     "pausa_do_bot",
+    "mensagem_do_beneficiario",
 )
 DELIVERY_STATUSES = ("pendente", "enviada", "falhou")
 # "teleconsulta": the teleconsultation desk's inboxes (004_440bb7f2301d6e8b.txt), added in revision 0002.

@@ -254,6 +254,26 @@ def test_queue_is_sorted_by_deadline_with_colours(page, painel):
                        ontime.protocol: "prazo-no_prazo"}
 
 
+def test_a_message_for_the_agent_is_marked_in_the_queue_until_the_ticket_is_opened(page, painel):
+    # u15: nothing in the queue said the person had written back, unless the ticket was waiting for them. The
+    # console's watch records the mark (tests/e2e/test_painel_espera.py); the queue shows it until opened.
+    from bot.db.models import TicketEvent, utc_now
+
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000011")
+    quiet = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000012")
+    with painel.factory() as session:
+        session.add(TicketEvent(ticket_id=ticket.id, at=utc_now(), kind="mensagem_do_beneficiario", attempts=0,
+                                public=False, text="o beneficiário escreveu na conversa"))
+        session.commit()
+    _entrar(page, painel, "ana")
+    assert page.locator(f"tr[data-protocolo='{ticket.protocol}'] .nova").inner_text() == "Nova mensagem"
+    assert page.locator(f"tr[data-protocolo='{quiet.protocol}'] .nova").count() == 0
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    assert "o beneficiário escreveu na conversa" in page.locator(".historico").inner_text()
+    page.goto(painel.url + "/")
+    assert page.locator(f"tr[data-protocolo='{ticket.protocol}'] .nova").count() == 0
+
+
 def test_clinical_ticket_is_invisible_to_a_non_clinical_agent(page, painel):
     clinical = _ticket(painel, "area_clinica", date(2026, 12, 9), "whatsapp:+5531900000009", "tele_clinica")
     _entrar(page, painel, "leigo")

@@ -90,3 +90,36 @@ def test_a_ticket_waiting_for_the_beneficiary_is_back_in_progress_when_they_writ
     with factory() as session:
         last = session.query(TicketEvent).filter_by(ticket_id=ticket.id).order_by(TicketEvent.id.desc()).first()
         assert last.text == "o beneficiário respondeu na conversa" and last.agent_id is None
+
+
+def test_a_message_to_the_agent_who_answered_is_marked_in_the_queue(base):
+    # u15: the person wrote back to the agent, but the queue showed nothing unless the ticket was waiting.
+    from bot.db.models import Ticket, TicketEvent, utc_now
+    from bot.db.session import make_engine, make_session_factory
+
+    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
+    status, sid = user.send("0")
+    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
+    factory = make_session_factory(make_engine(Settings(database_url=base.database_url)))
+    with factory() as session:
+        ticket = session.query(Ticket).filter_by(protocol=protocol).one()
+        ticket.status = "em_atendimento"
+        session.add(TicketEvent(ticket_id=ticket.id, at=utc_now(), kind="pausa_do_bot", attempts=0, public=False))
+        session.commit()
+        ticket_id = ticket.id
+    time.sleep(1.5)  # looked at three times: nothing new yet
+
+    def marks():
+        with factory() as session:
+            return session.query(TicketEvent).filter_by(ticket_id=ticket_id, kind="mensagem_do_beneficiario").count()
+
+    assert marks() == 0
+    assert user.send("segue o número da guia: 20260000003")[0] == 200
+    deadline = time.monotonic() + 20
+    while not marks() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert marks() == 1
+    time.sleep(1.5)  # three more looks: the same message is marked once
+    assert marks() == 1
+    with factory() as session:
+        assert session.get(Ticket, ticket_id).status == "em_atendimento"

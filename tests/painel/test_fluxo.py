@@ -214,3 +214,42 @@ def test_a_ticket_a_colleague_took_is_not_taken_over_by_a_stale_click(db, rules,
         assert ticket.assigned_agent_id == ana
         evento = fluxo.assumir(agente_bia, ticket, session=session, no_lugar=True)  # on purpose, asked first
         assert ticket.assigned_agent_id == bia and evento.old_value == "Ana"
+
+
+def test_a_message_to_the_agent_who_has_the_conversation_is_marked_until_the_ticket_is_opened(
+    db, rules, novo_agente, novo_chamado
+):
+    # u15: the person answered the agent, but the queue showed nothing unless the ticket was waiting for them.
+    from datetime import timedelta
+
+    from bot.db.models import utc_now
+
+    ana = novo_agente("ana", ["relacionamento"])
+    chamado = novo_chamado()
+    outro = novo_chamado()  # taken, never answered in the conversation: the bot still talks there
+    session, agente, ticket = _carregar(db, ana, chamado)
+    with session:
+        fluxo.assumir(agente, session.get(Ticket, outro), session=session)
+        fluxo.registrar_resposta(agente, ticket, "Pode me mandar o recibo?", session=session)
+        fluxo.pausar_conversa(agente, ticket, session=session)
+        session.commit()
+        [(com_ana, desde)] = fluxo.com_o_atendente(session=session)
+        assert com_ana.id == chamado
+        assert fluxo.com_mensagem_nova([ticket], session=session) == set()
+
+        escreveu = utc_now() + timedelta(seconds=5)
+        fluxo.beneficiario_escreveu(ticket, escreveu, session=session)
+        session.commit()
+        assert fluxo.com_mensagem_nova([ticket, session.get(Ticket, outro)], session=session) == {chamado}
+        # The next look starts from that message: the same one is not marked twice.
+        [(_, desde)] = fluxo.com_o_atendente(session=session)
+        assert desde.replace(tzinfo=None) >= escreveu.replace(tzinfo=None)
+
+        session.add(TicketAccess(ticket_id=chamado, agent_id=ana, at=escreveu + timedelta(seconds=30)))
+        session.commit()
+        assert fluxo.com_mensagem_nova([ticket], session=session) == set()
+
+        # Handed back to the bot: what the person writes is for the bot again.
+        fluxo.devolver_ao_bot(agente, ticket, session=session)
+        session.commit()
+        assert fluxo.com_o_atendente(session=session) == []
