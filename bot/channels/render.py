@@ -290,6 +290,9 @@ def render_for_ear(text: str) -> str:
     text = _MASKED_CPF.sub(lambda m: f"com os dígitos do meio {' '.join(m[1])}, {' '.join(m[2])}", text)
     text = _MASKED_CARD.sub(lambda m: f"terminado em {' '.join(m[1])}", text)
     text = _EMAIL.sub(_email_phrase, text)
+    # "no site www.cemigsaude.org.br" is "no site da Cemig Saúde", not "no site o site da Cemig Saúde".
+    text = re.sub(r"\b(sites?|portal) " + _URL.pattern, lambda m: m[1] + _url_phrase(m)[len("o site") :], text,
+                  flags=re.IGNORECASE)
     text = _URL.sub(_url_phrase, text)
     text = re.sub(r"\b([Dd])igite \*([^*\n]+)\*", lambda m: f"{'D' if m[1] == 'D' else 'd'}iga {m[2]}", text)
     text = re.sub(r"\b([Ee])screva\b", lambda m: "Diga" if m[1] == "E" else "diga", text)
@@ -305,6 +308,8 @@ def render_for_ear(text: str) -> str:
     for line in text.split("\n"):
         line = MENU_LINE.sub(_spoken_menu_line, line)
         line = re.sub(r"^[\s•·\-–]+", "", line)
+        # "I. Solicitação do reembolso": an item numbered as the regulation numbers it, said as a number.
+        line = re.sub(r"^(X{0,2}(?:IX|IV|V?I{0,3}))\.\s+", lambda m: f"{_roman(m[1])}. " if m[1] else m[0], line)
         while re.search(r"\([^()]*\)", line):  # innermost first: "(de celular: (31) 3429-5200)"
             line = re.sub(r"\s*\(([^()]*)\)", r", \1,", line)
         line = line.replace("(", ",").replace(")", ",")

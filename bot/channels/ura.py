@@ -48,6 +48,12 @@ _REPEAT = re.compile(
 )
 # A longer sentence with "de novo" is a request ("quero pedir de novo o reembolso da consulta"), not a repeat.
 _REPEAT_WORDS = 9
+# u16: the reimbursement how-to, read aloud, ran for three minutes in one breath: a long answer is said in parts
+# of about this many characters (some 45 seconds), each ending with how to hear the next.
+SPOKEN_PART_CHARS = 700
+CONTINUE_HINT = "Para continuar ouvindo, diga continuar ou tecle 9."
+CONTINUE_KEY = "9"  # no menu of the bot has a ninth option
+_CONTINUE = re.compile(r"^\W*(?:continu\w*|segue|seguir|pode (?:seguir|continuar)|prossig\w*|sim)\W*$", re.IGNORECASE)
 # The question at the end of every answer: a caller who goes quiet there is done, not waiting for a person.
 _ALGO_MAIS = "Posso ajudar em algo mais?"
 NO_INPUT = "Não recebi sua resposta."
@@ -217,6 +223,42 @@ def entry_choice(digits: str, speech: str) -> str | None:
     return "menu" if _AUTOMATED.match(speech) else speech or None
 
 
+def spoken_parts(spoken: List[str], limit: int = SPOKEN_PART_CHARS) -> List[List[str]]:
+    """Cut what is to be said into parts of at most about ``limit`` characters.
+
+    Each part is a list of messages to say in order. Messages are kept whole where they fit; a longer one is cut
+    at the ends of its sentences (a sentence longer than ``limit`` is a part of its own).
+
+    >>> spoken_parts(["Olá.", "Escolha."])
+    [['Olá.', 'Escolha.']]
+    >>> parts = spoken_parts(["Uma frase longa. " * 50, "Posso ajudar em algo mais?"], limit=300)
+    >>> [sum(map(len, part)) for part in parts], parts[-1][-1]
+    ([288, 288, 297], 'Posso ajudar em algo mais?')
+    """
+    parts: List[List[str]] = [[]]
+    size = 0
+
+    def add(text: str, same_message: bool) -> None:
+        nonlocal size
+        if parts[-1] and size + len(text) > limit:
+            parts.append([])
+            size = 0
+            same_message = False
+        if same_message and parts[-1]:
+            parts[-1][-1] = f"{parts[-1][-1]} {text}"
+        else:
+            parts[-1].append(text)
+        size += len(text) + 1
+
+    for message in spoken:
+        if len(message) <= limit:
+            add(message, same_message=False)
+            continue
+        for position, sentence in enumerate(s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s):
+            add(sentence, same_message=position > 0)
+    return parts
+
+
 def is_single_key_menu(texts: List[str]) -> bool:
     """True when the last message is a menu whose options are all one digit."""
     options = menu_options(texts[-1]) if texts else []
@@ -305,10 +347,14 @@ class UraInput(InputChannel):
                     return await self._transfer(request, form, sender, "opção inválida", [])
                 return self._gather(request, [INVALID, ENTRY], "entrada", 1, single_key=True)
         else:
-            if not digits and len(speech.split()) <= _REPEAT_WORDS and _REPEAT.search(strip_accents(speech)):
+            parte = int(request.args.get("parte") or 0)
+            continuing = digits == CONTINUE_KEY or (not digits and _CONTINUE.match(strip_accents(speech)))
+            repeating = not digits and len(speech.split()) <= _REPEAT_WORDS and _REPEAT.search(strip_accents(speech))
+            if (parte and continuing) or repeating:
+                # The next part of a long answer, or the part just heard (the whole answer when it had one).
                 said = await self._pending(request, sender)
                 spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
-                return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))
+                return self._say_parts(request, spoken, said, stage, parte if continuing else max(parte - 1, 0))
             text = "menu" if digits == "*" else digits or speech
         try:
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
@@ -328,12 +374,23 @@ class UraInput(InputChannel):
             return hangup_twiml(spoken, self.settings.ivr_voice)
         if stage == "entrada":
             spoken.append(AUTOMATED_HINT)
-        return self._gather(request, spoken, "menu", 0, single_key=is_single_key_menu(answers))
+        return self._say_parts(request, spoken, answers, "menu", 0)
+
+    def _say_parts(
+        self, request: Request, spoken: List[str], texts: List[str], stage: str, index: int
+    ) -> VoiceResponse:
+        """Say part ``index`` of a long answer, with how to hear the next, or the whole of a short one."""
+        parts = spoken_parts(spoken)
+        index = min(index, len(parts) - 1)
+        if index + 1 < len(parts):
+            return self._gather(request, [*parts[index], CONTINUE_HINT], stage, 0, single_key=True, parte=index + 1)
+        return self._gather(request, parts[index], stage, 0, single_key=is_single_key_menu(texts))
 
     def _gather(
-        self, request: Request, spoken: List[str], stage: str, silences: int, single_key: bool
+        self, request: Request, spoken: List[str], stage: str, silences: int, single_key: bool, parte: int = 0
     ) -> VoiceResponse:
-        action = self._url(request, request.path, {"etapa": stage, "silencio": silences})
+        query: Dict[str, Any] = {"etapa": stage, "silencio": silences, **({"parte": parte} if parte else {})}
+        action = self._url(request, request.path, query)
         return gather_twiml(spoken, action, self.settings.ivr_voice, self.settings.ivr_timeout, single_key)
 
     def _url(self, request: Request, path: str, query: Dict[str, Any]) -> str:
@@ -380,13 +437,14 @@ class UraInput(InputChannel):
     async def _pending(self, request: Request, sender: str) -> List[str]:
         """What the bot said since the caller last spoke, to say again after a silence."""
         tracker = await self._tracker(request, sender)
-        said: List[str] = []
+        said: List[Dict[str, Any]] = []
         for event in reversed(tracker.events if tracker is not None else []):
             if isinstance(event, UserUttered):
                 break
             if isinstance(event, BotUttered) and event.text:
-                said.insert(0, event.text)
-        return said
+                said.insert(0, {**(event.data or {}), "text": event.text})
+        # With the buttons as numbered lines, as the answer was first said (message_texts).
+        return message_texts(said)
 
 
 def _latest_intent(tracker: Any) -> str | None:

@@ -312,6 +312,23 @@ def test_ivr_caller_hears_again_on_asking_and_a_goodbye_or_a_quiet_end_hangs_up(
     assert "Até logo" in done.silence() and done.hung_up and done.task is None
 
 
+def test_ivr_a_long_answer_is_heard_in_parts(env):
+    # u16: the reimbursement how-to, read aloud, ran for minutes in one breath, Roman numerals spelt out.
+    from bot.channels.ura import CONTINUE_HINT
+
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    parts = [caller.speak("como faço para pedir reembolso?")]
+    assert parts[0].endswith(CONTINUE_HINT) and "Como pedir reembolso" in parts[0]
+    while parts[-1].endswith(CONTINUE_HINT) and len(parts) < 10:
+        parts.append(caller.keys("9") if len(parts) % 2 else caller.speak("continuar"))
+    assert 2 <= len(parts) < 10 and "Diga menu para ver as opções." in parts[-1]
+    heard = " ".join(parts)
+    assert "1. Solicitação do reembolso" in heard and " I. " not in heard and "site o site" not in heard
+    assert not caller.hung_up and caller.task is None
+
+
 def test_forged_calls_change_nothing(env):
     caller = Phone(env)
     fields = payloads.voice_call(caller.sid, caller.phone)

@@ -142,6 +142,8 @@ def test_only_the_main_menus_buttons_are_plain_digits_valid_at_any_moment():
         ("Boleto de Ana | Competência 11/2026", "Boleto de Ana. Competência novembro de 2026."),
         ('Diga a idade, ex.: "tenho 45 anos"', "Diga a idade, por exemplo, tenho 45 anos."),
         ("Pague a 2ª via", "Pague a segunda via."),
+        ("*Documentos*\nI. Solicitação\nIV. Nota fiscal", "Documentos. 1. Solicitação. 4. Nota fiscal."),
+        ("Preencha no site www.cemigsaude.org.br e envie", "Preencha no site da Cemig Saúde e envie."),
         ("Olá, I love it, A, B, C", "Olá, I love it, A, B, C."),
     ],
 )

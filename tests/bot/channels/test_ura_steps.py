@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.channels.common import LocalOutbox
+from bot.channels.render import render_for_ear
 from bot.channels.ura import ENTRY, INVALID, NO_INPUT, MemoryTransfers, UraInput
 from tests.bot.channels import payloads
 from tests.bot.channels.harness import ChannelServer, settings
@@ -127,3 +128,61 @@ def test_asking_for_a_person_in_the_menu_is_read_from_the_callers_own_conversati
     assert menu.find("Gather") is not None
     task = json.loads(root.find("Enqueue").find("Task").text)
     assert task["motivo"] == "pedido do beneficiário" and task["chamada"] == call_sid
+
+
+# u16: the reimbursement how-to, read aloud, ran for three minutes in one breath.
+HOW_TO = " ".join(f"Passo {n}: separe o documento número {n} e confira os dados do prestador." for n in range(1, 41))
+
+
+class _Recorded:
+    """The dialogue of ``bot`` with a long answer, and a tracker store that holds what was said, as Rasa's does."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def __call__(self, message):
+        if message.text == "como peço reembolso?":
+            answers = [HOW_TO, "Posso ajudar em algo mais? Diga menu para ver as opções."]
+        else:
+            answers = bot(message)
+        self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
+        return answers
+
+    async def retrieve(self, sender):
+        return fake_tracker(list(self.events))
+
+
+def test_a_long_answer_is_said_in_parts_the_caller_moves_through_with_9_or_continuar():
+    from bot.channels.ura import CONTINUE_HINT, SPOKEN_PART_CHARS
+
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        first_root, first = call.speak("como peço reembolso?")
+        heard = [first]
+        assert first.said[-1] == CONTINUE_HINT and _gather(first_root)["numDigits"] == "1"
+        assert "parte=1" in _gather(first_root)["action"]
+        again_root, again = call.speak("repete")
+        assert again.said == first.said and "parte=1" in _gather(again_root)["action"]
+        _, second = call.keys("9")
+        heard.append(second)
+        while heard[-1].said[-1] == CONTINUE_HINT:
+            heard.append(call.speak("continuar")[1])
+    assert len(heard) >= 3
+    assert all(sum(len(s) for s in part.said[:-1]) <= SPOKEN_PART_CHARS for part in heard[:-1])
+    whole = " ".join(s for part in heard for s in part.said if s != CONTINUE_HINT)
+    assert whole.startswith("Passo 1:") and "Passo 40:" in whole and whole.endswith("Diga menu para ver as opções.")
+    assert heard[1].said[0].startswith("Passo") and heard[1].said[0] != first.said[0]
+
+
+def test_something_else_said_in_the_middle_of_a_long_answer_goes_to_the_bot():
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak("como peço reembolso?")
+        _, spoken = call.keys("3")
+    assert spoken.said == [render_for_ear("Informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos).")]
