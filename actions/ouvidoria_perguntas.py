@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, hoje, session_factory
@@ -38,6 +38,7 @@ from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
+from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
 
@@ -322,3 +323,42 @@ def consultar_andamento(dispatcher: CollectingDispatcher, tracker: Tracker) -> N
     with db_session() as session:
         pessoas = pessoas_visiveis(beneficiario_id, session=session)
         ActionConsultarProtocolo().responder(dispatcher, tracker, pessoas, session=session)
+
+
+# "atendente", "pessoa", "0": a request for a person in so few words that it can be nothing else.
+_SO_UMA_PESSOA = re.compile(r"^\W*(?:0|(?:um |uma |o |a )?(?:atendente|pessoa|humano|operador)\w*)\W*$")
+
+
+def pede_uma_pessoa(texto: str) -> bool:
+    """Whether a message read as ``falar_atendente`` during the Ombudsman's form asks for a person.
+
+    A case that mentions one ("o atendente nunca me ligou de volta", "fui mal atendida pela atendente") is the
+    manifestation itself, to be registered, not a request to be transferred.
+
+    >>> pede_uma_pessoa("0"), pede_uma_pessoa("atendente"), pede_uma_pessoa("quero falar com uma pessoa")
+    (True, True, True)
+    >>> pede_uma_pessoa("o atendente nunca me ligou de volta e meu problema continua")
+    False
+    """
+    texto = strip_accents(texto or "").lower().strip()
+    return bool(_SO_UMA_PESSOA.match(texto)) or asks_for_a_person(texto)
+
+
+class ActionAtendenteNaOuvidoria(Action):
+    """During the Ombudsman's form: a request for a person is served; a case about one goes on in the form."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_atendente_na_ouvidoria"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Leave the form for a person, or read the message again as part of the manifestation.
+
+        Read again as ``ouvidoria``, the message reaches the form as any answer does (its slots leave
+        ``falar_atendente`` out, so that "0" and "quero falar com uma pessoa" leave the form).
+        """
+        if pede_uma_pessoa(str((tracker.latest_message or {}).get("text") or "")):
+            return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_falar_atendente")]
+        return reler_no_assunto(tracker, "ouvidoria")

@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 from urllib.parse import urlencode
 
 from rasa.core.channels.channel import InputChannel
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -365,7 +365,7 @@ class UraInput(InputChannel):
             logger.exception("ura: o bot falhou na chamada %s", call)
             return await self._transfer(request, form, sender, "falha do bot", [FAILURE])
         tracker = await self._tracker(request, sender)
-        if text == "0" or _latest_intent(tracker) == "falar_atendente":
+        if text == "0" or _handed_to_a_person(tracker):
             protocol = next((_PROTOCOL.search(a)[1] for a in reversed(answers) if _PROTOCOL.search(a)), None)
             return await self._transfer(request, form, sender, "pedido do beneficiário", [], protocol, tracker)
         spoken = [render_for_ear(answer) for answer in answers] or [NOT_UNDERSTOOD]
@@ -445,6 +445,20 @@ class UraInput(InputChannel):
                 said.insert(0, {**(event.data or {}), "text": event.text})
         # With the buttons as numbered lines, as the answer was first said (message_texts).
         return message_texts(said)
+
+
+def _handed_to_a_person(tracker: Any) -> bool:
+    """Whether the bot handed the conversation to a person since the caller last spoke.
+
+    Not the intent: "o atendente nunca me ligou de volta", told to the Ombudsman, is read as ``falar_atendente``
+    but registered as the complaint it is (u17), and the caller must hear the protocol, not a queue.
+    """
+    for event in reversed(tracker.events if tracker is not None else []):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == "action_falar_atendente":
+            return True
+    return False
 
 
 def _latest_intent(tracker: Any) -> str | None:

@@ -460,3 +460,29 @@ async def test_a_network_question_that_reached_the_ombudsman_gets_the_network(di
     events = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0] == REDE_CREDENCIADA
     assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+@pytest.mark.parametrize(
+    "texto",
+    ["o atendente nunca me ligou de volta e meu problema continua",
+     "fui mal atendida pela atendente da central ontem, ela desligou na minha cara"],
+)
+async def test_a_case_about_an_attendant_is_the_manifestation_not_a_request_for_one(dispatcher, texto):
+    # u17: read as falar_atendente, the complaint left the form and became a callback in the first instance.
+    from actions.ouvidoria_perguntas import ActionAtendenteNaOuvidoria
+
+    tracker = make_tracker({"requested_slot": "ouvidoria_relato"}, text=texto, intent="falar_atendente")
+    events = await ActionAtendenteNaOuvidoria().run(dispatcher, tracker, {})
+    [relida] = [e for e in events if e.get("event") == "user"]
+    assert relida["text"] == texto and relida["parse_data"]["intent"]["name"] == "ouvidoria"
+    assert not any(e.get("name") == "action_falar_atendente" for e in events)
+
+
+@pytest.mark.parametrize("texto", ["0", "atendente", "quero falar com uma pessoa"])
+async def test_a_request_for_a_person_during_the_form_still_leaves_it(dispatcher, texto):
+    from actions.ouvidoria_perguntas import ActionAtendenteNaOuvidoria
+
+    tracker = make_tracker({"requested_slot": "ouvidoria_tipo"}, text=texto, intent="falar_atendente")
+    events = await ActionAtendenteNaOuvidoria().run(dispatcher, tracker, {})
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert events[-1]["name"] == "action_falar_atendente"

@@ -329,6 +329,29 @@ def test_ivr_a_long_answer_is_heard_in_parts(env):
     assert not caller.hung_up and caller.task is None
 
 
+def test_a_complaint_about_an_attendant_reaches_the_ombudsman_on_whatsapp_and_on_the_phone(env):
+    # u17: "o atendente nunca me ligou de volta" was read as a request for a person: a callback ticket in the
+    # first instance on WhatsApp, a transfer on the phone; nothing reached the Ombudsman.
+    user = WhatsApp(env)
+    user.say("ouvidoria")
+    user.say("não tenho")
+    user.say("2")
+    user.say("1")
+    registered = user.say("o atendente nunca me ligou de volta e meu problema continua")
+    assert "Ouvidoria responde em até 7 dias úteis" in registered and "Registrei seu pedido" not in registered
+
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    caller.speak("quero fazer uma reclamação na ouvidoria")
+    caller.speak("não tenho")
+    caller.keys("2")
+    caller.keys("1")
+    heard = caller.speak("fui mal atendida pela atendente da central ontem, ela desligou na minha cara")
+    assert "Ouvidoria responde em até 7 dias úteis" in heard and caller.task is None and not caller.hung_up
+    assert "transferir" in caller.keys("0") and caller.task is not None
+
+
 def test_forged_calls_change_nothing(env):
     caller = Phone(env)
     fields = payloads.voice_call(caller.sid, caller.phone)

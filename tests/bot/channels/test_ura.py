@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ElementTree
 from types import SimpleNamespace
 
 import pytest
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels import ura
 from bot.channels.simulate import read_twiml
@@ -158,7 +158,8 @@ def test_zero_after_identification_carries_the_person_the_option_and_the_protoco
         call.start()
         call.keys("1")
         server.tracker = fake_tracker(
-            [UserUttered("3", intent={"name": "numero_cartao"}), UserUttered("0", intent={"name": "falar_atendente"})],
+            [UserUttered("3", intent={"name": "numero_cartao"}), UserUttered("0", intent={"name": "falar_atendente"}),
+             ActionExecuted("action_falar_atendente")],
             identificado=True, beneficiario_id="17", beneficiario_nome="Maria Aparecida Souza",
         )
         root, spoken = call.keys("0")
@@ -173,7 +174,8 @@ def test_asking_for_a_person_by_voice_transfers(server):
     call = Call(server)
     call.start()
     call.keys("1")
-    server.tracker = fake_tracker([UserUttered("quero um atendente", intent={"name": "falar_atendente"})])
+    server.tracker = fake_tracker([UserUttered("quero um atendente", intent={"name": "falar_atendente"}),
+                                   ActionExecuted("action_falar_atendente")])
     root, _ = call.speak("quero falar com um atendente")
     assert root.find("Enqueue") is not None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ElementTree
 
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels.common import LocalOutbox
 from bot.channels.render import render_for_ear
@@ -123,7 +123,8 @@ def test_asking_for_a_person_in_the_menu_is_read_from_the_callers_own_conversati
         call.start()
         menu, _ = call.keys("1")
         # The NLU reads the next sentence as a request for a person.
-        store.tracker = fake_tracker([UserUttered("me passa para alguém", intent={"name": "falar_atendente"})])
+        store.tracker = fake_tracker([UserUttered("me passa para alguém", intent={"name": "falar_atendente"}),
+                                      ActionExecuted("action_falar_atendente")])
         root, _ = call.speak("me passa para alguém")
     assert menu.find("Gather") is not None
     task = json.loads(root.find("Enqueue").find("Task").text)

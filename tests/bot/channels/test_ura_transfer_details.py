@@ -134,7 +134,8 @@ def test_two_silences_after_identification_transfer_with_the_callers_own_data(ca
 
 
 def test_a_name_the_caller_has_not_confirmed_is_not_passed_to_the_attendant():
-    tracker = fake_tracker([UserUttered("0", intent={"name": "falar_atendente"})], identificado=False,
+    handed = [UserUttered("0", intent={"name": "falar_atendente"}), ActionExecuted("action_falar_atendente")]
+    tracker = fake_tracker(handed, identificado=False,
                            beneficiario_nome="Maria Aparecida Souza")
     with ChannelServer(UraInput(settings()), answer=bot, tracker=tracker) as server:
         call = Call(server)
