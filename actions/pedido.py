@@ -277,6 +277,25 @@ _NAO_ENTENDEU = re.compile(
 )
 
 
+# "já tentei e não foi", "não funcionou", "olhei lá e não tem nada": what was suggested did not solve it.
+_NAO_RESOLVEU = re.compile(
+    r"\b(?:ja (?:tentei|fiz|olhei|vi|procurei|testei)\b.*\bna[oa]\b|nao (?:foi|funcion\w*|deu(?: certo)?|resolveu|"
+    r"adiantou|apareceu|aparece|chegou)\b|continua (?:sem|nao|igual|do mesmo jeito)|"
+    r"(?:ainda|mesmo assim) (?:nao|sem)\b)"
+)
+
+
+def nao_resolveu(texto: str) -> bool:
+    """Whether a "no" says that what the bot suggested did not solve the problem: help, not a goodbye.
+
+    >>> nao_resolveu("ja tentei e nao foi"), nao_resolveu("já olhei lá e não tem nada"), nao_resolveu("não")
+    (True, True, False)
+    >>> nao_resolveu("nao funcionou"), nao_resolveu("não, obrigada"), nao_resolveu("nao, so isso")
+    (True, False, False)
+    """
+    return bool(_NAO_RESOLVEU.search(strip_accents(texto or "").lower()))
+
+
 def nao_entendeu(texto: str) -> bool:
     """Whether a "no" is someone saying they did not understand or do not know what to do.
 

@@ -17,7 +17,7 @@ from actions.base import beneficiario_identificado, esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
 from actions.formatting import first_name
-from actions.pedido import nao_entendeu
+from actions.pedido import nao_entendeu, nao_resolveu
 from actions.reanalise import atender_pedido_de_reanalise
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
@@ -101,6 +101,10 @@ class ActionSair(Action):
         return esquecer_identificacao()
 
 
+NAO_RESOLVEU = (
+    "Sinto muito que ainda não resolveu. Me conte com outras palavras o que acontece (o que aparece na tela, o que "
+    "falta) que eu tento de outro jeito, ou digite 0 para falar com um atendente."
+)
 AJUDA = (
     "Desculpe, vou tentar de outro jeito. Escreva com suas palavras o que você precisa, por exemplo: *meu boleto*, "
     "*meu reembolso*, *número da carteirinha*. Ou digite *menu* para ver as opções numeradas, ou 0 para falar com "
@@ -125,6 +129,11 @@ class ActionDespedida(Action):
         texto = tracker.latest_message.get("text") or ""
         if nao_entendeu(texto):
             dispatcher.utter_message(text=AJUDA)
+            return []
+        if nao_resolveu(texto):
+            # u17: "ja tentei e nao foi" after the camera tips, or "olhei lá e não tem nada" after where the
+            # prescription is, got "Até logo!": someone still stuck.
+            dispatcher.utter_message(text=NAO_RESOLVEU)
             return []
         assunto = assunto_atual(tracker.events)
         if assunto and short_reply_intent(texto) is None and fala_de_si(texto):

@@ -20,6 +20,17 @@ async def test_someone_who_did_not_understand_keeps_the_conversation_and_the_ide
     assert "menu" in answer[0] and "0 para falar com um atendente" in answer[0]
 
 
+@pytest.mark.parametrize("text", ["ja tentei e nao foi", "ja tentei e nao foi, a camera nao liga",
+                                  "ja olhei la e nao tem nada", "não funcionou"])
+async def test_someone_still_stuck_after_a_tip_is_offered_more_help_not_a_goodbye(dispatcher, text):
+    # u17: after the camera tips or where the prescription is, these got "Obrigado pelo contato... Até logo!".
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, intent="negar")
+    events = await ActionDespedida().run(dispatcher, tracker, {})
+    assert events == []
+    [answer] = texts(dispatcher)
+    assert answer.startswith("Sinto muito que ainda não resolveu.") and "0 para falar com um atendente" in answer
+
+
 async def test_a_no_thanks_ends_the_conversation_and_the_identification(dispatcher):
     tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text="não, só isso", intent="negar")
     events = await ActionDespedida().run(dispatcher, tracker, {})
