@@ -369,7 +369,7 @@ class UraInput(InputChannel):
             protocol = next((_PROTOCOL.search(a)[1] for a in reversed(answers) if _PROTOCOL.search(a)), None)
             return await self._transfer(request, form, sender, "pedido do beneficiário", [], protocol, tracker)
         spoken = [render_for_ear(answer) for answer in answers] or [NOT_UNDERSTOOD]
-        if _latest_intent(tracker) == "despedida":
+        if _latest_intent(tracker) == "despedida" or _said_goodbye(tracker):
             # u16: "tchau, obrigada" got "Até logo!" and the call stayed open until silence sent it to a person.
             return hangup_twiml(spoken, self.settings.ivr_voice)
         if stage == "entrada":
@@ -425,7 +425,9 @@ class UraInput(InputChannel):
         logger.info("ura: chamada %s transferida (%s, identificado=%s)", call, reason, collected.identificado)
         said = [*spoken, TRANSFER]
         if collected.protocolo:
-            said.insert(0, render_for_ear(f"Anote o seu protocolo: {collected.protocolo}."))
+            # u17: read once, right before the queue's music, with no pen ready and no way to hear it again.
+            numero = render_for_ear(f"{collected.protocolo}.")
+            said[:0] = [f"Anote o seu protocolo: {numero}", f"Repetindo: {numero}"]
         whisper = self._url(request, request.path.rsplit("/", 1)[0] + "/sussurro", {"chamada": call})
         return transfer_twiml(self.settings, collected, said, whisper)
 
@@ -457,6 +459,19 @@ def _handed_to_a_person(tracker: Any) -> bool:
         if isinstance(event, UserUttered):
             return False
         if isinstance(event, ActionExecuted) and event.action_name == "action_falar_atendente":
+            return True
+    return False
+
+
+def _said_goodbye(tracker: Any) -> bool:
+    """Whether the bot's answer to the caller's last words was the goodbye ("não, obrigada" after "algo mais?").
+
+    u17: the goodbye was said, the line stayed open, and the silence that followed sent the caller to a person.
+    """
+    for event in reversed(tracker.events if tracker is not None else []):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (event.metadata or {}).get("utter_action") == "utter_despedida":
             return True
     return False
 

@@ -312,6 +312,16 @@ def test_ivr_caller_hears_again_on_asking_and_a_goodbye_or_a_quiet_end_hangs_up(
     assert "Até logo" in done.silence() and done.hung_up and done.task is None
 
 
+def test_ivr_a_no_thanks_after_anything_else_ends_the_call(env):
+    # u17: "não obrigada" got the goodbye, the line stayed open, and the silence after it reached a person.
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    assert "Posso ajudar em algo mais?" in caller.speak("qual o horário de atendimento?")
+    bye = caller.speak("não, obrigada")
+    assert "Até logo" in bye and caller.hung_up and caller.task is None
+
+
 def test_ivr_a_long_answer_is_heard_in_parts(env):
     # u16: the reimbursement how-to, read aloud, ran for minutes in one breath, Roman numerals spelt out.
     from bot.channels.ura import CONTINUE_HINT

@@ -168,6 +168,8 @@ def test_zero_after_identification_carries_the_person_the_option_and_the_protoco
     assert task["beneficiario_nome"] == "Maria Aparecida Souza" and task["opcao"] == "3 - Número de cartão"
     assert task["protocolo"] == "41750520261125000042"
     assert spoken.said[0] == "Anote o seu protocolo: 4 1 7 5, 0 5 2 0, 2 6 1 1, 2 5 0 0, 0 0 4 2."
+    # u17: read once, just before the queue, the caller had no pen ready: it is said twice.
+    assert spoken.said[1] == "Repetindo: 4 1 7 5, 0 5 2 0, 2 6 1 1, 2 5 0 0, 0 0 4 2."
 
 
 def test_asking_for_a_person_by_voice_transfers(server):
