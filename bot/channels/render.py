@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Tuple
 
+from bot.canais import EMERGENCIA_TELEFONE, TELEFONE_24H
 from bot.identifiers import mask_personal_data
 from bot.menu import OPCOES
 
@@ -287,6 +288,9 @@ def render_for_ear(text: str) -> str:
     >>> render_for_ear("Seu cartão: 4175 0500 0000 1004 👍")
     'Seu cartão: 4 1 7 5, 0 5 0 0, 0 0 0 0, 1 0 0 4.'
     """
+    # u17: a caller on the Central's own line was told to call it, and heard Portugal's emergency number.
+    text = text.replace(TELEFONE_24H, "digite 0 para falar com um atendente da Central")
+    text = text.replace(EMERGENCIA_TELEFONE, "192, o SAMU")
     text = _MASKED_CPF.sub(lambda m: f"com os dígitos do meio {' '.join(m[1])}, {' '.join(m[2])}", text)
     text = _MASKED_CARD.sub(lambda m: f"terminado em {' '.join(m[1])}", text)
     text = _EMAIL.sub(_email_phrase, text)
