@@ -41,6 +41,7 @@ from actions.identificacao_leitura import (
     DATA_ILEGIVEL,
     NAO_ENCONTRADO_CLIENTE,
     buscar_candidato,
+    data_junto,
     diz_que_e_cliente,
     documento_invalido,
     emendar_documento,
@@ -57,7 +58,7 @@ from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
 from bot.nlu.handoff import asks_for_a_person
-from bot.nlu.parsing import find_identifiers, only_digits, parse_date
+from bot.nlu.parsing import only_digits, parse_date
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -113,6 +114,13 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "atendente."
             )
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+        if intent == "saudacao" and len(texto.split()) <= 4 and slot == "identificacao_nascimento":
+            # u17: "bom dia!" at the date question started over and the CPF just typed was forgotten.
+            dispatcher.utter_message(
+                text="Olá! Falta só a data de nascimento para eu confirmar quem é você. Para começar de novo, digite "
+                "*menu*."
+            )
+            return resultado
         if intent == "saudacao" and len(texto.split()) <= 4:
             # u16: coming back later, "oi bom dia" got "preciso confirmar quem é você primeiro": the old question
             # was still open. A greeting starts over (ActionConcluirIdentificacao answers it).
@@ -223,12 +231,12 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if ate is not None:
             return self._bloqueada(dispatcher, ate)
         documento = ler_documento(texto)[1]
-        data = next((item for item in find_identifiers(texto) if item.entity == "data"), None)
+        data = data_junto(texto, documento)
         if data is None or self._na_ativacao(tracker):
             return {"identificacao_documento": documento}
         # "cpf ... nasc 12/03/1975" at the CPF question: the date is checked now instead of being asked for.
         tracker.slots["identificacao_documento"] = documento
-        nascimento = self.validate_identificacao_nascimento(texto[data.start:data.end], dispatcher, tracker, domain)
+        nascimento = self.validate_identificacao_nascimento(data, dispatcher, tracker, domain)
         return {"identificacao_documento": documento, **nascimento}
 
     def validate_identificacao_nascimento(
@@ -246,6 +254,10 @@ class ValidateIdentificacaoForm(FormValidationAction):
             return {"identificacao_nascimento": None}
         if nascimento is None and not re.search(r"\d", str(value or "")):
             return self._sem_numero(dispatcher, tracker, "identificacao_nascimento")
+        if nascimento is None and ler_documento(str(value or ""))[0] and not documento_invalido(str(value or "")):
+            # u17: "529.982.247-26" typed again at the date question, a wrong CPF noticed: the new one is used.
+            dispatcher.utter_message(text="Certo, vou usar esse número.")
+            return {"identificacao_documento": ler_documento(str(value or ""))[1], "identificacao_nascimento": None}
         if nascimento is None:
             # "30 de agosto de 72" before it was read, "30/08/19772": no date at all is no guess, so no attempt.
             dispatcher.utter_message(text=DATA_ILEGIVEL)

@@ -17,7 +17,7 @@ from actions.base import db_session, hoje
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.identifiers import is_valid_card, is_valid_cpf, mask_card, mask_cpf
-from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
+from bot.nlu.parsing import find_identifiers, only_digits, parse_date, strip_accents
 from bot.settings import get_settings
 
 
@@ -33,7 +33,32 @@ def ler_documento(texto: str) -> Tuple[str | None, str]:
             return item.entity, item.value
     digits = only_digits(texto or "")
     kind = {11: "cpf", 16: "numero_cartao"}.get(len(digits))
+    if kind is None:
+        # u17: "52998224725 12031975", CPF and date in digits only, read as one 19-digit number.
+        for token in re.findall(r"[\d.\-]+", texto or ""):
+            numero = only_digits(token)
+            if len(numero) == 11 and is_valid_cpf(numero):
+                return "cpf", numero
+            if len(numero) == 16 and is_valid_card(numero):
+                return "numero_cartao", numero
     return kind, digits
+
+
+def data_junto(texto: str, documento: str) -> str | None:
+    """The birth date typed in the same message as the document, as text for the date question, if any.
+
+    >>> data_junto("cpf 529.982.247-25 nasc 12/03/1975", "52998224725")
+    '12/03/1975'
+    >>> data_junto("52998224725 12031975", "52998224725"), data_junto("52998224725", "52998224725")
+    ('12031975', None)
+    """
+    data = next((item for item in find_identifiers(texto) if item.entity == "data"), None)
+    if data is not None:
+        return texto[data.start : data.end]
+    # Eight digits beside the document, as the keypad and the date question take them.
+    return next(
+        (t for t in re.findall(r"\d+", texto) if len(t) == 8 and t not in documento and parse_date(t)), None
+    )
 
 
 def documento_invalido(texto: str) -> str | None:

@@ -384,3 +384,31 @@ async def test_a_greeting_at_the_cpf_question_starts_over_with_the_welcome(dispa
     closing = make_tracker({"identificacao_documento": DESISTIU}, text="oi bom dia", intent="saudacao")
     events = await ActionConcluirIdentificacao().run(type(dispatcher)(), closing, {})
     assert [e["parse_data"]["intent"]["name"] for e in events if e.get("event") == "user"] == ["saudacao"]
+
+
+def test_cpf_and_birth_date_in_digits_only_in_one_message_identify(dispatcher):
+    # u17: "52998224725 12031975" was one 19-digit number: "Não encontrei um CPF", and an attempt spent.
+    result = validate_document(f"{seed.DEMO_TITULAR_CPF} 12031975", dispatcher)
+    assert result["identificacao_documento"] == seed.DEMO_TITULAR_CPF and result["identificado"] is True
+    assert ler_documento("52998224725 12031975") == ("cpf", "52998224725")
+
+
+def test_a_greeting_at_the_birth_date_question_keeps_the_cpf(dispatcher):
+    # u17: "bom dia!" there showed the menu; the CPF was forgotten and the date typed next got "Informe seu CPF".
+    slots = {"requested_slot": "identificacao_nascimento", "identificacao_documento": seed.DEMO_TITULAR_CPF}
+    tracker = make_tracker(slots, text="bom dia!", intent="saudacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento("bom dia!", dispatcher, tracker, {})
+    assert result == {"identificacao_nascimento": None}
+    assert texts(dispatcher)[0].startswith("Olá! Falta só a data de nascimento")
+
+
+def test_a_corrected_cpf_at_the_birth_date_question_replaces_the_first(dispatcher):
+    # u17: someone who noticed a wrong CPF and typed the right one got "Não entendi a data".
+    result = validate_birth("529.982.247-25", dispatcher, identificacao_documento=UNREGISTERED_CPF)
+    assert result == {"identificacao_documento": seed.DEMO_TITULAR_CPF, "identificacao_nascimento": None}
+    assert texts(dispatcher) == ["Certo, vou usar esse número."]
+    # A number that is no valid CPF is still no date, and says so.
+    said = type(dispatcher)()
+    assert validate_birth(BAD_CHECKSUM_CPF, said, identificacao_documento=UNREGISTERED_CPF) == {
+        "identificacao_nascimento": None
+    }
