@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from actions.inscricao import sobre_obito
 from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
 from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
@@ -346,6 +347,9 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     """
     if pergunta_ans(texto):
         return RECLAMAR_NA_ANS
+    if obito := sobre_obito(texto):
+        # u17: "meu marido faleceu, ele era o titular, o que eu faço com o plano" got "informe seu CPF" only.
+        return obito
     if medico_online := custo_no_medico_online(texto):
         return medico_online
     if _PA_ONLINE.search(strip_accents(texto).lower()) and _SEM_PLANO.search(strip_accents(texto).lower()):

@@ -268,6 +268,17 @@ def obito(texto: str) -> str:
     return OBITO_SEM_PAPEL
 
 
+def sobre_obito(texto: str | None) -> str | None:
+    """What to do after a death, when the message tells one; it needs nobody's data, so no CPF is asked first.
+
+    >>> sobre_obito("meu marido faleceu semana passada, ele era o titular, o que eu faço com o plano") == OBITO
+    True
+    >>> sobre_obito("minha mae morreu, ela era dependente") == OBITO_DEPENDENTE, sobre_obito("meu boleto")
+    (True, None)
+    """
+    return obito(texto or "") if _OBITO.search(strip_accents(texto or "").lower()) else None
+
+
 def evento_de_vida(texto: str | None) -> str | None:
     """The rules for a death, a separation or taking a dependant out, when the message tells one.
 
@@ -303,8 +314,8 @@ class ActionCancelarPlano(Action):
     ) -> List[EventType]:
         """The cancellation rules, or condolences and the rules after a death (u16: none were said)."""
         texto = str((tracker.latest_message or {}).get("text") or "")
-        if _OBITO.search(strip_accents(texto).lower()):
-            dispatcher.utter_message(text=obito(texto))
+        if sobre_obito(texto):
+            dispatcher.utter_message(text=sobre_obito(texto))
         else:
             dispatcher.utter_message(response="utter_cancelar_plano")
         return []

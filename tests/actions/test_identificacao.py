@@ -412,3 +412,14 @@ def test_a_corrected_cpf_at_the_birth_date_question_replaces_the_first(dispatche
     assert validate_birth(BAD_CHECKSUM_CPF, said, identificacao_documento=UNREGISTERED_CPF) == {
         "identificacao_nascimento": None
     }
+
+
+async def test_a_death_told_before_identifying_is_answered_without_asking_the_cpf(dispatcher):
+    # u17: "meu marido faleceu..., ele era o titular, o que eu faço com o plano" (read as utilização) got only
+    # "Informe seu CPF": no condolence, no rule, although nobody's data is needed to answer.
+    texto = "meu marido faleceu semana passada, ele era o titular, o que eu faço com o plano"
+    tracker = make_tracker(text=texto, intent="utilizacao")
+    events = await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Sinto muito pela perda. Quando o titular falece") and "72 horas" in said[0]
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
