@@ -31,7 +31,10 @@ from bot.nlu.parsing import strip_accents
 
 # The slot that keeps the guide between the question and the registration (domain.yml).
 SLOT_GUIA = "ouvidoria_guia"
-_PEDE = re.compile(r"\b(?:reanalis\w*|recorr\w*|recurso|rever|revisao|reconsider\w*)\b")
+# u17: "o exame do meu marido foi negado, quero que revisem" went to the Ombudsman's tiers.
+_PEDE = re.compile(
+    r"\b(?:reanalis\w*|recorr\w*|recurso|rever|revis\w*|reconsider\w*|reavali\w*|anali[sz]\w* de novo)\b"
+)
 _OUVIDORIA = re.compile(r"\bouvidor\w*")
 
 
@@ -39,6 +42,8 @@ def pede_reanalise(texto: str) -> bool:
     """Whether the message asks to review a denial, and not the Ombudsman by name.
 
     >>> pede_reanalise("quero reanálise"), pede_reanalise("quero recorrer da negativa da artroscopia")
+    (True, True)
+    >>> pede_reanalise("o exame foi negado, quero que revisem"), pede_reanalise("podem reavaliar a negativa?")
     (True, True)
     >>> pede_reanalise("quero pedir reanálise na ouvidoria"), pede_reanalise("quero fazer uma reclamação")
     (False, False)
