@@ -6,6 +6,7 @@ that option, or offers a person after the attempts ran out. The questions in bet
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -40,10 +41,29 @@ from actions.teleconsulta_seguimento import segue_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.intencoes import INFORMAR_IDENTIFICACAO
 from bot.nlu.handoff import asks_for_a_person
-from bot.nlu.parsing import find_identifiers
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.nlu.symptoms import PRONTO_ATENDIMENTO
 
 logger = logging.getLogger(__name__)
+
+
+# Someone already upset about a delay of ours (a reimbursement, an authorization): said before the CPF question, so
+# it does not read as indifference. Not for a boleto, where "atrasado" is the person's own delay.
+_DEMORA = re.compile(
+    r"(?:😡|😠|🤬|\b(?:atrasad\w*|demora\w*|ninguem (?:me )?(?:fala|responde|retorna|explica|da retorno)|"
+    r"absurdo|nunca (?:chega|sai|cai)|ate agora nada|ja faz (?:mais de )?(?:um |uma |\d+ )?(?:mes|semana|dia)))"
+)
+
+
+def reclama_da_demora(texto: str) -> bool:
+    """Whether a request comes with a complaint about waiting ("tá atrasado", "ninguém me fala nada", 😡).
+
+    >>> reclama_da_demora("meu reembolso ta atrasado ja faz mais de mes e ninguem me fala nada 😡")
+    True
+    >>> reclama_da_demora("meu reembolso"), reclama_da_demora("quero a segunda via do boleto")
+    (False, False)
+    """
+    return bool(_DEMORA.search(strip_accents(texto or "").lower()))
 
 
 class ActionSolicitarIdentificacao(Action):
@@ -105,6 +125,9 @@ class ActionSolicitarIdentificacao(Action):
             )
             return [FollowupAction("action_listen")]
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
+        if pendente in ("reembolso", "autorizacao") and reclama_da_demora(texto):
+            # u17: "meu reembolso ta atrasado ja faz mais de mes e ninguem me fala nada 😡" got the CPF question alone.
+            dispatcher.utter_message(text="Sinto muito pela demora. Vou ver o que aconteceu com o seu pedido.")
         for item in find_identifiers(texto):
             # Only a number that is a valid CPF or card is taken as the answer: an 11-digit guide number in
             # "como está a guia ..." must not be charged as a failed identification attempt.

@@ -423,3 +423,14 @@ async def test_a_death_told_before_identifying_is_answered_without_asking_the_cp
     said = texts(dispatcher)
     assert said[0].startswith("Sinto muito pela perda. Quando o titular falece") and "72 horas" in said[0]
     assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+async def test_a_complaint_about_a_late_reimbursement_is_acknowledged_before_the_cpf(dispatcher):
+    # u17: "meu reembolso ta atrasado ja faz mais de mes e ninguem me fala nada 😡" got the CPF question alone.
+    texto = "boa noite, meu reembolso ta atrasado ja faz mais de mes e ninguem me fala nada 😡"
+    await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="reembolso"), {})
+    assert texts(dispatcher) == ["Sinto muito pela demora. Vou ver o que aconteceu com o seu pedido."]
+    # A late boleto is the person's own delay: no apology for it.
+    said = type(dispatcher)()
+    await ActionSolicitarIdentificacao().run(said, make_tracker(text="meu boleto ta atrasado", intent="financeiro"), {})
+    assert texts(said) == []
