@@ -314,6 +314,14 @@ class ActionContinuarAssunto(Action):
             dispatcher.utter_message(text=DEPENDENTES_NO_CANCELAMENTO)
             dispatcher.utter_message(response="utter_algo_mais")
             return []
+        if assunto is None and _depois_do_cancelamento(tracker.events) and _VOLTAR.search(texto):
+            # u17: "e se eu cancelar e quiser voltar depois?" after the cancellation rules: "Sobre qual assunto?".
+            dispatcher.utter_message(text=VOLTAR_DEPOIS_DO_CANCELAMENTO)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
+        if assunto is None and responder_sobre_o_chamado(dispatcher, tracker):
+            # u17: "e quanto tempo demora?" right after the desk's protocol: that request's deadline.
+            return []
         if assunto is None:
             dispatcher.utter_message(
                 text="Sobre qual assunto é a sua pergunta? Escreva o assunto ou digite *menu* para ver as opções."
@@ -322,6 +330,12 @@ class ActionContinuarAssunto(Action):
         return reler_no_assunto(tracker, assunto)
 
 
+VOLTAR_DEPOIS_DO_CANCELAMENTO = (
+    "Pode voltar: o titular autopatrocinado pode se inscrever de novo a qualquer tempo, cumprindo as carências de uma "
+    "nova adesão (Art. 20, §5º, do Regulamento); a cobertura parcial temporária é contada de novo, por inteiro "
+    "(Art. 62)."
+)
+_VOLTAR = re.compile(r"\b(?:volt\w*|retorn\w*|reingress\w*|entrar de novo|aderir de novo|me inscrever de novo)\b")
 DEPENDENTES_NO_CANCELAMENTO = (
     "Não: o cancelamento do titular exclui também os dependentes diretos (Art. 26, §1º, do Regulamento). Para um "
     "plano só para ela ou ele, veja os planos à venda: digite 7. Para cancelar só a inscrição de um dependente, o "

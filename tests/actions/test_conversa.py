@@ -255,3 +255,26 @@ async def test_a_relative_after_the_cancellation_rules_gets_the_dependants_part(
     assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
     assert texts(dispatcher) == [DEPENDENTES_NO_CANCELAMENTO, "utter_algo_mais"]
     assert "Art. 26, §1º" in DEPENDENTES_NO_CANCELAMENTO
+
+
+async def test_coming_back_after_cancelling_is_answered_after_the_cancellation_rules(dispatcher):
+    from actions.conversa import VOLTAR_DEPOIS_DO_CANCELAMENTO, ActionContinuarAssunto
+
+    # u17: "e se eu cancelar e quiser voltar depois?" got "Sobre qual assunto é a sua pergunta?".
+    pergunta = "e se eu cancelar e quiser voltar depois?"
+    events = [_asked("cancelar_plano", "quero cancelar meu plano, ta muito caro"), {"event": "bot", "text": "..."},
+              _asked("continuar_assunto", pergunta)]
+    tracker = make_tracker(text=pergunta, intent="continuar_assunto", events=events)
+    assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher) == [VOLTAR_DEPOIS_DO_CANCELAMENTO, "utter_algo_mais"]
+    assert "Art. 20, §5º" in VOLTAR_DEPOIS_DO_CANCELAMENTO
+
+
+async def test_how_long_after_a_protocol_of_this_conversation_gets_its_deadline(dispatcher):
+    from actions.conversa import ActionContinuarAssunto
+
+    # u17: "e quanto tempo demora?" right after the desk's protocol got "Sobre qual assunto é a sua pergunta?".
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: "41750520261202000009"}, text="e quanto tempo demora?",
+                           intent="continuar_assunto", events=[_asked("continuar_assunto", "e quanto tempo demora?")])
+    assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher)[0].startswith("Seu pedido tem o protocolo 41750520261202000009.")
