@@ -55,6 +55,11 @@ _SPOKEN_WORDS = [
     (re.compile(r"(?<=[º])-(?=\d)"), lambda m: " a "),
     # "Art. 7º", "§1º", "1ª via": ordinals up to nine are said as words, as a person reads a law.
     (re.compile(r"(?<!\d)([1-9])\s?([ºª])"), lambda m: _ORDINALS[int(m[1]) - 1] + ("a" if m[2] == "ª" else "o")),
+    # u17: "189 reais e 90 centavos/mês", "aposentado/assistido", "companheiro(a)", "registro ANS 492.893/22-8".
+    (re.compile(r"/m[eê]s\b"), lambda m: " por mês"),
+    (re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])"), lambda m: " ou "),
+    (re.compile(r"(?<=\w)\s?\((?:a|o|as|os|s)\)"), lambda m: ""),
+    (re.compile(r",?\s*registro ANS [\d./\-]+"), lambda m: ""),
     (re.compile(r"§§\s*"), lambda m: "parágrafos "),
     (re.compile(r"§\s*"), lambda m: "parágrafo "),
 ]
@@ -319,6 +324,7 @@ def render_for_ear(text: str) -> str:
         line = line.replace("(", ",").replace(")", ",")
         line = re.sub(r"[\"“”]", "", line).replace(">", ",")
         line = re.sub(r"\s*,(\s*,)+", ",", line)
+        line = re.sub(r",\s*(?=[;:.])", "", line)
         line = re.sub(r"([:;!?.])\s*,", r"\1", line)
         line = re.sub(r"\s+([,.:;!?])", r"\1", re.sub(r"\s{2,}", " ", line)).strip(" ,")
         if line.endswith(":") and not re.search(r"\d", line):

@@ -142,6 +142,11 @@ def test_only_the_main_menus_buttons_are_plain_digits_valid_at_any_moment():
         ("Boleto de Ana | Competência 11/2026", "Boleto de Ana. Competência novembro de 2026."),
         ('Diga a idade, ex.: "tenho 45 anos"', "Diga a idade, por exemplo, tenho 45 anos."),
         ("Pague a 2ª via", "Pague a segunda via."),
+        # u17: what the new plans sounded like on the phone.
+        ("Clássico Apartamento, registro ANS 492.893/22-8", "Clássico Apartamento."),
+        ("abrangência estadual (Minas Gerais); coparticipação", "abrangência estadual, Minas Gerais; coparticipação."),
+        ("A partir de R$ 189,90/mês", "A partir de 189 reais e 90 centavos por mês."),
+        ("aposentado/assistido; cônjuge ou companheiro(a)", "aposentado ou assistido; cônjuge ou companheiro."),
         ("ligue 192 (SAMU; em Portugal, 112) ou vá ao pronto-socorro", "ligue 192, o SAMU ou vá ao pronto-socorro."),
         ("a Central informa: 0800 030 9009 (24 horas; de celular, (31) 3429-5200).",
          "a Central informa: digite 0 para falar com um atendente da Central."),
