@@ -33,7 +33,7 @@ from actions.identificacao_leitura import (
     documento_invalido,
     nao_e_cliente,
 )
-from actions.novos_planos import pergunta_preco_por_idade
+from actions.novos_planos import pergunta_preco_por_idade, pergunta_sobre_a_cotacao
 from actions.orientacoes import pergunta_do_pa
 from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
 from actions.protocolo import situacao_na_mesa
@@ -107,6 +107,9 @@ class ActionSolicitarIdentificacao(Action):
             return reler_no_assunto(tracker, PRONTO_ATENDIMENTO)
         if pendente == "financeiro" and pergunta_preco_por_idade(texto):
             # "tenho 54 anos, quanto eu pagaria no enfermaria?" is a price of the plans, for anyone.
+            return reler_no_assunto(tracker, "novos_planos")
+        if assunto_atual(tracker.events or []) == "novos_planos" and pergunta_sobre_a_cotacao(texto):
+            # u17: after a quote, "quanto fica o total por mes?" or "e se for enfermaria?" asked for a CPF.
             return reler_no_assunto(tracker, "novos_planos")
         orientacao = SERVICOS[intent]().orientacao_geral(texto) if intent in SERVICOS else []
         geral = orientacao_sem_cadastro(texto) if intent in SERVICOS else None

@@ -146,6 +146,27 @@ _PRECO = re.compile(r"\b(?:quanto|preco|valor|custa\w*|pagaria|plano|enfermaria|
 _BOLETO = re.compile(r"\b(?:boletos?|2a via|segunda via|multa|juros|paguei|vencimento|atras\w*|fatura)\b")
 
 
+# After a quote: "quanto fica o total por mês?", "e se for enfermaria?", "qual o mais barato?".
+_SOBRE_A_COTACAO = re.compile(
+    r"\b(?:quanto|valor\w*|preco\w*|total|enfermaria|apartamento|essencial|classico|barat\w*|car[oa]s?|"
+    r"mensalidade\w*|por mes|faixa\w*)\b"
+)
+
+
+def pergunta_sobre_a_cotacao(texto: str | None) -> bool:
+    """Whether a message right after the plans on sale asks about them (a price, a plan), not about one's own plan.
+
+    u17: after a family's quote, "quanto fica o total por mes?" asked for a CPF, as if it were a boleto.
+
+    >>> pergunta_sobre_a_cotacao("quanto fica o total por mes?"), pergunta_sobre_a_cotacao("e se for enfermaria?")
+    (True, True)
+    >>> pergunta_sobre_a_cotacao("meu boleto atrasado"), pergunta_sobre_a_cotacao("meus reembolsos")
+    (False, False)
+    """
+    folded = strip_accents(texto or "").lower()
+    return bool(_SOBRE_A_COTACAO.search(folded)) and not _BOLETO.search(folded)
+
+
 def pergunta_preco_por_idade(texto: str | None) -> bool:
     """Whether a message asks the price of a plan for an age, whatever topic the classifier guessed.
 

@@ -395,3 +395,17 @@ async def test_a_prospect_in_portugal_reads_where_the_plans_cover_before_the_pri
     await ActionConsultarNovosPlanos().run(here, make_tracker(text="moro em BH, quanto custa pra 40 anos?",
                                                               intent="novos_planos"), {})
     assert not any("Portugal" in (t or "") for t in texts(here))
+
+
+@pytest.mark.parametrize("pergunta", ["quanto fica o total por mes?", "e se for enfermaria?"])
+async def test_a_question_about_the_quote_just_given_is_no_reason_to_ask_a_cpf(dispatcher, pergunta):
+    # u17: after a family's quote, these (read as the boleto or the usage) asked for a CPF.
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+
+    events = [{"event": "user", "text": "tenho 45 anos e minha esposa 44",
+               "parse_data": {"intent": {"name": "novos_planos"}}},
+              {"event": "bot", "text": "Planos da Cemig Saúde para 45 anos e 44 anos..."},
+              {"event": "user", "text": pergunta, "parse_data": {"intent": {"name": "financeiro"}}}]
+    tracker = make_tracker(text=pergunta, intent="financeiro", events=events)
+    reread = [e for e in await ActionSolicitarIdentificacao().run(dispatcher, tracker, {}) if e.get("event") == "user"]
+    assert reread and reread[-1]["parse_data"]["intent"]["name"] == "novos_planos"
