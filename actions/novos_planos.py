@@ -218,6 +218,15 @@ def idades_cotadas(events: List[Dict[str, Any]]) -> List[int]:
     return []
 
 
+def ja_mostrou_os_planos(events: List[Dict[str, Any]]) -> bool:
+    """Whether the plans on sale were already shown in this conversation (with or without ages)."""
+    return any(
+        (event.get("text") or "").startswith(("Planos da Cemig Saúde", _TITULO_DA_COTACAO))
+        for event in events
+        if event.get("event") == "bot"
+    )
+
+
 def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:
     """The ages of the message, after those said before in the topic when the message adds people to them.
 
@@ -275,6 +284,9 @@ class ActionConsultarNovosPlanos(Action):
         if _MEMBRO_E_CARENCIA.search(strip_accents(texto or "").lower()):
             return reler_no_assunto(tracker, "autorizacao")
         idades = idades_do_assunto(tracker, texto) or idades_da_familia(tracker, texto)
+        if not idades and pergunta_sobre_a_cotacao(texto):
+            # u17: "quanto fica o total por mes?" after a family's quote showed the plans with no ages at all.
+            idades = idades_cotadas(tracker.events or [])
         if not idades and retira_pessoa(texto) and idades_cotadas(tracker.events):
             # The quote's title says the ages, not who is who: the ages that stay are asked.
             dispatcher.utter_message(text=RETIRAR_PELA_IDADE)
@@ -323,9 +335,11 @@ class ActionConsultarNovosPlanos(Action):
         if mudanca:
             dispatcher.utter_message(text="Para pedir a mudança, digite 0 e fale com um atendente.")
             return eventos
-        dispatcher.utter_message(text=texto_carencias())
-        if not pede_inclusao(texto):
-            dispatcher.utter_message(text=QUEM_PODE_ENTRAR)
+        if not ja_mostrou_os_planos(tracker.events or []):
+            # Read once per conversation: u17 heard the waiting periods and who may join again with every quote.
+            dispatcher.utter_message(text=texto_carencias())
+            if not pede_inclusao(texto):
+                dispatcher.utter_message(text=QUEM_PODE_ENTRAR)
         # The hand-off ("0") turns the prospect into a lead ticket; this is the last thing they read.
         dispatcher.utter_message(text=_CONTRATAR)
         return eventos

@@ -409,3 +409,20 @@ async def test_a_question_about_the_quote_just_given_is_no_reason_to_ask_a_cpf(d
     tracker = make_tracker(text=pergunta, intent="financeiro", events=events)
     reread = [e for e in await ActionSolicitarIdentificacao().run(dispatcher, tracker, {}) if e.get("event") == "user"]
     assert reread and reread[-1]["parse_data"]["intent"]["name"] == "novos_planos"
+
+
+async def test_the_total_asked_after_a_quote_is_the_same_familys_without_the_rules_again(dispatcher):
+    # u17: "quanto fica o total por mes?" after the quote for 45 and 44 showed the plans with no ages, and every
+    # answer repeated the waiting periods and who may join.
+    from actions.novos_planos import QUEM_PODE_ENTRAR
+
+    cotacao = "Planos da Cemig Saúde para 45 anos e 44 anos de idade (valor por mês, por pessoa):"
+    planos = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": "tenho 45 anos e minha esposa 44", "parse_data": planos},
+              {"event": "bot", "text": cotacao},
+              {"event": "user", "text": "quanto fica o total por mes?", "parse_data": planos}]
+    tracker = make_tracker(text="quanto fica o total por mes?", intent="novos_planos", events=events)
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    shown = texts(dispatcher)
+    assert shown[0].startswith(cotacao) and "Total para as 2 pessoas" in shown[0]
+    assert QUEM_PODE_ENTRAR not in shown and not any(t.startswith("Carências") for t in shown)
