@@ -17,6 +17,8 @@ from actions.formatting import first_name, format_date, format_money
 from actions.reembolso_regras import (
     ABERTOS,
     CONSULTA_ELETIVA,
+    DOCUMENTOS_QUE_FALTAM,
+    ENVIO_DOS_DOCUMENTOS,
     ORIENTACAO,
     PRAZO_PARA_PEDIR,
     REGRA_DO_PAGAMENTO,
@@ -164,6 +166,21 @@ class ActionConsultarReembolso(AcaoIdentificada):
                 dispatcher.utter_message(text="\n\n".join([*blocos, REVISAO_DO_REEMBOLSO]))
                 dispatcher.utter_message(response="utter_algo_mais")
                 return []
+        onde_enviar = [p for p in orientacao_do_reembolso(mensagem["text"]) if p in (DOCUMENTOS_QUE_FALTAM,
+                                                                                     ENVIO_DOS_DOCUMENTOS)]
+        if onde_enviar:
+            # u16: "como mando o que falta?" was told to cite the protocol, without being told which one.
+            dispatcher.utter_message(text=onde_enviar[0])
+            pendentes = [
+                pedido for pedido in repository.list_reimbursements([p.id for p in pessoas], session=session)
+                if pedido.status == "pendente_documentos"
+            ]
+            if pendentes:
+                nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+                blocos = [descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()) for pedido in pendentes]
+                dispatcher.utter_message(text="\n\n".join(["Aguardando documentos:", *blocos]))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pede_orientacao(mensagem["text"]):
             for parte in ORIENTACAO:
                 dispatcher.utter_message(text=parte)

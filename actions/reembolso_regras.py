@@ -183,6 +183,20 @@ DOCUMENTOS_QUE_FALTAM = (
 )
 
 
+# "como mando o relatorio do medico pro reembolso?": where documents go, not the whole list of documents (u17).
+_COMO_ENVIAR = re.compile(
+    r"\b(?:como|onde|aonde|por onde|pra onde|para onde)\b.{0,25}\b(?:mand\w*|envi\w*|anex\w*|entreg\w*)\b"
+)
+_UM_DOCUMENTO = re.compile(
+    r"\b(?:document\w*|relatorio|laudo|recibo|nota|comprovante|exames?|receita|arquivo|foto)s?\b"
+)
+ENVIO_DOS_DOCUMENTOS = (
+    f"{ENVIO_DE_DOCUMENTOS} Num pedido novo, eles vão com o formulário de reembolso; num pedido já aberto, cite o "
+    "protocolo dele e eles vão para esse mesmo pedido, sem abrir outro (Art. 72, §4º, do Regulamento). Por aqui eu "
+    "só leio mensagens de texto."
+)
+
+
 def orientacao_do_reembolso(texto: str) -> List[str]:
     """The general answer a reimbursement question gets, or an empty list when it asks about someone's requests.
 
@@ -190,6 +204,8 @@ def orientacao_do_reembolso(texto: str) -> List[str]:
     True
     >>> orientacao_do_reembolso("meus reembolsos"), len(orientacao_do_reembolso("como peço reembolso?"))
     ([], 3)
+    >>> orientacao_do_reembolso("como mando o relatorio do medico pro reembolso?") == [ENVIO_DOS_DOCUMENTOS]
+    True
     """
     folded = strip_accents(texto).lower()
     if pergunta_prazo_para_pedir(texto):
@@ -202,4 +218,6 @@ def orientacao_do_reembolso(texto: str) -> List[str]:
         return [VALOR_PELA_TABELA]  # "e quanto eles devolvem?": how it is calculated, for anyone
     if pede_orientacao(texto) and _QUE_FALTA.search(folded):
         return [DOCUMENTOS_QUE_FALTAM]
+    if _COMO_ENVIAR.search(folded) and _UM_DOCUMENTO.search(folded):
+        return [ENVIO_DOS_DOCUMENTOS]
     return list(ORIENTACAO) if pede_orientacao(texto) and not find_identifiers(texto) else []

@@ -364,3 +364,25 @@ def test_how_much_is_given_back_before_identifying_gets_the_lpp_rule():
     acao = ActionConsultarReembolso()
     assert acao.orientacao_geral("e quanto eles devolvem?")[0].startswith("O reembolso é calculado pela tabela")
     assert acao.orientacao_geral("quanto devolveram do meu reembolso?") == []
+
+
+async def test_how_to_send_what_is_missing_names_the_requests_waiting_for_documents(dispatcher):
+    # u16: told to "cite o protocolo do reembolso" without being told which; u17: "como mando o relatorio do medico
+    # pro reembolso?" got the whole list of documents.
+    from actions.reembolso_regras import DOCUMENTOS_QUE_FALTAM, ENVIO_DOS_DOCUMENTOS
+
+    family = _family()
+    # The demo data leaves Maria's urgent care consultation waiting for two documents.
+    pessoa_id = family["maria"][0]
+    pendentes = [r for r in family["maria"][1] if r.status == "pendente_documentos"]
+    outros = [r for r in family["maria"][1] if r.status != "pendente_documentos"]
+    assert pendentes
+    for pergunta, resposta in (("como eu mando o relatorio e o recibo que falta?", DOCUMENTOS_QUE_FALTAM),
+                               ("como mando o relatorio do medico pro reembolso?", ENVIO_DOS_DOCUMENTOS)):
+        said = type(dispatcher)()
+        await ActionConsultarReembolso().run(said, _tracker(pessoa_id, pergunta), {})
+        shown = texts(said)
+        assert shown[0] == resposta and shown[-1] == "utter_algo_mais"
+        assert shown[1].startswith("Aguardando documentos:")
+        assert all(r.protocol in shown[1] for r in pendentes)
+        assert not any(r.protocol in "\n".join(shown) for r in outros)
