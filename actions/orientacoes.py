@@ -233,12 +233,30 @@ def pede_marcacao_online(texto: str) -> bool:
     return bool(_MARCAR.search(folded) and _ONLINE.search(folded) and not _PROBLEMA.search(folded))
 
 
+# u17: "meu filho de 2 anos ta com febre de 40, molinho, com manchinhas roxas na perna" read the adults' signs only,
+# none of which was the child's: a parent may think the warning does not apply.
+_CRIANCA = re.compile(
+    r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|recem.nascid\w*|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b"
+)
+SINAIS_EM_CRIANCA = (
+    "Em criança, também são emergência: febre com manchas roxas ou vermelhas na pele, moleza ou sonolência fora do "
+    "normal, gemido ao respirar, lábios roxos ou convulsão."
+)
+
+
+def _com_sinais_em_crianca(aviso: str, texto: str) -> str:
+    """The emergency warning, with the signs in a child when the message is about one."""
+    return f"{aviso}\n{SINAIS_EM_CRIANCA}" if _CRIANCA.search(strip_accents(texto).lower()) else aviso
+
+
 def orientacao(texto: str) -> str:
     """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
 
     >>> orientacao("minha mãe está com falta de ar") == EMERGENCIA
     True
     >>> orientacao("minha filha ta com febre de 40, onde levo ela agora?").startswith("⚠️")
+    True
+    >>> SINAIS_EM_CRIANCA in orientacao("meu filho de 2 anos ta com febre de 40 e manchinhas roxas, onde levo?")
     True
     >>> orientacao("to passando mal").endswith(SE_PIORAR), orientacao("como entro no PA online?") == ACESSO
     (True, True)
@@ -266,12 +284,12 @@ def orientacao(texto: str) -> str:
     portugal = escreve_de_portugal(texto)
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
-        return EMERGENCIA_PT if portugal else EMERGENCIA
+        return EMERGENCIA_PT if portugal else _com_sinais_em_crianca(EMERGENCIA, texto)
     if portugal and tells_a_symptom(texto):
         # "a minha filha tem febre de 40, para onde ligo a esta hora?" from Lisbon: no plan card to enter with.
         return EM_PORTUGAL
     if _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
-        return f"{EMERGENCIA}\n\n{_orientacao(texto)}"
+        return f"{_com_sinais_em_crianca(EMERGENCIA, texto)}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):
         return f"{_orientacao(texto)}\n\n{SE_PIORAR}"
     return _orientacao(texto)
