@@ -56,10 +56,13 @@ def sinais_de_emergencia(texto: str) -> str:
 _REDE = re.compile(
     r"\b(?:hospita\w*|pronto.?socorro|clinicas?|laboratorios?|medicos?|prestador\w*|rede|\w+istas?|\w+log[oa]s?|"
     r"pediatras?)\b.{0,60}"
-    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano)|"
+    r"\b(?:credenciad\w*|conveniad\w*|atende\w* (?:o |meu |pelo )?(?:plano|cemig)|aceita\w* (?:o |meu )?plano|"
+    r"(?:do|pelo) (?:meu )?plano)|"
     r"\b(?:rede credenciada|guia medico|lista de (?:hospitais|medicos|clinicas))\b|"
     # "quais maternidades em bh?", "qual hospital em uberlandia?": places to go, which the Central names.
-    r"\b(?:quais|qual|que) (?:hospita\w*|maternidades?|clinicas?|laboratorios?|pronto.?socorros?)\b"
+    r"\b(?:quais|qual|que) (?:hospita\w*|maternidades?|clinicas?|laboratorios?|pronto.?socorros?)\b|"
+    # u17: "onde tem hospital do plano perto de contagem?" at night, after the emergency warning, was not understood.
+    r"\bonde (?:tem|fica|acho|encontro|levo)\b.{0,30}\b(?:hospita\w*|maternidades?|clinicas?|pronto.?socorros?)\b"
 )
 REDE_CREDENCIADA = "\n".join(
     [
