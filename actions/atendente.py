@@ -39,6 +39,10 @@ RETIRADO = (
     "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
     "digitar 0."
 )
+RETIRADO_DA_MESA = (
+    "Pronto: cancelei o pedido {protocolo} à equipe da teleconsulta; ela não vai tratar dele. Se precisar de novo, é "
+    "só escrever o que aconteceu."
+)
 # "cancela o pedido de atendimento", "quero cancelar o atendimento": the request for a person, named; with none open
 # the desk's form took it for a teleconsultation to cancel and filed a request.
 _PEDIDO_NOMEADO = re.compile(
@@ -107,7 +111,10 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
         return nomeado
     with session_scope(session_factory()) as session:
         ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
-        if ticket is None or ticket.category != "falar_atendente" or ticket.status in ("resolvido", "encerrado"):
+        # u17: "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido" to the teleconsultation
+        # desk filed a second request instead of withdrawing the first.
+        retiravel = ticket is not None and (ticket.category == "falar_atendente" or ticket.tier == "teleconsulta")
+        if not retiravel or ticket.status in ("resolvido", "encerrado"):
             if nomeado:
                 dispatcher.utter_message(text=NENHUM_PEDIDO)
             return nomeado
@@ -118,7 +125,8 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
             return True
         motivo = f"Cancelado pelo beneficiário no chat: {mask_personal_data(texto)[:300]}"
         repository.withdraw_ticket(ticket, motivo, session=session)
-        dispatcher.utter_message(text=RETIRADO.format(protocolo=ticket.protocol))
+        retirado = RETIRADO if ticket.category == "falar_atendente" else RETIRADO_DA_MESA
+        dispatcher.utter_message(text=retirado.format(protocolo=ticket.protocol))
     return True
 
 

@@ -314,8 +314,8 @@ class ActionCancelarPlano(Action):
     ) -> List[EventType]:
         """The cancellation rules, or condolences and the rules after a death (u16: none were said)."""
         texto = str((tracker.latest_message or {}).get("text") or "")
-        if sobre_obito(texto):
-            dispatcher.utter_message(text=sobre_obito(texto))
+        if obito_dito := sobre_obito(texto):
+            dispatcher.utter_message(text=obito_dito)
         else:
             dispatcher.utter_message(response="utter_cancelar_plano")
         return []

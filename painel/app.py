@@ -430,21 +430,30 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 avisados += 1
         return avisados
 
+    async def escreveu_depois(db: Session, ticket: Ticket, desde: datetime) -> datetime | None:
+        """When the beneficiary last wrote in the ticket's conversation after ``desde``, if they did.
+
+        None also without a conversation, or with Rasa away for a moment (the next look tries again).
+        """
+        conversa = (ticket.context_json or {}).get("conversa", "")
+        if not conversa:
+            return None
+        try:
+            eventos = await sem_transacao(db, rasa.eventos(conversa))
+        except EntregaError:
+            return None
+        # SQLite hands back naive datetimes; they are UTC, as everything is stored.
+        depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
+        escritas = [float(e.get("timestamp") or 0) for e in eventos if e.get("event") == "user"]
+        ultima = max((t for t in escritas if t > depois), default=None)
+        return datetime.fromtimestamp(ultima, timezone.utc) if ultima is not None else None
+
     async def retomar_respondidos() -> int:
         """Move back to "em atendimento" each ticket waiting for a beneficiary who has written since."""
         retomados = 0
         with fabrica() as db:
             for ticket, desde in fluxo.esperando_o_beneficiario(session=db):
-                conversa = (ticket.context_json or {}).get("conversa", "")
-                if not conversa:
-                    continue
-                try:
-                    eventos = await sem_transacao(db, rasa.eventos(conversa))
-                except EntregaError:
-                    continue  # Rasa away for a moment: the next look tries again
-                # SQLite hands back naive datetimes; they are UTC, as everything is stored.
-                depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
-                if any(e.get("event") == "user" and float(e.get("timestamp") or 0) > depois for e in eventos):
+                if await escreveu_depois(db, ticket, desde) is not None:
                     fluxo.beneficiario_respondeu(ticket, session=db)
                     db.commit()
                     retomados += 1
@@ -455,21 +464,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         marcados = 0
         with fabrica() as db:
             for ticket, desde in fluxo.com_o_atendente(session=db):
-                conversa = (ticket.context_json or {}).get("conversa", "")
-                if not conversa:
-                    continue
-                try:
-                    eventos = await sem_transacao(db, rasa.eventos(conversa))
-                except EntregaError:
-                    continue  # Rasa away for a moment: the next look tries again
-                depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
-                escritas = [
-                    float(e.get("timestamp") or 0)
-                    for e in eventos
-                    if e.get("event") == "user" and float(e.get("timestamp") or 0) > depois
-                ]
-                if escritas:
-                    quando = datetime.fromtimestamp(max(escritas), timezone.utc)
+                quando = await escreveu_depois(db, ticket, desde)
+                if quando is not None:
                     fluxo.beneficiario_escreveu(ticket, quando, session=db)
                     db.commit()
                     marcados += 1

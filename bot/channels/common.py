@@ -339,6 +339,22 @@ async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | Non
     return None
 
 
+def latest_bot_messages(tracker: Any) -> List[Dict[str, Any]]:
+    """What the bot said since the person last wrote, oldest first, as messages (text and buttons).
+
+    The phone says them again on "repetir" or after a silence; Telegram tells a current list's button from a
+    button of a question already answered.
+    """
+    said: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events if tracker is not None else []):
+        kind = getattr(event, "type_name", "")
+        if kind == "user":
+            break
+        if kind == "bot" and event.text:
+            said.insert(0, {**(event.data or {}), "text": event.text})
+    return said
+
+
 async def is_paused(tracker_store: Any, sender: str) -> bool:
     """Whether the conversation waits for a human agent (the bot stays silent on purpose then)."""
     if tracker_store is None:

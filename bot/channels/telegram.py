@@ -27,6 +27,7 @@ from bot.channels.common import (
     answered_before,
     conversation_id,
     epoch_arg,
+    latest_bot_messages,
     make_seen_cache,
     media_to_agent,
     no_text_answer,
@@ -198,13 +199,7 @@ async def question_still_open(tracker_store: Any, conversation: str, tag: str) -
     except Exception:  # noqa: BLE001 - better to take the press than to drop it
         logger.exception("telegram: não foi possível ler a conversa %s", conversation)
         return True
-    latest: List[Dict[str, Any]] = []
-    for event in reversed(tracker.events if tracker is not None else []):
-        if event.type_name == "user":
-            break
-        if event.type_name == "bot":
-            latest.insert(0, {"text": event.text, **(event.data or {})})
-    return tag in {button_tag(text) for text in message_texts(latest)}
+    return tag in {button_tag(text) for text in message_texts(latest_bot_messages(tracker))}
 
 
 class TelegramInput(InputChannel):

@@ -22,7 +22,14 @@ from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from bot.canais import Canal
-from bot.channels.common import OnNewMessage, form_fields, run_bot, twilio_signature_ok, twilio_signing_token
+from bot.channels.common import (
+    OnNewMessage,
+    form_fields,
+    latest_bot_messages,
+    run_bot,
+    twilio_signature_ok,
+    twilio_signing_token,
+)
 from bot.channels.render import menu_options, message_texts, render_for_ear
 from bot.menu import OPCOES
 from bot.nlu.parsing import strip_accents
@@ -438,15 +445,8 @@ class UraInput(InputChannel):
 
     async def _pending(self, request: Request, sender: str) -> List[str]:
         """What the bot said since the caller last spoke, to say again after a silence."""
-        tracker = await self._tracker(request, sender)
-        said: List[Dict[str, Any]] = []
-        for event in reversed(tracker.events if tracker is not None else []):
-            if isinstance(event, UserUttered):
-                break
-            if isinstance(event, BotUttered) and event.text:
-                said.insert(0, {**(event.data or {}), "text": event.text})
         # With the buttons as numbered lines, as the answer was first said (message_texts).
-        return message_texts(said)
+        return message_texts(latest_bot_messages(await self._tracker(request, sender)))
 
 
 def _handed_to_a_person(tracker: Any) -> bool:

@@ -163,3 +163,21 @@ async def test_a_desk_client_in_portugal_asking_for_a_person_is_told_how_the_des
                            sender="mesa-pessoa")
     await ActionFalarAtendente().run(after, tracker, {})
     assert texts(after) == [PARA_A_MESA]
+
+
+async def test_a_desk_request_is_withdrawn_when_the_client_says_it_was_solved(dispatcher):
+    # u17: "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido" filed a second request.
+    from actions.atendente import RETIRADO_DA_MESA
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    sender = "mesa-retira"
+    with session_scope(session_factory()) as session:
+        ticket = repository.create_ticket("telegram", "tele_tecnologia", "a videochamada congelou", session=session,
+                                          tier="teleconsulta", context={"conversa": sender})
+        protocol = ticket.protocol
+    texto = "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido"
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text=texto, intent="tele_tecnologia", sender=sender)
+    await as_served(ActionPrepararTeleconsulta(), dispatcher, tracker)
+    assert texts(dispatcher) == [RETIRADO_DA_MESA.format(protocolo=protocol)]
+    with session_scope(session_factory()) as session:
+        assert repository.find_ticket_by_protocol(protocol, session=session).status == "encerrado"

@@ -38,6 +38,17 @@ def _url(servers) -> str:
     return f"http://127.0.0.1:{servers.rasa_port}"
 
 
+def _ticket_by_whatsapp(servers):
+    """A person on WhatsApp who asked for an attendant: the simulator, the ticket's protocol, the database."""
+    from bot.db.session import make_engine, make_session_factory
+
+    user = WhatsAppSimulator(_url(servers), Settings(), number=f"+55319{unique(10**7)}")
+    status, sid = user.send("0")
+    assert status == 200
+    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
+    return user, protocol, make_session_factory(make_engine(Settings(database_url=servers.database_url)))
+
+
 def test_untaken_conversation_gets_one_notice_with_its_protocol(base):
     user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("0")
@@ -63,12 +74,8 @@ def test_a_conversation_the_bot_still_answers_gets_no_notice(base):
 def test_a_ticket_waiting_for_the_beneficiary_is_back_in_progress_when_they_write(base):
     # u15: the ticket stayed "Aguardando beneficiário" after the person answered; nothing in the queue said so.
     from bot.db.models import Ticket, TicketEvent, utc_now
-    from bot.db.session import make_engine, make_session_factory
 
-    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
-    status, sid = user.send("0")
-    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
-    factory = make_session_factory(make_engine(Settings(database_url=base.database_url)))
+    user, protocol, factory = _ticket_by_whatsapp(base)
     with factory() as session:
         ticket = session.query(Ticket).filter_by(protocol=protocol).one()
         ticket.status = "aguardando_beneficiario"
@@ -95,12 +102,8 @@ def test_a_ticket_waiting_for_the_beneficiary_is_back_in_progress_when_they_writ
 def test_a_message_to_the_agent_who_answered_is_marked_in_the_queue(base):
     # u15: the person wrote back to the agent, but the queue showed nothing unless the ticket was waiting.
     from bot.db.models import Ticket, TicketEvent, utc_now
-    from bot.db.session import make_engine, make_session_factory
 
-    user = WhatsAppSimulator(_url(base), Settings(), number=f"+55319{unique(10**7)}")
-    status, sid = user.send("0")
-    protocol = re.search(r"protocolo é (\d{20})", "\n".join(user.answers(sid))).group(1)
-    factory = make_session_factory(make_engine(Settings(database_url=base.database_url)))
+    user, protocol, factory = _ticket_by_whatsapp(base)
     with factory() as session:
         ticket = session.query(Ticket).filter_by(protocol=protocol).one()
         ticket.status = "em_atendimento"
