@@ -442,8 +442,10 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             eventos = await sem_transacao(db, rasa.eventos(conversa))
         except EntregaError:
             return None
-        # SQLite hands back naive datetimes; they are UTC, as everything is stored.
-        depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp()
+        # SQLite hands back naive datetimes; they are UTC, as everything is stored. A datetime keeps microseconds
+        # and Rasa's timestamps are finer: without the millisecond of margin, the message a mark was dated by
+        # could read as newer than the mark itself and be marked again at every look.
+        depois = (desde if desde.tzinfo else desde.replace(tzinfo=timezone.utc)).timestamp() + 0.001
         escritas = [float(e.get("timestamp") or 0) for e in eventos if e.get("event") == "user"]
         ultima = max((t for t in escritas if t > depois), default=None)
         return datetime.fromtimestamp(ultima, timezone.utc) if ultima is not None else None
