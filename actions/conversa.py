@@ -22,7 +22,7 @@ from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.idades import idades_da_mensagem
-from actions.inscricao import evento_de_vida
+from actions.inscricao import depois_do_obito, evento_de_vida, obito_dito_antes
 from actions.mensalidade import informa_pagamento
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.pedido import outros_pedidos, primeiro_pedido
@@ -309,6 +309,12 @@ class ActionContinuarAssunto(Action):
         """Re-read the latest message as a question about the topic the conversation is in."""
         assunto = assunto_atual(tracker.events)
         texto = strip_accents(tracker.latest_message.get("text") or "").lower()
+        if obito_dito := obito_dito_antes(tracker.events):
+            # u17: "qual o prazo pra avisar?" after the rules for a death got the plans on sale (the topic the
+            # death was classified in): the part of those rules it asks about.
+            dispatcher.utter_message(text=depois_do_obito(texto, obito_dito))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if assunto is None and _depois_do_cancelamento(tracker.events) and _FAMILIA.search(texto):
             # "e a minha filha continua?" after the cancellation rules: the dependants' part of them.
             dispatcher.utter_message(text=DEPENDENTES_NO_CANCELAMENTO)

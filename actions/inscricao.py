@@ -301,6 +301,72 @@ def evento_de_vida(texto: str | None) -> str | None:
     return None
 
 
+# Follow-ups to the rules after a death ("qual o prazo pra avisar?", "e quanto tempo eles têm pra decidir?"): the
+# part asked about, said on its own.
+OBITO_COMUNICAR = (
+    "O óbito deve ser comunicado à Cemig Saúde em até 72 horas do falecimento (Art. 26, §3º, do Regulamento); "
+    "depois disso, eventuais prejuízos ao plano podem ser cobrados do responsável pelo grupo familiar. Para "
+    "comunicar, digite 0 e fale com um atendente."
+)
+OBITO_MANTER = (
+    "Para continuar no plano depois do falecimento do titular, cada dependente direto tem 30 dias corridos para "
+    "formalizar o interesse e entregar o termo da Cemig Saúde assinado, assumindo o pagamento das contribuições; "
+    "sem isso, é excluído do grupo familiar (Art. 25, caput e §4º, do Regulamento). O novo titular é o cônjuge ou "
+    "companheiro; sem ele, o dependente mais velho (Art. 25, §2º). Para pedir o termo, digite 0 e fale com um "
+    "atendente."
+)
+_COMUNICAR = re.compile(r"\b(?:avis\w*|comunic\w*|inform\w*|72|setenta e duas|certidao)\b")
+_MANTER = re.compile(
+    r"\b(?:continu\w*|mant\w*|ficar|fica|decid\w*|30|trinta|titular|termo|pag\w*|assum\w*|eles|elas|filh\w*|"
+    r"dependentes?|familia)\b"
+)
+
+
+def depois_do_obito(pergunta: str, obito_dito: str) -> str:
+    r"""The part of the rules after a death that a follow-up question asks about (Arts. 25 and 26).
+
+    Args:
+        pergunta: The follow-up ("qual o prazo pra avisar?").
+        obito_dito: The rules the bot gave for the death told before (:data:`OBITO`, :data:`OBITO_DEPENDENTE`...).
+
+    >>> depois_do_obito("qual o prazo pra avisar?", OBITO) == OBITO_COMUNICAR
+    True
+    >>> depois_do_obito("e quanto tempo eles tem pra decidir?", OBITO_SEM_PAPEL) == OBITO_MANTER
+    True
+    >>> depois_do_obito("e qual o prazo?", OBITO) == OBITO_COMUNICAR + "\n" + OBITO_MANTER
+    True
+    >>> depois_do_obito("e qual o prazo?", OBITO_DEPENDENTE) == OBITO_COMUNICAR
+    True
+    >>> depois_do_obito("e aí?", OBITO) == OBITO
+    True
+    """
+    folded = strip_accents(pergunta or "").lower()
+    comunicar = bool(_COMUNICAR.search(folded))
+    # Only a titular's death leaves a family deciding whether to stay.
+    manter = obito_dito != OBITO_DEPENDENTE and bool(_MANTER.search(folded))
+    if comunicar or manter:
+        return "\n".join(parte for parte, pedida in ((OBITO_COMUNICAR, comunicar), (OBITO_MANTER, manter)) if pedida)
+    if re.search(r"\b(?:prazos?|quanto tempo|quando|ate quando)\b", folded):
+        return OBITO_COMUNICAR if obito_dito == OBITO_DEPENDENTE else OBITO_COMUNICAR + "\n" + OBITO_MANTER
+    return obito_dito
+
+
+def obito_dito_antes(events: List[Dict[str, Any]]) -> str | None:
+    """The rules for a death the person told before the latest message, through a chain of follow-ups, or None.
+
+    >>> antes = [{"event": "user", "text": "meu pai faleceu ontem", "parse_data": {"intent": {"name": "novos_planos"}}},
+    ...          {"event": "user", "text": "qual o prazo pra avisar?"}]
+    >>> obito_dito_antes(antes) == OBITO_SEM_PAPEL, obito_dito_antes(antes[1:])
+    (True, None)
+    """
+    anteriores = [e for e in events if e.get("event") == "user"][:-1]
+    for evento in reversed(anteriores[-3:]):
+        if dito := sobre_obito(evento.get("text")):
+            return dito
+        if ((evento.get("parse_data") or {}).get("intent") or {}).get("name") != "continuar_assunto":
+            return None
+    return None
+
 
 class ActionCancelarPlano(Action):
     """How to cancel the plan (Art. 26); told a death, what to do after it instead."""

@@ -24,11 +24,19 @@ from actions.chamados import (
     precisa_hoje,
     responder_sobre_o_chamado,
 )
-from actions.cobertura import orientacao_sem_cadastro, sinais_de_emergencia
+from actions.cobertura import escreve_de_portugal, orientacao_sem_cadastro, sinais_de_emergencia
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, so_cumprimento
-from actions.teleconsulta_leitura import equipa, ler_nif, ler_nome, ler_numero_fiscal
+from actions.teleconsulta_leitura import (
+    DOCUMENTO_DO_PAIS,
+    equipa,
+    ler_nif,
+    ler_nome,
+    ler_numero_fiscal,
+    nome_do_documento,
+    pais_do_telefone,
+)
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
 from bot.menu import OPCOES
@@ -48,10 +56,29 @@ SLOTS = ["tele_nome", "tele_nif", "tele_categoria", "tele_texto"]
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
 # "porque precisam do meu NIF?", "pra que o cpf?": the question answered, then asked again.
 _POR_QUE = re.compile(r"\b(?:porque|por que|pq|pra que|para que)\b")
-POR_QUE_O_NUMERO = (
-    "O CPF (ou, em Portugal, o NIF) identifica o seu registo na equipe da teleconsulta, para a resposta chegar ao "
-    "pedido certo; ele só vai no pedido, mascarado nos registos. " + PARA_DESISTIR
-)
+
+
+def por_que_o_numero(pais: str | None) -> str:
+    """Why the desk asks for the number, naming the one a client of ``pais`` has."""
+    documento = DOCUMENTO_DO_PAIS.get(pais or "", "CPF (ou, em Portugal, o NIF)")
+    return (
+        f"O {documento} identifica o seu registo na equipe da teleconsulta, para a resposta chegar ao pedido certo; "
+        f"ele só vai no pedido, mascarado nos registos. {PARA_DESISTIR}"
+    )
+
+
+def pais_do_cliente(tracker: Tracker) -> str | None:
+    """Where the desk's client is ("BR", "PT"), by the phone the conversation comes from or the request's words.
+
+    A Brazilian beneficiary is asked for the CPF only and a client in Portugal for the NIF only; a Telegram chat
+    writing no Portuguese-only words is asked for either.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    pais = pais_do_telefone(metadata.get("telefone")) or pais_do_telefone(tracker.sender_id)
+    if pais in DOCUMENTO_DO_PAIS:
+        return pais
+    texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")
+    return "PT" if escreve_de_portugal(texto) else None
 
 
 CHAMADA_CAIU = (
@@ -186,9 +213,10 @@ class ActionPrepararTeleconsulta(Action):
             # Whoever identified is not asked again, and a name typed now could not override who they are.
             nome, fiscal = verificado
         if not (nome and fiscal):
+            documento = DOCUMENTO_DO_PAIS.get(pais_do_cliente(tracker) or "", "CPF (em Portugal, o NIF)")
             dispatcher.utter_message(
-                text="Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu CPF "
-                "(em Portugal, o NIF)."
+                text=f"Para encaminhar o seu pedido sobre a teleconsulta, preciso do seu nome completo e do seu "
+                f"{documento}."
             )
         return [
             SlotSet("requested_slot", None),
@@ -197,6 +225,26 @@ class ActionPrepararTeleconsulta(Action):
             SlotSet("tele_nome", nome),
             SlotSet("tele_nif", fiscal),
         ]
+
+
+class ActionAskTeleNif(Action):
+    """Asks the desk's client for the number a client where they are has: the CPF, the NIF, or either."""
+
+    def name(self) -> Text:
+        """Rasa action name."""
+        return "action_ask_tele_nif"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        """Ask the question; the form's validation reads the answer."""
+        pais = pais_do_cliente(tracker)
+        if pais in DOCUMENTO_DO_PAIS:
+            pergunta = f"Qual é o seu {nome_do_documento(pais)}?"
+        else:
+            pergunta = "Qual é o seu CPF (11 dígitos)? Em Portugal, informe o NIF (9 dígitos)."
+        dispatcher.utter_message(text=f"{pergunta} {PARA_DESISTIR}")
+        return []
 
 
 class ValidateTeleconsultaForm(FormValidationAction):
@@ -240,7 +288,7 @@ class ValidateTeleconsultaForm(FormValidationAction):
         if desiste(texto) or so_cumprimento(texto):
             return {"tele_nome": DESISTIU, "tele_nif": DESISTIU}
         if _POR_QUE.search(strip_accents(texto).lower()) and tracker.get_slot("requested_slot") == "tele_nif":
-            dispatcher.utter_message(text=POR_QUE_O_NUMERO)
+            dispatcher.utter_message(text=por_que_o_numero(pais_do_cliente(tracker)))
             return {"tele_nif": None}
         fiscal = ler_numero_fiscal(texto)
         if fiscal:
@@ -252,7 +300,7 @@ class ValidateTeleconsultaForm(FormValidationAction):
             elif ler_nif(texto):
                 motivo = "Esse NIF não é válido: o dígito de controlo não confere. Confira e escreva de novo."
             elif not digitos:
-                motivo = f"Escreva o CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos). {PARA_DESISTIR}"
+                motivo = f"Escreva o {nome_do_documento(pais_do_cliente(tracker))}. {PARA_DESISTIR}"
             else:
                 motivo = "Esse número não é válido: o NIF tem 9 dígitos e o CPF, 11. Confira e escreva de novo."
             dispatcher.utter_message(text=motivo)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
@@ -108,3 +110,37 @@ def equipa(fiscal: str | None) -> str:
     ('equipe', 'equipa', 'equipa')
     """
     return "equipe" if len(fiscal or "") == 11 else "equipa"
+
+
+# How the desk's questions name the number: Brazil's CPF, Portugal's NIF, both when nothing says where one is.
+DOCUMENTO_DO_PAIS = {"BR": "CPF", "PT": "NIF"}
+DIGITOS_DO_DOCUMENTO = {"CPF": 11, "NIF": 9}
+
+
+def pais_do_telefone(numero: str | None) -> str | None:
+    """The country of a phone number as a channel names it ("whatsapp:+55...", "+351..."), or None.
+
+    >>> pais_do_telefone("whatsapp:+5531991180001"), pais_do_telefone("+351912345678")
+    ('BR', 'PT')
+    >>> pais_do_telefone("918000001") is None, pais_do_telefone("ura:CA1234") is None, pais_do_telefone(None)
+    (True, True, None)
+    """
+    texto = str(numero or "").rsplit(":", 1)[-1].strip()
+    if not texto.startswith("+"):
+        return None  # a Telegram chat or a call's id: no country in it
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(texto, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def nome_do_documento(pais: str | None) -> str:
+    """The number a client of ``pais`` has, as the desk's questions name it.
+
+    >>> nome_do_documento("BR"), nome_do_documento("PT"), nome_do_documento(None)
+    ('CPF (11 dígitos)', 'NIF (9 dígitos)', 'CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos)')
+    """
+    documento = DOCUMENTO_DO_PAIS.get(pais or "")
+    if documento:
+        return f"{documento} ({DIGITOS_DO_DOCUMENTO[documento]} dígitos)"
+    return "CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos)"

@@ -278,3 +278,29 @@ async def test_how_long_after_a_protocol_of_this_conversation_gets_its_deadline(
                            intent="continuar_assunto", events=[_asked("continuar_assunto", "e quanto tempo demora?")])
     assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
     assert texts(dispatcher)[0].startswith("Seu pedido tem o protocolo 41750520261202000009.")
+
+
+@pytest.mark.parametrize(
+    ("contado", "perguntas", "respostas"),
+    [
+        # u17: "qual o prazo pra avisar?" after the rules for a death got the plans on sale.
+        ("meu marido faleceu, ele era o titular, o que acontece com o plano?",
+         ["qual o prazo pra avisar?", "e quanto tempo eles tem pra decidir?"],
+         ["em até 72 horas do falecimento (Art. 26, §3º", "30 dias corridos para formalizar o interesse"]),
+        ("minha filha era dependente e faleceu", ["e qual o prazo?"], ["em até 72 horas do falecimento"]),
+    ],
+)
+async def test_a_follow_up_to_the_rules_after_a_death_gets_the_part_it_asks(dispatcher, contado, perguntas,
+                                                                              respostas):
+    from actions.conversa import ActionContinuarAssunto
+
+    events = [_asked("novos_planos", contado), {"event": "bot", "text": "Sinto muito pela perda."}]
+    for pergunta, resposta in zip(perguntas, respostas, strict=True):
+        events.append(_asked("continuar_assunto", pergunta))
+        tracker = make_tracker(text=pergunta, intent="continuar_assunto", events=events)
+        dispatcher.messages.clear()
+        assert await ActionContinuarAssunto().run(dispatcher, tracker, {}) == []
+        said = texts(dispatcher)
+        assert resposta in said[0] and said[1] == "utter_algo_mais" and "planos à venda" not in said[0]
+    # A dependant's death leaves nobody deciding whether to stay: that part is not said.
+    assert ("dependente" in contado) == ("30 dias" not in said[0])

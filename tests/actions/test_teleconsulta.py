@@ -13,7 +13,7 @@ from tests.actions.conftest import make_tracker, slot_events, texts
 
 
 def _nif(value, dispatcher):
-    tracker = make_tracker({"requested_slot": "tele_nif"}, text=value)
+    tracker = make_tracker({"requested_slot": "tele_nif", "tele_texto": "a receita não chegou"}, text=value)
     return ValidateTeleconsultaForm().validate_tele_nif(value, dispatcher, tracker, {})
 
 
@@ -229,11 +229,10 @@ async def test_asking_how_to_book_an_online_consultation_gets_how_not_the_desks_
 
 def test_why_the_nif_is_asked_is_answered_and_a_name_after_ok_is_taken(dispatcher):
     # pt-PT: "porque precisam do meu NIF?" was ignored; "está bem, Rita Carvalho Santos" was not a name.
-    from actions.teleconsulta import POR_QUE_O_NUMERO
-
     tracker = make_tracker({"requested_slot": "tele_nif"}, text="porque precisam do meu NIF?")
     result = ValidateTeleconsultaForm().validate_tele_nif("porque precisam do meu NIF?", dispatcher, tracker, {})
-    assert result == {"tele_nif": None} and texts(dispatcher) == [POR_QUE_O_NUMERO]
+    assert result == {"tele_nif": None}
+    assert texts(dispatcher)[0].startswith("O NIF identifica o seu registo") and "CPF" not in texts(dispatcher)[0]
     named = make_tracker({"requested_slot": "tele_nome"}, text="está bem, Rita Carvalho Santos")
     result = ValidateTeleconsultaForm().validate_tele_nome("está bem, Rita Carvalho Santos", dispatcher, named, {})
     assert result["tele_nome"] == "Rita Carvalho Santos"
@@ -372,3 +371,53 @@ async def test_a_desk_clients_follow_up_goes_with_the_request_not_to_the_cpf_que
                                                "parse_data": {"intent": {"name": "financeiro"}}}])
     result = await ActionSolicitarIdentificacao().run(type(dispatcher)(), other, {})
     assert not [e for e in result if e.get("event") == "user"]
+
+
+# -- The number asked by where the client is (u16: "(em Portugal, o NIF)" read by Brazilians) ------------------
+
+@pytest.mark.parametrize(
+    ("sender", "slots", "asked", "not_asked"),
+    [
+        ("whatsapp:+5531991180001", {"tele_texto": "a receita não chegou"}, "Qual é o seu CPF (11 dígitos)?",
+         "NIF"),
+        ("whatsapp:+351912345678", {"tele_texto": "a receita não chegou"}, "Qual é o seu NIF (9 dígitos)?",
+         "CPF"),
+        # Telegram names no country: the request's words do, or both numbers are asked for.
+        ("telegram:918000001", {"tele_texto": "estou a tentar entrar na consulta e não dá"},
+         "Qual é o seu NIF (9 dígitos)?", "CPF"),
+        ("telegram:918000002", {"tele_texto": "a receita não chegou"},
+         "Qual é o seu CPF (11 dígitos)? Em Portugal, informe o NIF (9 dígitos).", None),
+    ],
+)
+async def test_the_number_asked_is_the_one_a_client_where_they_are_has(dispatcher, sender, slots, asked, not_asked):
+    from actions.teleconsulta import ActionAskTeleNif
+
+    tracker = make_tracker({"requested_slot": "tele_nif", **slots}, text="Rita Carvalho", sender=sender)
+    await ActionAskTeleNif().run(dispatcher, tracker, {})
+    [question] = texts(dispatcher)
+    assert question.startswith(asked) and question.endswith("escreva *cancelar*.")
+    assert not_asked is None or not_asked not in question
+
+
+async def test_a_caller_from_brazil_is_asked_for_the_cpf_only(dispatcher):
+    from actions.teleconsulta import ActionAskTeleNif
+
+    tracker = make_tracker({"requested_slot": "tele_nif", "tele_texto": "a receita não veio"}, sender="ura:CA01")
+    tracker.latest_message["metadata"] = {"chamada": "CA01", "telefone": "+553132100000"}
+    await ActionAskTeleNif().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("Qual é o seu CPF (11 dígitos)?") and "NIF" not in texts(dispatcher)[0]
+
+
+async def test_a_brazilian_request_names_the_cpf_and_a_wrong_answer_says_so(dispatcher):
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    pedido = make_tracker(text="a receita da teleconsulta não chegou", intent="tele_documentos",
+                          sender="whatsapp:+5531991180002")
+    await ActionPrepararTeleconsulta().run(dispatcher, pedido, {})
+    said = " ".join(texts(dispatcher))
+    assert "preciso do seu nome completo e do seu CPF." in said and "Portugal" not in said
+    dispatcher.messages.clear()
+    resposta = make_tracker({"requested_slot": "tele_nif", "tele_texto": "a receita da teleconsulta não chegou"},
+                            text="não sei", sender="whatsapp:+5531991180002")
+    ValidateTeleconsultaForm().validate_tele_nif("não sei", dispatcher, resposta, {})
+    assert texts(dispatcher)[0].startswith("Escreva o CPF (11 dígitos).") and "NIF" not in texts(dispatcher)[0]

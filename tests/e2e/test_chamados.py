@@ -107,7 +107,9 @@ def test_ombudsman_with_a_known_first_instance_protocol(servers_at, conversa_at)
 def test_teleconsultation_asks_name_and_nif_then_routes_with_footer(servers_at, conversa_at):
     text = joined(conversa_at("O valor que me cobraram da teleconsulta pelo seguro Médis está correto?"))
     assert "NIF" in text or "nome" in text
-    joined(conversa_at("Ana Sofia Ramos"))
+    # A chat that names no country (REST) is asked for either number, by the form's own question action.
+    asked = joined(conversa_at("Ana Sofia Ramos"))
+    assert "Qual é o seu CPF (11 dígitos)? Em Portugal, informe o NIF (9 dígitos)." in asked, asked
     bad = joined(conversa_at("123456780"))
     assert "não é válido" in bad
     text = joined(conversa_at("123456789"))
