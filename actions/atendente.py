@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
-from actions.cobertura import escreve_de_portugal
 from actions.formatting import format_date
+from actions.sinais import escreve_de_portugal
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope

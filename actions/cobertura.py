@@ -10,47 +10,14 @@ import re
 
 from actions.inscricao import sobre_obito
 from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
-from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, TELEFONE_24H
+from actions.sinais import SINAIS_DE_EMERGENCIA
+from bot.canais import EMERGENCIA_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_symptom
 from bot.regulation.copay import COPAY_EXEMPTIONS
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
 from routing.decision import RoutingRequest
 from routing.engine import decide
-
-# Signs that cannot wait for a video call or a CPF go first to the emergency number; PA Online tells anyone telling
-# a symptom when to stop waiting. Someone writing from Portugal reads 112 and the hospital's "urgência" first.
-SINAIS_DE_EMERGENCIA = (
-    "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço no rosto ou na garganta ou sangramento que não para "
-    f"são emergência: ligue {EMERGENCIA_TELEFONE} ou vá agora ao pronto-socorro mais próximo."
-)
-SINAIS_DE_EMERGENCIA_PT = (
-    "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço na cara ou na garganta ou sangramento que não pára "
-    f"são emergência: ligue {EMERGENCIA_PORTUGAL} ou vá já à urgência do hospital mais próximo (no Brasil, 192)."
-)
-# Words only someone in Portugal writes ("telemóvel", "estou a tentar", "NIF", "Lisboa"); not "Porto", which
-# Porto Alegre and Porto Seguro share. A wrong guess still reads the other country's number.
-_DE_PORTUGAL = re.compile(
-    r"\b(?:portugal|lisboa|coimbra|braga|setubal|aveiro|acores|nif|telemovel|ecra|miudo|miuda|pieira|autocarro|"
-    r"sns|centro de saude|baixa medica|custa-lhe|custa-me|sinto-me|(?:estou|esta|estamos|estao) a \w+(?:ar|er|ir))\b"
-)
-
-
-def escreve_de_portugal(texto: str) -> bool:
-    """Whether the message reads as written from Portugal.
-
-    >>> escreve_de_portugal("O meu pai está a ficar roxo, estamos em Lisboa"), escreve_de_portugal("to passando mal")
-    (True, False)
-    >>> escreve_de_portugal("estou em Porto Alegre com dor no peito")
-    False
-    """
-    return bool(_DE_PORTUGAL.search(strip_accents(texto).lower()))
-
-
-def sinais_de_emergencia(texto: str) -> str:
-    """The emergency warning, with Portugal's number first for someone writing from there."""
-    return SINAIS_DE_EMERGENCIA_PT if escreve_de_portugal(texto) else SINAIS_DE_EMERGENCIA
-
 
 # "qual hospital credenciado atende 24h?", "a clínica X aceita meu plano?": the network, which the bot has no list of.
 _REDE = re.compile(

@@ -12,12 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.autorizacao import DUT, pergunta_dut
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
-from actions.cobertura import (
-    REDE_CREDENCIADA,
-    SINAIS_DE_EMERGENCIA,
-    orientacao_sem_cadastro,
-    pergunta_rede,
-)
+from actions.cobertura import REDE_CREDENCIADA, orientacao_sem_cadastro, pergunta_rede
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
@@ -27,6 +22,7 @@ from actions.mensalidade import informa_pagamento
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.pedido import outros_pedidos, primeiro_pedido
 from actions.reanalise import atender_pedido_de_reanalise
+from actions.sinais import SINAIS_DE_EMERGENCIA
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
 from bot.nlu.parsing import strip_accents

@@ -101,20 +101,39 @@ REGRA_VENCIMENTO = (
 
 
 
-def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date) -> dt.date | None:
+# "venceu dia 10, posso pagar sexta?": the day after "venceu" is the due date the person read, not the payment's.
+_VENCIMENTO_ANTES = re.compile(r"\b(?:venc\w*|vencimento)(?:\s+(?:e|era|foi|no|em|dia|do|de|o|na))*\s*$")
+
+
+def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date, texto: str = "") -> dt.date | None:
     """Pick the payment date the user asked about from the message entities.
 
     Past dates are ignored: right after identification the latest message is the birth date, which must not
-    be read as a payment date.
+    be read as a payment date. So is a date the message gives as the due date ("venceu dia 10").
 
     Args:
         entidades: The entities of the message that asked (:func:`actions.base.mensagem_do_pedido`).
         referencia: Today.
+        texto: That message, whose words before each date say whether it is the due date.
 
     Returns:
-        The first ISO ``data`` entity on or after ``referencia``, or None.
+        The first ISO ``data`` entity on or after ``referencia`` that is not the due date, or None.
+
+    >>> entidades = [{"entity": "data", "value": "2026-12-10", "start": 11, "end": 17},
+    ...              {"entity": "data", "value": "2026-12-11", "start": 31, "end": 36}]
+    >>> data_de_pagamento(entidades, dt.date(2026, 12, 7), "venceu dia 10, posso pagar sexta?")
+    datetime.date(2026, 12, 11)
+    >>> data_de_pagamento(entidades[:1], dt.date(2026, 12, 7), "se eu pagar dia 10?")
+    datetime.date(2026, 12, 10)
     """
-    return next((dia for dia in datas_do_pedido(entidades) if dia >= referencia), None)
+    folded = strip_accents(texto).lower()
+
+    def vencimento(entidade: dict) -> bool:
+        inicio = entidade.get("start")
+        return isinstance(inicio, int) and bool(_VENCIMENTO_ANTES.search(folded[:inicio]))
+
+    pagamentos = [e for e in entidades if not vencimento(e)]
+    return next((dia for dia in datas_do_pedido(pagamentos) if dia >= referencia), None)
 
 
 class ActionConsultarFinanceiro(AcaoIdentificada):
@@ -186,7 +205,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         entidades = pedido["entities"]
-        pagamento = data_de_pagamento(entidades, referencia)
+        pagamento = data_de_pagamento(entidades, referencia, pedido["text"])
         faturas = repository.list_invoices([p.id for p in pagadores], session=session, statuses=["aberto", "pago"])
         especiais = self._outros_pagadores(usuario, pagadores, pessoas, session=session)
         if not faturas:

@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
-from actions.cobertura import escreve_de_portugal, orientacao_sem_cadastro
+from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.familia import pessoas_visiveis
 from actions.formatting import enumerar, format_money
@@ -40,6 +40,7 @@ from actions.inscricao import (
     pede_mudanca_de_plano,
     prazo_da_inclusao,
 )
+from actions.sinais import escreve_de_portugal
 from bot.db import repository
 from bot.db.models import Plan, PlanAgeBand
 from bot.nlu.member_questions import is_age_band_question

@@ -18,18 +18,21 @@ from actions.cobertura import (
     DENTE,
     ODONTO,
     PA_SEM_CUSTO,
-    SINAIS_DE_EMERGENCIA,
-    SINAIS_DE_EMERGENCIA_PT,
     abrangencia,
     custo_no_medico_online,
-    escreve_de_portugal,
     pergunta_abrangencia,
     pergunta_custo,
 )
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.sinais import (
+    SINAIS_DE_EMERGENCIA,
+    SINAIS_DE_EMERGENCIA_PT,
+    com_sinais_do_caso,
+    escreve_de_portugal,
+)
 from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, SNS_24
 from bot.nlu.parsing import strip_accents
-from bot.nlu.symptoms import is_urgent, tells_a_symptom
+from bot.nlu.symptoms import is_urgent, tells_a_fall, tells_a_symptom
 
 SUPORTE = (
     "Se o problema continuar, o suporte atende 24 horas, todos os dias, pelo chat no canto inferior da tela "
@@ -233,22 +236,6 @@ def pede_marcacao_online(texto: str) -> bool:
     return bool(_MARCAR.search(folded) and _ONLINE.search(folded) and not _PROBLEMA.search(folded))
 
 
-# u17: "meu filho de 2 anos ta com febre de 40, molinho, com manchinhas roxas na perna" read the adults' signs only,
-# none of which was the child's: a parent may think the warning does not apply.
-_CRIANCA = re.compile(
-    r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|recem.nascid\w*|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b"
-)
-SINAIS_EM_CRIANCA = (
-    "Em criança, também são emergência: febre com manchas roxas ou vermelhas na pele, moleza ou sonolência fora do "
-    "normal, gemido ao respirar, lábios roxos ou convulsão."
-)
-
-
-def _com_sinais_em_crianca(aviso: str, texto: str) -> str:
-    """The emergency warning, with the signs in a child when the message is about one."""
-    return f"{aviso}\n{SINAIS_EM_CRIANCA}" if _CRIANCA.search(strip_accents(texto).lower()) else aviso
-
-
 def orientacao(texto: str) -> str:
     """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
 
@@ -256,6 +243,7 @@ def orientacao(texto: str) -> str:
     True
     >>> orientacao("minha filha ta com febre de 40, onde levo ela agora?").startswith("⚠️")
     True
+    >>> from actions.sinais import SINAIS_EM_CRIANCA
     >>> SINAIS_EM_CRIANCA in orientacao("meu filho de 2 anos ta com febre de 40 e manchinhas roxas, onde levo?")
     True
     >>> orientacao("to passando mal").endswith(SE_PIORAR), orientacao("como entro no PA online?") == ACESSO
@@ -284,12 +272,12 @@ def orientacao(texto: str) -> str:
     portugal = escreve_de_portugal(texto)
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
-        return EMERGENCIA_PT if portugal else _com_sinais_em_crianca(EMERGENCIA, texto)
+        return com_sinais_do_caso(EMERGENCIA_PT if portugal else EMERGENCIA, texto)
     if portugal and tells_a_symptom(texto):
         # "a minha filha tem febre de 40, para onde ligo a esta hora?" from Lisbon: no plan card to enter with.
         return EM_PORTUGAL
     if _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
-        return f"{_com_sinais_em_crianca(EMERGENCIA, texto)}\n\n{_orientacao(texto)}"
+        return f"{com_sinais_do_caso(EMERGENCIA, texto)}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):
         return f"{_orientacao(texto)}\n\n{SE_PIORAR}"
     return _orientacao(texto)
@@ -334,7 +322,7 @@ def _orientacao(texto: str) -> str:
     if _ESPERA.search(folded.lower()) and not navegador_da_mensagem(texto):
         return ESPERA
     navegador = navegador_da_mensagem(texto)
-    if CHAMADA_PAROU.search(folded.lower()) and not navegador:
+    if CHAMADA_PAROU.search(folded.lower()) and not navegador and not tells_a_fall(texto):
         # "tava na teleconsulta e a chamada caiu, e agora??": back into the same consultation, then support.
         return f"{CHAMADA_CAIU_PA}\n{SUPORTE}"
     if navegador:

@@ -24,10 +24,11 @@ from actions.chamados import (
     precisa_hoje,
     responder_sobre_o_chamado,
 )
-from actions.cobertura import escreve_de_portugal, orientacao_sem_cadastro, sinais_de_emergencia
+from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, so_cumprimento
+from actions.sinais import escreve_de_portugal, sinais_de_emergencia
 from actions.teleconsulta_leitura import (
     DOCUMENTO_DO_PAIS,
     equipa,

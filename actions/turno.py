@@ -23,8 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.atendente import retirar_pedido
 from actions.base import SERVICOS, trocar_de_pessoa
 from actions.chamados import responder_documento_do_chamado
-from actions.cobertura import sinais_de_emergencia
 from actions.contexto import reler_no_assunto
+from actions.sinais import sinais_de_emergencia
 from actions.teleconsulta_seguimento import acrescentar_ao_pedido_da_mesa
 from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
 from bot.nlu.parsing import strip_accents

@@ -372,6 +372,8 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     ['2026-12-05']
     >>> [f.value for f in find_relative_dates("foi na quarta passada", date(2026, 12, 2))]
     ['2026-11-25']
+    >>> [f.value for f in find_relative_dates("venceu dia 10, posso pagar sexta?", date(2026, 12, 2))]
+    ['2026-12-10', '2026-12-04']
     """
     target = _WEEKDAYS[match["name"]]
     folded = match.string
@@ -381,7 +383,9 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
         if not _WEEKDAY_CUE.search(folded, 0, match.start()):
             return None
     week = re.sub(r"\s+", " ", match["week"] or "").strip()
-    if _PAST_CUE.search(folded, 0, match.start()) or re.match(r"\s+passad[oa]\b", folded[match.end():]):
+    # The verb of the weekday's own clause: "venceu dia 10, posso pagar sexta?" pays next Friday (u19).
+    clause = re.split(r"[,.;!?]|\b(?:mas|e|porem)\b", folded[: match.start()])[-1]
+    if _PAST_CUE.search(clause) or re.match(r"\s+passad[oa]\b", folded[match.end():]):
         # "paguei sábado", "no sábado passado": the last one before today.
         return today - timedelta(days=(today.weekday() - target) % 7 or 7)
     if week.startswith("da "):
@@ -499,7 +503,36 @@ def find_relative_dates(text: str, today: date) -> list[Found]:
         if found and start < found[-1].end:
             continue
         found.append(Found("data", day.isoformat(), start, end))
-    return found
+    return _one_day_per_phrase(text, found)
+
+
+# Between two phrases that name one day ("sexta, dia 18", "amanhã (dia 8)", "semana que vem, no dia 14").
+_SAME_DAY_GLUE = re.compile(r"^[\s,;:(\-–]*(?:ou seja|isto e|isso e|que e|no|na|o|a|em)?[\s,;:(\-–]*$")
+
+
+def _one_day_per_phrase(text: str, found: list[Found]) -> list[Found]:
+    """Keep one date where two phrases side by side describe the same day: the one with the day's number.
+
+    u19: "se eu pagar na sexta dia 18 tem juros?" computed the fee for the next Friday (the 11th), not the 18th.
+
+    >>> hoje = date(2026, 12, 7)
+    >>> [f.value for f in find_relative_dates("se eu pagar na sexta dia 18 tem juros?", hoje)]
+    ['2026-12-18']
+    >>> [f.value for f in find_relative_dates("e na sexta que vem, dia 18?", hoje)]
+    ['2026-12-18']
+    >>> [f.value for f in find_relative_dates("amanhã ou dia 20", hoje)]
+    ['2026-12-08', '2026-12-20']
+    """
+    kept: list[Found] = []
+    for item in found:
+        if kept and _SAME_DAY_GLUE.match(strip_accents(text[kept[-1].end:item.start]).lower()):
+            previous = kept[-1]
+            if re.search(r"\d", text[previous.start:previous.end]) and not re.search(r"\d", text[item.start:item.end]):
+                continue
+            kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
 
 
 def is_only_identifiers(text: str, found: list[Found]) -> bool:

@@ -26,6 +26,18 @@ _NO_TOPIC = frozenset(
     {"fora_de_escopo", "afirmar", "negar", "saudacao", "despedida", "agradecimento", "sair", "menu", "mais"}
 )
 
+# The signs of a stroke (AVC) as people tell them, which name no symptom word: the answer names them too.
+_STROKE = (
+    r"boca (?:\w+ )?tort[ao]|(?:rosto|cara) (?:\w+ )?tort[oa]|"
+    r"(?:fala|falando|lingua|voz) (?:\w+ )?(?:enrolad\w*|embolad\w*|arrastad\w*|estranh\w*|pastos\w*)|"
+    r"nao (?:consigo|consegue) (?:mexer|levantar|sentir|mover) (?:o |a |um |uma )?(?:braco|perna|lado|mao)|"
+    r"(?:braco|perna|mao|lado do corpo|metade do corpo|lado do rosto) (?:\w+ )?(?:paralisad\w*|dormente|"
+    r"adormecid\w*|sem forca|sem movimento)|perdeu (?:a )?(?:forca|fala|visao)|"
+    r"(?:confus[oa]|desorientad[oa]) de repente|(?:muito|bem|toda|todo|meio) (?:confus[oa]|desorientad[oa])|"
+    r"(?:nao (?:fala|diz)|falando) coisa com coisa|fala sem sentido"
+)
+_STROKE_RE = re.compile(rf"\b(?:{_STROKE})\b")
+
 # Signs that cannot wait for a video call (the answer then starts with the emergency number).
 _URGENT = (
     r"falta de ar|dificuldade (?:de|para|pra) respirar|nao (?:consigo|consegue) respirar|dor no peito|"
@@ -40,7 +52,13 @@ _URGENT = (
     r"chiado no peito|pieira|sibil\w*|crise de asma (?:forte|grave)|bombinha nao (?:resolve|funciona|ta resolvendo)\w*|"
     r"nao (?:consigo|consegue) (?:falar|completar (?:uma )?frase)|labios? (?:\w+ )?(?:roxos?|azuis?|arroxeados?)|"
     r"(?:ficando|ficou|esta|ta|a ficar) (?:roxo|roxa|azul)|manchas? (?:\w+ ){0,4}que nao (?:desaparece\w*|some\w*|"
-    r"sai\w*|passa\w*)|muito mol[ea]|molinh[oa]|inconscien\w*|enfarte"
+    r"sai\w*|passa\w*)|muito mol[ea]|molinh[oa]|inconscien\w*|enfarte|"
+    # A stroke as a relative tells it (u19): "a boca torta", "falando enrolado", "não consegue mexer o braço".
+    + _STROKE
+    + r"|"
+    # The head hit and then drowsy or vomiting: the emergency room now.
+    r"(?:bat\w*|pancada) (?:com )?(?:a |na )?cabeca\b.{0,80}\b(?:sonolent\w*|muito sono|vomit\w*|confus\w*|"
+    r"desorientad\w*|apag\w*|nao (?:acorda|responde|lembra))"
 )
 _SYMPTOM = re.compile(
     r"\b(?:"
@@ -52,6 +70,42 @@ _SYMPTOM = re.compile(
     r")\b"
 )
 _URGENT_RE = re.compile(rf"\b(?:{_URGENT})\b")
+# After a fall, what needs the emergency room now: unable to get up or walk, the hip, a broken bone.
+_AFTER_A_BAD_FALL = re.compile(
+    r"\b(?:nao (?:consegue|consigo) (?:se )?(?:levantar|ficar de pe|andar|mexer|apoiar)|quadril|fratur\w*|quebr\w*|"
+    r"femur|osso)\b"
+)
+# Someone fell: a person's fall, never a call, a boleto or the internet ("a chamada caiu", "caiu no spam").
+_FALL_RE = re.compile(
+    r"\b(?:levou (?:um )?tombo|tombou|sofreu (?:uma )?queda|teve uma queda|escorregou|"
+    r"(?:caiu|cai|caimos) (?:(?:da|do|das|dos|de) (?!novo\b)|no (?:chao|banheiro|box|quintal|meio)|"
+    r"na (?:rua|escada|calcada|banheira|cozinha|sala|cama)|em casa|sozinh[oa]|"
+    r"e (?:bateu|bati|machuc\w*|quebr\w*|torceu|nao (?:consegue|consigo) (?:se )?(?:levantar|andar|ficar de pe))))"
+)
+
+
+def tells_stroke_signs(text: str) -> bool:
+    """Whether ``text`` tells the signs of a stroke.
+
+    >>> tells_stroke_signs("minha mae ta com o braco dormente e a boca torta"), tells_stroke_signs("dor no braço")
+    (True, False)
+    >>> tells_stroke_signs("minha mae de 85 anos ta muito confusa, nao fala coisa com coisa desde hoje a noite")
+    True
+    """
+    return _STROKE_RE.search(normalize(text or "")) is not None
+
+
+def tells_a_fall(text: str) -> bool:
+    """Whether ``text`` tells that someone fell (not a call or a boleto that "caiu").
+
+    >>> tells_a_fall("meu pai caiu da escada"), tells_a_fall("minha avó levou um tombo no banheiro")
+    (True, True)
+    >>> tells_a_fall("a chamada caiu"), tells_a_fall("o boleto caiu no spam"), tells_a_fall("caiu de novo a ligação")
+    (False, False, False)
+    >>> tells_a_fall("a chamada caiu e não consigo entrar de novo")
+    False
+    """
+    return _FALL_RE.search(normalize(text or "")) is not None
 
 
 def tells_a_symptom(text: str) -> bool:
@@ -62,7 +116,7 @@ def tells_a_symptom(text: str) -> bool:
     >>> tells_a_symptom("quero o resultado do exame de sangue"), tells_a_symptom("o boleto caiu no spam")
     (False, False)
     """
-    return _SYMPTOM.search(normalize(text or "")) is not None
+    return _SYMPTOM.search(normalize(text or "")) is not None or tells_a_fall(text)
 
 
 def is_urgent(text: str) -> bool:
@@ -78,8 +132,17 @@ def is_urgent(text: str) -> bool:
     True
     >>> is_urgent("A minha filha de 8 meses tem febre, está muito mole e tem manchas na pele que não desaparecem")
     True
+    >>> is_urgent("meu marido tem 80 anos ta falando enrolado e com a boca torta de repente")
+    True
+    >>> is_urgent("meu pai de 82 anos caiu e bateu a cabeca, agora ta muito sonolento e vomitou")
+    True
+    >>> is_urgent("minha mae de 90 anos caiu e nao consegue levantar, ta com muita dor no quadril")
+    True
+    >>> is_urgent("a chamada caiu e não consigo entrar de novo"), is_urgent("meu filho bateu a cabeça na mesa")
+    (False, False)
     """
-    return _URGENT_RE.search(normalize(text or "")) is not None
+    folded = normalize(text or "")
+    return _URGENT_RE.search(folded) is not None or (tells_a_fall(folded) and bool(_AFTER_A_BAD_FALL.search(folded)))
 
 
 # What a topic's own request names: a symptom beside one of these is part of that request ("o reembolso da consulta

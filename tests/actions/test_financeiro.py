@@ -474,3 +474,25 @@ async def test_paying_a_boleto_with_a_disputed_item_is_answered_not_listed(dispa
     await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
     shown = _shown(dispatcher)
     assert shown.startswith(COBRANCA_CONTESTADA) and "Art. 78, §2º" in shown and "linha digitável" not in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "payday"),
+    [
+        # u19: "na sexta dia 18" computed the fee for the next Friday; "venceu dia 10" was read as the payment day.
+        ("se eu pagar o boleto na sexta dia 18 tem juros?", date(2026, 12, 18)),
+        ("venceu dia 10, posso pagar sexta?", date(2026, 12, 4)),
+    ],
+)
+async def test_the_fee_is_for_the_day_the_person_will_pay(dispatcher, db, text, payday):
+    entities = [
+        {"entity": f.entity, "value": f.value, "start": f.start, "end": f.end}
+        for f in find_relative_dates(text, clock.today())
+    ]
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, entities=entities, text=text), {})
+    shown = _shown(dispatcher)
+    assert f"Se pagar em {format_date(payday)}:" in shown
+    assert [d for d in ("04/12/2026", "10/12/2026", "18/12/2026") if f"Se pagar em {d}" in shown] == [
+        format_date(payday)
+    ]

@@ -111,9 +111,10 @@ async def test_a_question_about_the_pa_online_after_it_needs_no_cpf(dispatcher, 
 def test_breathing_trouble_said_in_ptpt_is_an_emergency():
     # u12: "custa-lhe respirar" got the PA Online sign-up steps and "se aparecer falta de ar, ligue 192".
     from actions.orientacoes import EMERGENCIA_PT, orientacao
+    from actions.sinais import SINAIS_EM_CRIANCA
 
     answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
-    assert answer == EMERGENCIA_PT and "ligue 112" in answer
+    assert answer == f"{EMERGENCIA_PT}\n{SINAIS_EM_CRIANCA}" and "ligue 112" in answer
 
 
 def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
@@ -136,3 +137,33 @@ def test_someone_writing_from_portugal_reads_112_and_sns_24():
     assert fever == EM_PORTUGAL
     asthma = orientacao("minha filha asmática tá com chiado no peito e não consegue completar uma frase")
     assert asthma.startswith("⚠️") and "192" in asthma
+
+
+@pytest.mark.parametrize(
+    ("mensagem", "primeiro"),
+    [
+        # u19: a stroke told as a relative sees it got "não entendi" or the PA Online; only "AVC" got 192.
+        ("meu marido tem 80 anos ta falando enrolado e com a boca torta de repente", "sinais de AVC"),
+        ("minha mae ta com o braco dormente e a boca torta", "sinais de AVC"),
+        ("minha mae de 85 anos ta muito confusa, nao fala coisa com coisa desde hoje a noite", "sinais de AVC"),
+        ("meu marido tá com a boca torta e não consegue mexer o braço", "sinais de AVC"),
+        # u19: "caiu" was the video call that dropped: "feche e reabra o navegador".
+        ("meu pai de 82 anos caiu e bateu a cabeca, agora ta muito sonolento e vomitou", "Depois de uma queda"),
+        ("minha mae de 90 anos caiu e nao consegue levantar, ta com muita dor no quadril", "Depois de uma queda"),
+    ],
+)
+def test_a_stroke_or_a_bad_fall_gets_the_emergency_number_first_with_its_own_signs(mensagem, primeiro):
+    from bot.nlu.symptoms import symptom_intent
+
+    answer = orientacao(mensagem)
+    assert answer.startswith("⚠️") and primeiro in answer.splitlines()[0] and "192" in answer.splitlines()[0]
+    assert "navegador" not in answer and "chamada caiu" not in answer
+    # Whatever the classifier guessed ("não entendi", "which of these two?"), the message is PA Online's.
+    assert symptom_intent(mensagem, "nlu_fallback") == symptom_intent(mensagem, "tele_tecnologia") == (
+        "pronto_atendimento_online"
+    )
+
+
+def test_a_call_that_dropped_is_still_the_call():
+    answer = orientacao("tava no pa online e a chamada caiu, e agora?")
+    assert "entre de novo no Pronto Atendimento Online" in answer and "⚠️" not in answer

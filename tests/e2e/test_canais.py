@@ -362,6 +362,20 @@ def test_a_complaint_about_an_attendant_reaches_the_ombudsman_on_whatsapp_and_on
     assert "transferir" in caller.keys("0") and caller.task is not None
 
 
+def test_a_stroke_on_the_phone_and_a_fall_on_whatsapp_hear_the_emergency_number_first(env):
+    # u19: after the menu, "a boca torta e não consegue mexer o braço" was asked "PA Online or a platform problem?";
+    # on WhatsApp an old man's fall was "Se a chamada caiu… reabra o navegador".
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    heard = caller.speak("meu marido tá com a boca torta e não consegue mexer o braço")
+    assert heard.startswith("Boca torta, fala enrolada") and "192, o SAMU agora" in heard, heard
+    assert "qual destes" not in heard.lower()
+    written = WhatsApp(env).say("meu pai de 82 anos caiu e bateu a cabeca, agora ta muito sonolento e vomitou")
+    assert written.startswith("⚠️ Depois de uma queda") and "192" in written.splitlines()[0], written
+    assert "navegador" not in written
+
+
 def test_forged_calls_change_nothing(env):
     caller = Phone(env)
     fields = payloads.voice_call(caller.sid, caller.phone)

@@ -1,0 +1,85 @@
+"""The emergency warning: the signs that cannot wait for a video call or a CPF, and the number to call.
+
+Said first to anyone telling a sign, before any question of a form, on every channel. The general list names the
+adult's signs; a message about a child, a stroke or a fall also gets the signs of that case, since a relative who
+reads only "falta de ar, dor no peito…" may think the warning is not for them (u17, u19).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE
+from bot.nlu.parsing import strip_accents
+from bot.nlu.symptoms import tells_a_fall, tells_stroke_signs
+
+# Someone writing from Portugal reads 112 and the hospital's "urgência" first.
+SINAIS_DE_EMERGENCIA = (
+    "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço no rosto ou na garganta ou sangramento que não para "
+    f"são emergência: ligue {EMERGENCIA_TELEFONE} ou vá agora ao pronto-socorro mais próximo."
+)
+SINAIS_DE_EMERGENCIA_PT = (
+    "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço na cara ou na garganta ou sangramento que não pára "
+    f"são emergência: ligue {EMERGENCIA_PORTUGAL} ou vá já à urgência do hospital mais próximo (no Brasil, 192)."
+)
+# Words only someone in Portugal writes ("telemóvel", "estou a tentar", "NIF", "Lisboa"); not "Porto", which
+# Porto Alegre and Porto Seguro share. A wrong guess still reads the other country's number.
+_DE_PORTUGAL = re.compile(
+    r"\b(?:portugal|lisboa|coimbra|braga|setubal|aveiro|acores|nif|telemovel|ecra|miudo|miuda|pieira|autocarro|"
+    r"sns|centro de saude|baixa medica|custa-lhe|custa-me|sinto-me|(?:estou|esta|estamos|estao) a \w+(?:ar|er|ir))\b"
+)
+# The case's own signs, said before the general list: a stroke's minutes count.
+SINAIS_DE_AVC = (
+    "⚠️ Boca torta, fala enrolada, fraqueza ou dormência de um lado do corpo, ou confusão que começa de repente, são "
+    "sinais de AVC (derrame): ligue {numero} agora, sem esperar passar, e anote a hora em que começaram."
+)
+DEPOIS_DA_QUEDA = (
+    "⚠️ Depois de uma queda, sonolência, vômito ou confusão de quem bateu a cabeça, ou dor forte que não deixa "
+    "levantar ou andar, são emergência: ligue {numero} e não levante a pessoa à força."
+)
+SINAIS_EM_CRIANCA = (
+    "Em criança, também são emergência: febre com manchas roxas ou vermelhas na pele, moleza ou sonolência fora do "
+    "normal, gemido ao respirar, lábios roxos ou convulsão."
+)
+_CRIANCA = re.compile(
+    r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|recem.nascid\w*|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b"
+)
+
+
+def escreve_de_portugal(texto: str) -> bool:
+    """Whether the message reads as written from Portugal.
+
+    >>> escreve_de_portugal("O meu pai está a ficar roxo, estamos em Lisboa"), escreve_de_portugal("to passando mal")
+    (True, False)
+    >>> escreve_de_portugal("estou em Porto Alegre com dor no peito")
+    False
+    """
+    return bool(_DE_PORTUGAL.search(strip_accents(texto).lower()))
+
+
+def com_sinais_do_caso(aviso: str, texto: str) -> str:
+    """The warning ``aviso`` with the signs of the case the message tells: a stroke, a fall, a child.
+
+    >>> com_sinais_do_caso("AVISO", "meu marido ta com a boca torta").splitlines()[1]
+    'AVISO'
+    >>> print(com_sinais_do_caso("AVISO", "meu pai caiu e bateu a cabeça, agora está sonolento"))  # doctest: +ELLIPSIS
+    ⚠️ Depois de uma queda, ... ligue 192 (SAMU; em Portugal, 112) e não levante a pessoa à força.
+    AVISO
+    >>> com_sinais_do_caso("AVISO", "meu filho de 2 anos ta com febre de 40").endswith(SINAIS_EM_CRIANCA)
+    True
+    >>> com_sinais_do_caso("AVISO", "estou com falta de ar")
+    'AVISO'
+    """
+    numero = EMERGENCIA_PORTUGAL if escreve_de_portugal(texto) else EMERGENCIA_TELEFONE
+    antes = [
+        modelo.format(numero=numero)
+        for modelo, diz in ((SINAIS_DE_AVC, tells_stroke_signs), (DEPOIS_DA_QUEDA, tells_a_fall))
+        if diz(texto)
+    ]
+    depois = [SINAIS_EM_CRIANCA] if _CRIANCA.search(strip_accents(texto).lower()) else []
+    return "\n".join([*antes, aviso, *depois])
+
+
+def sinais_de_emergencia(texto: str) -> str:
+    """The emergency warning for ``texto``: Portugal's number first from there, and the case's own signs."""
+    return com_sinais_do_caso(SINAIS_DE_EMERGENCIA_PT if escreve_de_portugal(texto) else SINAIS_DE_EMERGENCIA, texto)
