@@ -164,8 +164,9 @@ def trocar_de_pessoa(
     with db_session() as session:
         row = repository.get_beneficiary(beneficiario_id, session=session)
         proprio = strip_accents(row.name.split()[0]).lower() if row is not None else ""
+        parentesco = row.relationship if row is not None else ""
         familia = outros_nomes_da_familia(beneficiario_id, session=session)
-    if not outra_pessoa_escreve(texto, proprio, familia):
+    if not outra_pessoa_escreve(texto, proprio, familia, parentesco):
         return None
     dispatcher.utter_message(text=OUTRA_PESSOA)
     # Listening next: with the identification gone no rule follows, and the fallback the policies chose reverted

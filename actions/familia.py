@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterable, List
 
 from sqlalchemy.orm import Session
 
+from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
 
@@ -61,9 +62,12 @@ _NOME_CITADO = re.compile(r"\b(?:da|do)\s+([A-ZÁÉÍÓÚÂÊÔÃÕ][a-záéíó
 _NAO_NOMES = frozenset(
     "cemig saude forluz unimed sus samu cps plano ura whatsapp telegram brasil bh rio minas contagem".split()
 )
+# u19: a father in the emergency room asking for his 14-year-old's card read "só ela mesma… consulta", with no way
+# to get it: the titular, or the Central, which is open all night.
 AVISO_SO_OS_SEUS = (
-    "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só ela mesma ou o "
-    "titular consulta. Seguem os seus:"
+    "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só o titular consulta "
+    "(ou a própria pessoa, se for maior de idade). Se precisa deles agora, peça ao titular ou ligue para a Central "
+    f"de Relacionamento: {TELEFONE_24H}. Seguem os seus:"
 )
 
 
@@ -214,6 +218,8 @@ _DECLARA = re.compile(
     r"(?:\s+agora)?\s+e|(?:eu\s+)?sou|meu nome e|(?:aqui\s+)?fala)\s+(?:o\s+|a\s+)?([a-z]{3,})(?:\s+(dela|dele))?"
     r"(?=\s*(aqui|falando|escrevendo)?)"
 )
+# Who in a family may be its children's father or mother.
+_PAIS_POSSIVEIS = frozenset({"titular", "conjuge", "companheiro"})
 _PASSOU = re.compile(
     r"\b(?:outra pessoa (?:aqui|falando|escrevendo|usando)|(?:(?:ela|ele) (?:me )?)?pass(?:ei|ou|o) o "
     r"(?:celular|telefone|zap|whats\w*)(?: (?:pr[oa]|para))?)\b"
@@ -224,13 +230,14 @@ _NAO_NOMEIA = frozenset(
 )
 
 
-def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = ()) -> bool:
+def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = (), parentesco: str = "") -> bool:
     """Whether a message says that someone other than the identified person is writing now.
 
     Args:
         texto: The message.
         proprio: First name of who identified (folded: lower case, no accents).
         familia: First names of the rest of that family (folded), to tell "agora é o josé" from "agora é o boleto".
+        parentesco: The relationship code of who identified ("titular", "conjuge", "filha"...).
 
     >>> outra_pessoa_escreve("agora é o josé aqui, marido dela. quero ver a utilizaçao da ana", "maria", ["jose"])
     True
@@ -255,6 +262,14 @@ def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = ()) 
     (False, False)
     >>> outra_pessoa_escreve("agora é o boleto de dezembro", "maria", ["jose"])
     False
+
+    A parent in the family saying so speaks of a child (u19: José, identified, was logged out by "quero ver a
+    utilização da ana, sou pai dela"):
+
+    >>> outra_pessoa_escreve("quero ver a utilizacao da ana, sou pai dela", "jose", ["maria", "ana"], "conjuge")
+    False
+    >>> outra_pessoa_escreve("sou a mae dela", "ana", ["maria", "jose"], "filha")
+    True
     """
     folded = strip_accents(texto).lower()
     if _PASSOU.search(folded):
@@ -264,6 +279,8 @@ def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = ()) 
         palavra, terceira, onde = match.group(1), match.group(2), match.group(3)
         if palavra == proprio or palavra in _NAO_NOMEIA:
             continue
+        if terceira and palavra in ("pai", "mae") and parentesco in _PAIS_POSSIVEIS:
+            continue  # "sou pai dela": a titular or a spouse is the parent of the family's children
         if terceira and palavra in PARENTESCOS_CITADOS:
             return True  # "sou o marido dela"
         if palavra in PARENTESCOS_CITADOS:

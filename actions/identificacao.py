@@ -39,10 +39,12 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.identificacao_leitura import (
     CIENTE,
     DATA_ILEGIVEL,
+    DOCUMENTO_DE_OUTRA_PESSOA,
     NAO_ENCONTRADO_CLIENTE,
     buscar_candidato,
     data_junto,
     diz_que_e_cliente,
+    documento_de_outra_pessoa,
     documento_invalido,
     emendar_documento,
     ler_documento,
@@ -188,6 +190,11 @@ class ValidateIdentificacaoForm(FormValidationAction):
             return {"identificacao_documento": None}
         if not re.search(r"\d", texto):
             return self._sem_numero(dispatcher, tracker, "identificacao_documento")
+        if documento_de_outra_pessoa(tracker.latest_message.get("text") or texto):
+            # u19: "sou o marido da maria, o cpf dela é … e ela nasceu em …" entered as Maria. No attempt spent:
+            # nothing was guessed.
+            dispatcher.utter_message(text=DOCUMENTO_DE_OUTRA_PESSOA)
+            return {"identificacao_documento": None, "identificacao_nascimento": None}
         if ler_documento(texto)[0] is None and parse_date(texto) is not None:
             # The birth date given first is not a wrong document: no attempt spent, and the order explained.
             dispatcher.utter_message(
@@ -246,6 +253,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
         documento = tracker.get_slot("identificacao_documento")
         if documento == FALHOU:
             return {}
+        if documento_de_outra_pessoa(tracker.latest_message.get("text") or ""):
+            return {"identificacao_nascimento": None}  # "ela nasceu em …": someone else's (see the document's)
         # Document and date may arrive in one message: the document is then not yet in the tracker.
         if not documento or documento_invalido(str(documento)):
             return {"identificacao_nascimento": None}

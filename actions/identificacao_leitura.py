@@ -186,3 +186,30 @@ def mascarado(documento: str) -> str:
     """The document as logs show it: a CPF or card masked, anything else as "?"."""
     kind, digits = ler_documento(documento)
     return mask_cpf(digits) if kind == "cpf" else mask_card(digits) if kind == "numero_cartao" else "?"
+
+
+# "sou o marido da maria, o cpf dela é …", "o cpf da minha mãe": a document the writer says is someone else's.
+_DOCUMENTO_DE_OUTRA_PESSOA = re.compile(
+    r"\b(?:cpf|carteirinha|cartao|carteira|documento|numero)\s+(?:dela|dele|"
+    r"d[ao] (?:minha |meu |sua |seu )?(?:mae|pai|esposa|esposo|marido|mulher|filha|filho|companheir[oa]|avo|"
+    r"sogr[oa]|irma|irmao|tia|tio|neta|neto|titular|patroa|patrao|chefe))\b|"
+    r"\b(?:ela|ele) nasceu\b"
+)
+DOCUMENTO_DE_OUTRA_PESSOA = (
+    "Cada pessoa se identifica com o próprio CPF ou carteirinha, e vê só o que é seu: por segurança, não entro com "
+    "os dados de outra pessoa, mesmo da família. Informe o seu CPF (11 dígitos) ou o número da sua carteirinha; se "
+    "a pessoa estiver com você, ela mesma pode se identificar. Quem é titular vê também os dados dos dependentes."
+)
+
+
+def documento_de_outra_pessoa(texto: str) -> bool:
+    """Whether the message says the CPF or card it gives belongs to someone other than the writer (u19).
+
+    >>> documento_de_outra_pessoa("sou o marido da maria, o cpf dela é 52998224725 e ela nasceu em 12/03/1975")
+    True
+    >>> documento_de_outra_pessoa("o CPF da minha mãe é 529.982.247-25")
+    True
+    >>> documento_de_outra_pessoa("meu cpf é 52998224725"), documento_de_outra_pessoa("o número da carteirinha é 1")
+    (False, False)
+    """
+    return bool(_DOCUMENTO_DE_OUTRA_PESSOA.search(texto_de(texto)))

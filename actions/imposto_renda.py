@@ -111,6 +111,30 @@ def anos_da_mensagem(texto: str, hoje_: date) -> List[int]:
     return [ano_da_mensagem(texto, hoje_)]
 
 
+def ano_calendario(anos: List[int], texto: str, hoje_: date) -> tuple[List[int], str | None]:
+    """The calendar years of the statements asked for, and the note that says so when they differ from the words.
+
+    People name a declaration by the year it is filed in: "o demonstrativo para a declaração do imposto de renda
+    de 2026" is the statement of 2025 (u19: it got "ainda não há demonstrativo de 2026"). A year with no
+    statement yet is read that way, unless the message says "ano-calendário" or "ano-base".
+
+    >>> ano_calendario([2026], "DEMONSTRATIVO PARA DECLARACAO DO IMPOSTO DE RENDA DE 2026", date(2026, 12, 7))
+    ([2025], 'A declaração do imposto de renda de 2026 usa o ano-calendário 2025.')
+    >>> ano_calendario([2024, 2025], "ir 2024 e 2025", date(2026, 12, 7))
+    ([2024, 2025], None)
+    >>> ano_calendario([2026], "ano-calendário 2026", date(2026, 12, 7))
+    ([2026], None)
+    """
+    if _ANO_BASE.search(strip_accents(texto or "").lower()) or all(ano < hoje_.year for ano in anos):
+        return anos, None
+    declarados = [ano for ano in anos if ano >= hoje_.year]
+    notas = [f"A declaração do imposto de renda de {ano} usa o ano-calendário {ano - 1}." for ano in declarados]
+    return sorted({ano - 1 if ano >= hoje_.year else ano for ano in anos}), " ".join(notas)
+
+
+_ANO_BASE = re.compile(r"\bano.?(?:calendario|base)\b")
+
+
 def descrever_demonstrativo(demonstrativo: TaxStatement) -> str:
     """A few lines with one person's figures for the year.
 
@@ -206,7 +230,10 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
     ) -> List[EventType]:
         """Send the statement of each year named in the request (last year by default)."""
         hoje_ = hoje()
-        anos = anos_do_assunto(tracker, mensagem_do_pedido(tracker, self.intent)["text"], hoje_)
+        pedido = mensagem_do_pedido(tracker, self.intent)["text"]
+        anos, nota = ano_calendario(anos_do_assunto(tracker, pedido, hoje_), pedido, hoje_)
+        if nota:
+            dispatcher.utter_message(text=nota)
         eventos: List[EventType] = [SlotSet("paginas", None)]
         for ano in anos:
             # One year pages its list; several are sent whole, one message each, so no page is lost between them.

@@ -434,3 +434,23 @@ async def test_a_complaint_about_a_late_reimbursement_is_acknowledged_before_the
     said = type(dispatcher)()
     await ActionSolicitarIdentificacao().run(said, make_tracker(text="meu boleto ta atrasado", intent="financeiro"), {})
     assert texts(said) == []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # u19: he said whose it was, and entered as Maria, with her family's data.
+        "sou o marido da maria, o cpf dela é 52998224725 e ela nasceu em 12/03/1975",
+        "o cpf da minha mãe é 529.982.247-25",
+    ],
+)
+def test_a_document_the_writer_says_is_someone_elses_does_not_identify(dispatcher, message):
+    from actions.identificacao_leitura import DOCUMENTO_DE_OUTRA_PESSOA
+
+    result = validate_document(message, dispatcher)
+    assert result == {"identificacao_documento": None, "identificacao_nascimento": None}
+    assert texts(dispatcher) == [DOCUMENTO_DE_OUTRA_PESSOA] and "tentativas_identificacao" not in result
+    # The same numbers given as one's own are accepted.
+    assert validate_document("meu cpf é 529.982.247-25", type(dispatcher)()) == {
+        "identificacao_documento": seed.DEMO_TITULAR_CPF
+    }

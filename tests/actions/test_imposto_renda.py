@@ -113,11 +113,21 @@ async def test_year_named_in_the_message_without_statement(dispatcher):
 
 async def test_current_year_is_not_closed_yet(dispatcher):
     jose_id = _figures()[seed.DEMO_SPOUSE_CPF][0]
-    tracker = _tracker(jose_id, text=f"imposto de renda {ANO + 1}")
+    tracker = _tracker(jose_id, text=f"imposto de renda ano-calendário {ANO + 1}")
     events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, jose_id)
     shown = _shown(dispatcher, events)
     assert f"Ainda não há demonstrativo de imposto de renda de {ANO + 1}" in shown
     assert slot_events(events)["paginas"] is None
+
+
+async def test_the_declaration_of_this_year_is_last_years_statement(dispatcher):
+    # u19: "o demonstrativo para declaração do imposto de renda de 2026" got "ainda não há demonstrativo de 2026".
+    jose_id = _figures()[seed.DEMO_SPOUSE_CPF][0]
+    tracker = _tracker(jose_id, text=f"PRECISO DO DEMONSTRATIVO PARA DECLARACAO DO IMPOSTO DE RENDA DE {ANO + 1}")
+    events = ActionConsultarImpostoRenda().atender(dispatcher, tracker, jose_id)
+    shown = _shown(dispatcher, events)
+    assert shown.startswith(f"A declaração do imposto de renda de {ANO + 1} usa o ano-calendário {ANO}.")
+    assert f"ano-calendário {ANO}:" in shown and "R$" in shown and "Ainda não há" not in shown
 
 
 async def test_unidentified_user_sees_no_statement(dispatcher):

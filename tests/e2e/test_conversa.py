@@ -187,6 +187,21 @@ def test_a_dependant_asking_for_the_titulars_data_is_told_why_he_sees_his_own(co
     assert "cada dependente" not in joined(conversa("meu cartão"))
 
 
+def test_a_husband_giving_his_wifes_cpf_is_asked_for_his_own_and_a_father_stays_himself(conversa):
+    # u19: "sou o marido da maria, o cpf dela é … e ela nasceu em …" entered as Maria and showed her family's data.
+    text = joined(conversa(f"sou o marido da maria, o cpf dela é {seed.DEMO_TITULAR_CPF} e ela nasceu em 12/03/1975, "
+                           "quero a segunda via do boleto dela"))
+    assert "Cada pessoa se identifica com o próprio CPF" in text and "Identificação confirmada" not in text, text
+    assert "linha digitável" not in text.lower()
+    text = joined(conversa(f"ok, o meu é {seed.DEMO_SPOUSE_CPF}"))
+    assert "data de nascimento" in text and "tentativa" not in text, text
+    assert "Identificação confirmada" in joined(conversa("30/08/1972"))
+    # u19: José, identified, saying he is Ana's father was logged out as "another person writing".
+    text = joined(conversa("quero ver a utilizacao da ana, sou pai dela"))
+    assert "encerrei a identificação" not in text and "cada dependente vê só os próprios dados" in text, text
+    assert "peça ao titular ou ligue para a Central de Relacionamento" in text
+
+
 def test_new_plans_need_no_identification(conversa):
     text = joined(conversa("7"))
     assert "Clássico Apartamento" in text and "R$" in text
