@@ -18,11 +18,12 @@ from actions.base import agora, beneficiario_identificado, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
 from actions.formatting import format_date
 from actions.sinais import escreve_de_portugal
+from actions.teleconsulta_leitura import pais_do_cliente
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import only_digits, strip_accents
 from bot.nlu.privacy import is_data_rights_request
 
 # "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
@@ -145,6 +146,27 @@ PARA_A_MESA = (
 )
 
 
+_DA_CEMIG = re.compile(r"\b(?:cemig|plano|boleto|reembolso|carteirinha|autoriza\w*)\b")
+
+
+def cliente_da_mesa(tracker: Tracker, texto: str) -> bool:
+    """Whether a request for a person comes from a client of the teleconsultation desk, whose teams answer here.
+
+    u18: after one request to the desk, "0", "menu" then "0", and "quero falar com um atendente da Cemig Saúde
+    sobre o meu boleto" all got "As equipas do Médico Online respondem…", in a loop only "sair" broke. A client
+    in Brazil (a Brazilian phone, a CPF given to the desk) is the plan's beneficiary; a request naming the plan
+    is the plan's; and whoever was told about the desk and asks for a person again gets one.
+    """
+    if not (escreve_de_portugal(texto) or tracker.get_slot("tele_protocolo")):
+        return False
+    if pais_do_cliente(tracker) == "BR" or len(only_digits(str(tracker.get_slot("tele_nif") or ""))) == 11:
+        return False
+    if _DA_CEMIG.search(strip_accents(texto).lower()):
+        return False
+    ditas = [e.get("text") for e in tracker.events if e.get("event") == "bot"]
+    return PARA_A_MESA not in ditas[-3:]
+
+
 class ActionFalarAtendente(Action):
     """Hands the conversation to the attendants in hours; outside hours, opens a ticket."""
 
@@ -158,8 +180,9 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
-        cliente_da_mesa = escreve_de_portugal(texto) or bool(tracker.get_slot("tele_protocolo"))
-        if cliente_da_mesa and beneficiario_identificado(tracker) is None and not is_data_rights_request(texto):
+        if cliente_da_mesa(tracker, texto) and beneficiario_identificado(tracker) is None and not (
+            is_data_rights_request(texto)
+        ):
             dispatcher.utter_message(text=PARA_A_MESA)
             return []
         if is_data_rights_request(texto):

@@ -28,7 +28,7 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, so_cumprimento
-from actions.sinais import escreve_de_portugal, sinais_de_emergencia
+from actions.sinais import sinais_de_emergencia
 from actions.teleconsulta_leitura import (
     DOCUMENTO_DO_PAIS,
     equipa,
@@ -36,7 +36,7 @@ from actions.teleconsulta_leitura import (
     ler_nome,
     ler_numero_fiscal,
     nome_do_documento,
-    pais_do_telefone,
+    pais_do_cliente,
 )
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
@@ -66,20 +66,6 @@ def por_que_o_numero(pais: str | None) -> str:
         f"O {documento} identifica o seu registo na equipe da teleconsulta, para a resposta chegar ao pedido certo; "
         f"ele só vai no pedido, mascarado nos registos. {PARA_DESISTIR}"
     )
-
-
-def pais_do_cliente(tracker: Tracker) -> str | None:
-    """Where the desk's client is ("BR", "PT"), by the phone the conversation comes from or the request's words.
-
-    A Brazilian beneficiary is asked for the CPF only and a client in Portugal for the NIF only; a Telegram chat
-    writing no Portuguese-only words is asked for either.
-    """
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    pais = pais_do_telefone(metadata.get("telefone")) or pais_do_telefone(tracker.sender_id)
-    if pais in DOCUMENTO_DO_PAIS:
-        return pais
-    texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")
-    return "PT" if escreve_de_portugal(texto) else None
 
 
 CHAMADA_CAIU = (

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from rasa_sdk import Tracker
 
+from actions.sinais import escreve_de_portugal
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
@@ -144,3 +146,17 @@ def nome_do_documento(pais: str | None) -> str:
     if documento:
         return f"{documento} ({DIGITOS_DO_DOCUMENTO[documento]} dígitos)"
     return "CPF (11 dígitos) ou, em Portugal, o NIF (9 dígitos)"
+
+
+def pais_do_cliente(tracker: Tracker) -> str | None:
+    """Where the desk's client is ("BR", "PT"), by the phone the conversation comes from or the request's words.
+
+    A Brazilian beneficiary is asked for the CPF only and a client in Portugal for the NIF only; a Telegram chat
+    writing no Portuguese-only words is asked for either.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    pais = pais_do_telefone(metadata.get("telefone")) or pais_do_telefone(tracker.sender_id)
+    if pais in DOCUMENTO_DO_PAIS:
+        return pais
+    texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")
+    return "PT" if escreve_de_portugal(texto) else None

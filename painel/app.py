@@ -228,8 +228,9 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         # u15: the counts at the top stayed at "Aberto: 8" while the table below grew.
         return pagina("_contagem.html", contagem=fluxo.contagem_por_status(agente, session=db, rules=rules))
 
-    async def _conversa(db: Session, ticket: Ticket) -> tuple[list, str, bool | None]:
+    async def _conversa(db: Session, ticket: Ticket, agente: Agent) -> tuple[list, str, bool | None]:
         conversa = (ticket.context_json or {}).get("conversa", "")
+        ocultar = fluxo.protocolos_confidenciais(agente, ticket, session=db, rules=rules)
         if not conversa:
             return [], "conversa não registrada neste chamado", None
         try:
@@ -237,7 +238,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         except EntregaError as erro:
             return [], str(erro), None
         janela = janela_whatsapp_aberta(eventos, utc_now()) if canal_e_destino(conversa)[0] == "whatsapp" else None
-        return transcricao(eventos), "", janela
+        return transcricao(eventos, ocultar), "", janela
 
     @app.get("/chamados/<ticket_id:int>")
     @autenticado
@@ -245,7 +246,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules)
         if ticket is None:
             return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
-        mensagens, erro_conversa, janela = await _conversa(db, ticket)
+        mensagens, erro_conversa, janela = await _conversa(db, ticket, agente)
         contexto = ticket.context_json or {}
         conversa = contexto.get("conversa", "")
         canal, destino = canal_e_destino(conversa) if conversa else (ticket.channel, "")
@@ -268,7 +269,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
         if ticket is None:
             return response.text("não encontrado", status=404)
-        mensagens, erro_conversa, _ = await _conversa(db, ticket)
+        mensagens, erro_conversa, _ = await _conversa(db, ticket, agente)
         return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
 
     def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:
@@ -281,7 +282,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         try:
             if not conversa:
                 raise EntregaError("o chamado não tem conversa para responder")
-            await sem_transacao(db, entregar(canais, rasa, conversa, evento.text or "", agente.name, modelo=modelo))
+            await sem_transacao(db, entregar(canais, rasa, conversa, evento.text or "", agente.name, modelo=modelo,
+                                             protocolo=ticket.protocol))
         except EntregaError as falha:
             erro = str(falha)
             logger.warning("painel: resposta do chamado %s não entregue: %s", ticket.protocol, erro)
@@ -389,7 +391,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         texto = (f"Seu chamado de protocolo {ticket.protocol} foi {fluxo.ROTULOS_STATUS[ticket.status].lower()}.\n"
                  f"{ticket.resolution}")
         try:
-            await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende"))
+            await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende", protocolo=ticket.protocol))
         except EntregaError as erro:
             return f" A resolução não chegou ao beneficiário ({erro}); ele a verá ao consultar o protocolo."
         return " A resolução foi enviada ao beneficiário."
@@ -420,7 +422,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                         f"estão ocupados agora. Uma pessoa vai responder por aqui, nesta conversa.{prazo} "
                         "Não precisa repetir a mensagem."
                     )
-                    await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende"))
+                    await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende",
+                                                     protocolo=ticket.protocol))
                     erro = None
                 except EntregaError as falha:
                     erro = str(falha)

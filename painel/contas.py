@@ -11,13 +11,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Agent, AgentSession, utc_now
+from bot.db.models import Agent, AgentSession, IdentificationGuard, utc_now
 
 # scrypt cost: 16 MiB of memory per hash (128·r·n bytes), about 50 ms on the 2-core CI machine.
 _N, _R, _P = 2**14, 8, 1
@@ -142,8 +142,8 @@ def authenticate(
     agent = session.scalar(select(Agent).where(Agent.login == login.strip().lower(), Agent.active.is_(True)))
     if agent is None:
         verify_password(password, hash_password("x" * MIN_PASSWORD))
-        return SignIn(None, "senha")
-    if agent.locked_until is not None and agent.locked_until > now:
+        return _login_desconhecido(login, session=session, now=now, max_failures=max_failures, lockout=lockout)
+    if agent.locked_until is not None and _utc(agent.locked_until) > now:
         return SignIn(None, "bloqueado", agent.locked_until)
     if not verify_password(password, agent.password_hash):
         agent.failed_logins += 1
@@ -155,6 +155,34 @@ def authenticate(
     agent.failed_logins = 0
     agent.locked_until = None
     return SignIn(agent)
+
+
+def _login_desconhecido(
+    login: str, *, session: Session, now: datetime, max_failures: int, lockout: timedelta
+) -> SignIn:
+    """Count a failure for a login nobody has, exactly as for an agent's, so that the lockout tells nothing.
+
+    u18: six wrong passwords locked a real login and never an invented one, which told which logins exist.
+    The count is kept under a hash of the login, beside the identification's counters.
+    """
+    assunto = "painel:" + hashlib.sha256(login.strip().lower().encode()).hexdigest()[:40]
+    guarda = session.scalar(select(IdentificationGuard).where(IdentificationGuard.subject == assunto))
+    if guarda is None:
+        guarda = IdentificationGuard(subject=assunto, failures=0)
+        session.add(guarda)
+    if guarda.locked_until is not None and _utc(guarda.locked_until) > now:
+        return SignIn(None, "bloqueado", guarda.locked_until)
+    guarda.failures = (guarda.failures or 0) + 1
+    guarda.updated_at = now
+    if guarda.failures >= max_failures:
+        guarda.failures, guarda.locked_until = 0, now + lockout
+        return SignIn(None, "bloqueado", guarda.locked_until)
+    return SignIn(None, "senha")
+
+
+def _utc(momento: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they are UTC.
+    return momento if momento.tzinfo else momento.replace(tzinfo=timezone.utc)
 
 
 def _digest(token: str) -> str:

@@ -14,7 +14,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import aiohttp
 
@@ -88,11 +88,10 @@ class Rasa:
         tracker = await self._pedir("GET", self._url(conversa, "tracker") + "&include_events=NONE")
         return bool(tracker.get("paused"))
 
-    async def escrever_resposta(self, conversa: str, texto: str, agente: str) -> None:
-        """Append the agent's reply to the conversation as a bot message marked with the agent."""
-        evento = {
-            "event": "bot", "text": texto, "timestamp": time.time(), "metadata": {"origem": ORIGEM, "agente": agente}
-        }
+    async def escrever_resposta(self, conversa: str, texto: str, agente: str, protocolo: str = "") -> None:
+        """Append the agent's reply to the conversation as a bot message marked with the agent and the ticket."""
+        metadata = {"origem": ORIGEM, "agente": agente, **({"protocolo": protocolo} if protocolo else {})}
+        evento = {"event": "bot", "text": texto, "timestamp": time.time(), "metadata": metadata}
         await self._pedir("POST", self._url(conversa, "tracker/events"), [evento])
 
     async def pausar(self, conversa: str) -> None:
@@ -107,27 +106,77 @@ class Rasa:
 
 
 async def entregar(
-    canais: "Canais", rasa: Rasa, conversa: str, texto: str, agente: str, *, modelo: bool = False
+    canais: "Canais", rasa: Rasa, conversa: str, texto: str, agente: str, *, modelo: bool = False,
+    protocolo: str = "",
 ) -> None:
     """Send ``texto`` on the conversation's channel, then write it into the conversation as ``agente``'s.
+
+    ``protocolo`` marks which ticket the message belongs to (a clinical one's are hidden from the first line).
 
     Raises:
         EntregaError: The channel or the Rasa server refused or could not be reached.
     """
     await canais.enviar(conversa, texto, modelo=modelo)
-    await rasa.escrever_resposta(conversa, texto, agente)
+    await rasa.escrever_resposta(conversa, texto, agente, protocolo)
 
 
-def transcricao(eventos: List[Dict[str, Any]]) -> List[Mensagem]:
-    """The messages of a conversation, oldest first: CPF and card numbers masked, dates too where the person wrote."""
-    linhas = []
-    for evento in eventos:
+OMITIDO = "[Mensagens de um pedido clínico confidencial: só a área clínica as lê.]"
+
+
+def _intent(evento: Dict[str, Any]) -> str:
+    return str(((evento.get("parse_data") or {}).get("intent") or {}).get("name") or "")
+
+
+def _ocultos(eventos: List[Dict[str, Any]], protocolos: Sequence[str]) -> set[int]:
+    """The positions of the events a non-clinical agent may not read, for the confidential ``protocolos``.
+
+    Each request, from its first message (a teleconsultation intent) to the end of the turn that gave its protocol;
+    and the clinical area's exchange, from its agent's first message until the bot or another ticket's agent
+    speaks again.
+    """
+    ocultos: set[int] = set()
+    for protocolo in protocolos:
+        for k, evento in enumerate(eventos):
+            do_bot = evento.get("event") == "bot" and (evento.get("metadata") or {}).get("origem") != ORIGEM
+            if not do_bot or protocolo not in (evento.get("text") or ""):
+                continue
+            usuario = [j for j in range(k) if eventos[j].get("event") == "user"]
+            pedido = [j for j in usuario if _intent(eventos[j]).startswith("tele_")]
+            depois = [j for j in range(k + 1, len(eventos)) if eventos[j].get("event") == "user"]
+            ocultos.update(range(pedido[-1] if pedido else 0, depois[0] if depois else len(eventos)))
+        com_a_clinica = False
+        for k, evento in enumerate(eventos):
+            metadata = evento.get("metadata") or {}
+            if evento.get("event") == "bot":
+                com_a_clinica = metadata.get("origem") == ORIGEM and metadata.get("protocolo") == protocolo
+            if com_a_clinica:
+                ocultos.add(k)
+    return ocultos
+
+
+def transcricao(eventos: List[Dict[str, Any]], confidenciais: Sequence[str] = ()) -> List[Mensagem]:
+    """The messages of a conversation, oldest first: CPF and card numbers masked, dates too where the person wrote.
+
+    Args:
+        eventos: The conversation's events, as Rasa's tracker API gives them.
+        confidenciais: Protocols of confidential tickets of this conversation the reader may not see (u18: a
+            clinical request, with the person's diagnosis, was read on their next, ordinary ticket). Their messages
+            become one line, :data:`OMITIDO`.
+    """
+    ocultos = _ocultos(eventos, confidenciais)
+    linhas: List[Mensagem] = []
+    for posicao, evento in enumerate(eventos):
         if evento.get("event") not in ("user", "bot") or not evento.get("text"):
             continue
-        quando = datetime.fromtimestamp(float(evento.get("timestamp") or 0), tz=timezone.utc)
+        instante = float(evento.get("timestamp") or 0)
+        quando = datetime.fromtimestamp(instante, tz=timezone.utc)
         metadata = evento.get("metadata") or {}
         if evento["event"] == "user" and metadata.get(CONTINUACAO):
             continue  # a follow-up question put back as a question about its topic: already shown once
+        if posicao in ocultos:
+            if not linhas or linhas[-1].texto != OMITIDO:
+                linhas.append(Mensagem("bot", OMITIDO, quando))
+            continue
         if evento["event"] == "user":
             quem = "beneficiario"
         else:

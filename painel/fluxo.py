@@ -129,9 +129,10 @@ def fila(agent: Agent, filtro: Filtro, *, session: Session, rules: RuleSet) -> L
     query = select(Ticket).where(_visiveis(agent, rules))
     if filtro.protocolo:
         query = query.where(_busca(filtro.protocolo))
-    elif filtro.status:
+    # u18: a search ignored the status chosen beside it. A search alone looks at every status.
+    if filtro.status:
         query = query.where(Ticket.status == filtro.status)
-    else:
+    elif not filtro.protocolo:
         query = query.where(Ticket.status.in_(ABERTOS))
     if filtro.canal:
         query = query.where(Ticket.channel == filtro.canal)
@@ -258,6 +259,12 @@ def registrar_resposta(agent: Agent, ticket: Ticket, texto: str, *, session: Ses
     WhatsApp's own limit is 1,600 characters per message, so longer replies are refused here.
     """
     _aberto(ticket)
+    if ticket.assigned_agent_id not in (None, agent.id):
+        # u18: a colleague's page answered the beneficiary of a ticket Bruna had taken; he got two people at once.
+        colega = session.get(Agent, ticket.assigned_agent_id)
+        raise FluxoError(
+            f"Este chamado está com {colega.name}: para responder, assuma no lugar dele(a) com o botão da página."
+        )
     texto = _texto(texto, "a resposta", limite=1600)
     evento = _evento(ticket, agent, "resposta", text=texto, public=True, delivery_status="pendente")
     session.add(evento)
@@ -302,6 +309,13 @@ def transferir(
     inbox, tier = destino_da_transferencia(rules, chave)
     if inbox.address.lower() == (ticket.inbox or "").lower():
         raise FluxoError("o chamado já está nessa caixa")
+    atual = next((i for i in rules.inboxes.values() if i.address.lower() == (ticket.inbox or "").lower()), None)
+    if atual is not None and atual.confidential and not inbox.confidential:
+        # u18: one click put a clinical exchange (a diagnosis, an allergy) in front of the first line.
+        raise FluxoError(
+            "Um chamado clínico é confidencial e só vai para outra caixa clínica. Se o beneficiário tem outro "
+            "assunto, peça que ele escreva 0 na conversa (abre um chamado novo) ou registre uma nota."
+        )
     evento = _evento(ticket, agent, "transferencia", text=motivo, old_value=(ticket.inbox or "")[:120],
                      new_value=inbox.address[:120])
     ticket.inbox, ticket.tier, ticket.assigned_agent_id = inbox.address, tier, None
@@ -348,6 +362,21 @@ def devolver_ao_bot(agent: Agent, ticket: Ticket, *, session: Session) -> Ticket
     evento = _evento(ticket, agent, "devolucao_ao_bot")
     session.add(evento)
     return evento
+
+
+def protocolos_confidenciais(agent: Agent, ticket: Ticket, *, session: Session, rules: RuleSet) -> List[str]:
+    """The protocols of the confidential tickets of ``ticket``'s conversation that ``agent`` may not read.
+
+    A clinical agent reads everything. Anyone else reads a conversation in which the same person also asked the
+    clinical area something (u18: "tenho depressão e não queria que aparecesse", then "0", was read by the first
+    line on the second ticket) without that request and the clinical area's exchange (painel/entrega.py).
+    """
+    conversa = (ticket.context_json or {}).get("conversa", "")
+    confidenciais = {i.address.lower() for i in rules.inboxes.values() if i.confidential}
+    if agent.clinical or not conversa or not confidenciais:
+        return []
+    clinicos = session.scalars(select(Ticket).where(func.lower(Ticket.inbox).in_(sorted(confidenciais))))
+    return [t.protocol for t in clinicos if (t.context_json or {}).get("conversa") == conversa]
 
 
 def historico(ticket: Ticket, *, session: Session) -> Sequence[TicketEvent]:

@@ -30,13 +30,22 @@
       })
       .catch(function () { /* offline for a moment: the next tick tries again */ });
   }
+  // Drafts belong to the agent who wrote them (u18: Bruna's draft, a CPF in it, filled Carlos's box on the same
+  // computer after she signed out): the key names the agent, and "Sair" takes that agent's drafts away.
+  var AGENTE = document.body.getAttribute("data-agente") || "";
+  function esquecerRascunhos(prefixo) {
+    Object.keys(localStorage).forEach(function (chave) {
+      if (chave.indexOf(prefixo) === 0) { localStorage.removeItem(chave); }
+    });
+  }
   function rascunhos() {
+    esquecerRascunhos("atende:/chamados");  // drafts kept before they had an owner
     var chamado = location.pathname.match(/^\/chamados\/\d+/);
-    if (!chamado) { return; }
+    if (!chamado || !AGENTE) { return; }
     // A confirmation after this box's own post means it was saved: its draft is done with.
     var salvo = document.querySelector("[role=status]");
     document.querySelectorAll("form textarea[name]").forEach(function (caixa) {
-      var chave = "atende:" + chamado[0] + ":" + caixa.form.getAttribute("action");
+      var chave = "atende:" + AGENTE + ":" + chamado[0] + ":" + caixa.form.getAttribute("action");
       var contador = document.createElement("small");
       var limite = caixa.getAttribute("maxlength");
       function contar() { if (limite) { contador.textContent = caixa.value.length + " de " + limite + " caracteres"; } }
@@ -60,6 +69,10 @@
     var alvos = document.querySelectorAll("[data-atualizar]");
     alvos.forEach(function (el) { setInterval(function () { atualizar(el); }, INTERVALO); });
     rascunhos();
+    var sair = document.querySelector("form[action='/sair']");
+    if (sair && AGENTE) {
+      sair.addEventListener("submit", function () { esquecerRascunhos("atende:" + AGENTE + ":"); });
+    }
     // The confirmation is shown once: reloading the page must not say again that a reply was sent.
     if (/[?&](aviso|erro)=/.test(location.search)) {
       history.replaceState(null, "", location.pathname);

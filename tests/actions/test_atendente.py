@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -163,6 +165,29 @@ async def test_a_desk_client_in_portugal_asking_for_a_person_is_told_how_the_des
                            sender="mesa-pessoa")
     await ActionFalarAtendente().run(after, tracker, {})
     assert texts(after) == [PARA_A_MESA]
+
+
+@pytest.mark.parametrize(
+    ("slots", "sender", "texto", "eventos"),
+    [
+        # u18: a Brazilian beneficiary who asked the desk once could never reach a person again ("0", "menu", "0").
+        ({"tele_protocolo": "41750520261207000016", "tele_nif": "11144477735"}, "whatsapp:+5531991180016", "0",
+         []),
+        ({"tele_protocolo": "41750520261207000016", "tele_nif": "123456789"}, "telegram:9180001",
+         "não, quero falar com um atendente da Cemig Saúde sobre o meu boleto", []),
+        # Told how the desk answers, a client who asks for a person again gets one.
+        ({"tele_protocolo": "41750520261207000016", "tele_nif": "123456789"}, "telegram:9180002", "0",
+         [{"event": "bot", "text": "PARA_A_MESA"}, {"event": "user", "text": "0"}]),
+    ],
+)
+async def test_a_request_for_a_person_after_the_desk_reaches_a_person(dispatcher, slots, sender, texto, eventos):
+    from actions.atendente import PARA_A_MESA
+
+    eventos = [{**e, "text": PARA_A_MESA} if e.get("text") == "PARA_A_MESA" else e for e in eventos]
+    tracker = make_tracker(slots, text=texto, intent="falar_atendente", sender=sender, events=eventos)
+    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    said = " ".join(texts(dispatcher))
+    assert PARA_A_MESA not in said and re.search(r"protocolo é \d{20}", said), said
 
 
 async def test_a_desk_request_is_withdrawn_when_the_client_says_it_was_solved(dispatcher):

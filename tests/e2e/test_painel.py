@@ -286,6 +286,42 @@ def test_clinical_ticket_is_invisible_to_a_non_clinical_agent(page, painel):
     assert page.goto(f"{painel.url}/chamados/{clinical.id}").status == 200
 
 
+def test_a_clinical_request_is_not_read_on_the_same_persons_next_ticket(page, painel):
+    # u18: "…Tenho depressão e não queria que aparecesse" went to the clinical area; the person then wrote "0" and
+    # the first line read the diagnosis in the conversation of the new ticket. The "0" also looped on "As equipas
+    # do Médico Online respondem aos pedidos feitos por aqui".
+    user = WhatsApp(painel)
+    pedido = user.say("o médico da teleconsulta me deu um atestado com o CID errado, quero reclamar da conduta "
+                      "dele. Tenho depressão e não queria que aparecesse")
+    assert "nome completo" in pedido, pedido
+    assert "CPF" in user.say("Maria Aparecida Souza")
+    clinico = _protocol(user.say("529.982.247-25"))
+    segundo = user.say("0")
+    assert "equipas" not in segundo, segundo
+    comum = _protocol(segundo)
+    with painel.factory() as session:
+        ids = {t.protocol: t for t in session.query(Ticket).filter(Ticket.protocol.in_([clinico, comum]))}
+    assert ids[clinico].inbox == RULES.inboxes["area_clinica"].address
+    _entrar(page, painel, "leigo")
+    page.goto(f"{painel.url}/chamados/{ids[comum].id}")
+    conversa = page.locator("#conversa").inner_text()
+    assert "depressão" not in conversa and "CID" not in conversa and "pedido clínico confidencial" in conversa
+    assert comum in conversa  # what came after the clinical request is read as usual
+
+
+def test_a_draft_is_the_agents_own_and_leaves_with_them(page, painel):
+    # u18: Bruna's unsent draft, with a CPF, filled Carlos's reply box on the same computer after she signed out.
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000013")
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    page.fill("form.responder textarea", "Rascunho da Ana: CPF 529.982.247-25")
+    page.get_by_role("button", name="Sair").click()
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('atende:'))") == []
+    _entrar(page, painel, "leigo")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    assert page.locator("form.responder textarea").input_value() == ""
+
+
 def test_a_desk_clients_name_and_nif_are_shown_masked(page, painel):
     # u15: the desk's clinical ticket read "Beneficiário: não identificado" though the bot collected both.
     desk = _ticket(painel, "area_clinica", date(2026, 12, 9), "whatsapp:+5531900000010", "tele_clinica",

@@ -59,6 +59,24 @@ def test_unknown_login_reads_like_a_wrong_password(db):
     assert (resultado.agent, resultado.reason) == (None, "senha")
 
 
+def test_an_unknown_login_is_locked_like_a_real_one(db, novo_agente):
+    # u18: six wrong passwords locked a real login and never an invented one, which told which logins exist.
+    novo_agente("ana", ["relacionamento"])
+
+    def tentar(login, agora):
+        with db.session_factory() as session:
+            resultado = contas.authenticate(login, "errada", session=session, max_failures=3,
+                                            lockout=timedelta(minutes=15), now=agora)
+            session.commit()
+            return resultado.reason, resultado.locked_until
+
+    for login in ("ana", "fantasma"):
+        respostas = [tentar(login, AGORA) for _ in range(4)]
+        assert respostas == [("senha", None), ("senha", None), ("bloqueado", AGORA + timedelta(minutes=15)),
+                             ("bloqueado", AGORA + timedelta(minutes=15))], login
+        assert tentar(login, AGORA + timedelta(minutes=16)) == ("senha", None)
+
+
 def test_session_token_is_stored_hashed_and_ends_at_sign_out_or_expiry(db, novo_agente):
     ana = novo_agente("ana", ["relacionamento"])
     with db.session_factory() as session:

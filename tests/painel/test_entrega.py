@@ -41,3 +41,40 @@ def test_the_bot_and_agent_dates_stay_readable_and_the_beneficiarys_are_masked()
         ("bot", "Registrei que você não reconhece o item de 05/10/2026. Prazo: até 15/12/2026."),
         ("atendente", "Sobre o item de 05/10/2026: cartão 4175 **** **** 1004"),
     ]
+
+
+def test_a_clinical_request_and_the_clinical_areas_exchange_are_one_hidden_line():
+    # u18: the first line read "Tenho depressão e não queria que aparecesse" on the person's next ticket.
+    from painel.entrega import OMITIDO
+
+    clinico, comum = "41750520261207000014", "41750520261207000018"
+
+    def tele(texto, instante):
+        return {"event": "user", "text": texto, "timestamp": instante,
+                "parse_data": {"intent": {"name": "tele_clinica"}}}
+
+    def atendente(texto, instante, protocolo):
+        return {"event": "bot", "text": texto, "timestamp": instante,
+                "metadata": {"origem": "painel", "agente": "Dra. Clara", "protocolo": protocolo}}
+
+    eventos = [
+        {"event": "user", "text": "qual o meu boleto?", "timestamp": 100},
+        {"event": "bot", "text": "Informe seu CPF", "timestamp": 101},
+        tele("o médico me deu um atestado com o CID errado. Tenho depressão e não queria que aparecesse", 200),
+        {"event": "bot", "text": "Qual é o seu nome completo?", "timestamp": 201},
+        {"event": "user", "text": "Ana Luiza Souza", "timestamp": 210},
+        {"event": "bot", "text": f"Seu protocolo é {clinico}", "timestamp": 221},
+        {"event": "bot", "text": "A equipe clínica responde por aqui.", "timestamp": 222},
+        {"event": "user", "text": "0", "timestamp": 300},
+        {"event": "bot", "text": f"Seu protocolo é {comum}", "timestamp": 301},
+        atendente("Qual era o CID?", 400, clinico),
+        {"event": "user", "text": "F32, depressão", "timestamp": 410},
+        atendente("Olá, sobre o boleto: já está pago.", 500, comum),
+        {"event": "user", "text": "obrigada", "timestamp": 510},
+    ]
+    linhas = [m.texto for m in transcricao(eventos, [clinico])]
+    assert linhas == [
+        "qual o meu boleto?", "Informe seu CPF", OMITIDO, "0", f"Seu protocolo é {comum}", OMITIDO,
+        "Olá, sobre o boleto: já está pago.", "obrigada",
+    ]
+    assert "depressão" in " ".join(m.texto for m in transcricao(eventos))  # the clinical area reads it all

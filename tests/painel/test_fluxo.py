@@ -253,3 +253,69 @@ def test_a_message_to_the_agent_who_has_the_conversation_is_marked_until_the_tic
         fluxo.devolver_ao_bot(agente, ticket, session=session)
         session.commit()
         assert fluxo.com_o_atendente(session=session) == []
+
+
+# -- u18 ---------------------------------------------------------------------------------------------------------
+
+def test_a_search_keeps_the_status_chosen_beside_it(db, rules, novo_agente, novo_chamado):
+    # u18: "Resolvido" and "Maria" listed open tickets beside the resolved ones.
+    ana = novo_agente("ana", ["relacionamento"])
+    aberto = novo_chamado()
+    resolvido = novo_chamado(status="resolvido")
+    session, agente, _ = _carregar(db, ana)
+    with session:
+        protocolo = session.get(Ticket, resolvido).protocol[:10]
+
+        def ids(**kw):
+            return sorted(t.id for t in fluxo.fila(agente, Filtro(**kw), session=session, rules=rules))
+
+        assert ids(protocolo=protocolo, status="resolvido") == [resolvido]
+        assert ids(protocolo=protocolo) == sorted([aberto, resolvido])  # a search alone looks at every status
+
+
+def test_only_whoever_has_the_ticket_answers_the_beneficiary(db, rules, novo_agente, novo_chamado):
+    # u18: Carlos answered, from his page, a ticket Bruna had taken; the beneficiary got two people at once.
+    bruna, carlos = novo_agente("bruna", ["relacionamento"]), novo_agente("carlos", ["relacionamento"])
+    chamado = novo_chamado()
+    session, agente, ticket = _carregar(db, bruna, chamado)
+    with session:
+        fluxo.assumir(agente, ticket, session=session)
+        session.commit()
+        outro = session.get(Agent, carlos)
+        with pytest.raises(FluxoError, match="Este chamado está com Bruna: para responder, assuma no lugar"):
+            fluxo.registrar_resposta(outro, ticket, "Olá, aqui é o Carlos", session=session)
+        fluxo.anotar(outro, ticket, "vi que o boleto já foi pago", session=session)  # a note still helps her
+        fluxo.assumir(outro, ticket, session=session, no_lugar=True)
+        assert fluxo.registrar_resposta(outro, ticket, "Olá, aqui é o Carlos", session=session).kind == "resposta"
+
+
+def test_a_clinical_ticket_goes_only_to_a_clinical_inbox(db, rules, novo_agente, novo_chamado):
+    # u18: one click moved an allergy and a diagnosis to the first line.
+    medica = novo_agente("medica", ["area_clinica"], clinical=True)
+    clinico = novo_chamado(caixa="area_clinica", category="tele_clinica")
+    session, agente, ticket = _carregar(db, medica, clinico)
+    with session:
+        with pytest.raises(FluxoError, match="Um chamado clínico é confidencial"):
+            fluxo.transferir(agente, ticket, "relacionamento", "assunto de boleto", session=session, rules=rules)
+        assert ticket.inbox == rules.inboxes["area_clinica"].address
+
+
+def test_the_clinical_tickets_of_a_conversation_are_known_to_hide_them_from_the_first_line(
+    db, rules, novo_agente, novo_chamado
+):
+    # u18: "tenho depressão e não queria que aparecesse" (the clinical area's request), then "0": the first line
+    # read the diagnosis on the second ticket.
+    leigo = novo_agente("leigo", ["relacionamento"])
+    medica = novo_agente("medica", ["area_clinica"], clinical=True)
+    clinico = novo_chamado(caixa="area_clinica", category="tele_clinica", conversa="telegram:9180004")
+    comum = novo_chamado(conversa="telegram:9180004")
+    alheio = novo_chamado(conversa="telegram:111")
+    with db.session_factory() as session:
+        leigo_agente, medica_agente = session.get(Agent, leigo), session.get(Agent, medica)
+
+        def protocolos(agente, ticket_id):
+            ticket = session.get(Ticket, ticket_id)
+            return fluxo.protocolos_confidenciais(agente, ticket, session=session, rules=rules)
+
+        assert protocolos(leigo_agente, comum) == [session.get(Ticket, clinico).protocol]
+        assert protocolos(medica_agente, clinico) == [] and protocolos(leigo_agente, alheio) == []
