@@ -247,6 +247,15 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
     'protocolo 41750520261202000001, R$ 1.234,56'
     >>> mask_personal_data("*Guia 20260000003* – José; guia: 20260000004; guia 529.982.247-25; cpf 52998224725")
     '*Guia 20260000003* – José; guia: 20260000004; guia ***.982.247-**; cpf ***.982.247-**'
+
+    A payment's or a service's date stays readable; a birth date is masked however it is written:
+
+    >>> mask_personal_data("o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, nasci em 12/03/1975")
+    'o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, nasci em **/**/****'
+    >>> mask_personal_data("Data de nascimento dele: 30 de agosto de 1972"), mask_personal_data("120375")
+    ('Data de nascimento dele: **/**/****', '**/**/****')
+    >>> mask_personal_data("12 de março de 1975"), mask_personal_data("a consulta foi em 3 de dezembro de 2026")
+    ('**/**/****', 'a consulta foi em 3 de dezembro de 2026')
     """
     text = _CARD_IN_TEXT.sub(lambda m: mask_card(normalize_digits(m[0])), text)
     guides = {}
@@ -261,8 +270,41 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
         text = text.replace(marker, guide)
     if not dates:
         return text
-    text = _FULL_DATE_IN_TEXT.sub("**/**/****", text)
-    return _ALL_DIGITS_8.sub("**/**/****", text)
+    text = _FULL_DATE_IN_TEXT.sub(lambda m: m[0] if _of_a_service(text, m.start()) else "**/**/****", text)
+    text = _ALL_DIGITS_8.sub("**/**/****", text)
+    text = _DATE_IN_WORDS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
+    return _SIX_DIGITS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
+
+
+# u18: every date a beneficiary wrote was masked for the agent ("paguei no dia **/**/****"), while a birth date in
+# words ("nascida em 12 de março de 1975") or in six digits ("120375") was shown. A date right after the words of
+# a payment, a due date or a care service is that, not a birth date; one after birth words, or a message that is
+# nothing but a date (the answer to "data de nascimento?"), is masked in any shape.
+_SERVICE_BEFORE = re.compile(
+    r"(?:venc\w*|pag\w*|consulta|exame|cirurgia|internac\w*|interna\w*|atendimento|atendid[oa]|prazo|boleto|"
+    r"fatura|reembolso|procedimento|sess[aã]o|teleconsulta|recibo|nota fiscal|guia|protocolo|liga\w*|"
+    r"aconteceu|realizad[oa]|marcad[oa]|agendad[oa])\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+_BIRTH_BEFORE = re.compile(r"(?:nasc\w*|anivers\w*|\bdn\b|idade)[^.;!?\n]{0,30}$", re.IGNORECASE)
+_MONTHS_WORDS = (
+    "janeiro|fevereiro|mar[cç]o|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
+)
+_DATE_IN_WORDS = re.compile(
+    rf"(?<!\w)\d{{1,2}}\s+de\s+(?:{_MONTHS_WORDS})\s+(?:de\s+)?(?:\d{{4}}|\d{{2}})",
+    re.IGNORECASE,
+)
+_SIX_DIGITS = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}(?!\d)")
+
+
+def _of_a_service(text: str, start: int) -> bool:
+    before = text[max(0, start - 40):start]
+    return bool(_SERVICE_BEFORE.search(before)) and not _BIRTH_BEFORE.search(before)
+
+
+def _may_be_a_birth(text: str, match: re.Match) -> bool:
+    rest = (text[: match.start()] + text[match.end():]).strip(" .,!?:;-")
+    return not rest or bool(_BIRTH_BEFORE.search(text[max(0, match.start() - 40):match.start()]))
 
 
 def _mod10(digits: str) -> int:

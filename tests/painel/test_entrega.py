@@ -78,3 +78,23 @@ def test_a_clinical_request_and_the_clinical_areas_exchange_are_one_hidden_line(
         "Olá, sobre o boleto: já está pago.", "obrigada",
     ]
     assert "depressão" in " ".join(m.texto for m in transcricao(eventos))  # the clinical area reads it all
+
+
+def test_the_beneficiarys_payment_and_care_dates_stay_readable_and_birth_dates_in_any_shape_are_masked():
+    # u18: "paguei no dia **/**/****" left the agent unable to work the case, while "nascida em 12 de março de
+    # 1975" and "120375" were shown in clear.
+    eventos = [
+        {"event": "user", "text": "o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, a consulta de "
+                                  "urgência foi em 03/12/2026", "timestamp": 1},
+        {"event": "user", "text": "Data de nascimento dele: 30 de agosto de 1972", "timestamp": 2},
+        {"event": "user", "text": "sou a Maria, nascida em 12 de março de 1975", "timestamp": 3},
+        {"event": "user", "text": "120375", "timestamp": 4},
+        {"event": "user", "text": "12/03/1975", "timestamp": 5},
+    ]
+    assert [m.texto for m in transcricao(eventos)] == [
+        "o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, a consulta de urgência foi em 03/12/2026",
+        "Data de nascimento dele: **/**/****",
+        "sou a Maria, nascida em **/**/****",
+        "**/**/****",
+        "**/**/****",
+    ]
