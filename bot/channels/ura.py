@@ -33,6 +33,7 @@ from bot.channels.common import (
 from bot.channels.render import menu_options, message_texts, render_for_ear
 from bot.menu import OPCOES
 from bot.nlu.parsing import strip_accents
+from bot.nlu.spoken_numbers import spoken_numbers
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -331,7 +332,8 @@ class UraInput(InputChannel):
         stage = request.args.get("etapa")
         silences = 1 if request.args.get("silencio") == "1" else 0
         digits = (form.get("Digits") or "").strip().rstrip("#")
-        speech = (form.get("SpeechResult") or "").strip()
+        # "quatro", "cinco dois nove…", "doze de março de mil novecentos…": the numbers a caller says, in digits.
+        speech = spoken_numbers((form.get("SpeechResult") or "").strip())
         sender = f"ura:{call}"
         if stage is None:
             return self._gather(request, [ENTRY], "entrada", 0, single_key=True)

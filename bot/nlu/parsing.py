@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.menu import DIGITOS
+from bot.nlu.spoken_numbers import spoken_numbers
 
 # The menu's digits come from its one table (bot/menu.py).
 MENU_DIGITS = DIGITOS
@@ -580,10 +581,13 @@ def typed_choice(text: str) -> str | None:
     '4'
     >>> typed_choice("12"), typed_choice("paguei 3 boletos"), typed_choice("opção de plano 2"), typed_choice("2024")
     ('12', None, None, None)
+    >>> typed_choice("opcao quatro"), typed_choice("o três"), typed_choice("quero falar com um atendente")
+    ('4', '3', None)
     """
     # A keycap emoji ("3️⃣") is the digit, its variation selector and the enclosing keycap.
     folded = strip_accents(text.replace("\ufe0f", "").replace("\u20e3", "")).lower().strip().strip("!?").strip()
-    match = _TYPED_CHOICE.fullmatch(folded)
+    # u19: "opcao quatro", "o três": the option said in words, as a voice message or an older person writes it.
+    match = _TYPED_CHOICE.fullmatch(folded) or _TYPED_CHOICE.fullmatch(spoken_numbers(folded))
     return match["digits"] if match else None
 
 

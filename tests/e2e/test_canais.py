@@ -376,6 +376,20 @@ def test_a_stroke_on_the_phone_and_a_fall_on_whatsapp_hear_the_emergency_number_
     assert "navegador" not in written
 
 
+def test_ivr_numbers_said_in_words_are_understood(env):
+    # u19: "quatro" at the menu got "só consigo ajudar com assuntos do seu plano"; a CPF said digit by digit and
+    # "doze de março de mil novecentos e setenta e cinco" were not understood.
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    asked = caller.speak("quatro")
+    assert "CPF" in asked and "só consigo ajudar" not in asked, asked
+    assert "data de nascimento" in caller.speak("cinco dois nove nove oito dois dois quatro sete dois cinco")
+    heard = caller.speak("doze de março de mil novecentos e setenta e cinco")
+    assert "Identificação confirmada" in heard, heard
+    assert "oleto" in caller.keys("9")  # the boletos the caller chose with "quatro"
+
+
 def test_forged_calls_change_nothing(env):
     caller = Phone(env)
     fields = payloads.voice_call(caller.sid, caller.phone)
