@@ -178,7 +178,11 @@ class ActionConcluirIdentificacao(Action):
         nome = first_name(tracker.get_slot("beneficiario_nome") or "")
         dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
         assumir_protocolos_da_conversa(tracker, beneficiario_id)
-        servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "")
+        # u19: "minha cirurgia já foi autorizada?" got the general rules, then the CPF and the date got the menu:
+        # the topic asked about just before identifying is what the person identified for.
+        servico = SERVICOS.get(tracker.get_slot("opcao_pendente") or "") or SERVICOS.get(
+            assunto_atual(tracker.events or []) or ""
+        )
         if servico is None:
             dispatcher.utter_message(response="utter_menu")
             return events + nao_escolhe

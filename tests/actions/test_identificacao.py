@@ -117,6 +117,24 @@ async def test_pending_option_is_served_after_identification(dispatcher):
     assert "4175" in shown
 
 
+async def test_the_topic_asked_just_before_identifying_is_served_after_it(dispatcher):
+    # u19: "minha carteirinha, qual o número?" got how to ask, then the CPF and the date got the menu.
+    validated = validate_birth("12/03/1975", type(dispatcher)(), identificacao_documento=seed.DEMO_TITULAR_CPF)
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+    events = [user("qual o número da minha carteirinha?", "numero_cartao"), {"event": "bot", "text": "..."},
+              user("529.982.247-25", "informar_identificacao"), user("12/03/1975", "informar_identificacao")]
+    await ActionConcluirIdentificacao().run(dispatcher, make_tracker(validated, events=events), {})
+    shown = texts(dispatcher)
+    assert "Identificação confirmada" in shown[0] and "4175" in "\n".join(shown) and "utter_menu" not in shown
+    # Without a topic before it, identifying shows the menu, as before.
+    menu = type(dispatcher)()
+    await ActionConcluirIdentificacao().run(menu, make_tracker(validated, events=events[2:]), {})
+    assert texts(menu)[1:] == ["utter_menu"]
+
+
 async def test_failed_identification_offers_a_person(dispatcher):
     tracker = make_tracker({"identificacao_documento": FALHOU, "tentativas_identificacao": 3})
     events = await ActionConcluirIdentificacao().run(dispatcher, tracker, {})
