@@ -32,6 +32,11 @@ _ULTIMOS_MESES = re.compile(r"\bultimos\s+(\d{1,2})\s+meses\b")
 _ANO = re.compile(r"(?<![\d/.,-])(20\d{2})(?![\d/.,])")
 _ANO_PASSADO = re.compile(r"\b(ano passado|ultimo ano|ano anterior)\b")
 _ANO_ATUAL = re.compile(r"\b(este ano|esse ano|neste ano|nesse ano|deste ano|desse ano|ano atual)\b")
+_MESES = "|".join(_NOMES_COMPLETOS)
+# "de janeiro a dezembro de 2025", "entre março e junho", "de novembro de 2025 até fevereiro".
+_INTERVALO = re.compile(
+    rf"\b({_MESES})(?:\s*(?:de\s+|/\s*)?(20\d{{2}}))?\s+(?:a|ate|e)\s+({_MESES})(?:\s*(?:de\s+|/\s*)?(20\d{{2}}))?\b"
+)
 
 
 
@@ -50,6 +55,25 @@ def _mes(ano: int, mes: int, hoje_: date) -> Tuple[date, date, str]:
     if inicio <= hoje_ < fim:
         fim = hoje_
     return inicio, fim, f"em {NOMES_MESES[mes - 1]} de {ano}"
+
+
+def _intervalo(achado: re.Match, hoje_: date) -> Tuple[date, date, str]:
+    """A range of months: the last month's year as said, else its latest occurrence; the first before it."""
+    mes_inicio, mes_fim = MONTHS[achado.group(1)], MONTHS[achado.group(3)]
+    if achado.group(4):
+        ano_fim = int(achado.group(4))
+    elif achado.group(2):
+        ano_fim = int(achado.group(2)) + (mes_fim < mes_inicio)
+    else:
+        ano_fim = hoje_.year if mes_fim <= hoje_.month else hoje_.year - 1
+    ano_inicio = int(achado.group(2)) if achado.group(2) else ano_fim - (mes_inicio > mes_fim)
+    inicio, fim = date(ano_inicio, mes_inicio, 1), min(_mes(ano_fim, mes_fim, hoje_)[1], hoje_)
+    if (fim.year * 12 + fim.month) - (inicio.year * 12 + inicio.month) >= MESES_MAXIMO:
+        inicio = _meses_antes(fim.replace(day=1), MESES_MAXIMO - 1)  # never more than twelve months
+    nome_inicio, nome_fim = NOMES_MESES[inicio.month - 1], NOMES_MESES[fim.month - 1]
+    if inicio.year == fim.year:
+        return inicio, fim, f"de {nome_inicio} a {nome_fim} de {fim.year}"
+    return inicio, fim, f"de {nome_inicio} de {inicio.year} a {nome_fim} de {fim.year}"
 
 
 def _ano(ano: int, hoje_: date) -> Tuple[date, date, str]:
@@ -80,8 +104,18 @@ def periodo_da_mensagem(texto: str, hoje_: date) -> Tuple[date, date, str]:
     'em dezembro de 2025'
     >>> periodo_da_mensagem("2", date(2026, 5, 20))
     (datetime.date(2026, 2, 20), datetime.date(2026, 5, 20), 'nos últimos 3 meses (20/02/2026 a 20/05/2026)')
+
+    u19: "de janeiro a dezembro de 2025" read "em janeiro de 2026", and said there was no use:
+
+    >>> periodo_da_mensagem("extrato de utilizacao de janeiro a dezembro de 2025 de todos", date(2026, 12, 7))
+    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), 'de janeiro a dezembro de 2025')
+    >>> periodo_da_mensagem("entre novembro e fevereiro", date(2026, 5, 20))[2]
+    'de novembro de 2025 a fevereiro de 2026'
     """
-    dobrado = strip_accents(texto or "")
+    dobrado = strip_accents(texto or "").lower()
+    intervalo = _INTERVALO.search(dobrado)
+    if intervalo:
+        return _intervalo(intervalo, hoje_)
     numerico = _MES_NUMERICO.search(dobrado)
     if numerico:
         return _mes(int(numerico.group(2)), int(numerico.group(1)), hoje_)

@@ -106,6 +106,24 @@ def test_periodo_a_year_alone_is_that_calendar_year(texto, esperado):
     assert periodo_da_mensagem(texto, HOJE) == esperado
 
 
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        # u19: read as "em janeiro de 2026", which had no use: "Não há utilização… em janeiro de 2026".
+        ("extrato de utilizacao de janeiro a dezembro de 2025 de todos pra eu mandar pro contador",
+         (date(2025, 1, 1), date(2025, 12, 31), "de janeiro a dezembro de 2025")),
+        ("utilização entre Março e Maio", (date(2026, 3, 1), HOJE, "de março a maio de 2026")),
+        ("de outubro de 2025 até fevereiro", (date(2025, 10, 1), date(2026, 2, 28),
+                                              "de outubro de 2025 a fevereiro de 2026")),
+        # Never more than twelve months: the last twelve of the range.
+        ("de janeiro de 2024 a abril de 2026",
+         (date(2025, 5, 1), date(2026, 4, 30), "de maio de 2025 a abril de 2026")),
+    ],
+)
+def test_periodo_a_range_of_months(texto, esperado):
+    assert periodo_da_mensagem(texto, HOJE) == esperado
+
+
 def test_periodo_ignores_full_dates():
     # A full date is not "month/year"; with no month name the default period applies.
     assert periodo_da_mensagem("15/10/2025", HOJE)[2].startswith("nos últimos")
