@@ -23,7 +23,7 @@ from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
-from bot.nlu.parsing import only_digits, strip_accents
+from bot.nlu.parsing import only_digits, strip_accents, typed_choice
 from bot.nlu.privacy import is_data_rights_request
 
 # "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
@@ -146,6 +146,25 @@ PARA_A_MESA = (
 )
 
 
+def pedido_antes_do_atendente(tracker: Tracker, texto: str) -> str:
+    """What the agent reads as the request: "0" or "atendente" alone says nothing, the message before it does.
+
+    u18: every "0" ticket read "Pedido: 0", the real request ("o reembolso de 450 está parado…") buried in the
+    conversation.
+
+    >>> from rasa_sdk import Tracker
+    >>> eventos = [{"event": "user", "text": "o reembolso de 450 está parado, já mandei o relatório"},
+    ...            {"event": "bot", "text": "..."}, {"event": "user", "text": "0"}]
+    >>> pedido_antes_do_atendente(Tracker("x", {}, {}, eventos, False, None, {}, ""), "0")
+    '0 (antes: o reembolso de 450 está parado, já mandei o relatório)'
+    """
+    if len(texto.split()) > 4 and not typed_choice(texto):
+        return texto
+    anteriores = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
+    substantivos = [a for a in anteriores[-3:] if len(a.split()) >= 4 and not typed_choice(a)]
+    return f"{texto} (antes: {substantivos[-1]})" if substantivos else texto
+
+
 _DA_CEMIG = re.compile(r"\b(?:cemig|plano|boleto|reembolso|carteirinha|autoriza\w*)\b")
 
 
@@ -192,7 +211,8 @@ class ActionFalarAtendente(Action):
         repetido = ticket is not None
         if ticket is None:
             ticket, _ = abrir_chamado(
-                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"}
+                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"},
+                resumo=pedido_antes_do_atendente(tracker, texto),
             )
         if em_horario:
             dispatcher.utter_message(

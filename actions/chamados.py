@@ -130,8 +130,11 @@ def abrir_chamado(
     extra: Dict[str, Any] | None = None,
     related_protocol: str | None = None,
     kind: str = "geral",
+    resumo: str | None = None,
 ) -> Tuple[Any, Decision]:
     """Route a request by the rules and open its ticket (protocol, deadline, e-mail in the outbox).
+
+    ``resumo`` is the request as the agent reads it, when it says more than the routed ``texto``.
 
     Returns:
         The ticket (protocol, due_date...) and the routing decision.
@@ -146,7 +149,7 @@ def abrir_chamado(
             session=session,
             channel=canal,
             category=categoria,
-            summary=_mascarar(texto)[:500] or categoria,
+            summary=_mascarar(resumo or texto)[:500] or categoria,
             context=contexto(tracker, extra),
             beneficiary_id=beneficiario_identificado(tracker),
             related_protocol=related_protocol,

@@ -129,8 +129,11 @@ def _decision(rule: Rule, reasons: List[str], request: RoutingRequest, rules: Ru
             cc.append(address)
     missing = tuple(name for name in rule.outcome.required_fields if not has_field(request.collected, name))
     reason = _join(reasons) if reasons else f"nenhuma regra específica se aplicou à categoria {request.category}"
-    if missing:
-        reason += f"; falta recolher {_join(list(missing))} antes de encaminhar"
+    if missing == ("nif",) and has_field(request.collected, "cpf"):
+        # u18: "falta recolher nif" on a Brazilian client's ticket read as if nothing identified them.
+        reason += "; cliente no Brasil: informou o CPF, não tem NIF"
+    elif missing:
+        reason += f"; falta coletar {_join([m.upper() if m in ('nif', 'cpf') else m for m in missing])}"
     return Decision(
         inbox=inbox.address,
         cc=tuple(cc),

@@ -60,6 +60,12 @@ _SPOKEN_WORDS = [
     (re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])"), lambda m: " ou "),
     (re.compile(r"(?<=\w)\s?\((?:a|o|as|os|s)\)"), lambda m: ""),
     (re.compile(r",?\s*registro ANS [\d./\-]+"), lambda m: ""),
+    # u19: "Pode escrever de outra forma?", "Veja as opções abaixo", "envie o número dela" were read to callers.
+    (re.compile(r"\bescrever\b"), lambda m: "dizer"),
+    (re.compile(r"\b([Ee])nvie(?= (?:o|a|seu|sua) (?:número|CPF|protocolo|data|nome)\b)"),
+     lambda m: "Diga" if m[1] == "E" else "diga"),
+    (re.compile(r"\b([Vv])eja as opções abaixo\b"), lambda m: ("O" if m[1] == "V" else "o") + "uça as opções"),
+    (re.compile(r"\babaixo\b"), lambda m: "a seguir"),
     (re.compile(r"§§\s*"), lambda m: "parágrafos "),
     (re.compile(r"§\s*"), lambda m: "parágrafo "),
 ]
@@ -292,6 +298,10 @@ def render_for_ear(text: str) -> str:
     'Escolha. Para reembolso, digite 1. Para falar com um atendente, digite 0.'
     >>> render_for_ear("Seu cartão: 4175 0500 0000 1004 👍")
     'Seu cartão: 4 1 7 5, 0 5 0 0, 0 0 0 0, 1 0 0 4.'
+    >>> render_for_ear("Desculpe, não entendi. Pode escrever de outra forma?")
+    'Desculpe, não entendi. Pode dizer de outra forma?'
+    >>> render_for_ear("Veja as opções abaixo ou digite 0.")
+    'Ouça as opções ou digite 0.'
     """
     # u17: a caller on the Central's own line was told to call it, and heard Portugal's emergency number.
     text = text.replace(TELEFONE_24H, "digite 0 para falar com um atendente da Central")

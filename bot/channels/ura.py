@@ -62,10 +62,12 @@ SPOKEN_PART_CHARS = 700
 CONTINUE_HINT = "Para continuar ouvindo, diga continuar ou tecle 9."
 CONTINUE_KEY = "9"  # no menu of the bot has a ninth option
 _CONTINUE = re.compile(r"^\W*(?:continu\w*|segue|seguir|pode (?:seguir|continuar)|prossig\w*|sim)\W*$", re.IGNORECASE)
+_CONTINUE_WORD = re.compile(r"^\W*continu\w*\W*$", re.IGNORECASE)
 # The question at the end of every answer: a caller who goes quiet there is done, not waiting for a person.
 _ALGO_MAIS = "Posso ajudar em algo mais?"
 NO_INPUT = "Não recebi sua resposta."
 INVALID = "Opção inválida."
+ANSWER_ENDED = "Essa resposta já terminou."
 NOT_UNDERSTOOD = "Não entendi. Tecle asterisco para ouvir o menu ou 0 para falar com um atendente."
 TRANSFER = "Vou transferir sua ligação para um atendente. Aguarde um instante, por favor."
 FAILURE = "Desculpe, tive um problema para consultar seus dados."
@@ -359,6 +361,12 @@ class UraInput(InputChannel):
             parte = int(request.args.get("parte") or 0)
             continuing = digits == CONTINUE_KEY or (not digits and _CONTINUE.match(strip_accents(speech)))
             repeating = not digits and len(speech.split()) <= _REPEAT_WORDS and _REPEAT.search(strip_accents(speech))
+            # "sim" continues a long answer, but after one it answers the bot's question.
+            if not parte and (digits == CONTINUE_KEY or (not digits and _CONTINUE_WORD.match(strip_accents(speech)))):
+                # u19: a 9 pressed once too often reached the bot and got "não entendi": the answer had ended.
+                said = (await self._pending(request, sender))[-1:]
+                spoken = [ANSWER_ENDED, *(render_for_ear(text) for text in said)]
+                return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))
             if (parte and continuing) or repeating:
                 # The next part of a long answer, or the part just heard (the whole answer when it had one).
                 said = await self._pending(request, sender)

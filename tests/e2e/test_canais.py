@@ -334,6 +334,9 @@ def test_ivr_a_long_answer_is_heard_in_parts(env):
     while parts[-1].endswith(CONTINUE_HINT) and len(parts) < 10:
         parts.append(caller.keys("9") if len(parts) % 2 else caller.speak("continuar"))
     assert 2 <= len(parts) < 10 and "Diga menu para ver as opções." in parts[-1]
+    # u19: a 9 once too often got "não entendi, pode escrever de outra forma?".
+    after = caller.keys("9")
+    assert after.startswith("Essa resposta já terminou.") and "não entendi" not in after.lower(), after
     heard = " ".join(parts)
     assert "1. Solicitação do reembolso" in heard and " I. " not in heard and "site o site" not in heard
     assert not caller.hung_up and caller.task is None

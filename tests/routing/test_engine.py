@@ -161,8 +161,11 @@ def test_only_the_clinical_inbox_is_confidential(rules):
 def test_every_teleconsultation_rule_requires_name_and_nif(rules, category):
     decision = route(rules, category, "ajuda com a teleconsulta")
     assert decision.required_fields == ("nome", "nif")
-    assert "falta recolher nome e nif antes de encaminhar" in decision.reason
+    assert decision.reason.endswith("; falta coletar nome e NIF")
     assert route(rules, category, "ajuda", collected={"nome": "Rui Costa"}).required_fields == ("nif",)
+    # u18: a client in Brazil gives the CPF; the agent read "falta recolher nif" as if nothing identified them.
+    brasil = route(rules, category, "ajuda", collected={"nome": "Maria Souza", "cpf": "52998224725"})
+    assert brasil.reason.endswith("; cliente no Brasil: informou o CPF, não tem NIF")
     assert route(rules, category, "ajuda", collected=TELE).required_fields == ()
 
 
