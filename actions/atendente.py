@@ -19,7 +19,7 @@ from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, l
 from actions.formatting import format_date
 from actions.sinais import escreve_de_portugal
 from actions.teleconsulta_leitura import pais_do_cliente
-from bot.canais import TELEFONE_24H
+from bot.canais import TELEFONE_24H, Canal
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
@@ -207,6 +207,10 @@ class ActionFalarAtendente(Action):
         if is_data_rights_request(texto):
             dispatcher.utter_message(text=DADOS_PESSOAIS)  # "apaguem meus dados (LGPD)": why a person
         em_horario, abertura = atendentes(momento)
+        if tracker.get_latest_input_channel() == Canal.URA.value:
+            # u18: a caller is transferred to the Central's queue, open 24 hours; the chat's hours, which the
+            # ticket told the agent about, were never said on the call.
+            em_horario = True
         ticket = pedido_de_atendente_aberto(tracker)
         repetido = ticket is not None
         if ticket is None:

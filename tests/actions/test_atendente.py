@@ -206,3 +206,23 @@ async def test_a_desk_request_is_withdrawn_when_the_client_says_it_was_solved(di
     assert texts(dispatcher) == [RETIRADO_DA_MESA.format(protocolo=protocol)]
     with session_scope(session_factory()) as session:
         assert repository.find_ticket_by_protocol(protocol, session=session).status == "encerrado"
+
+
+async def test_a_caller_at_night_is_transferred_to_the_central_not_told_the_chats_hours(dispatcher, monkeypatch):
+    # u18: the phone ticket showed the agent "Nosso atendimento com pessoas funciona de segunda a sexta…" and
+    # "Fora do horário do chat: responder no próximo dia útil", which the caller, transferred, never heard.
+    from bot.db.models import Ticket
+
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-05T23:00:00-03:00")  # a Saturday night
+    get_settings.cache_clear()
+    tracker = make_tracker(text="0", intent="falar_atendente", sender="ura:CA0123",
+                           events=[{"event": "user", "text": "0", "input_channel": "ura"}])
+    await ActionFalarAtendente().run(dispatcher, tracker, {})
+    said = " ".join(texts(dispatcher))
+    assert said.startswith("Vou transferir você para um atendente.") and "segunda a sexta" not in said
+    protocolo = re.search(r"protocolo é (\d{20})", said)[1]
+    with session_scope(session_factory()) as session:
+        ticket = session.query(Ticket).filter_by(protocol=protocolo).one()
+        decisao = ticket.context_json["decision"]
+        assert decisao["rule"] == "atendente_por_telefone" and not decisao.get("tips")
+        assert "Ligação transferida para a fila da Central" in decisao["flags"][0]

@@ -125,5 +125,9 @@ def test_every_decision_names_an_inbox_and_a_rule_of_the_rules_file(req):
 @given(requests.map(lambda r: RoutingRequest("falar_atendente", r.text, r.channel, r.collected, r.now)))
 def test_a_request_for_an_attendant_follows_the_chat_hours(req):
     decision = decide(req, RULES)
-    expected = "atendente_no_horario" if chat_open(req.now) else "atendente_fora_do_horario"
+    if req.channel == "ura":
+        # A call goes to the Central's 24-hour queue at any hour (u18).
+        expected = "atendente_por_telefone"
+    else:
+        expected = "atendente_no_horario" if chat_open(req.now) else "atendente_fora_do_horario"
     assert decision.rule == expected
