@@ -329,9 +329,16 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                     return _volta(ticket_id, erro=f"Resposta não entregue: {erro}")
                 aviso = "Resposta reenviada."
             elif acao == "transferir":
-                fluxo.transferir(agente, ticket, form.get("caixa", ""), form.get("motivo", ""), session=db, rules=rules)
+                fluxo.transferir(agente, ticket, form.get("caixa", ""), form.get("motivo", ""), session=db, rules=rules,
+                                 hoje=hoje())
+                aviso = f"Chamado {ticket.protocol} transferido."
+                if ticket.tier == "ouvidoria":
+                    aviso += await _avisar(db, ticket, (
+                        f"Seu pedido de protocolo {ticket.protocol} foi encaminhado à Ouvidoria da Cemig Saúde "
+                        f"(segunda instância). A resposta vem por esta conversa até {ticket.due_date:%d/%m/%Y}."
+                    ))
                 db.commit()
-                return response.redirect("/?" + urlencode({"aviso": f"Chamado {ticket.protocol} transferido."}))
+                return response.redirect("/?" + urlencode({"aviso": aviso}))
             elif acao == "status":
                 evento = fluxo.mudar_status(agente, ticket, form.get("status", ""), session=db,
                                             resolucao=form.get("resolucao", ""))
@@ -345,7 +352,11 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                     raise fluxo.FluxoError("o chamado não tem conversa para devolver")
                 await sem_transacao(db, rasa.devolver(conversa))
                 fluxo.devolver_ao_bot(agente, ticket, session=db)
-                aviso = "Conversa devolvida ao atendimento automático."
+                aviso = "Conversa devolvida ao atendimento automático." + await _avisar(db, ticket, (
+                    f"O atendimento com {agente.name} terminou por aqui: o assistente automático volta a responder "
+                    f"nesta conversa. Seu pedido continua com o protocolo {ticket.protocol}. Digite menu para ver as "
+                    "opções."
+                ))
             else:
                 return response.text("ação desconhecida", status=404)
         except (fluxo.FluxoError, EntregaError) as erro:
@@ -382,6 +393,20 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             return f" A conversa continua pausada ({erro}): use Devolver ao bot."
         fluxo.devolver_ao_bot(agente, ticket, session=db)
         return " A conversa voltou ao atendimento automático."
+
+    async def _avisar(db: Session, ticket: Ticket, texto: str) -> str:
+        """Tell the beneficiary, on a written channel, what just happened to their ticket.
+
+        u18: a transfer to the Ombudsman and the return to the bot were silent for the beneficiary.
+        """
+        conversa = _conversa_escrita(ticket)
+        if not conversa:
+            return ""
+        try:
+            await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende", protocolo=ticket.protocol))
+        except EntregaError as erro:
+            return f" O beneficiário não foi avisado ({erro})."
+        return " O beneficiário foi avisado na conversa."
 
     async def _avisar_resolucao(db: Session, ticket: Ticket) -> str:
         conversa = (ticket.context_json or {}).get("conversa", "")

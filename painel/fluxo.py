@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from bot.db.models import TICKET_STATUSES, Agent, Beneficiary, Ticket, TicketAccess, TicketEvent, utc_now
 from bot.identifiers import is_valid_cpf
 from bot.regulation.calendar import is_business_day
+from bot.regulation.deadlines import answer_due
 from routing.ruleset import Inbox, RuleSet
+from routing.tickets import ticket_kind
 
 # Statuses still in someone's queue.
 ABERTOS = ("aberto", "em_atendimento", "aguardando_beneficiario")
@@ -301,9 +303,14 @@ def destino_da_transferencia(rules: RuleSet, chave: str) -> tuple[Inbox, str]:
 
 
 def transferir(
-    agent: Agent, ticket: Ticket, chave: str, motivo: str, *, session: Session, rules: RuleSet
+    agent: Agent, ticket: Ticket, chave: str, motivo: str, *, session: Session, rules: RuleSet,
+    hoje: date | None = None,
 ) -> TicketEvent:
-    """Move the ticket to another inbox (or to the Ombudsman tier) with a reason; it leaves the agent's hands."""
+    """Move the ticket to another inbox (or to the Ombudsman tier) with a reason; it leaves the agent's hands.
+
+    Reaching the Ombudsman, the ticket gets the Ombudsman's own deadline, 7 business days from ``hoje`` (RN
+    323/2013; u18: it kept the first instance's).
+    """
     _aberto(ticket)
     motivo = _texto(motivo, "o motivo da transferência", limite=1000)
     inbox, tier = destino_da_transferencia(rules, chave)
@@ -318,6 +325,9 @@ def transferir(
         )
     evento = _evento(ticket, agent, "transferencia", text=motivo, old_value=(ticket.inbox or "")[:120],
                      new_value=inbox.address[:120])
+    if tier == "ouvidoria" and ticket.tier != "ouvidoria":
+        dia = hoje or utc_now().astimezone(rules.timezone).date()
+        ticket.due_date = answer_due(dia, ticket_kind("geral", "ouvidoria"))
     ticket.inbox, ticket.tier, ticket.assigned_agent_id = inbox.address, tier, None
     session.add(evento)
     _de_volta_a_fila(ticket, agent, session=session)

@@ -178,6 +178,9 @@ def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, paine
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Devolver ao bot").click()
     assert "devolvida" in page.get_by_role("status").inner_text()
+    # u18: the return to the bot was silent; the beneficiary's next question got a menu out of nowhere.
+    told = [c.fields["Body"] for c in painel.twilio.calls() if user.mine(c)][-1]
+    assert told.startswith("O atendimento com Ana terminou por aqui") and protocol in told
     assert "1 - Reembolso" in user.say("menu")
 
     page.select_option("form.status select", "encerrado")
@@ -193,6 +196,25 @@ def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, paine
     history = page.locator(".historico").inner_text()
     for step in ("assumiu", "respondeu", "devolveu a conversa ao bot", "Encerrado"):
         assert step in history
+
+
+def test_a_transfer_to_the_ombudsman_gets_its_deadline_and_is_told_to_the_beneficiary(page, painel):
+    # u18: the beneficiary heard nothing, and the ticket kept the first instance's deadline.
+    user = WhatsApp(painel)
+    assert "1 - Reembolso" in user.say("oi")
+    ticket = _ticket(painel, "relacionamento", date(2026, 12, 3), f"whatsapp:{user.phone}")
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    page.select_option("form.transferir select", "ouvidoria")
+    page.fill("form.transferir input[name=motivo]", "pede reanálise; primeira instância negou")
+    page.get_by_role("button", name="Transferir").click()
+    assert "O beneficiário foi avisado na conversa" in page.get_by_role("status").inner_text()
+    told = [c.fields["Body"] for c in painel.twilio.calls() if user.mine(c)][-1]
+    assert told.startswith(f"Seu pedido de protocolo {ticket.protocol} foi encaminhado à Ouvidoria")
+    with painel.factory() as session:
+        depois = session.get(Ticket, ticket.id)
+        assert depois.tier == "ouvidoria" and depois.due_date == date(2026, 12, 11)  # 7 business days from 02/12
+    assert "11/12/2026" in told
 
 
 def test_telegram_reply_reaches_the_chat(page, painel):
