@@ -160,7 +160,7 @@ class Settings:
     # is told the protocol and what happens next.
     handoff_wait_minutes: int = field(default_factory=lambda: _int("ATENDE_ESPERA_ATENDENTE_MIN", "10"))
     # Seconds between the console's looks for conversations waiting too long.
-    handoff_wait_check_seconds: float = field(default_factory=lambda: _float("ATENDE_ESPERA_VERIFICAR_S", "60"))
+    handoff_wait_check_seconds: float = field(default_factory=lambda: _float("ATENDE_ESPERA_VERIFICAR_S", "15"))
     # WhatsApp template (Twilio Content SID) for writing after the 24-hour customer-service window has closed.
     whatsapp_template_sid: str = field(default_factory=lambda: _env("TWILIO_TEMPLATE_SID"))
 

@@ -220,7 +220,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     @app.get("/fragmentos/fila")
     @autenticado
     async def fila_fragmento(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
-        return pagina("_linhas.html", linhas=_linhas(db, agente, _filtro(request)))
+        filtro = _filtro(request)
+        return pagina("_linhas.html", linhas=_linhas(db, agente, filtro), filtro=filtro)
 
     @app.get("/fragmentos/contagem")
     @autenticado
@@ -425,7 +426,9 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
     @autenticado
     async def acessos(request: Request, db: Session, agente: Agent, sessao: Any) -> HTTPResponse:
         if not agente.admin:
-            return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
+            # u18: "Este chamado não existe" on a page that is no ticket.
+            return pagina("nao_encontrado.html", status=403, agente=agente, csrf=sessao.csrf_token,
+                          motivo="O registro de acessos é só para administradores.")
         return pagina("acessos.html", agente=agente, csrf=sessao.csrf_token, acessos=fluxo.acessos(session=db))
 
     async def avisar_esperas() -> int:

@@ -132,7 +132,9 @@ def fila(agent: Agent, filtro: Filtro, *, session: Session, rules: RuleSet) -> L
     if filtro.protocolo:
         query = query.where(_busca(filtro.protocolo))
     # u18: a search ignored the status chosen beside it. A search alone looks at every status.
-    if filtro.status:
+    if filtro.status == "todas":
+        pass  # u18: there was no way to see every status at once
+    elif filtro.status:
         query = query.where(Ticket.status == filtro.status)
     elif not filtro.protocolo:
         query = query.where(Ticket.status.in_(ABERTOS))

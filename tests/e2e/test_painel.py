@@ -354,6 +354,24 @@ def test_a_desk_clients_name_and_nif_are_shown_masked(page, painel):
     assert "Rita Carvalho · NIF ******789" in shown and "123456789" not in page.content()
 
 
+def test_the_queue_names_the_beneficiary_shows_every_status_and_says_what_a_search_missed(page, painel):
+    # u18: no name in the queue, resolved tickets "No prazo: faltam 7 dias úteis", no "all statuses", and an empty
+    # search said "Nenhum chamado nesta fila"; the access log answered a non-admin "Este chamado não existe".
+    resolvido = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000014", nome="Rita Souza")
+    with painel.factory() as session:
+        session.get(Ticket, resolvido.id).status = "resolvido"
+        session.commit()
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/?status=todas&protocolo={resolvido.protocol}")
+    row = page.locator(f"tr[data-protocolo='{resolvido.protocol}']")
+    assert "Rita Souza" in row.inner_text() and "faltam" not in row.inner_text()
+    assert row.locator("td.prazo").inner_text().startswith("Resolvido")
+    page.goto(f"{painel.url}/?protocolo=99999999")
+    assert "Nenhum chamado encontrado para “99999999”." in page.locator("#linhas").inner_text()
+    assert page.goto(f"{painel.url}/acessos").status == 403
+    assert "só para administradores" in page.content()
+
+
 def test_a_form_without_the_csrf_token_is_refused(page, painel):
     ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), "whatsapp:+5531900000004")
     _entrar(page, painel, "ana")
