@@ -24,58 +24,27 @@ from actions.cobertura import (
     pergunta_custo,
 )
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto
+from actions.navegadores import CAMERA, NAVEGADORES, PERGUNTA_NAVEGADOR, navegador_da_mensagem
 from actions.sinais import (
     SINAIS_DE_EMERGENCIA,
     SINAIS_DE_EMERGENCIA_PT,
     com_sinais_do_caso,
     escreve_de_portugal,
 )
-from bot.canais import CENTRAL_CELULAR, CENTRAL_TELEFONE, EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, SNS_24
+from bot.canais import (
+    CENTRAL_CELULAR,
+    CENTRAL_TELEFONE,
+    EMERGENCIA_PORTUGAL,
+    EMERGENCIA_TELEFONE,
+    SNS_24,
+    TELEFONE_24H,
+)
 from bot.nlu.parsing import strip_accents
 from bot.nlu.symptoms import is_urgent, tells_a_fall, tells_a_symptom
 
 SUPORTE = (
     "Se o problema continuar, o suporte atende 24 horas, todos os dias, pelo chat no canto inferior da tela "
     "da plataforma ou pelo telefone 4000-1896."
-)
-
-NAVEGADORES = {
-    "firefox": (
-        "Firefox no computador",
-        "1. Clique no cadeado ao lado do endereço do site.\n"
-        "2. Em “Conexão segura”, vá em “Mais informações” (abre uma nova aba).\n"
-        "3. Na aba “Permissões”, desmarque “Usar o padrão” e marque “Permitir” em “Abrir janelas pop-up”, "
-        "“Usar o microfone” e “Usar a câmera”.",
-    ),
-    "chrome_android": (
-        "Chrome no Android",
-        "1. Toque nos 3 pontinhos no canto superior direito.\n"
-        "2. Vá em “Configurações” > “Configurações do site”.\n"
-        "3. Em “Câmera”, “Microfone” e “Pop-ups e redirecionamentos”, mova a chave até ficar azul.",
-    ),
-    "chrome": (
-        "Chrome no computador",
-        "1. Clique nos 3 pontinhos no canto superior direito > “Configurações”.\n"
-        "2. Em “Privacidade e segurança”, clique em “Configurações do site”.\n"
-        "3. Permita “Câmera”, “Microfone” e “Pop-ups e redirecionamentos”.",
-    ),
-    "safari_iphone": (
-        "Safari no iPhone",
-        "1. Abra o site no Safari e toque no ícone “aA” ao lado do endereço.\n"
-        "2. Toque em “Ajustes do Site” e marque “Permitir” em todas as opções.",
-    ),
-    "safari_mac": (
-        "Safari no Mac",
-        "1. Menu Apple > Preferências do Sistema > “Segurança e Privacidade” > aba Privacidade.\n"
-        "2. Em “Câmera”, marque o Safari.\n"
-        "3. Em “Microfone”, marque o Safari.",
-    ),
-}
-
-PERGUNTA_NAVEGADOR = (
-    "Para eu explicar como liberar a câmera e o microfone, me diga o navegador e o aparelho, por exemplo: "
-    "“Chrome no computador”, “Firefox no computador”, “Safari no Mac”, “Chrome no Android” ou "
-    "“Safari no iPhone”."
 )
 
 CODIGO = (
@@ -131,6 +100,19 @@ CHAMADA_CAIU_PA = (
     "Se a chamada caiu durante a consulta, entre de novo no Pronto Atendimento Online e volte à consulta: feche e "
     "reabra o navegador, de preferência com a internet mais estável (Wi-Fi)."
 )
+# Someone who cannot use the video platform alone: who can help, and the 24-hour line with a person.
+_NAO_SABE_USAR = re.compile(
+    r"\b(?:nao sei (?:mexer|usar|entrar|fazer isso|lidar)|nao (?:consigo|consegue) (?:mexer|usar)|"
+    r"nao entendo (?:nada )?de (?:celular|computador|internet|site)|nao tenho (?:computador|internet|celular)|"
+    r"(?:muito|mto) dificil (?:pra|para) mim|sou (?:idos[oa]|velh[oa]))\b"
+)
+NAO_SABE_USAR = (
+    "Se for difícil entrar sozinho, há três caminhos:\n"
+    "• Peça a alguém da família ou a um vizinho para abrir o Pronto Atendimento Online no celular com você: com o "
+    "número da carteirinha e a data de nascimento, o cadastro leva poucos minutos.\n"
+    "• O suporte da plataforma ajuda a entrar, 24 horas, pelo telefone 4000-1896.\n"
+    f"• Para falar com uma pessoa da Cemig Saúde, ligue para a Central de Relacionamento: {TELEFONE_24H}."
+)
 SE_PIORAR = (
     f"Se piorar, ou se aparecer falta de ar, dor no peito, desmaio ou convulsão, ligue {EMERGENCIA_TELEFONE} ou vá "
     "ao pronto-socorro mais próximo."
@@ -143,28 +125,6 @@ _PRECISA_AGORA = re.compile(
 )
 # Someone looking for an emergency room, not for a video call: the emergency number first.
 _PROCURA_EMERGENCIA = re.compile(r"\b(?:pronto.?socorro|emergencia|hospital|ps|onde (?:levo|levar|vou|ir))\b")
-_CAMERA = re.compile(r"\b(camera|camara|microfone|micro|mic|audio|video|permiss\w*|nao (me )?(ve|ouve)|pop.?up)")
-
-
-def navegador_da_mensagem(texto: str) -> str | None:
-    """Which browser and device a message names, as a key of ``NAVEGADORES``.
-
-    >>> navegador_da_mensagem("uso o chrome no meu celular android")
-    'chrome_android'
-    >>> navegador_da_mensagem("safari do iphone") , navegador_da_mensagem("Safari no macbook")
-    ('safari_iphone', 'safari_mac')
-    >>> navegador_da_mensagem("a câmera não liga") is None
-    True
-    """
-    folded = strip_accents(texto)
-    if "firefox" in folded:
-        return "firefox"
-    if "safari" in folded or "iphone" in folded or "ipad" in folded:
-        return "safari_mac" if re.search(r"\bmac", folded) else "safari_iphone"
-    if "chrome" in folded:
-        movel = re.search(r"android|celular|telemovel|smartphone|samsung|motorola", folded)
-        return "chrome_android" if movel else "chrome"
-    return None
 
 
 # "quero marcar uma teleconsulta" asks how, and reports no problem: the desk's form (name, CPF, a ticket) was the
@@ -260,6 +220,8 @@ def orientacao(texto: str) -> str:
     True
     >>> orientacao("to na sala de espera faz 1 hora e nenhum medico me chamou 😤") == ESPERA
     True
+    >>> orientacao("como entro... nao sei mexer nisso").startswith(NAO_SABE_USAR)
+    True
     """
     if pergunta_abrangencia(texto):
         # "passei mal em Salvador, o plano cobre?": urgency is covered in all of Brazil, the rest is not.
@@ -273,6 +235,9 @@ def orientacao(texto: str) -> str:
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
         return com_sinais_do_caso(EMERGENCIA_PT if portugal else EMERGENCIA, texto)
+    if _NAO_SABE_USAR.search(strip_accents(texto).lower()):
+        # u19: a 78-year-old with pain and fever, "como entro… não sei mexer", got the same site steps again.
+        return f"{NAO_SABE_USAR}\n\n{SE_PIORAR}" if tells_a_symptom(texto) else NAO_SABE_USAR
     if portugal and tells_a_symptom(texto):
         # "a minha filha tem febre de 40, para onde ligo a esta hora?" from Lisbon: no plan card to enter with.
         return EM_PORTUGAL
@@ -331,7 +296,7 @@ def _orientacao(texto: str) -> str:
             f"Para liberar câmera, microfone e pop-ups ({titulo}):\n{passos}\n"
             f"Depois, inicie a consulta de novo.\n{SUPORTE}"
         )
-    if _CAMERA.search(folded):
+    if CAMERA.search(folded):
         return PERGUNTA_NAVEGADOR
     if re.search(r"\b(suporte|telefone|ligar|chat)\b", folded):
         return SUPORTE

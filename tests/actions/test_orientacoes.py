@@ -167,3 +167,13 @@ def test_a_stroke_or_a_bad_fall_gets_the_emergency_number_first_with_its_own_sig
 def test_a_call_that_dropped_is_still_the_call():
     answer = orientacao("tava no pa online e a chamada caiu, e agora?")
     assert "entre de novo no Pronto Atendimento Online" in answer and "⚠️" not in answer
+
+
+def test_someone_who_cannot_use_the_platform_alone_gets_people_who_can_help():
+    # u19: a 78-year-old with pain and fever, "como entro… nao sei mexer", got the same site steps again.
+    from actions.orientacoes import NAO_SABE_USAR
+
+    answer = orientacao("tô com muita dor na barriga e febre, como entro? nao sei mexer nisso")
+    assert answer.startswith(NAO_SABE_USAR) and "0800 030 9009" in answer and "4000-1896" in answer
+    assert "192" in answer  # when to stop trying and call
+    assert "cadastrar" not in answer  # not the site's steps again
