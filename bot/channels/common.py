@@ -52,13 +52,21 @@ DOCUMENTS_HINT = f" {ENVIO_DE_DOCUMENTOS}"
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-def no_text_answer(kind: str, menu: str) -> str:
+def no_text_answer(kind: str, menu: str, pendente: str | None = None) -> str:
     """The answer to a message without text (photo, sticker, location...).
 
     Args:
         kind: What arrived, e.g. ``"sua foto"``.
         menu: How to ask for the menu on this channel, e.g. ``"digite *menu*"``.
+        pendente: The question the bot is waiting an answer to, asked again (u19: a photo sent at the CPF
+            question got "Escreva sua dúvida" and the question was lost).
+
+    >>> no_text_answer("sua imagem", "digite *menu*", "Informe seu CPF (11 dígitos).").split(". ", 1)[1]
+    'Para continuar, responda por escrito: Informe seu CPF (11 dígitos).'
     """
+    if pendente:
+        return f"Recebi {kind}, mas por aqui só consigo ler mensagens de texto. Para continuar, responda por " \
+            f"escrito: {pendente}"
     answer = (
         f"Recebi {kind}, mas por aqui só consigo ler mensagens de texto. "
         f"Escreva sua dúvida ou {menu} para ver as opções."
@@ -435,6 +443,36 @@ MEDIA_TO_AGENT = (
     + ENVIO_DE_DOCUMENTOS
     + " Cite o número do protocolo."
 )
+
+
+async def pending_question(tracker_store: Any, sender: str) -> str | None:
+    """The question a form of the bot is waiting an answer to (the CPF, the birth date…), if one is."""
+    if tracker_store is None:
+        return None
+    try:
+        tracker = await tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - the answer without the question is still an answer
+        logger.exception("não foi possível ler a conversa %s", sender)
+        return None
+    if tracker is None or not tracker.active_loop_name:
+        return None
+    said = latest_bot_messages(tracker)
+    return said[-1]["text"] if said else None
+
+
+async def media_answer(
+    on_new_message: OnNewMessage, tracker_store: Any, sender: str, channel: str, kind: str, message_id: str,
+    menu: str,
+) -> str:
+    """What the person reads after sending media where text was expected.
+
+    To an agent, the conversation says it came (:func:`media_to_agent`); otherwise :func:`no_text_answer`, with
+    the question a form is waiting on asked again.
+    """
+    para_atendente = await media_to_agent(on_new_message, tracker_store, sender, channel, kind, message_id)
+    if para_atendente:
+        return para_atendente
+    return no_text_answer(kind, menu, await pending_question(tracker_store, sender))
 
 
 async def media_to_agent(

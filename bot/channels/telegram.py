@@ -29,7 +29,7 @@ from bot.channels.common import (
     epoch_arg,
     latest_bot_messages,
     make_seen_cache,
-    media_to_agent,
+    media_answer,
     no_text_answer,
     run_bot,
     secret_ok,
@@ -295,7 +295,7 @@ class TelegramInput(InputChannel):
         if fixed and message is not None and message.chat.type == "private" and not (message.text or "").strip():
             conversa = conversation_id(self.name(), str(chat_id))
             kind = no_text_kind(message)
-            fixed = await media_to_agent(on_new_message, store, conversa, self.name(), kind, turn) or fixed
+            fixed = await media_answer(on_new_message, store, conversa, self.name(), kind, turn, "toque em /menu")
         if update.callback_query and text:
             text, tag = read_button(text)
             if tag and not await question_still_open(store, conversation_id(self.name(), str(chat_id)), tag):

@@ -28,8 +28,7 @@ from bot.channels.common import (
     epoch_arg,
     form_fields,
     make_seen_cache,
-    media_to_agent,
-    no_text_answer,
+    media_answer,
     run_bot,
     spawn,
     twilio_signature_ok,
@@ -216,8 +215,7 @@ class WhatsAppInput(InputChannel):
         kind = received_kind(form)
         conversa = conversation_id(self.name(), sender)
         if kind:
-            para_atendente = await media_to_agent(on_new_message, store, conversa, self.name(), kind, sid)
-            chunks = [para_atendente or no_text_answer(kind, "digite *menu*")]
+            chunks = [await media_answer(on_new_message, store, conversa, self.name(), kind, sid, "digite *menu*")]
         else:
             text = (form.get("Body") or "").strip() or (form.get("ButtonPayload") or "").strip()
             try:

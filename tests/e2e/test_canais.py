@@ -228,6 +228,19 @@ def test_whatsapp_media_gets_a_portuguese_answer(env):
     assert answer.fields["Body"].startswith("Recebi sua imagem")
 
 
+def test_a_photo_sent_at_the_cpf_question_gets_the_question_again(env):
+    # u19: a photo at "informe seu CPF" got "Escreva sua dúvida ou digite menu", and the question was lost.
+    user = WhatsApp(env)
+    assert "CPF" in user.say("3")
+    before = user.sent_to_me()
+    assert user.post(payloads.whatsapp_image(user.phone)) == 200
+    [answer] = _settled(env.twilio, user.mine, before)
+    body = answer.fields["Body"]
+    assert body.startswith("Recebi sua imagem") and "Para continuar, responda por escrito:" in body, body
+    assert "CPF" in body and "Escreva sua dúvida" not in body
+    assert "data de nascimento" in user.say("529.982.247-25")
+
+
 def test_a_retried_whatsapp_message_is_answered_once(env):
     user = WhatsApp(env)
     fields = payloads.whatsapp_text("oi", phone=user.phone)
