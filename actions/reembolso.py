@@ -30,8 +30,10 @@ from actions.reembolso_regras import (
     pede_revisao,
     pergunta_calculo,
     pergunta_consulta_eletiva,
+    pergunta_o_que_falta,
     pergunta_prazo,
     pergunta_prazo_para_pedir,
+    pergunta_quanto_recebe,
 )
 from bot.db import repository
 from bot.nlu.member_questions import is_paid_less_question
@@ -143,6 +145,10 @@ class ActionConsultarReembolso(AcaoIdentificada):
                 dispatcher.utter_message(text=resposta)
                 dispatcher.utter_message(response="utter_algo_mais")
                 return []
+        if pergunta_quanto_recebe(mensagem["text"]):
+            self._quanto(dispatcher, pessoas, session=session)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if pergunta_prazo(mensagem["text"]) and not pede_orientacao(mensagem["text"]):
             self._prazos(dispatcher, pessoas, session=session)
             dispatcher.utter_message(response="utter_algo_mais")
@@ -168,6 +174,8 @@ class ActionConsultarReembolso(AcaoIdentificada):
                 return []
         onde_enviar = [p for p in orientacao_do_reembolso(mensagem["text"]) if p in (DOCUMENTOS_QUE_FALTAM,
                                                                                      ENVIO_DOS_DOCUMENTOS)]
+        if pergunta_o_que_falta(mensagem["text"]) and not onde_enviar:
+            onde_enviar = [ENVIO_DOS_DOCUMENTOS]  # "o que falta mandar?": which requests wait, and where to send
         if onde_enviar:
             # u16: "como mando o que falta?" was told to cite the protocol, without being told which one.
             dispatcher.utter_message(text=onde_enviar[0])
@@ -201,6 +209,29 @@ class ActionConsultarReembolso(AcaoIdentificada):
         eventos = enviar_lista(dispatcher, titulo, itens, rodape)
         dispatcher.utter_message(response="utter_algo_mais")
         return eventos
+
+    @staticmethod
+    def _quanto(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> None:
+        """How much each open request pays: the approved amount, or why it is not known yet (Art. 72)."""
+        pedidos = repository.list_reimbursements([p.id for p in pessoas], session=session, statuses=ABERTOS)
+        if not pedidos:
+            dispatcher.utter_message(text=f"Não há pedido de reembolso{de_quem(pessoas)} esperando pagamento.")
+            return
+        nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
+        linhas = []
+        for pedido in pedidos:
+            titulo = f"• Protocolo {pedido.protocol}" + (f" – {nomes[pedido.beneficiary_id]}"
+                                                         if pedido.beneficiary_id in nomes else "")
+            if pedido.amount_approved is not None:
+                aprovado, pedido_ = format_money(pedido.amount_approved), format_money(pedido.amount_requested)
+                valor = f"{aprovado} aprovados (pedido: {pedido_})"
+            else:
+                valor = (f"pedido de {format_money(pedido.amount_requested)}, ainda sem valor aprovado: o reembolso "
+                         "é o valor da tabela da Cemig Saúde, limitado ao que você pagou")
+            prazo = prazo_do_pedido(pedido, None, hoje()).split(": ", 1)[1]
+            linhas.append(f"{titulo} ({pedido.service_description}): {valor}; {prazo}")
+        dispatcher.utter_message(text="\n".join([f"Valores dos pedidos em aberto{de_quem(pessoas)}:", *linhas,
+                                                 VALOR_PELA_TABELA]))
 
     @staticmethod
     def _valor_menor(dispatcher: CollectingDispatcher, pessoas: List[Pessoa], *, session: Session) -> None:

@@ -221,3 +221,37 @@ def orientacao_do_reembolso(texto: str) -> List[str]:
     if _COMO_ENVIAR.search(folded) and _UM_DOCUMENTO.search(folded):
         return [ENVIO_DOS_DOCUMENTOS]
     return list(ORIENTACAO) if pede_orientacao(texto) and not find_identifiers(texto) else []
+
+
+# u19: "quanto vou receber?" and "o que falta mandar?" after the list got the whole list again.
+_QUANTO_RECEBE = re.compile(
+    r"\bquanto (?:eu )?(?:vou|vai|irei|iria|vamos) (?:receber|ser reembolsad\w*|voltar|ter de volta)\b|"
+    r"\bquanto (?:vem|volta|cai|me devolvem|vao me devolver|vou ter de volta)\b|"
+    r"\bqual (?:e )?o valor (?:que )?(?:vou receber|eu vou receber|do (?:meu )?reembolso)\b"
+)
+_O_QUE_FALTA = re.compile(
+    r"\b(?:o que|que|quais?(?: documentos?| papeis| papeis)?) (?:ainda )?(?:falta|faltam|ta faltando|esta faltando|"
+    r"estao faltando|tao faltando|preciso mandar|tenho que mandar|devo mandar)\b"
+)
+
+
+def pergunta_quanto_recebe(texto: str) -> bool:
+    """Whether the message asks how much the reimbursement will pay.
+
+    >>> pergunta_quanto_recebe("quanto vou receber?"), pergunta_quanto_recebe("qual o valor do reembolso?")
+    (True, True)
+    >>> pergunta_quanto_recebe("quando vou receber?")
+    False
+    """
+    return bool(_QUANTO_RECEBE.search(strip_accents(texto).lower()))
+
+
+def pergunta_o_que_falta(texto: str) -> bool:
+    """Whether the message asks which documents are still missing.
+
+    >>> pergunta_o_que_falta("o que falta mandar?"), pergunta_o_que_falta("quais documentos estão faltando?")
+    (True, True)
+    >>> pergunta_o_que_falta("quanto falta pra cair?")
+    False
+    """
+    return bool(_O_QUE_FALTA.search(strip_accents(texto).lower()))

@@ -386,3 +386,24 @@ async def test_how_to_send_what_is_missing_names_the_requests_waiting_for_docume
         assert shown[1].startswith("Aguardando documentos:")
         assert all(r.protocol in shown[1] for r in pendentes)
         assert not any(r.protocol in "\n".join(shown) for r in outros)
+
+
+async def test_how_much_and_what_is_missing_are_answered_not_the_whole_list_again(dispatcher):
+    # u19: "quanto vou receber?" and "o que falta mandar?" after the list got the full list again.
+    from actions.reembolso_regras import ABERTOS, ENVIO_DOS_DOCUMENTOS
+
+    family = _family()
+    pessoa_id, pedidos = family["maria"]
+    abertos = [r for r in pedidos if r.status in ABERTOS]
+    fechados = [r for r in pedidos if r.status not in ABERTOS]
+    assert abertos
+    # Asked after the list, whose requests is known (the list's): all of the family's here.
+    ActionConsultarReembolso().atender(dispatcher, _tracker(pessoa_id, "quanto vou receber?"), pessoa_id,
+                                       escolha="todos")
+    shown = texts(dispatcher)
+    assert shown[0].startswith("Valores dos pedidos em aberto") and shown[-1] == "utter_algo_mais"
+    assert all(r.protocol in shown[0] for r in abertos) and not any(r.protocol in shown[0] for r in fechados)
+    assert "R$" in shown[0]
+    falta = type(dispatcher)()
+    ActionConsultarReembolso().atender(falta, _tracker(pessoa_id, "o que falta mandar?"), pessoa_id, escolha="todos")
+    assert texts(falta)[0] == ENVIO_DOS_DOCUMENTOS and texts(falta)[1].startswith("Aguardando documentos:"), texts(falta)
