@@ -405,5 +405,6 @@ async def test_how_much_and_what_is_missing_are_answered_not_the_whole_list_agai
     assert all(r.protocol in shown[0] for r in abertos) and not any(r.protocol in shown[0] for r in fechados)
     assert "R$" in shown[0]
     falta = type(dispatcher)()
-    ActionConsultarReembolso().atender(falta, _tracker(pessoa_id, "o que falta mandar?"), pessoa_id, escolha="todos")
-    assert texts(falta)[0] == ENVIO_DOS_DOCUMENTOS and texts(falta)[1].startswith("Aguardando documentos:"), texts(falta)
+    ActionConsultarReembolso().atender(falta, _tracker(pessoa_id, "o que falta mandar?"), pessoa_id,
+                                       escolha="todos")
+    assert texts(falta)[0] == ENVIO_DOS_DOCUMENTOS and texts(falta)[1].startswith("Aguardando documentos:")
