@@ -200,19 +200,29 @@ def make_seen_cache(settings: Settings, namespace: str) -> "SeenCache | RedisSee
     return RedisSeen(settings.redis_url, namespace) if settings.redis_url else SeenCache()
 
 
+async def read_conversation(tracker_store: Any, sender: str) -> Any | None:
+    """The conversation's tracker, or None without a store, without the conversation or when it cannot be read.
+
+    Every check the channels make on a conversation (a retry, a pause, a pending question, a button's question)
+    decides for itself what "cannot tell" means; none of them may fail the message for it.
+    """
+    if tracker_store is None:
+        return None
+    try:
+        return await tracker_store.retrieve(sender)
+    except Exception:  # noqa: BLE001 - each caller answers without the conversation rather than drop the message
+        logger.exception("não foi possível ler a conversa %s", sender)
+        return None
+
+
 async def answered_before(tracker_store: Any, sender: str, message_id: str) -> bool:
     """Whether the conversation already holds this delivery (Rasa keeps each message's id in the tracker).
 
     The tracker outlives a restart, which the in-memory cache does not: a Twilio retry of a message answered
     before the restart is recognised here.
     """
-    if tracker_store is None or not message_id:
-        return False
-    try:
-        tracker = await tracker_store.retrieve(sender)
-    except Exception:  # noqa: BLE001 - the caches above already said "new"; answer rather than drop
-        logger.exception("não foi possível ler a conversa %s", sender)
-        return False
+    # The caches above already said "new": unreadable, the message is answered rather than dropped.
+    tracker = await read_conversation(tracker_store, sender) if message_id else None
     if tracker is None:
         return False
     return any(getattr(event, "message_id", None) == message_id for event in tracker.events)
@@ -275,9 +285,7 @@ async def agent_messages(tracker_store: Any, conversation: str, after: float) ->
     wrote": what a phone would show on opening the chat (u15: replies sent while the simulator was closed never
     appeared, though the console said they were delivered).
     """
-    if tracker_store is None:
-        return []
-    tracker = await tracker_store.retrieve(conversation)
+    tracker = await read_conversation(tracker_store, conversation)
     if after < 0:
         escritas = [e.timestamp for e in (tracker.events if tracker is not None else []) if e.type_name == "user"]
         after = max(escritas, default=0.0)
@@ -325,13 +333,10 @@ async def chosen_button(tracker_store: Any, sender: str, text: str) -> str | Non
     """
     digits = typed_choice(text)
     typed = text.strip()
-    if tracker_store is None or (digits is None and not typed.startswith("/")):
+    if digits is None and not typed.startswith("/"):
         return None
-    try:
-        tracker = await tracker_store.retrieve(sender)
-    except Exception:  # noqa: BLE001 - without the conversation the digit keeps its menu meaning
-        logger.exception("não foi possível ler a conversa %s", sender)
-        return None
+    # Without the conversation the digit keeps its menu meaning.
+    tracker = await read_conversation(tracker_store, sender)
     for event in reversed(tracker.events if tracker is not None else []):
         kind = getattr(event, "type_name", "")
         if kind == "user":
@@ -365,13 +370,8 @@ def latest_bot_messages(tracker: Any) -> List[Dict[str, Any]]:
 
 async def is_paused(tracker_store: Any, sender: str) -> bool:
     """Whether the conversation waits for a human agent (the bot stays silent on purpose then)."""
-    if tracker_store is None:
-        return False
-    try:
-        tracker = await tracker_store.retrieve(sender)
-    except Exception:  # noqa: BLE001 - when in doubt, apologise rather than stay silent
-        logger.exception("não foi possível ler a conversa %s", sender)
-        return False
+    # When in doubt, the bot answers (or apologises) rather than stay silent.
+    tracker = await read_conversation(tracker_store, sender)
     return bool(tracker is not None and tracker.is_paused())
 
 
@@ -447,13 +447,7 @@ MEDIA_TO_AGENT = (
 
 async def pending_question(tracker_store: Any, sender: str) -> str | None:
     """The question a form of the bot is waiting an answer to (the CPF, the birth date…), if one is."""
-    if tracker_store is None:
-        return None
-    try:
-        tracker = await tracker_store.retrieve(sender)
-    except Exception:  # noqa: BLE001 - the answer without the question is still an answer
-        logger.exception("não foi possível ler a conversa %s", sender)
-        return None
+    tracker = await read_conversation(tracker_store, sender)
     if tracker is None or not tracker.active_loop_name:
         return None
     said = latest_bot_messages(tracker)

@@ -31,6 +31,7 @@ from bot.channels.common import (
     make_seen_cache,
     media_answer,
     no_text_answer,
+    read_conversation,
     run_bot,
     secret_ok,
     spawn,
@@ -194,11 +195,8 @@ async def question_still_open(tracker_store: Any, conversation: str, tag: str) -
     """
     if tracker_store is None:
         return True
-    try:
-        tracker = await tracker_store.retrieve(conversation)
-    except Exception:  # noqa: BLE001 - better to take the press than to drop it
-        logger.exception("telegram: não foi possível ler a conversa %s", conversation)
-        return True
+    # A conversation that cannot be read or never was is answered as a stale press: told to write, not dropped.
+    tracker = await read_conversation(tracker_store, conversation)
     return tag in {button_tag(text) for text in message_texts(latest_bot_messages(tracker))}
 
 

@@ -200,11 +200,7 @@ def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, paine
 
 def test_a_transfer_to_the_ombudsman_gets_its_deadline_and_is_told_to_the_beneficiary(page, painel):
     # u18: the beneficiary heard nothing, and the ticket kept the first instance's deadline.
-    user = WhatsApp(painel)
-    assert "1 - Reembolso" in user.say("oi")
-    ticket = _ticket(painel, "relacionamento", date(2026, 12, 3), f"whatsapp:{user.phone}")
-    _entrar(page, painel, "ana")
-    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    user, ticket = _conversa_com_chamado(page, painel, date(2026, 12, 3))
     page.select_option("form.transferir select", "ouvidoria")
     page.fill("form.transferir input[name=motivo]", "pede reanálise; primeira instância negou")
     page.get_by_role("button", name="Transferir").click()
@@ -260,6 +256,16 @@ def _ticket(painel: Painel, inbox: str, due: date | None, conversa: str, categor
         session.add(ticket)
         session.commit()
         return ticket
+
+
+def _conversa_com_chamado(page, painel: Painel, due: date = date(2026, 12, 9)) -> tuple[WhatsApp, Ticket]:
+    """A beneficiary who wrote within WhatsApp's 24 hours, a ticket on that conversation, and Ana on its page."""
+    user = WhatsApp(painel)
+    assert "1 - Reembolso" in user.say("oi")  # within WhatsApp's 24 hours: free text may be sent
+    ticket = _ticket(painel, "relacionamento", due, f"whatsapp:{user.phone}")
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    return user, ticket
 
 
 def test_queue_is_sorted_by_deadline_with_colours(page, painel):
@@ -408,11 +414,7 @@ def test_closed_whatsapp_window_offers_only_the_template(page, painel):
 def test_an_agents_reply_pauses_the_bot_until_the_ticket_is_resolved(page, painel):
     # u15: a ticket opened while the bot kept answering (out of hours, a dispute, the teleconsultation desk): the
     # beneficiary's answer to the agent was taken by the bot, which showed the menu or opened another protocol.
-    user = WhatsApp(painel)
-    assert "1 - Reembolso" in user.say("oi")
-    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), f"whatsapp:{user.phone}")
-    _entrar(page, painel, "ana")
-    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    user, ticket = _conversa_com_chamado(page, painel)
     page.fill("form.responder textarea", "Olá! Sou a Ana. Pode me mandar o número da guia?")
     page.get_by_role("button", name="Enviar resposta").click()
     status = page.get_by_role("status").inner_text()
@@ -443,11 +445,7 @@ def test_an_agents_reply_pauses_the_bot_until_the_ticket_is_resolved(page, paine
 def test_a_reply_typed_when_the_session_ended_or_too_long_is_kept_not_lost(page, painel):
     # u15: posting after the session ended gave a bare "sessão expirada" page and the text was gone; a 2,400-character
     # paste was cut to 1,600 without a word and sent mid-word.
-    user = WhatsApp(painel)
-    assert "1 - Reembolso" in user.say("oi")  # within WhatsApp's 24 hours: free text may be sent
-    ticket = _ticket(painel, "relacionamento", date(2026, 12, 9), f"whatsapp:{user.phone}")
-    _entrar(page, painel, "ana")
-    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    user, ticket = _conversa_com_chamado(page, painel)
     longo = "Prezada beneficiária, " + "x" * 1700
     page.fill("form.responder textarea", longo)
     assert "1722 de 1600 caracteres" in page.locator("form.responder small").inner_text()
