@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
 from actions.formatting import format_date
-from actions.sinais import escreve_de_portugal
+from actions.sinais import de_portugal, escreve_de_portugal
 from actions.teleconsulta_leitura import pais_do_cliente
 from bot.canais import TELEFONE_24H, Canal
 from bot.db import repository
@@ -176,7 +176,7 @@ def cliente_da_mesa(tracker: Tracker, texto: str) -> bool:
     in Brazil (a Brazilian phone, a CPF given to the desk) is the plan's beneficiary; a request naming the plan
     is the plan's; and whoever was told about the desk and asks for a person again gets one.
     """
-    if not (escreve_de_portugal(texto) or tracker.get_slot("tele_protocolo")):
+    if not (de_portugal(tracker) or escreve_de_portugal(texto) or tracker.get_slot("tele_protocolo")):
         return False
     if pais_do_cliente(tracker) == "BR" or len(only_digits(str(tracker.get_slot("tele_nif") or ""))) == 11:
         return False

@@ -29,6 +29,7 @@ from actions.sinais import (
     SINAIS_DE_EMERGENCIA,
     SINAIS_DE_EMERGENCIA_PT,
     com_sinais_do_caso,
+    de_portugal,
     escreve_de_portugal,
 )
 from bot.canais import (
@@ -196,10 +197,13 @@ def pede_marcacao_online(texto: str) -> bool:
     return bool(_MARCAR.search(folded) and _ONLINE.search(folded) and not _PROBLEMA.search(folded))
 
 
-def orientacao(texto: str) -> str:
+def orientacao(texto: str, portugal: bool | None = None) -> str:
     """The PA Online guidance that answers a message, with the emergency number when it tells a symptom.
 
-    >>> orientacao("minha mãe está com falta de ar") == EMERGENCIA
+    ``portugal`` says the person writes from Portugal when the conversation knows it (a +351 phone); without
+    it, the message's words tell.
+
+    >>> orientacao("minha mãe está com falta de ar").endswith(EMERGENCIA)
     True
     >>> orientacao("minha filha ta com febre de 40, onde levo ela agora?").startswith("⚠️")
     True
@@ -231,10 +235,10 @@ def orientacao(texto: str) -> str:
     if DENTE.search(strip_accents(texto).lower()) and not is_urgent(texto):
         # The online care has a general practitioner or a paediatrician, never a dentist.
         return ODONTO
-    portugal = escreve_de_portugal(texto)
+    portugal = escreve_de_portugal(texto) if portugal is None else portugal
     if is_urgent(texto):
         # "minha filha tá convulsionando": the emergency number, not a tutorial of the video platform.
-        return com_sinais_do_caso(EMERGENCIA_PT if portugal else EMERGENCIA, texto)
+        return com_sinais_do_caso(EMERGENCIA_PT if portugal else EMERGENCIA, texto, portugal)
     if _NAO_SABE_USAR.search(strip_accents(texto).lower()):
         # u19: a 78-year-old with pain and fever, "como entro… não sei mexer", got the same site steps again.
         return f"{NAO_SABE_USAR}\n\n{SE_PIORAR}" if tells_a_symptom(texto) else NAO_SABE_USAR
@@ -242,7 +246,7 @@ def orientacao(texto: str) -> str:
         # "a minha filha tem febre de 40, para onde ligo a esta hora?" from Lisbon: no plan card to enter with.
         return EM_PORTUGAL
     if _PROCURA_EMERGENCIA.search(strip_accents(texto).lower()):
-        return f"{com_sinais_do_caso(EMERGENCIA, texto)}\n\n{_orientacao(texto)}"
+        return f"{com_sinais_do_caso(EMERGENCIA, texto, portugal)}\n\n{_orientacao(texto)}"
     if tells_a_symptom(texto):
         return f"{_orientacao(texto)}\n\n{SE_PIORAR}"
     return _orientacao(texto)
@@ -315,6 +319,12 @@ def _orientacao(texto: str) -> str:
     return ACESSO
 
 
+# The video call and its platform, as a client of the desk names them.
+_DA_PLATAFORMA = re.compile(
+    r"\b(?:video\w*|chamada|medico online|teleconsulta|consulta online|plataforma|aplicacao|app|ecra|camara)\b"
+)
+
+
 class ActionOrientarProntoAtendimento(Action):
     """Answers questions about the online emergency care platform."""
 
@@ -329,7 +339,13 @@ class ActionOrientarProntoAtendimento(Action):
         assunto = pergunta_sobre_o_assunto(tracker)
         if assunto:  # "quanto custa?" after the new plans is about the new plans
             return reler_no_assunto(tracker, assunto)
-        dispatcher.utter_message(text=orientacao(tracker.latest_message.get("text") or ""))
+        texto = tracker.latest_message.get("text") or ""
+        portugal = de_portugal(tracker)
+        if portugal and not is_urgent(texto) and _DA_PLATAFORMA.search(strip_accents(texto).lower()):
+            # u20: "+351… a videochamada do Médico Online ficou congelada" got the PA Online's Brazilian support
+            # line; a client in Portugal is the teleconsultation desk's, whose technology team answers.
+            return reler_no_assunto(tracker, "tele_tecnologia")
+        dispatcher.utter_message(text=orientacao(texto, portugal))
         if (tracker.active_loop or {}).get("name") != "identificacao_form":
             # In the middle of an identification the form asks its question next, not "algo mais?".
             dispatcher.utter_message(response="utter_algo_mais")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE
+from rasa_sdk import Tracker
+
+from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, pais_do_remetente
 from bot.nlu.parsing import strip_accents
-from bot.nlu.symptoms import tells_a_fall, tells_stroke_signs
+from bot.nlu.symptoms import is_urgent, tells_a_fall, tells_stroke_signs
 
 # Someone writing from Portugal reads 112 and the hospital's "urgência" first.
 SINAIS_DE_EMERGENCIA = (
@@ -37,6 +39,10 @@ DEPOIS_DA_QUEDA = (
     "⚠️ Depois de uma queda, sonolência, vômito ou confusão de quem bateu a cabeça, ou dor forte que não deixa "
     "levantar ou andar, são emergência: ligue {numero} e não levante a pessoa à força."
 )
+LIGUE_AGORA = "⚠️ Ligue {numero} agora ou vá ao pronto-socorro mais próximo: o que você conta é sinal de emergência."
+LIGUE_AGORA_PT = (
+    f"⚠️ Ligue {EMERGENCIA_PORTUGAL} agora ou vá já à urgência do hospital mais próximo: é sinal de emergência."
+)
 SINAIS_EM_CRIANCA = (
     "Em criança, também são emergência: febre com manchas roxas ou vermelhas na pele, moleza ou sonolência fora do "
     "normal, gemido ao respirar, lábios roxos ou convulsão."
@@ -57,7 +63,17 @@ def escreve_de_portugal(texto: str) -> bool:
     return bool(_DE_PORTUGAL.search(strip_accents(texto).lower()))
 
 
-def com_sinais_do_caso(aviso: str, texto: str) -> str:
+def de_portugal(tracker: Tracker) -> bool:
+    """Whether the person writes from Portugal: a Portuguese phone, or words only someone there writes.
+
+    u20: "+351… a minha avó caiu" read "ligue 192" first, and the written words alone missed "estou no Porto".
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    pais = pais_do_remetente(metadata.get("telefone")) or pais_do_remetente(tracker.sender_id)
+    return pais == "PT" or escreve_de_portugal(str(tracker.latest_message.get("text") or ""))
+
+
+def com_sinais_do_caso(aviso: str, texto: str, portugal: bool | None = None) -> str:
     """The warning ``aviso`` with the signs of the case the message tells: a stroke, a fall, a child.
 
     >>> com_sinais_do_caso("AVISO", "meu marido ta com a boca torta").splitlines()[1]
@@ -67,19 +83,29 @@ def com_sinais_do_caso(aviso: str, texto: str) -> str:
     AVISO
     >>> com_sinais_do_caso("AVISO", "meu filho de 2 anos ta com febre de 40").endswith(SINAIS_EM_CRIANCA)
     True
-    >>> com_sinais_do_caso("AVISO", "estou com falta de ar")
+    >>> com_sinais_do_caso("AVISO", "meu marido ta com dor forte no peito").splitlines()[0].split(" ou ")[0]
+    '⚠️ Ligue 192 (SAMU; em Portugal, 112) agora'
+    >>> com_sinais_do_caso("AVISO", "onde levo minha mãe com febre?")
     'AVISO'
     """
-    numero = EMERGENCIA_PORTUGAL if escreve_de_portugal(texto) else EMERGENCIA_TELEFONE
+    portugal = escreve_de_portugal(texto) if portugal is None else portugal
+    numero = EMERGENCIA_PORTUGAL if portugal else EMERGENCIA_TELEFONE
     antes = [
         modelo.format(numero=numero)
-        for modelo, diz in ((SINAIS_DE_AVC, tells_stroke_signs), (DEPOIS_DA_QUEDA, tells_a_fall))
+        for modelo, diz in ((DEPOIS_DA_QUEDA, tells_a_fall), (SINAIS_DE_AVC, tells_stroke_signs))
         if diz(texto)
     ]
+    if is_urgent(texto) and not antes:
+        # u20: the number came after a list of signs, seconds of speech on the phone: what to do comes first.
+        antes = [LIGUE_AGORA_PT if numero == EMERGENCIA_PORTUGAL else LIGUE_AGORA.format(numero=numero)]
     depois = [SINAIS_EM_CRIANCA] if _CRIANCA.search(strip_accents(texto).lower()) else []
     return "\n".join([*antes, aviso, *depois])
 
 
-def sinais_de_emergencia(texto: str) -> str:
-    """The emergency warning for ``texto``: Portugal's number first from there, and the case's own signs."""
-    return com_sinais_do_caso(SINAIS_DE_EMERGENCIA_PT if escreve_de_portugal(texto) else SINAIS_DE_EMERGENCIA, texto)
+def sinais_de_emergencia(texto: str, portugal: bool | None = None) -> str:
+    """The emergency warning for ``texto``: Portugal's number first from there, and the case's own signs.
+
+    ``portugal`` says where the person is when the conversation knows (:func:`de_portugal`); else the words do.
+    """
+    portugal = escreve_de_portugal(texto) if portugal is None else portugal
+    return com_sinais_do_caso(SINAIS_DE_EMERGENCIA_PT if portugal else SINAIS_DE_EMERGENCIA, texto, portugal)

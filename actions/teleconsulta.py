@@ -28,7 +28,7 @@ from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, so_cumprimento
-from actions.sinais import sinais_de_emergencia
+from actions.sinais import de_portugal, sinais_de_emergencia
 from actions.teleconsulta_leitura import (
     DOCUMENTO_DO_PAIS,
     equipa,
@@ -191,7 +191,7 @@ class ActionPrepararTeleconsulta(Action):
             dispatcher.utter_message(text=ALERGIA_AO_RECEITADO)
         elif is_urgent(texto):
             # "fiquei com a cara inchada depois do antibiótico que o médico receitou": the emergency number first.
-            dispatcher.utter_message(text=sinais_de_emergencia(texto))
+            dispatcher.utter_message(text=sinais_de_emergencia(texto, de_portugal(tracker)))
         if intent == "tele_tecnologia" and CHAMADA_PAROU.search(strip_accents(texto).lower()):
             # The consultation may still be going on: how to get back in comes before the ticket's questions.
             dispatcher.utter_message(text=CHAMADA_CAIU)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from rasa_sdk import Tracker
 
 from actions.sinais import escreve_de_portugal
+from bot.canais import pais_do_remetente
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
@@ -119,23 +119,6 @@ DOCUMENTO_DO_PAIS = {"BR": "CPF", "PT": "NIF"}
 DIGITOS_DO_DOCUMENTO = {"CPF": 11, "NIF": 9}
 
 
-def pais_do_telefone(numero: str | None) -> str | None:
-    """The country of a phone number as a channel names it ("whatsapp:+55...", "+351..."), or None.
-
-    >>> pais_do_telefone("whatsapp:+5531991180001"), pais_do_telefone("+351912345678")
-    ('BR', 'PT')
-    >>> pais_do_telefone("918000001") is None, pais_do_telefone("ura:CA1234") is None, pais_do_telefone(None)
-    (True, True, None)
-    """
-    texto = str(numero or "").rsplit(":", 1)[-1].strip()
-    if not texto.startswith("+"):
-        return None  # a Telegram chat or a call's id: no country in it
-    try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(texto, None))
-    except phonenumbers.NumberParseException:
-        return None
-
-
 def nome_do_documento(pais: str | None) -> str:
     """The number a client of ``pais`` has, as the desk's questions name it.
 
@@ -155,7 +138,7 @@ def pais_do_cliente(tracker: Tracker) -> str | None:
     writing no Portuguese-only words is asked for either.
     """
     metadata = (tracker.latest_message or {}).get("metadata") or {}
-    pais = pais_do_telefone(metadata.get("telefone")) or pais_do_telefone(tracker.sender_id)
+    pais = pais_do_remetente(metadata.get("telefone")) or pais_do_remetente(tracker.sender_id)
     if pais in DOCUMENTO_DO_PAIS:
         return pais
     texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")

@@ -24,7 +24,7 @@ from actions.atendente import retirar_pedido
 from actions.base import SERVICOS, trocar_de_pessoa
 from actions.chamados import responder_documento_do_chamado
 from actions.contexto import reler_no_assunto
-from actions.sinais import sinais_de_emergencia
+from actions.sinais import de_portugal, sinais_de_emergencia
 from actions.teleconsulta_seguimento import acrescentar_ao_pedido_da_mesa
 from actions.utilizacao import QUAL_ITEM, ActionContestarUtilizacao
 from bot.nlu.parsing import strip_accents
@@ -122,8 +122,9 @@ def antes_da_acao(
     Returns:
         The events that answer the message instead of ``acao``, or None to run ``acao``.
     """
-    if acao in PERGUNTAS_CURTAS and is_urgent(tracker.latest_message.get("text") or ""):
-        dispatcher.utter_message(text=sinais_de_emergencia(tracker.latest_message.get("text") or ""))
+    texto = tracker.latest_message.get("text") or ""
+    if acao in PERGUNTAS_CURTAS and is_urgent(texto):
+        dispatcher.utter_message(text=sinais_de_emergencia(texto, de_portugal(tracker)))
         return []  # the form asks its question again
     if acao == ESCOLHA_DE_PESSOA:
         troca = trocar_de_pessoa(dispatcher, tracker, pendente=tracker.get_slot("opcao_pendente"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+import phonenumbers
+
 # The Central de Relacionamento, the 24-hour phone line of source 000: every message that sends someone to a
 # person by phone quotes it from here.
 CENTRAL_TELEFONE = "0800 030 9009"
@@ -66,3 +68,20 @@ def rotulo(nome: str | None) -> str:
         return Canal(nome).rotulo
     except ValueError:
         return nome
+
+
+def pais_do_remetente(numero: str | None) -> str | None:
+    """The country of a phone number as a channel names it ("whatsapp:+55...", "+351..."), or None.
+
+    >>> pais_do_remetente("whatsapp:+5531991180001"), pais_do_remetente("+351912345678")
+    ('BR', 'PT')
+    >>> pais_do_remetente("918000001") is None, pais_do_remetente("ura:CA1234") is None, pais_do_remetente(None)
+    (True, True, None)
+    """
+    texto = str(numero or "").rsplit(":", 1)[-1].strip()
+    if not texto.startswith("+"):
+        return None  # a Telegram chat or a call's id: no country in it
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(texto, None))
+    except phonenumbers.NumberParseException:
+        return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import time
 import urllib.error
 import urllib.request
@@ -221,7 +222,9 @@ class TelegramSimulator:
     base_url: str
     settings: Settings
     chat_id: int = DEMO_TELEGRAM_CHAT
-    update_id: int = field(default_factory=lambda: int(time.time()) % 100_000_000)
+    # Telegram's update ids are unique across the bot's chats; two simulators started in the same second shared
+    # them, and each read the other's answers (u20).
+    update_id: int = field(default_factory=lambda: secrets.randbelow(1_000_000_000))
 
     def __post_init__(self) -> None:
         self.secret = telegram_webhook_secret(self.settings) or ""

@@ -336,6 +336,9 @@ class UraInput(InputChannel):
         digits = (form.get("Digits") or "").strip().rstrip("#")
         # "quatro", "cinco dois nove…", "doze de março de mil novecentos…": the numbers a caller says, in digits.
         speech = spoken_numbers((form.get("SpeechResult") or "").strip())
+        if not digits and re.fullmatch(r"\d+", speech.strip(" .")):
+            # u20: "nove" said after a long answer's part was "não entendi"; a number said is a key pressed.
+            digits, speech = speech.strip(" ."), ""
         sender = f"ura:{call}"
         if stage is None:
             return self._gather(request, [ENTRY], "entrada", 0, single_key=True)

@@ -40,8 +40,13 @@ _STROKE_RE = re.compile(rf"\b(?:{_STROKE})\b")
 
 # Signs that cannot wait for a video call (the answer then starts with the emergency number).
 _URGENT = (
-    r"falta de ar|dificuldade (?:de|para|pra) respirar|nao (?:consigo|consegue) respirar|dor no peito|"
-    r"desmai\w*|convuls\w*|sangramento|sangrando|sangrou|infarto|avc|derrame|inconsciente|nao acorda|"
+    r"falta de ar|dificuldade (?:de|para|pra) respirar|nao (?:consigo|consegue) respirar|"
+    # u20: "dor forte no peito", "infartando", "desacordada" got the video clinic or "não entendi".
+    r"dor(?:es)? (?:\w+ ){0,2}no peito|dor (?:\w+ )?(?:forte )?(?:no|do) coracao|"
+    r"desmai\w*|desacordad\w*|convuls\w*|sangramento|sangrando|sangrou|infart\w*|enfart\w*|avc|derrame|"
+    r"inconsciente|nao acorda|"
+    r"(?:mae|pai|filh[oa]|marido|esposa|esposo|mulher|avo|vo|bebe|crianca|sogr[oa]|irm[aã]o?|ele|ela) "
+    r"(?:\w+ ){0,4}nao (?:ta |esta |tá )?(?:respond\w*|reag\w*)|"
     r"engasgad\w*|envenen\w*|overdose|"
     # pt-PT and a reaction to a medicine: "custa-lhe respirar", "a cara inchada", "a garganta a fechar"
     r"custa (?:lhe |me )?(?:a )?respirar|respir\w* com dificuldade|aperto no peito|"
@@ -70,16 +75,22 @@ _SYMPTOM = re.compile(
     r")\b"
 )
 _URGENT_RE = re.compile(rf"\b(?:{_URGENT})\b")
-# After a fall, what needs the emergency room now: unable to get up or walk, the hip, a broken bone.
+# After a fall, what needs the emergency room now: unable to get up or walk, the hip, a broken bone, not answering.
 _AFTER_A_BAD_FALL = re.compile(
-    r"\b(?:nao (?:consegue|consigo) (?:se )?(?:levantar|ficar de pe|andar|mexer|apoiar)|quadril|fratur\w*|quebr\w*|"
-    r"femur|osso)\b"
+    r"\b(?:nao (?:se )?(?:consegue|consigo) (?:se )?(?:levantar|ficar de pe|andar|mexer|apoiar)|quadril|fratur\w*|"
+    r"quebr\w*|femur|osso|nao (?:ta |esta )?respond\w*|confus\w*|bat\w* (?:com )?(?:a |na )?cabeca)\b"
 )
+# Fever with spots on the skin: purple ones in anyone, any in a child, are the emergency the child's warning names
+# (u20: "meu bebê tá com febre e umas manchas roxas" got the video clinic's sign-up steps).
+_FEVER = re.compile(r"\bfebr\w*")
+_SPOTS = re.compile(r"\b(?:manch\w*|pint\w*|bolinh\w*|petequi\w*)\b")
+_PURPLE = re.compile(r"\b(?:rox\w*|arroxead\w*)\b")
+_CHILD = re.compile(r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b")
 # Someone fell: a person's fall, never a call, a boleto or the internet ("a chamada caiu", "caiu no spam").
 _FALL_RE = re.compile(
     r"\b(?:levou (?:um )?tombo|tombou|sofreu (?:uma )?queda|teve uma queda|escorregou|"
-    r"(?:caiu|cai|caimos) (?:(?:da|do|das|dos|de) (?!novo\b)|no (?:chao|banheiro|box|quintal|meio)|"
-    r"na (?:rua|escada|calcada|banheira|cozinha|sala|cama)|em casa|sozinh[oa]|"
+    r"(?:caiu|cai|caimos) (?:(?:da|do|das|dos|de) (?!novo\b)|nos? (?:chao|banheiro|box|quintal|meio|quarto|piso|"
+    r"degraus?)|nas? (?:rua|escadas?|calcada|banheira|cozinha|sala|cama)|em casa|sozinh[oa]|"
     r"e (?:bateu|bati|machuc\w*|quebr\w*|torceu|nao (?:consegue|consigo) (?:se )?(?:levantar|andar|ficar de pe))))"
 )
 
@@ -140,9 +151,19 @@ def is_urgent(text: str) -> bool:
     True
     >>> is_urgent("a chamada caiu e não consigo entrar de novo"), is_urgent("meu filho bateu a cabeça na mesa")
     (False, False)
+    >>> [is_urgent(m) for m in ("meu bebê tá com febre e umas manchas roxas",
+    ...                         "meu marido ta com uma dor forte no peito", "acho que meu pai ta infartando",
+    ...                         "minha mãe ta desacordada",
+    ...                         "minha mae caiu da escada e nao ta respondendo direito",
+    ...                         "a minha mãe caiu nas escadas e não se consegue levantar")]
+    [True, True, True, True, True, True]
+    >>> is_urgent("estou com febre e manchas vermelhas de alergia"), is_urgent("o site não está respondendo")
+    (False, False)
     """
     folded = normalize(text or "")
-    return _URGENT_RE.search(folded) is not None or (tells_a_fall(folded) and bool(_AFTER_A_BAD_FALL.search(folded)))
+    if _URGENT_RE.search(folded) is not None or (tells_a_fall(folded) and bool(_AFTER_A_BAD_FALL.search(folded))):
+        return True
+    return bool(_FEVER.search(folded) and _SPOTS.search(folded) and (_PURPLE.search(folded) or _CHILD.search(folded)))
 
 
 # What a topic's own request names: a symptom beside one of these is part of that request ("o reembolso da consulta

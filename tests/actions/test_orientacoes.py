@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from actions.orientacoes import ActionOrientarProntoAtendimento, orientacao
+from actions.sinais import LIGUE_AGORA, LIGUE_AGORA_PT
+from bot.canais import EMERGENCIA_TELEFONE
 from tests.actions.conftest import make_tracker, texts
 
 
@@ -64,7 +66,8 @@ def test_a_symptom_gets_the_way_in_and_when_to_call_192():
     # Signs that cannot wait for a video call: the emergency number, and no tutorial of the platform after it
     # (a tester found the SAMU line buried under the steps for minors).
     urgent = orientacao("minha mãe está com falta de ar")
-    assert urgent == EMERGENCIA and "192" in urgent and ACESSO not in urgent
+    # u20: what to do (the number) first, then the signs.
+    assert urgent == f"{LIGUE_AGORA.format(numero=EMERGENCIA_TELEFONE)}\n{EMERGENCIA}" and ACESSO not in urgent
     # A baby is a dependant: the way in, then the dependant's profile step.
     baby = orientacao("meu bebê está com diarreia")
     assert "Novo Pronto Atendimento Online" in baby and "perfil dos seus dependentes" in baby and SE_PIORAR in baby
@@ -114,7 +117,7 @@ def test_breathing_trouble_said_in_ptpt_is_an_emergency():
     from actions.sinais import SINAIS_EM_CRIANCA
 
     answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
-    assert answer == f"{EMERGENCIA_PT}\n{SINAIS_EM_CRIANCA}" and "ligue 112" in answer
+    assert answer == f"{LIGUE_AGORA_PT}\n{EMERGENCIA_PT}\n{SINAIS_EM_CRIANCA}" and "ligue 112" in answer
 
 
 def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
@@ -132,7 +135,7 @@ def test_someone_writing_from_portugal_reads_112_and_sns_24():
     from actions.orientacoes import EM_PORTUGAL, EMERGENCIA_PT
 
     urgent = orientacao("O meu pai está com falta de ar e os lábios estão a ficar roxos. Estamos em Lisboa.")
-    assert urgent == EMERGENCIA_PT and "ligue 112" in urgent and "808 24 24 24" in urgent
+    assert urgent == f"{LIGUE_AGORA_PT}\n{EMERGENCIA_PT}" and "808 24 24 24" in urgent
     fever = orientacao("A minha filha tem febre alta, 40,2, estou a ficar aflita. Para onde ligo a esta hora?")
     assert fever == EM_PORTUGAL
     asthma = orientacao("minha filha asmática tá com chiado no peito e não consegue completar uma frase")
@@ -177,3 +180,18 @@ def test_someone_who_cannot_use_the_platform_alone_gets_people_who_can_help():
     assert answer.startswith(NAO_SABE_USAR) and "0800 030 9009" in answer and "4000-1896" in answer
     assert "192" in answer  # when to stop trying and call
     assert "cadastrar" not in answer  # not the site's steps again
+
+
+async def test_a_client_in_portugal_is_sent_to_the_desk_and_reads_112_first(dispatcher):
+    # u20: "+351… a videochamada do Médico Online ficou congelada" got the PA Online's Brazilian support line, and
+    # "a minha avó caiu e bateu com a cabeça, está confusa" (written with no Portuguese-only word) read 192 first.
+    congelada = make_tracker(text="Olá. A videochamada do Médico Online ficou congelada e paguei a consulta na mesma",
+                             intent="pronto_atendimento_online", sender="whatsapp:+351912000003")
+    events = await ActionOrientarProntoAtendimento().run(dispatcher, congelada, {})
+    assert any(e.get("event") == "user" and e["parse_data"]["intent"]["name"] == "tele_tecnologia" for e in events)
+    assert texts(dispatcher) == []
+    queda = make_tracker(text="a minha avó caiu e bateu com a cabeça, está confusa",
+                         intent="pronto_atendimento_online", sender="whatsapp:+351912000006")
+    await ActionOrientarProntoAtendimento().run(dispatcher, queda, {})
+    first = texts(dispatcher)[0].splitlines()[0]
+    assert first.startswith("⚠️ Depois de uma queda") and "ligue 112" in first and "192" not in first

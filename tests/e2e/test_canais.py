@@ -345,8 +345,11 @@ def test_ivr_a_long_answer_is_heard_in_parts(env):
     parts = [caller.speak("como faço para pedir reembolso?")]
     assert parts[0].endswith(CONTINUE_HINT) and "Como pedir reembolso" in parts[0]
     while parts[-1].endswith(CONTINUE_HINT) and len(parts) < 10:
-        parts.append(caller.keys("9") if len(parts) % 2 else caller.speak("continuar"))
-    assert 2 <= len(parts) < 10 and "Diga menu para ver as opções." in parts[-1]
+        # u20: "nove" said, not pressed, was "não entendi" and the rest of the answer was lost.
+        step = len(parts) % 3
+        parts.append({1: lambda: caller.keys("9"), 2: lambda: caller.speak("nove")}.get(
+            step, lambda: caller.speak("continuar"))())
+    assert 3 <= len(parts) < 10 and "Diga menu para ver as opções." in parts[-1]  # a key, "nove", "continuar"
     # u19: a 9 once too often got "não entendi, pode escrever de outra forma?".
     after = caller.keys("9")
     assert after.startswith("Essa resposta já terminou.") and "não entendi" not in after.lower(), after
@@ -404,6 +407,23 @@ def test_ivr_numbers_said_in_words_are_understood(env):
     heard = caller.speak("doze de março de mil novecentos e setenta e cinco")
     assert "Identificação confirmada" in heard, heard
     assert "oleto" in caller.keys("9")  # the boletos the caller chose with "quatro"
+
+
+@pytest.mark.parametrize(
+    ("message", "first"),
+    [
+        # u20: each of these got the video clinic's steps, the teleconsultation form or "não entendi".
+        ("minha mãe caiu nas escadas e não consegue levantar", "⚠️ Depois de uma queda"),
+        ("meu bebê tá com febre e umas manchas roxas", "⚠️ Ligue 192"),
+        ("meu marido ta com uma dor forte no peito", "⚠️ Ligue 192"),
+        ("acho que meu pai ta infartando", "⚠️ Ligue 192"),
+        ("minha mãe ta desacordada", "⚠️ Ligue 192"),
+    ],
+)
+def test_an_emergency_told_in_a_relatives_words_starts_with_the_number(env, message, first):
+    written = WhatsApp(env).say(message)
+    assert written.startswith(first) and "192" in written.splitlines()[0], written
+    assert "Qual é o seu nome completo?" not in written and "não entendi" not in written.lower()
 
 
 def test_forged_calls_change_nothing(env):
