@@ -157,10 +157,19 @@ def pedido_antes_do_atendente(tracker: Tracker, texto: str) -> str:
     ...            {"event": "bot", "text": "..."}, {"event": "user", "text": "0"}]
     >>> pedido_antes_do_atendente(Tracker("x", {}, {}, eventos, False, None, {}, ""), "0")
     '0 (antes: o reembolso de 450 está parado, já mandei o relatório)'
+    >>> clinico = [{"event": "user", "text": "o médico disse que era sinusite mas continuo com febre",
+    ...             "parse_data": {"intent": {"name": "tele_clinica"}}}, {"event": "user", "text": "0"}]
+    >>> pedido_antes_do_atendente(Tracker("x", {}, {}, clinico, False, None, {}, ""), "0")
+    '0'
     """
     if len(texto.split()) > 4 and not typed_choice(texto):
         return texto
-    anteriores = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"][:-1]
+    # A request to the teleconsultation desk has its own ticket, maybe a confidential one (u21: a clinical question
+    # was read by the first line as "0 (antes: … febre de 38…)"): never quoted here.
+    anteriores = [
+        str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"
+        and not str(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "").startswith("tele_")
+    ][:-1]
     substantivos = [a for a in anteriores[-3:] if len(a.split()) >= 4 and not typed_choice(a)]
     return f"{texto} (antes: {substantivos[-1]})" if substantivos else texto
 

@@ -252,6 +252,12 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
 
     >>> mask_personal_data("o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, nasci em 12/03/1975")
     'o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, nasci em **/**/****'
+    >>> mask_personal_data("paguei o PS dia 05/11/2026 e mandei os recibos dia 10/11/2026")
+    'paguei o PS dia 05/11/2026 e mandei os recibos dia 10/11/2026'
+    >>> mask_personal_data("Foram R$ 850,00 em 15/10/2026 e R$ 850,00 em 16/10/2026")
+    'Foram R$ 850,00 em 15/10/2026 e R$ 850,00 em 16/10/2026'
+    >>> mask_personal_data("Relato: nascido em 30/08/1972. Paguei em 15/10/2026", dates=False)
+    'Relato: nascido em **/**/****. Paguei em 15/10/2026'
     >>> mask_personal_data("Data de nascimento dele: 30 de agosto de 1972"), mask_personal_data("120375")
     ('Data de nascimento dele: **/**/****', '**/**/****')
     >>> mask_personal_data("12 de março de 1975"), mask_personal_data("a consulta foi em 3 de dezembro de 2026")
@@ -269,7 +275,9 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
     for marker, guide in guides.items():
         text = text.replace(marker, guide)
     if not dates:
-        return text
+        # The bot's and an agent's words keep their dates, except one after birth words: the bot may quote what
+        # the person wrote ("nascido em 30/08/1972", u21).
+        return _FULL_DATE_IN_TEXT.sub(lambda m: "**/**/****" if _after_birth_words(text, m.start()) else m[0], text)
     text = _FULL_DATE_IN_TEXT.sub(lambda m: m[0] if _of_a_service(text, m.start()) else "**/**/****", text)
     text = _ALL_DIGITS_8.sub("**/**/****", text)
     text = _DATE_IN_WORDS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
@@ -281,12 +289,14 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
 # a payment, a due date or a care service is that, not a birth date; one after birth words, or a message that is
 # nothing but a date (the answer to "data de nascimento?"), is masked in any shape.
 _SERVICE_BEFORE = re.compile(
-    r"(?:venc\w*|pag\w*|consulta|exame|cirurgia|internac\w*|interna\w*|atendimento|atendid[oa]|prazo|boleto|"
-    r"fatura|reembolso|procedimento|sess[aã]o|teleconsulta|recibo|nota fiscal|guia|protocolo|liga\w*|"
-    r"aconteceu|realizad[oa]|marcad[oa]|agendad[oa])\b[^.;!?\n]{0,25}$",
+    r"(?:venc\w*|pag\w*|consulta\w*|exame\w*|cirurgia\w*|interna\w*|atendimento\w*|atendid[oa]s?|prazo\w*|"
+    r"boleto\w*|fatura\w*|reembols\w*|procedimento\w*|sess(?:ão|ao|ões|oes)|teleconsulta\w*|recibo\w*|"
+    r"nota fiscal|notas fiscais|guia\w*|protocolo\w*|liga\w*|aconteceu|realizad[oa]s?|marcad[oa]s?|"
+    r"agendad[oa]s?|envi\w*|mand\w*|receb\w*|cobr\w*|debit\w*|deposit\w*|transf\w*|compr\w*|"
+    r"R\$\s*[\d.,]+)[^.;!?\n]{0,25}$",
     re.IGNORECASE,
 )
-_BIRTH_BEFORE = re.compile(r"(?:nasc\w*|anivers\w*|\bdn\b|idade)[^.;!?\n]{0,30}$", re.IGNORECASE)
+_BIRTH_BEFORE = re.compile(r"(?:\bnasc\w*|\banivers\w*|\bdn\b|\bidade\b)[^.;!?\n]{0,30}$", re.IGNORECASE)
 _MONTHS_WORDS = (
     "janeiro|fevereiro|mar[cç]o|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
 )
@@ -300,6 +310,10 @@ _SIX_DIGITS = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}(
 def _of_a_service(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start]
     return bool(_SERVICE_BEFORE.search(before)) and not _BIRTH_BEFORE.search(before)
+
+
+def _after_birth_words(text: str, start: int) -> bool:
+    return bool(_BIRTH_BEFORE.search(text[max(0, start - 40):start]))
 
 
 def _may_be_a_birth(text: str, match: re.Match) -> bool:

@@ -260,6 +260,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
             caixa_atual=rules.label(ticket.inbox),
             antes=fluxo.relacionado(agente, ticket, session=db, rules=rules),
+            de_outra_pessoa=fluxo.citado_de_outra_pessoa(ticket, session=db),
         )
 
     @app.get("/fragmentos/conversa/<ticket_id:int>")
@@ -274,6 +275,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
 
     def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:
+        erro = erro[:1].upper() + erro[1:]  # u21: "escreva a resolução antes de enviar" read as a fragment
         query = urlencode({k: v for k, v in (("aviso", aviso), ("erro", erro)) if v})
         return response.redirect(f"/chamados/{ticket_id}" + (f"?{query}" if query else ""))
 
@@ -345,7 +347,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                                             resolucao=form.get("resolucao", ""))
                 aviso = f"Situação alterada para {fluxo.ROTULOS_STATUS[ticket.status]}."
                 if ticket.status in ("resolvido", "encerrado") and evento.text:
-                    aviso += await _avisar_resolucao(db, ticket)
+                    aviso += await _avisar_resolucao(db, ticket, agente)
                     aviso += await _devolver_ao_fim(db, ticket, agente)
             elif acao == "devolver":
                 conversa = (ticket.context_json or {}).get("conversa", "")
@@ -353,11 +355,17 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                     raise fluxo.FluxoError("o chamado não tem conversa para devolver")
                 await sem_transacao(db, rasa.devolver(conversa))
                 fluxo.devolver_ao_bot(agente, ticket, session=db)
-                aviso = "Conversa devolvida ao atendimento automático." + await _avisar(db, ticket, (
-                    f"O atendimento com {agente.name} terminou por aqui: o assistente automático volta a responder "
-                    f"nesta conversa. Seu pedido continua com o protocolo {ticket.protocol}. Digite menu para ver as "
-                    "opções."
-                ))
+                aviso = "Conversa devolvida ao atendimento automático."
+                if ticket.status not in ("resolvido", "encerrado"):
+                    # u21: "O atendimento com Ana terminou" reached someone Ana never wrote to, and came again
+                    # after "foi resolvido".
+                    quem = fluxo.quem_respondeu(ticket, session=db)
+                    inicio = f"O atendimento com {quem} terminou por aqui: o" if quem else "O"
+                    aviso += await _avisar(db, ticket, (
+                        f"{inicio} assistente automático volta a responder nesta conversa. Seu pedido continua "
+                        f"registrado com o protocolo {ticket.protocol}, e a resposta vem por aqui. Digite menu para "
+                        "ver as opções."
+                    ))
             else:
                 return response.text("ação desconhecida", status=404)
         except (fluxo.FluxoError, EntregaError) as erro:
@@ -409,7 +417,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             return f" O beneficiário não foi avisado ({erro})."
         return " O beneficiário foi avisado na conversa."
 
-    async def _avisar_resolucao(db: Session, ticket: Ticket) -> str:
+    async def _avisar_resolucao(db: Session, ticket: Ticket, agente: Agent) -> str:
         conversa = (ticket.context_json or {}).get("conversa", "")
         canal = canal_e_destino(conversa)[0] if conversa else ticket.channel
         if not conversa or canal == "ura":
@@ -417,7 +425,8 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         texto = (f"Seu chamado de protocolo {ticket.protocol} foi {fluxo.ROTULOS_STATUS[ticket.status].lower()}.\n"
                  f"{ticket.resolution}")
         try:
-            await sem_transacao(db, entregar(canais, rasa, conversa, texto, "Atende", protocolo=ticket.protocol))
+            # u21: the resolution was signed "Atende", not by the person who resolved it.
+            await sem_transacao(db, entregar(canais, rasa, conversa, texto, agente.name, protocolo=ticket.protocol))
         except EntregaError as erro:
             return f" A resolução não chegou ao beneficiário ({erro}); ele a verá ao consultar o protocolo."
         return " A resolução foi enviada ao beneficiário."

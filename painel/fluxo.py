@@ -182,8 +182,26 @@ def relacionado(agent: Agent, ticket: Ticket, *, session: Session, rules: RuleSe
     confidenciais = {i.address.lower() for i in rules.inboxes.values() if i.confidential}
     if (antes.inbox or "").lower() in confidenciais and not agent.clinical:
         return None
+    if not mesma_pessoa(antes, ticket):
+        return None  # u21: anyone could cite anyone's protocol and read that person's case (outra_pessoa says so)
     session.add(TicketAccess(ticket_id=antes.id, agent_id=agent.id, at=utc_now()))
     return antes
+
+
+def mesma_pessoa(antes: Ticket, ticket: Ticket) -> bool:
+    """Whether two tickets are the same person's: the same identified beneficiary, or the same conversation."""
+    if antes.beneficiary_id is not None and antes.beneficiary_id == ticket.beneficiary_id:
+        return True
+    conversa = (ticket.context_json or {}).get("conversa")
+    return bool(conversa) and (antes.context_json or {}).get("conversa") == conversa
+
+
+def citado_de_outra_pessoa(ticket: Ticket, *, session: Session) -> bool:
+    """Whether the first-instance protocol an Ombudsman ticket cites exists but is someone else's."""
+    if not ticket.related_protocol:
+        return False
+    antes = session.scalar(select(Ticket).where(Ticket.protocol == ticket.related_protocol))
+    return antes is not None and antes.id != ticket.id and not mesma_pessoa(antes, ticket)
 
 
 def _evento(ticket: Ticket, agent: Agent | None, kind: str, **campos) -> TicketEvent:
@@ -274,7 +292,9 @@ def registrar_resposta(agent: Agent, ticket: Ticket, texto: str, *, session: Ses
     session.add(evento)
     if ticket.assigned_agent_id is None:
         ticket.assigned_agent_id = agent.id
-    if ticket.status == "aberto":
+    # u21: a reply on a resolved ticket paused the bot while the ticket stayed out of every open queue: what the
+    # person wrote next reached nobody. Answering reopens it.
+    if ticket.status in ("aberto", "resolvido"):
         session.add(_mudar(ticket, agent, "em_atendimento"))
     return evento
 
@@ -391,6 +411,14 @@ def protocolos_confidenciais(agent: Agent, ticket: Ticket, *, session: Session, 
     return [t.protocol for t in clinicos if (t.context_json or {}).get("conversa") == conversa]
 
 
+def quem_respondeu(ticket: Ticket, *, session: Session) -> str | None:
+    """The name of the last agent whose reply reached the beneficiary on this ticket, if any did."""
+    respostas = [e for e in historico(ticket, session=session) if e.kind == "resposta" and e.agent_id is not None
+                 and e.delivery_status == "enviada"]
+    agente = session.get(Agent, respostas[-1].agent_id) if respostas else None
+    return agente.name if agente else None
+
+
 def historico(ticket: Ticket, *, session: Session) -> Sequence[TicketEvent]:
     """The ticket's history, oldest first."""
     query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.at, TicketEvent.id)
@@ -457,7 +485,7 @@ def _aberto_por_ultimo():
 
 
 def com_o_atendente(*, session: Session) -> List[tuple[Ticket, datetime]]:
-    """Tickets "em atendimento" whose conversation an agent has taken (the bot is silent there).
+    """Open tickets whose conversation an agent has taken (the bot is silent there), taken or back in a queue.
 
     Each comes with the moment from which a message of the beneficiary is news: the agent's last reply, the last
     time anyone opened the ticket, or the last mark of a message, whichever is latest.
@@ -472,7 +500,9 @@ def com_o_atendente(*, session: Session) -> List[tuple[Ticket, datetime]]:
         .outerjoin(devolvidas, devolvidas.c.ticket_id == Ticket.id)
         .outerjoin(vistos, vistos.c.ticket_id == Ticket.id)
         .outerjoin(abertos, abertos.c.ticket_id == Ticket.id)
-        .where(Ticket.status == "em_atendimento")
+        # u21: transferred (to the Ombudsman, say) the ticket is "aberto" again, the conversation still paused for
+        # it: what the person wrote there reached nobody's queue.
+        .where(Ticket.status.in_(("aberto", "em_atendimento")))
     ).all()
     return [
         (ticket, max(m for m in (pausa, visto, aberto) if m is not None))

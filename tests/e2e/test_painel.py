@@ -482,6 +482,12 @@ def test_the_ombudsman_reads_the_first_instance_ticket_it_must_check(page, paine
     assert lido.startswith(f"{antes.protocol}: Pedido de atendente, ") and "aberto" in lido
     assert "Tipo de manifestação" in page.content() and "Reclamação" in page.content()
     assert page.goto(f"{painel.url}/chamados/{antes.id}").status == 404  # read there, not worked
+    # u21: an unidentified complaint citing someone else's protocol showed that person's request and resolution.
+    alheio = _ticket(painel, "ouvidoria", date(2026, 12, 11), "whatsapp:+5531900000099", "ouvidoria",
+                     related=antes.protocol, tier="ouvidoria", tipo_manifestacao="reclamação")
+    page.goto(f"{painel.url}/chamados/{alheio.id}")
+    lido = page.locator("#primeira-instancia").inner_text()
+    assert "é o chamado de outra pessoa" in lido and "Pedido de atendente" not in lido
 
 
 def test_the_counts_follow_new_tickets_without_reloading(page, painel):

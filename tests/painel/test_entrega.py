@@ -90,6 +90,13 @@ def test_the_beneficiarys_payment_and_care_dates_stay_readable_and_birth_dates_i
         {"event": "user", "text": "sou a Maria, nascida em 12 de março de 1975", "timestamp": 3},
         {"event": "user", "text": "120375", "timestamp": 4},
         {"event": "user", "text": "12/03/1975", "timestamp": 5},
+        # u21: the second date, after "mandei os recibos", and payments after an amount were still masked.
+        {"event": "user", "text": "paguei o pronto-socorro dia 05/11/2026 e mandei os recibos dia 10/11/2026",
+         "timestamp": 6},
+        {"event": "user", "text": "Foram R$ 850,00 em 15/10/2026 e R$ 850,00 em 16/10/2026", "timestamp": 7},
+        # The bot quoting the person's own words keeps their birth date masked.
+        {"event": "bot", "text": "Registrei: nascido em 30/08/1972. Paguei a mensalidade em 15/10/2026.",
+         "timestamp": 8},
     ]
     assert [m.texto for m in transcricao(eventos)] == [
         "o boleto venceu em 15/11/2026 e eu paguei no dia 20/11/2026, a consulta de urgência foi em 03/12/2026",
@@ -97,4 +104,7 @@ def test_the_beneficiarys_payment_and_care_dates_stay_readable_and_birth_dates_i
         "sou a Maria, nascida em **/**/****",
         "**/**/****",
         "**/**/****",
+        "paguei o pronto-socorro dia 05/11/2026 e mandei os recibos dia 10/11/2026",
+        "Foram R$ 850,00 em 15/10/2026 e R$ 850,00 em 16/10/2026",
+        "Registrei: nascido em **/**/****. Paguei a mensalidade em 15/10/2026.",
     ]

@@ -319,3 +319,26 @@ def test_the_clinical_tickets_of_a_conversation_are_known_to_hide_them_from_the_
 
         assert protocolos(leigo_agente, comum) == [session.get(Ticket, clinico).protocol]
         assert protocolos(medica_agente, clinico) == [] and protocolos(leigo_agente, alheio) == []
+
+
+# -- u21 ---------------------------------------------------------------------------------------------------------
+
+def test_after_a_transfer_and_a_reply_on_a_resolved_ticket_the_persons_messages_still_reach_a_queue(
+    db, rules, novo_agente, novo_chamado
+):
+    # u21: transferred to the Ombudsman after a reply, the paused conversation's messages reached nobody; a reply on
+    # a resolved ticket paused the bot while the ticket stayed out of the open queues.
+    ana = novo_agente("ana", ["relacionamento"])
+    transferido, resolvido = novo_chamado(), novo_chamado(status="resolvido", conversa="whatsapp:+5531999990001")
+    session, agente, ticket = _carregar(db, ana, transferido)
+    with session:
+        fluxo.registrar_resposta(agente, ticket, "Vou verificar", session=session)
+        fluxo.pausar_conversa(agente, ticket, session=session)
+        fluxo.transferir(agente, ticket, "ouvidoria", "segunda instância", session=session, rules=rules)
+        session.commit()
+        assert ticket.status == "aberto" and [t.id for t, _ in fluxo.com_o_atendente(session=session)] == [
+            transferido
+        ]
+        fechado = session.get(Ticket, resolvido)
+        fluxo.registrar_resposta(agente, fechado, "Esqueci de dizer: o pagamento sai até 19/12.", session=session)
+        assert fechado.status == "em_atendimento"
