@@ -151,6 +151,12 @@ def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
         return ticket
 
 
+_POR_QUE_NEGOU = re.compile(
+    r"\b(?:por que|porque|pq|qual (?:foi )?o motivo|motivo)\b.{0,30}\bneg\w*|\bneg\w*\b.{0,30}\b(?:por que|pq|porque|"
+    r"como assim)\b"
+)
+
+
 class ActionExplicarOuvidoria(Action):
     """Explains the two tiers before the Ombudsman form, or answers a question about the Ombudsman instead.
 
@@ -208,6 +214,12 @@ class ActionExplicarOuvidoria(Action):
         ):
             # "quero recorrer da negativa do reembolso": the reimbursement's own answer says how.
             return reler_no_assunto(tracker, "reembolso")
+        elif _POR_QUE_NEGOU.search(strip_accents(texto).lower()) and not tem_protocolo(texto) and (
+            assunto_atual(tracker.events) in (None, "autorizacao")
+        ) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()) and ler_tipo(texto) in (None, TIPOS["2"]):
+            # u20: "por que negaram??" after the denied guide opened the Ombudsman's tiers; the guide's reason and
+            # how to ask its reanalysis are the authorizations' answer.
+            return reler_no_assunto(tracker, "autorizacao")
         elif beneficiario_identificado(tracker) is None and pede_reanalise(texto) and not tem_protocolo(texto):
             # "quero recorrer da negativa do meu joelho" before identifying: the guide is the person's data, so the
             # authorizations identify first and then ask its reanalysis (not the Ombudsman's tiers).

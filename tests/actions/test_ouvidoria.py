@@ -486,3 +486,17 @@ async def test_a_request_for_a_person_during_the_form_still_leaves_it(dispatcher
     events = await ActionAtendenteNaOuvidoria().run(dispatcher, tracker, {})
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     assert events[-1]["name"] == "action_falar_atendente"
+
+
+@pytest.mark.parametrize("texto", ["por que negaram??", "meu exame foi negado, como assim?"])
+async def test_why_a_guide_was_denied_is_the_authorizations_answer_not_the_ombudsmans(dispatcher, texto):
+    # u20: "por que negaram??" right after the denied guide opened the Ombudsman's form and its protocol question.
+    from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
+
+    events = [{"event": "user", "text": "minhas autorizações", "parse_data": {"intent": {"name": "autorizacao"}}},
+              {"event": "bot", "text": "Guia 20260000003 ... Situação: Negada"},
+              {"event": "user", "text": texto, "parse_data": {"intent": {"name": "ouvidoria"}}}]
+    tracker = make_tracker(text=texto, intent="ouvidoria", events=events)
+    result = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
+    relida = [e for e in result if e.get("event") == "user"]
+    assert relida and relida[0]["parse_data"]["intent"]["name"] == "autorizacao" and texts(dispatcher) == []
