@@ -108,6 +108,12 @@ def descrever(pedido: Any, nome: str | None, hoje_: date, *, como_recorrer: bool
     return "\n".join(linhas)
 
 
+NADA_FALTA = (
+    "Nenhum pedido de reembolso{de_quem} está esperando documentos: os que estão em análise já têm o que precisam. "
+    "Se a Cemig Saúde pedir mais alguma coisa, o pedido aparece aqui como aguardando documentos."
+)
+
+
 class ActionConsultarReembolso(AcaoIdentificada):
     """Shows reimbursement requests, one by protocol, or how to ask for one (Arts. 71-72)."""
 
@@ -178,11 +184,16 @@ class ActionConsultarReembolso(AcaoIdentificada):
             onde_enviar = [ENVIO_DOS_DOCUMENTOS]  # "o que falta mandar?": which requests wait, and where to send
         if onde_enviar:
             # u16: "como mando o que falta?" was told to cite the protocol, without being told which one.
-            dispatcher.utter_message(text=onde_enviar[0])
             pendentes = [
                 pedido for pedido in repository.list_reimbursements([p.id for p in pessoas], session=session)
                 if pedido.status == "pendente_documentos"
             ]
+            if not pendentes and pergunta_o_que_falta(mensagem["text"]):
+                # u20: "e o que falta mandar nesse?" about a request under analysis got how to send documents.
+                dispatcher.utter_message(text=NADA_FALTA.format(de_quem=de_quem(pessoas)))
+                dispatcher.utter_message(response="utter_algo_mais")
+                return []
+            dispatcher.utter_message(text=onde_enviar[0])
             if pendentes:
                 nomes = {p.id: first_name(p.nome) for p in pessoas} if len(pessoas) > 1 else {}
                 blocos = [descrever(pedido, nomes.get(pedido.beneficiary_id), hoje()) for pedido in pendentes]

@@ -408,3 +408,17 @@ async def test_how_much_and_what_is_missing_are_answered_not_the_whole_list_agai
     ActionConsultarReembolso().atender(falta, _tracker(pessoa_id, "o que falta mandar?"), pessoa_id,
                                        escolha="todos")
     assert texts(falta)[0] == ENVIO_DOS_DOCUMENTOS and texts(falta)[1].startswith("Aguardando documentos:")
+
+
+async def test_nothing_missing_is_said_when_no_request_waits_for_documents(dispatcher):
+    # u20: "e o que falta mandar nesse?" about Ana's request under analysis got the how-to-send text.
+    from actions.reembolso import NADA_FALTA
+
+    family = _family()
+    sem_pendencia = [k for k, (_, pedidos) in family.items()
+                     if pedidos and not any(r.status == "pendente_documentos" for r in pedidos)]
+    assert sem_pendencia, "the demo data has someone with requests and nothing missing"
+    pessoa_id = family[sem_pendencia[0]][0]
+    ActionConsultarReembolso().atender(dispatcher, _tracker(pessoa_id, "e o que falta mandar nesse?"), pessoa_id,
+                                       escolha=str(pessoa_id))
+    assert texts(dispatcher)[0].startswith(NADA_FALTA.split("{")[0]) and "utter_algo_mais" in texts(dispatcher)
