@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from actions.inscricao import sobre_obito
+from actions.obito import sobre_obito
 from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
 from actions.sinais import SINAIS_DE_EMERGENCIA
 from bot.canais import EMERGENCIA_TELEFONE, TELEFONE_24H

@@ -17,8 +17,9 @@ from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.idades import idades_da_mensagem
-from actions.inscricao import depois_do_obito, evento_de_vida, obito_dito_antes
+from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
+from actions.obito import depois_do_obito, obito_dito_antes
 from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.pedido import outros_pedidos, primeiro_pedido
 from actions.reanalise import atender_pedido_de_reanalise
