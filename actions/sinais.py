@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 
 from bot.canais import EMERGENCIA_PORTUGAL, EMERGENCIA_TELEFONE, pais_do_remetente
 from bot.nlu.parsing import strip_accents
-from bot.nlu.symptoms import is_urgent, tells_a_fall, tells_stroke_signs
+from bot.nlu.symptoms import about_a_child, is_urgent, tells_a_fall, tells_stroke_signs
 
 # Someone writing from Portugal reads 112 and the hospital's "urgência" first.
 SINAIS_DE_EMERGENCIA = (
@@ -47,9 +47,6 @@ SINAIS_EM_CRIANCA = (
     "Em criança, também são emergência: febre com manchas roxas ou vermelhas na pele, moleza ou sonolência fora do "
     "normal, gemido ao respirar, lábios roxos ou convulsão."
 )
-_CRIANCA = re.compile(
-    r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|recem.nascid\w*|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b"
-)
 
 
 def escreve_de_portugal(texto: str) -> bool:
@@ -68,9 +65,13 @@ def de_portugal(tracker: Tracker) -> bool:
 
     u20: "+351… a minha avó caiu" read "ligue 192" first, and the written words alone missed "estou no Porto".
     """
+    return pais_do_telefone(tracker) == "PT" or escreve_de_portugal(str(tracker.latest_message.get("text") or ""))
+
+
+def pais_do_telefone(tracker: Tracker) -> str | None:
+    """The country of the phone the conversation comes from: a call's number, or the WhatsApp sender's."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
-    pais = pais_do_remetente(metadata.get("telefone")) or pais_do_remetente(tracker.sender_id)
-    return pais == "PT" or escreve_de_portugal(str(tracker.latest_message.get("text") or ""))
+    return pais_do_remetente(metadata.get("telefone")) or pais_do_remetente(tracker.sender_id)
 
 
 def com_sinais_do_caso(aviso: str, texto: str, portugal: bool | None = None) -> str:
@@ -98,7 +99,7 @@ def com_sinais_do_caso(aviso: str, texto: str, portugal: bool | None = None) -> 
     if is_urgent(texto) and not antes:
         # u20: the number came after a list of signs, seconds of speech on the phone: what to do comes first.
         antes = [LIGUE_AGORA_PT if numero == EMERGENCIA_PORTUGAL else LIGUE_AGORA.format(numero=numero)]
-    depois = [SINAIS_EM_CRIANCA] if _CRIANCA.search(strip_accents(texto).lower()) else []
+    depois = [SINAIS_EM_CRIANCA] if about_a_child(texto) else []
     return "\n".join([*antes, aviso, *depois])
 
 

@@ -10,8 +10,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.sinais import escreve_de_portugal
-from bot.canais import pais_do_remetente
+from actions.sinais import escreve_de_portugal, pais_do_telefone
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
@@ -137,8 +136,7 @@ def pais_do_cliente(tracker: Tracker) -> str | None:
     A Brazilian beneficiary is asked for the CPF only and a client in Portugal for the NIF only; a Telegram chat
     writing no Portuguese-only words is asked for either.
     """
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    pais = pais_do_remetente(metadata.get("telefone")) or pais_do_remetente(tracker.sender_id)
+    pais = pais_do_telefone(tracker)
     if pais in DOCUMENTO_DO_PAIS:
         return pais
     texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")

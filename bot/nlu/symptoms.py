@@ -85,7 +85,9 @@ _AFTER_A_BAD_FALL = re.compile(
 _FEVER = re.compile(r"\bfebr\w*")
 _SPOTS = re.compile(r"\b(?:manch\w*|pint\w*|bolinh\w*|petequi\w*)\b")
 _PURPLE = re.compile(r"\b(?:rox\w*|arroxead\w*)\b")
-_CHILD = re.compile(r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b")
+_CHILD = re.compile(
+    r"\b(?:filh[oa]s?|bebes?|crianca\w*|nenem|recem.nascid\w*|menin[oa]|(?:[1-9]|1[0-2]) anos?|\d+ mes\w*)\b"
+)
 # Someone fell: a person's fall, never a call, a boleto or the internet ("a chamada caiu", "caiu no spam").
 _FALL_RE = re.compile(
     r"\b(?:levou (?:um )?tombo|tombou|sofreu (?:uma )?queda|teve uma queda|escorregou|"
@@ -93,6 +95,15 @@ _FALL_RE = re.compile(
     r"degraus?)|nas? (?:rua|escadas?|calcada|banheira|cozinha|sala|cama)|em casa|sozinh[oa]|"
     r"e (?:bateu|bati|machuc\w*|quebr\w*|torceu|nao (?:consegue|consigo) (?:se )?(?:levantar|andar|ficar de pe))))"
 )
+
+
+def about_a_child(text: str) -> bool:
+    """Whether the message speaks of a child ("meu filho de 2 anos", "a bebê", "minha menina").
+
+    >>> about_a_child("meu filho de 2 anos ta com febre"), about_a_child("minha mãe está com febre")
+    (True, False)
+    """
+    return _CHILD.search(normalize(text or "")) is not None
 
 
 def tells_stroke_signs(text: str) -> bool:
