@@ -85,3 +85,28 @@ def pais_do_remetente(numero: str | None) -> str | None:
         return phonenumbers.region_code_for_number(phonenumbers.parse(texto, None))
     except phonenumbers.NumberParseException:
         return None
+
+
+def telefone_legivel(numero: str | None) -> str:
+    """A caller's number as an agent dials it back: national format for Brazil, international otherwise.
+
+    The raw value is the channel's (E.164 from Twilio); an agent reading "+5531991180001" miscounts digits.
+
+    >>> telefone_legivel("+5531991180001"), telefone_legivel("whatsapp:+351912345678")
+    ('(31) 99118-0001', '+351 912 345 678')
+    >>> telefone_legivel("anonymous"), telefone_legivel(""), telefone_legivel(None)
+    ('anonymous', '', '')
+    """
+    texto = str(numero or "").rsplit(":", 1)[-1].strip()
+    try:
+        analisado = phonenumbers.parse(texto, None)
+    except phonenumbers.NumberParseException:
+        return texto
+    if not phonenumbers.is_possible_number(analisado):
+        return texto
+    formato = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(analisado) == "BR"
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(analisado, formato)

@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session
 
 from bot.canais import rotulo as rotulo_canal
+from bot.canais import telefone_legivel
 from bot.clock import now as agora_do_produto
 from bot.db.models import Agent, Ticket, TicketEvent, utc_now
 from bot.db.session import make_engine, make_session_factory
@@ -78,6 +79,7 @@ def _conversa_escrita(ticket: Ticket) -> str:
 def _ambiente() -> Environment:
     ambiente = Environment(loader=FileSystemLoader(PASTA / "templates"), autoescape=select_autoescape(["html"]))
     ambiente.filters["canal"] = rotulo_canal
+    ambiente.filters["telefone"] = telefone_legivel
     ambiente.filters["categoria"] = category_label
     ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
     ambiente.filters["nif"] = lambda nif: mask_nif(str(nif or ""))

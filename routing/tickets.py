@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.canais import rotulo as canal_rotulo
+from bot.canais import telefone_legivel
 from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, TicketEvent, utc_now
 from bot.db.repository import PROTOCOL_PREFIX, create_ticket, find_ticket_by_protocol, next_protocol
 from bot.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
@@ -309,6 +310,9 @@ def render_body(
             f"({ANSWER_BUSINESS_DAYS[kind]} dias úteis; feriados nacionais e de Minas Gerais excluídos)"
         )
     head.append(f"Canal: {canal_rotulo(channel)}")
+    if context.get("telefone"):
+        # A call cannot be answered in writing: the inbox calls back, and reads the number as it dials it.
+        head.append(f"Telefone para retorno: {telefone_legivel(context['telefone'])}")
     if context.get("conversa"):
         head.append(f"Conversa: {context['conversa']}")
     if ticket.related_protocol:

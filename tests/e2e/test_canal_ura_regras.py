@@ -64,6 +64,8 @@ def test_a_phone_rule_matches_a_call_through_the_ivr_webhook(servers):
     [(channel, inbox, mail)] = [row for row in _tickets(servers) if row[0] == "ura"]
     assert inbox == "ouvidoria@cemigsaude.org.br"
     assert "Regra: atendente_pelo_telefone" in mail and "Canal: telefone (URA)" in mail
+    # u21: the e-mail had no number to call the caller back on.
+    assert "Telefone para retorno: (31) 98888-7777" in mail
     # u15: the console showed the call's id as the number to call back; the caller's number travels with the call.
     engine = make_engine(Settings(database_url=servers.database_url))
     with make_session_factory(engine)() as session:

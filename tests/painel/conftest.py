@@ -49,12 +49,14 @@ def novo_chamado(db: Database) -> Callable[..., int]:
 
     def criar(caixa: str = "relacionamento", due: date | None = date(2026, 12, 9), status: str = "aberto",
               channel: str = "whatsapp", category: str = "falar_atendente", tier: str = "primeira_instancia",
-              conversa: str = "whatsapp:+5531999990000", created_at: datetime = CRIADO) -> int:
+              conversa: str = "whatsapp:+5531999990000", created_at: datetime = CRIADO,
+              contexto: dict | None = None) -> int:
         with db.session_factory() as session:
             ticket = Ticket(
                 protocol=f"2026120200000{next(numero):03d}", created_at=created_at, channel=channel,
                 category=category, status=status, tier=tier, inbox=RULES.inboxes[caixa].address,
-                summary="Quero falar com uma pessoa", context_json={"conversa": conversa}, due_date=due,
+                summary="Quero falar com uma pessoa", context_json={"conversa": conversa, **(contexto or {})},
+                due_date=due,
             )
             session.add(ticket)
             session.commit()

@@ -136,3 +136,22 @@ def test_a_note_is_saved_while_another_page_waits_for_rasa(tmp_path: Path, slow_
     with factory() as session:
         notas = session.scalars(select(TicketEvent.text).where(TicketEvent.kind == "nota")).all()
     assert notas == ["Cliente pediu retorno à tarde"]
+
+
+def test_a_phone_ticket_shows_the_number_to_call_back_as_it_is_dialled(slow_rasa, novo_agente, novo_chamado, db,
+                                                                      monkeypatch):
+    # Before: "ligar de volta para +5531988887777", thirteen digits to count aloud on the desk phone.
+    monkeypatch.setenv("ATENDE_RASA_TOKEN", "token-de-teste")
+    settings = Settings(database_url=db.settings.database_url, rasa_url=slow_rasa)
+    agente_id = novo_agente("ana", ["relacionamento"])
+    chamado = novo_chamado(channel="ura", conversa="ura:CA123", contexto={"telefone": "+5531988887777"})
+    factory = make_session_factory(make_engine(settings))
+    with factory() as session:
+        cookie, _ = open_session(session.get(Agent, agente_id), session=session, hours=1)
+        session.commit()
+
+    with Console(settings) as console:
+        status, _, page = _request(f"{console.url}/chamados/{chamado}", cookie)
+
+    assert status == 200
+    assert "ligar de volta para (31) 98888-7777" in page and "+5531988887777" not in page

@@ -233,6 +233,13 @@ def test_email_carries_the_context_the_agent_needs(db):
     assert "52998224725" not in body and "529.982.247-25" not in body and "4175050000001004" not in body
 
 
+def test_a_call_ticket_email_gives_the_number_to_call_back(db):
+    # u21: a phone ticket's e-mail named the call's id only; the inbox had no number to return the call on.
+    _open(db, context={"conversa": "ura:CA42", "telefone": "+5531988887777"})
+    [row] = _outbox(db)
+    assert "Telefone para retorno: (31) 98888-7777" in row.body
+
+
 def test_copies_of_a_normal_ticket_go_on_the_same_email(db):
     decision = make_decision(inbox="rute.joao.externo@ageas.pt", cc=("clinicadigital@saude360.medis.pt",),
                              tier="teleconsulta", rule="teleconsulta_faturas")
