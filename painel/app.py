@@ -201,7 +201,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             {
                 "t": t,
                 "prazo": fluxo.situacao_do_prazo(t.due_date, dia),
-                "dias": fluxo.dias_uteis_restantes(t.due_date, dia),
+                "dias": fluxo.dias_uteis_restantes(t.due_date, dia, t.tier),
                 "nova": t.id in novas,
             }
             for t in chamados

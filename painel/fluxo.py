@@ -19,7 +19,7 @@ from bot.identifiers import is_valid_cpf
 from bot.regulation.calendar import is_business_day
 from bot.regulation.deadlines import answer_due
 from routing.ruleset import Inbox, RuleSet
-from routing.tickets import ticket_kind
+from routing.tickets import calendar_region, ticket_kind
 
 # Statuses still in someone's queue.
 ABERTOS = ("aberto", "em_atendimento", "aguardando_beneficiario")
@@ -74,18 +74,23 @@ def situacao_do_prazo(due: date | None, hoje: date) -> str:
     return "vence_hoje" if due == hoje else "no_prazo"
 
 
-def dias_uteis_restantes(due: date | None, hoje: date) -> int | None:
+def dias_uteis_restantes(due: date | None, hoje: date, tier: str = "primeira_instancia") -> int | None:
     """Business days from ``hoje`` (exclusive) to ``due`` (inclusive); negative when late.
+
+    The tier names the calendar: the teleconsultation desk's days skip Portugal's holidays.
 
     >>> dias_uteis_restantes(date(2026, 12, 7), date(2026, 12, 4))  # Friday to Monday
     1
     >>> dias_uteis_restantes(date(2026, 12, 1), date(2026, 12, 3))
     -2
+    >>> dias_uteis_restantes(date(2026, 12, 9), date(2026, 12, 7), "teleconsulta")  # 8/12 is a holiday there
+    1
     """
     if due is None:
         return None
     inicio, fim, sinal = (hoje, due, 1) if due >= hoje else (due, hoje, -1)
-    dias = sum(1 for n in range(1, (fim - inicio).days + 1) if is_business_day(inicio + timedelta(days=n)))
+    regiao = calendar_region(tier)
+    dias = sum(1 for n in range(1, (fim - inicio).days + 1) if is_business_day(inicio + timedelta(days=n), (), regiao))
     return sinal * dias
 
 

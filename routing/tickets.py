@@ -39,6 +39,7 @@ from bot.db.models import TICKET_TIERS, Beneficiary, OutboxMessage, Ticket, Tick
 from bot.db.repository import PROTOCOL_PREFIX, create_ticket, find_ticket_by_protocol, next_protocol
 from bot.identifiers import mask_card, mask_cpf, mask_personal_data, normalize_digits
 from bot.menu import OPCOES
+from bot.regulation.calendar import MINAS_GERAIS, PORTUGAL
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind, answer_due
 from bot.settings import get_settings
 from routing.decision import Decision
@@ -86,6 +87,23 @@ TIER_LABELS: dict[str, str] = {
     "ouvidoria": "Ouvidoria (segunda instância)",
     "teleconsulta": "teleconsulta",
 }
+
+# Which holidays a tier's deadline skips: the teleconsultation desk answers from Portugal (source 004).
+_CALENDAR_OF_TIER = {"teleconsulta": PORTUGAL}
+_HOLIDAYS_SKIPPED = {
+    MINAS_GERAIS: "feriados nacionais e de Minas Gerais excluídos",
+    PORTUGAL: "feriados de Portugal excluídos",
+}
+
+
+def calendar_region(tier: str) -> str:
+    """Whose holidays a ticket's business days skip, by its tier.
+
+    >>> calendar_region("teleconsulta"), calendar_region("ouvidoria"), calendar_region("primeira_instancia")
+    ('PT', 'MG', 'MG')
+    """
+    return _CALENDAR_OF_TIER.get(tier, MINAS_GERAIS)
+
 
 STATUS_LABELS: dict[str, str] = {
     "aberto": "aberto",
@@ -307,7 +325,7 @@ def render_body(
         kind = ticket_kind((ticket.context_json or {}).get("kind", "geral"), ticket.tier)
         head.append(
             f"Prazo de resposta: até {ticket.due_date:%d/%m/%Y} "
-            f"({ANSWER_BUSINESS_DAYS[kind]} dias úteis; feriados nacionais e de Minas Gerais excluídos)"
+            f"({ANSWER_BUSINESS_DAYS[kind]} dias úteis; {_HOLIDAYS_SKIPPED[calendar_region(ticket.tier)]})"
         )
     head.append(f"Canal: {canal_rotulo(channel)}")
     if context.get("telefone"):
@@ -494,7 +512,7 @@ def open_ticket(
         raise ValueError("now precisa de fuso horário")
     deadline_kind = ticket_kind(kind, decision.tier)
     local_day = created_at.astimezone(ZoneInfo(timezone)).date()
-    due = answer_due(local_day, deadline_kind)
+    due = answer_due(local_day, deadline_kind, region=calendar_region(decision.tier))
     stored_context = {**context, "kind": kind, "decision": decision.to_json()}
 
     _take_write_lock(session)

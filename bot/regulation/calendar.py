@@ -11,6 +11,9 @@ Holidays come from the ``holidays`` package (version 0.59): national holidays pl
 * Belo Horizonte municipal holidays (the operator's seat and the forum of Art. 109) are not in the package at
   all. Callers that need them pass them as ``extra_holidays``.
 
+The teleconsultation desk (source 004) works in Portugal: its tickets' deadlines are counted on Portugal's national
+holidays instead (``region=PORTUGAL``), since Brazilian ones are working days there and 8 December is not.
+
 The module keeps no state besides a per-year cache filled on first use: importing it does no work.
 """
 
@@ -25,11 +28,28 @@ from dateutil.easter import easter
 
 SATURDAY = 5  # date.weekday() of Saturday; Saturday and Sunday are never business days.
 
+# Whose holidays a business day skips: the operator's seat, or the teleconsultation desk's country.
+MINAS_GERAIS = "MG"
+PORTUGAL = "PT"
+
 
 @lru_cache(maxsize=64)
 def _mg_holidays_of_year(year: int) -> Dict[dt.date, str]:
     # Built once per year: the holidays package recomputes every rule each time an object is created.
     return dict(holidays.country_holidays("BR", subdiv="MG", years=year))
+
+
+@lru_cache(maxsize=64)
+def _pt_holidays_of_year(year: int) -> Dict[dt.date, str]:
+    return dict(holidays.country_holidays("PT", years=year))
+
+
+def _holidays_of_year(year: int, region: str) -> Dict[dt.date, str]:
+    if region == PORTUGAL:
+        return _pt_holidays_of_year(year)
+    if region != MINAS_GERAIS:
+        raise ValueError(f"unknown calendar region: {region!r}")
+    return _mg_holidays_of_year(year)
 
 
 def holidays_mg(years: Union[int, Iterable[int]]) -> Dict[dt.date, str]:
@@ -69,7 +89,7 @@ def carnival_days(year: int) -> tuple[dt.date, dt.date]:
     return tuesday - dt.timedelta(days=1), tuesday
 
 
-def is_business_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> bool:
+def is_business_day(d: dt.date, extra_holidays: Collection[dt.date] = (), region: str = MINAS_GERAIS) -> bool:
     """Tell whether a date is a business day ("dia útil") in Minas Gerais.
 
     Implements the notion of "dia útil" used by Arts. 32, 77 §1 and 91 of the regulation and by the ANS deadline
@@ -79,11 +99,15 @@ def is_business_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> boo
     Args:
         d: The date.
         extra_holidays: Further non-business dates, such as Belo Horizonte municipal holidays.
+        region: ``MINAS_GERAIS`` (the regulation's) or ``PORTUGAL`` (the teleconsultation desk's).
 
     Returns:
         True if ``d`` is a business day.
+
+    >>> is_business_day(dt.date(2026, 12, 8)), is_business_day(dt.date(2026, 12, 8), region=PORTUGAL)
+    (True, False)
     """
-    return d.weekday() < SATURDAY and d not in _mg_holidays_of_year(d.year) and d not in extra_holidays
+    return d.weekday() < SATURDAY and d not in _holidays_of_year(d.year, region) and d not in extra_holidays
 
 
 def is_banking_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> bool:
@@ -103,7 +127,7 @@ def is_banking_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> bool
     return is_business_day(d, extra_holidays) and d not in carnival_days(d.year)
 
 
-def next_business_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> dt.date:
+def next_business_day(d: dt.date, extra_holidays: Collection[dt.date] = (), region: str = MINAS_GERAIS) -> dt.date:
     """Return ``d`` itself if it is a business day, otherwise the first business day after it.
 
     Supports Art. 32 (payment on the first business day after a due date without banking hours) and the
@@ -112,11 +136,12 @@ def next_business_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> d
     Args:
         d: The date.
         extra_holidays: Further non-business dates.
+        region: Whose holidays are skipped (see :func:`is_business_day`).
 
     Returns:
         The first business day on or after ``d``.
     """
-    while not is_business_day(d, extra_holidays):
+    while not is_business_day(d, extra_holidays, region):
         d += dt.timedelta(days=1)
     return d
 
@@ -138,7 +163,9 @@ def next_banking_day(d: dt.date, extra_holidays: Collection[dt.date] = ()) -> dt
     return d
 
 
-def add_business_days(start: dt.date, n: int, extra_holidays: Collection[dt.date] = ()) -> dt.date:
+def add_business_days(
+    start: dt.date, n: int, extra_holidays: Collection[dt.date] = (), region: str = MINAS_GERAIS
+) -> dt.date:
     """Return the date ``n`` business days after ``start``.
 
     Counting starts on the day after ``start`` (the day of the event itself is not counted, as in "2 dias úteis,
@@ -149,6 +176,7 @@ def add_business_days(start: dt.date, n: int, extra_holidays: Collection[dt.date
         start: The day of the event (request, hospitalization...).
         n: Number of business days, zero or more. With zero, ``start`` is returned unchanged.
         extra_holidays: Further non-business dates.
+        region: Whose holidays are skipped (see :func:`is_business_day`).
 
     Returns:
         The ``n``-th business day after ``start``.
@@ -160,5 +188,5 @@ def add_business_days(start: dt.date, n: int, extra_holidays: Collection[dt.date
         raise ValueError("n must not be negative")
     d = start
     for _ in range(n):
-        d = next_business_day(d + dt.timedelta(days=1), extra_holidays)
+        d = next_business_day(d + dt.timedelta(days=1), extra_holidays, region)
     return d

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import Enum
 from typing import Collection, Dict
 
-from bot.regulation.calendar import add_business_days
+from bot.regulation.calendar import MINAS_GERAIS, add_business_days
 
 
 class TicketKind(str, Enum):
@@ -35,7 +35,9 @@ ANSWER_BUSINESS_DAYS: Dict[TicketKind, int] = {
 URGENCY_REQUEST_BUSINESS_DAYS = 2  # Arts. 77 §1 and 91 of the regulation
 
 
-def answer_due(created_on: dt.date, kind: TicketKind, extra_holidays: Collection[dt.date] = ()) -> dt.date:
+def answer_due(
+    created_on: dt.date, kind: TicketKind, extra_holidays: Collection[dt.date] = (), region: str = MINAS_GERAIS
+) -> dt.date:
     """Return the last day to answer a ticket.
 
     Implements the answer deadlines of ANS RN 623/2024 (5 business days for coverage requests, 10 for
@@ -50,11 +52,13 @@ def answer_due(created_on: dt.date, kind: TicketKind, extra_holidays: Collection
         kind: Kind of ticket.
         extra_holidays: Further non-business dates (e.g. Belo Horizonte municipal holidays, or Carnival if the
             operator does not work on it).
+        region: Whose holidays are skipped: the operator's (Minas Gerais) or, for the teleconsultation desk,
+            Portugal's (:mod:`bot.regulation.calendar`).
 
     Returns:
         The due date.
     """
-    return add_business_days(created_on, ANSWER_BUSINESS_DAYS[TicketKind(kind)], extra_holidays)
+    return add_business_days(created_on, ANSWER_BUSINESS_DAYS[TicketKind(kind)], extra_holidays, region)
 
 
 def urgency_request_due(admission_on: dt.date, extra_holidays: Collection[dt.date] = ()) -> dt.date:

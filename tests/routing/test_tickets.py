@@ -120,11 +120,16 @@ def test_protocol_conflict_is_retried_with_the_next_number(db, monkeypatch, capl
         (datetime(2026, 3, 31, 10, tzinfo=SP), "ouvidoria", "ouvidoria", date(2026, 4, 10)),
         # Opened on a Sunday: counting starts on Monday.
         (datetime(2026, 11, 29, 10, tzinfo=SP), "cobertura", "primeira_instancia", date(2026, 12, 4)),
+        # The teleconsultation desk works in Portugal (source 004): 8/12 (Imaculada Conceição) is skipped there,
+        # and 20/11 (Consciência Negra) is a working day.
+        (datetime(2026, 12, 7, 10, tzinfo=SP), "geral", "teleconsulta", date(2026, 12, 17)),
+        (datetime(2026, 11, 13, 10, tzinfo=SP), "geral", "teleconsulta", date(2026, 11, 24)),
+        (datetime(2026, 12, 7, 10, tzinfo=SP), "geral", "primeira_instancia", date(2026, 12, 16)),
     ],
 )
 def test_due_dates_in_business_days_with_national_and_mg_holidays(db, created, kind, tier, due):
-    decision = make_decision(tier=tier, inbox="ouvidoria@cemigsaude.org.br" if tier == "ouvidoria" else
-                             "relacionamento@cemigsaude.org.br")
+    inbox = {"ouvidoria": "ouvidoria@cemigsaude.org.br", "teleconsulta": "medico.online@medis.pt"}
+    decision = make_decision(tier=tier, inbox=inbox.get(tier, "relacionamento@cemigsaude.org.br"))
     ticket = _open(db, decision, now=created, kind=kind)
     assert ticket.due_date == due
 
@@ -156,7 +161,7 @@ def test_ticket_status_by_protocol(db):
     assert status.category == "Teleconsulta: documentos e retificações"
     assert status.created == datetime(2026, 11, 25, 10, 15, tzinfo=SP)
     assert status.created.utcoffset() == timedelta(hours=-3)
-    assert status.due_date == date(2026, 12, 4)
+    assert status.due_date == date(2026, 12, 7)  # the desk's calendar: 1/12 is a holiday in Portugal
     assert status.inbox == "Telemedicina (documentos e retificações)"
     assert status.tier == "teleconsulta"
     with session_scope(db.session_factory) as session:
@@ -210,7 +215,8 @@ def test_email_carries_the_context_the_agent_needs(db):
     for expected in (
         f"Protocolo: {ticket.protocol}",
         "Aberto em: 25/11/2026 10:00",
-        "Prazo de resposta: até 04/12/2026 (7 dias úteis",
+        # The desk answers from Portugal: 1 December (Restauração da Independência) is not a working day there.
+        "Prazo de resposta: até 07/12/2026 (7 dias úteis; feriados de Portugal excluídos)",
         "Canal: WhatsApp",
         "Conversa: 5531999990000",
         "Nome: Maria Aparecida Souza",
