@@ -19,7 +19,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
 from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H
-from bot.nlu.parsing import typed_choice
+from bot.nlu.parsing import typed_choice, with_dictated_identifiers
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -405,9 +405,11 @@ async def run_bot(
         return [{"recipient_id": sender, "text": TOO_LONG}]
     collector = Collector(channel)
     chosen = await chosen_button(tracker_store, sender, text)
+    # A CPF or birth date dictated in words (a transcribed voice message) reaches the bot, and its masking, in digits.
     await on_new_message(
         UserMessage(
-            chosen or as_plain_text(text), collector, sender, input_channel=channel, message_id=message_id,
+            chosen or as_plain_text(with_dictated_identifiers(text)), collector, sender, input_channel=channel,
+            message_id=message_id,
             metadata=metadata,
         )
     )

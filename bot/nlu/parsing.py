@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -166,6 +167,28 @@ def find_identifiers(text: str) -> list[Found]:
         if entity:
             found.append(Found(entity, digits, match.start(), end))
     return sorted(found, key=lambda f: f.start)
+
+
+def with_dictated_identifiers(text: str) -> str:
+    """``text`` with its numbers in digits when, said in words, they are a CPF, a card number or a date.
+
+    A WhatsApp voice message transcribed, or an older person typing as they speak, writes the CPF or the birth
+    date in words; the identification reads digits (and masking finds them). Any other number said in words
+    stays as it was written.
+
+    >>> with_dictated_identifiers("cpf cinco dois nove ponto nove oito dois ponto dois quatro sete traço dois cinco")
+    'cpf 529.982.247-25'
+    >>> with_dictated_identifiers("nasci dia doze de março de mil novecentos e setenta e cinco")
+    'nasci dia 12 de março de 1975'
+    >>> with_dictated_identifiers("paguei cento e vinte reais"), with_dictated_identifiers("tenho dois filhos")
+    ('paguei cento e vinte reais', 'tenho dois filhos')
+    """
+    said = spoken_numbers(text)
+    if said == text:
+        return text
+    before = Counter(f.entity for f in find_identifiers(text) if f.entity != "protocolo")
+    after = Counter(f.entity for f in find_identifiers(said) if f.entity != "protocolo")
+    return said if after - before else text
 
 
 # -- Relative dates in words ("amanhã", "dia 20", "até sexta") -------------------------------------

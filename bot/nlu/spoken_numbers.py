@@ -92,6 +92,8 @@ def spoken_numbers(text: str) -> str:
     ('30 de agosto de 72', '2010')
     >>> spoken_numbers("paguei cento e vinte reais"), spoken_numbers("e aí, quero a opção sete por favor")
     ('paguei 120 reais', 'e aí, quero a opção 7 por favor')
+    >>> spoken_numbers("cinco dois nove ponto nove oito dois ponto dois quatro sete traço dois cinco")
+    '529.982.247-25'
     """
     tokens = [(m.start(), m.end(), _fold(m[0])) for m in _WORD.finditer(text)]
     words = [t[2] for t in tokens]
@@ -123,4 +125,9 @@ def spoken_numbers(text: str) -> str:
             out.append(_digits(run))
             last = tokens[end][1]
     out.append(text[last:])
-    return "".join(out)
+    # The punctuation of a CPF or a date, said: "…dois quatro sete traço dois cinco", "doze barra três".
+    return _SAID_SEPARATOR.sub(lambda m: _SEPARATORS[_fold(m[1])], "".join(out))
+
+
+_SEPARATORS = {"ponto": ".", "traco": "-", "hifen": "-", "barra": "/"}
+_SAID_SEPARATOR = re.compile(r"(?<=\d)\s+(ponto|tra[cç]o|h[ií]fen|barra)\s+(?=\d)", re.IGNORECASE)

@@ -220,6 +220,17 @@ def test_whatsapp_identification_by_card_number(env):
     assert format_card(seed.DEMO_SPOUSE_CARD) in cards and format_card(seed.DEMO_TITULAR_CARD) not in cards
 
 
+def test_a_cpf_and_a_birth_date_dictated_on_whatsapp_identify(env):
+    # dev set K: a voice message transcribed writes the numbers in words, and the bot answered "preciso confirmar
+    # quem é você" to the CPF, again and again.
+    user = WhatsApp(env)
+    assert "CPF" in user.say("3")
+    asked = user.say("meu cpf é cinco dois nove ponto nove oito dois ponto dois quatro sete traço dois cinco")
+    assert "data de nascimento" in asked, asked
+    cards = user.say("nasci dia doze de março de mil novecentos e setenta e cinco")
+    assert "Identificação confirmada" in cards and format_card(seed.DEMO_TITULAR_CARD) in cards, cards
+
+
 def test_whatsapp_media_gets_a_portuguese_answer(env):
     user = WhatsApp(env)
     before = user.sent_to_me()
