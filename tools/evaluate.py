@@ -74,11 +74,13 @@ async def _predict(model: str, texts: List[str]) -> List[str]:
     configure_structlog(logging.WARNING)
 
     from bot.intencoes import ESCLARECER, ESCLARECIVEIS
+    from bot.nlu.parsing import with_dictated_identifiers
 
     agent = Agent.load(model)
     predictions = []
     for text in texts:
-        parsed = await agent.parse_message(text)
+        # What the channels pass on (bot.channels.common.run_bot): a CPF or date dictated in words, in digits.
+        parsed = await agent.parse_message(with_dictated_identifiers(text))
         name = (parsed.get("intent") or {}).get("name") or "None"
         if name == ESCLARECER:
             offered = [r["name"] for r in parsed.get("intent_ranking") or [] if r["name"] in ESCLARECIVEIS][:2]

@@ -146,8 +146,32 @@ def split_phrases(text: str) -> List[str]:
     return [phrase for phrase in map(normalize, _SEPARATORS.split(strip_accents(text))) if phrase]
 
 
+# Regional and spoken interjections that carry no answer of their own ("oxe, de jeito nenhum", "não tchê", "sim
+# sô"): dropped at either end of a phrase, so the reply inside decides. Alone they say nothing and match nothing.
+INTERJECTIONS = frozenset(
+    "oxe oxente bah tche uai eita vixe visse mano vei bicho po pow ow so ai ah eh hum hmm".split()
+)
+
+
+def _without_interjections(phrase: str) -> str:
+    """A normalised phrase without the interjections at its ends.
+
+    >>> _without_interjections("nao tche"), _without_interjections("oxe de jeito nenhum"), _without_interjections("bah")
+    ('nao', 'de jeito nenhum', '')
+    """
+    words = phrase.split()
+    while words and words[0] in INTERJECTIONS:
+        words.pop(0)
+    while words and words[-1] in INTERJECTIONS:
+        words.pop()
+    return " ".join(words)
+
+
 def match(text: str, phrases: Dict[str, str]) -> str | None:
     """Return the intent of a message made only of ``phrases``, else None.
+
+    Interjections (:data:`INTERJECTIONS`) around a phrase do not count; a message of interjections only matches
+    nothing.
 
     >>> words = {"nao": "negar", "de jeito nenhum": "negar", "obrigado": "agradecimento", "tchau": "despedida",
     ...          "sim": "afirmar"}
@@ -155,6 +179,8 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     ('negar', 'negar', 'despedida')
     >>> match("não quero", words) is None, match("sim. não", words)
     (True, 'negar')
+    >>> match("oxe, de jeito nenhum", words), match("não tchê", words), match("bah, oxe!", words) is None
+    ('negar', 'negar', True)
     """
     whole = normalize(text)
     if whole in phrases:
@@ -162,7 +188,11 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     intents = set()
     for phrase in split_phrases(text):
         if phrase not in phrases:
-            return None
+            phrase = _without_interjections(phrase)
+            if not phrase:
+                continue
+            if phrase not in phrases:
+                return None
         intents.add(phrases[phrase])
     return next((intent for intent in PRECEDENCE if intent in intents), None)
 
