@@ -272,8 +272,9 @@ def desiste(texto: str) -> bool:
 
 # "não entendi", "não sei o que fazer": someone who needs the step explained, not a "no".
 _NAO_ENTENDEU = re.compile(
-    r"^\W*(?:mas\s+)?(?:nao|n|num)\s+(?:entendi|entendo|compreendi|sei|consegui|consigo|to entendendo|"
-    r"estou entendendo|achei|ficou claro)\b"
+    # u22: "ah não sei bem", "hã... non sei" on the phone: a hesitation before it, or "non" as it is heard.
+    r"^\W*(?:(?:mas|ah|ahn|ha|hum|hmm|eh|bom|olha|entao|pois)\W+)*(?:nao|n|num|non)\s+"
+    r"(?:entendi|entendo|compreendi|sei|consegui|consigo|to entendendo|estou entendendo|achei|ficou claro)\b"
 )
 
 
@@ -303,5 +304,7 @@ def nao_entendeu(texto: str) -> bool:
     (True, True, False)
     >>> nao_entendeu("não"), nao_entendeu("n consegui achar")
     (False, True)
+    >>> nao_entendeu("ah não sei bem"), nao_entendeu("hã... non sei"), nao_entendeu("não, sei sim")
+    (True, True, False)
     """
     return bool(_NAO_ENTENDEU.search(strip_accents(texto).lower()))

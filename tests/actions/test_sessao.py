@@ -9,7 +9,9 @@ from actions.sessao import ActionDespedida
 from tests.actions.conftest import as_served, make_tracker, slot_events, texts
 
 
-@pytest.mark.parametrize("text", ["nao entendi", "não entendi nada", "nao sei o que fazer", "n consegui"])
+@pytest.mark.parametrize("text", ["nao entendi", "não entendi nada", "nao sei o que fazer", "n consegui",
+                                  # u22: a hesitation before it, or "non" as the phone heard it, said goodbye.
+                                  "ah não sei bem", "hã... non sei", "bom, não entendi"])
 async def test_someone_who_did_not_understand_keeps_the_conversation_and_the_identification(dispatcher, text):
     # "não entendi" was read as a "no" to "algo mais?": "Até logo! Por segurança, encerrei sua identificação."
     tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, intent="negar")
