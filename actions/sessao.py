@@ -13,12 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, esquecer_identificacao
+from actions.base import beneficiario_identificado, db_session, esquecer_identificacao
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
 from actions.formatting import first_name
+from actions.identificacao_leitura import documento_de_outra_pessoa
 from actions.pedido import nao_entendeu, nao_resolveu
 from actions.reanalise import atender_pedido_de_reanalise
+from bot.db import repository
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
 from bot.nlu.short_replies import normalize, short_reply_intent
@@ -155,8 +157,31 @@ def numero_do_assunto(texto: str) -> bool:
     return bool(numeros) and not any(is_valid_cpf(item.value) or is_valid_card(item.value) for item in numeros)
 
 
+# u22: "quero ver a utilização da minha esposa, o cpf dela é …" once identified got "para trocar de pessoa, digite
+# sair": an invitation to enter as someone else with their CPF and birth date.
+OUTRA_PESSOA_JA_IDENTIFICADO = (
+    "Por segurança, não entro com o CPF de outra pessoa, mesmo da família: cada um vê só o que é seu. Quem é "
+    "titular vê os dados dos dependentes sem o CPF deles: escreva, por exemplo, *utilização da minha esposa* ou "
+    "*reembolso do meu filho*. Os dados do titular ou de outro dependente só o titular consulta (ou a própria "
+    "pessoa, se for maior de idade, identificando-se ela mesma)."
+)
+
 # The topics whose answers read a number typed after them (a guide, a protocol).
 ASSUNTOS_COM_NUMERO = ("autorizacao", "reembolso", "consultar_protocolo")
+
+
+def _documento_alheio(tracker: Tracker, texto: str) -> bool:
+    """Whether a valid CPF or card in the message is not the identified person's own."""
+    documentos = [item for item in find_identifiers(texto)
+                  if (item.entity == "cpf" and is_valid_cpf(item.value))
+                  or (item.entity == "numero_cartao" and is_valid_card(item.value))]
+    identificado = beneficiario_identificado(tracker)
+    if not documentos or identificado is None:
+        return False
+    with db_session() as session:
+        pessoa = repository.get_beneficiary(identificado, session=session)
+        proprios = {pessoa.cpf, pessoa.card_number} if pessoa is not None else set()
+    return any(item.value not in proprios for item in documentos)
 
 
 class ActionJaIdentificado(Action):
@@ -180,6 +205,9 @@ class ActionJaIdentificado(Action):
                 assunto = "autorizacao" if guia else "consultar_protocolo"
             # An 11-digit guide is read as a CPF by the NLU: re-read in the topic that asked for it.
             return reler_no_assunto(tracker, assunto)
+        if documento_de_outra_pessoa(texto) or _documento_alheio(tracker, texto):
+            dispatcher.utter_message(text=OUTRA_PESSOA_JA_IDENTIFICADO)
+            return []
         dispatcher.utter_message(response="utter_ja_identificado")
         return []
 

@@ -77,6 +77,19 @@ async def test_a_valid_cpf_after_identifying_is_told_there_is_no_need(dispatcher
     assert texts(dispatcher) == ["utter_ja_identificado"]
 
 
+@pytest.mark.parametrize("text", ["quero ver a utilização da minha esposa, o cpf dela é 529.982.247-25",
+                                  "quero ver o reembolso da minha mãe, cpf 111.222.333-96"])
+async def test_someone_elses_cpf_after_identifying_is_not_an_invitation_to_switch(dispatcher, text):
+    # u22: "Você já está identificado. Para trocar de pessoa, digite sair" told José how to enter as Maria.
+    from actions.sessao import ActionJaIdentificado
+
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text=text, intent="informar_identificacao")
+    await ActionJaIdentificado().run(dispatcher, tracker, {})
+    [answer] = texts(dispatcher)
+    assert answer.startswith("Por segurança, não entro com o CPF de outra pessoa") and "sair" not in answer
+    assert "utilização da minha esposa" in answer
+
+
 @pytest.mark.parametrize(("texto", "acao"), [
     ("oii aqui eh a ana filha dela, peguei o cel da minha mae rs. quero ver as consultas do meu pai",
      "actions.conversa.ActionForaDeEscopo"),  # out of scope, 0.25: the next message showed her father's usage
