@@ -37,6 +37,7 @@ from actions.teleconsulta_leitura import (
     ler_numero_fiscal,
     nome_do_documento,
     pais_do_cliente,
+    sobre_o_pa_online,
 )
 from bot.canais import EMERGENCIA_TELEFONE
 from bot.db import repository
@@ -54,6 +55,14 @@ TELE_INTENTS = (
     "tele_clinica",
 )
 SLOTS = ["tele_nome", "tele_nif", "tele_categoria", "tele_texto"]
+# Where a desk category goes when it is about the plan's PA Online: its own guidance (camera, prescriptions, what
+# comes next), and a complaint about its doctor to the Ombudsman, who takes complaints about the plan's services.
+DO_PA_ONLINE = {
+    "tele_tecnologia": "pronto_atendimento_online",
+    "tele_documentos": "pronto_atendimento_online",
+    "tele_procedimento": "pronto_atendimento_online",
+    "tele_clinica": "ouvidoria",
+}
 PARA_DESISTIR = "Para desistir do pedido, escreva *cancelar*."
 # "porque precisam do meu NIF?", "pra que o cpf?": the question answered, then asked again.
 _POR_QUE = re.compile(r"\b(?:porque|por que|pq|pra que|para que)\b")
@@ -165,6 +174,9 @@ class ActionPrepararTeleconsulta(Action):
         if assunto:  # "ele foi negado pq?" after the reimbursements is about the reimbursements
             return reler_no_assunto(tracker, assunto)
         texto = tracker.latest_message.get("text") or ""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent in DO_PA_ONLINE and sobre_o_pa_online(tracker, texto):
+            return reler_no_assunto(tracker, DO_PA_ONLINE[intent])
         anterior = assunto_atual(tracker.events)
         if anterior in _ASSUNTOS_DO_PLANO and not fala_da_teleconsulta(texto) and not releitura(tracker):
             return reler_no_assunto(tracker, anterior)
@@ -174,7 +186,6 @@ class ActionPrepararTeleconsulta(Action):
             if not responder_sobre_o_chamado(dispatcher, tracker):
                 dispatcher.utter_message(response="utter_ask_rephrase")
             return [FollowupAction("action_listen")]
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         geral = orientacao_sem_cadastro(texto) or (MARCAR_CONSULTA_ONLINE if pede_marcacao_online(texto) else None)
         if geral or (desiste(texto) and len(texto.split()) <= 3):
             # "preciso de seguro viagem?" (the desk's insurance words), a bare "cancelar": no request to the desk.

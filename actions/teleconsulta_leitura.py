@@ -10,7 +10,7 @@ import re
 
 from rasa_sdk import Tracker
 
-from actions.sinais import escreve_de_portugal, pais_do_telefone
+from actions.sinais import de_portugal, escreve_de_portugal, pais_do_telefone
 from bot.identifiers import is_valid_cpf
 from bot.nlu.parsing import find_identifiers, only_digits, strip_accents
 from routing.nif import is_valid_nif
@@ -141,3 +141,34 @@ def pais_do_cliente(tracker: Tracker) -> str | None:
         return pais
     texto = str(tracker.get_slot("tele_texto") or tracker.latest_message.get("text") or "")
     return "PT" if escreve_de_portugal(texto) else None
+
+
+# The plan's own online care (PA Online, source 002) as a beneficiary names it, and the words only the desk's
+# clients use for theirs (source 004: Médis, Médico Online, the policy, the NIF).
+_PA_ONLINE = re.compile(r"\b(?:pronto atendimento|pa online|pa on line|p\.a\. online)\b")
+_SO_DA_MESA = re.compile(
+    r"\b(?:medico online|medis|saude 360|clinica digital|nif|telemovel|apolice|seguro|seguradora)\b"
+)
+# How many of the person's latest messages a PA Online question keeps the conversation there.
+MENSAGENS_DO_PA = 6
+
+
+def sobre_o_pa_online(tracker: Tracker, texto: str) -> bool:
+    """Whether a complaint about an online consultation is about the plan's PA Online, not the desk's service.
+
+    u22: after PA Online answers, "não consigo entrar na consulta online, dá erro de câmera", "e a receita, onde
+    fica?" and "o médico do pronto atendimento online foi grosseiro" opened requests to the teleconsultation desk
+    in Portugal, with a 9-day deadline, for someone trying to see a doctor now. The PA Online is in Brazil: a
+    client in Portugal, or a message naming the desk's service, stays with the desk.
+    """
+    folded = strip_accents(texto).lower()
+    if de_portugal(tracker) or _SO_DA_MESA.search(folded):
+        return False
+    if _PA_ONLINE.search(folded):
+        return True
+    intencoes = [
+        ((evento.get("parse_data") or {}).get("intent") or {}).get("name")
+        for evento in tracker.events or []
+        if evento.get("event") == "user"
+    ]
+    return "pronto_atendimento_online" in intencoes[:-1][-MENSAGENS_DO_PA:]

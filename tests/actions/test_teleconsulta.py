@@ -421,3 +421,48 @@ async def test_a_brazilian_request_names_the_cpf_and_a_wrong_answer_says_so(disp
                             text="não sei", sender="whatsapp:+5531991180002")
     ValidateTeleconsultaForm().validate_tele_nif("não sei", dispatcher, resposta, {})
     assert texts(dispatcher)[0].startswith("Escreva o CPF (11 dígitos).") and "NIF" not in texts(dispatcher)[0]
+
+
+def _after_pa_online(text: str, intent: str, sender: str = "whatsapp:+5531912200030"):
+    asked = [{"event": "user", "text": "no pronto atendimento online a câmera não funciona, estou no iphone",
+              "parse_data": {"intent": {"name": "pronto_atendimento_online"}}},
+             {"event": "bot", "text": "Para liberar câmera, microfone e pop-ups (Safari no iPhone)..."},
+             {"event": "user", "text": "menu", "parse_data": {"intent": {"name": "menu"}}},
+             {"event": "bot", "text": "..."},
+             {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
+    return make_tracker(text=text, intent=intent, events=asked, sender=sender)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic"),
+    [
+        # u22: each opened a request to the desk in Portugal ("Prazo de resposta: até 16/12/2026") for someone
+        # trying to see the PA Online's doctor now.
+        ("não consigo entrar na consulta online, dá erro de câmera", "tele_tecnologia", "pronto_atendimento_online"),
+        ("e a receita, onde fica?", "tele_documentos", "pronto_atendimento_online"),
+        ("o médico do pronto atendimento online foi grosseiro comigo", "tele_clinica", "ouvidoria"),
+    ],
+)
+async def test_a_pa_online_problem_stays_with_the_pa_online(dispatcher, text, intent, topic):
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    result = await ActionPrepararTeleconsulta().run(dispatcher, _after_pa_online(text, intent), {})
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == topic
+    assert not texts(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "sender"),
+    [
+        ("não consigo entrar na consulta online, dá erro de câmera", "whatsapp:+351912345678"),  # in Portugal
+        ("a videochamada do Médico Online não abre a câmera", "whatsapp:+5531912200030"),  # the desk's service
+    ],
+)
+async def test_the_desks_clients_still_reach_the_desk_after_pa_online(dispatcher, text, sender):
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    result = await ActionPrepararTeleconsulta().run(dispatcher, _after_pa_online(text, "tele_tecnologia", sender),
+                                                    {})
+    assert not [e for e in result if e.get("event") == "user"]
+    assert any(e.get("name") == "tele_categoria" and e.get("value") == "tele_tecnologia" for e in result)

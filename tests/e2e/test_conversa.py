@@ -580,3 +580,14 @@ def test_someone_else_answering_whose_data_sees_nothing(conversa):
     assert "encerrei a identificação anterior" in joined(conversa("oi aqui é o jose agora, marido dela"))
     asked = joined(conversa("quero ver a utilização da maria tb"))
     assert "Utilização do plano" not in asked and "CPF" in asked
+
+
+def test_a_camera_error_after_the_pa_online_gets_its_steps_not_the_desk_in_portugal(conversa):
+    # u22: after the PA Online's camera steps and the menu, "não consigo entrar na consulta online, dá erro de
+    # câmera" asked for "seu nome completo e do seu CPF (em Portugal, o NIF)" and opened a desk request due in 9 days.
+    first = joined(conversa("no pronto atendimento online a câmera não funciona, estou no iphone"))
+    assert "4000-1896" in first
+    joined(conversa("menu"))
+    text = joined(conversa("não consigo entrar na consulta online, dá erro de câmera"))
+    assert "nome completo" not in text and "NIF" not in text and "Protocolo" not in text, text
+    assert "câmera" in text or "navegador" in text, text
