@@ -54,6 +54,12 @@ _REPEAT = re.compile(
     r"(?:espera|peraí|perai|um momento|um minuto)\b.{0,40}\b(?:caneta|papel|anotar))",
     re.IGNORECASE,
 )
+# "espera que vou pegar uma caneta", "um momento que vou anotar": the caller goes for a pen; the bot waits.
+_WAIT = re.compile(
+    r"\b(?:espera|espere|perai|um (?:momento|minuto|instante)|so um)\b.{0,40}\b(?:caneta|papel|anotar|lapis)\b",
+    re.IGNORECASE,
+)
+WAITING = "Tudo bem, eu espero. Quando estiver pronto para anotar, diga repetir."
 # A longer sentence with "de novo" is a request ("quero pedir de novo o reembolso da consulta"), not a repeat.
 _REPEAT_WORDS = 9
 # u16: the reimbursement how-to, read aloud, ran for three minutes in one breath: a long answer is said in parts
@@ -343,15 +349,27 @@ class UraInput(InputChannel):
         if stage is None:
             return self._gather(request, [ENTRY], "entrada", 0, single_key=True)
         if not digits and not speech:
+            parte = int(request.args.get("parte") or 0)
+            if parte and stage != "entrada":
+                # u22: a caller waiting quietly for the rest of a long answer heard "Não recebi sua resposta" and
+                # never the overdue invoice that came next: a silence there is listening, and the answer goes on.
+                said = await self._pending(request, sender)
+                spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
+                return self._say_parts(request, spoken, said, stage, parte)
             if silences:
-                if any(text.startswith(_ALGO_MAIS) for text in (await self._pending(request, sender))[-1:]):
-                    # u16: silence after "algo mais?" sent a caller who was done to a person.
+                ultima = (await self._pending(request, sender))[-1:]
+                if any(text.startswith(_ALGO_MAIS) or not _asks(text) for text in ultima):
+                    # u16: silence after "algo mais?" sent a caller who was done to a person; u22: so did silence
+                    # after a registered complaint, which asked nothing.
                     return hangup_twiml([GOODBYE], self.settings.ivr_voice)
                 return await self._transfer(request, form, sender, "sem resposta", [])
             if stage == "entrada":
                 return self._gather(request, [NO_INPUT, ENTRY], stage, 1, single_key=True)
             # The bot's last message is the question left unanswered; the rest was heard already.
             said = (await self._pending(request, sender))[-1:]
+            if said and not _asks(said[-1]):
+                # Nothing was asked ("Sua manifestação foi registrada…"): "Não recebi sua resposta" made no sense.
+                return self._gather(request, [_ALGO_MAIS], stage, 1, single_key=False)
             spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
             return self._gather(request, [NO_INPUT, *spoken], stage, 1, single_key=is_single_key_menu(said))
         if stage == "entrada":
@@ -370,6 +388,9 @@ class UraInput(InputChannel):
                 said = (await self._pending(request, sender))[-1:]
                 spoken = [ANSWER_ENDED, *(render_for_ear(text) for text in said)]
                 return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))
+            if not digits and _WAIT.search(strip_accents(speech)) and len(speech.split()) <= _REPEAT_WORDS:
+                # u22: "espera que vou pegar uma caneta" replayed the card number at once, with the caller away.
+                return self._gather(request, [WAITING], stage, 0, single_key=True, parte=parte)
             if (parte and continuing) or repeating:
                 # The next part of a long answer, or the part just heard (the whole answer when it had one).
                 said = await self._pending(request, sender)
@@ -460,6 +481,12 @@ class UraInput(InputChannel):
         """What the bot said since the caller last spoke, to say again after a silence."""
         # With the buttons as numbered lines, as the answer was first said (message_texts).
         return message_texts(latest_bot_messages(await self._tracker(request, sender)))
+
+
+def _asks(text: str) -> bool:
+    """Whether a message of the bot asks the caller something (a question, or options to choose from)."""
+    pede = re.search(r"\b(?:digite|informe|diga|tecle|escolha|responda)\b", text, re.IGNORECASE)
+    return "?" in text or is_single_key_menu([text]) or bool(pede)
 
 
 def _handed_to_a_person(tracker: Any) -> bool:

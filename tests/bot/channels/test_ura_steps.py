@@ -187,3 +187,52 @@ def test_something_else_said_in_the_middle_of_a_long_answer_goes_to_the_bot():
         call.speak("como peço reembolso?")
         _, spoken = call.keys("3")
     assert spoken.said == [render_for_ear("Informe seu CPF (11 dígitos) ou o número da sua carteirinha (16 dígitos).")]
+
+
+def test_a_caller_quiet_in_the_middle_of_a_long_answer_hears_the_rest():
+    # u22: after "Identificação confirmada", a silence got "Não recebi sua resposta. Posso ajudar em algo mais?" and
+    # the caller never heard the invoices that came next.
+    from bot.channels.ura import CONTINUE_HINT, NO_INPUT
+
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        _, first = call.speak("como peço reembolso?")
+        _, second = call.silence()
+    assert first.said[-1] == CONTINUE_HINT
+    assert NO_INPUT not in second.said and second.said[0].startswith("Passo") and second.said[0] != first.said[0]
+
+
+def test_silence_after_an_answer_that_asks_nothing_offers_more_help_then_says_goodbye():
+    # u22: after "Sua manifestação foi registrada", silence got "Não recebi sua resposta" (to no question), and a
+    # second one sent a caller who was done to the agents' queue.
+    from bot.channels.ura import GOODBYE, NO_INPUT
+
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak("registrei a reclamação")
+        _, first = call.silence()
+        root, second = call.silence()
+    assert first.said == ["Posso ajudar em algo mais?"] and NO_INPUT not in first.said
+    assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
+
+
+def test_a_caller_going_for_a_pen_is_waited_for_then_hears_it_again():
+    # u22: "espera que vou pegar uma caneta" replayed the card number at once, while the caller was away.
+    from bot.channels.ura import WAITING
+
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak("meu cartão")
+        _, waiting = call.speak("espera que vou pegar uma caneta")
+        _, again = call.speak("pronto, pode repetir")
+    assert waiting.said == [WAITING] and len(dialogue.events) == 4  # "menu" and "meu cartão": nothing more
+    assert again.said == ["Você disse meu cartão."]
