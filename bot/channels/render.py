@@ -286,6 +286,14 @@ def _email_phrase(match: re.Match) -> str:
     return "o e-mail indicado no site da Cemig Saúde"
 
 
+_DIAL_ZERO = "digite 0 para falar com um atendente da Central"
+_CALL_THE_CENTRAL = re.compile(
+    r"(?:(?:ligue|ligar|liga) (?:para|pra) a Central de Relacionamento(?: \(24 horas\))?[:,]? )?"
+    + re.escape(TELEFONE_24H)
+)
+_TWICE_ZERO = re.compile(re.escape(_DIAL_ZERO) + r",? ou digite 0 para falar com (?:um|uma pessoa|um atendente)[^.]*")
+
+
 def render_for_ear(text: str) -> str:
     r"""Rewrite one bot message to be spoken by a Portuguese voice, without SSML.
 
@@ -302,9 +310,15 @@ def render_for_ear(text: str) -> str:
     'Desculpe, não entendi. Pode dizer de outra forma?'
     >>> render_for_ear("Veja as opções abaixo ou digite 0.")
     'Ouça as opções ou digite 0.'
+    >>> render_for_ear(f"Se precisar agora, ligue para a Central de Relacionamento: {TELEFONE_24H}, ou digite 0 para "
+    ...                "falar com um atendente.")
+    'Se precisar agora, digite 0 para falar com um atendente da Central.'
     """
     # u17: a caller on the Central's own line was told to call it, and heard Portugal's emergency number.
-    text = text.replace(TELEFONE_24H, "digite 0 para falar com um atendente da Central")
+    # u22: "ligue para a Central de Relacionamento: digite 0 …, ou digite 0 …" after a lockout: the call to the Central
+    # is said as what the caller does on this line, once.
+    text = _CALL_THE_CENTRAL.sub(_DIAL_ZERO, text)
+    text = _TWICE_ZERO.sub(_DIAL_ZERO, text)
     text = text.replace(EMERGENCIA_TELEFONE, "192, o SAMU")
     text = _MASKED_CPF.sub(lambda m: f"com os dígitos do meio {' '.join(m[1])}, {' '.join(m[2])}", text)
     text = _MASKED_CARD.sub(lambda m: f"terminado em {' '.join(m[1])}", text)
