@@ -38,6 +38,7 @@ from actions.chamados import (
 from actions.cobertura import orientacao_sem_cadastro
 from actions.identificacao_leitura import (
     CIENTE,
+    DATA_FUTURA,
     DATA_ILEGIVEL,
     DOCUMENTO_DE_OUTRA_PESSOA,
     NAO_ENCONTRADO_CLIENTE,
@@ -270,6 +271,11 @@ class ValidateIdentificacaoForm(FormValidationAction):
         if nascimento is None:
             # "30 de agosto de 72" before it was read, "30/08/19772": no date at all is no guess, so no attempt.
             dispatcher.utter_message(text=DATA_ILEGIVEL)
+            return {"identificacao_nascimento": None}
+        if nascimento > hoje():
+            # u22: "12/03/2030" spent an attempt (and counted toward locking the real Maria out): a date still to
+            # come is nobody's birth date, so it is a slip of the year, not a guess.
+            dispatcher.utter_message(text=DATA_FUTURA.format(data=f"{nascimento:%d/%m/%Y}"))
             return {"identificacao_nascimento": None}
         # One lookup serves both the lock's counters and the date check below.
         row = buscar_candidato(str(documento))

@@ -174,6 +174,10 @@ def nao_e_cliente(texto: str) -> bool:
 DATA_ILEGIVEL = (
     "Não entendi a data. Informe no formato dd/mm/aaaa, por exemplo 25/12/1980 (isso não conta como tentativa)."
 )
+DATA_FUTURA = (
+    "A data {data} ainda não chegou: confira o ano e informe sua data de nascimento de novo, no formato dd/mm/aaaa "
+    "(isso não conta como tentativa)."
+)
 
 
 def sujeitos(documento: str, remetente: str) -> List[str]:

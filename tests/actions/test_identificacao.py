@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import actions.cartao  # noqa: F401 - registers option 3, served once identification ends
+from actions import base
 from actions.identificacao import FALHOU, ValidateIdentificacaoForm, ler_documento
 from actions.identificacao_fluxo import ActionConcluirIdentificacao, ActionSolicitarIdentificacao
 from actions.sessao import ActionSair
@@ -249,6 +250,27 @@ def test_an_unreadable_birth_date_spends_no_attempt(dispatcher, texto):
     tracker = make_tracker(slots, text=texto, intent="informar_identificacao")
     result = ValidateIdentificacaoForm().validate_identificacao_nascimento(texto, dispatcher, tracker, {})
     assert result == {"identificacao_nascimento": None} and texts(dispatcher) == [DATA_ILEGIVEL]
+
+
+def test_a_birth_date_still_to_come_spends_no_attempt_and_locks_nothing(dispatcher):
+    # u22: "12/03/2030" said "não conferem… Você ainda tem 2 tentativas", and counted toward locking Maria out.
+    from sqlalchemy import select
+
+    from bot.db import repository
+    from bot.db.models import IdentificationGuard
+
+    slots = {"requested_slot": "identificacao_nascimento", "identificacao_documento": seed.DEMO_TITULAR_CPF,
+             "tentativas_identificacao": 2}
+    tracker = make_tracker(slots, text="12/03/2030", intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_nascimento("12/03/2030", dispatcher, tracker, {})
+    assert result == {"identificacao_nascimento": None}
+    [answer] = texts(dispatcher)
+    assert answer.startswith("A data 12/03/2030 ainda não chegou") and "não conta como tentativa" in answer
+    subjects = repository.guard_subjects(seed.DEMO_TITULAR_CPF, tracker.sender_id)
+    with base.db_session() as session:
+        counted = session.scalars(select(IdentificationGuard.failures)
+                                  .where(IdentificationGuard.subject.in_(subjects))).all()
+    assert not any(counted)
 
 
 def test_a_birth_date_in_words_with_a_two_digit_year_identifies(dispatcher):
