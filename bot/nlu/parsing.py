@@ -83,10 +83,29 @@ class Found:
     end: int
 
 
+# u22: "primeiro de janeiro de 1980", "1º de janeiro": the first of a month said as an ordinal. Replaced by a "1"
+# of the same length, so the offsets still point at what was written.
+_FIRST_OF = re.compile(r"\b(?:primeiro|1\s?[ºo°])(?=\s+(?:de\s+)?[a-z]{3,9}\b)", re.IGNORECASE)
+# "12 do 3 de 75": the month said by its number, as an older caller says a date.
+_DAY_DO_MONTH = re.compile(r"\b(\d{1,2})\s+do\s+(\d{1,2})\s+de\s+(\d{4}|\d{2})\b")
+
+
 def find_dates(text: str) -> list[Found]:
-    """Find calendar dates written as ``12/03/1980``, ``12-3-80`` or ``12 de março de 1980``."""
+    """Find calendar dates written as ``12/03/1980``, ``12-3-80``, ``12 de março de 1980`` or ``12 do 3 de 1980``.
+
+    >>> [f.value for f in find_dates("nasci em primeiro de janeiro de 1980")]
+    ['1980-01-01']
+    >>> find_dates("1º de janeiro de 1980")[0].value
+    '1980-01-01'
+    >>> [f.value for f in find_dates("12 do 3 de 75")], find_dates("o primeiro de todos") == []
+    (['1975-03-12'], True)
+    """
     found: list[Found] = []
-    folded = strip_accents(text)
+    folded = _FIRST_OF.sub(lambda m: "1".ljust(len(m[0])), strip_accents(text))
+    for match in _DAY_DO_MONTH.finditer(folded):
+        parsed = _valid_date(int(match[1]), int(match[2]), int(match[3]))
+        if parsed:
+            found.append(Found("data", parsed.isoformat(), match.start(), match.end()))
     for match in _NUMERIC_DATE.finditer(folded):
         parsed = _valid_date(int(match[1]), int(match[2]), int(match[3]))
         if parsed:

@@ -94,6 +94,8 @@ def spoken_numbers(text: str) -> str:
     ('paguei 120 reais', 'e aí, quero a opção 7 por favor')
     >>> spoken_numbers("cinco dois nove ponto nove oito dois ponto dois quatro sete traço dois cinco")
     '529.982.247-25'
+    >>> spoken_numbers("doze do três de setenta e cinco"), spoken_numbers("o do meio")
+    ('12 do 3 de 75', 'o do meio')
     """
     tokens = [(m.start(), m.end(), _fold(m[0])) for m in _WORD.finditer(text)]
     words = [t[2] for t in tokens]
@@ -120,7 +122,11 @@ def spoken_numbers(text: str) -> str:
         run = words[first:end + 1]
         before_month = end + 2 < len(words) and words[end + 1] == "de" and re.fullmatch(_MONTHS, words[end + 2])
         after_month = first >= 2 and words[first - 1] == "de" and re.fullmatch(_MONTHS, words[first - 2])
-        if len([w for w in run if w != "e"]) >= 2 or before_month or after_month or not alone:
+        # "doze do três de setenta e cinco": a day and a month said by their numbers, joined by "do".
+        before_do = end + 2 < len(words) and words[end + 1] == "do" and is_number[end + 2]
+        after_do = first >= 2 and words[first - 1] == "do" and is_number[first - 2]
+        dated = before_month or after_month or before_do or after_do
+        if len([w for w in run if w != "e"]) >= 2 or dated or not alone:
             out.append(text[last:tokens[first][0]])
             out.append(_digits(run))
             last = tokens[end][1]

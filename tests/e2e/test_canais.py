@@ -420,6 +420,17 @@ def test_ivr_numbers_said_in_words_are_understood(env):
     assert "oleto" in caller.keys("9")  # the boletos the caller chose with "quatro"
 
 
+def test_ivr_a_date_said_with_the_months_number_identifies(env):
+    # u21, u22: "doze do três de setenta e cinco" got "Não entendi a data".
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    caller.keys("3")
+    assert "data de nascimento" in caller.speak("cinco dois nove nove oito dois dois quatro sete dois cinco")
+    heard = caller.speak("doze do três de setenta e cinco")
+    assert "Identificação confirmada" in heard, heard
+
+
 @pytest.mark.parametrize(
     ("message", "first"),
     [
