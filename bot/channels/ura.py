@@ -47,14 +47,14 @@ AUTOMATED_HINT = (
     "um atendente."
 )
 GOODBYE = "Obrigado por ligar para a Cemig Saúde. Até logo!"
-# u16: "repete por favor", "fala mais devagar" (read as a goodbye: the caller was logged out) and "espera que vou
-# pegar uma caneta" got "Desculpe, não entendi"; the caller hears the last answer again instead.
+# u16: "repete por favor", "fala mais devagar" (read as a goodbye: the caller was logged out) got "Desculpe, não
+# entendi"; the caller hears the last answer again instead.
 _REPEAT = re.compile(
-    r"\b(?:repet\w*|de novo|outra vez|mais devagar|devagar|nao (?:entendi|ouvi)|pode falar de novo|"
-    r"(?:espera|peraí|perai|um momento|um minuto)\b.{0,40}\b(?:caneta|papel|anotar))",
+    r"\b(?:repet\w*|de novo|outra vez|mais devagar|devagar|nao (?:entendi|ouvi)|pode falar de novo)",
     re.IGNORECASE,
 )
-# "espera que vou pegar uma caneta", "um momento que vou anotar": the caller goes for a pen; the bot waits.
+# "espera que vou pegar uma caneta", "um momento que vou anotar": the caller goes for a pen; the bot waits (u16
+# replayed the answer; u22: at once, with the caller away).
 _WAIT = re.compile(
     r"\b(?:espera|espere|perai|um (?:momento|minuto|instante)|so um)\b.{0,40}\b(?:caneta|papel|anotar|lapis)\b",
     re.IGNORECASE,
