@@ -233,6 +233,10 @@ def whisper_text(collected: Collected) -> str:
 def entry_choice(digits: str, speech: str) -> str | None:
     """The first answer of the call as a message for the bot: ``menu``, ``0`` (a person), speech, or None."""
     if digits:
+        if digits not in ("1", "0") and digits in {opcao.digito for opcao in OPCOES}:
+            # u22: "5", the WhatsApp menu's option for authorizations, at the welcome was "Opção inválida": the
+            # caller who knows the option goes straight to it.
+            return digits
         return {"1": "menu", "0": "0"}.get(digits)
     if _PERSON.search(speech):
         return "0"

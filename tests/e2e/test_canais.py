@@ -304,6 +304,16 @@ def test_ivr_card_number_by_keypad_and_speech(env):
     assert "4 1 7 5, 0 5 0 0, 0 0 0 0, 1 0 1 2" in cards and SPOKEN_CARD not in cards
 
 
+def test_ivr_a_menu_option_pressed_at_the_welcome_goes_straight_to_it(env):
+    # u22: "5" (the WhatsApp menu's authorizations) at the welcome was "Opção inválida", and the next key a transfer.
+    caller = Phone(env)
+    caller.call()
+    heard = caller.keys("4")
+    assert "Opção inválida" not in heard and "CPF" in heard, heard
+    assert "data de nascimento" in caller.keys(seed.DEMO_TITULAR_CPF + "#")
+    assert "Identificação confirmada" in caller.keys("12031975#")
+
+
 def test_ivr_silence_reprompts_once_then_transfers(env):
     caller = Phone(env)
     caller.call()

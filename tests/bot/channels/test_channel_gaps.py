@@ -227,7 +227,7 @@ def test_ivr_every_action_twilio_calls_back_uses_the_public_url():
 
         first = Call(server, signed_base=PUBLIC)
         first.start()  # welcome
-        first.keys("5")  # wrong key at the welcome
+        first.keys("8")  # wrong key at the welcome
         first.keys("1")  # the automated menu
         first.silence()  # silence in the menu
         first.keys("3")  # an answer from the bot

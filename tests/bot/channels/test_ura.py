@@ -133,9 +133,9 @@ def test_silence_at_the_welcome_repeats_it(server):
 def test_a_wrong_key_at_the_welcome_twice_reaches_a_person(server):
     call = Call(server)
     call.start()
-    _, spoken = call.keys("5")
+    _, spoken = call.keys("8")
     assert spoken.said == ["Opção inválida.", ENTRY]
-    root, _ = call.keys("5")
+    root, _ = call.keys("8")
     assert root.find("Enqueue") is not None and server.received == []
 
 
@@ -211,6 +211,7 @@ def test_status_callback_of_an_ended_call_does_nothing(server):
 
 def test_entry_choice():
     assert entry_choice("1", "") == "menu" and entry_choice("0", "") == "0" and entry_choice("9", "") is None
+    assert entry_choice("5", "") == "5" and entry_choice("8", "") is None  # a menu option straight away (u22)
     assert entry_choice("", "quero falar com um atendente") == "0"
     assert entry_choice("", "automático") == "menu"
     assert entry_choice("", "segunda via do boleto") == "segunda via do boleto"

@@ -53,8 +53,8 @@ def test_a_wrong_key_at_the_welcome_is_asked_again_as_one_key_then_transferred_f
     with ChannelServer(UraInput(settings()), answer=bot, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
         call = Call(server, sid=call_sid)
         call.start()
-        again, spoken = call.keys("5")
-        root, _ = call.keys("5")
+        again, spoken = call.keys("8")
+        root, _ = call.keys("8")
     assert spoken.said == [INVALID, ENTRY] and _gather(again)["numDigits"] == "1"
     task = json.loads(root.find("Enqueue").find("Task").text)
     assert task == {"canal": "ura", "chamada": call_sid, "telefone": payloads.PHONE, "identificado": False,
