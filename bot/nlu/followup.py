@@ -27,7 +27,7 @@ CONTINUAR = "continuar_assunto"
 _OPENING = re.compile(r"^\s*(?:mas\s+)?e\s+(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _FOLLOW_UP = re.compile(
     r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
-    r"sobre|aquele|aquela|de|em|meu|minha|"
+    r"sobre|aquele|aquela|de|em|meu|minha|agora|"
     # "e depois de amanhã?", "e 2024?", "e em março?": another day or period of the same question.
     rf"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{{2}}|{MONTH_NAMES}|"
     # "e até sexta?", "e na quinta?": the same question for another day.
@@ -55,6 +55,17 @@ _DOCUMENT = re.compile(r"\b(?:pdf|baixar|download|imprimir|impressao)\b")
 # "manda só o pdf do de dezembro": a document of the topic, named with which one.
 _MAX_DOCUMENT_WORDS = 8
 _PHRASES = re.compile(r"[?!.,;]+")
+# u22: "quais documentos preciso?" after how to ask for a reimbursement went to the income-tax statement, "o que eu
+# faço agora?" after a denial fell back, "qual é o meu número mesmo?" after the card went to the menu: short
+# questions that only the topic the conversation is in can answer.
+_IN_TOPIC = re.compile(
+    r"^(?:(?:mas|e|ta|ok|certo|entendi)[,\s]+)?(?:"
+    r"(?:quais|que|q)\s+(?:sao\s+)?(?:os\s+)?(?:documentos?|papeis|papelada|docs?)\b|"
+    r"(?:agora\s+)?(?:o que|oq|o q)\s+(?:eu\s+)?(?:preciso|tenho que|devo|faco|fa[cs]o agora)\b|"
+    # "qual é o meu número mesmo?": asking again what was just said, not which number.
+    r"qual\s+(?:e\s+)?o\s+(?:meu\s+)?numero(?:\s+mesmo|\s+de novo)?\s*\W*$)"
+)
+_MAX_IN_TOPIC_WORDS = 7
 
 
 def is_follow_up(text: str) -> bool:
@@ -76,8 +87,18 @@ def is_follow_up(text: str) -> bool:
     (True, True, True)
     >>> is_follow_up("o da minha filha que nasceu em março de 2024 e ainda não tem carteirinha")
     False
+    >>> is_follow_up("quais documentos preciso?"), is_follow_up("e agora o que eu faço?")
+    (True, True)
+    >>> is_follow_up("o que eu faço agora?"), is_follow_up("qual é o meu número mesmo?")
+    (True, True)
+    >>> is_follow_up("quais documentos preciso para pedir reembolso de uma consulta?")
+    False
+    >>> is_follow_up("qual é o número da minha apólice?"), is_follow_up("qual o meu número?")
+    (False, True)
     """
     folded = strip_accents(text).lower().strip()
+    if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):
+        return True
     if len(text.split()) <= _MAX_WHEN_WORDS and _WHEN.match(folded):
         return True
     if len(text.split()) <= _MAX_DOCUMENT_WORDS and _DOCUMENT.search(folded):

@@ -591,3 +591,19 @@ def test_a_camera_error_after_the_pa_online_gets_its_steps_not_the_desk_in_portu
     text = joined(conversa("não consigo entrar na consulta online, dá erro de câmera"))
     assert "nome completo" not in text and "NIF" not in text and "Protocolo" not in text, text
     assert "câmera" in text or "navegador" in text, text
+
+
+def test_short_questions_inside_a_topic_are_answered_in_it(conversa):
+    # u22: "quais documentos preciso?" after how to ask for a reimbursement asked whose income-tax statement; "e
+    # agora o que eu faço?" after a denial was "não entendi"; "qual é o meu número mesmo?" after the card was the menu.
+    joined(conversa("como pedir reembolso"))
+    documents = joined(conversa("quais documentos preciso?"))
+    assert "Documentos (Art. 72" in documents and "imposto" not in documents.lower(), documents
+    joined(conversa("menu"))
+    joined(conversa("minha autorização"))
+    identify(conversa, seed.DEMO_SPOUSE_CPF, "30/08/1972")
+    now = joined(conversa("e agora o que eu faço?"))
+    assert "quero reanálise" in now and "não entendi" not in now.lower(), now
+    joined(conversa("3"))
+    again = joined(conversa("qual é o meu número mesmo?"))
+    assert format_card(seed.DEMO_SPOUSE_CARD) in again and "1 - Reembolso" not in again, again
