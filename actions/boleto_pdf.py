@@ -131,7 +131,11 @@ def boleto_pdf(
 
 
 # "manda o pdf", "quero o boleto em pdf", "tem como imprimir?": the document, not only the line.
-_PEDE_ARQUIVO = re.compile(r"\b(?:pdf|arquivo|anexo|anexado|imprimir|impressao|baixar|download)\b")
+_PEDE_ARQUIVO = re.compile(
+    r"\b(?:pdf|arquivo|anexo|anexado|imprimir|impressao|baixar|download)\b|"
+    # "pode mandar o boleto no meu whatsapp?", "manda por email": the document sent somewhere.
+    r"\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b"
+)
 DICA_PDF = 'Para receber a 2ª via em PDF, escreva "pdf".'
 
 
@@ -140,6 +144,8 @@ def pede_arquivo(texto: str | None) -> bool:
 
     >>> pede_arquivo("manda o pdf"), pede_arquivo("quero imprimir o boleto"), pede_arquivo("2ª via do boleto")
     (True, True, False)
+    >>> pede_arquivo("pode mandar o boleto no meu whatsapp?"), pede_arquivo("manda por e-mail")
+    (True, True)
     """
     return bool(_PEDE_ARQUIVO.search(strip_accents(texto or "").lower()))
 

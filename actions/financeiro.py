@@ -62,7 +62,7 @@ from actions.mensalidade import (
 )
 from actions.novos_planos import pergunta_preco_por_idade
 from actions.pedido import datas_do_pedido
-from bot.arquivos import CANAIS_SEM_ARQUIVO
+from bot.arquivos import CANAIS_SEM_ARQUIVO, ONDE_PEGAR_O_PDF
 from bot.canais import Canal
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
@@ -92,7 +92,10 @@ _PROPRIO = re.compile(r"\b(meu|minha|meus|minhas|dia \d+|amanha|hoje|semana|mes 
 # Art. 46 looks at the last 12 months; the paid list shows at most that many competences.
 MAX_PAGOS = 12
 
-SEM_ARQUIVO = "Por aqui não consigo enviar o arquivo: a linha digitável acima paga o boleto em qualquer banco."
+SEM_ARQUIVO = (
+    "Por aqui não consigo enviar o arquivo: a linha digitável acima paga o boleto em qualquer banco. "
+    f"{ONDE_PEGAR_O_PDF}"
+)
 REGRA_VENCIMENTO = (
     "Os boletos vencem no dia 15 do mês de competência (Art. 31 do Regulamento). Se o vencimento cair em dia "
     "sem expediente bancário, dá para pagar sem multa no primeiro dia útil seguinte (Art. 32 do Regulamento)."

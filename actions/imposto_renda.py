@@ -20,7 +20,7 @@ from actions.base import AcaoIdentificada, beneficiario_identificado, enviar_lis
 from actions.contexto import anteriores_no_assunto, assunto_atual
 from actions.familia import Pessoa
 from actions.formatting import first_name, format_date, format_money
-from bot.arquivos import CANAIS_SEM_ARQUIVO, VALIDADE_DIAS, guardar_pdf, url_publica
+from bot.arquivos import CANAIS_SEM_ARQUIVO, ONDE_PEGAR_O_PDF, VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
@@ -274,7 +274,9 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         else:
             dispatcher.utter_message(text="\n\n".join([titulo, *itens, "\n".join(rodape)]))
             eventos = [SlotSet("paginas", None)]
-        if tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO:
+        if tracker.get_latest_input_channel() in CANAIS_SEM_ARQUIVO:
+            dispatcher.utter_message(text=f"O demonstrativo de {ano}: {ONDE_PEGAR_O_PDF}")
+        else:
             pdf = demonstrativo_pdf(ano, demonstrativos, hoje_)
             dispatcher.utter_message(
                 text=f"O demonstrativo de {ano} em PDF (disponível por {VALIDADE_DIAS} dias):",

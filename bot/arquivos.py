@@ -22,6 +22,12 @@ from bot.settings import Settings, get_settings
 VALIDADE_DIAS = 7
 # The phone cannot carry a file; every other channel gets it as a link.
 CANAIS_SEM_ARQUIVO = frozenset({Canal.URA.value})
+# u22: "pode mandar o boleto no meu whatsapp?", "como eu pego esse documento?" on the phone were "não entendi":
+# where a caller gets the PDF the line cannot send (source 000: the app, the portal, the WhatsApp service).
+ONDE_PEGAR_O_PDF = (
+    "O PDF está no Aplicativo e no Portal do beneficiário (entre com o CPF ou o número do cartão e sua senha), e o "
+    "atendimento automático pelo WhatsApp também envia o arquivo, 24 horas."
+)
 NOME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
 

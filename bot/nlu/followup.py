@@ -51,7 +51,12 @@ _WHEN = re.compile(
 )
 _MAX_WHEN_WORDS = 6
 # "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).
-_DOCUMENT = re.compile(r"\b(?:pdf|baixar|download|imprimir|impressao)\b")
+_DOCUMENT = re.compile(
+    r"\b(?:pdf|baixar|download|imprimir|impressao)\b|\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b|"
+    # "como eu pego esse documento?" after the statement was read on the phone.
+    r"\b(?:como|onde)\s+(?:eu\s+)?(?:pego|consigo|acho|tiro|emito|recebo)\s+(?:esse|este|o|a|essa)\s+"
+    r"(?:documento|demonstrativo|informe|boleto|arquivo|declaracao)\b"
+)
 # "manda só o pdf do de dezembro": a document of the topic, named with which one.
 _MAX_DOCUMENT_WORDS = 8
 _PHRASES = re.compile(r"[?!.,;]+")
@@ -95,6 +100,8 @@ def is_follow_up(text: str) -> bool:
     False
     >>> is_follow_up("qual é o número da minha apólice?"), is_follow_up("qual o meu número?")
     (False, True)
+    >>> is_follow_up("pode mandar o boleto no meu whatsapp?"), is_follow_up("como eu pego esse documento?")
+    (True, True)
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):

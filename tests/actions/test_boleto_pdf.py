@@ -180,6 +180,11 @@ async def test_the_list_offers_the_pdf_and_the_phone_gets_the_line_only():
     assert not [m for m in phone.messages if m.get("attachment")]
     said = [m.get("text") for m in phone.messages]
     assert SEM_ARQUIVO in said and not any('escreva "pdf"' in (t or "") for t in said)
+    assert "Aplicativo e no Portal do beneficiário" in SEM_ARQUIVO  # u22: where the caller gets it
+    whatsapp = CollectingDispatcher()
+    await ActionConsultarFinanceiro().run(whatsapp, _tracker(maria_id, "pode mandar o boleto no meu whatsapp?",
+                                                             channel="ura"), {})
+    assert SEM_ARQUIVO in [m.get("text") for m in whatsapp.messages]
 
 
 async def test_a_month_named_sends_that_boleto_only():

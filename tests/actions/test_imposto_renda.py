@@ -165,7 +165,10 @@ async def test_phone_calls_get_no_pdf(dispatcher):
     )
     ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria, escolha="todos")
     assert not [m for m in dispatcher.messages if m.get("attachment")]
-    assert "Demonstrativo" in "\n".join(texts(dispatcher))
+    said = "\n".join(texts(dispatcher))
+    assert "Demonstrativo" in said
+    # u22: "como eu pego esse documento?" had no answer on the phone: where the PDF is comes with the figures.
+    assert "Aplicativo e no Portal do beneficiário" in said and "WhatsApp" in said
 
 
 async def test_an_earlier_year_on_file_is_shown(dispatcher):
