@@ -67,7 +67,7 @@ from bot.canais import Canal
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.member_questions import is_debt_question
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, MONTHS, find_identifiers, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_CONTACT_DAYS,
     DELINQUENCY_EXCLUSION_DAYS,
@@ -136,7 +136,36 @@ def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date, texto: str
         return isinstance(inicio, int) and bool(_VENCIMENTO_ANTES.search(folded[:inicio]))
 
     pagamentos = [e for e in entidades if not vencimento(e)]
-    return next((dia for dia in datas_do_pedido(pagamentos) if dia >= referencia), None)
+    dia = next((dia for dia in datas_do_pedido(pagamentos) if dia >= referencia), None)
+    return dia or mes_do_pagamento(folded, referencia)
+
+
+# u22: "e se eu pagar só em janeiro?" showed today's amount: a month with no day is read as its first day, the
+# earliest the person says they will pay (each day later only adds interest).
+_MES_DO_PAGAMENTO = re.compile(
+    rf"\b(?:pagar|pague|pagaria|pagando|pagarei)\b.{{0,25}}?\b(?:em|no mes de|so em|la pra|la para|la em|"
+    rf"no comeco de|no inicio de)\s+(?P<mes>{MONTH_NAMES})\b"
+)
+
+
+def mes_do_pagamento(texto: str, referencia: dt.date) -> dt.date | None:
+    """The first day of the month a payment is said to be made in, from ``referencia`` on; None when none is said.
+
+    >>> mes_do_pagamento("e se eu pagar so em janeiro?", dt.date(2026, 12, 7))
+    datetime.date(2027, 1, 1)
+    >>> mes_do_pagamento("se eu pagar em dezembro", dt.date(2026, 12, 7))
+    datetime.date(2026, 12, 7)
+    >>> mes_do_pagamento("paguei em novembro", dt.date(2026, 12, 7)) is None
+    True
+    """
+    achado = _MES_DO_PAGAMENTO.search(strip_accents(texto).lower())
+    if not achado:
+        return None
+    mes = MONTHS[achado["mes"]]
+    if mes == referencia.month:
+        return referencia
+    ano = referencia.year + (1 if mes < referencia.month else 0)
+    return dt.date(ano, mes, 1)
 
 
 class ActionConsultarFinanceiro(AcaoIdentificada):

@@ -45,7 +45,9 @@ _DEBT = re.compile(
     r"\b(?:vai|vao|podem|corre risco|risco de)\b.{0,15}\b(?:cortar|cancelar|suspender|bloquear|excluir|perder)\b"
     r".{0,25}\b(?:plano|convenio)\b|"
     r"\b(?:atras\w*|divida|inadimpl\w*|nao pag\w*|sem pagar)\b.{0,40}"
-    r"\b(?:cortar|cortad\w*|cancel\w*|suspen\w*|bloque\w*|exclu\w*|perd\w*|perco)\b"
+    r"\b(?:cortar|cortad\w*|cancel\w*|suspen\w*|bloque\w*|exclu\w*|perd\w*|perco)\b|"
+    # u22: "até quando posso pagar sem perder o plano?" got the list of boletos with no date.
+    r"\b(?:sem|pra nao|para nao)\s+(?:perder|cortar\w*|cancelar\w*|suspender\w*)\s+(?:o\s+|meu\s+)?(?:plano|convenio)\b"
 )
 
 
@@ -80,6 +82,8 @@ def is_debt_question(text: str) -> bool:
     (True, True)
     >>> is_debt_question("quero cancelar meu plano"), is_debt_question("pode cancelar meu plano?")
     (False, False)
+    >>> is_debt_question("até quando posso pagar sem perder o plano?"), is_debt_question("até quando posso pagar?")
+    (True, False)
     """
     folded = normalize(text or "")
     return bool(folded) and len(folded.split()) <= _MAX_WORDS and bool(_DEBT.search(folded))

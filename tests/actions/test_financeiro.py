@@ -215,6 +215,18 @@ async def test_late_fee_for_a_day_written_in_words(dispatcher, db):
     assert "Se pagar hoje" not in shown
 
 
+async def test_late_fee_for_a_month_named_without_a_day(dispatcher, db):
+    # u22: "e se eu pagar só em janeiro?" showed "Se pagar hoje": the month was dropped.
+    text = "e se eu pagar só em janeiro?"
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    fatura = repository.list_overdue_invoices([maria.id], TODAY, session=db)[0]
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    shown = _shown(dispatcher)
+    total, _, _ = _expected_total(fatura.amount - fatura.payroll_deducted, fatura.due_date, date(2027, 1, 1))
+    assert f"Se pagar em 01/01/2027: {format_money(total)}" in shown, shown
+    assert "Se pagar hoje" not in shown
+
+
 async def test_direct_dependant_is_told_the_titular_pays(dispatcher, db):
     jose = repository.find_beneficiary_by_cpf(seed.DEMO_SPOUSE_CPF, session=db)
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
