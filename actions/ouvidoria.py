@@ -42,8 +42,8 @@ from actions.ouvidoria_perguntas import (
     consultar_andamento,
     no_prazo_nesta_mensagem,
     pergunta_andamento,
-    protocolo_existe,
 )
+from actions.ouvidoria_protocolos import protocolo_existe, protocolo_recusado
 from actions.pedido import DESISTIU, desiste, nao_entendeu, outra_opcao_no_lugar, so_cumprimento
 from actions.reanalise import (
     DUVIDA_NA_REANALISE,
@@ -173,6 +173,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if tracker.get_slot("requested_slot") is None and not protocolos:
             return {"ouvidoria_protocolo": None}
         if protocolos:
+            recusa = protocolo_existe(protocolos[0]) and protocolo_recusado(protocolos[0], tracker)
+            if recusa:
+                pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", recusa)
+                return {"ouvidoria_protocolo": None}
             if protocolo_existe(protocolos[0]):
                 prazo = ainda_no_prazo(protocolos[0], tracker, hoje())
                 if prazo:

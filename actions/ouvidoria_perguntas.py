@@ -307,18 +307,6 @@ def no_prazo_nesta_mensagem(tracker: Tracker) -> bool:
     return bool(protocolos) and ainda_no_prazo(protocolos[0], tracker, hoje()) is not None
 
 
-def protocolo_existe(protocolo: str) -> bool:
-    """Whether a first-instance protocol is known: a ticket, a reimbursement or an authorization."""
-    with db_session() as session:
-        return any(
-            (
-                repository.find_ticket_by_protocol(protocolo, session=session),
-                repository.find_reimbursement_by_protocol(protocolo, session=session),
-                repository.find_authorization(protocolo, session=session),
-            )
-        )
-
-
 def consultar_andamento(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Answer a question about a manifestation asked while the form asked for a protocol.
 

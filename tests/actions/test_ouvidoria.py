@@ -404,6 +404,17 @@ def test_a_first_instance_protocol_still_within_its_deadline_is_told_so(dispatch
     assert texts(other) == []
 
 
+def test_an_ombudsman_protocol_is_not_taken_as_the_first_instance(dispatcher):
+    # u22: a caller said another caller's Ombudsman protocol, and a re-analysis was registered on it with no person.
+    protocolo, _ = _abrir("ouvidoria", conversa="de-outra-pessoa")
+    tracker = make_tracker({"requested_slot": "ouvidoria_protocolo"}, text=protocolo, sender="quem-liga")
+    slots = ValidateOuvidoriaForm().validate_ouvidoria_protocolo(protocolo, dispatcher, tracker, {})
+    assert slots == {"ouvidoria_protocolo": None}
+    [said] = texts(dispatcher)
+    assert said.startswith(f"O protocolo {protocolo} já é de uma manifestação na Ouvidoria")
+    assert "primeira instância" in said and "não tenho" in said
+
+
 def test_the_case_told_with_a_protocol_still_in_its_deadline_is_asked_again_so_cancelling_is_possible(dispatcher):
     # u16: the protocol and the case in one message got "escreva cancelar se preferir esperar" and were registered
     # in the same answer; "cancelar" next found nothing to cancel.
