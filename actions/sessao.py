@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session, esquecer_identificacao
+from actions.base import beneficiario_identificado, db_session, esquecer_identificacao, trocar_de_pessoa
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.familia import fala_de_si
 from actions.formatting import first_name
@@ -227,6 +227,10 @@ class ActionSaudacao(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """The welcome with the menu; before it, the identified person's first name and how to leave."""
+        trocou = trocar_de_pessoa(dispatcher, tracker)
+        if trocou is not None:
+            # "oi, aqui é a Ana" on her mother's identification: Ana identifies herself before any data is shown.
+            return trocou
         if beneficiario_identificado(tracker) is not None and tracker.get_slot("beneficiario_nome"):
             nome = first_name(str(tracker.get_slot("beneficiario_nome")))
             dispatcher.utter_message(

@@ -153,6 +153,15 @@ INTERJECTIONS = frozenset(
 )
 
 
+# u22: "bom dia, sou o José, marido da Maria" fell back: who is writing, said with a greeting, adds no request.
+_RELATION = (r"(?:marido|esposa|esposo|mulher|filh[oa]|mae|pai|net[oa]|irma|irmao|genro|nora|sogr[oa]|companheir[oa]|"
+             r"dependente|titular)")
+_INTRODUCTION = re.compile(
+    rf"(?:(?:aqui e|aqui quem fala e|quem fala e|eu sou|sou|me chamo|meu nome e)\s+(?:o |a |eu )?[a-z]+(?: [a-z]+)?"
+    rf"(?: {_RELATION} d[ao] [a-z]+)?|(?:o |a |sou o |sou a )?{_RELATION} d[ao] [a-z]+)"
+)
+
+
 def _without_interjections(phrase: str) -> str:
     """A normalised phrase without the interjections at its ends.
 
@@ -181,6 +190,8 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     (True, 'negar')
     >>> match("oxe, de jeito nenhum", words), match("não tchê", words), match("bah, oxe!", words) is None
     ('negar', 'negar', True)
+    >>> match("Não, sou o José, marido da Maria", words), match("sou o José, marido da Maria", words) is None
+    ('negar', True)
     """
     whole = normalize(text)
     if whole in phrases:
@@ -189,7 +200,7 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     for phrase in split_phrases(text):
         if phrase not in phrases:
             phrase = _without_interjections(phrase)
-            if not phrase:
+            if not phrase or _INTRODUCTION.fullmatch(phrase):
                 continue
             if phrase not in phrases:
                 return None

@@ -95,6 +95,8 @@ async def test_someone_elses_cpf_after_identifying_is_not_an_invitation_to_switc
      "actions.conversa.ActionForaDeEscopo"),  # out of scope, 0.25: the next message showed her father's usage
     ("aqui é a ana agora", "actions.sessao.ActionDespedida"),  # a goodbye, 0.76
     ("nao, eu sou a ana", "actions.sessao.ActionSair"),  # "não sou eu" read as leaving
+    # u22: a greeting with who writes is a greeting now ("bom dia, sou o José, marido da Maria" fell back).
+    ("oi, aqui é a Ana", "actions.sessao.ActionSaudacao"),
 ])
 async def test_someone_else_writing_is_identified_again_whatever_the_classifier_read(dispatcher, texto, acao):
     import importlib
