@@ -72,6 +72,35 @@ def preco_base(plano: Plan) -> Decimal:
     return plano.age_bands[0].price if plano.age_bands else plano.base_price
 
 
+# u22: "e se for enfermaria?" after a quote showed the three plans again; "qual o mais barato?" too.
+_ACOMODACAO_PEDIDA = re.compile(r"\b(?:(?P<enfermaria>enfermaria|quarto coletivo)|(?P<apartamento>apartamento|"
+                                r"quarto privativo|quarto individual))\b")
+_MAIS_BARATO = re.compile(r"\b(?:mais barat[oa]|menor (?:preco|valor)|mais em conta|mais economic[oa])\b")
+
+
+def planos_pedidos(planos: Sequence[Plan], texto: str | None, idades: Sequence[int]) -> List[Plan]:
+    """The plans a message asks about: those of the accommodation it names, or the cheapest; all otherwise.
+
+    The cheapest is the one whose total for the quoted ages (or whose first age band, without ages) is lowest.
+    """
+    folded = strip_accents(texto or "").lower()
+    acomodacao = _ACOMODACAO_PEDIDA.search(folded)
+    escolhidos = list(planos)
+    if acomodacao:
+        pedida = acomodacao.lastgroup
+        escolhidos = [plano for plano in planos if plano.accommodation == pedida] or escolhidos
+    if _MAIS_BARATO.search(folded) and escolhidos:
+
+        def custo(plano: Plan) -> Decimal:
+            faixas = [faixa_da_idade(plano, idade) for idade in idades]
+            if idades and all(faixas):
+                return sum((faixa.price for faixa in faixas), Decimal(0))
+            return preco_base(plano)
+
+        escolhidos = [min(escolhidos, key=custo)]
+    return escolhidos
+
+
 def item_plano(plano: Plan, idades: Sequence[int]) -> str:
     """Describe one plan in a few lines, with the price for each age the user gave and, for several, the sum."""
     linhas = [
@@ -313,7 +342,7 @@ class ActionConsultarNovosPlanos(Action):
         if mudanca:
             dispatcher.utter_message(text=MUDANCA_DE_PLANO)
         with db_session() as session:
-            planos = repository.list_plans(session=session)
+            planos = planos_pedidos(repository.list_plans(session=session), texto, idades)
             itens = [item_plano(plano, idades) for plano in planos]
         if not itens:
             dispatcher.utter_message(text="No momento não há planos à venda pelo chat. " + _CONTRATAR)

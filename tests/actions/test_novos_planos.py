@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa_sdk import Action
 
@@ -426,3 +428,34 @@ async def test_the_total_asked_after_a_quote_is_the_same_familys_without_the_rul
     shown = texts(dispatcher)
     assert shown[0].startswith(cotacao) and "Total para as 2 pessoas" in shown[0]
     assert QUEM_PODE_ENTRAR not in shown and not any(t.startswith("Carências") for t in shown)
+
+
+@pytest.mark.parametrize(
+    ("pergunta", "acomodacoes"),
+    [("e se for enfermaria?", {"enfermaria (quarto coletivo)"}),
+     ("e no apartamento?", {"apartamento (quarto privativo)"})],
+)
+async def test_an_accommodation_asked_after_a_quote_shows_only_its_plans(dispatcher, pergunta, acomodacoes):
+    # u22: "e se for enfermaria?" after a couple's quote showed all three plans again.
+    cotacao = "Planos da Cemig Saúde para 62 anos e 59 anos de idade (valor por mês, por pessoa):"
+    planos = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": "plano para casal de 62 e 59 anos", "parse_data": planos},
+              {"event": "bot", "text": cotacao},
+              {"event": "user", "text": pergunta, "parse_data": planos}]
+    tracker = make_tracker(text=pergunta, intent="novos_planos", events=events)
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    shown = texts(dispatcher)[0]
+    assert shown.startswith(cotacao)
+    assert set(re.findall(r"Acomodação: ([^\n]+)", shown)) == acomodacoes
+
+
+async def test_the_cheapest_plan_for_the_quoted_ages_is_shown_alone(dispatcher):
+    cotacao = "Planos da Cemig Saúde para 62 anos e 59 anos de idade (valor por mês, por pessoa):"
+    planos = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": "plano para casal de 62 e 59 anos", "parse_data": planos},
+              {"event": "bot", "text": cotacao},
+              {"event": "user", "text": "e qual o mais barato?", "parse_data": planos}]
+    tracker = make_tracker(text="e qual o mais barato?", intent="novos_planos", events=events)
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    shown = texts(dispatcher)[0]
+    assert shown.count("Acomodação:") == 1 and "Essencial Enfermaria" in shown, shown
