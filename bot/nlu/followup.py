@@ -67,6 +67,8 @@ _IN_TOPIC = re.compile(
     r"^(?:(?:mas|e|ta|ok|certo|entendi)[,\s]+)?(?:"
     r"(?:quais|que|q)\s+(?:sao\s+)?(?:os\s+)?(?:documentos?|papeis|papelada|docs?)\b|"
     r"(?:agora\s+)?(?:o que|oq|o q)\s+(?:eu\s+)?(?:preciso|tenho que|devo|faco|fa[cs]o agora)\b|"
+    # "qual o mais barato?" after a quote (out of scope, 0.87).
+    r"(?:qual\s+(?:e\s+)?)?(?:o|a)\s+mais\s+(?:barat[oa]|em conta|car[oa])\s*\W*$|"
     # "qual é o meu número mesmo?": asking again what was just said, not which number.
     r"qual\s+(?:e\s+)?o\s+(?:meu\s+)?numero(?:\s+mesmo|\s+de novo)?\s*\W*$)"
 )
@@ -102,6 +104,8 @@ def is_follow_up(text: str) -> bool:
     (False, True)
     >>> is_follow_up("pode mandar o boleto no meu whatsapp?"), is_follow_up("como eu pego esse documento?")
     (True, True)
+    >>> is_follow_up("qual o mais barato?"), is_follow_up("o mais barato é bom?")
+    (True, False)
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):
