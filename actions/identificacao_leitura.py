@@ -117,7 +117,9 @@ def mensagem_de_bloqueio(ate: datetime) -> str:
     relogio = " (horário de Brasília)" if fuso == "America/Sao_Paulo" else f" ({fuso})"
     return (
         f"Por segurança, a identificação com estes dados está bloqueada até as {local:%H:%M}{dia}{relogio}, porque "
-        "houve várias tentativas sem sucesso. Se precisar agora, ligue para a Central de Relacionamento: "
+        # u22: the real Maria, locked out by someone else's guesses, heard of "attempts" she never made.
+        "houve várias tentativas sem sucesso com estes dados, nem sempre suas. Se precisar agora, ligue para a Central "
+        "de Relacionamento: "
         f"{TELEFONE_24H}, ou digite 0 para falar com um atendente."
     )
 

@@ -15,7 +15,7 @@ from tests.actions.conftest import make_tracker, texts
 RIGHT, WRONG = "12/03/1975", "13/03/1975"
 BLOCKED = (
     "Por segurança, a identificação com estes dados está bloqueada até as {hora} (horário de Brasília), porque houve "
-    "várias tentativas sem sucesso. "
+    "várias tentativas sem sucesso com estes dados, nem sempre suas. "
     "Se precisar agora, ligue para a Central de Relacionamento: 0800 030 9009 (24 horas; de celular, "
     "(31) 3429-5200), ou digite 0 para falar com um atendente."
 )
