@@ -53,6 +53,7 @@ from bot.nlu.parsing import (
     restart_intent,
     strip_accents,
 )
+from bot.nlu.policy import TELE_APOLICE, names_the_policy
 from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_data_rights_request, is_identification_question
 from bot.nlu.short_replies import says_already_said, short_reply_intent
 from bot.nlu.symptoms import symptom_intent
@@ -254,6 +255,8 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             sintoma = symptom_intent(text, (message.get(INTENT) or {}).get(INTENT_NAME_KEY))
             if sintoma:
                 force_intent(message, sintoma)
+            elif names_the_policy(text):
+                force_intent(message, TELE_APOLICE)
             else:
                 doubt_a_closing_guess(message, text)
             relative = find_relative_dates(text, today)

@@ -228,6 +228,16 @@ def test_another_companys_plan_is_out_of_scope():
     assert coming.get("intent")["name"] == "novos_planos"
 
 
+def test_a_message_naming_the_policy_is_the_desks_policy_category():
+    # Set K: "qual é o número da minha apólice?" split between the policy, the card and out of scope, and fell back.
+    policy = _classified("qual é o número da minha apólice estou a tentar preencher um formulário",
+                         ("tele_apolice", 0.31), ("fora_de_escopo", 0.30))
+    card = _classified("qual o número da minha carteirinha?", ("numero_cartao", 0.9), ("tele_apolice", 0.05))
+    IdentifierExtractor().process([policy, card])
+    assert policy.get("intent") == {"name": "tele_apolice", "confidence": 1.0}
+    assert card.get("intent")["name"] == "numero_cartao"
+
+
 def test_a_request_to_delete_ones_personal_data_goes_to_a_person():
     from bot.nlu.components import IdentifierExtractor
 
