@@ -156,9 +156,10 @@ INTERJECTIONS = frozenset(
 # u22: "bom dia, sou o José, marido da Maria" fell back: who is writing, said with a greeting, adds no request.
 _RELATION = (r"(?:marido|esposa|esposo|mulher|filh[oa]|mae|pai|net[oa]|irma|irmao|genro|nora|sogr[oa]|companheir[oa]|"
              r"dependente|titular)")
+# A name needs its article ("sou o José"), so "não, sou outra pessoa" stays a person saying they are someone else.
 _INTRODUCTION = re.compile(
-    rf"(?:(?:aqui e|aqui quem fala e|quem fala e|eu sou|sou|me chamo|meu nome e)\s+(?:o |a |eu )?[a-z]+(?: [a-z]+)?"
-    rf"(?: {_RELATION} d[ao] [a-z]+)?|(?:o |a |sou o |sou a )?{_RELATION} d[ao] [a-z]+)"
+    rf"(?:(?:(?:aqui e|aqui quem fala e|quem fala e|eu sou|sou) (?:o|a)|me chamo|meu nome e) [a-z]+(?: [a-z]+)?"
+    rf"(?: {_RELATION} d[ao] [a-z]+)?|(?:o |a |sou o |sou a |sou )?{_RELATION}(?: d[ao] [a-z]+)?)"
 )
 
 
@@ -192,6 +193,8 @@ def match(text: str, phrases: Dict[str, str]) -> str | None:
     ('negar', 'negar', True)
     >>> match("Não, sou o José, marido da Maria", words), match("sou o José, marido da Maria", words) is None
     ('negar', True)
+    >>> match("não, sou outra pessoa", words) is None
+    True
     """
     whole = normalize(text)
     if whole in phrases:
