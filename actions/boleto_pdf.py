@@ -20,7 +20,7 @@ from actions.imposto_renda import OPERADORA
 from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db.models import Invoice
 from bot.identifiers import DIGITABLE_LINE_LENGTH, is_valid_digitable_line
-from bot.nlu.parsing import strip_accents
+from bot.nlu.parsing import SENT_ELSEWHERE, strip_accents
 from bot.regulation.finance import FINE_RATE, MONTHLY_INTEREST_RATE
 
 logger = logging.getLogger(__name__)
@@ -131,11 +131,7 @@ def boleto_pdf(
 
 
 # "manda o pdf", "quero o boleto em pdf", "tem como imprimir?": the document, not only the line.
-_PEDE_ARQUIVO = re.compile(
-    r"\b(?:pdf|arquivo|anexo|anexado|imprimir|impressao|baixar|download)\b|"
-    # "pode mandar o boleto no meu whatsapp?", "manda por email": the document sent somewhere.
-    r"\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b"
-)
+_PEDE_ARQUIVO = re.compile(rf"\b(?:pdf|arquivo|anexo|anexado|imprimir|impressao|baixar|download)\b|{SENT_ELSEWHERE}")
 DICA_PDF = 'Para receber a 2ª via em PDF, escreva "pdf".'
 
 

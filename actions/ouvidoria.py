@@ -173,11 +173,12 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if tracker.get_slot("requested_slot") is None and not protocolos:
             return {"ouvidoria_protocolo": None}
         if protocolos:
-            recusa = protocolo_existe(protocolos[0]) and protocolo_recusado(protocolos[0], tracker)
+            existe = protocolo_existe(protocolos[0])
+            recusa = existe and protocolo_recusado(protocolos[0], tracker)
             if recusa:
                 pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", recusa)
                 return {"ouvidoria_protocolo": None}
-            if protocolo_existe(protocolos[0]):
+            if existe:
                 prazo = ainda_no_prazo(protocolos[0], tracker, hoje())
                 if prazo:
                     dispatcher.utter_message(text=NO_PRAZO.format(protocolo=protocolos[0], prazo=format_date(prazo)))

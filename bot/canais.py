@@ -78,11 +78,17 @@ def pais_do_remetente(numero: str | None) -> str | None:
     >>> pais_do_remetente("918000001") is None, pais_do_remetente("ura:CA1234") is None, pais_do_remetente(None)
     (True, True, None)
     """
+    analisado = _telefone(numero)
+    return phonenumbers.region_code_for_number(analisado) if analisado is not None else None
+
+
+def _telefone(numero: str | None) -> "phonenumbers.PhoneNumber | None":
+    """The international number a channel names ("whatsapp:+55...", "+351..."); None for a chat or a call's id."""
     texto = str(numero or "").rsplit(":", 1)[-1].strip()
     if not texto.startswith("+"):
-        return None  # a Telegram chat or a call's id: no country in it
+        return None
     try:
-        return phonenumbers.region_code_for_number(phonenumbers.parse(texto, None))
+        return phonenumbers.parse(texto, None)
     except phonenumbers.NumberParseException:
         return None
 
@@ -98,11 +104,8 @@ def telefone_legivel(numero: str | None) -> str:
     ('anonymous', '', '')
     """
     texto = str(numero or "").rsplit(":", 1)[-1].strip()
-    try:
-        analisado = phonenumbers.parse(texto, None)
-    except phonenumbers.NumberParseException:
-        return texto
-    if not phonenumbers.is_possible_number(analisado):
+    analisado = _telefone(texto)
+    if analisado is None or not phonenumbers.is_possible_number(analisado):
         return texto
     formato = (
         phonenumbers.PhoneNumberFormat.NATIONAL

@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.intencoes import ESCLARECIVEIS
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
-from bot.nlu.parsing import MONTH_NAMES, paging_intent, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, SENT_ELSEWHERE, paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
 
@@ -52,7 +52,7 @@ _WHEN = re.compile(
 _MAX_WHEN_WORDS = 6
 # "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).
 _DOCUMENT = re.compile(
-    r"\b(?:pdf|baixar|download|imprimir|impressao)\b|\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b|"
+    rf"\b(?:pdf|baixar|download|imprimir|impressao)\b|{SENT_ELSEWHERE}|"
     # "como eu pego esse documento?" after the statement was read on the phone.
     r"\b(?:como|onde)\s+(?:eu\s+)?(?:pego|consigo|acho|tiro|emito|recebo)\s+(?:esse|este|o|a|essa)\s+"
     r"(?:documento|demonstrativo|informe|boleto|arquivo|declaracao)\b"

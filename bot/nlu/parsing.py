@@ -188,6 +188,11 @@ def find_identifiers(text: str) -> list[Found]:
     return sorted(found, key=lambda f: f.start)
 
 
+# "pode mandar o boleto no meu whatsapp?", "manda por email": a document sent somewhere (the follow-up shapes and
+# the boleto's PDF read it).
+SENT_ELSEWHERE = r"\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b"
+
+
 def with_dictated_identifiers(text: str) -> str:
     """``text`` with its numbers in digits when, said in words, they are a CPF, a card number or a date.
 
