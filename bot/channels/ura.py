@@ -389,9 +389,11 @@ class UraInput(InputChannel):
             # "sim" continues a long answer, but after one it answers the bot's question.
             if not parte and (digits == CONTINUE_KEY or (not digits and _CONTINUE_WORD.match(strip_accents(speech)))):
                 # u19: a 9 pressed once too often reached the bot and got "não entendi": the answer had ended.
+                # u22: it then replayed a whole 45-second answer to reach its closing question; only the last part
+                # is said again ("repetir" still plays it all).
                 said = (await self._pending(request, sender))[-1:]
-                spoken = [ANSWER_ENDED, *(render_for_ear(text) for text in said)]
-                return self._gather(request, spoken, stage, 0, single_key=is_single_key_menu(said))
+                last = spoken_parts([render_for_ear(text) for text in said])[-1] if said else []
+                return self._gather(request, [ANSWER_ENDED, *last], stage, 0, single_key=is_single_key_menu(said))
             if not digits and _WAIT.search(strip_accents(speech)) and len(speech.split()) <= _REPEAT_WORDS:
                 # u22: "espera que vou pegar uma caneta" replayed the card number at once, with the caller away.
                 return self._gather(request, [WAITING], stage, 0, single_key=True, parte=parte)

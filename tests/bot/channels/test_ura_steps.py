@@ -178,6 +178,31 @@ def test_a_long_answer_is_said_in_parts_the_caller_moves_through_with_9_or_conti
     assert heard[1].said[0].startswith("Passo") and heard[1].said[0] != first.said[0]
 
 
+def test_a_9_after_a_long_answer_ended_says_only_its_last_part_again():
+    # u22: one 9 too many replayed a 45-second answer from its first step to reach the closing question.
+    from bot.channels.ura import ANSWER_ENDED, CONTINUE_HINT
+
+    class OneMessage(_Recorded):
+        def __call__(self, message):  # the how-to and its closing question in one message, as the bot sends it
+            if message.text != "como peço reembolso?":
+                return super().__call__(message)
+            answers = [f"{HOW_TO} Posso ajudar em algo mais?"]
+            self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
+            return answers
+
+    dialogue = OneMessage()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        heard = [call.speak("como peço reembolso?")[1]]
+        while heard[-1].said[-1] == CONTINUE_HINT:
+            heard.append(call.keys("9")[1])
+        _, after = call.keys("9")
+    assert len(heard) >= 3 and after.said == [ANSWER_ENDED, *heard[-1].said]
+    assert after.said[-1].endswith("Posso ajudar em algo mais?") and not any("Passo 1:" in s for s in after.said)
+
+
 def test_something_else_said_in_the_middle_of_a_long_answer_goes_to_the_bot():
     dialogue = _Recorded()
     with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
