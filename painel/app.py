@@ -253,11 +253,14 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         contexto = ticket.context_json or {}
         conversa = contexto.get("conversa", "")
         canal, destino = canal_e_destino(conversa) if conversa else (ticket.channel, "")
+        historico = fluxo.historico(ticket, session=db)
+        # u22: after a transfer the page still gave the bot's first rule as the reason the ticket was in this inbox.
+        transferencia = next((e for e in reversed(historico) if e.kind == "transferencia"), None)
         return pagina(
             "chamado.html", agente=agente, csrf=sessao.csrf_token, t=ticket, ctx=contexto,
             decisao=contexto.get("decision") or {}, mensagens=mensagens, erro_conversa=erro_conversa,
-            janela=janela, canal=canal, destino=destino, pode_escrever=canal != "ura",
-            modelo=bool(settings.whatsapp_template_sid), historico=fluxo.historico(ticket, session=db),
+            janela=janela, canal=canal, destino=destino, pode_escrever=canal != "ura", transferencia=transferencia,
+            modelo=bool(settings.whatsapp_template_sid), historico=historico,
             prazo=fluxo.situacao_do_prazo(ticket.due_date, hoje()), transicoes=fluxo.TRANSICOES.get(ticket.status, ()),
             caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
             caixa_atual=rules.label(ticket.inbox),

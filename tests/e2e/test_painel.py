@@ -211,6 +211,13 @@ def test_a_transfer_to_the_ombudsman_gets_its_deadline_and_is_told_to_the_benefi
         depois = session.get(Ticket, ticket.id)
         assert depois.tier == "ouvidoria" and depois.due_date == date(2026, 12, 11)  # 7 business days from 02/12
     assert "11/12/2026" in told
+    # u22: the page still said the bot's first-instance rule was why the ticket sat in the Ombudsman's inbox.
+    page.context.clear_cookies()
+    _entrar(page, painel, "otavio")
+    page.goto(f"{painel.url}/chamados/{ticket.id}")
+    why = page.locator("#transferido").inner_text()
+    assert why.startswith("transferido de ") and "pede reanálise; primeira instância negou" in why
+    assert "Regra de encaminhamento do bot" in page.locator("section.dados").inner_text()
 
 
 def test_telegram_reply_reaches_the_chat(page, painel):
