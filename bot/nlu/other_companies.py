@@ -18,10 +18,19 @@ FORA_DE_ESCOPO = "fora_de_escopo"
 _COMPANY = (
     r"(?:vivo|claro|tim|oi|nextel|net|sky|netflix|spotify|smart ?fit|bluefit|academia|unimed|amil|bradesco|"
     r"sulamerica|hapvida|notredame|intermedica|golden cross|porto seguro|prevent senior|cassi|geap|postal saude|"
-    r"inss|detran|cemig energia|conta de luz)"
+    r"inss|detran|cemig energia|conta de luz|"
+    # Set L: other bills ("me manda a 2 via do boleto do condomínio").
+    r"condominio|ipva|iptu|aluguel|agua|energia)"
+)
+# Set L: "preciso renovar a carteira de motorista" was the plan's card. A card's kind, not a company: a payment card
+# stays with the classifier ("posso pagar no cartão de crédito?" is about this plan's bill).
+_OTHER_CARD = re.compile(
+    r"\b(?:carteira|cartao|carteirinha|titulo|segunda via|2a? via) (?:de|do|da) "
+    r"(?:motorista|habilitacao|trabalho|identidade|estudante|eleitor|onibus|transporte|sus)\b"
 )
 _OTHER = re.compile(
-    r"\b(?:plano|planos|mensalidade|assinatura|conta|chip|internet|telefone|fatura|boleto|carteirinha|cartao)\b"
+    r"\b(?:plano|planos|mensalidade|assinatura|conta|chip|internet|telefone|fatura|boleto|carteirinha|cartao|"
+    r"guia)\b"
     # At most "de celular" in between: "plano pra apresentar no INSS" is this plan's statement for the INSS.
     rf"(?: (?:de|do) \w+)? (?:da|do|na|no|de) {_COMPANY}\b"
 )
@@ -43,6 +52,16 @@ def is_other_company_request(text: str) -> bool:
     False
     >>> is_other_company_request("preciso de um relatório dos atendimentos pelo plano pra apresentar no INSS")
     False
+    >>> is_other_company_request("Preciso renovar a carteira de motorista, onde faço?")
+    True
+    >>> is_other_company_request("me manda a 2 via do boleto do condomínio")
+    True
+    >>> is_other_company_request("posso pagar a mensalidade no cartão de crédito?")
+    False
+    >>> is_other_company_request("como tiro a segunda via do título de eleitor")
+    True
+    >>> is_other_company_request("perdi minha carteira, preciso da segunda via da carteirinha do plano")
+    False
     """
     folded = normalize(text or "")
-    return bool(_OTHER.search(folded)) and not _THIS_PLAN.search(folded)
+    return bool(_OTHER.search(folded) or _OTHER_CARD.search(folded)) and not _THIS_PLAN.search(folded)
