@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.cobertura import orientacao_sem_cadastro
-from actions.contexto import assunto_do_pedido, releitura, reler_no_assunto
+from actions.contexto import assunto_do_pedido, continua_o_assunto, releitura, reler_no_assunto
 from actions.familia import (
     AVISO_SO_OS_SEUS,
     Pessoa,
@@ -265,15 +265,15 @@ class AcaoIdentificada(Action):
             oferecer_outros_pedidos(dispatcher, outros)
         return eventos
 
-    @staticmethod
-    def _mesma_pessoa(tracker: Tracker, pessoas: List[Pessoa]) -> str | None:
+    def _mesma_pessoa(self, tracker: Tracker, pessoas: List[Pessoa]) -> str | None:
         """Whose data a follow-up question ("e o prazo?") is about: the person the last answer showed.
 
         Only a follow-up keeps the person; a new request that names nobody is asked "de quem?" again. A follow-up
-        in the first person ("e quais consultas eu fiz em 2025?" after the daughter's) is the user's own.
+        in the first person ("e quais consultas eu fiz em 2025?" after the daughter's) is the user's own. "e
+        quando cai o dinheiro?" after the reimbursements is a follow-up even when read as the topic itself.
         """
         ultima = tracker.latest_message or {}
-        if not releitura(tracker):
+        if not (releitura(tracker) or continua_o_assunto(tracker, self.intent)):
             return None
         if fala_de_si(ultima.get("text") or ""):
             return str(pessoas[0].id)  # pessoas_visiveis puts the user first

@@ -181,6 +181,20 @@ def releitura(tracker: Tracker) -> bool:
     return bool(((tracker.latest_message or {}).get("metadata") or {}).get(CONTINUACAO))
 
 
+# "e quando cai o dinheiro?": a message that opens with "e" goes on from the answer before it.
+_CONTINUA = re.compile(r"^\W*(?:mas\s+)?e\s+\w", re.IGNORECASE)
+
+
+def continua_o_assunto(tracker: Tracker, assunto: str) -> bool:
+    """Whether the latest message goes on ("e quando cai o dinheiro?") from an answer about ``assunto``.
+
+    The classifier may read such a message as the topic itself rather than as a follow-up; either way it asks
+    about the answer just given.
+    """
+    texto = str((tracker.latest_message or {}).get("text") or "")
+    return bool(_CONTINUA.match(texto)) and assunto_atual(tracker.events or []) == assunto
+
+
 def releituras_seguidas(events: List[Dict[str, Any]]) -> int:
     """How many times in a row the latest message was put back.
 

@@ -147,6 +147,28 @@ def test_a_follow_up_question_keeps_the_person_the_last_answer_showed(dispatcher
     assert not any(p in shown for p in others)
 
 
+def test_and_when_after_everyones_reimbursements_is_about_everyones(dispatcher):
+    from actions.reembolso import ActionConsultarReembolso
+
+    maria = _id(seed.DEMO_TITULAR_CPF)
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}
+
+    # Older items: "e quando cai o dinheiro?" after "todos" was read as the topic itself and asked "de quem?" again.
+    before = [user("reembolso", "reembolso"), {"event": "active_loop", "name": "identificacao_form"},
+              user("todos", "saudacao"), {"event": "active_loop", "name": None}]
+    tracker = _follow_up("e quando cai o dinheiro?", "todos", continuacao=False)
+    tracker.events = [*before, user("e quando cai o dinheiro?", "reembolso")]
+    events = ActionConsultarReembolso().atender(dispatcher, tracker, maria)
+    assert _slots(events)["pessoa_do_assunto"] == "todos" and _slots(events)["escolher_pessoa"] is False
+    assert texts(dispatcher)[0].startswith("Prazos dos pedidos em aberto")
+    # The same words after another topic's answer are a new request: whose data is asked.
+    other = _follow_up("e quando cai o dinheiro?", "todos", continuacao=False)
+    other.events = [user("boleto", "financeiro"), user("e quando cai o dinheiro?", "reembolso")]
+    assert _slots(ActionConsultarReembolso().atender(type(dispatcher)(), other, maria))["escolher_pessoa"] is True
+
+
 def test_a_follow_up_naming_someone_else_follows_the_name(dispatcher):
     from actions.reembolso import ActionConsultarReembolso
 
