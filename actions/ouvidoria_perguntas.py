@@ -14,9 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import beneficiario_identificado, db_session, hoje, session_factory
+from actions.base import beneficiario_identificado, db_session, hoje
 from actions.chamados import PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, so_pergunta_rede
+from actions.complemento import JUNTADO_OUVIDORIA, juntar_ao_chamado
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
@@ -36,8 +37,6 @@ from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalis
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
-from bot.db.session import session_scope
-from bot.identifiers import mask_personal_data
 from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.deadlines import ANSWER_BUSINESS_DAYS, TicketKind
@@ -119,7 +118,6 @@ _SEM_COMPLEMENTO = re.compile(
     r"manifestacao)| nada)?|\b(?:quero|queria|vou|preciso) (?:acrescentar|complementar|completar|adicionar)|"
     r"\besqueci de (?:falar|dizer|contar)|\bfaltou (?:falar|dizer|contar)|\bso (?:mais )?uma coisa|^\W*acrescentar\W*"
 )
-JUNTADO = "Juntei isto à sua manifestação {protocolo}: a Ouvidoria recebe junto, sem abrir outra."
 CONTE_O_CASO = (
     "Pode contar numa mensagem só o que aconteceu, com datas e nomes se souber: eu junto à sua manifestação "
     "{protocolo}. Comece por *acrescentar:*."
@@ -193,12 +191,8 @@ class ActionExplicarOuvidoria(Action):
             # "mas eu nem falei qual é a reclamação" right after registering started the form again, and the case
             # told next became a second manifestation.
             if descreve_o_caso(_SEM_COMPLEMENTO.sub(" ", strip_accents(texto).lower())):
-                with session_scope(session_factory()) as session:
-                    repository.add_beneficiary_note(
-                        session.merge(ticket), f"Complemento do beneficiário: {mask_personal_data(texto)[:2000]}",
-                        session=session,
-                    )
-                dispatcher.utter_message(text=JUNTADO.format(protocolo=ticket.protocol))
+                juntar_ao_chamado(ticket, texto)
+                dispatcher.utter_message(text=JUNTADO_OUVIDORIA.format(protocolo=ticket.protocol))
             else:
                 dispatcher.utter_message(text=CONTE_O_CASO.format(protocolo=ticket.protocol))
         elif so_pergunta_rede(texto) and not _QUER_REGISTRAR.search(strip_accents(texto).lower()):

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -433,6 +433,53 @@ def _outbox_rows(
     if cc:
         rows.append(row(cc[0], cc[1:], False))
     return rows
+
+
+def queue_addendum(
+    ticket: Ticket, addendum: str, *, session: Session, now: datetime | None = None, timezone: str = DEFAULT_TIMEZONE
+) -> OutboxMessage | None:
+    """Queue an e-mail to the ticket's inbox with what the beneficiary added after it was opened.
+
+    The inbox got the ticket by e-mail (the teleconsultation desk's are worked only that way); what the person
+    says next must reach it the same way, under the same protocol. An inbox worked only in the console reads it
+    in the ticket's history instead, and gets nothing here. The text is masked like the ticket's own e-mail.
+
+    Returns:
+        The queued message, or None when the inbox is not worked by e-mail.
+    """
+    target = _rules().inbox_at(ticket.inbox)
+    if not ticket.inbox or (target is not None and not target.by_email):
+        return None
+    now = now or utc_now()
+    sent_before = session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)
+    ) or 0
+    when = now.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M")
+    body = "\n".join([
+        f"Complemento do beneficiário ao protocolo {ticket.protocol} ({category_label(ticket.category)}), "
+        f"escrito na conversa em {when}:",
+        "",
+        mask_text(addendum),
+        "",
+        "Este e-mail só acrescenta ao chamado já enviado com o mesmo protocolo; responda pelo fluxo habitual dele.",
+    ])
+    message = OutboxMessage(
+        ticket_id=ticket.id,
+        # Unique per addendum: the ticket's own e-mail keeps the id of (protocol, recipient).
+        message_id=message_id_for(f"{ticket.protocol}.{sent_before + 1}", ticket.inbox),
+        to_address=ticket.inbox,
+        cc_addresses=[],
+        subject=f"{subject_for(ticket, ticket.context_json)}: complemento do beneficiário",
+        body=body,
+        clinical_content=bool(target is not None and target.confidential),
+        status="pendente",
+        attempts=0,
+        created_at=now,
+        next_attempt_at=min(now, utc_now()),
+    )
+    session.add(message)
+    session.flush()
+    return message
 
 
 # Key of the PostgreSQL advisory lock that queues ticket openings (the operator's ANS registration).

@@ -38,9 +38,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import clock
 from bot.intencoes import ESCLARECER, ESCLARECIVEIS, INFORMAR_IDENTIFICACAO
+from bot.nlu.addendum import COMPLEMENTAR_CHAMADO, is_addendum
 from bot.nlu.cancellation import CANCELAR_PLANO, is_cancellation_request
 from bot.nlu.disputes import CONTESTAR_UTILIZACAO, states_a_dispute
-from bot.nlu.manifestations import OUVIDORIA, adds_to_a_manifestation, is_compliment_or_suggestion
+from bot.nlu.manifestations import OUVIDORIA, is_compliment_or_suggestion
 from bot.nlu.member_questions import member_question_intent
 from bot.nlu.other_companies import FORA_DE_ESCOPO, is_other_company_request
 from bot.nlu.parsing import (
@@ -227,7 +228,11 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
             if not digit_intent:
                 # Before the cancellation requests: "vão cancelar meu plano por causa do atraso?" asks about a debt.
                 digit_intent = member_question_intent(text)
-            if not digit_intent and (is_compliment_or_suggestion(text) or adds_to_a_manifestation(text)):
+            if not digit_intent and is_addendum(text) and not symptom_intent(text, None):
+                # "esqueci de dizer: o valor foi R$ 250" after a ticket was registered started another topic; an
+                # urgent symptom told that way ("esqueci de dizer que estou com falta de ar") is still PA Online.
+                digit_intent = COMPLEMENTAR_CHAMADO
+            if not digit_intent and is_compliment_or_suggestion(text):
                 digit_intent = OUVIDORIA
             if not digit_intent and is_other_company_request(text):
                 # "como cancelo meu plano da Unimed?": another company's plan, not this one's.

@@ -16,6 +16,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intencoes import ESCLARECIVEIS
+from bot.nlu.addendum import COMPLEMENTAR_CHAMADO
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
 from bot.nlu.parsing import MONTH_NAMES, SENT_ELSEWHERE, paging_intent, strip_accents
@@ -149,8 +150,10 @@ class FollowUpMarker(ConfiguredComponent):
             if not is_follow_up(message.get(TEXT) or ""):
                 continue
             intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) == CANCELAR_PLANO:
-                continue  # "e se eu cancelar, posso voltar?" asks about cancelling, whatever the topic was
+            if intent.get(INTENT_NAME_KEY) in (CANCELAR_PLANO, COMPLEMENTAR_CHAMADO):
+                # "e se eu cancelar, posso voltar?" asks about cancelling, whatever the topic was; "e esqueci de
+                # dizer: …" adds to the request registered.
+                continue
             names_a_topic = intent.get(INTENT_NAME_KEY) in ESCLARECIVEIS
             if names_a_topic and (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._confident:
                 continue

@@ -30,15 +30,3 @@ def is_compliment_or_suggestion(text: str) -> bool:
     """
     return bool(_WORDS.search(normalize(text or "")))
 
-
-def adds_to_a_manifestation(text: str) -> bool:
-    """Whether ``text`` starts as the bot asks to add to a manifestation just registered ("acrescentar: ...").
-
-    >>> adds_to_a_manifestation("Acrescentar: o reembolso de novembro está parado")
-    True
-    >>> adds_to_a_manifestation("acrescentar")
-    False
-    >>> adds_to_a_manifestation("acrescentar minha esposa como dependente")
-    False
-    """
-    return bool(re.match(r"\s*acrescentar\s*:", (text or "").lower()))

@@ -68,6 +68,25 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at, mo
     assert "1 - Reembolso" in joined(conversa_at("menu"))
 
 
+def _complement_e_mailed(servers, protocol: str, words: str) -> None:
+    """The ticket's inbox got the words by e-mail under the ticket's protocol, and its history has them."""
+    from sqlalchemy import create_engine, select
+
+    from bot.db.models import OutboxMessage, Ticket, TicketEvent
+
+    engine = create_engine(servers.database_url)
+    with engine.connect() as connection:
+        ticket_id = connection.execute(select(Ticket.id).where(Ticket.protocol == protocol)).scalar_one()
+        mails = connection.execute(select(OutboxMessage.subject, OutboxMessage.body)
+                                   .where(OutboxMessage.ticket_id == ticket_id)).all()
+        notes = connection.execute(select(TicketEvent.text).where(TicketEvent.ticket_id == ticket_id,
+                                                                  TicketEvent.kind == "nota")).scalars().all()
+    engine.dispose()
+    added = [body for subject, body in mails if subject.endswith("complemento do beneficiário")]
+    assert len(added) == 1 and words in added[0] and f"protocolo {protocol}" in added[0]
+    assert notes == [f"Complemento do beneficiário: {words}"]
+
+
 @pytest.mark.parametrize("servers_at", ["2026-11-25T10:00:00-03:00"], indirect=True)
 def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(servers_at, conversa_at):
     text = joined(conversa_at("quero registrar uma reclamação na ouvidoria"))
@@ -81,6 +100,10 @@ def test_ombudsman_without_protocol_explains_tiers_and_registers_if_insisted(ser
     registrado = protocolo(text)
     assert "Ouvidoria" in text and "7 dias úteis" in text
     assert "identifique-se nesta conversa" in text  # registered before identifying: how to follow it up
+    # Older item: a detail told after registering opened the teleconsultation desk's form ("nome completo e CPF").
+    added = joined(conversa_at("esqueci de dizer: a atendente do chat se chamava Paula e prometeu retorno em 5 dias"))
+    assert added == f"Juntei isto à sua manifestação {registrado}: a Ouvidoria recebe junto, sem abrir outra."
+    _complement_e_mailed(servers_at, registrado, "a atendente do chat se chamava Paula e prometeu retorno em 5 dias")
     # Before: the question started the Ombudsman form again ("Você já tem o protocolo...?").
     text = joined(conversa_at("qual o prazo da ouvidoria?"))
     assert protocolo(text) == registrado and "Prazo de resposta: até" in text and "7 dias úteis" in text

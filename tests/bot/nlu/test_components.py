@@ -228,6 +228,18 @@ def test_another_companys_plan_is_out_of_scope():
     assert coming.get("intent")["name"] == "novos_planos"
 
 
+def test_more_said_about_a_request_is_an_addendum_unless_it_tells_an_urgent_symptom():
+    # "esqueci de dizer: o valor cobrado foi R$ 250…" after an Ombudsman complaint opened the desk's form.
+    added = _classified("esqueci de dizer: o valor cobrado foi R$ 250 e a atendente se chamava Paula",
+                        ("tele_cobranca_cancelada", 0.41), ("financeiro", 0.30))
+    urgent = _classified("esqueci de dizer que estou com falta de ar", ("fora_de_escopo", 0.5), ("reembolso", 0.2))
+    spouse = _classified("quero acrescentar minha esposa no plano", ("novos_planos", 0.8), ("fora_de_escopo", 0.1))
+    IdentifierExtractor().process([added, urgent, spouse])
+    assert added.get("intent") == {"name": "complementar_chamado", "confidence": 1.0}
+    assert urgent.get("intent")["name"] == "pronto_atendimento_online"
+    assert spouse.get("intent")["name"] == "novos_planos"
+
+
 def test_a_message_naming_the_policy_is_the_desks_policy_category():
     # Set K: "qual é o número da minha apólice?" split between the policy, the card and out of scope, and fell back.
     policy = _classified("qual é o número da minha apólice estou a tentar preencher um formulário",
