@@ -7,9 +7,8 @@ sole paragraph). So the option never asks "de quem?": it looks up whose boleto t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Iterable, List
+from typing import List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -48,6 +47,7 @@ from actions.composicao import (
     responder_composicao,
 )
 from actions.contexto import reler_no_assunto
+from actions.datas_de_pagamento import data_de_pagamento
 from actions.familia import Pessoa
 from actions.formatting import competencia, enumerar, first_name
 from actions.mensalidade import (
@@ -61,13 +61,12 @@ from actions.mensalidade import (
     regra_das_faixas,
 )
 from actions.novos_planos import pergunta_preco_por_idade
-from actions.pedido import datas_do_pedido
 from bot.arquivos import CANAIS_SEM_ARQUIVO, ONDE_PEGAR_O_PDF
 from bot.canais import Canal
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
 from bot.nlu.member_questions import is_debt_question
-from bot.nlu.parsing import MONTH_NAMES, MONTHS, find_identifiers, strip_accents
+from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_CONTACT_DAYS,
     DELINQUENCY_EXCLUSION_DAYS,
@@ -100,72 +99,6 @@ REGRA_VENCIMENTO = (
     "Os boletos vencem no dia 15 do mês de competência (Art. 31 do Regulamento). Se o vencimento cair em dia "
     "sem expediente bancário, dá para pagar sem multa no primeiro dia útil seguinte (Art. 32 do Regulamento)."
 )
-
-
-
-
-# "venceu dia 10, posso pagar sexta?": the day after "venceu" is the due date the person read, not the payment's.
-_VENCIMENTO_ANTES = re.compile(r"\b(?:venc\w*|vencimento)(?:\s+(?:e|era|foi|no|em|dia|do|de|o|na))*\s*$")
-
-
-def data_de_pagamento(entidades: Iterable[dict], referencia: dt.date, texto: str = "") -> dt.date | None:
-    """Pick the payment date the user asked about from the message entities.
-
-    Past dates are ignored: right after identification the latest message is the birth date, which must not
-    be read as a payment date. So is a date the message gives as the due date ("venceu dia 10").
-
-    Args:
-        entidades: The entities of the message that asked (:func:`actions.base.mensagem_do_pedido`).
-        referencia: Today.
-        texto: That message, whose words before each date say whether it is the due date.
-
-    Returns:
-        The first ISO ``data`` entity on or after ``referencia`` that is not the due date, or None.
-
-    >>> entidades = [{"entity": "data", "value": "2026-12-10", "start": 11, "end": 17},
-    ...              {"entity": "data", "value": "2026-12-11", "start": 31, "end": 36}]
-    >>> data_de_pagamento(entidades, dt.date(2026, 12, 7), "venceu dia 10, posso pagar sexta?")
-    datetime.date(2026, 12, 11)
-    >>> data_de_pagamento(entidades[:1], dt.date(2026, 12, 7), "se eu pagar dia 10?")
-    datetime.date(2026, 12, 10)
-    """
-    folded = strip_accents(texto).lower()
-
-    def vencimento(entidade: dict) -> bool:
-        inicio = entidade.get("start")
-        return isinstance(inicio, int) and bool(_VENCIMENTO_ANTES.search(folded[:inicio]))
-
-    pagamentos = [e for e in entidades if not vencimento(e)]
-    dia = next((dia for dia in datas_do_pedido(pagamentos) if dia >= referencia), None)
-    return dia or mes_do_pagamento(folded, referencia)
-
-
-# u22: "e se eu pagar só em janeiro?" showed today's amount: a month with no day is read as its first day, the
-# earliest the person says they will pay (each day later only adds interest).
-_MES_DO_PAGAMENTO = re.compile(
-    rf"\b(?:pagar|pague|pagaria|pagando|pagarei)\b.{{0,25}}?\b(?:em|no mes de|so em|la pra|la para|la em|"
-    rf"no comeco de|no inicio de)\s+(?P<mes>{MONTH_NAMES})\b"
-)
-
-
-def mes_do_pagamento(texto: str, referencia: dt.date) -> dt.date | None:
-    """The first day of the month a payment is said to be made in, from ``referencia`` on; None when none is said.
-
-    >>> mes_do_pagamento("e se eu pagar so em janeiro?", dt.date(2026, 12, 7))
-    datetime.date(2027, 1, 1)
-    >>> mes_do_pagamento("se eu pagar em dezembro", dt.date(2026, 12, 7))
-    datetime.date(2026, 12, 7)
-    >>> mes_do_pagamento("paguei em novembro", dt.date(2026, 12, 7)) is None
-    True
-    """
-    achado = _MES_DO_PAGAMENTO.search(strip_accents(texto).lower())
-    if not achado:
-        return None
-    mes = MONTHS[achado["mes"]]
-    if mes == referencia.month:
-        return referencia
-    ano = referencia.year + (1 if mes < referencia.month else 0)
-    return dt.date(ano, mes, 1)
 
 
 class ActionConsultarFinanceiro(AcaoIdentificada):

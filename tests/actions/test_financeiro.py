@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from actions.boletos import aviso_na_data_do_pagamento, dia_do_limite, dias_em_atraso, item_aberto
-from actions.financeiro import ActionConsultarFinanceiro, data_de_pagamento
+from actions.datas_de_pagamento import data_de_pagamento
+from actions.financeiro import ActionConsultarFinanceiro
 from actions.formatting import NOMES_MESES, competencia, format_date, format_money, linha_digitavel
 from bot import clock
 from bot.db import repository, seed
