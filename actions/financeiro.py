@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.atraso import pergunta_se_atrasado, resposta_sobre_o_atraso
 from actions.base import (
     PAGE_SIZE,
     POR_PAGINA_AO_TELEFONE,
@@ -216,6 +217,11 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             # "o boleto de novembro tá pago?" when it is open got the boleto without the "no" asked for.
             meses = enumerar([competencia(f.competence) for f in abertas_citadas])
             dispatcher.utter_message(text=f"Ainda não consta pagamento da competência {meses}: está em aberto.")
+        if pergunta_se_atrasado(pedido["text"]) and pagamento is None and not informa_pagamento(pedido["text"]):
+            # "esse da Maria tá atrasado?" got every boleto and the paid history again: yes or no first.
+            dispatcher.utter_message(text=resposta_sobre_o_atraso(abertas, faturas, referencia))
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         if informa_pagamento(pedido["text"]):
             # "paguei ontem, já baixou?": what still shows open and the bank's delay, not the whole history.
             a_cobrar = [f for f in abertas if a_pagar(f) > 0]

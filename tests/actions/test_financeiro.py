@@ -509,3 +509,33 @@ async def test_the_fee_is_for_the_day_the_person_will_pay(dispatcher, db, text, 
     assert [d for d in ("04/12/2026", "10/12/2026", "18/12/2026") if f"Se pagar em {d}" in shown] == [
         format_date(payday)
     ]
+
+
+# -- "tá atrasado?" ------------------------------------------------------------------------------------
+
+
+def test_is_it_overdue_is_answered_yes_with_the_overdue_boleto_or_no_with_the_next_one():
+    from actions.atraso import resposta_sobre_o_atraso
+
+    late = _invoice(competence=date(2027, 1, 1), due_date=date(2027, 1, 15))
+    next_ = _invoice()
+    yes = resposta_sobre_o_atraso([late, next_], [late, next_], date(2027, 1, 20))
+    assert yes.startswith("Sim: há 1 boleto em atraso.") and "Competência 01/2027" in yes
+    assert "Competência 02/2027" not in yes and "Se pagar hoje (20/01/2027)" in yes
+    no = resposta_sobre_o_atraso([next_], [next_], date(2027, 1, 20))
+    assert no.startswith("Não: nenhum boleto em atraso. O próximo é o da competência 02/2027, R$ 1.000,00, com "
+                         "vencimento em 15/02/2027.")
+    assert resposta_sobre_o_atraso([], [], date(2027, 1, 20)).startswith("Não: nenhum boleto em atraso nem em aberto")
+
+
+async def test_esse_da_maria_ta_atrasado_gets_yes_and_the_overdue_boleto_not_the_whole_list(dispatcher, db):
+    # Older item: "esse da Maria tá atrasado?" got every open boleto and the paid history again.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = repository.list_invoices([maria.id], session=db, statuses=["aberto"])
+    overdue = [f for f in open_ if TODAY > effective_due_date(f.due_date)]
+    assert overdue, "the seed always leaves last month's boleto of the demo family unpaid"
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text="esse da Maria tá atrasado?"), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith("Sim: há 1 boleto em atraso.") and linha_digitavel(overdue[0].digitable_line) in shown
+    assert "Últimos boletos pagos" not in shown and texts(dispatcher)[-1] == "utter_algo_mais"
+    assert all(f"Competência {f.competence:%m/%Y}" not in shown for f in open_ if f not in overdue)
