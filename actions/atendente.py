@@ -223,9 +223,12 @@ class ActionFalarAtendente(Action):
         ticket = pedido_de_atendente_aberto(tracker)
         repetido = ticket is not None
         if ticket is None:
+            # Older item: "0" after the desk's request opened a ticket that did not say so; the agent now sees the
+            # request this conversation opened before (and reads it on the ticket's page).
             ticket, _ = abrir_chamado(
                 tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"},
                 resumo=pedido_antes_do_atendente(tracker, texto),
+                related_protocol=tracker.get_slot(PROTOCOLO_DA_CONVERSA) or None,
             )
         if em_horario:
             dispatcher.utter_message(

@@ -151,6 +151,21 @@ class TicketStatus:
     last_update: tuple[datetime, str] | None = None
 
 
+def related_label(ticket: Ticket) -> str:
+    """What a ticket's related protocol is to it, as the e-mail and the console name it.
+
+    >>> from types import SimpleNamespace as T
+    >>> related_label(T(tier="ouvidoria", category="ouvidoria")), related_label(T(tier="primeira_instancia",
+    ...     category="falar_atendente")), related_label(T(tier="teleconsulta", category="tele_tecnologia"))
+    ('primeira instância', 'pedido anterior nesta conversa', 'complemento do pedido')
+    """
+    if ticket.tier == "ouvidoria":
+        return "primeira instância"
+    if ticket.category == "falar_atendente":
+        return "pedido anterior nesta conversa"
+    return "complemento do pedido"
+
+
 def category_label(category: str) -> str:
     """Return the Portuguese name of a ticket category.
 
@@ -334,8 +349,9 @@ def render_body(
     if context.get("conversa"):
         head.append(f"Conversa: {context['conversa']}")
     if ticket.related_protocol:
-        # The Ombudsman follows a first-instance protocol; the teleconsultation desk, an earlier request it adds to.
-        de_que = "primeira instância" if ticket.tier == "ouvidoria" else "complemento do pedido"
+        # The Ombudsman follows a first-instance protocol; the teleconsultation desk, an earlier request it adds to;
+        # a request for a person, what the same conversation asked before it.
+        de_que = related_label(ticket)
         head.append(f"Protocolo relacionado ({de_que}): {ticket.related_protocol}")
 
     routing = [

@@ -226,3 +226,24 @@ async def test_a_caller_at_night_is_transferred_to_the_central_not_told_the_chat
         decisao = ticket.context_json["decision"]
         assert decisao["rule"] == "atendente_por_telefone" and not decisao.get("tips")
         assert "Ligação transferida para a fila da Central" in decisao["flags"][0]
+
+
+async def test_a_request_for_a_person_after_the_desks_request_names_it_for_the_agent(dispatcher, saturday_night):
+    # Older item: "0" after a desk request opened a ticket that did not say the conversation had one already.
+    from bot.db.models import OutboxMessage, Ticket
+
+    sender = "mesa-depois-zero"
+    with session_scope(session_factory()) as session:
+        desk = repository.create_ticket("whatsapp", "tele_tecnologia", "a videochamada congelou", session=session,
+                                        tier="teleconsulta", context={"conversa": sender})
+        desk_protocol = desk.protocol
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: desk_protocol, "tele_nif": "11144477735"}, text="0",
+                           intent="falar_atendente", sender=sender)
+    events = await ActionFalarAtendente().run(dispatcher, tracker, {})
+    new_protocol = next(e["value"] for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    with session_scope(session_factory()) as session:
+        ticket = session.query(Ticket).filter_by(protocol=new_protocol).one()
+        mail = "\n".join(m.body for m in session.query(OutboxMessage).filter_by(ticket_id=ticket.id))
+        assert ticket.category == "falar_atendente" and ticket.related_protocol == desk_protocol
+    assert new_protocol != desk_protocol
+    assert f"Protocolo relacionado (pedido anterior nesta conversa): {desk_protocol}" in mail

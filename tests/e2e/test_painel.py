@@ -497,6 +497,19 @@ def test_the_ombudsman_reads_the_first_instance_ticket_it_must_check(page, paine
     assert "é o chamado de outra pessoa" in lido and "Pedido de atendente" not in lido
 
 
+def test_a_request_for_a_person_shows_the_desk_request_the_conversation_opened_before(page, painel):
+    # Older item: "0" after a desk request gave the agent no sign of it; the page names it and what it asked.
+    conversa = "whatsapp:+5531900000013"
+    desk = _ticket(painel, "medico_online", None, conversa, "tele_tecnologia", tier="teleconsulta")
+    zero = _ticket(painel, "relacionamento", date(2026, 12, 9), conversa, related=desk.protocol)
+    _entrar(page, painel, "ana")
+    page.goto(f"{painel.url}/chamados/{zero.id}")
+    dados = page.locator("section.dados").inner_text()
+    assert "Protocolo relacionado (pedido anterior nesta conversa)" in dados
+    assert "Protocolo relacionado (primeira instância)" not in dados
+    assert page.locator("#primeira-instancia").inner_text().startswith(f"{desk.protocol}: Teleconsulta")
+
+
 def test_the_counts_follow_new_tickets_without_reloading(page, painel):
     # u15: the counts stayed at "Aberto: 8" while the table below grew to ten rows.
     _entrar(page, painel, "ana")
