@@ -10,7 +10,7 @@ protocol never blocks access (ANS RN 323/2013). The Ombudsman answers within
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -33,6 +33,16 @@ from actions.ouvidoria_leitura import (
     ler_instancia,
     ler_tipo,
     so_um_protocolo,
+)
+from actions.ouvidoria_pedidos import (
+    NAO_ENCONTRADO,
+    NOMES_DOS_NUMEROS,
+    PARECE_OUTRO_NUMERO,
+    PEDIDO_INSTANCIA,
+    PEDIDO_PROTOCOLO,
+    PEDIDO_RELATO,
+    PEDIDO_TIPO,
+    pedir_de_novo,
 )
 from actions.ouvidoria_perguntas import (
     EXPLICACAO_INSTANCIAS,
@@ -63,58 +73,6 @@ from bot.nlu.short_replies import says_already_said
 _NEGATIVA = re.compile(r"\b(nao|n|nunca|nenhum|sem protocolo|nao tenho|não tenho)\b")
 SLOTS = ["ouvidoria_protocolo", "ouvidoria_instancia", "ouvidoria_tipo", "ouvidoria_relato"]
 
-# What each question says again after an answer it could not read. The way out is added from the second such
-# answer in a row, recognised by these texts in the bot's reply to the previous message.
-NAO_ENCONTRADO = "Não encontrei esse protocolo. Confira os 20 dígitos ou responda *não tenho*."
-PEDIDO_PROTOCOLO = "Informe o protocolo de 20 dígitos do primeiro atendimento ou responda *não tenho*."
-PEDIDO_INSTANCIA = (
-    "Responda 1 para abrir o atendimento de primeira instância ou 2 para a Ouvidoria. Se já procurou o "
-    "atendimento e não resolveram, responda 2."
-)
-PEDIDO_TIPO = "Escolha um número de 1 a 5 ou escreva o tipo, por exemplo *reclamação* ou *elogio*."
-PEDIDO_RELATO = "Escreva em poucas palavras o que aconteceu."
-_PEDIDOS = {
-    "ouvidoria_protocolo": (NAO_ENCONTRADO, PEDIDO_PROTOCOLO),
-    "ouvidoria_instancia": (PEDIDO_INSTANCIA,),
-    "ouvidoria_tipo": (PEDIDO_TIPO,),
-    "ouvidoria_relato": (PEDIDO_RELATO,),
-}
-SAIDA = "Se preferir, digite *menu* para sair ou 0 para falar com um atendente."
-
-
-def repetiu_sem_entender(events: List[Dict[str, Any]], pedidos: Tuple[str, ...]) -> bool:
-    """Whether the bot's reply to the previous message already asked this question again.
-
-    >>> user, pedido, pergunta = {"event": "user"}, {"event": "bot", "text": PEDIDO_TIPO}, {"event": "bot"}
-    >>> repetiu_sem_entender([user, pedido, user], (PEDIDO_TIPO,))
-    True
-    >>> repetiu_sem_entender([pedido, user, pergunta, user], (PEDIDO_TIPO,))
-    False
-    """
-    mensagens = 0
-    for event in reversed(events):
-        if event.get("event") == "user":
-            mensagens += 1
-            if mensagens == 2:
-                return False
-        elif mensagens == 1 and event.get("event") == "bot":
-            if any(pedido in (event.get("text") or "") for pedido in pedidos):
-                return True
-    return False
-
-
-def pedir_de_novo(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, pedido: str) -> None:
-    """Say what the question needs; from the second unreadable answer in a row, also how to leave.
-
-    Args:
-        dispatcher: Where the message goes.
-        tracker: The conversation, to see whether the previous answer was not read either.
-        slot: The question's slot, whose texts in ``_PEDIDOS`` mark an answer not read.
-        pedido: What to say this time.
-    """
-    if repetiu_sem_entender(tracker.events or [], _PEDIDOS[slot]):
-        pedido = f"{pedido} {SAIDA}"
-    dispatcher.utter_message(text=pedido)
 
 
 class ValidateOuvidoriaForm(FormValidationAction):
@@ -189,7 +147,10 @@ class ValidateOuvidoriaForm(FormValidationAction):
         if intent == "negar" or _NEGATIVA.search(strip_accents(texto)):
             dispatcher.utter_message(text=EXPLICACAO_INSTANCIAS)
             return {"ouvidoria_protocolo": SEM_PROTOCOLO}
-        pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo", PEDIDO_PROTOCOLO)
+        outro = next((NOMES_DOS_NUMEROS[f.entity] for f in find_identifiers(texto) if f.entity in NOMES_DOS_NUMEROS),
+                     None)
+        pedir_de_novo(dispatcher, tracker, "ouvidoria_protocolo",
+                      PARECE_OUTRO_NUMERO.format(o_que=outro) if outro else PEDIDO_PROTOCOLO)
         return {"ouvidoria_protocolo": None}
 
     def validate_ouvidoria_instancia(

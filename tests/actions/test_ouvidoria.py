@@ -10,14 +10,12 @@ import pytest
 from actions import base
 from actions.chamados import PROTOCOLO_DA_CONVERSA
 from actions.ouvidoria import (
-    PEDIDO_INSTANCIA,
-    PEDIDO_PROTOCOLO,
-    PEDIDO_TIPO,
     SEM_PROTOCOLO,
     SLOTS,
     ValidateOuvidoriaForm,
 )
 from actions.ouvidoria_leitura import OUVIDORIA, PRIMEIRA
+from actions.ouvidoria_pedidos import PEDIDO_INSTANCIA, PEDIDO_PROTOCOLO, PEDIDO_TIPO
 from actions.ouvidoria_perguntas import ActionExplicarOuvidoria
 from bot.db.session import session_scope
 from routing.decision import Decision
@@ -511,3 +509,17 @@ async def test_why_a_guide_was_denied_is_the_authorizations_answer_not_the_ombud
     result = await ActionExplicarOuvidoria().run(dispatcher, tracker, {})
     relida = [e for e in result if e.get("event") == "user"]
     assert relida and relida[0]["parse_data"]["intent"]["name"] == "autorizacao" and texts(dispatcher) == []
+
+
+@pytest.mark.parametrize("resposta, parece", [("529.982.247-25", "um CPF"), ("12/03/1975", "uma data")])
+async def test_a_cpf_or_date_typed_for_the_protocol_is_named_and_the_protocol_asked_again(dispatcher, resposta,
+                                                                                          parece):
+    # Before: "Informe o protocolo de 20 dígitos…" again, as if nothing had been said.
+    slots, proxima = await _responder(dispatcher, "ouvidoria_protocolo", resposta)
+    assert proxima == "ouvidoria_protocolo" and slots["ouvidoria_protocolo"] is None
+    assert texts(dispatcher)[0].startswith(f"Isso parece {parece}, não um protocolo.")
+    # A second such answer in a row also says how to leave.
+    said = type(dispatcher)()
+    antes = [{"event": "user", "text": resposta}, {"event": "bot", "text": texts(dispatcher)[0]}]
+    await _responder(said, "ouvidoria_protocolo", resposta, antes=antes)
+    assert "digite *menu* para sair" in texts(said)[0]
