@@ -26,6 +26,7 @@ from actions.base import (
     mensagem_do_pedido,
 )
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
+from actions.boleto_sms import DICA_SMS, SEM_BOLETO_PARA_SMS, mensagem_sms, pede_sms
 from actions.boletos import (
     NEGOCIACAO,
     a_pagar,
@@ -242,6 +243,15 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             f for f in abertas if f not in pedidas and referencia > effective_due_date(f.due_date) and a_pagar(f) > 0
         ]
         abertas = pedidas
+        if por_voz and pede_sms(pedido["text"]):
+            # Older item: a caller could not take the 47 digits down and had no way to get them on the phone.
+            a_cobrar = [f for f in abertas if a_pagar(f) > 0 and f.digitable_line]
+            if a_cobrar:
+                dispatcher.utter_message(json_message=mensagem_sms(a_cobrar, referencia))
+            else:
+                dispatcher.utter_message(text=SEM_BOLETO_PARA_SMS)
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         negociacao = pede_negociacao(pedido["text"])
         if negociacao:
             # "dá pra parcelar?": the answer first; the boletos below are what is owed, not the answer.
@@ -253,7 +263,10 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 item_aberto(f, referencia, pagamento, dono(f), com_linha=not por_voz or f is com_linha) for f in abertas
             ]
             total = [t for t in [total_em_aberto(abertas, referencia, pagamento)] if t]
-            dica = [DICA_PDF] if com_arquivo and not arquivo and any(a_pagar(f) for f in abertas) else []
+            dica = []
+            if not arquivo and any(a_pagar(f) for f in abertas):
+                # The file where the channel sends one; on the phone, the line by SMS.
+                dica = [DICA_PDF] if com_arquivo else [DICA_SMS] if por_voz else []
             dispatcher.utter_message(text="\n\n".join(["Boletos em aberto:", *itens, *total, *dica]))
         else:
             dispatcher.utter_message(text="Você não tem boletos em aberto. 👍")

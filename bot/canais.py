@@ -25,6 +25,12 @@ SNS_24 = "SNS 24 (808 24 24 24)"
 ENVIO_DE_DOCUMENTOS = "Documentos, como recibos de reembolso, são enviados pelo aplicativo ou pelo Portal Cemig Saúde."
 
 
+# An action's custom message asking the phone line to text the caller (bot/channels/sms.py): the text to send, and
+# what the call says once it went.
+SMS_KEY = "sms"
+SMS_SAID_KEY = "dito"
+
+
 class Canal(str, Enum):
     """Input channels; the value is the name Rasa records for a message."""
 

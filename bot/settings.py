@@ -84,6 +84,8 @@ class Settings:
     twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID"), repr=False)
     twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN"), repr=False)
     twilio_whatsapp_from: str = field(default_factory=lambda: _env("TWILIO_WHATSAPP_FROM"))
+    # The number the phone line texts from (a boleto's line by SMS); empty means the number the caller dialled.
+    twilio_sms_from: str = field(default_factory=lambda: _env("TWILIO_SMS_FROM"))
     # Base URL of Twilio's REST API; tests point it at a recording server on loopback.
     twilio_api_url: str = field(default_factory=lambda: _env("TWILIO_API_URL", "https://api.twilio.com"))
     # Public base URL (scheme and host, e.g. https://atende.example.com) that Twilio calls: signatures are

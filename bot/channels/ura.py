@@ -31,6 +31,7 @@ from bot.channels.common import (
     twilio_signing_token,
 )
 from bot.channels.render import menu_options, message_texts, render_for_ear
+from bot.channels.sms import deliver_texts, make_sms_sender
 from bot.menu import OPCOES
 from bot.nlu.parsing import strip_accents
 from bot.nlu.spoken_numbers import spoken_numbers
@@ -306,6 +307,7 @@ class UraInput(InputChannel):
         self.settings = settings
         # Kept for the whisper of a dialled transfer, which Twilio fetches a moment later (maybe from another replica).
         self.transfers = make_transfer_store(settings)
+        self.sms = make_sms_sender(settings)
         if not twilio_signing_token(settings):
             logger.error("ura: ATENDE_PUBLIC_URL definido sem TWILIO_AUTH_TOKEN; toda ligação será recusada")
 
@@ -407,6 +409,9 @@ class UraInput(InputChannel):
             store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
             metadata = {"chamada": call, "telefone": form.get("From") or ""}
             messages = await run_bot(on_new_message, text, sender, self.name(), metadata=metadata, tracker_store=store)
+            # A boleto's line asked for by SMS goes to the caller's phone; the call says that it went.
+            from_ = self.settings.twilio_sms_from or form.get("To") or ""
+            messages = await deliver_texts(messages, self.sms, form.get("From") or "", from_, call)
             answers = message_texts(messages)
         except Exception:  # noqa: BLE001 - the caller still reaches a person when the bot fails
             logger.exception("ura: o bot falhou na chamada %s", call)

@@ -19,7 +19,7 @@ from bot.intencoes import ESCLARECIVEIS
 from bot.nlu.addendum import COMPLEMENTAR_CHAMADO
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
-from bot.nlu.parsing import MONTH_NAMES, SENT_ELSEWHERE, paging_intent, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, SENT_ELSEWHERE, SMS, paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
 
@@ -53,7 +53,7 @@ _WHEN = re.compile(
 _MAX_WHEN_WORDS = 6
 # "tem em pdf?", "consigo baixar?": the document of the topic just answered ("tem em pdf?" was a goodbye).
 _DOCUMENT = re.compile(
-    rf"\b(?:pdf|baixar|download|imprimir|impressao)\b|{SENT_ELSEWHERE}|"
+    rf"\b(?:pdf|baixar|download|imprimir|impressao)\b|{SENT_ELSEWHERE}|{SMS}|"
     # "como eu pego esse documento?" after the statement was read on the phone.
     r"\b(?:como|onde)\s+(?:eu\s+)?(?:pego|consigo|acho|tiro|emito|recebo)\s+(?:esse|este|o|a|essa)\s+"
     r"(?:documento|demonstrativo|informe|boleto|arquivo|declaracao)\b"

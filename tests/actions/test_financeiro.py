@@ -539,3 +539,25 @@ async def test_esse_da_maria_ta_atrasado_gets_yes_and_the_overdue_boleto_not_the
     assert shown.startswith("Sim: há 1 boleto em atraso.") and linha_digitavel(overdue[0].digitable_line) in shown
     assert "Últimos boletos pagos" not in shown and texts(dispatcher)[-1] == "utter_algo_mais"
     assert all(f"Competência {f.competence:%m/%Y}" not in shown for f in open_ if f not in overdue)
+
+
+async def test_on_the_phone_the_line_can_be_asked_by_sms_and_the_answer_says_how(dispatcher, db):
+    # Older item: a caller who could not take the 47 digits down had no way to get them from the phone line.
+    from actions.boleto_sms import DICA_SMS
+
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    open_ = sorted(repository.list_invoices([maria.id], session=db, statuses=["aberto"]), key=lambda f: f.due_date)
+    await ActionConsultarFinanceiro().run(dispatcher, _ao_telefone(maria.id, "meus boletos"), {})
+    assert DICA_SMS in _shown(dispatcher)
+    asked = type(dispatcher)()
+    await ActionConsultarFinanceiro().run(asked, _ao_telefone(maria.id, "manda por SMS"), {})
+    (sms,) = [m["custom"] for m in asked.messages if m.get("custom")]
+    assert all(linha_digitavel(f.digitable_line) in sms["sms"] for f in open_)
+    assert sms["sms"].startswith("Cemig Saúde - 2ª via") and "(em atraso, valor de hoje)" in sms["sms"]
+    said = f"Pronto: mandei por SMS, para o número de onde você liga, a linha digitável dos {len(open_)} boletos."
+    assert sms["dito"] == said and texts(asked)[-1] == "utter_algo_mais"
+    assert seed.DEMO_TITULAR_CPF not in sms["sms"] and "529.982" not in sms["sms"]  # no CPF in a text message
+    # On WhatsApp the line is in the answer already: no SMS is offered nor sent.
+    chat = type(dispatcher)()
+    await ActionConsultarFinanceiro().run(chat, _tracker(maria.id, text="manda por SMS"), {})
+    assert not any(m.get("custom") for m in chat.messages) and DICA_SMS not in _shown(chat)

@@ -430,6 +430,26 @@ def test_ivr_numbers_said_in_words_are_understood(env):
     assert "oleto" in caller.keys("9")  # the boletos the caller chose with "quatro"
 
 
+def test_ivr_a_caller_gets_the_boletos_line_by_sms_on_the_phone_they_call_from(env):
+    # Older item: a caller who could not take the 47 digits down by ear had no way to get them on the phone line.
+    caller = Phone(env)
+    caller.call()
+    caller.keys("1")
+    caller.keys("4")
+    caller.speak("cinco dois nove nove oito dois dois quatro sete dois cinco")
+    heard = [caller.speak("doze de março de mil novecentos e setenta e cinco")]
+    while "diga SMS" not in heard[-1] and len(heard) < 8:
+        heard.append(caller.keys("9"))
+    assert "Para receber a linha digitável por SMS no celular de onde você liga, diga SMS." in heard[-1]
+    before = len(env.twilio.calls("/Messages.json"))
+    said = caller.speak("SMS")
+    assert said.startswith("Pronto: mandei por SMS, para o número de onde você liga, a linha digitável"), said
+    texts = [c for c in env.twilio.calls("/Messages.json")[before:] if c.fields.get("To") == caller.phone]
+    assert len(texts) == 1 and texts[0].fields["From"] == payloads.IVR_NUMBER
+    assert texts[0].fields["Body"].startswith("Cemig Saúde - 2ª via") and "Linha digitável: " in texts[0].fields["Body"]
+    assert seed.DEMO_TITULAR_CPF not in texts[0].fields["Body"]
+
+
 def test_ivr_a_date_said_with_the_months_number_identifies(env):
     # u21, u22: "doze do três de setenta e cinco" got "Não entendi a data".
     caller = Phone(env)

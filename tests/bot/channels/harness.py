@@ -84,6 +84,9 @@ class ChannelServer:
     async def on_new_message(self, message: UserMessage) -> None:
         self.received.append(message)
         for text in self.answer(message):
+            if isinstance(text, dict):  # an action's custom message ({"sms": ...} on the phone)
+                await message.output_channel.send_custom_json(message.sender_id, text)
+                continue
             await message.output_channel.send_text_message(message.sender_id, text)
 
     async def _start(self) -> None:
