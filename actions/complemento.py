@@ -22,6 +22,7 @@ from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
+from bot.nlu.addendum import without_opener
 from bot.nlu.parsing import strip_accents
 from routing.tickets import queue_addendum
 
@@ -40,27 +41,6 @@ SEM_PEDIDO = (
     "*menu* para ver as opções."
 )
 NOTA = "Complemento do beneficiário: {texto}"
-# The opening itself is no part of what is added ("esqueci de dizer", "acrescentar:").
-_ABERTURA = re.compile(
-    r"^\W*(?:(?:ah|ops|opa|ei|e|entao|desculpa|desculpe|so|ainda)\W+)*(?:eu\s+)?(?:esqueci de (?:te |lhe )?\w+|"
-    r"faltou (?:eu )?\w+|(?:quero|queria|gostaria de|preciso|vou|deixa eu|posso) (?:acrescentar|complementar|"
-    r"adicionar)|complementando|acrescentando|acrescentar|(?:pra|para) (?:complementar|acrescentar))\W*(?:que\s+)?"
-)
-
-
-def sem_abertura(texto: str) -> str:
-    """What a message adds, without its opening.
-
-    >>> sem_abertura("Ah, esqueci de dizer: o valor cobrado foi R$ 250")
-    'o valor cobrado foi R$ 250'
-    >>> sem_abertura("acrescentar: a atendente se chamava Paula")
-    'a atendente se chamava Paula'
-    """
-    dobrado = strip_accents(texto).lower()
-    aberto = _ABERTURA.match(dobrado)
-    return texto[aberto.end():].strip() if aberto else texto.strip()
-
-
 def diz_algo(acrescimo: str) -> bool:
     """Whether what is added says something: two words or a number ("foi no dia 10/11" does).
 
@@ -114,7 +94,7 @@ class ActionComplementarChamado(Action):
         if ticket.status not in OPEN_TICKET_STATUSES:
             dispatcher.utter_message(text=JA_CONCLUIDO.format(protocolo=ticket.protocol))
             return []
-        acrescimo = sem_abertura(texto)
+        acrescimo = without_opener(texto)
         if not diz_algo(acrescimo):
             dispatcher.utter_message(text=CONTE_O_CASO.format(protocolo=ticket.protocol))
             return []

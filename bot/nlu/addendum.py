@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.nlu.short_replies import normalize
+from bot.nlu.parsing import strip_accents
 
 # The intent of such a message (domain.yml); the pattern below is its only source, there are no training examples.
 COMPLEMENTAR_CHAMADO = "complementar_chamado"
@@ -18,18 +18,19 @@ COMPLEMENTAR_CHAMADO = "complementar_chamado"
 _SAY = r"(?:dizer|falar|contar|mencionar|informar|colocar|avisar|escrever|explicar)"
 # "quero acrescentar minha esposa" adds a person to the plan, not words to a request.
 _NOT_A_PERSON = (
-    r"(?! (?:a |o |um |uma |mais um |mais uma )?(?:minha|meu|dependente|filh|espos|marido|mulher|mae|pai|sogr|net|"
-    r"entead|irm|pessoa|beneficiari)\w*)"
+    r"(?!\W+(?:(?:a|o|um|uma|mais\W+um|mais\W+uma)\W+)?(?:minha|meu|dependente|filh|espos|marido|mulher|mae|pai|"
+    r"sogr|net|entead|irm|pessoa|beneficiari)\w*)"
 )
+# Accents folded and lower case, punctuation kept (so the opening's end is a place in the message).
 _OPENER = re.compile(
-    r"^\W*(?:(?:ah|ahh|ops|opa|ei|e|entao|desculpa|desculpe|so|ainda)\W+)*(?:eu\s+)?(?:"
-    rf"esqueci de (?:te |lhe |vos )?{_SAY}|faltou (?:eu )?{_SAY}|"
-    rf"(?:quero|queria|gostaria de|preciso|vou|deixa eu|posso) (?:acrescentar|complementar|adicionar)\b{_NOT_A_PERSON}|"
-    r"complementando|acrescentando|"
-    r"(?:pra|para) (?:complementar|acrescentar)|"
-    r"mais (?:uma|um) (?:informacao|detalhe) (?:sobre o|sobre a|do|da|pro|para o|para a) (?:pedido|protocolo|chamado|"
-    r"reclamacao|manifestacao|relato|solicitacao)"
-    r")\b"
+    r"^\W*(?:(?:ah+|ops|opa|ei|e|entao|desculpa|desculpe|so|ainda)\W+)*(?:eu\W+)?(?:"
+    rf"esqueci\W+de\W+(?:(?:te|lhe|vos)\W+)?{_SAY}\b|faltou\W+(?:eu\W+)?{_SAY}\b|"
+    r"(?:quero|queria|gostaria\W+de|preciso|vou|deixa\W+eu|posso)\W+(?:acrescentar|complementar|adicionar)\b"
+    rf"{_NOT_A_PERSON}|"
+    r"complementando\b|acrescentando\b|acrescentar\s*:|(?:pra|para)\W+(?:complementar|acrescentar)\b|"
+    r"mais\W+(?:uma|um)\W+(?:informacao|detalhe)\W+(?:sobre\W+[oa]|d[oa]|pr[oa]|para\W+[oa])\W+(?:pedido|"
+    r"protocolo|chamado|reclamacao|manifestacao|relato|solicitacao)\b"
+    r")(?:\W*que\b)?\W*"
 )
 
 
@@ -49,5 +50,22 @@ def is_addendum(text: str) -> bool:
     >>> is_addendum("esqueci de pagar o boleto de outubro"), is_addendum("acrescentar"), is_addendum("")
     (False, False, False)
     """
-    # "acrescentar:" is how the bot asks for it (actions/complemento.py); the colon is gone once normalised.
-    return bool(re.match(r"\s*acrescentar\s*:", (text or "").lower()) or _OPENER.search(normalize(text or "")))
+    return bool(_OPENER.match(strip_accents(text or "")))
+
+
+def without_opener(text: str) -> str:
+    """What a message adds, without its opening ("esqueci de dizer que", "acrescentar:").
+
+    >>> without_opener("Ah, esqueci de dizer: o valor cobrado foi R$ 250")
+    'o valor cobrado foi R$ 250'
+    >>> without_opener("acrescentar: a atendente se chamava Paula")
+    'a atendente se chamava Paula'
+    >>> without_opener("esqueci de falar que foi no dia 10")
+    'foi no dia 10'
+    """
+    folded = strip_accents(text or "")
+    opened = _OPENER.match(folded)
+    # Folding keeps the length of Portuguese text; where it did not (a ligature), the message is kept whole.
+    if not opened or len(folded) != len(text):
+        return (text or "").strip()
+    return text[opened.end():].strip()
