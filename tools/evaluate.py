@@ -130,7 +130,7 @@ def main(argv: List[str] | None = None) -> int:
         default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml",
                  "tests/nlu/dev_e.yml", "tests/nlu/dev_f.yml", "tests/nlu/dev_g.yml", "tests/nlu/dev_h.yml",
                  "tests/nlu/dev_i.yml", "tests/nlu/dev_j.yml", "tests/nlu/dev_k.yml",
-                 "tests/nlu/dev_l.yml"],
+                 "tests/nlu/dev_l.yml", "tests/nlu/dev_m.yml"],
     )
     parser.add_argument(
         "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml"],
