@@ -15,9 +15,9 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, db_session, hoje
-from actions.chamados import PROTOCOLO_DA_CONVERSA, responder_sobre_o_chamado
+from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, so_pergunta_rede
-from actions.complemento import JUNTADO_OUVIDORIA, juntar_ao_chamado
+from actions.complemento import JUNTADO_OUVIDORIA, chamado_da_conversa, juntar_ao_chamado
 from actions.contexto import assunto_atual, reler_no_assunto
 from actions.conversa import pergunta_contato
 from actions.familia import pessoas_visiveis
@@ -138,15 +138,8 @@ def complementa(texto: str) -> bool:
 
 def manifestacao_da_conversa(tracker: Tracker) -> Any | None:
     """The Ombudsman ticket this conversation registered last, if that is the protocol it gave last."""
-    protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not protocolo:
-        return None
-    with db_session() as session:
-        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
-        if ticket is None or ticket.tier != "ouvidoria":
-            return None
-        session.expunge(ticket)
-        return ticket
+    ticket = chamado_da_conversa(tracker)
+    return ticket if ticket is not None and ticket.tier == "ouvidoria" else None
 
 
 _POR_QUE_NEGOU = re.compile(
