@@ -25,6 +25,7 @@ from bot.channels.whatsapp import make_twilio_client, whatsapp_address
 from bot.handoff import rasa_token
 from bot.identifiers import mask_personal_data
 from bot.intencoes import CONTINUACAO
+from bot.nlu.symptoms import is_urgent
 from bot.settings import Settings
 
 # WhatsApp lets a business write free text only within 24 hours of the user's last message.
@@ -55,6 +56,7 @@ class Mensagem:
     texto: str
     quando: datetime
     agente: str = ""
+    urgente: bool = False  # an emergency sign in the person's words (bot.nlu.symptoms.is_urgent)
 
 
 class Rasa:
@@ -184,7 +186,9 @@ def transcricao(eventos: List[Dict[str, Any]], confidenciais: Sequence[str] = ()
         # The bot never writes a birth date and an agent has no reason to: their dates (the disputed item's, the
         # deadline) stay readable; the beneficiary's own words are masked whole.
         texto = mask_personal_data(str(evento["text"]), dates=quem == "beneficiario")
-        linhas.append(Mensagem(quem, texto, quando, str(metadata.get("agente", ""))))
+        # u23: an emergency told while waiting for a person was one more "Nova mensagem" in the queue.
+        urgente = quem == "beneficiario" and is_urgent(str(evento["text"]))
+        linhas.append(Mensagem(quem, texto, quando, str(metadata.get("agente", "")), urgente))
     return linhas
 
 

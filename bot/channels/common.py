@@ -18,8 +18,10 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic.request import Request
 from twilio.request_validator import RequestValidator
 
-from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H
+from actions.sinais import SINAIS_DE_EMERGENCIA, SINAIS_DE_EMERGENCIA_PT
+from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H, pais_do_remetente
 from bot.nlu.parsing import typed_choice, with_dictated_identifiers
+from bot.nlu.symptoms import is_urgent
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -416,7 +418,18 @@ async def run_bot(
     if not collector.messages and not await is_paused(tracker_store, sender):
         logger.error("%s: nenhuma resposta para %s; pedido de desculpas enviado", channel, sender)
         return [{"recipient_id": sender, "text": APOLOGY}]
+    if not collector.messages and is_urgent(text):
+        # u23: "meu marido tá com dor no peito" written while waiting for a person got silence: the bot is quiet
+        # while an agent has the conversation, but an emergency sign still gets the emergency number at once (the
+        # agent reads the message in the conversation, marked as an emergency).
+        return [{"recipient_id": sender, "text": emergency_while_waiting(sender)}]
     return collector.messages
+
+
+def emergency_while_waiting(sender: str) -> str:
+    """What a person reads who tells an emergency sign while a person has the conversation."""
+    sinais = SINAIS_DE_EMERGENCIA_PT if pais_do_remetente(sender.split(":", 1)[-1]) == "PT" else SINAIS_DE_EMERGENCIA
+    return f"{sinais} O atendente também vê a sua mensagem."
 
 
 _background: Set["asyncio.Task[Any]"] = set()

@@ -510,6 +510,29 @@ def test_a_request_for_a_person_shows_the_desk_request_the_conversation_opened_b
     assert page.locator("#primeira-instancia").inner_text().startswith(f"{desk.protocol}: Teleconsulta")
 
 
+def test_an_emergency_written_to_the_agent_gets_the_emergency_number_and_an_alert_on_the_page(page, painel):
+    # u23: "estou com a garganta a fechar e falta de ar" after the clinician's first reply got no answer at all, and
+    # the console showed one more "Nova mensagem".
+    user = Telegram(painel)
+    protocol = _protocol(user.say("0"))
+    _entrar(page, painel, "ana")
+    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
+    page.fill("form.responder textarea", "Oi! Aqui é a Ana. Já vou te ajudar.")
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    before = len(painel.telegram.calls("/sendMessage"))
+    user.update += 1
+    urgent = "tomei um comprimido há meia hora e agora estou com a garganta a fechar e falta de ar"
+    assert painel.post_telegram(payloads.telegram_text(user.update, user.user, urgent)) == 200
+    sent = painel.telegram.wait_for(lambda calls: len([c for c in calls if c.path.endswith("/sendMessage")]) > before)
+    told = [c.fields["text"] for c in sent if c.path.endswith("/sendMessage")][before:]
+    assert told and told[0].startswith("⚠️ Falta de ar, dor no peito") and "192" in told[0], told
+    page.reload()
+    alert = page.locator("#conversa .msg-urgente")
+    alert.wait_for(timeout=15000)
+    assert "Possível emergência" in alert.inner_text() and "garganta a fechar" in alert.inner_text()
+
+
 def test_the_counts_follow_new_tickets_without_reloading(page, painel):
     # u15: the counts stayed at "Aberto: 8" while the table below grew to ten rows.
     _entrar(page, painel, "ana")

@@ -108,3 +108,14 @@ def test_the_beneficiarys_payment_and_care_dates_stay_readable_and_birth_dates_i
         "Foram R$ 850,00 em 15/10/2026 e R$ 850,00 em 16/10/2026",
         "Registrei: nascido em **/**/****. Paguei a mensalidade em 15/10/2026.",
     ]
+
+
+def test_an_emergency_in_the_persons_words_is_marked_for_the_agent():
+    # u23: "tomei um comprimido e agora estou com a garganta a fechar e falta de ar" was one more "Nova mensagem".
+    eventos = [
+        {"event": "user", "text": "0", "timestamp": 1},
+        {"event": "bot", "text": "Vou transferir você para um atendente.", "timestamp": 2},
+        {"event": "user", "text": "estou com a garganta a fechar e falta de ar", "timestamp": 3},
+        {"event": "user", "text": "e o boleto?", "timestamp": 4},
+    ]
+    assert [m.urgente for m in transcricao(eventos)] == [False, False, True, False]

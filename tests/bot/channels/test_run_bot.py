@@ -80,3 +80,20 @@ def test_a_turn_without_answer_gets_the_apology_unless_an_agent_has_the_conversa
     assert [record.getMessage() for record in caplog.records] == [
         f"whatsapp: nenhuma resposta para {SENDER}; pedido de desculpas enviado"
     ]
+
+
+def test_an_emergency_told_while_an_agent_has_the_conversation_gets_the_emergency_number():
+    # u23: "meu marido tá com dor no peito forte e suando frio" while waiting for a person got no answer at all.
+    from actions.sinais import SINAIS_DE_EMERGENCIA, SINAIS_DE_EMERGENCIA_PT
+
+    urgent = "moça rápido meu marido tá com dor no peito forte e suando frio, o que eu faço?"
+    (answer,) = _run(Bot(), urgent, tracker_store=_store(paused=True))
+    assert answer["text"].startswith(SINAIS_DE_EMERGENCIA) and "192" in answer["text"]
+    assert _run(Bot(), "e o meu boleto?", tracker_store=_store(paused=True)) == []  # the agent answers the rest
+    portugal = asyncio.run(run_bot(Bot(), "estou com falta de ar e a garganta a fechar", "whatsapp:+351912345678",
+                                   "whatsapp", tracker_store=SimpleNamespace(retrieve=_paused)))
+    assert portugal[0]["text"].startswith(SINAIS_DE_EMERGENCIA_PT)
+
+
+async def _paused(sender):
+    return SimpleNamespace(events=[], is_paused=lambda: True)
