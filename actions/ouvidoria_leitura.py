@@ -72,7 +72,10 @@ _SEM_CONTEUDO = frozenset(
     "a o as os um uma e eh de do da dos das no na em pra para por com que eu me minha meu quero queria gostaria "
     "fazer registrar deixar abrir mandar enviar sobre favor opcao numero tipo manifestacao isso sim reclamacao "
     "reclamar elogio elogiar sugestao sugerir denuncia denunciar reanalise pedido pedir solicitar ouvidoria "
-    "ouvidor aqui voces vcs vc".split()
+    "ouvidor aqui voces vcs vc "
+    # u23: "ninguém resolve meu problema", "isso não resolveu nada" say the person is unhappy, not what happened.
+    "falar ninguem resolve resolveu resolvem resolver problema problemas nada nao mas ja tentei adianta absurdo "
+    "descaso palhacada cansado cansada".split()
 )
 # "3 vezes", "2 meses": a count in the answer, not the option's number.
 _QUANTIDADE = re.compile(r"\d+\s*(x\b|vez|vezes|dia|mes|meses|ano|semana|hora|reais)")
@@ -127,6 +130,10 @@ def descreve_o_caso(texto: str) -> bool:
     was registered as the complaint, and the person had not said what it was about.
 
     >>> descreve_o_caso("quero fazer uma reclamação na ouvidoria, ninguem resolve nada!!!")
+    False
+    >>> descreve_o_caso("eu quero falar com a ouvidoria, ninguém resolve meu problema")
+    False
+    >>> descreve_o_caso("mas isso não resolveu nada, quero reclamar")
     False
     """
     palavras = re.findall(r"[a-z]+", strip_accents(texto))

@@ -61,12 +61,17 @@ _WAIT = re.compile(
     re.IGNORECASE,
 )
 WAITING = "Tudo bem, eu espero. Quando estiver pronto para anotar, diga repetir."
+STILL_WAITING = "Estou aqui esperando. Quando estiver pronto, diga repetir."
+# How many silences in a row a caller who asked to wait is waited for (each one the IVR's timeout long).
+MAX_WAITS = 4
 # A longer sentence with "de novo" is a request ("quero pedir de novo o reembolso da consulta"), not a repeat.
 _REPEAT_WORDS = 9
 # u16: the reimbursement how-to, read aloud, ran for three minutes in one breath: a long answer is said in parts
 # of about this many characters (some 45 seconds), each ending with how to hear the next.
 SPOKEN_PART_CHARS = 700
 CONTINUE_HINT = "Para continuar ouvindo, diga continuar ou tecle 9."
+# The bot's "I did not understand" (utter_ask_rephrase, utter_default, the IVR's own): nothing to hear again.
+_NOT_UNDERSTOOD_BEFORE = re.compile(r"^\W*(?:desculpe, )?nao (?:entendi|consegui entender)")
 CONTINUE_KEY = "9"  # no menu of the bot has a ninth option
 _CONTINUE = re.compile(r"^\W*(?:continu\w*|segue|seguir|pode (?:seguir|continuar)|prossig\w*|sim)\W*$", re.IGNORECASE)
 _CONTINUE_WORD = re.compile(r"^\W*continu\w*\W*$", re.IGNORECASE)
@@ -356,6 +361,12 @@ class UraInput(InputChannel):
             return self._gather(request, [ENTRY], "entrada", 0, single_key=True)
         if not digits and not speech:
             parte = int(request.args.get("parte") or 0)
+            esperas = int(request.args.get("espera") or 0)
+            if 0 < esperas < MAX_WAITS:
+                # u23: "Tudo bem, eu espero", then two silences while the caller looked for a pen: "Posso ajudar em
+                # algo mais?" and the call hung up 12 seconds later. Quiet is what waiting sounds like.
+                return self._gather(request, [STILL_WAITING], stage, 0, single_key=True, parte=parte,
+                                    espera=esperas + 1)
             if parte and stage != "entrada":
                 # u22: a caller waiting quietly for the rest of a long answer heard "Não recebi sua resposta" and
                 # never the overdue invoice that came next: a silence there is listening, and the answer goes on.
@@ -398,7 +409,12 @@ class UraInput(InputChannel):
                 return self._gather(request, [ANSWER_ENDED, *last], stage, 0, single_key=is_single_key_menu(said))
             if not digits and _WAIT.search(strip_accents(speech)) and len(speech.split()) <= _REPEAT_WORDS:
                 # u22: "espera que vou pegar uma caneta" replayed the card number at once, with the caller away.
-                return self._gather(request, [WAITING], stage, 0, single_key=True, parte=parte)
+                return self._gather(request, [WAITING], stage, 0, single_key=True, parte=parte, espera=1)
+            said_before = await self._pending(request, sender) if repeating and not parte else []
+            if said_before and all(_NOT_UNDERSTOOD_BEFORE.search(strip_accents(t)) for t in said_before):
+                # u23: "repete", "hã? não ouvi" after "Desculpe, não entendi" replayed that sentence over and over, and
+                # the caller never heard the options again: what is worth hearing again is the menu.
+                repeating, speech, digits = False, "menu", ""
             if (parte and continuing) or repeating:
                 # The next part of a long answer, or the part just heard (the whole answer when it had one).
                 said = await self._pending(request, sender)
@@ -439,9 +455,13 @@ class UraInput(InputChannel):
         return self._gather(request, parts[index], stage, 0, single_key=is_single_key_menu(texts))
 
     def _gather(
-        self, request: Request, spoken: List[str], stage: str, silences: int, single_key: bool, parte: int = 0
+        self, request: Request, spoken: List[str], stage: str, silences: int, single_key: bool, parte: int = 0,
+        espera: int = 0,
     ) -> VoiceResponse:
-        query: Dict[str, Any] = {"etapa": stage, "silencio": silences, **({"parte": parte} if parte else {})}
+        query: Dict[str, Any] = {
+            "etapa": stage, "silencio": silences, **({"parte": parte} if parte else {}),
+            **({"espera": espera} if espera else {}),
+        }
         action = self._url(request, request.path, query)
         return gather_twiml(spoken, action, self.settings.ivr_voice, self.settings.ivr_timeout, single_key)
 

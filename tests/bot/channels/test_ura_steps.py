@@ -261,3 +261,44 @@ def test_a_caller_going_for_a_pen_is_waited_for_then_hears_it_again():
         _, again = call.speak("pronto, pode repetir")
     assert waiting.said == [WAITING] and len(dialogue.events) == 4  # "menu" and "meu cartão": nothing more
     assert again.said == ["Você disse meu cartão."]
+
+
+def test_asking_to_repeat_after_not_being_understood_hears_the_menu_not_the_same_sentence():
+    # u23: "repete", "hã? não ouvi", "a moça pode falar mais devagar?" all replayed "Desculpe, não entendi".
+    from tests.bot.channels.test_ura import MENU
+
+    class Confused(_Recorded):
+        def __call__(self, message):
+            if message.text != "hum é aquele negócio lá":
+                return super().__call__(message)
+            answers = ["Desculpe, não entendi. Pode escrever de outra forma?"]
+            self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
+            return answers
+
+    dialogue = Confused()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        _, lost = call.speak("hum é aquele negócio lá")
+        _, again = call.speak("repete")
+    assert lost.said == [render_for_ear("Desculpe, não entendi. Pode escrever de outra forma?")]
+    assert again.said == [render_for_ear(MENU)]
+
+
+def test_a_caller_who_asked_to_wait_is_waited_for_through_silences_then_hears_it_again():
+    # u23: "Tudo bem, eu espero", then silence got "Posso ajudar em algo mais?" and a second one hung up.
+    from bot.channels.ura import MAX_WAITS, STILL_WAITING, WAITING
+
+    dialogue = _Recorded()
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak("meu cartão")
+        _, waiting = call.speak("espera que vou pegar uma caneta")
+        quiet = [call.silence() for _ in range(MAX_WAITS - 1)]
+        _, again = call.speak("pronto, pode repetir")
+    assert waiting.said == [WAITING]
+    assert all(spoken.said == [STILL_WAITING] and root.find("Hangup") is None for root, spoken in quiet)
+    assert again.said == ["Você disse meu cartão."]
