@@ -266,6 +266,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
             caixa_atual=rules.label(ticket.inbox),
             antes=fluxo.relacionado(agente, ticket, session=db, rules=rules),
+            confidencial=fluxo.citado_confidencial(agente, ticket, session=db, rules=rules),
             de_outra_pessoa=fluxo.citado_de_outra_pessoa(ticket, session=db),
         )
 

@@ -201,6 +201,19 @@ def mesma_pessoa(antes: Ticket, ticket: Ticket) -> bool:
     return bool(conversa) and (antes.context_json or {}).get("conversa") == conversa
 
 
+def citado_confidencial(agent: Agent, ticket: Ticket, *, session: Session, rules: RuleSet) -> bool:
+    """Whether the protocol a ticket cites exists but is a clinical one this agent may not read.
+
+    u23: the Ombudsman read "(não encontrado no sistema)" for a first-instance ticket an agent had moved to the
+    clinical area; it exists, and the page says why it is not shown.
+    """
+    if not ticket.related_protocol or agent.clinical:
+        return False
+    antes = session.scalar(select(Ticket).where(Ticket.protocol == ticket.related_protocol))
+    confidenciais = {i.address.lower() for i in rules.inboxes.values() if i.confidential}
+    return antes is not None and antes.id != ticket.id and (antes.inbox or "").lower() in confidenciais
+
+
 def citado_de_outra_pessoa(ticket: Ticket, *, session: Session) -> bool:
     """Whether the first-instance protocol an Ombudsman ticket cites exists but is someone else's."""
     if not ticket.related_protocol:

@@ -533,6 +533,18 @@ def test_an_emergency_written_to_the_agent_gets_the_emergency_number_and_an_aler
     assert "Possível emergência" in alert.inner_text() and "garganta a fechar" in alert.inner_text()
 
 
+def test_a_cited_clinical_ticket_is_said_to_exist_and_be_confidential_not_missing(page, painel):
+    # u23: the Ombudsman read "(não encontrado no sistema)" for a first-instance ticket moved to the clinical area.
+    conversa = "whatsapp:+5531900000014"
+    clinico = _ticket(painel, "area_clinica", date(2026, 12, 9), conversa, "tele_clinica")
+    queixa = _ticket(painel, "ouvidoria", date(2026, 12, 11), conversa, "ouvidoria", related=clinico.protocol,
+                     tier="ouvidoria", tipo_manifestacao="reclamação")
+    _entrar(page, painel, "otavio")
+    page.goto(f"{painel.url}/chamados/{queixa.id}")
+    lido = page.locator("#primeira-instancia").inner_text()
+    assert "chamado confidencial da área clínica" in lido and "não encontrado" not in lido
+
+
 def test_the_counts_follow_new_tickets_without_reloading(page, painel):
     # u15: the counts stayed at "Aberto: 8" while the table below grew to ten rows.
     _entrar(page, painel, "ana")
