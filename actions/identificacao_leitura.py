@@ -217,5 +217,27 @@ def documento_de_outra_pessoa(texto: str) -> bool:
     True
     >>> documento_de_outra_pessoa("meu cpf é 52998224725"), documento_de_outra_pessoa("o número da carteirinha é 1")
     (False, False)
+
+    Asking for a relative's data after giving one's own is not giving theirs (u23: Maria was refused her own CPF):
+
+    >>> documento_de_outra_pessoa("529.982.247-25 nascida em 12/03/1975, quero o numero da carteirinha da minha filha")
+    False
+    >>> documento_de_outra_pessoa("52998224725 é o cpf da minha mãe")
+    True
+    >>> documento_de_outra_pessoa("529.982.247-25, quero a carteirinha da minha filha")
+    False
     """
-    return bool(_DOCUMENTO_DE_OUTRA_PESSOA.search(texto_de(texto)))
+    dobrado = texto_de(texto)
+    for achado in _DOCUMENTO_DE_OUTRA_PESSOA.finditer(dobrado):
+        if achado.group().endswith("nasceu"):
+            return True
+        # The document said to be theirs follows the words that say so ("o cpf dela é …"), or is said to be it
+        # ("… é o cpf da minha mãe").
+        if _NUMERO_LONGO.search(dobrado[achado.end():achado.end() + _PERTO]) or _E_O.search(dobrado[:achado.start()]):
+            return True
+    return False
+
+
+_PERTO = 25
+_NUMERO_LONGO = re.compile(r"\d(?:[\d.\- /]*\d){7,}")
+_E_O = re.compile(r"\d(?:[\d.\- /]*\d){7,}\W*(?:e|eh|sao|seria)\s+(?:o|a)?\s*$")

@@ -607,3 +607,12 @@ def test_short_questions_inside_a_topic_are_answered_in_it(conversa):
     joined(conversa("3"))
     again = joined(conversa("qual é o meu número mesmo?"))
     assert format_card(seed.DEMO_SPOUSE_CARD) in again and "1 - Reembolso" not in again, again
+
+
+def test_identifying_and_asking_for_the_daughters_card_in_one_message_is_not_refused(conversa):
+    # u23: "…529.982.247-25 nascida em 12/03/1975, quero o numero da carteirinha da minha filha…" got "não entro com
+    # os dados de outra pessoa, mesmo da família": the CPF was Maria's own.
+    text = joined(conversa(f"oi bom dia, {seed.DEMO_TITULAR_CPF} nascida em 12/03/1975, quero o numero da "
+                           "carteirinha da minha filha"))
+    assert "Identificação confirmada" in text and "outra pessoa" not in text, text
+    assert format_card(seed.DEMO_DAUGHTER_CARD) in text, text
