@@ -39,7 +39,7 @@ _NUMBER_RUN = re.compile(r"\d(?:[\d]|[ .\-/](?=\d))*\d|\d")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\b")
 # "30 de agosto de 72": a two-digit year only after "de", so "dia 10 de dezembro 15 reais" is no date.
 _WRITTEN_DATE = re.compile(
-    r"\b(\d{1,2})\s*(?:de\s+)?([a-z]{3,9})\.?\s*(?:de\s+)?(\d{4}|(?<=de )\d{2})\b"
+    r"\b(\d{1,2})\s*(?:d[eo]\s+)?([a-z]{3,9})\.?\s*(?:de\s+)?(\d{4}|(?<=de )\d{2})\b"
 )
 _ONLY_SEPARATORS = re.compile(r"^[\s.\-/#*,;:]*$")
 _SPACES_RUN = re.compile(r"\s+")
@@ -95,10 +95,14 @@ def find_dates(text: str) -> list[Found]:
 
     >>> [f.value for f in find_dates("nasci em primeiro de janeiro de 1980")]
     ['1980-01-01']
+    >>> [f.value for f in find_dates("12 do março de 75")]  # u23: an older caller's "doze do março"
+    ['1975-03-12']
     >>> find_dates("1º de janeiro de 1980")[0].value
     '1980-01-01'
     >>> [f.value for f in find_dates("12 do 3 de 75")], find_dates("o primeiro de todos") == []
     (['1975-03-12'], True)
+    >>> [f.value for f in find_dates("eu nasci em 1975, dia 12 de março")]
+    ['1975-03-12']
     """
     found: list[Found] = []
     folded = _FIRST_OF.sub(lambda m: "1".ljust(len(m[0])), strip_accents(text))
@@ -115,7 +119,16 @@ def find_dates(text: str) -> list[Found]:
         parsed = month and _valid_date(int(match[1]), month, int(match[3]))
         if parsed:
             found.append(Found("data", parsed.isoformat(), match.start(), match.end()))
+    for match in _YEAR_FIRST.finditer(folded):
+        month = MONTHS.get(match[3])
+        parsed = month and _valid_date(int(match[2]), month, int(match[1]))
+        if parsed and not any(f.start < match.end() and match.start() < f.end for f in found):
+            found.append(Found("data", parsed.isoformat(), match.start(), match.end()))
     return found
+
+
+# u23: "eu nasci em mil novecentos e setenta e cinco, dia doze de março": the year first, as an older caller says it.
+_YEAR_FIRST = re.compile(r"\b((?:19|20)\d{2})\W+(?:(?:e|no|foi)\s+)*dia\s+(\d{1,2})\s+d[eo]\s+([a-z]{3,9})\b")
 
 
 def parse_date(text: str) -> date | None:

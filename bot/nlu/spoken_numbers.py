@@ -96,6 +96,8 @@ def spoken_numbers(text: str) -> str:
     '529.982.247-25'
     >>> spoken_numbers("doze do três de setenta e cinco"), spoken_numbers("o do meio")
     ('12 do 3 de 75', 'o do meio')
+    >>> spoken_numbers("doze do março de setenta e cinco")
+    '12 do março de 75'
     """
     tokens = [(m.start(), m.end(), _fold(m[0])) for m in _WORD.finditer(text)]
     words = [t[2] for t in tokens]
@@ -120,7 +122,8 @@ def spoken_numbers(text: str) -> str:
     out, last = [], 0
     for first, end in runs:
         run = words[first:end + 1]
-        before_month = end + 2 < len(words) and words[end + 1] == "de" and re.fullmatch(_MONTHS, words[end + 2])
+        # "doze de março", and "doze do março" as an older caller may say it (u23).
+        before_month = end + 2 < len(words) and words[end + 1] in ("de", "do") and re.fullmatch(_MONTHS, words[end + 2])
         after_month = first >= 2 and words[first - 1] == "de" and re.fullmatch(_MONTHS, words[first - 2])
         # "doze do três de setenta e cinco": a day and a month said by their numbers, joined by "do".
         before_do = end + 2 < len(words) and words[end + 1] == "do" and is_number[end + 2]

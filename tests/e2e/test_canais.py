@@ -450,14 +450,19 @@ def test_ivr_a_caller_gets_the_boletos_line_by_sms_on_the_phone_they_call_from(e
     assert seed.DEMO_TITULAR_CPF not in texts[0].fields["Body"]
 
 
-def test_ivr_a_date_said_with_the_months_number_identifies(env):
-    # u21, u22: "doze do três de setenta e cinco" got "Não entendi a data".
+@pytest.mark.parametrize("said", [
+    "doze do três de setenta e cinco",  # u21, u22
+    "doze do março de setenta e cinco",  # u23
+    "eu nasci em mil novecentos e setenta e cinco, dia doze de março",  # u23: the year first
+])
+def test_ivr_a_date_said_as_older_callers_say_it_identifies(env, said):
+    # They got "Não entendi a data… por exemplo 25 de dezembro de 1980".
     caller = Phone(env)
     caller.call()
     caller.keys("1")
     caller.keys("3")
     assert "data de nascimento" in caller.speak("cinco dois nove nove oito dois dois quatro sete dois cinco")
-    heard = caller.speak("doze do três de setenta e cinco")
+    heard = caller.speak(said)
     assert "Identificação confirmada" in heard, heard
 
 
