@@ -70,8 +70,12 @@ _REPEAT_WORDS = 9
 # of about this many characters (some 45 seconds), each ending with how to hear the next.
 SPOKEN_PART_CHARS = 700
 CONTINUE_HINT = "Para continuar ouvindo, diga continuar ou tecle 9."
-# The bot's "I did not understand" (utter_ask_rephrase, utter_default, the IVR's own): nothing to hear again.
-_NOT_UNDERSTOOD_BEFORE = re.compile(r"^\W*(?:desculpe, )?nao (?:entendi|consegui entender)")
+# The bot's bare "I did not understand" (utter_ask_rephrase, utter_default, the IVR's own): nothing to hear again.
+# "Não entendi a data. Informe…" asks something, and is heard again like any question.
+_NOT_UNDERSTOOD_BEFORE = re.compile(
+    r"^\W*(?:desculpe, nao (?:entendi|consegui entender)\. pode (?:escrever|dizer) de outra forma|"
+    r"nao entendi\. tecle asterisco)"
+)
 CONTINUE_KEY = "9"  # no menu of the bot has a ninth option
 _CONTINUE = re.compile(r"^\W*(?:continu\w*|segue|seguir|pode (?:seguir|continuar)|prossig\w*|sim)\W*$", re.IGNORECASE)
 _CONTINUE_WORD = re.compile(r"^\W*continu\w*\W*$", re.IGNORECASE)

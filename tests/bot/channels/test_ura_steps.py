@@ -302,3 +302,11 @@ def test_a_caller_who_asked_to_wait_is_waited_for_through_silences_then_hears_it
     assert waiting.said == [WAITING]
     assert all(spoken.said == [STILL_WAITING] and root.find("Hangup") is None for root, spoken in quiet)
     assert again.said == ["Você disse meu cartão."]
+
+
+def test_asking_to_repeat_a_question_that_says_it_did_not_understand_hears_that_question():
+    # "Não entendi a data. Informe…" asks for the date again: "repete" hears it, the identification goes on.
+    from bot.channels.ura import _NOT_UNDERSTOOD_BEFORE
+
+    assert _NOT_UNDERSTOOD_BEFORE.search("desculpe, nao entendi. pode dizer de outra forma?")
+    assert not _NOT_UNDERSTOOD_BEFORE.search("nao entendi a data. informe no formato dd/mm/aaaa")
