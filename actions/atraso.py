@@ -11,11 +11,10 @@ import datetime as dt
 import re
 from typing import Sequence
 
-from actions.boletos import a_pagar, aviso_inadimplencia, item_aberto
+from actions.boletos import a_pagar, aviso_inadimplencia, em_atraso, item_aberto
 from actions.formatting import competencia, format_date, format_money
 from bot.db.models import Invoice
 from bot.nlu.parsing import strip_accents
-from bot.regulation.finance import effective_due_date
 
 _ATRASO = re.compile(
     r"\b(?:ta|esta|tah|ficou|anda|estou|to|estamos|tem|tenho|ha|existe|algum|alguma|ainda)\b.{0,25}?"
@@ -45,7 +44,7 @@ def resposta_sobre_o_atraso(abertas: Sequence[Invoice], faturas: Sequence[Invoic
         faturas: All the payer's boletos (the warning counts the days in arrears over 12 months, Art. 46).
         referencia: Today.
     """
-    atrasadas = [f for f in abertas if a_pagar(f) > 0 and referencia > effective_due_date(f.due_date)]
+    atrasadas = [f for f in abertas if em_atraso(f, referencia)]
     if atrasadas:
         quantos = "1 boleto em atraso" if len(atrasadas) == 1 else f"{len(atrasadas)} boletos em atraso"
         itens = [item_aberto(f, referencia, None) for f in atrasadas]

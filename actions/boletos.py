@@ -33,6 +33,11 @@ def a_pagar(fatura: Invoice) -> Decimal:
     return payroll_remainder(fatura.amount, fatura.payroll_deducted or 0)
 
 
+def em_atraso(fatura: Invoice, referencia: dt.date) -> bool:
+    """Whether an open boleto with something to pay is past its (business-day) due date on ``referencia``."""
+    return fatura.status == "aberto" and a_pagar(fatura) > 0 and referencia > effective_due_date(fatura.due_date)
+
+
 def dias_em_atraso(faturas: Sequence[Invoice], referencia: dt.date) -> int:
     """Count the days in arrears in the last 12 months, consecutive or not (Art. 46).
 
@@ -203,9 +208,7 @@ def dia_do_limite(faturas: Sequence[Invoice], referencia: dt.date, horizonte: in
 
 def resposta_sobre_a_divida(faturas: Sequence[Invoice], referencia: dt.date) -> str:
     """Answer "vai cortar meu plano?": the days in arrears, and from when the plan may be cancelled (Arts. 27, 46)."""
-    atrasadas = [
-        f for f in faturas if f.status == "aberto" and a_pagar(f) > 0 and referencia > effective_due_date(f.due_date)
-    ]
+    atrasadas = [f for f in faturas if em_atraso(f, referencia)]
     if not atrasadas:
         return (
             "Você não tem boletos em atraso: o plano não corre risco por falta de pagamento. O cancelamento só "

@@ -26,7 +26,7 @@ from rasa_sdk.events import (
 
 from actions.pedido import pedido_sem_opcao
 from bot.intencoes import CONTINUACAO, CONTINUAVEIS, ENCERRAM_ASSUNTO
-from bot.nlu.parsing import menu_digit_intent, strip_accents
+from bot.nlu.parsing import AND_OPENING, menu_digit_intent, strip_accents
 
 logger = logging.getLogger(__name__)
 
@@ -181,10 +181,6 @@ def releitura(tracker: Tracker) -> bool:
     return bool(((tracker.latest_message or {}).get("metadata") or {}).get(CONTINUACAO))
 
 
-# "e quando cai o dinheiro?": a message that opens with "e" goes on from the answer before it.
-_CONTINUA = re.compile(r"^\W*(?:mas\s+)?e\s+\w", re.IGNORECASE)
-
-
 def continua_o_assunto(tracker: Tracker, assunto: str) -> bool:
     """Whether the latest message goes on ("e quando cai o dinheiro?") from an answer about ``assunto``.
 
@@ -192,7 +188,7 @@ def continua_o_assunto(tracker: Tracker, assunto: str) -> bool:
     about the answer just given.
     """
     texto = str((tracker.latest_message or {}).get("text") or "")
-    return bool(_CONTINUA.match(texto)) and assunto_atual(tracker.events or []) == assunto
+    return bool(AND_OPENING.match(texto)) and assunto_atual(tracker.events or []) == assunto
 
 
 def releituras_seguidas(events: List[Dict[str, Any]]) -> int:

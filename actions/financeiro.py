@@ -33,6 +33,7 @@ from actions.boletos import (
     aviso_inadimplencia,
     aviso_na_data_do_pagamento,
     boletos_pedidos,
+    em_atraso,
     item_aberto,
     item_pago,
     pede_negociacao,
@@ -75,7 +76,6 @@ from bot.regulation.finance import (
     DUE_DAY,
     FINE_RATE,
     MONTHLY_INTEREST_RATE,
-    effective_due_date,
 )
 
 # "e se atrasar, quanto é a multa?": the rule, the same for everyone, answered without identifying. A question
@@ -240,7 +240,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         um_so = len(pedidas) < len(abertas)
         # "o boleto de dezembro" shown alone must not hide November's, overdue.
         atrasadas_fora = [
-            f for f in abertas if f not in pedidas and referencia > effective_due_date(f.due_date) and a_pagar(f) > 0
+            f for f in abertas if f not in pedidas and em_atraso(f, referencia)
         ]
         abertas = pedidas
         if por_voz and pede_sms(pedido["text"]):
@@ -285,7 +285,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         if atrasadas_fora:
             meses = enumerar([competencia(f.competence) for f in atrasadas_fora])
             dispatcher.utter_message(text=f"Há também boleto em atraso ({meses}): escreva *meus boletos* para ver.")
-        if any(referencia > effective_due_date(f.due_date) and a_pagar(f) > 0 for f in abertas):
+        if any(em_atraso(f, referencia) for f in abertas):
             dispatcher.utter_message(text=aviso_inadimplencia(faturas, referencia))
             na_data = aviso_na_data_do_pagamento(faturas, pagamento)
             if na_data:

@@ -428,7 +428,7 @@ async def run_bot(
 
 def emergency_while_waiting(sender: str) -> str:
     """What a person reads who tells an emergency sign while a person has the conversation."""
-    sinais = SINAIS_DE_EMERGENCIA_PT if pais_do_remetente(sender.split(":", 1)[-1]) == "PT" else SINAIS_DE_EMERGENCIA
+    sinais = SINAIS_DE_EMERGENCIA_PT if pais_do_remetente(sender) == "PT" else SINAIS_DE_EMERGENCIA
     return f"{sinais} O atendente também vê a sua mensagem."
 
 

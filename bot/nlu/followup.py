@@ -19,13 +19,12 @@ from bot.intencoes import ESCLARECIVEIS
 from bot.nlu.addendum import COMPLEMENTAR_CHAMADO
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
-from bot.nlu.parsing import MONTH_NAMES, SENT_ELSEWHERE, SMS, paging_intent, strip_accents
+from bot.nlu.parsing import AND_OPENING, MONTH_NAMES, SENT_ELSEWHERE, SMS, paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
 
 # "e o ...", "e a ...", "e pra ...", "e quanto ...", "mas e se ...": the openings of a follow-up question. The "e"
 # is read before accents are folded, since "é isso" and "é esse" are answers, not follow-ups.
-_OPENING = re.compile(r"^\s*(?:mas\s+)?e\s+(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
 _FOLLOW_UP = re.compile(
     r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
     r"sobre|aquele|aquela|de|em|meu|minha|agora|"
@@ -119,7 +118,7 @@ def is_follow_up(text: str) -> bool:
         return True
     if _BARE_YEAR.fullmatch(folded):
         return True
-    opening = _OPENING.match(text)
+    opening = AND_OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does
     # a message with the command as one of its phrases ("e os outros? manda mais").
     if not opening or len(text.split()) > _MAX_WORDS or any(map(paging_intent, _PHRASES.split(text))):

@@ -140,12 +140,11 @@ class _Recorded:
 
     def __init__(self) -> None:
         self.events: list = []
+        # This dialogue's answers to given messages; a test may set others ("Desculpe, não entendi…").
+        self.said = {"como peço reembolso?": [HOW_TO, "Posso ajudar em algo mais? Diga menu para ver as opções."]}
 
     def __call__(self, message):
-        if message.text == "como peço reembolso?":
-            answers = [HOW_TO, "Posso ajudar em algo mais? Diga menu para ver as opções."]
-        else:
-            answers = bot(message)
+        answers = self.said.get(message.text) or bot(message)
         self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
         return answers
 
@@ -182,15 +181,9 @@ def test_a_9_after_a_long_answer_ended_says_only_its_last_part_again():
     # u22: one 9 too many replayed a 45-second answer from its first step to reach the closing question.
     from bot.channels.ura import ANSWER_ENDED, CONTINUE_HINT
 
-    class OneMessage(_Recorded):
-        def __call__(self, message):  # the how-to and its closing question in one message, as the bot sends it
-            if message.text != "como peço reembolso?":
-                return super().__call__(message)
-            answers = [f"{HOW_TO} Posso ajudar em algo mais?"]
-            self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
-            return answers
-
-    dialogue = OneMessage()
+    # The how-to and its closing question in one message, as the bot sends it.
+    dialogue = _Recorded()
+    dialogue.said["como peço reembolso?"] = [f"{HOW_TO} Posso ajudar em algo mais?"]
     with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
         call = Call(server)
         call.start()
@@ -267,15 +260,8 @@ def test_asking_to_repeat_after_not_being_understood_hears_the_menu_not_the_same
     # u23: "repete", "hã? não ouvi", "a moça pode falar mais devagar?" all replayed "Desculpe, não entendi".
     from tests.bot.channels.test_ura import MENU
 
-    class Confused(_Recorded):
-        def __call__(self, message):
-            if message.text != "hum é aquele negócio lá":
-                return super().__call__(message)
-            answers = ["Desculpe, não entendi. Pode escrever de outra forma?"]
-            self.events += [UserUttered(message.text), *(BotUttered(text) for text in answers)]
-            return answers
-
-    dialogue = Confused()
+    dialogue = _Recorded()
+    dialogue.said["hum é aquele negócio lá"] = ["Desculpe, não entendi. Pode escrever de outra forma?"]
     with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
         call = Call(server)
         call.start()
