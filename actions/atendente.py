@@ -23,19 +23,10 @@ from bot.canais import TELEFONE_24H, Canal
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
+from bot.nlu.handoff import withdraws_request
 from bot.nlu.parsing import only_digits, strip_accents, typed_choice
 from bot.nlu.privacy import is_data_rights_request
 
-# "quero cancelar esse pedido de atendente, ja resolvi", "não precisa mais, consegui": the request withdrawn.
-_RETIRA = re.compile(
-    r"^\W*(?:cancela|cancele|cancelar|esquece|esqueca|desisto|deixa)\W*$|"
-    r"\b(?:cancel\w*|desconsider\w*|retir\w*|desist\w*|esquece|pode fechar|pode encerrar)\b.{0,40}"
-    r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b|"
-    r"\b(?:ja resolvi|ja consegui|consegui resolver|nao preciso mais|nao precisa mais|ja foi resolvido|"
-    r"deixa (?:pra|para) la|deixa quieto|nao quero mais|pode cancelar)\b"
-)
-_OUTRA_COISA = re.compile(r"\b(?:plano|inscricao|boletos?|debito|dependentes?|reembolsos?|consultas?|exames?)\b")
-_DO_PEDIDO = re.compile(r"\b(?:pedido|atendente|atendimento|chamado|protocolo|solicitacao)\b")
 RETIRADO = (
     "Pronto: cancelei o pedido {protocolo}. Nenhum atendente vai chamar você por ele. Se precisar de novo, é só "
     "digitar 0."
@@ -57,26 +48,6 @@ NENHUM_PEDIDO = (
 JA_COM_ATENDENTE = (
     "Um atendente já está com o pedido {protocolo}: escreva aqui mesmo que já resolveu, e ele encerra o atendimento."
 )
-
-
-def retira_o_pedido(texto: str) -> bool:
-    """Whether a message withdraws the request for a person.
-
-    >>> retira_o_pedido("quero cancelar esse pedido de atendente, ja resolvi"), retira_o_pedido("nao precisa mais")
-    (True, True)
-    >>> retira_o_pedido("ah deixa pra la, nao quero mais"), retira_o_pedido("ok obrigada. ja resolvi, pode cancelar")
-    (True, True)
-    >>> retira_o_pedido("quero falar com um atendente"), retira_o_pedido("quero cancelar meu plano")
-    (False, False)
-    >>> retira_o_pedido("pode cancelar meu plano"), retira_o_pedido("nao quero mais o plano, pode cancelar o pedido")
-    (False, True)
-    >>> retira_o_pedido("esquece"), retira_o_pedido("cancela"), retira_o_pedido("quero desistir do atendimento")
-    (True, True, True)
-    """
-    folded = strip_accents(texto).lower()
-    if _OUTRA_COISA.search(folded) and not _DO_PEDIDO.search(folded):
-        return False  # "pode cancelar meu plano", "não quero mais o plano": not the request for a person
-    return bool(_RETIRA.search(folded))
 
 
 def pedido_de_atendente_aberto(tracker: Tracker) -> Any | None:
@@ -103,7 +74,7 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
     it to the agent.
     """
     protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
-    if not retira_o_pedido(texto):
+    if not withdraws_request(texto):
         return False
     nomeado = bool(_PEDIDO_NOMEADO.search(strip_accents(texto).lower()))
     if not protocolo:
@@ -112,10 +83,7 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
         return nomeado
     with session_scope(session_factory()) as session:
         ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
-        # u17: "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido" to the teleconsultation
-        # desk filed a second request instead of withdrawing the first.
-        retiravel = ticket is not None and (ticket.category == "falar_atendente" or ticket.tier == "teleconsulta")
-        if not retiravel or ticket.status in ("resolvido", "encerrado"):
+        if ticket is None or not retiravel(ticket) or ticket.status in ("resolvido", "encerrado"):
             if nomeado:
                 dispatcher.utter_message(text=NENHUM_PEDIDO)
             return nomeado
@@ -124,11 +92,26 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
         if ticket.status != "aberto":
             dispatcher.utter_message(text=JA_COM_ATENDENTE.format(protocolo=ticket.protocol))
             return True
-        motivo = f"Cancelado pelo beneficiário no chat: {mask_personal_data(texto)[:300]}"
-        repository.withdraw_ticket(ticket, motivo, session=session)
-        retirado = RETIRADO if ticket.category == "falar_atendente" else RETIRADO_DA_MESA
-        dispatcher.utter_message(text=retirado.format(protocolo=ticket.protocol))
+        dispatcher.utter_message(text=retirar(ticket, texto, session=session))
     return True
+
+
+def retiravel(ticket: Any) -> bool:
+    """Whether the person may withdraw this ticket in the conversation: a request for a person, or to the desk.
+
+    A complaint, a contest or a request to the Ombudsman is closed by whoever works it, with a resolution.
+    """
+    # u17: "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido" to the teleconsultation desk
+    # filed a second request instead of withdrawing the first.
+    return ticket.category == "falar_atendente" or ticket.tier == "teleconsulta"
+
+
+def retirar(ticket: Any, texto: str, *, session: Any) -> str:
+    """Close a withdrawable ticket nobody has taken, with the person's words (masked); what they read."""
+    repository.withdraw_ticket(ticket, f"Cancelado pelo beneficiário no chat: {mask_personal_data(texto)[:300]}",
+                               session=session)
+    retirado = RETIRADO if ticket.category == "falar_atendente" else RETIRADO_DA_MESA
+    return retirado.format(protocolo=ticket.protocol)
 
 
 DADOS_PESSOAIS = (

@@ -361,7 +361,7 @@ def transferir(
         # u18: one click put a clinical exchange (a diagnosis, an allergy) in front of the first line.
         raise FluxoError(
             "Um chamado clínico é confidencial e só vai para outra caixa clínica. Se o beneficiário tem outro "
-            "assunto, peça que ele escreva 0 na conversa (abre um chamado novo) ou registre uma nota."
+            "assunto, peça que ele escreva menu e depois 0 na conversa (abre um chamado novo) ou registre uma nota."
         )
     evento = _evento(ticket, agent, "transferencia", text=motivo, old_value=(ticket.inbox or "")[:120],
                      new_value=inbox.address[:120])

@@ -20,6 +20,8 @@ from twilio.request_validator import RequestValidator
 
 from actions.sinais import SINAIS_DE_EMERGENCIA, SINAIS_DE_EMERGENCIA_PT
 from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H, pais_do_remetente
+from bot.channels.waiting import answer_while_waiting
+from bot.nlu.handoff import while_waiting
 from bot.nlu.parsing import typed_choice, with_dictated_identifiers
 from bot.nlu.symptoms import is_urgent
 from bot.settings import Settings
@@ -200,6 +202,12 @@ class RedisSeen:
 def make_seen_cache(settings: Settings, namespace: str) -> "SeenCache | RedisSeen":
     """Redis when ``REDIS_URL`` is set (several replicas), else this process's memory."""
     return RedisSeen(settings.redis_url, namespace) if settings.redis_url else SeenCache()
+
+
+def conversation_stores(request: Request) -> tuple[Any, Any]:
+    """Rasa's tracker store and lock store behind ``request`` (None, None while the server has no agent)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    return getattr(agent, "tracker_store", None), getattr(agent, "lock_store", None)
 
 
 async def read_conversation(tracker_store: Any, sender: str) -> Any | None:
@@ -385,13 +393,15 @@ async def run_bot(
     message_id: str | None = None,
     metadata: Dict[str, Any] | None = None,
     tracker_store: Any = None,
+    lock_store: Any = None,
 ) -> List[Dict[str, Any]]:
     """Pass one user message to the bot and return its answers (Rasa's message dicts), in order.
 
     A text over :data:`MAX_MESSAGE_CHARS` is answered here and never parsed (spaCy's tokenizer is superlinear
     on a long word: one such message could stall the server for everyone). A turn that produced no message
     although the conversation is not waiting for an agent means an action failed or timed out (Rasa swallows
-    those errors): the user gets :data:`APOLOGY` instead of silence.
+    those errors): the user gets :data:`APOLOGY` instead of silence. In a conversation a person has, "menu",
+    "já resolvi" or "tem alguém aí?" get the system's answer (:mod:`bot.channels.waiting`).
 
     Args:
         on_new_message: Rasa's handler.
@@ -401,20 +411,37 @@ async def run_bot(
         message_id: The channel's id of the message.
         metadata: Channel data kept with the message.
         tracker_store: Rasa's tracker store, to tell a paused conversation from a failed turn.
+        lock_store: Rasa's lock store, to give a paused conversation back to the bot when the person asks
+            (:mod:`bot.channels.waiting`).
     """
     if len(text) > MAX_MESSAGE_CHARS:
         logger.info("%s: mensagem de %d caracteres recusada (%s)", channel, len(text), sender)
         return [{"recipient_id": sender, "text": TOO_LONG}]
     collector = Collector(channel)
-    chosen = await chosen_button(tracker_store, sender, text)
-    # A CPF or birth date dictated in words (a transcribed voice message) reaches the bot, and its masking, in digits.
-    await on_new_message(
-        UserMessage(
-            chosen or as_plain_text(with_dictated_identifiers(text)), collector, sender, input_channel=channel,
-            message_id=message_id,
-            metadata=metadata,
+    passed: List[str] = []
+
+    async def to_the_bot() -> List[Dict[str, Any]]:
+        passed.append(text)
+        chosen = await chosen_button(tracker_store, sender, text)
+        # A CPF or birth date dictated in words (a transcribed voice message) reaches the bot, and its masking, in
+        # digits.
+        await on_new_message(
+            UserMessage(
+                chosen or as_plain_text(with_dictated_identifiers(text)), collector, sender, input_channel=channel,
+                message_id=message_id,
+                metadata=metadata,
+            )
         )
-    )
+        return collector.messages
+
+    command = None if is_urgent(text) else while_waiting(text)
+    if command and await is_paused(tracker_store, sender):
+        try:
+            return await answer_while_waiting(command, text, sender, to_the_bot, tracker_store, lock_store)
+        except Exception:  # noqa: BLE001 - the message must still reach the agent, as it would without the command
+            logger.exception("%s: resposta do sistema na espera falhou (%s)", channel, sender)
+    if not passed:
+        await to_the_bot()
     if not collector.messages and not await is_paused(tracker_store, sender):
         logger.error("%s: nenhuma resposta para %s; pedido de desculpas enviado", channel, sender)
         return [{"recipient_id": sender, "text": APOLOGY}]

@@ -26,6 +26,7 @@ from bot.channels.common import (
     OnNewMessage,
     agent_messages,
     conversation_id,
+    conversation_stores,
     epoch_arg,
     run_bot,
     secret_ok,
@@ -119,9 +120,10 @@ class RestInput(InputChannel):
             if isinstance(read, str):
                 return _error(read)
             sender, text = read
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            store, locks = conversation_stores(request)
             messages = await run_bot(
-                on_new_message, text, conversation_id(self.name(), sender), self.name(), tracker_store=store
+                on_new_message, text, conversation_id(self.name(), sender), self.name(), tracker_store=store,
+                lock_store=locks,
             )
             # The caller knows its conversation by the name it gave.
             return response.json([{**message, "recipient_id": sender} for message in messages])
@@ -138,7 +140,7 @@ class RestInput(InputChannel):
             after = epoch_arg(request)
             if after is None:
                 return _error("depois: esperado um número (segundos desde 1970)")
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            store, _ = conversation_stores(request)
             return response.json(await agent_messages(store, conversation_id(self.name(), sender), after))
 
         return rest

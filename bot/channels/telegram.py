@@ -26,6 +26,7 @@ from bot.channels.common import (
     agent_messages,
     answered_before,
     conversation_id,
+    conversation_stores,
     epoch_arg,
     latest_bot_messages,
     make_seen_cache,
@@ -254,8 +255,8 @@ class TelegramInput(InputChannel):
                 logger.warning("telegram: atualização ilegível ignorada")
                 return response.json({"ok": True})
             if self.seen.first_time(update.update_id):
-                store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
-                spawn(self._answer(on_new_message, update, store), f"telegram {update.update_id}")
+                store, locks = conversation_stores(request)
+                spawn(self._answer(on_new_message, update, store, locks), f"telegram {update.update_id}")
             return response.json({"ok": True})
 
         @telegram.route("/local/respostas", methods=["GET"])
@@ -269,13 +270,15 @@ class TelegramInput(InputChannel):
             # Local mode: what an agent wrote from the console to this chat, for `atende simulate`.
             if not self.outbox or not secret_ok(request.headers.get(SECRET_HEADER), self.secret):
                 return response.text("indisponível", status=403 if self.outbox else 404)
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            store, _ = conversation_stores(request)
             conversa = conversation_id(self.name(), request.args.get("chat", ""))
             return response.json(await agent_messages(store, conversa, epoch_arg(request) or 0.0))
 
         return telegram
 
-    async def _answer(self, on_new_message: OnNewMessage, update: Update, store: Any = None) -> None:
+    async def _answer(
+        self, on_new_message: OnNewMessage, update: Update, store: Any = None, locks: Any = None
+    ) -> None:
         chat_id, text, fixed = incoming(update)
         if update.callback_query:
             try:
@@ -306,7 +309,7 @@ class TelegramInput(InputChannel):
         try:
             messages = await run_bot(
                 on_new_message, text, conversation_id(self.name(), str(chat_id)), self.name(), message_id=turn,
-                tracker_store=store,
+                tracker_store=store, lock_store=locks,
             )
             rendered = render_telegram(messages)
         except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails

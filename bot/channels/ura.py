@@ -24,6 +24,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from bot.canais import Canal
 from bot.channels.common import (
     OnNewMessage,
+    conversation_stores,
     form_fields,
     latest_bot_messages,
     run_bot,
@@ -426,7 +427,7 @@ class UraInput(InputChannel):
                 return self._say_parts(request, spoken, said, stage, parte if continuing else max(parte - 1, 0))
             text = "menu" if digits == "*" else digits or speech
         try:
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            store, _ = conversation_stores(request)
             metadata = {"chamada": call, "telefone": form.get("From") or ""}
             messages = await run_bot(on_new_message, text, sender, self.name(), metadata=metadata, tracker_store=store)
             # A boleto's line asked for by SMS goes to the caller's phone; the call says that it went.
@@ -509,7 +510,7 @@ class UraInput(InputChannel):
 
     async def _tracker(self, request: Request, sender: str) -> Any:
         # The Rasa server keeps the agent on the app; the tracker says who was identified and what was asked.
-        store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+        store, _ = conversation_stores(request)
         return await store.retrieve(sender) if store is not None else None
 
     async def _pending(self, request: Request, sender: str) -> List[str]:

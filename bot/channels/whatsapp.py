@@ -25,6 +25,7 @@ from bot.channels.common import (
     agent_messages,
     answered_before,
     conversation_id,
+    conversation_stores,
     epoch_arg,
     form_fields,
     make_seen_cache,
@@ -180,8 +181,8 @@ class WhatsAppInput(InputChannel):
             if not self.seen.first_time(sid):
                 logger.info("whatsapp: %s repetida pelo Twilio; já atendida", sid)
                 return twiml()
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
-            spawn(self._answer(on_new_message, form, sid, sender, store), f"whatsapp {sid}")
+            store, locks = conversation_stores(request)
+            spawn(self._answer(on_new_message, form, sid, sender, store, locks), f"whatsapp {sid}")
             return twiml()
 
         @whatsapp.route("/local/respostas", methods=["GET"])
@@ -195,7 +196,7 @@ class WhatsAppInput(InputChannel):
             # Local mode: what an agent wrote from the console to this number, for `atende simulate`.
             if not self.outbox or not twilio_signature_ok(request, self.settings):
                 return response.text("indisponível", status=403 if self.outbox else 404)
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            store, _ = conversation_stores(request)
             conversa = conversation_id(self.name(), whatsapp_address(request.args.get("para", "")))
             return response.json(await agent_messages(store, conversa, epoch_arg(request) or 0.0))
 
@@ -207,7 +208,8 @@ class WhatsAppInput(InputChannel):
         return getattr(self.sender, "outbox", None)
 
     async def _answer(
-        self, on_new_message: OnNewMessage, form: Dict[str, str], sid: str, sender: str, store: Any = None
+        self, on_new_message: OnNewMessage, form: Dict[str, str], sid: str, sender: str, store: Any = None,
+        locks: Any = None,
     ) -> None:
         if await answered_before(store, conversation_id(self.name(), sender), sid):
             logger.info("whatsapp: %s já respondida antes de o servidor reiniciar", sid)
@@ -221,7 +223,7 @@ class WhatsAppInput(InputChannel):
             try:
                 messages = await run_bot(
                     on_new_message, text, conversa, self.name(), message_id=sid,
-                    tracker_store=store,
+                    tracker_store=store, lock_store=locks,
                 )
                 chunks = render_whatsapp(messages)
             except Exception:  # noqa: BLE001 - the user still gets an answer when the bot fails

@@ -428,6 +428,38 @@ def find_ticket_by_protocol(protocol: str, *, session: Session) -> Ticket | None
     return session.execute(select(Ticket).where(Ticket.protocol == digits)).scalar_one_or_none()
 
 
+def ticket_holding_conversation(conversation: str, *, session: Session) -> Ticket | None:
+    """The open ticket a conversation waits on while a person has it.
+
+    The one whose pause came last: a request for a person pauses the conversation when it is opened, an agent's
+    reply in the console when it is written. Without either, the newest open ticket of the conversation. None
+    when the conversation has no open ticket.
+
+    Args:
+        conversation: The conversation id the tickets recorded when opened (``context_json["conversa"]``).
+        session: Open session.
+    """
+    tickets = session.execute(
+        select(Ticket)
+        .where(Ticket.status.in_(OPEN_TICKET_STATUSES), Ticket.context_json["conversa"].as_string() == conversation)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    ).scalars().all()
+    if not tickets:
+        return None
+    replies = dict(session.execute(
+        select(TicketEvent.ticket_id, func.max(TicketEvent.at))
+        .where(TicketEvent.ticket_id.in_([t.id for t in tickets]), TicketEvent.kind == "pausa_do_bot")
+        .group_by(TicketEvent.ticket_id)
+    ).all())
+    paused = [
+        (when, ticket) for ticket in tickets
+        if (when := max(filter(None, (replies.get(ticket.id),
+                                      ticket.created_at if ticket.category == "falar_atendente" else None)),
+                        default=None))
+    ]
+    return max(paused, key=lambda pair: pair[0])[1] if paused else tickets[0]
+
+
 def withdraw_ticket(ticket: Ticket, reason: str, *, session: Session) -> TicketEvent:
     """Close a ticket its author no longer needs, before anyone took it, with a public entry in its history.
 
@@ -451,19 +483,20 @@ def withdraw_ticket(ticket: Ticket, reason: str, *, session: Session) -> TicketE
     return event
 
 
-def add_beneficiary_note(ticket: Ticket, text: str, *, session: Session) -> TicketEvent:
-    """Add what the beneficiary said after a ticket was opened to its history, for the agent who works it.
+def add_beneficiary_note(ticket: Ticket, text: str, *, session: Session, kind: str = "nota") -> TicketEvent:
+    """Add what the beneficiary said or did after a ticket was opened to its history, for the agent who works it.
 
     Args:
         ticket: The ticket.
         text: The person's words, masked by the caller.
         session: Open session; the caller commits.
+        kind: The entry's kind: a note, or ``devolucao_ao_bot`` when the person went back to the assistant.
 
     Returns:
-        The history entry (a note without an agent).
+        The history entry (without an agent).
     """
     at = utc_now()
-    event = TicketEvent(ticket_id=ticket.id, agent_id=None, at=at, kind="nota", text=text, public=False, attempts=0)
+    event = TicketEvent(ticket_id=ticket.id, agent_id=None, at=at, kind=kind, text=text, public=False, attempts=0)
     ticket.updated_at = at
     session.add(event)
     session.flush()

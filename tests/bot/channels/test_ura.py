@@ -19,7 +19,8 @@ MENU = "Escolha uma opção:\n1 - Reembolso\n3 - Número de cartão\n0 - Falar c
 
 def fake_tracker(events, **slots):
     latest = next((e for e in reversed(events) if isinstance(e, UserUttered)), UserUttered())
-    return SimpleNamespace(events=events, latest_message=latest, current_slot_values=lambda: slots)
+    return SimpleNamespace(events=events, latest_message=latest, current_slot_values=lambda: slots,
+                           is_paused=lambda: False)
 
 
 def bot(message):
