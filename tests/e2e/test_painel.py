@@ -572,3 +572,32 @@ def test_on_a_phone_the_conversation_fits_and_a_reload_does_not_repeat_the_confi
     _shot(page, "chamado-celular")
     page.reload()
     assert page.get_by_role("status").count() == 0
+
+
+def test_a_person_waiting_asks_how_it_stands_withdraws_or_goes_back_to_the_menu(page, painel):
+    # u23: "tem alguém aí?", "já resolvi, pode cancelar" and "menu" written while waiting for a person got silence.
+    user = WhatsApp(painel)
+    protocol = _protocol(user.say("0"))
+    waiting = user.say("boa tarde, tem alguém aí?")
+    assert f"Seu pedido {protocol} está na fila de Atendimento" in waiting and "*pode cancelar*" in waiting
+    assert user.say("já resolvi, pode cancelar").startswith(f"Pronto: cancelei o pedido {protocol}")
+    ticket = painel.ticket(protocol)
+    assert ticket.status == "encerrado" and "já resolvi" in ticket.resolution
+    assert "1 - Reembolso" in user.say("menu")  # the bot is back
+
+    # Another wait, this one with Ana: she is named, "menu" leaves the request open, and her reply still arrives.
+    protocol = _protocol(user.say("0"))
+    _entrar(page, painel, "ana")
+    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
+    page.fill("form.responder textarea", "Oi! Aqui é a Ana. Já vou olhar o seu caso.")
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    assert user.say("qual o protocolo?").startswith(f"Seu pedido {protocol} está com Ana")
+    back = user.say("voltar ao menu")
+    assert back.startswith(f"Seu pedido {protocol} continua aberto: quando Ana responder") and "1 - Reembolso" in back
+    page.reload()
+    assert "voltou ao assistente automático" in page.locator(".historico").inner_text()
+    assert painel.ticket(protocol).status == "em_atendimento"
+    page.fill("form.responder textarea", "Encontrei: o reembolso sai sexta-feira.")
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "o bot fica em silêncio" in page.get_by_role("status").inner_text()  # the conversation is Ana's again
