@@ -12,6 +12,7 @@ from typing import Any, List, Sequence
 
 from actions.formatting import NOMES_MESES, competencia, format_date, format_money, linha_digitavel
 from bot.db.models import Invoice
+from bot.nlu.disputes import asks_to_contest
 from bot.nlu.parsing import MONTH_NAMES, MONTHS, strip_accents
 from bot.regulation.finance import (
     DELINQUENCY_EXCLUSION_DAYS,
@@ -339,6 +340,8 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
 
     >>> pedido_sobre_pagamento("paguei duas vezes o mesmo boleto") == PAGO_EM_DOBRO
     True
+    >>> pedido_sobre_pagamento("quero contestar uma cobrança, paguei o boleto de outubro em dobro") == PAGO_EM_DOBRO
+    True
     >>> pedido_sobre_pagamento("tem como mudar o dia de vencimento? dia 15 ta ruim") == MUDAR_VENCIMENTO
     True
     >>> pedido_sobre_pagamento("quero colocar em debito automatico") == FORMA_DE_PAGAMENTO
@@ -355,12 +358,13 @@ def pedido_sobre_pagamento(texto: str | None) -> str | None:
     True
     """
     folded = strip_accents(texto or "").lower()
-    if _COM_CONTESTACAO.search(folded):
+    if _DUPLICADO.search(folded):
+        # "quero contestar uma cobrança, paguei o boleto de outubro em dobro" read as a contest already open.
+        return PAGO_EM_DOBRO
+    if _COM_CONTESTACAO.search(folded) and not asks_to_contest(folded):
         return COBRANCA_CONTESTADA
     if _CANCELAR.search(folded) and _DEBITO.search(folded) and not _CANCELADO_PELA_OPERADORA.search(folded):
         return DEBITO_APOS_CANCELAR
-    if _DUPLICADO.search(folded):
-        return PAGO_EM_DOBRO
     if _VENCIMENTO.search(folded):
         return MUDAR_VENCIMENTO
     if _FORMA.search(folded) and not re.search(r"\b(?:paguei|pagamos|ja pag\w*|foi pago)\b", folded):

@@ -68,6 +68,7 @@ from bot.arquivos import CANAIS_SEM_ARQUIVO, ONDE_PEGAR_O_PDF
 from bot.canais import Canal
 from bot.db import repository
 from bot.db.models import Beneficiary, Invoice
+from bot.nlu.disputes import asks_to_contest
 from bot.nlu.member_questions import is_debt_question
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.regulation.finance import (
@@ -187,6 +188,9 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 return ""
             return f"Boleto de {first_name(fatura.beneficiary.name)} | "
 
+        if asks_to_contest(pedido["text"]) and not pedido_sobre_pagamento(pedido["text"]):
+            # The charges billed in the boleto are the statement's items: its list, then which one is disputed.
+            return reler_no_assunto(tracker, "contestar_utilizacao", pedido["text"])
         sobre_pagamento = pedido_sobre_pagamento(pedido["text"])
         if sobre_pagamento:
             # "paguei em dobro", "quero mudar o vencimento", "débito automático": answered, not the list again.

@@ -63,3 +63,24 @@ def states_a_dispute(text: str) -> bool:
     (False, False)
     """
     return bool(_PATTERN.search(normalize(text)))
+
+
+# "quero contestar uma cobrança do boleto de outubro": a contest to open (of an item of the statement billed in the
+# boleto), not a question about paying while one is under analysis; the monthly fee's own amount is another matter.
+_ASKS_TO_CONTEST = re.compile(
+    r"\b(?:quero|queria|gostaria de|preciso|vou|posso|tem como|como (?:faco|posso|eu faco)(?: para| pra)?) "
+    r"contest\w*\b(?!.{0,40}\b(?:mensalidade|reajuste|valor do plano)\b)"
+)
+
+
+def asks_to_contest(text: str | None) -> bool:
+    """Whether a message asks to contest a charge.
+
+    >>> [asks_to_contest(t) for t in ("quero contestar uma cobrança do boleto de outubro", "como faço pra contestar?")]
+    [True, True]
+    >>> asks_to_contest("tenho que pagar o boleto com a cobrança que contestei?")
+    False
+    >>> asks_to_contest("quero contestar o valor da mensalidade")
+    False
+    """
+    return bool(_ASKS_TO_CONTEST.search(normalize(text or "")))

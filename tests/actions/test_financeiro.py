@@ -389,6 +389,8 @@ async def test_how_much_do_i_owe_adds_up_the_open_boletos_with_todays_charges(di
     ("text", "expected"),
     [
         ("paguei duas vezes o mesmo boleto de outubro, quero o dinheiro de volta", "Pagamento em dobro é devolvido"),
+        # It got "Se o item contestado sai deste boleto…", as if a contest were already under analysis.
+        ("quero contestar uma cobrança, paguei o boleto de outubro em dobro", "Pagamento em dobro é devolvido"),
         ("tem como mudar o dia de vencimento? dia 15 ta ruim pra mim, recebo dia 20", "vence até o dia 15"),
         ("quero colocar o plano em debito automatico", "Débito automático ou outra forma de pagamento"),
     ],
@@ -400,6 +402,18 @@ async def test_how_the_boleto_is_paid_is_answered_instead_of_the_list(dispatcher
     shown = _shown(dispatcher)
     assert expected in shown and "digite 0" in shown
     assert "Boletos em aberto" not in shown and "Se pagar em" not in shown
+
+
+async def test_asking_to_contest_a_charge_of_the_boleto_shows_the_statement_to_point_at_the_item(dispatcher, db):
+    # "quero contestar uma cobrança do boleto de outubro" got "Se o item contestado sai deste boleto…" and no way to
+    # contest: the charges billed are the statement's items, and the contest asks which one.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    text = "quero contestar uma cobrança do boleto de outubro"
+    events = await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=text), {})
+    assert not _shown(dispatcher)
+    reread = events[-1]
+    assert reread["event"] == "user" and reread["parse_data"]["intent"]["name"] == "contestar_utilizacao"
+    assert reread["text"] == text
 
 
 async def test_a_payment_told_by_pix_is_looked_for_not_answered_with_the_ways_to_pay(dispatcher, db):
