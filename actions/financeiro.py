@@ -98,6 +98,10 @@ SEM_ARQUIVO = (
     "Por aqui não consigo enviar o arquivo: a linha digitável acima paga o boleto em qualquer banco. "
     f"{ONDE_PEGAR_O_PDF}"
 )
+JA_PAGO_SEM_SEGUNDA_VIA = (
+    "Esse boleto já está pago, então não há 2ª via para pagar (o comprovante fica no aplicativo ou no extrato do seu "
+    "banco):"
+)
 REGRA_VENCIMENTO = (
     "Os boletos vencem no dia 15 do mês de competência (Art. 31 do Regulamento). Se o vencimento cair em dia "
     "sem expediente bancário, dá para pagar sem multa no primeiro dia útil seguinte (Art. 32 do Regulamento)."
@@ -218,6 +222,12 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             dispatcher.utter_message(response="utter_algo_mais")
             return []
         abertas_citadas = [f for f in abertas if f.competence.month in citados]
+        # "a segunda via do boleto de outubro" (or its PDF), October paid: every open boleto and the history came,
+        # and not a word on October. It is said paid; the open ones follow, with no file sent unasked.
+        so_pagas_citadas = bool(pagas_citadas) and not abertas_citadas
+        if so_pagas_citadas:
+            linhas = [item_pago(f, dono(f)) for f in pagas_citadas]
+            dispatcher.utter_message(text="\n\n".join([JA_PAGO_SEM_SEGUNDA_VIA, *linhas]))
         if abertas_citadas and _JA_PAGUEI.search(strip_accents(pedido["text"]).lower()):
             # "o boleto de novembro tá pago?" when it is open got the boleto without the "no" asked for.
             meses = enumerar([competencia(f.competence) for f in abertas_citadas])
@@ -238,7 +248,7 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
             return []
         com_arquivo = tracker.get_latest_input_channel() not in CANAIS_SEM_ARQUIVO
         por_voz = tracker.get_latest_input_channel() == Canal.URA.value
-        arquivo = pede_arquivo(pedido["text"])
+        arquivo = pede_arquivo(pedido["text"]) and not so_pagas_citadas
         # "manda só o pdf do de dezembro", "e quando vence o próximo?": that boleto only.
         pedidas = boletos_pedidos(abertas, pedido["text"])
         um_so = len(pedidas) < len(abertas)
@@ -296,7 +306,8 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
                 dispatcher.utter_message(text=na_data)
         if especiais:
             dispatcher.utter_message(text=especiais)
-        if (pagamento is not None or negociacao or so_os_abertos(pedido["text"]) or um_so) and abertas:
+        so_abertos = pagamento is not None or negociacao or so_os_abertos(pedido["text"]) or um_so or so_pagas_citadas
+        if so_abertos and abertas:
             # "E se eu pagar dia 20?", "manda o código de barras": the open boletos only; the paid history would
             # bury the answer.
             eventos = []

@@ -73,6 +73,20 @@ _IN_TOPIC = re.compile(
     r"qual\s+(?:e\s+)?o\s+(?:meu\s+)?numero(?:\s+mesmo|\s+de novo)?\s*\W*$)"
 )
 _MAX_IN_TOPIC_WORDS = 7
+# "não, era o de outubro", "na verdade o de 2024", "não é esse, é o da minha filha": the answer just given corrected
+# with which one was meant. u23: after the boleto of November, "não, era o de outubro" answered "Posso ajudar em algo
+# mais?" with a goodbye and ended the identification.
+_CORRECTION = re.compile(
+    r"^(?=(?:nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|era|eu quis dizer|quis dizer)\b)"
+    r"(?:(?:nao (?:e|era) (?:esse|este|essa|esta|isso)|nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|"
+    r"eu quis dizer|quis dizer|eu queria|queria|era|e)\b[\s,.!:]*)+"
+    r"(?P<rest>.+)$"
+)
+_CORRECTED_TO = re.compile(
+    rf"(?:(?:o|a|os|as) (?:de|do|da|dos|das) \w+.*|(?:de |do |em )?(?:{MONTH_NAMES})(?: de (?:19|20)\d{{2}})?|"
+    r"(?:de |do |em )?(?:19|20)\d{2}|(?:o|a) (?:meu|minha|dele|dela)\b.*)"
+)
+_MAX_CORRECTION_WORDS = 9
 
 
 def is_follow_up(text: str) -> bool:
@@ -106,6 +120,14 @@ def is_follow_up(text: str) -> bool:
     (True, True)
     >>> is_follow_up("qual o mais barato?"), is_follow_up("o mais barato é bom?")
     (True, False)
+    >>> is_follow_up("não, era o de outubro"), is_follow_up("na verdade o de 2024"), is_follow_up("Não. Outubro")
+    (True, True, True)
+    >>> is_follow_up("não é esse, é o da minha filha"), is_follow_up("ops, errei: era o de setembro de 2025")
+    (True, True)
+    >>> is_follow_up("não"), is_follow_up("não, obrigada"), is_follow_up("não, era só isso mesmo")
+    (False, False, False)
+    >>> is_follow_up("não, quero falar com um atendente"), is_follow_up("na verdade quero o boleto")
+    (False, False)
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):
@@ -117,6 +139,9 @@ def is_follow_up(text: str) -> bool:
     if len(text.split()) <= _MAX_WHICH_ONE_WORDS and _WHICH_ONE.match(folded):
         return True
     if _BARE_YEAR.fullmatch(folded):
+        return True
+    correction = _CORRECTION.match(_PHRASES.sub(" ", folded).strip())
+    if correction and len(text.split()) <= _MAX_CORRECTION_WORDS and _CORRECTED_TO.fullmatch(correction["rest"]):
         return True
     opening = AND_OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does

@@ -575,3 +575,16 @@ async def test_on_the_phone_the_line_can_be_asked_by_sms_and_the_answer_says_how
     chat = type(dispatcher)()
     await ActionConsultarFinanceiro().run(chat, _tracker(maria.id, text="manda por SMS"), {})
     assert not any(m.get("custom") for m in chat.messages) and DICA_SMS not in _shown(chat)
+
+
+async def test_the_second_copy_of_a_paid_month_says_it_is_paid_and_sends_no_file(dispatcher, db):
+    # u23: "manda o pdf do boleto de outubro", October paid, sent the open boletos' PDFs and never said October was paid.
+    maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
+    paid = db.scalars(select(Invoice).where(Invoice.beneficiary_id == maria.id, Invoice.status == "pago")
+                      .order_by(Invoice.competence.desc())).first()
+    month = NOMES_MESES[paid.competence.month - 1]
+    await ActionConsultarFinanceiro().run(dispatcher, _tracker(maria.id, text=f"manda o pdf do boleto de {month}"), {})
+    shown = _shown(dispatcher)
+    assert shown.startswith("Esse boleto já está pago") and f"Competência {competencia(paid.competence)}: pago" in shown
+    assert "Últimos boletos pagos" not in shown
+    assert not [m for m in dispatcher.messages if m.get("attachment") or m.get("json_message")]

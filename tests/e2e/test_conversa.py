@@ -616,3 +616,17 @@ def test_identifying_and_asking_for_the_daughters_card_in_one_message_is_not_ref
                            "carteirinha da minha filha"))
     assert "Identificação confirmada" in text and "outra pessoa" not in text, text
     assert format_card(seed.DEMO_DAUGHTER_CARD) in text, text
+
+
+def test_a_boleto_corrected_to_another_month_is_that_month_and_a_paid_month_is_said_paid(conversa):
+    # u23: after November's boleto, "não, era o de outubro" was a goodbye that ended the identification; and "a
+    # segunda via do boleto de outubro" (paid) got every open boleto without a word about October.
+    identify(conversa, seed.DEMO_TITULAR_CPF, "12/03/1975")
+    december = joined(conversa("quero o boleto de dezembro"))
+    assert "Competência 12/2026" in december and "Competência 11/2026, vencimento" not in december, december
+    november = joined(conversa("não, era o de novembro"))
+    assert "Competência 11/2026, vencimento" in november and "Até logo" not in november, november
+    assert "Competência 12/2026" not in november, november
+    october = joined(conversa("quero a segunda via do boleto de outubro"))
+    assert "Esse boleto já está pago" in october and "Competência 10/2026: pago" in october, october
+    assert "Últimos boletos pagos" not in october, october
