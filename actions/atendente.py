@@ -99,11 +99,12 @@ def retirar_pedido(dispatcher: CollectingDispatcher, tracker: Tracker, texto: st
 def retiravel(ticket: Any) -> bool:
     """Whether the person may withdraw this ticket in the conversation: a request for a person, or to the desk.
 
-    A complaint, a contest or a request to the Ombudsman is closed by whoever works it, with a resolution.
+    A complaint, a contest or a request to the Ombudsman is closed by whoever works it, with a resolution; so is a
+    request for a person an agent sent on to the Ombudsman (u24: "já resolvi, pode cancelar" closed it unread).
     """
     # u17: "entretanto o médico ligou-me, já está resolvido, podem cancelar o pedido" to the teleconsultation desk
     # filed a second request instead of withdrawing the first.
-    return ticket.category == "falar_atendente" or ticket.tier == "teleconsulta"
+    return (ticket.category == "falar_atendente" and ticket.tier != "ouvidoria") or ticket.tier == "teleconsulta"
 
 
 def retirar(ticket: Any, texto: str, *, session: Any) -> str:

@@ -57,6 +57,8 @@ ROTULOS = {
 # Metadata "origem" of a bot message an agent wrote in the console (painel/): the channels' local modes and the
 # transcript tell it from the bot's own answers by this mark.
 ORIGEM_PAINEL = "painel"
+# What the channel itself told a person waiting for an agent (bot/channels/waiting.py), kept in the conversation.
+ORIGEM_SISTEMA = "sistema"
 
 # The channels a routing rule or `atende route` may name (the terminal is Rasa's shell, not a channel of ours).
 NOMES = tuple(canal.value for canal in Canal if canal is not Canal.TERMINAL)

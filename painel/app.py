@@ -389,6 +389,10 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             return ""
         try:
             if await sem_transacao(db, rasa.pausada(conversa)):
+                # u24: after "0" the conversation was paused before any reply, so nothing recorded the pause and
+                # what the person wrote next never showed "Nova mensagem" in the queue.
+                if not fluxo.pausa_registrada(ticket, session=db):
+                    fluxo.pausar_conversa(agente, ticket, session=db)
                 return ""
             await sem_transacao(db, rasa.pausar(conversa))
         except EntregaError as erro:

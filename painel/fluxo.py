@@ -407,6 +407,14 @@ def pausar_conversa(agent: Agent, ticket: Ticket, *, session: Session) -> Ticket
     return evento
 
 
+def pausa_registrada(ticket: Ticket, *, session: Session) -> bool:
+    """Whether the history already records that the bot went silent in the ticket's conversation for an agent."""
+    return session.scalar(
+        select(func.count()).select_from(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind == "pausa_do_bot")
+    ) > 0
+
+
 def devolver_ao_bot(agent: Agent, ticket: Ticket, *, session: Session) -> TicketEvent:
     """Record that the conversation goes back to the bot (the console then resumes it in Rasa)."""
     evento = _evento(ticket, agent, "devolucao_ao_bot")

@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.sinais import SINAIS_DE_EMERGENCIA, SINAIS_DE_EMERGENCIA_PT
 from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H, pais_do_remetente
-from bot.channels.waiting import answer_while_waiting
+from bot.channels.waiting import answer_while_waiting, record_answers
 from bot.nlu.handoff import while_waiting
 from bot.nlu.parsing import typed_choice, with_dictated_identifiers
 from bot.nlu.symptoms import is_urgent
@@ -449,7 +449,12 @@ async def run_bot(
         # u23: "meu marido tá com dor no peito" written while waiting for a person got silence: the bot is quiet
         # while an agent has the conversation, but an emergency sign still gets the emergency number at once (the
         # agent reads the message in the conversation, marked as an emergency).
-        return [{"recipient_id": sender, "text": emergency_while_waiting(sender)}]
+        said = emergency_while_waiting(sender)
+        try:
+            await record_answers(tracker_store, lock_store, sender, [said])
+        except Exception:  # noqa: BLE001 - the emergency number goes out whether or not the agent can see it
+            logger.exception("%s: aviso de emergência não gravado na conversa (%s)", channel, sender)
+        return [{"recipient_id": sender, "text": said}]
     return collector.messages
 
 

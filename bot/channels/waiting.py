@@ -22,10 +22,11 @@ from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, ConversationResumed
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
 from sqlalchemy.orm import sessionmaker
 
 from actions.atendente import retirar, retiravel
+from bot.canais import ORIGEM_SISTEMA
 from bot.db import repository
 from bot.db.session import make_engine, make_session_factory, session_scope
 from bot.identifiers import mask_personal_data
@@ -50,6 +51,9 @@ ENCERRA_O_ATENDENTE = (
     "Recebido: {nome}, que está com o seu pedido {protocolo}, lê esta mensagem e encerra o atendimento."
 )
 ENCERRA_QUEM_ATENDER = "Recebido: quem atender o seu pedido {protocolo} lê esta mensagem e o encerra."
+PEDIU_PARA_ENCERRAR = (
+    "O beneficiário pediu na conversa para encerrar: “{texto}”. Ele leu que quem está com o pedido o encerra."
+)
 VOLTOU_AO_BOT = "o beneficiário voltou ao assistente automático (escreveu “{texto}”); o pedido continua aberto"
 
 
@@ -96,7 +100,8 @@ def _waiting(ticket: Any) -> Waiting:
         protocol=ticket.protocol,
         agent=ticket.assigned_agent.name if ticket.assigned_agent_id and ticket.assigned_agent else None,
         inbox=inbox_label(ticket.inbox),
-        due=ticket.due_date,
+        # A request for a person is answered live: its deadline in business days read as a wait of days (u24).
+        due=None if ticket.category == "falar_atendente" else ticket.due_date,
         withdrawable=retiravel(ticket) and ticket.status == "aberto",
     )
 
@@ -110,6 +115,21 @@ async def resume(tracker_store: Any, lock_store: Any, sender: str) -> None:
         # The listen marks where the bot waits again; without it no rule recognises the next turn.
         tracker.update(ConversationResumed())
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        await tracker_store.save(tracker)
+
+
+async def record_answers(tracker_store: Any, lock_store: Any, sender: str, texts: List[str]) -> None:
+    """Keep what the system told the person in the conversation, where the agent reads it.
+
+    u24: the console's conversation left out the queue answer, the emergency number and "Ana lê esta mensagem e
+    encerra o atendimento": the agent could not know what the person had been promised.
+    """
+    async with lock_store.lock(sender) if lock_store is not None else contextlib.nullcontext():
+        tracker = await tracker_store.retrieve(sender)
+        if tracker is None:
+            return
+        for text in texts:
+            tracker.update(BotUttered(text, metadata={"origem": ORIGEM_SISTEMA}))
         await tracker_store.save(tracker)
 
 
@@ -166,5 +186,11 @@ async def answer_while_waiting(
         if command == WITHDRAW:
             said = (ENCERRA_O_ATENDENTE.format(nome=waiting.agent, protocolo=waiting.protocol) if waiting.agent
                     else ENCERRA_QUEM_ATENDER.format(protocolo=waiting.protocol))
-            return [{"recipient_id": sender, "text": said}]
-        return [{"recipient_id": sender, "text": how_it_stands(waiting)}]
+            # Whoever closes it reads that the person asked to, and what they were told.
+            repository.add_beneficiary_note(ticket, PEDIU_PARA_ENCERRAR.format(texto=mask_personal_data(text)[:300]),
+                                            session=session)
+            session.commit()
+        else:
+            said = how_it_stands(waiting)
+        await record_answers(tracker_store, lock_store, sender, [said])
+        return [{"recipient_id": sender, "text": said}]

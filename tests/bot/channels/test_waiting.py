@@ -14,7 +14,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ConversationPaused, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels import waiting
@@ -73,6 +73,10 @@ def _written(store) -> list[str]:
     return [e.text for e in asyncio.run(store.retrieve(SENDER)).events if isinstance(e, UserUttered)]
 
 
+def _said(store) -> list[str]:
+    return [e.text for e in asyncio.run(store.retrieve(SENDER)).events if isinstance(e, BotUttered)]
+
+
 def _ticket(db, ticket_id: int) -> tuple[Ticket, list[TicketEvent]]:
     with db.session_factory() as session:
         ticket = session.get(Ticket, ticket_id)
@@ -92,9 +96,11 @@ def test_someone_in_the_queue_asking_if_anyone_is_there_learns_the_protocol_and_
     novo_chamado()
     [answer] = escrever("boa tarde, tem alguém aí??")
     assert "Seu pedido 2026120200000001 está na fila de Atendimento" in answer
-    assert "até 09/12/2026" in answer and "digite *menu*" in answer and "*pode cancelar*" in answer
-    # The message still reaches the agent, and the bot stays quiet for them.
+    assert "digite *menu*" in answer and "*pode cancelar*" in answer
+    assert "09/12/2026" not in answer  # u24: a live wait for a person read as a deadline nine days away
+    # The message still reaches the agent, who also reads what the person was told; the bot stays quiet for them.
     assert _written(store)[-1] == "boa tarde, tem alguém aí??" and _paused(store)
+    assert _said(store)[-1] == answer
 
 
 def test_with_an_agent_the_person_reads_who_has_the_request_and_zero_does_not_open_another(db, store, escrever,
@@ -143,7 +149,11 @@ def test_withdrawing_a_request_an_agent_has_tells_the_person_that_agent_closes_i
     assert answer == (
         "Recebido: Ana, que está com o seu pedido 2026120200000001, lê esta mensagem e encerra o atendimento."
     )
-    assert _ticket(db, ticket_id)[0].status == "em_atendimento" and _paused(store)
+    ticket, events = _ticket(db, ticket_id)
+    assert ticket.status == "em_atendimento" and _paused(store)
+    # Ana reads that the person asked to close it, and what they were promised.
+    assert events[-1].kind == "nota" and "pediu na conversa para encerrar" in events[-1].text
+    assert "não preciso mais" in events[-1].text and _said(store)[-1] == answer
 
 
 def test_a_complaint_back_in_the_queue_is_not_closed_by_a_chat_message(db, store, escrever, novo_chamado):
@@ -152,7 +162,17 @@ def test_a_complaint_back_in_the_queue_is_not_closed_by_a_chat_message(db, store
     assert answer == "Recebido: quem atender o seu pedido 2026120200000001 lê esta mensagem e o encerra."
     assert _ticket(db, ticket_id)[0].status == "aberto" and _paused(store)
     [answer] = escrever("tem alguém aí?")
-    assert "fila de Ouvidoria" in answer and "pode cancelar" not in answer
+    assert "fila de Ouvidoria" in answer and "até 09/12/2026 (prazo de resposta)" in answer
+    assert "pode cancelar" not in answer
+
+
+def test_a_request_for_a_person_sent_on_to_the_ombudsman_is_not_closed_by_a_chat_message(db, store, escrever,
+                                                                                           novo_chamado):
+    # u24: Ana transferred "0"'s ticket to the Ombudsman; "já resolvi, pode cancelar" closed it before anyone read it.
+    ticket_id = novo_chamado(caixa="ouvidoria", category="falar_atendente", tier="ouvidoria")
+    [answer] = escrever("já resolvi, pode cancelar")
+    assert answer.startswith("Recebido: quem atender o seu pedido")
+    assert _ticket(db, ticket_id)[0].status == "aberto" and _paused(store)
 
 
 def test_the_ticket_an_agent_answered_last_is_the_one_told_about(db, store, escrever, novo_chamado, novo_agente):
@@ -179,7 +199,7 @@ def test_an_ordinary_message_and_a_paused_conversation_without_a_ticket(db, stor
 def test_an_emergency_is_never_taken_for_a_command(db, store, escrever, novo_chamado):
     novo_chamado()
     [answer] = escrever("cadê o atendente, meu pai está com dor no peito forte e falta de ar")
-    assert "192" in answer and _paused(store)
+    assert "192" in answer and _paused(store) and _said(store)[-1] == answer
 
 
 def test_another_conversation_s_ticket_is_not_this_conversation_s(db, novo_chamado):
