@@ -224,6 +224,11 @@ _FULL_DATE_IN_TEXT = re.compile(
 # An authorization's guide has 11 digits like a CPF; written right after the word "guia" (as the bot lists them,
 # "*Guia 20260000003*"), unpunctuated, it is the guide, which the agent needs to find the request.
 _GUIDE_IN_TEXT = re.compile(r"(?i)(\bguia\*?:?\s+(?:n[º°o.]?\s*)?)(\d{11})(?!\d)")
+# A boleto's 47-digit line (5.5 5.6 5.6 1 14), which the bot shows and an agent may read out: a run of its digits
+# looked like a CPF (u24: "01002.***.118.510-**" in the console).
+_BOLETO_LINE_IN_TEXT = re.compile(
+    r"(?<!\d)\d{5}[.\s]?\d{5}\s?\d{5}[.\s]?\d{6}\s?\d{5}[.\s]?\d{6}\s?\d\s?\d{14}(?!\d)"
+)
 _ALL_DIGITS_8 = re.compile(r"(?<!\d)(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2}(?!\d)")
 
 
@@ -245,6 +250,8 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
     'cpf ***.982.247-**, item de 05/10/2026, prazo até 15/12/2026'
     >>> mask_personal_data("protocolo 41750520261202000001, R$ 1.234,56")
     'protocolo 41750520261202000001, R$ 1.234,56'
+    >>> mask_personal_data("linha: 00190.00009 01002.026118 51026.323819 9 16320000180961, cpf 52998224725")
+    'linha: 00190.00009 01002.026118 51026.323819 9 16320000180961, cpf ***.982.247-**'
     >>> mask_personal_data("*Guia 20260000003* – José; guia: 20260000004; guia 529.982.247-25; cpf 52998224725")
     '*Guia 20260000003* – José; guia: 20260000004; guia ***.982.247-**; cpf ***.982.247-**'
 
@@ -263,25 +270,28 @@ def mask_personal_data(text: str, *, dates: bool = True) -> str:
     >>> mask_personal_data("12 de março de 1975"), mask_personal_data("a consulta foi em 3 de dezembro de 2026")
     ('**/**/****', 'a consulta foi em 3 de dezembro de 2026')
     """
+    kept = {}
+
+    def keep(match: re.Match, group: int = 0) -> str:
+        kept[f"\x00{len(kept)}\x00"] = match[group]
+        return match[0][: match.start(group) - match.start(0)] + f"\x00{len(kept) - 1}\x00"
+
+    text = _BOLETO_LINE_IN_TEXT.sub(keep, text)
     text = _CARD_IN_TEXT.sub(lambda m: mask_card(normalize_digits(m[0])), text)
-    guides = {}
-
-    def keep_guide(match: re.Match) -> str:
-        guides[f"\x00{len(guides)}\x00"] = match[2]
-        return match[1] + f"\x00{len(guides) - 1}\x00"
-
-    text = _GUIDE_IN_TEXT.sub(keep_guide, text)
+    text = _GUIDE_IN_TEXT.sub(lambda m: keep(m, 2), text)
     text = _CPF_IN_TEXT.sub(lambda m: mask_cpf(normalize_digits(m[0])), text)
-    for marker, guide in guides.items():
-        text = text.replace(marker, guide)
     if not dates:
         # The bot's and an agent's words keep their dates, except one after birth words: the bot may quote what
         # the person wrote ("nascido em 30/08/1972", u21).
-        return _FULL_DATE_IN_TEXT.sub(lambda m: "**/**/****" if _after_birth_words(text, m.start()) else m[0], text)
-    text = _FULL_DATE_IN_TEXT.sub(lambda m: m[0] if _of_a_service(text, m.start()) else "**/**/****", text)
-    text = _ALL_DIGITS_8.sub("**/**/****", text)
-    text = _DATE_IN_WORDS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
-    return _SIX_DIGITS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
+        text = _FULL_DATE_IN_TEXT.sub(lambda m: "**/**/****" if _after_birth_words(text, m.start()) else m[0], text)
+    else:
+        text = _FULL_DATE_IN_TEXT.sub(lambda m: m[0] if _of_a_service(text, m.start()) else "**/**/****", text)
+        text = _ALL_DIGITS_8.sub("**/**/****", text)
+        text = _DATE_IN_WORDS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
+        text = _SIX_DIGITS.sub(lambda m: "**/**/****" if _may_be_a_birth(text, m) else m[0], text)
+    for marker, value in kept.items():
+        text = text.replace(marker, value)
+    return text
 
 
 # u18: every date a beneficiary wrote was masked for the agent ("paguei no dia **/**/****"), while a birth date in
