@@ -15,7 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intencoes import ESCLARECIVEIS
+from bot.intencoes import CONTINUAVEIS, ESCLARECIVEIS
 from bot.nlu.addendum import COMPLEMENTAR_CHAMADO
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
@@ -77,13 +77,15 @@ _MAX_IN_TOPIC_WORDS = 7
 # with which one was meant. u23: after the boleto of November, "não, era o de outubro" answered "Posso ajudar em algo
 # mais?" with a goodbye and ended the identification.
 _CORRECTION = re.compile(
-    r"^(?=(?:nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|era|eu quis dizer|quis dizer)\b)"
+    r"^(?=(?:nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|era|eu quis dizer|quis dizer|agora)\b)"
     r"(?:(?:nao (?:e|era) (?:esse|este|essa|esta|isso)|nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|"
-    r"eu quis dizer|quis dizer|eu queria|queria|era|e)\b[\s,.!:]*)+"
+    r"eu quis dizer|quis dizer|eu queria|queria|era|e|agora)\b[\s,.!:]*)+"
     r"(?P<rest>.+)$"
 )
 _CORRECTED_TO = re.compile(
-    rf"(?:(?:o|a|os|as) (?:de|do|da|dos|das) \w+.*|(?:de |do |em )?(?:{MONTH_NAMES})(?: de (?:19|20)\d{{2}})?|"
+    rf"(?:(?:(?:o|a|os|as) )?(?:de|do|da|dos|das|pro|pra|para o|para a) "
+    r"(?!(?:jeito|nada|novo|forma|modo|vez|acordo|boa|maneira|graca|repente|verdade)\b)\w+.*|"
+    rf"(?:de |do |em )?(?:{MONTH_NAMES})(?: de (?:19|20)\d{{2}})?|"
     r"(?:de |do |em )?(?:19|20)\d{2}|(?:o|a) (?:meu|minha|dele|dela)\b.*)"
 )
 _MAX_CORRECTION_WORDS = 9
@@ -128,6 +130,12 @@ def is_follow_up(text: str) -> bool:
     (False, False, False)
     >>> is_follow_up("não, quero falar com um atendente"), is_follow_up("na verdade quero o boleto")
     (False, False)
+    >>> is_follow_up("não, era do meu marido"), is_follow_up("agora o do José"), is_follow_up("não, pra minha mãe")
+    (True, True, True)
+    >>> is_follow_up("agora quero a segunda via"), is_follow_up("não tenho"), is_follow_up("não, de jeito nenhum")
+    (False, False, False)
+    >>> is_follow_up("não de novo"), is_follow_up("não, de nada")
+    (False, False)
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):
@@ -140,8 +148,7 @@ def is_follow_up(text: str) -> bool:
         return True
     if _BARE_YEAR.fullmatch(folded):
         return True
-    correction = _CORRECTION.match(_PHRASES.sub(" ", folded).strip())
-    if correction and len(text.split()) <= _MAX_CORRECTION_WORDS and _CORRECTED_TO.fullmatch(correction["rest"]):
+    if is_correction(text):
         return True
     opening = AND_OPENING.match(text)
     # "e os demais?" asks for the rest of the list: the paging command, not a question inside the topic; so does
@@ -149,6 +156,19 @@ def is_follow_up(text: str) -> bool:
     if not opening or len(text.split()) > _MAX_WORDS or any(map(paging_intent, _PHRASES.split(text))):
         return False
     return bool(_FOLLOW_UP.match(strip_accents(opening["rest"]).lower()))
+
+
+def is_correction(text: str) -> bool:
+    """Whether ``text`` corrects which one the answer just given was about ("não, era o de outubro").
+
+    >>> is_correction("não, era do meu marido"), is_correction("não"), is_correction("e o de outubro?")
+    (True, False, False)
+    """
+    folded = strip_accents(text).lower().strip()
+    correction = _CORRECTION.match(_PHRASES.sub(" ", folded).strip())
+    return bool(
+        correction and len(text.split()) <= _MAX_CORRECTION_WORDS and _CORRECTED_TO.fullmatch(correction["rest"])
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -178,7 +198,10 @@ class FollowUpMarker(ConfiguredComponent):
                 # "e se eu cancelar, posso voltar?" asks about cancelling, whatever the topic was; "e esqueci de
                 # dizer: …" adds to the request registered.
                 continue
-            names_a_topic = intent.get(INTENT_NAME_KEY) in ESCLARECIVEIS
+            # "não, era do meu marido" read as a goodbye (sair, 0.90) for its "não": a correction keeps a topic only
+            # when it names one.
+            topics = CONTINUAVEIS if is_correction(message.get(TEXT) or "") else ESCLARECIVEIS
+            names_a_topic = intent.get(INTENT_NAME_KEY) in topics
             if names_a_topic and (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._confident:
                 continue
             force_intent(message, CONTINUAR)

@@ -630,3 +630,14 @@ def test_a_boleto_corrected_to_another_month_is_that_month_and_a_paid_month_is_s
     october = joined(conversa("quero a segunda via do boleto de outubro"))
     assert "Esse boleto já está pago" in october and "Competência 10/2026: pago" in october, october
     assert "Últimos boletos pagos" not in october, october
+
+
+def test_a_person_corrected_after_an_answer_gets_that_persons_data(conversa):
+    # u24: after the daughter's reimbursements "não, era do meu marido" was "não entendi" (read as a goodbye), and
+    # "agora o do José" was out of scope.
+    identify(conversa, seed.DEMO_TITULAR_CPF, "12/03/1975")
+    assert "Pedidos de reembolso de Ana" in joined(conversa("reembolsos da minha filha"))
+    husband = joined(conversa("não, era do meu marido"))
+    assert "Pedidos de reembolso de José" in husband and "não entendi" not in husband, husband
+    again = joined(conversa("agora o da Maria"))
+    assert "Pedidos de reembolso de Maria" in again, again
