@@ -27,7 +27,7 @@ from bot.nlu.parsing import strip_accents
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide
 from routing.loader import load_rules
-from routing.tickets import category_label, open_ticket
+from routing.tickets import STATUS_LABELS, category_label, open_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,23 @@ PROTOCOLO_DA_CONVERSA = "protocolo_da_conversa"
 AVISO_PROTOCOLO = (
     "O protocolo aberto nesta conversa é {protocolo}. Para consultar outro, informe o número (20 dígitos)."
 )
+AVISO_PROTOCOLO_CONCLUIDO = (
+    "O protocolo desta conversa é {protocolo}, que já está {situacao}. Para ler a resolução, digite o número e "
+    "confirme quem é você; para consultar outro, informe o número (20 dígitos)."
+)
+
+
+def aviso_do_protocolo(protocolo: str) -> str:
+    """What "qual o protocolo?" gets in the conversation that was given ``protocolo``, before identifying.
+
+    u24: a request cancelled or resolved was still "o protocolo aberto nesta conversa". Only its status is said:
+    the resolution may hold the person's data, and is read after identifying.
+    """
+    with session_factory()() as session:
+        ticket = repository.find_ticket_by_protocol(str(protocolo), session=session)
+        if ticket is None or ticket.status in OPEN_TICKET_STATUSES:
+            return AVISO_PROTOCOLO.format(protocolo=protocolo)
+        return AVISO_PROTOCOLO_CONCLUIDO.format(protocolo=protocolo, situacao=STATUS_LABELS[ticket.status])
 
 
 def rotulo_do_chamado(ticket: Any) -> str:

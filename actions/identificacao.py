@@ -30,8 +30,8 @@ from actions.base import (
     session_factory,
 )
 from actions.chamados import (
-    AVISO_PROTOCOLO,
     PROTOCOLO_DA_CONVERSA,
+    aviso_do_protocolo,
     pede_o_protocolo,
     responder_sobre_o_chamado,
 )
@@ -140,7 +140,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             # "E quando é que me respondem?" after the desk's protocol: answered, no CPF needed for that.
             return resultado
         if desta_conversa and pede_o_protocolo(texto):
-            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
+            dispatcher.utter_message(text=aviso_do_protocolo(desta_conversa))
             return resultado
         if any(geral):
             # "como pedir reembolso", "o plano cobre parto?" at the CPF question: nobody's data answers them.

@@ -20,9 +20,9 @@ from actions.base import (
     session_factory,
 )
 from actions.chamados import (
-    AVISO_PROTOCOLO,
     PROTOCOLO_DA_CONVERSA,
     assumir_protocolos_da_conversa,
+    aviso_do_protocolo,
     pede_o_protocolo,
     responder_sobre_o_chamado,
 )
@@ -93,7 +93,7 @@ class ActionSolicitarIdentificacao(Action):
         pede_este = intent == "consultar_protocolo" or pede_o_protocolo(texto)
         if pede_este and desta_conversa and not tem_protocolo(texto):
             # "qual o protocolo?" right after one was opened: told again, no identification needed for that.
-            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=desta_conversa))
+            dispatcher.utter_message(text=aviso_do_protocolo(desta_conversa))
             return [FollowupAction("action_listen")]
         if mesa := segue_na_mesa(tracker):
             return reler_no_assunto(tracker, mesa)  # a follow-up of the desk's client, who has no CPF to give

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import AcaoIdentificada, mensagem_do_pedido
-from actions.chamados import AVISO_PROTOCOLO, PROTOCOLO_DA_CONVERSA, rotulo_do_chamado
+from actions.chamados import PROTOCOLO_DA_CONVERSA, aviso_do_protocolo, rotulo_do_chamado
 from actions.familia import Pessoa
 from actions.formatting import format_date
 from actions.teleconsulta_leitura import ler_numero_fiscal
@@ -124,7 +124,7 @@ class ActionConsultarProtocolo(AcaoIdentificada):
             dispatcher.utter_message(text="Esse é um protocolo de autorização: digite 5 para ver a situação.")
         elif protocolo == desta_conversa:
             # Opened before identifying (no owner on record): this conversation was given it, so it is told again.
-            dispatcher.utter_message(text=AVISO_PROTOCOLO.format(protocolo=protocolo))
+            dispatcher.utter_message(text=aviso_do_protocolo(protocolo))
         else:
             logger.info("protocolo consultado sem ser do beneficiário identificado ou inexistente")
             dispatcher.utter_message(text=NAO_ENCONTRADO.format(protocolo=protocolo))

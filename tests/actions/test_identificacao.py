@@ -494,3 +494,22 @@ def test_a_document_the_writer_says_is_someone_elses_does_not_identify(dispatche
     assert validate_document("meu cpf é 529.982.247-25", type(dispatcher)()) == {
         "identificacao_documento": seed.DEMO_TITULAR_CPF
     }
+
+
+async def test_the_protocol_of_a_request_already_closed_is_not_called_open(dispatcher, db):
+    # u24: after "já resolvi, pode cancelar", "qual o protocolo?" still read "O protocolo aberto nesta conversa é …".
+    from datetime import datetime, timezone
+
+    from actions.chamados import PROTOCOLO_DA_CONVERSA
+    from bot.db.models import Ticket
+
+    db.add(Ticket(protocol="41750520261207000077", created_at=datetime(2026, 12, 7, 13, tzinfo=timezone.utc),
+                  channel="whatsapp", category="falar_atendente", status="encerrado", summary="0",
+                  context_json={"conversa": "x"}, resolution="Cancelado pelo beneficiário no chat: já resolvi"))
+    db.commit()
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: "41750520261207000077"}, text="qual o protocolo?",
+                           intent="consultar_protocolo")
+    await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    said = texts(dispatcher)[0]
+    assert said.startswith("O protocolo desta conversa é 41750520261207000077, que já está encerrado."), said
+    assert "Cancelado" not in said and "aberto" not in said
