@@ -36,6 +36,7 @@ from bot.channels.sms import deliver_texts, make_sms_sender
 from bot.menu import OPCOES
 from bot.nlu.parsing import strip_accents
 from bot.nlu.spoken_numbers import spoken_numbers
+from bot.nlu.symptoms import is_urgent
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -380,6 +381,10 @@ class UraInput(InputChannel):
                 return self._say_parts(request, spoken, said, stage, parte)
             if silences:
                 ultima = (await self._pending(request, sender))[-1:]
+                # u24: a caller who told of chest pain heard "Ligue 192", then silence after "algo mais?" hung up:
+                # after an emergency, a silent line goes to a person (the Central answers 24 hours).
+                if _told_an_emergency(await self._tracker(request, sender)):
+                    return await self._transfer(request, form, sender, "emergência relatada, sem resposta", [])
                 if any(text.startswith(_ALGO_MAIS) or not _asks(text) for text in ultima):
                     # u16: silence after "algo mais?" sent a caller who was done to a person; u22: so did silence
                     # after a registered complaint, which asked nothing.
@@ -523,6 +528,12 @@ def _asks(text: str) -> bool:
     """Whether a message of the bot asks the caller something (a question, or options to choose from)."""
     pede = re.search(r"\b(?:digite|informe|diga|tecle|escolha|responda)\b", text, re.IGNORECASE)
     return "?" in text or is_single_key_menu([text]) or bool(pede)
+
+
+def _told_an_emergency(tracker: Any) -> bool:
+    """Whether the caller told of an emergency sign during the call."""
+    events = tracker.events if tracker is not None else []
+    return any(isinstance(event, UserUttered) and is_urgent(event.text or "") for event in events)
 
 
 def _handed_to_a_person(tracker: Any) -> bool:

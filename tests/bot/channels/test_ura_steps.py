@@ -296,3 +296,19 @@ def test_asking_to_repeat_a_question_that_says_it_did_not_understand_hears_that_
 
     assert _NOT_UNDERSTOOD_BEFORE.search("desculpe, nao entendi. pode dizer de outra forma?")
     assert not _NOT_UNDERSTOOD_BEFORE.search("nao entendi a data. informe no formato dd/mm/aaaa")
+
+
+def test_silence_after_an_emergency_goes_to_a_person_not_a_hang_up():
+    # u24: "meu marido tá passando mal, com dor no peito" heard "Ligue 192", then two silences after "algo mais?" and
+    # "Obrigado por ligar… Até logo!": the call ended on someone who may not be able to speak.
+    dialogue = _Recorded()
+    urgent = "meu marido tá passando mal, com dor no peito"
+    dialogue.said[urgent] = ["⚠️ Dor no peito é emergência: ligue 192 (SAMU) agora.", "Posso ajudar em algo mais?"]
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak(urgent)
+        call.silence()
+        root, _ = call.silence()
+    assert root.find("Hangup") is None and (root.find("Enqueue") is not None or root.find("Dial") is not None)
