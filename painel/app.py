@@ -318,6 +318,13 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             elif acao == "liberar":
                 fluxo.liberar(agente, ticket, session=db)
                 aviso = "Chamado devolvido à fila da caixa."
+            elif acao == "identificar":
+                if not _conversa_escrita(ticket):
+                    raise fluxo.FluxoError("o chamado não tem uma conversa escrita para conferir")
+                eventos = await sem_transacao(db, rasa.eventos(_conversa_escrita(ticket)))
+                textos = [str(e.get("text") or "") for e in eventos if e.get("event") == "user"]
+                fluxo.identificar_pela_conversa(agente, ticket, textos, session=db)
+                aviso = "Identificação conferida: o chamado agora mostra o beneficiário."
             elif acao == "nota":
                 fluxo.anotar(agente, ticket, form.get("texto", ""), session=db)
                 aviso = "Nota interna registrada (não enviada ao beneficiário)."

@@ -14,8 +14,10 @@ from typing import Dict, List, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.db import repository
 from bot.db.models import TICKET_STATUSES, Agent, Beneficiary, Ticket, TicketAccess, TicketEvent, utc_now
 from bot.identifiers import is_valid_cpf
+from bot.nlu.parsing import find_identifiers
 from bot.regulation.calendar import is_business_day
 from bot.regulation.deadlines import answer_due
 from routing.ruleset import Inbox, RuleSet
@@ -405,6 +407,47 @@ def pausar_conversa(agent: Agent, ticket: Ticket, *, session: Session) -> Ticket
     evento = _evento(ticket, agent, "pausa_do_bot")
     session.add(evento)
     return evento
+
+
+def identificar_pela_conversa(agent: Agent, ticket: Ticket, textos: Sequence[str], *, session: Session) -> TicketEvent:
+    """Give the ticket the beneficiary whose CPF (or card) and birth date the person wrote in the conversation.
+
+    u24: someone not identified before asking for a person wrote "meu cpf é …" and "nasci em …" to the agent, who
+    read both masked and could do nothing with them. The console checks them against the registry without showing
+    them; the history records who checked and whose record it is.
+
+    Args:
+        agent: Who checks.
+        ticket: A ticket without a beneficiary.
+        textos: What the person wrote in the conversation, oldest first.
+        session: Open session; the caller commits.
+
+    Raises:
+        FluxoError: The ticket has a beneficiary, or the conversation lacks a document or a date, or they do not
+            match one beneficiary's record.
+    """
+    if ticket.beneficiary_id is not None:
+        raise FluxoError("o chamado já tem o beneficiário identificado")
+    documentos = [f for texto in textos for f in find_identifiers(texto) if f.entity in ("cpf", "numero_cartao")]
+    datas = {f.value for texto in textos for f in find_identifiers(texto) if f.entity == "data"}
+    if not documentos or not datas:
+        raise FluxoError(
+            "a conversa não tem um CPF (ou o número da carteirinha) e uma data de nascimento escritos pelo "
+            "beneficiário: peça os dois a ele e tente de novo"
+        )
+    # The latest document first: a CPF corrected in a second message is the one meant.
+    for documento in reversed(documentos):
+        busca = repository.find_beneficiary_by_cpf if documento.entity == "cpf" else repository.find_beneficiary_by_card
+        pessoa = busca(documento.value, session=session)
+        if pessoa is not None and pessoa.birth_date.isoformat() in datas:
+            ticket.beneficiary_id = pessoa.id
+            evento = _evento(ticket, agent, "nota", text=(
+                f"Identificação conferida no painel: o documento e a data de nascimento escritos na conversa são os do "
+                f"cadastro de {pessoa.name}."
+            ))
+            session.add(evento)
+            return evento
+    raise FluxoError("o documento e a data de nascimento escritos na conversa não conferem com nenhum cadastro")
 
 
 def pausa_registrada(ticket: Ticket, *, session: Session) -> bool:

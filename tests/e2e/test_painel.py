@@ -607,3 +607,21 @@ def test_a_person_waiting_asks_how_it_stands_withdraws_or_goes_back_to_the_menu(
     page.fill("form.responder textarea", "Encontrei: o reembolso sai sexta-feira.")
     page.get_by_role("button", name="Enviar resposta").click()
     assert "o bot fica em silêncio" in page.get_by_role("status").inner_text()  # the conversation is Ana's again
+
+
+def test_the_agent_checks_the_identity_written_after_asking_for_a_person(page, painel):
+    # u24: not identified, the person wrote the CPF and the birth date to the agent, who read both masked and could
+    # not find the beneficiary; the console checks them without showing them.
+    user = WhatsApp(painel)
+    protocol = _protocol(user.say("0"))
+    _quiet_post(user, "meu cpf é 111.444.777-35")
+    _quiet_post(user, "nasci em 30/08/1972")
+    _entrar(page, painel, "ana")
+    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
+    page.locator("#conversa").get_by_text("nasci em **/**/****").wait_for(timeout=15000)
+    page.get_by_role("button", name="Conferir identificação pela conversa").click()
+    assert "Identificação conferida" in page.get_by_role("status").inner_text()
+    shown = page.locator("dl").first.inner_text()
+    assert "José Carlos Souza · CPF ***.444.777-**" in shown, shown
+    assert "111.444.777-35" not in page.content() and "30/08/1972" not in page.content()
+    assert painel.ticket(protocol).beneficiary_id is not None

@@ -342,3 +342,27 @@ def test_after_a_transfer_and_a_reply_on_a_resolved_ticket_the_persons_messages_
         fechado = session.get(Ticket, resolvido)
         fluxo.registrar_resposta(agente, fechado, "Esqueci de dizer: o pagamento sai até 19/12.", session=session)
         assert fechado.status == "em_atendimento"
+
+
+def test_the_agent_checks_the_identity_the_person_wrote_without_reading_it(db, novo_agente, novo_chamado):
+    # u24: "meu cpf é 111.444.777-35", "nasci em 30/08/1972" written after "0" reached the agent masked, and the
+    # ticket stayed "não identificado": the agent could not serve the person.
+    from bot.db import seed
+
+    seed.seed_demo(session_factory=db.session_factory, families=1, today=date(2026, 12, 2))
+    ticket_id = novo_chamado()
+    session, ana, ticket = _carregar(db, novo_agente("ana", ["relacionamento"]), ticket_id)
+    with pytest.raises(FluxoError, match="não tem um CPF"):
+        fluxo.identificar_pela_conversa(ana, ticket, ["0", "meu cpf é 111.444.777-35"], session=session)
+    with pytest.raises(FluxoError, match="não conferem"):
+        fluxo.identificar_pela_conversa(ana, ticket, ["meu cpf é 111.444.777-35", "nasci em 12/03/1975"],
+                                        session=session)
+    assert ticket.beneficiary_id is None
+    textos = ["0", "meu cpf é 529.982.247-26", "ops, 529.982.247-25", "paguei dia 10/11/2026", "nasci em 12/03/1975"]
+    evento = fluxo.identificar_pela_conversa(ana, ticket, textos, session=session)
+    session.commit()
+    assert ticket.beneficiary.cpf == seed.DEMO_TITULAR_CPF and evento.agent_id == ana.id
+    assert "cadastro de Maria" in evento.text and "529" not in evento.text and "1975" not in evento.text
+    with pytest.raises(FluxoError, match="já tem"):
+        fluxo.identificar_pela_conversa(ana, ticket, textos, session=session)
+    session.close()
