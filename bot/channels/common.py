@@ -20,7 +20,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.sinais import SINAIS_DE_EMERGENCIA, SINAIS_DE_EMERGENCIA_PT
 from bot.canais import ENVIO_DE_DOCUMENTOS, ORIGEM_PAINEL, TELEFONE_24H, pais_do_remetente
-from bot.channels.waiting import answer_while_waiting, record_answers
+from bot.channels.waiting import answer_while_waiting, protocol_waited_on, record_answers
 from bot.nlu.handoff import while_waiting
 from bot.nlu.parsing import typed_choice, with_dictated_identifiers
 from bot.nlu.symptoms import is_urgent
@@ -488,7 +488,7 @@ def spawn(coroutine: Awaitable[Any], what: str) -> "asyncio.Task[Any]":
 MEDIA_TO_AGENT = (
     "Recebi {kind}, mas o atendente só recebe texto por aqui: avisei a ele que você enviou. "
     + ENVIO_DE_DOCUMENTOS
-    + " Cite o número do protocolo."
+    + " Cite {protocolo}."
 )
 
 
@@ -537,4 +537,7 @@ async def media_to_agent(
     what = kind.split(" ", 1)[-1]
     await run_bot(on_new_message, f"[enviou {what}, que não chega por aqui]", sender, channel,
                   message_id=message_id, tracker_store=tracker_store)
-    return MEDIA_TO_AGENT.format(kind=kind)
+    # u24: "Cite o número do protocolo." without the number, which the person may not have at hand.
+    protocolo = protocol_waited_on(sender)
+    citar = f"o protocolo {protocolo}" if protocolo else "o número do protocolo"
+    return MEDIA_TO_AGENT.format(kind=kind, protocolo=citar)

@@ -106,6 +106,16 @@ def _waiting(ticket: Any) -> Waiting:
     )
 
 
+def protocol_waited_on(sender: str, sessions: sessionmaker | None = None) -> str | None:
+    """The protocol of the ticket the conversation waits on, or None (none open, or the database unreachable)."""
+    try:
+        with (sessions or session_factory())() as session:
+            ticket = repository.ticket_holding_conversation(sender, session=session)
+            return ticket.protocol if ticket is not None else None
+    except Exception:  # noqa: BLE001 - a protocol is a courtesy here: the answer goes without it
+        return None
+
+
 async def resume(tracker_store: Any, lock_store: Any, sender: str) -> None:
     """Give a paused conversation back to the bot, as the console's "Devolver ao bot" does."""
     async with lock_store.lock(sender) if lock_store is not None else contextlib.nullcontext():

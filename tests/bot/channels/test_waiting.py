@@ -219,3 +219,14 @@ def test_after_menu_and_zero_the_new_request_is_the_one_waited_on(db, store, esc
     novo_chamado(created_at=CRIADO + timedelta(minutes=5))
     [answer] = escrever("tem alguém aí?")
     assert "2026120200000002" in answer and "fila de Atendimento" in answer
+
+
+def test_a_photo_sent_while_waiting_is_told_which_protocol_to_cite(db, store, novo_chamado, monkeypatch):
+    # u24: "…Cite o número do protocolo." without the number.
+    from bot.channels.common import media_to_agent
+
+    monkeypatch.setattr(waiting, "session_factory", lambda: db.session_factory)
+    novo_chamado()
+    answer = asyncio.run(media_to_agent(Rasa(store), store, SENDER, "whatsapp", "sua imagem", "MM1"))
+    assert answer.startswith("Recebi sua imagem") and answer.endswith("Cite o protocolo 2026120200000001.")
+    assert _written(store)[-1] == "[enviou imagem, que não chega por aqui]"
