@@ -23,6 +23,7 @@ from bot.canais import TELEFONE_24H, Canal
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
+from bot.menu import POR_INTENT
 from bot.nlu.handoff import withdraws_request
 from bot.nlu.parsing import only_digits, strip_accents, typed_choice
 from bot.nlu.privacy import is_data_rights_request
@@ -145,6 +146,10 @@ def pedido_antes_do_atendente(tracker: Tracker, texto: str) -> str:
     ...             "parse_data": {"intent": {"name": "tele_clinica"}}}, {"event": "user", "text": "0"}]
     >>> pedido_antes_do_atendente(Tracker("x", {}, {}, clinico, False, None, {}, ""), "0")
     '0'
+    >>> boleto = [{"event": "user", "text": "4", "parse_data": {"intent": {"name": "financeiro"}}},
+    ...           {"event": "user", "text": "0", "parse_data": {"intent": {"name": "falar_atendente"}}}]
+    >>> pedido_antes_do_atendente(Tracker("x", {}, {}, boleto, False, None, {}, ""), "0")
+    '0 (no assunto: Boletos e financeiro)'
     """
     if len(texto.split()) > 4 and not typed_choice(texto):
         return texto
@@ -155,7 +160,15 @@ def pedido_antes_do_atendente(tracker: Tracker, texto: str) -> str:
         and not str(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "").startswith("tele_")
     ][:-1]
     substantivos = [a for a in anteriores[-3:] if len(a.split()) >= 4 and not typed_choice(a)]
-    return f"{texto} (antes: {substantivos[-1]})" if substantivos else texto
+    if substantivos:
+        return f"{texto} (antes: {substantivos[-1]})"
+    # u24: "4", a boleto shown, then "0" read "Pedido: 0": the topic the person was in says more than nothing.
+    assunto = next((
+        POR_INTENT[nome].categoria for e in reversed(tracker.events or []) if e.get("event") == "user"
+        and (nome := str(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "")) in POR_INTENT
+        and nome != "falar_atendente"
+    ), None)
+    return f"{texto} (no assunto: {assunto})" if assunto else texto
 
 
 _DA_CEMIG = re.compile(r"\b(?:cemig|plano|boleto|reembolso|carteirinha|autoriza\w*)\b")
