@@ -24,7 +24,9 @@ _QUANTIDADE = re.compile(r"\d+\s*(?:x\b|vez|vezes|dias?|semanas?|mes|meses|anos?
 FIM_ESCOLHA = [SlotSet("escolher_pessoa", False), SlotSet("pessoa_escolhida", None), SlotSet("opcao_pendente", None)]
 _TODOS = re.compile(r"\b(todos|todas|tudo|familia toda|todo mundo)\b")
 # "eu", "o meu", "os meus mesmo", "pra mim", "titular": the person answering, who is listed first.
-_EU = re.compile(r"(?:(?:so|somente|apenas)\s+)?(?:(?:o|a|os|as|do|da|dos|das|de|pra|para)\s+)?"
+# u24: "é pra mim mesma" on the phone was "Não entendi de quem".
+_EU = re.compile(r"(?:(?:e|eh|entao|bom|sou|seria)[,\s]+)?(?:(?:so|somente|apenas)\s+)?"
+                 r"(?:(?:o|a|os|as|do|da|dos|das|de|pra|para)\s+)?"
                  r"(?:eu|meu|meus|minha|minhas|mim|titular)(?:\s+(?:mesmo|mesma|proprio|propria))?")
 
 
@@ -46,6 +48,8 @@ def ler_escolha(texto: str, pessoas: List[Any]) -> str | None:
     ('7', '9')
     >>> ler_escolha("a minha ue, eu falei minha", familia)
     '7'
+    >>> ler_escolha("é pra mim mesma", familia), ler_escolha("então, é do meu marido", familia)
+    ('7', '9')
     """
     folded = strip_accents(texto).strip().lower()
     numero = re.fullmatch(r"\D*(\d{1,2})\D*", folded)
