@@ -203,8 +203,11 @@ def orientacao(texto: str, portugal: bool | None = None) -> str:
     ``portugal`` says the person writes from Portugal when the conversation knows it (a +351 phone); without
     it, the message's words tell.
 
-    >>> orientacao("minha mãe está com falta de ar").endswith(EMERGENCIA)
+    >>> falta_de_ar = orientacao("minha mãe está com falta de ar")
+    >>> falta_de_ar.endswith("O Pronto Atendimento Online é para o que dá para resolver por vídeo.")
     True
+    >>> falta_de_ar.count("192"), falta_de_ar.count("⚠️")
+    (1, 1)
     >>> orientacao("minha filha ta com febre de 40, onde levo ela agora?").startswith("⚠️")
     True
     >>> from actions.sinais import SINAIS_EM_CRIANCA

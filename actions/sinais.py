@@ -24,6 +24,13 @@ SINAIS_DE_EMERGENCIA_PT = (
     "⚠️ Falta de ar, dor no peito, desmaio, convulsão, inchaço na cara ou na garganta ou sangramento que não pára "
     f"são emergência: ligue {EMERGENCIA_PORTUGAL} ou vá já à urgência do hospital mais próximo (no Brasil, 192)."
 )
+# The signs again, after "⚠️ Ligue 192 agora…" said what to do: u24 read two warnings in a row, both "ligue 192".
+_OS_SINAIS = {
+    SINAIS_DE_EMERGENCIA: "Também são emergência: falta de ar, dor no peito, desmaio, convulsão, inchaço no rosto ou "
+    "na garganta e sangramento que não para.",
+    SINAIS_DE_EMERGENCIA_PT: "Também são emergência: falta de ar, dor no peito, desmaio, convulsão, inchaço na cara "
+    "ou na garganta e sangramento que não pára.",
+}
 # Words only someone in Portugal writes ("telemóvel", "estou a tentar", "NIF", "Lisboa"); not "Porto", which
 # Porto Alegre and Porto Seguro share. A wrong guess still reads the other country's number.
 _DE_PORTUGAL = re.compile(
@@ -88,6 +95,9 @@ def com_sinais_do_caso(aviso: str, texto: str, portugal: bool | None = None) -> 
     '⚠️ Ligue 192 (SAMU; em Portugal, 112) agora'
     >>> com_sinais_do_caso("AVISO", "onde levo minha mãe com febre?")
     'AVISO'
+    >>> linhas = com_sinais_do_caso(SINAIS_DE_EMERGENCIA + " E mais.", "minha esposa desmaiou agora").splitlines()
+    >>> [linha.count("192") for linha in linhas], linhas[1].startswith("Também são emergência: falta de ar")
+    ([1, 0], True)
     """
     portugal = escreve_de_portugal(texto) if portugal is None else portugal
     numero = EMERGENCIA_PORTUGAL if portugal else EMERGENCIA_TELEFONE
@@ -100,6 +110,9 @@ def com_sinais_do_caso(aviso: str, texto: str, portugal: bool | None = None) -> 
         # u20: the number came after a list of signs, seconds of speech on the phone: what to do comes first.
         antes = [LIGUE_AGORA_PT if numero == EMERGENCIA_PORTUGAL else LIGUE_AGORA.format(numero=numero)]
     depois = [SINAIS_EM_CRIANCA] if about_a_child(texto) else []
+    if antes:
+        for sinais, tambem in _OS_SINAIS.items():
+            aviso = aviso.replace(sinais, tambem)
     return "\n".join([*antes, aviso, *depois])
 
 

@@ -578,7 +578,7 @@ async def test_on_the_phone_the_line_can_be_asked_by_sms_and_the_answer_says_how
 
 
 async def test_the_second_copy_of_a_paid_month_says_it_is_paid_and_sends_no_file(dispatcher, db):
-    # u23: "manda o pdf do boleto de outubro", October paid, sent the open boletos' PDFs and never said October was paid.
+    # u23: "manda o pdf do boleto de outubro", October paid, sent the open boletos' PDFs and never said it was paid.
     maria = repository.find_beneficiary_by_cpf(seed.DEMO_TITULAR_CPF, session=db)
     paid = db.scalars(select(Invoice).where(Invoice.beneficiary_id == maria.id, Invoice.status == "pago")
                       .order_by(Invoice.competence.desc())).first()

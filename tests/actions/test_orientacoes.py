@@ -67,7 +67,10 @@ def test_a_symptom_gets_the_way_in_and_when_to_call_192():
     # (a tester found the SAMU line buried under the steps for minors).
     urgent = orientacao("minha mãe está com falta de ar")
     # u20: what to do (the number) first, then the signs.
-    assert urgent == f"{LIGUE_AGORA.format(numero=EMERGENCIA_TELEFONE)}\n{EMERGENCIA}" and ACESSO not in urgent
+    assert urgent.startswith(f"{LIGUE_AGORA.format(numero=EMERGENCIA_TELEFONE)}\nTambém são emergência: falta de ar")
+    assert urgent.endswith(EMERGENCIA.split(". ")[-1]) and ACESSO not in urgent
+    # u24: two warnings in a row, both "ligue 192": the number is said once.
+    assert urgent.count("192") == 1 and urgent.count("⚠️") == 1
     # A baby is a dependant: the way in, then the dependant's profile step.
     baby = orientacao("meu bebê está com diarreia")
     assert "Novo Pronto Atendimento Online" in baby and "perfil dos seus dependentes" in baby and SE_PIORAR in baby
@@ -117,7 +120,8 @@ def test_breathing_trouble_said_in_ptpt_is_an_emergency():
     from actions.sinais import SINAIS_EM_CRIANCA
 
     answer = orientacao("O meu filho de 2 anos está com febre de 40 e custa-lhe respirar, o que faço?")
-    assert answer == f"{LIGUE_AGORA_PT}\n{EMERGENCIA_PT}\n{SINAIS_EM_CRIANCA}" and "ligue 112" in answer
+    assert answer.startswith(f"{LIGUE_AGORA_PT}\nTambém são emergência") and answer.endswith(SINAIS_EM_CRIANCA)
+    assert "ligue 112" in answer.lower() and "SNS 24" in answer and EMERGENCIA_PT not in answer
 
 
 def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
@@ -132,10 +136,11 @@ def test_the_price_of_a_medico_online_teleconsultation_is_the_medis_policys():
 def test_someone_writing_from_portugal_reads_112_and_sns_24():
     # u14: "falta de ar e os lábios estão a ficar roxos. Estamos em Lisboa." read "ligue 192 (SAMU...)" first, and a
     # feverish baby at night in Portugal got the plan's PA Online, which needs the plan's card.
-    from actions.orientacoes import EM_PORTUGAL, EMERGENCIA_PT
+    from actions.orientacoes import EM_PORTUGAL
 
     urgent = orientacao("O meu pai está com falta de ar e os lábios estão a ficar roxos. Estamos em Lisboa.")
-    assert urgent == f"{LIGUE_AGORA_PT}\n{EMERGENCIA_PT}" and "808 24 24 24" in urgent
+    assert urgent.startswith(f"{LIGUE_AGORA_PT}\nTambém são emergência") and "808 24 24 24" in urgent
+    assert "192" not in urgent
     fever = orientacao("A minha filha tem febre alta, 40,2, estou a ficar aflita. Para onde ligo a esta hora?")
     assert fever == EM_PORTUGAL
     asthma = orientacao("minha filha asmática tá com chiado no peito e não consegue completar uma frase")
