@@ -167,8 +167,14 @@ class ValidateEscolhaPessoaForm(FormValidationAction):
         if detalhe:
             # "o do ano passado": kept for the answer (mensagem_do_pedido); the form asks whose again.
             # "e de 2024?" is echoed "Certo, de 2024.": without the opening "e" and the question mark.
-            periodo = re.sub(r"^(?:e|mas e)\s+", "", str(value).strip().rstrip(".!? "), flags=re.IGNORECASE)
+            # u24: "não, o de 2025" was echoed "Certo, não, o de 2025.".
+            periodo = re.sub(r"^(?:(?:e|mas e|n[aã]o|na verdade|era)[,\s]+)+", "", str(value).strip().rstrip(".!? "),
+                             flags=re.IGNORECASE)
             dispatcher.utter_message(text=f"Certo, {periodo}. E de quem?")
+            return {"pessoa_escolhida": None}
+        if (tracker.latest_message.get("intent") or {}).get("name") == "saudacao":
+            # u24: "oi, voltei" at "De quem…?" (the menu, then "Não entendi de quem"): the question left open.
+            dispatcher.utter_message(text="Oi! Continuando de onde paramos:")
             return {"pessoa_escolhida": None}
         dispatcher.utter_message(
             text="Não entendi de quem. Responda com o número da pessoa na lista, o nome dela ou *todos*; "

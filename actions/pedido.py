@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import enumerar
 from bot.menu import POR_INTENT, Opcao
+from bot.nlu.corrections import is_correction
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, menu_digit_intent, strip_accents
 
 # The forms that ask "de quem?" and the identification (domain.yml); what is typed while they ask may add a
@@ -98,11 +99,13 @@ def mensagem_do_pedido(tracker: Tracker, intent: str) -> Dict[str, Any]:
         # A bare digit typed while a form asked answered it ("de quem?" → "2"), whatever NLU read.
         if perguntando and menu_digit_intent(mensagem["text"]):
             continue
-        detalhes = [
-            depois["text"] for depois, formulario in mensagens[posicao + 1:]
-            if (formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"]))
-            or (formulario == FORM_IDENTIFICACAO and tem_protocolo(depois["text"]))
-        ]
+        detalhes = []
+        for depois, formulario in mensagens[posicao + 1:]:
+            if formulario == FORM_ESCOLHA and detalhe_do_pedido(depois["text"]):
+                # u24: "o de 2024", then "não, o de 2025": both years were shown; a correction replaces.
+                detalhes = [*([] if is_correction(depois["text"]) else detalhes), depois["text"]]
+            elif formulario == FORM_IDENTIFICACAO and tem_protocolo(depois["text"]):
+                detalhes.append(depois["text"])
         return {"text": " ".join([mensagem["text"], *detalhes]), "entities": mensagem.get("entities") or []}
     return {"text": texto, "entities": ultima.get("entities") or []}
 

@@ -19,6 +19,7 @@ from bot.intencoes import CONTINUAVEIS, ESCLARECIVEIS
 from bot.nlu.addendum import COMPLEMENTAR_CHAMADO
 from bot.nlu.cancellation import CANCELAR_PLANO
 from bot.nlu.components import ConfiguredComponent, force_intent
+from bot.nlu.corrections import is_correction
 from bot.nlu.parsing import AND_OPENING, MONTH_NAMES, SENT_ELSEWHERE, SMS, paging_intent, strip_accents
 
 CONTINUAR = "continuar_assunto"
@@ -73,22 +74,6 @@ _IN_TOPIC = re.compile(
     r"qual\s+(?:e\s+)?o\s+(?:meu\s+)?numero(?:\s+mesmo|\s+de novo)?\s*\W*$)"
 )
 _MAX_IN_TOPIC_WORDS = 7
-# "não, era o de outubro", "na verdade o de 2024", "não é esse, é o da minha filha": the answer just given corrected
-# with which one was meant. u23: after the boleto of November, "não, era o de outubro" answered "Posso ajudar em algo
-# mais?" with a goodbye and ended the identification.
-_CORRECTION = re.compile(
-    r"^(?=(?:nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|era|eu quis dizer|quis dizer|agora)\b)"
-    r"(?:(?:nao (?:e|era) (?:esse|este|essa|esta|isso)|nao|n|na verdade|desculpa|desculpe|errei|ops|opa|foi mal|"
-    r"eu quis dizer|quis dizer|eu queria|queria|era|e|agora)\b[\s,.!:]*)+"
-    r"(?P<rest>.+)$"
-)
-_CORRECTED_TO = re.compile(
-    rf"(?:(?:(?:o|a|os|as) )?(?:de|do|da|dos|das|pro|pra|para o|para a) "
-    r"(?!(?:jeito|nada|novo|forma|modo|vez|acordo|boa|maneira|graca|repente|verdade)\b)\w+.*|"
-    rf"(?:de |do |em )?(?:{MONTH_NAMES})(?: de (?:19|20)\d{{2}})?|"
-    r"(?:de |do |em )?(?:19|20)\d{2}|(?:o|a) (?:meu|minha|dele|dela)\b.*)"
-)
-_MAX_CORRECTION_WORDS = 9
 
 
 def is_follow_up(text: str) -> bool:
@@ -156,19 +141,6 @@ def is_follow_up(text: str) -> bool:
     if not opening or len(text.split()) > _MAX_WORDS or any(map(paging_intent, _PHRASES.split(text))):
         return False
     return bool(_FOLLOW_UP.match(strip_accents(opening["rest"]).lower()))
-
-
-def is_correction(text: str) -> bool:
-    """Whether ``text`` corrects which one the answer just given was about ("não, era o de outubro").
-
-    >>> is_correction("não, era do meu marido"), is_correction("não"), is_correction("e o de outubro?")
-    (True, False, False)
-    """
-    folded = strip_accents(text).lower().strip()
-    correction = _CORRECTION.match(_PHRASES.sub(" ", folded).strip())
-    return bool(
-        correction and len(text.split()) <= _MAX_CORRECTION_WORDS and _CORRECTED_TO.fullmatch(correction["rest"])
-    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -278,3 +278,29 @@ async def test_a_question_about_the_next_invoice_is_not_the_next_page(dispatcher
     result = await ActionMais().run(dispatcher, tracker, {})
     reread = [e for e in result if e.get("event") == "user"]
     assert reread and reread[0]["parse_data"]["intent"]["name"] == "financeiro" and not texts(dispatcher)
+
+
+def test_a_corrected_period_replaces_the_one_given_before_and_is_echoed_without_the_no(dispatcher):
+    # u24: in the income tax, "o de 2024" then "não, o de 2025" echoed "Certo, não, o de 2025." and showed both years.
+    from actions.base import mensagem_do_pedido
+
+    tracker = make_tracker({"requested_slot": "pessoa_escolhida", "identificado": True, "beneficiario_id": "1"},
+                           text="não, o de 2025", intent="continuar_assunto")
+    ValidateEscolhaPessoaForm().validate_pessoa_escolhida("não, o de 2025", dispatcher, tracker, {})
+    assert texts(dispatcher) == ["Certo, o de 2025. E de quem?"]
+
+    def user(text, intent):
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": []}}
+
+    events = [user("6", "imposto_renda"), {"event": "active_loop", "name": "escolha_pessoa_form"},
+              user("o de 2024", "fora_de_escopo"), user("não, o de 2025", "continuar_assunto"), user("1", "reembolso")]
+    tracker = make_tracker(text="1", intent="reembolso", events=events)
+    assert mensagem_do_pedido(tracker, "imposto_renda")["text"] == "6 não, o de 2025"
+
+
+def test_a_greeting_at_whose_question_picks_up_where_it_stopped(dispatcher):
+    # u24: "oi, voltei" at "De quem você quer ver os reembolsos?" showed the bare menu and lost the question.
+    tracker = make_tracker({"requested_slot": "pessoa_escolhida", "identificado": True, "beneficiario_id": "1"},
+                           text="oi, voltei", intent="saudacao")
+    result = ValidateEscolhaPessoaForm().validate_pessoa_escolhida("oi, voltei", dispatcher, tracker, {})
+    assert result == {"pessoa_escolhida": None} and texts(dispatcher) == ["Oi! Continuando de onde paramos:"]
