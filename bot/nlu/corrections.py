@@ -27,6 +27,8 @@ _CORRECTED_TO = re.compile(
     r"(?:de |do |em )?(?:19|20)\d{2}|(?:o|a) (?:meu|minha|dele|dela)\b.*)"
 )
 _MAX_CORRECTION_WORDS = 9
+# "não é pro meu filho" (no comma) denies: only "não, é pro meu filho" corrects; "não é esse, é o …" corrects too.
+_DENIAL = re.compile(r"\bnao\s+(?:e|eh|era|foi)\s+(?!(?:esse|este|essa|esta|isso)\b)")
 
 
 def is_correction(text: str) -> bool:
@@ -34,8 +36,12 @@ def is_correction(text: str) -> bool:
 
     >>> is_correction("não, era do meu marido"), is_correction("não"), is_correction("e o de outubro?")
     (True, False, False)
+    >>> is_correction("não, não é pro meu filho não"), is_correction("não é esse, é o da minha filha")
+    (False, True)
     """
     folded = strip_accents(text).lower().strip()
+    if _DENIAL.search(folded):
+        return False
     correction = _CORRECTION.match(_PHRASES.sub(" ", folded).strip())
     return bool(
         correction and len(text.split()) <= _MAX_CORRECTION_WORDS and _CORRECTED_TO.fullmatch(correction["rest"])
