@@ -116,16 +116,22 @@ def protocol_waited_on(sender: str, sessions: sessionmaker | None = None) -> str
         return None
 
 
-async def resume(tracker_store: Any, lock_store: Any, sender: str) -> None:
-    """Give a paused conversation back to the bot, as the console's "Devolver ao bot" does."""
+async def _append(tracker_store: Any, lock_store: Any, sender: str, events: List[Any], *, if_paused: bool) -> None:
+    """Append events to the conversation under its lock, so that no turn of the bot runs in between."""
     async with lock_store.lock(sender) if lock_store is not None else contextlib.nullcontext():
         tracker = await tracker_store.retrieve(sender)
-        if tracker is None or not tracker.is_paused():
+        if tracker is None or (if_paused and not tracker.is_paused()):
             return
-        # The listen marks where the bot waits again; without it no rule recognises the next turn.
-        tracker.update(ConversationResumed())
-        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        for event in events:
+            tracker.update(event)
         await tracker_store.save(tracker)
+
+
+async def resume(tracker_store: Any, lock_store: Any, sender: str) -> None:
+    """Give a paused conversation back to the bot, as the console's "Devolver ao bot" does."""
+    # The listen marks where the bot waits again; without it no rule recognises the next turn.
+    await _append(tracker_store, lock_store, sender, [ConversationResumed(), ActionExecuted(ACTION_LISTEN_NAME)],
+                  if_paused=True)
 
 
 async def record_answers(tracker_store: Any, lock_store: Any, sender: str, texts: List[str]) -> None:
@@ -134,13 +140,8 @@ async def record_answers(tracker_store: Any, lock_store: Any, sender: str, texts
     u24: the console's conversation left out the queue answer, the emergency number and "Ana lê esta mensagem e
     encerra o atendimento": the agent could not know what the person had been promised.
     """
-    async with lock_store.lock(sender) if lock_store is not None else contextlib.nullcontext():
-        tracker = await tracker_store.retrieve(sender)
-        if tracker is None:
-            return
-        for text in texts:
-            tracker.update(BotUttered(text, metadata={"origem": ORIGEM_SISTEMA}))
-        await tracker_store.save(tracker)
+    said = [BotUttered(text, metadata={"origem": ORIGEM_SISTEMA}) for text in texts]
+    await _append(tracker_store, lock_store, sender, said, if_paused=False)
 
 
 async def answer_while_waiting(
@@ -186,7 +187,9 @@ async def answer_while_waiting(
             quem = waiting.agent or "uma pessoa do atendimento"
             return [{"recipient_id": sender, "text": CONTINUA_ABERTO.format(protocolo=waiting.protocol, quem=quem)}
                     ] + answers
-        # Recorded in the conversation first: the agent reads what the person wrote, whatever happens next.
+        # Recorded in the conversation first: the agent reads what the person wrote, whatever happens next. No read
+        # transaction stays open on the plan's database meanwhile.
+        session.commit()
         await to_the_bot()
         if command == WITHDRAW and waiting.withdrawable:
             said = retirar(ticket, text, session=session)
