@@ -124,6 +124,15 @@ def _protocol(text: str) -> str:
     return match.group(1)
 
 
+def _ana_responde(page, painel: Painel, protocol: str, texto: str) -> None:
+    """Ana signs in, opens the ticket from the queue and answers the person (her first reply pauses the bot)."""
+    _entrar(page, painel, "ana")
+    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
+    page.fill("form.responder textarea", texto)
+    page.get_by_role("button", name="Enviar resposta").click()
+    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+
+
 def _quiet_post(user: WhatsApp, text: str) -> None:
     """A message to a paused conversation: the bot stays silent, so nothing is awaited."""
     assert user.post(payloads.whatsapp_text(text, phone=user.phone)) == 200
@@ -515,11 +524,7 @@ def test_an_emergency_written_to_the_agent_gets_the_emergency_number_and_an_aler
     # the console showed one more "Nova mensagem".
     user = Telegram(painel)
     protocol = _protocol(user.say("0"))
-    _entrar(page, painel, "ana")
-    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
-    page.fill("form.responder textarea", "Oi! Aqui é a Ana. Já vou te ajudar.")
-    page.get_by_role("button", name="Enviar resposta").click()
-    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    _ana_responde(page, painel, protocol, "Oi! Aqui é a Ana. Já vou te ajudar.")
     before = len(painel.telegram.calls("/sendMessage"))
     user.update += 1
     urgent = "tomei um comprimido há meia hora e agora estou com a garganta a fechar e falta de ar"
@@ -587,11 +592,7 @@ def test_a_person_waiting_asks_how_it_stands_withdraws_or_goes_back_to_the_menu(
 
     # Another wait, this one with Ana: she is named, "menu" leaves the request open, and her reply still arrives.
     protocol = _protocol(user.say("0"))
-    _entrar(page, painel, "ana")
-    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
-    page.fill("form.responder textarea", "Oi! Aqui é a Ana. Já vou olhar o seu caso.")
-    page.get_by_role("button", name="Enviar resposta").click()
-    assert "Resposta enviada" in page.get_by_role("status").inner_text()
+    _ana_responde(page, painel, protocol, "Oi! Aqui é a Ana. Já vou olhar o seu caso.")
     told = user.say("qual o protocolo?")
     assert told.startswith(f"Seu pedido {protocol} está com Ana")
     page.reload()
