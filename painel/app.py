@@ -372,13 +372,14 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 aviso = "Conversa devolvida ao atendimento automático."
                 if ticket.status not in ("resolvido", "encerrado"):
                     # u21: "O atendimento com Ana terminou" reached someone Ana never wrote to, and came again
-                    # after "foi resolvido".
+                    # after "foi resolvido". u24: "terminou… e a resposta vem por aqui" read as a contradiction:
+                    # the request stays open, and its answer, when there is one, comes here.
                     quem = fluxo.quem_respondeu(ticket, session=db)
                     inicio = f"O atendimento com {quem} terminou por aqui: o" if quem else "O"
                     aviso += await _avisar(db, ticket, (
                         f"{inicio} assistente automático volta a responder nesta conversa. Seu pedido continua "
-                        f"registrado com o protocolo {ticket.protocol}, e a resposta vem por aqui. Digite menu para "
-                        "ver as opções."
+                        f"aberto com o protocolo {ticket.protocol}: quando houver resposta sobre ele, ela chega aqui. "
+                        "Digite menu para ver as opções."
                     ))
             else:
                 return response.text("ação desconhecida", status=404)

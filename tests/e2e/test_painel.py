@@ -189,7 +189,8 @@ def test_whatsapp_conversation_taken_answered_handed_back_and_closed(page, paine
     assert "devolvida" in page.get_by_role("status").inner_text()
     # u18: the return to the bot was silent; the beneficiary's next question got a menu out of nowhere.
     told = [c.fields["Body"] for c in painel.twilio.calls() if user.mine(c)][-1]
-    assert told.startswith("O atendimento com Ana terminou por aqui") and protocol in told
+    assert told.startswith("O atendimento com Ana terminou por aqui"), told
+    assert f"continua aberto com o protocolo {protocol}: quando houver resposta" in told, told  # u24
     assert "1 - Reembolso" in user.say("menu")
 
     page.select_option("form.status select", "encerrado")
