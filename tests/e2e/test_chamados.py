@@ -36,7 +36,9 @@ def test_in_hours_the_bot_hands_over_and_goes_silent(servers_at, conversa_at, mo
     text = joined(conversa_at("0"))
     assert "transferir" in text
     numero = protocolo(text)
-    assert conversa_at("alô? tem alguém aí?") == []
+    # Silent for the agent's messages; "tem alguém aí?" is told the protocol and the queue (u23).
+    assert conversa_at("segue o número da guia 20260000003") == []
+    assert joined(conversa_at("alô? tem alguém aí?")).startswith(f"Seu pedido {numero} está na fila")
     # Status by protocol (issue 9, item 7): a stranger is asked to identify; the owner, identified, reads it;
     # her husband (a dependant) is told no protocol of his has that number, as for one that does not exist.
     stranger = joined(servers_at.other_conversation(numero))

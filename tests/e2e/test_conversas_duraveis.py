@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import uuid
@@ -53,8 +54,12 @@ def test_identification_and_pause_survive_kill_9(tmp_path):
         cards = "\n".join(send_message(servers.url, identified, "3"))
         assert format_card(seed.DEMO_TITULAR_CARD) in cards
         assert "preciso confirmar quem é você" not in cards  # no second identification
-        # Still waiting for a person: the bot stays silent (no menu, no second protocol).
-        assert send_message(servers.url, paused, "alguém aí?") == []
+        # Still waiting for a person: the bot stays silent for a message to the agent (no menu, no second protocol),
+        # and "alguém aí?" is told the same protocol and the queue, which only a paused conversation gets.
+        protocol = re.search(r"protocolo é (\d{20})", handed_over)[1]
+        assert send_message(servers.url, paused, "segue o número da guia 20260000003") == []
+        [waiting] = send_message(servers.url, paused, "alguém aí?")
+        assert waiting.startswith(f"Seu pedido {protocol} está na fila de Atendimento"), waiting
 
 
 def test_retention_deletes_only_conversations_older_than_the_setting(tmp_path):
