@@ -13,7 +13,12 @@ from bot.db.session import make_engine, make_session_factory
 from bot.settings import Settings
 from painel.contas import create_agent
 from tests.e2e.conftest import Servers, start_servers, unique
-from tests.e2e.test_painel import RULES, SENHA, _entrar, browser_type_launch_args  # noqa: F401 - fixture
+from tests.e2e.test_painel import (  # noqa: F401 - fixture
+    RULES,
+    SENHA,
+    _ana_responde,
+    browser_type_launch_args,
+)
 
 pytestmark = pytest.mark.servers
 
@@ -49,14 +54,6 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
         yield patch
 
 
-def _reply(page, local: Local, protocol: str, text: str) -> None:
-    _entrar(page, local, "ana")
-    page.locator(f"tr[data-protocolo='{protocol}'] a").click()
-    page.fill("form.responder textarea", text)
-    page.get_by_role("button", name="Enviar resposta").click()
-    assert "Resposta enviada" in page.get_by_role("status").inner_text()
-
-
 def test_whatsapp_simulator_receives_the_agents_reply(page, local):
     user = WhatsAppSimulator(local.base, Settings(), number=f"+55319{unique(10**7)}")
     status, sid = user.send("0")
@@ -65,7 +62,7 @@ def test_whatsapp_simulator_receives_the_agents_reply(page, local):
     # Paused for a person: the bot stays silent, and the simulator is told so at once (an empty turn).
     status, sid = user.send("alô?")
     assert user.answers(sid, timeout=10) == []
-    _reply(page, local, protocol, "Olá! Sou a Ana. Em que posso ajudar?")
+    _ana_responde(page, local, protocol, "Olá! Sou a Ana. Em que posso ajudar?")
     [message] = user.agent_messages(0)
     assert (message["texto"], message["agente"]) == ("Olá! Sou a Ana. Em que posso ajudar?", "Ana")
 
@@ -75,7 +72,7 @@ def test_telegram_simulator_receives_the_agents_reply(page, local):
     status, update = user.send("0")
     assert status == 200
     protocol = re.search(r"protocolo é (\d{20})", user.answers(update)[-1]["html"]).group(1)
-    _reply(page, local, protocol, "Oi, aqui é a Ana.")
+    _ana_responde(page, local, protocol, "Oi, aqui é a Ana.")
     assert [m["texto"] for m in user.agent_messages(0)] == ["Oi, aqui é a Ana."]
 
 
@@ -86,5 +83,5 @@ def test_terminal_chat_receives_the_agents_reply(page, local):
     sender = f"terminal-{unique(10**7)}"
     protocol = re.search(r"protocolo é (\d{20})", "\n".join(send(url, sender, "0"))).group(1)
     assert agent_replies(url, sender, 0) == []
-    _reply(page, local, protocol, "Olá! Aqui é a Ana, pelo painel.")
+    _ana_responde(page, local, protocol, "Olá! Aqui é a Ana, pelo painel.")
     assert [m["texto"] for m in agent_replies(url, sender, 0)] == ["Olá! Aqui é a Ana, pelo painel."]
