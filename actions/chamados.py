@@ -23,6 +23,7 @@ from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
+from bot.nlu.handoff import asks_if_anyone_is_there
 from bot.nlu.parsing import strip_accents
 from routing.decision import Decision, RoutingRequest
 from routing.engine import decide
@@ -291,7 +292,8 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
     """
     texto = tracker.latest_message.get("text") or ""
     se_passar = pergunta_se_o_prazo_passar(texto)
-    if not (pergunta_sobre_o_chamado(texto) or se_passar):
+    alguem = asks_if_anyone_is_there(texto)
+    if not (pergunta_sobre_o_chamado(texto) or se_passar or alguem):
         return False
     protocolo = tracker.get_slot(PROTOCOLO_DA_CONVERSA)
     with session_factory()() as session:
@@ -307,7 +309,12 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
             # A request for a person is answered when the attendants are at work, not at the deadline.
             _, abertura = atendentes(agora())
             quando = f"a partir de {format_date(abertura)} às {abertura.hour}h" if abertura else "em instantes"
-            prazo = f" Um atendente responde {quando}."
+            prazo = f" Um atendente responde {quando}, por esta conversa."
+            if ticket.assigned_agent_id and ticket.assigned_agent:
+                # u24: back with the bot after "menu", "tem alguém aí?" was "não entendi"; the agent is named.
+                prazo = f" Está com {ticket.assigned_agent.name}, que responde por esta conversa."
+        if ticket is not None and ticket.status not in OPEN_TICKET_STATUSES:
+            prazo = f" Ele já está {STATUS_LABELS[ticket.status]}."
         if ticket is not None and ticket.status == "aguardando_beneficiario":
             prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
         titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({rotulo_do_chamado(ticket)})"

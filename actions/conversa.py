@@ -26,6 +26,7 @@ from actions.reanalise import atender_pedido_de_reanalise
 from actions.sinais import SINAIS_DE_EMERGENCIA
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
+from bot.nlu.handoff import asks_if_anyone_is_there
 from bot.nlu.parsing import strip_accents
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -105,6 +106,10 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return reanalise
     if responder_sobre_o_chamado(dispatcher, tracker):
         return []
+    if asks_if_anyone_is_there(tracker.latest_message.get("text") or ""):
+        # "tem alguém aí?" with no request open was "não entendi".
+        dispatcher.utter_message(text=ESTOU_AQUI)
+        return []
     if assunto_atual(tracker.events) == "novos_planos" and idades_da_mensagem(tracker.latest_message.get("text")):
         # "somos eu com 51, meu marido 54 e minha filha de 14" after the plans: their prices.
         return reler_no_assunto(tracker, "novos_planos")
@@ -162,6 +167,10 @@ _ENVIO = re.compile(
     r"comprovante|receita|exames?|pedido medico|foto|arquivo|pdf)s?\b|"
     r"\b(?:document\w*|relatorio|laudo|recibo|comprovante|foto|arquivo)s?\b.{0,40}\b(?:mando|envio|anexo|"
     r"encaminho|entrego|mandar|enviar|anexar)\b"
+)
+ESTOU_AQUI = (
+    "Estou aqui: sou o assistente automático da Cemig Saúde e respondo na hora. Escreva o que precisa ou digite "
+    "*menu* para ver as opções; para falar com uma pessoa, digite 0."
 )
 ENVIO_POR_AQUI = (
     f"Por aqui eu só leio mensagens de texto. {ENVIO_DE_DOCUMENTOS} Num pedido que já tem protocolo, cite o "

@@ -78,15 +78,30 @@ _BACK = re.compile(
     r"(?:\s+(?:por favor|pfv|pf))?"
 )
 _HOW = re.compile(
-    r"\b(?:tem|ha|existe)\s+alguem\b|^alguem\s+(?:ai|aqui|ta ai|esta ai|me responde)|"
-    r"\b(?:alguem|ninguem|voces?|voce)\s+(?:vai|vao|pode|podem|ira|irao)\s+(?:me\s+)?(?:responder|atender)|"
-    r"\bcade\s+(?:o|a|os|as)?\s*(?:atendente|pessoa|resposta|voces|todo mundo)|"
     r"\b(?:ainda\s+)?(?:to|estou|tou|continuo)\s+na fila\b|\bminha vez\b|"
     r"\b(?:quanto tempo|vai demorar|demora muito|ta demorando|esta demorando|falta muito)\b|"
     r"\bqual\s+(?:e\s+)?(?:o\s+)?(?:(?:meu|o)\s+)?(?:numero\s+do\s+)?protocolo\b|"
     r"^(?:o\s+)?(?:meu\s+)?protocolo\s*\??$"
 )
 _MAX_WORDS = 14
+# "tem alguém aí?", "cadê o atendente?": asking whether a person is there, not for the protocol or a deadline.
+_ANYONE = re.compile(
+    r"\b(?:tem|ha|existe)\s+alguem\b|^alguem\s+(?:ai|aqui|ta ai|esta ai|me responde)|"
+    r"\b(?:alguem|ninguem|voces?|voce)\s+(?:vai|vao|pode|podem|ira|irao)\s+(?:me\s+)?(?:responder|atender)|"
+    r"\bcade\s+(?:o|a|os|as)?\s*(?:atendente|pessoa|resposta|voces|todo mundo)"
+)
+
+
+def asks_if_anyone_is_there(text: str) -> bool:
+    """Whether a short message asks if a person is there ("tem alguém aí?", "cadê o atendente??").
+
+    >>> [asks_if_anyone_is_there(t) for t in ("tem alguém aí?", "Alguém vai me responder?", "cadê o atendente??")]
+    [True, True, True]
+    >>> [asks_if_anyone_is_there(t) for t in ("alguém usou minha carteirinha?", "tem alguém da minha família no plano")]
+    [False, False]
+    """
+    bare = " ".join(strip_accents(text or "").lower().split()).strip(" .!?,;:")
+    return 0 < len(bare.split()) <= _MAX_WORDS and bool(_ANYONE.search(bare)) and not _SOMETHING_ELSE.search(bare)
 
 
 def while_waiting(text: str) -> str | None:
@@ -117,6 +132,6 @@ def while_waiting(text: str) -> str | None:
         return WITHDRAW
     if _BACK.fullmatch(bare) or restart_intent(text) == "menu":
         return BACK_TO_THE_BOT
-    if bare == "0" or asks_for_a_person(folded) or _HOW.search(bare):
+    if bare == "0" or asks_for_a_person(folded) or _HOW.search(bare) or asks_if_anyone_is_there(bare):
         return HOW_IT_STANDS
     return None

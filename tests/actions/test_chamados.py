@@ -19,7 +19,7 @@ from actions.formatting import format_date
 from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.protocolo import NAO_ENCONTRADO, ActionConsultarProtocolo
 from bot.db import repository, seed
-from bot.db.models import OutboxMessage, Reimbursement, Ticket
+from bot.db.models import Agent, OutboxMessage, Reimbursement, Ticket
 from bot.db.session import make_engine, make_session_factory, session_scope
 from bot.settings import get_settings
 from routing.decision import Decision
@@ -197,7 +197,7 @@ async def test_when_will_a_person_answer_is_the_attendants_opening_not_a_deadlin
     tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="quando vão me responder?")
     assert responder_sobre_o_chamado(dispatcher, tracker)
     assert texts(dispatcher)[0] == (
-        f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h."
+        f"Seu pedido tem o protocolo {protocol}. Um atendente responde a partir de 07/12/2026 às 8h, por esta conversa."
     )
 
 
@@ -213,6 +213,42 @@ async def test_when_do_you_open_after_asking_for_a_person_is_answered_not_the_pr
                            sender="quando-abre")
     await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
     assert "Um atendente responde a partir de 07/12/2026 às 8h" in texts(dispatcher)[0]
+
+
+async def test_anyone_there_back_with_the_bot_names_who_has_the_request(dispatcher, monkeypatch):
+    # u24: after "0", an agent's reply and "menu", "tem alguém aí?" was "Desculpe, não entendi".
+    monkeypatch.setenv("ATENDE_NOW", "2026-12-07T10:00:00-03:00")
+    get_settings.cache_clear()
+    sender = "alguem-ai"
+    first = await ActionFalarAtendente().run(
+        CollectingDispatcher(), make_tracker(text="0", intent="falar_atendente", sender=sender), {}
+    )
+    protocol = next(e["value"] for e in first if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    tracker = make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="tem alguém aí?", intent="nlu_fallback",
+                           sender=sender)
+    assert responder_sobre_o_chamado(dispatcher, tracker)
+    assert texts(dispatcher)[0] == f"Seu pedido tem o protocolo {protocol}. Um atendente responde em instantes, " \
+        "por esta conversa."
+    with session_scope(_factory()) as session:
+        ana = Agent(login="ana-alguem-ai", name="Ana Souza", password_hash="x", inboxes=[])
+        session.add(ana)
+        session.flush()
+        ticket = repository.find_ticket_by_protocol(protocol, session=session)
+        ticket.assigned_agent_id, ticket.status = ana.id, "em_atendimento"
+    taken = CollectingDispatcher()
+    assert responder_sobre_o_chamado(taken, make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="cadê o atendente??"))
+    assert texts(taken)[0] == (
+        f"Seu pedido tem o protocolo {protocol}. Está com Ana Souza, que responde por esta conversa."
+    )
+    with session_scope(_factory()) as session:
+        repository.find_ticket_by_protocol(protocol, session=session).status = "resolvido"
+    closed = CollectingDispatcher()
+    assert responder_sobre_o_chamado(closed, make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="tem alguém aí?"))
+    assert texts(closed)[0] == f"Seu pedido tem o protocolo {protocol}. Ele já está resolvido."
+    # Asking about something else is not asking for a person.
+    assert not responder_sobre_o_chamado(
+        CollectingDispatcher(), make_tracker({PROTOCOLO_DA_CONVERSA: protocol}, text="alguém usou minha carteirinha?")
+    )
 
 
 def test_when_will_you_answer_in_a_new_conversation_gets_the_persons_open_ticket(dispatcher):

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.chamados import PROTOCOLO_DA_CONVERSA
-from actions.conversa import ActionFallback, ActionForaDeEscopo
+from actions.conversa import ESTOU_AQUI, ActionFallback, ActionForaDeEscopo
 from tests.actions.conftest import make_tracker, texts
 
 
@@ -304,3 +304,10 @@ async def test_a_follow_up_to_the_rules_after_a_death_gets_the_part_it_asks(disp
         assert resposta in said[0] and said[1] == "utter_algo_mais" and "planos à venda" not in said[0]
     # A dependant's death leaves nobody deciding whether to stay: that part is not said.
     assert ("dependente" in contado) == ("30 dias" not in said[0])
+
+
+async def test_anyone_there_with_nothing_open_is_the_bot_saying_it_is_there(dispatcher):
+    # "tem alguém aí?" was "Desculpe, não entendi": the person learns who answers and how to reach a person.
+    await ActionFallback().run(dispatcher, make_tracker(text="tem alguém aí?", intent="nlu_fallback"), {})
+    said = texts(dispatcher)
+    assert said == [ESTOU_AQUI] and "digite 0" in said[0]
