@@ -62,8 +62,9 @@ _WAIT = re.compile(
     r"\b(?:espera|espere|perai|um (?:momento|minuto|instante)|so um)\b.{0,40}\b(?:caneta|papel|anotar|lapis)\b",
     re.IGNORECASE,
 )
-WAITING = "Tudo bem, eu espero. Quando estiver pronto para anotar, diga repetir."
-STILL_WAITING = "Estou aqui esperando. Quando estiver pronto, diga repetir."
+# u24: "pronto" spoke to men only.
+WAITING = "Tudo bem, eu espero. Quando puder anotar, diga repetir."
+STILL_WAITING = "Estou aqui esperando. Quando puder anotar, diga repetir."
 # How many silences in a row a caller who asked to wait is waited for (each one the IVR's timeout long).
 MAX_WAITS = 4
 # A longer sentence with "de novo" is a request ("quero pedir de novo o reembolso da consulta"), not a repeat.
@@ -255,6 +256,26 @@ def entry_choice(digits: str, speech: str) -> str | None:
     return "menu" if _AUTOMATED.match(speech) else speech or None
 
 
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
+
+
+def _sentences(message: str) -> List[str]:
+    """The sentences of a message, a list's number ("3.") joined to the item it opens."""
+    sentences: List[str] = []
+    for piece in (p for p in re.split(r"(?<=[.!?])\s+", message.strip()) if p):
+        if sentences and _LIST_NUMBER.fullmatch(sentences[-1].rsplit(" ", 1)[-1]):
+            number = sentences[-1].rsplit(" ", 1)
+            # "… carimbado. 3." is the end of one item and the number of the next.
+            if len(number) == 2:
+                sentences[-1] = number[0]
+                sentences.append(f"{number[1]} {piece}")
+            else:
+                sentences[-1] = f"{sentences[-1]} {piece}"
+            continue
+        sentences.append(piece)
+    return sentences
+
+
 def spoken_parts(spoken: List[str], limit: int = SPOKEN_PART_CHARS) -> List[List[str]]:
     """Cut what is to be said into parts of at most about ``limit`` characters.
 
@@ -266,6 +287,11 @@ def spoken_parts(spoken: List[str], limit: int = SPOKEN_PART_CHARS) -> List[List
     >>> parts = spoken_parts(["Uma frase longa. " * 50, "Posso ajudar em algo mais?"], limit=300)
     >>> [sum(map(len, part)) for part in parts], parts[-1][-1]
     ([288, 288, 297], 'Posso ajudar em algo mais?')
+
+    A list's number stays with its item (u24: a part ended in "… carimbado. 3." and the next began mid-item):
+
+    >>> spoken_parts(["Documentos. 1. Um item longo. 2. Outro item. 3. Conta."], limit=40)
+    [['Documentos. 1. Um item longo.'], ['2. Outro item. 3. Conta.']]
     """
     parts: List[List[str]] = [[]]
     size = 0
@@ -286,7 +312,7 @@ def spoken_parts(spoken: List[str], limit: int = SPOKEN_PART_CHARS) -> List[List
         if len(message) <= limit:
             add(message, same_message=False)
             continue
-        for position, sentence in enumerate(s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s):
+        for position, sentence in enumerate(_sentences(message)):
             add(sentence, same_message=position > 0)
     return parts
 

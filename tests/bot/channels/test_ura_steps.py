@@ -9,6 +9,7 @@ each message, and a server without a tracker store.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ElementTree
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
@@ -175,6 +176,29 @@ def test_a_long_answer_is_said_in_parts_the_caller_moves_through_with_9_or_conti
     whole = " ".join(s for part in heard for s in part.said if s != CONTINUE_HINT)
     assert whole.startswith("Passo 1:") and "Passo 40:" in whole and whole.endswith("Diga menu para ver as opções.")
     assert heard[1].said[0].startswith("Passo") and heard[1].said[0] != first.said[0]
+
+
+def test_a_numbered_list_is_never_cut_between_an_items_number_and_its_text():
+    # u24: a part of the reimbursement documents ended "… assinado, datado e carimbado. 3." and the next began
+    # "Conta hospitalar…": the caller heard a number with nothing after it.
+    from bot.channels.ura import CONTINUE_HINT
+
+    items = " ".join(f"{n}. Documento número {n}, com nome do paciente, data do atendimento, assinatura e carimbo "
+                     "do médico assistente, e a justificativa do tratamento efetuado." for n in range(1, 13))
+    dialogue = _Recorded()
+    dialogue.said["quais documentos?"] = [f"Documentos, artigo 72 do Regulamento. {items}"]
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        heard = [call.speak("quais documentos?")[1]]
+        while heard[-1].said[-1] == CONTINUE_HINT:
+            heard.append(call.keys("9")[1])
+    assert len(heard) >= 2
+    for part in heard:
+        said = " ".join(s for s in part.said if s != CONTINUE_HINT)
+        assert not re.search(r"\b\d{1,2}\.$", said), said[-60:]
+    assert all(" ".join(part.said).split(" ", 1)[0].rstrip(".").isdigit() for part in heard[1:])
 
 
 def test_a_9_after_a_long_answer_ended_says_only_its_last_part_again():
