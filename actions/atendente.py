@@ -163,12 +163,17 @@ def pedido_antes_do_atendente(tracker: Tracker, texto: str) -> str:
     if substantivos:
         return f"{texto} (antes: {substantivos[-1]})"
     # u24: "4", a boleto shown, then "0" read "Pedido: 0": the topic the person was in says more than nothing.
-    assunto = next((
+    assunto = assunto_antes_do_atendente(tracker)
+    return f"{texto} (no assunto: {assunto})" if assunto else texto
+
+
+def assunto_antes_do_atendente(tracker: Tracker) -> str | None:
+    """The menu topic the person was in before asking for a person ("Boletos e financeiro"), if any."""
+    return next((
         POR_INTENT[nome].categoria for e in reversed(tracker.events or []) if e.get("event") == "user"
         and (nome := str(((e.get("parse_data") or {}).get("intent") or {}).get("name") or "")) in POR_INTENT
         and nome != "falar_atendente"
     ), None)
-    return f"{texto} (no assunto: {assunto})" if assunto else texto
 
 
 _DA_CEMIG = re.compile(r"\b(?:cemig|plano|boleto|reembolso|carteirinha|autoriza\w*)\b")
@@ -223,7 +228,10 @@ class ActionFalarAtendente(Action):
             # Older item: "0" after the desk's request opened a ticket that did not say so; the agent now sees the
             # request this conversation opened before (and reads it on the ticket's page).
             ticket, _ = abrir_chamado(
-                tracker, "falar_atendente", texto, extra={"transferencia": "fila" if em_horario else "fora_do_horario"},
+                tracker, "falar_atendente", texto,
+                extra={"transferencia": "fila" if em_horario else "fora_do_horario",
+                       # u24: every "0" was "Pedido de atendente" in the queue, whatever the topic.
+                       "assunto": assunto_antes_do_atendente(tracker)},
                 resumo=pedido_antes_do_atendente(tracker, texto),
                 related_protocol=tracker.get_slot(PROTOCOLO_DA_CONVERSA) or None,
             )

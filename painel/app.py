@@ -39,7 +39,7 @@ from painel.entrega import (
     transcricao,
 )
 from routing.loader import load_rules
-from routing.tickets import CATEGORY_LABELS, category_label, mask_nif, related_label
+from routing.tickets import CATEGORY_LABELS, category_label, mask_nif, related_label, ticket_label
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def _ambiente() -> Environment:
     ambiente.filters["canal"] = rotulo_canal
     ambiente.filters["telefone"] = telefone_legivel
     ambiente.filters["categoria"] = category_label
+    ambiente.filters["rotulo"] = ticket_label
     ambiente.filters["relacionado"] = related_label
     ambiente.filters["mascara"] = lambda texto: mask_personal_data(str(texto or ""))
     ambiente.filters["nif"] = lambda nif: mask_nif(str(nif or ""))

@@ -117,7 +117,7 @@ STATUS_LABELS: dict[str, str] = {
 # Context keys open_ticket understands (actions/chamados.py builds them), in the order of the e-mail.
 _IDENTITY_KEYS = ("beneficiario", "nome", "cpf", "carteirinha", "numero_cartao", "nif", "identificado")
 _CLINICAL_KEYS = ("dados_coletados", "collected", "transcricao", "transcript", "text", "texto", "mensagem")
-_KNOWN_KEYS = {*_IDENTITY_KEYS, *_CLINICAL_KEYS, "conversa", "canal", "opcoes_pedidas", "menu_option"}
+_KNOWN_KEYS = {*_IDENTITY_KEYS, *_CLINICAL_KEYS, "conversa", "canal", "opcoes_pedidas", "menu_option", "assunto"}
 
 
 class ProtocolAllocationError(RuntimeError):
@@ -173,6 +173,21 @@ def category_label(category: str) -> str:
     ('Teleconsulta: documentos e retificações', 'Algo novo')
     """
     return CATEGORY_LABELS.get(category) or category.replace("_", " ").strip().capitalize() or "Atendimento"
+
+
+def ticket_label(ticket: Any) -> str:
+    """A ticket's category as agents read it: a request for a person names the menu topic it came from.
+
+    >>> from types import SimpleNamespace as T
+    >>> ticket_label(T(category="falar_atendente", context_json={"assunto": "Boletos e financeiro"}))
+    'Pedido de atendente (Boletos e financeiro)'
+    >>> ticket_label(T(category="falar_atendente", context_json={})), ticket_label(T(category="ouvidoria", \
+context_json={"assunto": "x"}))
+    ('Pedido de atendente', 'Ouvidoria')
+    """
+    label = category_label(ticket.category)
+    assunto = (ticket.context_json or {}).get("assunto") if ticket.category == "falar_atendente" else None
+    return f"{label} ({assunto})" if assunto else label
 
 
 def inbox_label(address: str | None) -> str:
@@ -333,7 +348,7 @@ def render_body(
     head = [
         f"Protocolo: {ticket.protocol}",
         f"Aberto em: {created:%d/%m/%Y %H:%M} ({timezone})",
-        f"Assunto: {category_label(ticket.category)} ({ticket.category})",
+        f"Assunto: {ticket_label(ticket)} ({ticket.category})",
         f"Instância: {TIER_LABELS.get(ticket.tier, ticket.tier)}",
     ]
     if ticket.due_date:
@@ -401,7 +416,7 @@ def subject_for(ticket: Ticket, context: Mapping[str, Any] | None = None) -> str
 
     For the Ombudsman the kind of manifestation (``tipo_manifestacao`` in the context) is appended.
     """
-    label = category_label(ticket.category)
+    label = ticket_label(ticket)
     kind = (context or {}).get("tipo_manifestacao")
     if ticket.category == "ouvidoria" and kind:
         label = f"{label}: {kind}"

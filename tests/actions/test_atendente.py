@@ -247,3 +247,23 @@ async def test_a_request_for_a_person_after_the_desks_request_names_it_for_the_a
         assert ticket.category == "falar_atendente" and ticket.related_protocol == desk_protocol
     assert new_protocol != desk_protocol
     assert f"Protocolo relacionado (pedido anterior nesta conversa): {desk_protocol}" in mail
+
+
+async def test_a_zero_inside_a_topic_names_the_topic_in_the_queue_and_the_mail(dispatcher, saturday_night):
+    # u24: "4", a boleto shown, then "0": the queue and the e-mail said only "Pedido de atendente".
+    from bot.db.models import OutboxMessage, Ticket
+    from routing.tickets import ticket_label
+
+    sender = "zero-no-financeiro"
+    events = [{"event": "user", "text": "4", "parse_data": {"intent": {"name": "financeiro"}}},
+              {"event": "bot", "text": "Seus boletos: …"},
+              {"event": "user", "text": "0", "parse_data": {"intent": {"name": "falar_atendente"}}}]
+    tracker = make_tracker(text="0", intent="falar_atendente", sender=sender, events=events)
+    result = await ActionFalarAtendente().run(dispatcher, tracker, {})
+    protocol = next(e["value"] for e in result if e.get("name") == PROTOCOLO_DA_CONVERSA)
+    with session_scope(session_factory()) as session:
+        ticket = session.query(Ticket).filter_by(protocol=protocol).one()
+        mail = session.query(OutboxMessage).filter_by(ticket_id=ticket.id).first()
+        assert ticket.category == "falar_atendente"  # still a request for a person: withdrawable, answered live
+        assert ticket_label(ticket) == "Pedido de atendente (Boletos e financeiro)"
+        assert mail.subject == f"[{protocol}] Pedido de atendente (Boletos e financeiro)"

@@ -155,3 +155,23 @@ def test_a_phone_ticket_shows_the_number_to_call_back_as_it_is_dialled(slow_rasa
 
     assert status == 200
     assert "ligar de volta para (31) 98888-7777" in page and "+5531988887777" not in page
+
+
+def test_the_queue_and_the_ticket_name_the_topic_a_zero_came_from(slow_rasa, novo_agente, novo_chamado, db,
+                                                                   monkeypatch):
+    # u24: a "0" from the boletos was "Pedido de atendente" in the queue, like every other.
+    monkeypatch.setenv("ATENDE_RASA_TOKEN", "token-de-teste")
+    settings = Settings(database_url=db.settings.database_url, rasa_url=slow_rasa)
+    agente_id = novo_agente("ana", ["relacionamento"])
+    chamado = novo_chamado(contexto={"assunto": "Boletos e financeiro"})
+    factory = make_session_factory(make_engine(settings))
+    with factory() as session:
+        cookie, _ = open_session(session.get(Agent, agente_id), session=session, hours=1)
+        session.commit()
+
+    with Console(settings) as console:
+        _, _, fila = _request(f"{console.url}/", cookie)
+        _, _, pagina = _request(f"{console.url}/chamados/{chamado}", cookie)
+
+    assert "<td>Pedido de atendente (Boletos e financeiro)</td>" in fila
+    assert "<dd>Pedido de atendente (Boletos e financeiro)</dd>" in pagina
