@@ -35,6 +35,7 @@ from painel.entrega import (
     Rasa,
     canal_e_destino,
     entregar,
+    identificacao_em_curso,
     janela_whatsapp_aberta,
     transcricao,
 )
@@ -233,17 +234,17 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         # u15: the counts at the top stayed at "Aberto: 8" while the table below grew.
         return pagina("_contagem.html", contagem=fluxo.contagem_por_status(agente, session=db, rules=rules))
 
-    async def _conversa(db: Session, ticket: Ticket, agente: Agent) -> tuple[list, str, bool | None]:
+    async def _conversa(db: Session, ticket: Ticket, agente: Agent) -> tuple[list, str, bool | None, str | None]:
         conversa = (ticket.context_json or {}).get("conversa", "")
         ocultar = fluxo.protocolos_confidenciais(agente, ticket, session=db, rules=rules)
         if not conversa:
-            return [], "conversa não registrada neste chamado", None
+            return [], "conversa não registrada neste chamado", None, None
         try:
             eventos = await sem_transacao(db, rasa.eventos(conversa))
         except EntregaError as erro:
-            return [], str(erro), None
+            return [], str(erro), None, None
         janela = janela_whatsapp_aberta(eventos, utc_now()) if canal_e_destino(conversa)[0] == "whatsapp" else None
-        return transcricao(eventos, ocultar), "", janela
+        return transcricao(eventos, ocultar), "", janela, identificacao_em_curso(eventos)
 
     @app.get("/chamados/<ticket_id:int>")
     @autenticado
@@ -251,7 +252,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules)
         if ticket is None:
             return pagina("nao_encontrado.html", status=404, agente=agente, csrf=sessao.csrf_token)
-        mensagens, erro_conversa, janela = await _conversa(db, ticket, agente)
+        mensagens, erro_conversa, janela, identificando = await _conversa(db, ticket, agente)
         contexto = ticket.context_json or {}
         conversa = contexto.get("conversa", "")
         canal, destino = canal_e_destino(conversa) if conversa else (ticket.channel, "")
@@ -262,6 +263,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
             "chamado.html", agente=agente, csrf=sessao.csrf_token, t=ticket, ctx=contexto,
             decisao=contexto.get("decision") or {}, mensagens=mensagens, erro_conversa=erro_conversa,
             janela=janela, canal=canal, destino=destino, pode_escrever=canal != "ura", transferencia=transferencia,
+            identificando=identificando,
             modelo=bool(settings.whatsapp_template_sid), historico=historico,
             prazo=fluxo.situacao_do_prazo(ticket.due_date, hoje()), transicoes=fluxo.TRANSICOES.get(ticket.status, ()),
             caixas=rules.inboxes, aviso=request.args.get("aviso", ""), erro=request.args.get("erro", ""),
@@ -279,7 +281,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
         ticket = fluxo.abrir(agente, ticket_id, session=db, rules=rules, registrar=False)
         if ticket is None:
             return response.text("não encontrado", status=404)
-        mensagens, erro_conversa, _ = await _conversa(db, ticket, agente)
+        mensagens, erro_conversa, _, _ = await _conversa(db, ticket, agente)
         return pagina("_conversa.html", mensagens=mensagens, erro_conversa=erro_conversa)
 
     def _volta(ticket_id: int, aviso: str = "", erro: str = "") -> HTTPResponse:

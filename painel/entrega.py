@@ -192,6 +192,44 @@ def transcricao(eventos: List[Dict[str, Any]], confidenciais: Sequence[str] = ()
     return linhas
 
 
+_PEDIDO_DA_IDENTIFICACAO = {
+    "identificacao_documento": "o CPF ou o número do cartão",
+    "identificacao_nascimento": "a data de nascimento",
+}
+
+
+def identificacao_em_curso(eventos: List[Dict[str, Any]]) -> str | None:
+    """What the assistant is asking to identify the person right now, or None.
+
+    u24: back with the assistant, the person was giving the CPF and the birth date when the agent replied; the
+    reply paused the assistant and the date went to the agent, masked, and the identification was lost. The
+    console says so before the agent writes.
+
+    >>> pede = [{"event": "active_loop", "name": "identificacao_form"},
+    ...         {"event": "slot", "name": "requested_slot", "value": "identificacao_nascimento"}]
+    >>> identificacao_em_curso(pede)
+    'a data de nascimento'
+    >>> identificacao_em_curso(pede + [{"event": "active_loop", "name": None}]) is None
+    True
+    >>> identificacao_em_curso(pede + [{"event": "pause"}]) is None
+    True
+    """
+    formulario, pedido = None, None
+    for evento in eventos:
+        tipo = evento.get("event")
+        if tipo == "active_loop":
+            formulario = evento.get("name")
+        elif tipo == "slot" and evento.get("name") == "requested_slot":
+            pedido = evento.get("value")
+        elif tipo == "pause":
+            formulario = None  # paused, the assistant asks nothing: what comes is the agent's
+        elif tipo == "restart":
+            formulario, pedido = None, None
+    if formulario != "identificacao_form":
+        return None
+    return _PEDIDO_DA_IDENTIFICACAO.get(pedido or "", "os dados de identificação")
+
+
 def janela_whatsapp_aberta(eventos: List[Dict[str, Any]], agora: datetime) -> bool:
     """Whether the beneficiary wrote within the last 24 hours (WhatsApp's customer-service window)."""
     ultimas = [float(e.get("timestamp") or 0) for e in eventos if e.get("event") == "user"]

@@ -603,8 +603,14 @@ def test_a_person_waiting_asks_how_it_stands_withdraws_or_goes_back_to_the_menu(
     page.locator("#conversa").get_by_text(told[:60]).wait_for(timeout=15000)
     back = user.say("voltar ao menu")
     assert back.startswith(f"Seu pedido {protocol} continua aberto: quando Ana responder") and "1 - Reembolso" in back
+    # u24: back with the bot, "tem alguém aí?" was "não entendi"; and Ana, replying while the bot asked the birth
+    # date, paused it mid-identification without knowing.
+    assert user.say("tem alguém aí?").startswith(f"Seu pedido tem o protocolo {protocol}. Está com Ana")
+    assert "CPF" in user.say("quero ver meus reembolsos")
+    assert "nascimento" in user.say("111.444.777-35")
     page.reload()
     assert "voltou ao assistente automático" in page.locator(".historico").inner_text()
+    assert "pediu a data de nascimento" in page.locator("#identificando").inner_text()
     assert painel.ticket(protocol).status == "em_atendimento"
     page.fill("form.responder textarea", "Encontrei: o reembolso sai sexta-feira.")
     page.get_by_role("button", name="Enviar resposta").click()
