@@ -211,21 +211,23 @@ def identificacao_em_curso(eventos: List[Dict[str, Any]]) -> str | None:
     'a data de nascimento'
     >>> identificacao_em_curso(pede + [{"event": "active_loop", "name": None}]) is None
     True
-    >>> identificacao_em_curso(pede + [{"event": "pause"}]) is None
-    True
+    >>> identificacao_em_curso(pede + [{"event": "pause"}]) is None, identificacao_em_curso(pede + [{"event": "pause"},
+    ...                                                                                  {"event": "resume"}])
+    (True, 'a data de nascimento')
     """
-    formulario, pedido = None, None
+    formulario, pedido, pausada = None, None, False
     for evento in eventos:
         tipo = evento.get("event")
         if tipo == "active_loop":
             formulario = evento.get("name")
         elif tipo == "slot" and evento.get("name") == "requested_slot":
             pedido = evento.get("value")
-        elif tipo == "pause":
-            formulario = None  # paused, the assistant asks nothing: what comes is the agent's
+        elif tipo in ("pause", "resume"):
+            pausada = tipo == "pause"
         elif tipo == "restart":
             formulario, pedido = None, None
-    if formulario != "identificacao_form":
+    if formulario != "identificacao_form" or pausada:
+        # Paused, the assistant asks nothing: what the person writes is the agent's. Resumed, the form goes on.
         return None
     return _PEDIDO_DA_IDENTIFICACAO.get(pedido or "", "os dados de identificação")
 

@@ -138,17 +138,22 @@ def test_a_note_is_saved_while_another_page_waits_for_rasa(tmp_path: Path, slow_
     assert notas == ["Cliente pediu retorno à tarde"]
 
 
+def _ana_no_painel(db, rasa_url: str, novo_agente, monkeypatch) -> tuple[Settings, str]:
+    """The console's settings and the cookie of Ana, signed in, who works the relationship inbox."""
+    monkeypatch.setenv("ATENDE_RASA_TOKEN", "token-de-teste")
+    settings = Settings(database_url=db.settings.database_url, rasa_url=rasa_url)
+    agente_id = novo_agente("ana", ["relacionamento"])
+    with make_session_factory(make_engine(settings))() as session:
+        cookie, _ = open_session(session.get(Agent, agente_id), session=session, hours=1)
+        session.commit()
+    return settings, cookie
+
+
 def test_a_phone_ticket_shows_the_number_to_call_back_as_it_is_dialled(slow_rasa, novo_agente, novo_chamado, db,
                                                                       monkeypatch):
     # Before: "ligar de volta para +5531988887777", thirteen digits to count aloud on the desk phone.
-    monkeypatch.setenv("ATENDE_RASA_TOKEN", "token-de-teste")
-    settings = Settings(database_url=db.settings.database_url, rasa_url=slow_rasa)
-    agente_id = novo_agente("ana", ["relacionamento"])
+    settings, cookie = _ana_no_painel(db, slow_rasa, novo_agente, monkeypatch)
     chamado = novo_chamado(channel="ura", conversa="ura:CA123", contexto={"telefone": "+5531988887777"})
-    factory = make_session_factory(make_engine(settings))
-    with factory() as session:
-        cookie, _ = open_session(session.get(Agent, agente_id), session=session, hours=1)
-        session.commit()
 
     with Console(settings) as console:
         status, _, page = _request(f"{console.url}/chamados/{chamado}", cookie)
@@ -160,14 +165,8 @@ def test_a_phone_ticket_shows_the_number_to_call_back_as_it_is_dialled(slow_rasa
 def test_the_queue_and_the_ticket_name_the_topic_a_zero_came_from(slow_rasa, novo_agente, novo_chamado, db,
                                                                    monkeypatch):
     # u24: a "0" from the boletos was "Pedido de atendente" in the queue, like every other.
-    monkeypatch.setenv("ATENDE_RASA_TOKEN", "token-de-teste")
-    settings = Settings(database_url=db.settings.database_url, rasa_url=slow_rasa)
-    agente_id = novo_agente("ana", ["relacionamento"])
+    settings, cookie = _ana_no_painel(db, slow_rasa, novo_agente, monkeypatch)
     chamado = novo_chamado(contexto={"assunto": "Boletos e financeiro"})
-    factory = make_session_factory(make_engine(settings))
-    with factory() as session:
-        cookie, _ = open_session(session.get(Agent, agente_id), session=session, hours=1)
-        session.commit()
 
     with Console(settings) as console:
         _, _, fila = _request(f"{console.url}/", cookie)
