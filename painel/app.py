@@ -352,11 +352,7 @@ def create_app(settings: Settings, *, canais: Canais | None = None, nome: str = 
                 fluxo.transferir(agente, ticket, form.get("caixa", ""), form.get("motivo", ""), session=db, rules=rules,
                                  hoje=hoje())
                 aviso = f"Chamado {ticket.protocol} transferido."
-                if ticket.tier == "ouvidoria":
-                    aviso += await _avisar(db, ticket, (
-                        f"Seu pedido de protocolo {ticket.protocol} foi encaminhado à Ouvidoria da Cemig Saúde "
-                        f"(segunda instância). A resposta vem por esta conversa até {ticket.due_date:%d/%m/%Y}."
-                    ))
+                aviso += await _avisar(db, ticket, fluxo.aviso_de_transferencia(ticket, rules))
                 db.commit()
                 return response.redirect("/?" + urlencode({"aviso": aviso}))
             elif acao == "status":

@@ -376,6 +376,22 @@ def transferir(
     return evento
 
 
+def aviso_de_transferencia(ticket: Ticket, rules: RuleSet) -> str:
+    """What the beneficiary reads when an agent has just transferred their ticket (``ticket`` already moved).
+
+    u18: a transfer to the Ombudsman was silent; an older item: so was one to the clinical area, and the person
+    kept writing to someone who no longer had the request.
+    """
+    if ticket.tier == "ouvidoria":
+        return (f"Seu pedido de protocolo {ticket.protocol} foi encaminhado à Ouvidoria da Cemig Saúde (segunda "
+                f"instância). A resposta vem por esta conversa até {ticket.due_date:%d/%m/%Y}.")
+    inbox = next((i for i in rules.inboxes.values() if i.address.lower() == (ticket.inbox or "").lower()), None)
+    equipe = inbox.label if inbox is not None and inbox.label else "outra equipe"
+    sigilo = " Só profissionais de saúde leem o que você escrever sobre ele." if inbox and inbox.confidential else ""
+    return (f"Seu pedido de protocolo {ticket.protocol} passou para outra equipe ({equipe}), que continua o "
+            f"atendimento por esta conversa.{sigilo}")
+
+
 def _mudar(ticket: Ticket, agent: Agent | None, novo: str, texto: str | None = None) -> TicketEvent:
     evento = _evento(ticket, agent, "status", old_value=ticket.status, new_value=novo, text=texto, public=True)
     ticket.status = novo

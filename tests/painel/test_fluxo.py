@@ -146,6 +146,23 @@ def test_transfer_to_the_ombudsman_changes_inbox_and_tier(db, rules, novo_agente
         assert fluxo.abrir(agente, ticket.id, session=session, rules=rules) is None
 
 
+def test_a_transfer_to_the_clinical_area_is_told_to_the_person_with_who_reads_it(db, rules, novo_agente,
+                                                                                  novo_chamado):
+    # Older item: a clinical transfer was silent; the person kept writing as if the first line still had it.
+    ana = novo_agente("ana", ["relacionamento"])
+    session, agente, ticket = _carregar(db, ana, novo_chamado())
+    with session:
+        fluxo.assumir(agente, ticket, session=session)
+        fluxo.transferir(agente, ticket, "area_clinica", "dúvida sobre a conduta do médico", session=session,
+                         rules=rules)
+        told = fluxo.aviso_de_transferencia(ticket, rules)
+        assert told == (f"Seu pedido de protocolo {ticket.protocol} passou para outra equipe (Área clínica), que "
+                        "continua o atendimento por esta conversa. Só profissionais de saúde leem o que você "
+                        "escrever sobre ele.")
+        # The reason, which may be clinical, is the agents' own: never told.
+        assert "conduta" not in told
+
+
 def test_waiting_notice_picks_untaken_old_tickets_once(db, rules, novo_agente, novo_chamado):
     from datetime import timedelta
 
