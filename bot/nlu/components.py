@@ -56,6 +56,8 @@ from bot.nlu.parsing import (
 )
 from bot.nlu.policy import TELE_APOLICE, names_the_policy
 from bot.nlu.privacy import DUVIDA_IDENTIFICACAO, is_data_rights_request, is_identification_question
+from bot.nlu.second_copy import OPTIONS as SECOND_COPY_OPTIONS
+from bot.nlu.second_copy import unnamed_second_copy
 from bot.nlu.short_replies import says_already_said, short_reply_intent
 from bot.nlu.symptoms import symptom_intent
 
@@ -75,6 +77,19 @@ def force_intent(message: Message, name: str) -> None:
     top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+
+
+def offer_between(message: Message, first: str, second: str) -> None:
+    """Make ``first`` and ``second`` equally likely, every other guess zero, so the bot asks which one it is."""
+    # An even split is what FallbackClassifier calls ambiguous and ClarifyAmbiguity turns into a question.
+    ranking = [
+        {INTENT_NAME_KEY: r.get(INTENT_NAME_KEY), PREDICTED_CONFIDENCE_KEY: 0.0}
+        for r in message.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) not in (first, second)
+    ]
+    pair = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 0.5} for name in (first, second)]
+    message.set(INTENT, dict(pair[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [*pair, *ranking], add_to_output=True)
 
 
 LEAVE_INTENT = "sair"
@@ -264,6 +279,10 @@ class IdentifierExtractor(GraphComponent, EntityExtractorMixin):
                 force_intent(message, TELE_APOLICE)
             else:
                 doubt_a_closing_guess(message, text)
+            guess = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if unnamed_second_copy(text) and guess not in SECOND_COPY_OPTIONS:
+                # "como tiro a segunda via?" was out of scope: a second copy is the boleto's or the card's.
+                offer_between(message, *SECOND_COPY_OPTIONS)
             relative = find_relative_dates(text, today)
             if not found and not relative:
                 continue

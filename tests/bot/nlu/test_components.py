@@ -290,3 +290,17 @@ def test_starting_over_from_zero_is_the_menu_not_an_agent():
     IdentifierExtractor().process([restart, treatment])
     assert restart.get("intent") == {"name": "menu", "confidence": 1.0}
     assert treatment.get("intent")["name"] == "utilizacao"
+
+
+@pytest.mark.parametrize("text", ["como tiro a segunda via?", "como pego a 2ª via pelo app?"])
+def test_a_second_copy_of_nothing_named_is_asked_about_when_the_classifier_is_lost(text):
+    # "como tiro a segunda via?" was "só consigo ajudar com assuntos do seu plano" (out of scope, 0.49).
+    message = _process(text, intent="fora_de_escopo")
+    ranking = [(r["name"], r["confidence"]) for r in message.get("intent_ranking")[:2]]
+    assert ranking == [("financeiro", 0.5), ("numero_cartao", 0.5)]
+
+
+def test_a_second_copy_the_classifier_placed_or_that_names_its_document_is_left_alone():
+    assert _process("segunda via", intent="financeiro").get("intent")["name"] == "financeiro"
+    assert _process("preciso da segunda via do informe", intent="imposto_renda").get("intent")["name"] == \
+        "imposto_renda"
