@@ -178,6 +178,21 @@ def test_a_long_answer_is_said_in_parts_the_caller_moves_through_with_9_or_conti
     assert heard[1].said[0].startswith("Passo") and heard[1].said[0] != first.said[0]
 
 
+def _to_the_end(dialogue: "_Recorded", question: str, then: str | None = None) -> tuple[list, object]:
+    """Every part of the answer to ``question``, each reached with 9, and what a last key ``then`` got."""
+    from bot.channels.ura import CONTINUE_HINT
+
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        heard = [call.speak(question)[1]]
+        while heard[-1].said[-1] == CONTINUE_HINT:
+            heard.append(call.keys("9")[1])
+        after = call.keys(then)[1] if then else None
+    return heard, after
+
+
 def test_a_numbered_list_is_never_cut_between_an_items_number_and_its_text():
     # u24: a part of the reimbursement documents ended "… assinado, datado e carimbado. 3." and the next began
     # "Conta hospitalar…": the caller heard a number with nothing after it.
@@ -187,13 +202,7 @@ def test_a_numbered_list_is_never_cut_between_an_items_number_and_its_text():
                      "do médico assistente, e a justificativa do tratamento efetuado." for n in range(1, 13))
     dialogue = _Recorded()
     dialogue.said["quais documentos?"] = [f"Documentos, artigo 72 do Regulamento. {items}"]
-    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
-        call = Call(server)
-        call.start()
-        call.keys("1")
-        heard = [call.speak("quais documentos?")[1]]
-        while heard[-1].said[-1] == CONTINUE_HINT:
-            heard.append(call.keys("9")[1])
+    heard, _ = _to_the_end(dialogue, "quais documentos?")
     assert len(heard) >= 2
     for part in heard:
         said = " ".join(s for s in part.said if s != CONTINUE_HINT)
@@ -203,19 +212,12 @@ def test_a_numbered_list_is_never_cut_between_an_items_number_and_its_text():
 
 def test_a_9_after_a_long_answer_ended_says_only_its_last_part_again():
     # u22: one 9 too many replayed a 45-second answer from its first step to reach the closing question.
-    from bot.channels.ura import ANSWER_ENDED, CONTINUE_HINT
+    from bot.channels.ura import ANSWER_ENDED
 
     # The how-to and its closing question in one message, as the bot sends it.
     dialogue = _Recorded()
     dialogue.said["como peço reembolso?"] = [f"{HOW_TO} Posso ajudar em algo mais?"]
-    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
-        call = Call(server)
-        call.start()
-        call.keys("1")
-        heard = [call.speak("como peço reembolso?")[1]]
-        while heard[-1].said[-1] == CONTINUE_HINT:
-            heard.append(call.keys("9")[1])
-        _, after = call.keys("9")
+    heard, after = _to_the_end(dialogue, "como peço reembolso?", then="9")
     assert len(heard) >= 3 and after.said == [ANSWER_ENDED, *heard[-1].said]
     assert after.said[-1].endswith("Posso ajudar em algo mais?") and not any("Passo 1:" in s for s in after.said)
 
