@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
 from actions.formatting import format_date
-from bot.canais import ENVIO_DE_DOCUMENTOS, SNS_24, Canal
+from actions.sem_esperar import HOJE_NO_PA_ONLINE, precisa_hoje
+from bot.canais import ENVIO_DE_DOCUMENTOS, Canal
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
@@ -43,6 +44,9 @@ AVISO_PROTOCOLO_CONCLUIDO = (
     "O protocolo desta conversa é {protocolo}, que já está {situacao}. Para ler a resolução, digite o número e "
     "confirme quem é você; para consultar outro, informe o número (20 dígitos)."
 )
+
+
+ENQUANTO_ESPERA = "Enquanto isso, posso ajudar em algo mais? Digite *menu* para ver as opções."
 
 
 def aviso_do_protocolo(protocolo: str) -> str:
@@ -315,6 +319,11 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
                 prazo = f" Está com {ticket.assigned_agent.name}, que responde por esta conversa."
         if ticket is not None and ticket.status not in OPEN_TICKET_STATUSES:
             prazo = f" Ele já está {STATUS_LABELS[ticket.status]}."
+            if ticket.category == "falar_atendente":
+                prazo += " Para falar com uma pessoa de novo, digite 0."
+        # u25: "Um atendente responde em instantes" then "…ou 0 para falar com um atendente", already asked for.
+        esperando = ticket is not None and ticket.category == "falar_atendente" and ticket.status in (
+            OPEN_TICKET_STATUSES)
         if ticket is not None and ticket.status == "aguardando_beneficiario":
             prazo = " A equipe está esperando uma resposta sua: veja o e-mail ou a mensagem que ela enviou."
         titulo = "" if tracker.get_slot(PROTOCOLO_DA_CONVERSA) else f" ({rotulo_do_chamado(ticket)})"
@@ -332,40 +341,13 @@ def responder_sobre_o_chamado(dispatcher: CollectingDispatcher, tracker: Tracker
         # "preciso do medicamento hoje": the desk answers in days; a doctor online answers now.
         prazo += f" {HOJE_NO_PA_ONLINE}"
     dispatcher.utter_message(text=f"Seu pedido{titulo} tem o protocolo {protocolo}.{prazo}")
-    dispatcher.utter_message(response="utter_algo_mais")
+    if esperando:
+        dispatcher.utter_message(text=ENQUANTO_ESPERA)
+    else:
+        dispatcher.utter_message(response="utter_algo_mais")
     return True
 
 
-_PRECISA_HOJE = re.compile(
-    r"\b(?:hoje|agora|urgente|ja ja|amanha cedo|nao posso esperar|outro medico|precisa do (?:remedio|medicamento))\b"
-)
-
-
-def precisa_hoje(texto: str) -> bool:
-    """Whether a message about a desk request says it cannot wait for the desk's answer.
-
-    >>> precisa_hoje("Entretanto posso ir a outro médico? o miúdo precisa do remédio"), precisa_hoje("obrigado")
-    (True, False)
-    """
-    return bool(_PRECISA_HOJE.search(strip_accents(texto).lower()))
-HOJE_NO_PA_ONLINE = (
-    "Se precisa de um médico ou de uma receita hoje, o Pronto Atendimento Online atende agora, 24 horas: escreva "
-    "*PA Online*."
-)
-# Without a number of the desk's own for the sick, a client in Portugal is sent to the public line.
-HOJE_EM_PORTUGAL = (
-    f"Se precisa de um médico ou de uma receita hoje, em Portugal ligue para o {SNS_24}; no Brasil, o Pronto "
-    "Atendimento Online atende agora, 24 horas (escreva *PA Online*)."
-)
-
-
-def hoje_sem_esperar(fiscal: str | None) -> str:
-    """Where a desk client gets a doctor or a prescription today: a CPF is a client in Brazil, a NIF in Portugal.
-
-    >>> hoje_sem_esperar("52998224725") == HOJE_NO_PA_ONLINE, hoje_sem_esperar("123456789") == HOJE_EM_PORTUGAL
-    (True, True)
-    """
-    return HOJE_NO_PA_ONLINE if len(fiscal or "") == 11 else HOJE_EM_PORTUGAL
 _ESPERA_RESPOSTA = re.compile(r"\b(?:respond\w*|resposta|retorn\w*|resolv\w*)\b")
 
 

@@ -18,16 +18,15 @@ from rasa_sdk.types import DomainDict
 from actions.base import beneficiario_identificado, session_factory
 from actions.chamados import (
     abrir_chamado,
-    hoje_sem_esperar,
     lembrar_protocolo,
     mensagem_do_chamado,
-    precisa_hoje,
     responder_sobre_o_chamado,
 )
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, releitura, reler_no_assunto
 from actions.orientacoes import CHAMADA_PAROU, MARCAR_CONSULTA_ONLINE, SUPORTE, pede_marcacao_online
 from actions.pedido import DESISTIU, desiste, so_cumprimento
+from actions.sem_esperar import hoje_sem_esperar, precisa_hoje
 from actions.sinais import de_portugal, sinais_de_emergencia
 from actions.teleconsulta_leitura import (
     DOCUMENTO_DO_PAIS,

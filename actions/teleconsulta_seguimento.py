@@ -13,9 +13,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import beneficiario_identificado, session_factory
-from actions.chamados import hoje_sem_esperar, precisa_hoje
 from actions.contexto import releitura
 from actions.pedido import primeiro_pedido
+from actions.sem_esperar import hoje_sem_esperar, precisa_hoje
 from actions.teleconsulta import TELE_INTENTS
 from actions.teleconsulta_leitura import equipa
 from bot.db import repository

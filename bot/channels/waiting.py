@@ -16,6 +16,7 @@ Now (:func:`bot.nlu.handoff.while_waiting`):
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -99,7 +100,8 @@ def _waiting(ticket: Any) -> Waiting:
     return Waiting(
         protocol=ticket.protocol,
         agent=ticket.assigned_agent.name if ticket.assigned_agent_id and ticket.assigned_agent else None,
-        inbox=inbox_label(ticket.inbox),
+        # u25: "fila de Atendimento Cemig Saúde (primeira instância)" is the agents' word, not the person's.
+        inbox=re.sub(r"\s*\([^)]*\)$", "", inbox_label(ticket.inbox)),
         # A request for a person is answered live: its deadline in business days read as a wait of days (u24).
         due=None if ticket.category == "falar_atendente" else ticket.due_date,
         withdrawable=retiravel(ticket) and ticket.status == "aberto",

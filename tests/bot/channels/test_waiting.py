@@ -95,7 +95,8 @@ def test_someone_in_the_queue_asking_if_anyone_is_there_learns_the_protocol_and_
                                                                                           novo_chamado):
     novo_chamado()
     [answer] = escrever("boa tarde, tem alguém aí??")
-    assert "Seu pedido 2026120200000001 está na fila de Atendimento" in answer
+    assert "Seu pedido 2026120200000001 está na fila de Atendimento Cemig Saúde: " in answer
+    assert "instância" not in answer  # u25: the agents' jargon
     assert "digite *menu*" in answer and "*pode cancelar*" in answer
     assert "09/12/2026" not in answer  # u24: a live wait for a person read as a deadline nine days away
     # The message still reaches the agent, who also reads what the person was told; the bot stays quiet for them.
