@@ -60,6 +60,7 @@ from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import is_valid_cpf
+from bot.intencoes import rotulo
 from bot.nlu.handoff import asks_for_a_person
 from bot.nlu.parsing import only_digits, parse_date
 from bot.settings import get_settings
@@ -160,7 +161,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         if intent in SERVICOS:
             resultado["opcao_pendente"] = intent
-            inicio = "Certo, vejo isso assim que você se identificar."
+            # u25: "1" at the CPF question, meant for something else, was "Certo, vejo isso": the topic is named.
+            inicio = f"Certo, {rotulo(intent)}: vejo isso assim que você se identificar."
         elif slot == "identificacao_documento":
             inicio = "Para mostrar dados do plano, preciso confirmar quem é você primeiro."
         elif intent in ("afirmar", "agradecimento") or CIENTE.search(texto_de(texto)):

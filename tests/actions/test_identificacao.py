@@ -211,7 +211,8 @@ def test_another_data_request_during_identification_is_the_one_served_after_it(d
                            text="e o boleto?", intent="financeiro")
     result = ValidateIdentificacaoForm().validate_identificacao_documento("e o boleto?", dispatcher, tracker, {})
     assert result == {"identificacao_documento": None, "opcao_pendente": "financeiro"}
-    assert texts(dispatcher)[0].startswith("Certo, vejo isso assim que você se identificar.")
+    # u25: "Certo, vejo isso" left the person guessing what "isso" was: the topic is named.
+    assert texts(dispatcher)[0].startswith("Certo, Financeiro: vejo isso assim que você se identificar.")
 
 
 async def test_a_network_question_that_drew_an_option_is_answered_without_the_cpf(dispatcher):
