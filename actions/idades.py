@@ -169,3 +169,20 @@ def idades_de_filhos(texto: str | None) -> List[int]:
         trecho = folded[filho.start(): proxima.start() if proxima else len(folded)]
         idades.extend(idades_da_mensagem(trecho))
     return idades
+
+
+_IDADE_SOLTA = re.compile(r"(?:(?:mas )?e (?:se for )?)?(?:pra|para|com|de|aos|p/)?\s*(\d{1,3})")
+
+
+def idade_solta(texto: str | None) -> int | None:
+    """A number alone after a quote ("e pra 60?", "e com 70?"), read as another age; None otherwise.
+
+    >>> idade_solta("e pra 60?"), idade_solta("E com 70"), idade_solta("60?"), idade_solta("e pra 2 pessoas?")
+    (60, 70, 60, None)
+    >>> idade_solta("e pra 150?") is None
+    True
+    """
+    folded = " ".join(strip_accents(texto or "").lower().split()).strip(" ?!.")
+    achado = _IDADE_SOLTA.fullmatch(folded)
+    idade = int(achado.group(1)) if achado else None
+    return idade if idade is not None and idade <= 120 else None

@@ -22,6 +22,7 @@ from actions.familia import pessoas_visiveis
 from actions.formatting import enumerar, format_money
 from actions.idades import (
     idade_por_extenso,
+    idade_solta,
     idades_da_mensagem,
     idades_de_filhos,
     idades_retiradas,
@@ -270,6 +271,9 @@ def idades_do_assunto(tracker: Tracker, texto: str | None) -> List[int]:
                 cotadas.remove(idade)
         return cotadas
     idades = idades_da_mensagem(texto)
+    if not idades and (solta := idade_solta(texto)) is not None and idades_cotadas(tracker.events or []):
+        # u25: "e pra 60?" after the quote for 45 got the plans without prices: a number alone is another age.
+        return [solta]
     if not idades or not _ACRESCENTA.search(strip_accents(texto or "").lower()):
         return idades
     if assunto_atual(tracker.events or []) != "novos_planos":

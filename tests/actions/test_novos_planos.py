@@ -459,3 +459,15 @@ async def test_the_cheapest_plan_for_the_quoted_ages_is_shown_alone(dispatcher):
     await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
     shown = texts(dispatcher)[0]
     assert shown.count("Acomodação:") == 1 and "Essencial Enfermaria" in shown, shown
+
+
+async def test_a_number_alone_after_a_quote_is_another_age_quoted(dispatcher):
+    # u25: "e pra 60?" after the quote for 45 showed the plans with no price for anyone.
+    cotacao = "Planos da Cemig Saúde para 45 anos de idade (valor por mês, por pessoa):"
+    planos = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": "quanto fica a mensalidade pra 45 anos?", "parse_data": planos},
+              {"event": "bot", "text": cotacao},
+              {"event": "user", "text": "e pra 60?", "parse_data": planos}]
+    tracker = make_tracker(text="e pra 60?", intent="novos_planos", events=events)
+    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("Planos da Cemig Saúde para 60 anos de idade")
