@@ -483,6 +483,26 @@ class ClarifyAmbiguity(ConfiguredComponent):
             return names
         return []
 
+    def topic_over_out_of_scope(self, message: Message) -> Dict[str, Any] | None:
+        """The topic of a close call between one topic and "out of scope", which is no question worth asking.
+
+        u25: "vcs são uma vergonha!!! já liguei 3 vezes e ninguém resolve meu reembolso" was between the
+        reimbursements (0.45) and out of scope (0.43): "Desculpe, não entendi". A message that names a topic of
+        the plan is about it.
+        """
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+            return None
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        if len(ranking) < 2:
+            return None
+        if ranking[0][PREDICTED_CONFIDENCE_KEY] - ranking[1][PREDICTED_CONFIDENCE_KEY] >= self._margin:
+            return None
+        names = {ranking[0][INTENT_NAME_KEY], ranking[1][INTENT_NAME_KEY]}
+        topic = next((r for r in ranking[:2] if r[INTENT_NAME_KEY] in ESCLARECIVEIS), None)
+        if FORA_DE_ESCOPO not in names or topic is None or topic[PREDICTED_CONFIDENCE_KEY] < self._floor:
+            return None
+        return dict(topic)
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Turn close calls between two topics into :data:`~bot.intencoes.ESCLARECER`."""
         for message in messages:
@@ -490,4 +510,6 @@ class ClarifyAmbiguity(ConfiguredComponent):
                 confidence = max(r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING_KEY))
                 message.set(INTENT, {INTENT_NAME_KEY: ESCLARECER, PREDICTED_CONFIDENCE_KEY: confidence},
                             add_to_output=True)
+            elif topic := self.topic_over_out_of_scope(message):
+                message.set(INTENT, topic, add_to_output=True)
         return messages

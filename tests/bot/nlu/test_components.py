@@ -75,6 +75,17 @@ def test_a_fallback_between_two_close_topics_becomes_a_clarifying_question():
     assert _ranked("reembolso", ("reembolso", 0.9), ("utilizacao", 0.05)) == "reembolso"
 
 
+def test_a_close_call_between_a_topic_and_out_of_scope_is_the_topic():
+    # u25: "vcs são uma vergonha!!! já liguei 3 vezes e ninguém resolve meu reembolso" (reembolso 0.45, out of
+    # scope 0.43) was "Desculpe, não entendi".
+    fallback = ("nlu_fallback", 0.25)
+    assert _ranked("nlu_fallback", fallback, ("reembolso", 0.45), ("fora_de_escopo", 0.43)) == "reembolso"
+    assert _ranked("nlu_fallback", fallback, ("fora_de_escopo", 0.45), ("financeiro", 0.40)) == "financeiro"
+    # Out of scope well ahead, or beside a reply that is no topic: the fallback stays.
+    assert _ranked("nlu_fallback", fallback, ("fora_de_escopo", 0.60), ("reembolso", 0.30)) == "nlu_fallback"
+    assert _ranked("nlu_fallback", fallback, ("fora_de_escopo", 0.40), ("afirmar", 0.38)) == "nlu_fallback"
+
+
 def test_days_written_in_words_are_dates_too():
     # The suite's clock is Wednesday 2026-12-02.
     assert _dates(_process("posso pagar dia vinte e cinco?")) == [("2026-12-25", "dia vinte e cinco")]
