@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from actions.base import AcaoIdentificada, beneficiario_identificado, de_quem, enviar_lista, hoje, mensagem_do_pedido
 from actions.familia import Pessoa, fala_de_si
 from actions.formatting import first_name, format_date
-from actions.guias import descrever, guias_nomeadas, reanalises_abertas
+from actions.guias import descrever, guias_nomeadas, procedimento_sem_guia, reanalises_abertas
 from actions.novos_planos import texto_carencias
 from actions.reanalise import (
     discorda_da_negativa,
@@ -285,7 +285,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
                 aberta = abertas.get(pedido.guide_number)
                 dispatcher.utter_message(text=descrever(pedido, nomes.get(pedido.beneficiary_id), hoje(), aberta))
         else:
-            eventos = self._lista(dispatcher, tracker, pessoas, session=session)
+            eventos = self._lista(dispatcher, tracker, pessoas, session=session, texto=texto)
         if espera_no_hospital(texto):
             # "o hospital disse que precisa esperar a autorização": the guide, then what to tell the hospital.
             dispatcher.utter_message(text=URGENCIA_NO_HOSPITAL)
@@ -313,9 +313,14 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         return [n for n in numeros(mensagem, "cpf") if n not in ditos] + numeros(mensagem, "protocolo")
 
     def _lista(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Session
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, pessoas: List[Pessoa], *, session: Session,
+        texto: str = "",
     ) -> List[EventType]:
         pedidos = repository.list_authorizations([p.id for p in pessoas], session=session)
+        if pedidos and (procurado := procedimento_sem_guia(pedidos, texto)):
+            proprio = len(pessoas) == 1 and pessoas[0].id == beneficiario_identificado(tracker)
+            quem = "" if proprio else de_quem(pessoas)
+            dispatcher.utter_message(text=f"Não encontrei pedido de autorização de {procurado}{quem}.")
         if not pedidos:
             if len(pessoas) > 1:
                 texto = "Não há pedidos de autorização registrados para você nem para seus dependentes."

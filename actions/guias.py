@@ -58,6 +58,36 @@ def guias_nomeadas(pedidos: List[Any], texto: str) -> List[Any]:
     ]
 
 
+# Procedures people ask about by name; one not among the person's guides is said to be missing (u25: "minha
+# ressonância foi autorizada?" got the knee arthroscopy, denied, and no word about the MRI).
+_PROCEDIMENTOS = re.compile(
+    r"\b(?:ressonancias?|tomografias?|ultrassom|ultrassonografias?|ecografias?|ecocardiogramas?|endoscopias?|"
+    r"colonoscopias?|mamografias?|densitometrias?|fisioterapias?|artroscopias?|cateterismos?|biopsias?|"
+    r"cintilografias?|quimioterapias?|radioterapias?|hemodialises?|angioplastias?|bariatricas?|"
+    r"fonoaudiologias?|psicoterapias?|cesareas?|partos?|internac(?:ao|oes)|holter|mapa|eletroneuromiografias?)\b"
+)
+
+
+def procedimento_sem_guia(pedidos: List[Any], texto: str) -> str | None:
+    """A procedure the message names that none of ``pedidos`` is, as written (accents folded); None otherwise.
+
+    >>> from types import SimpleNamespace as P
+    >>> joelho = [P(procedure_name="Artroscopia de joelho", guide_number="20260000003")]
+    >>> procedimento_sem_guia(joelho, "minha ressonância foi autorizada?")
+    'ressonância'
+    >>> procedimento_sem_guia(joelho, "e a artroscopia?") is None
+    True
+    >>> procedimento_sem_guia(joelho, "quais autorizações eu tenho?") is None
+    True
+    """
+    folded = strip_accents(texto).lower()
+    achado = _PROCEDIMENTOS.search(folded)
+    if achado is None or guias_nomeadas(pedidos, texto):
+        return None
+    # As the person wrote it ("ressonância"), when folding kept the positions.
+    return texto[achado.start():achado.end()].lower() if len(folded) == len(texto) else achado.group(0)
+
+
 def tipo_prazo(pedido: Any) -> TicketKind:
     """Kind of answer deadline of a request: high complexity gets 10 business days, the rest 5 (RN 623/2024)."""
     if pedido.high_complexity:

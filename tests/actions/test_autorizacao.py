@@ -361,3 +361,19 @@ async def test_a_cpf_typed_with_the_request_is_not_taken_for_a_guide(dispatcher)
     await ActionConsultarAutorizacao().run(dispatcher, _tracker(maria, text), {})
     shown = _shown(dispatcher)
     assert "Não encontrei" not in shown and "*Guia 20260000002*" in shown and "Art. 77, §1º" in shown
+
+
+async def test_a_procedure_without_a_guide_is_said_missing_before_the_list(dispatcher):
+    # u25: José's "minha ressonância foi autorizada?" got his knee arthroscopy, denied, and no word about an MRI
+    # (his wife's MRI guide is hers: never shown to him).
+    family = _family()
+    jose_id = family["jose"][0]
+    await ActionConsultarAutorizacao().run(dispatcher, _tracker(jose_id, "minha ressonância foi autorizada?"), {})
+    said = texts(dispatcher)
+    assert said[0] == "Não encontrei pedido de autorização de ressonância."
+    shown = _shown(dispatcher)
+    assert "Artroscopia de joelho" in shown and "Ressonância" not in shown
+    # A guide the message names is answered alone, with no such line.
+    other = type(dispatcher)()
+    await ActionConsultarAutorizacao().run(other, _tracker(jose_id, "e a artroscopia?"), {})
+    assert not any(t.startswith("Não encontrei") for t in texts(other))
