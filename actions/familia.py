@@ -63,11 +63,12 @@ _NAO_NOMES = frozenset(
     "cemig saude forluz unimed sus samu cps plano ura whatsapp telegram brasil bh rio minas contagem".split()
 )
 # u19: a father in the emergency room asking for his 14-year-old's card read "só ela mesma… consulta", with no way
-# to get it: the titular, or the Central, which is open all night.
+# to get it: the titular, or the Central, which is open all night. u25: "Seguem os seus:" before "your fees come on the
+# titular's boleto" announced data that never came.
 AVISO_SO_OS_SEUS = (
     "Por segurança, cada dependente vê só os próprios dados: os de outra pessoa do plano, só o titular consulta "
     "(ou a própria pessoa, se for maior de idade). Se precisa deles agora, peça ao titular ou ligue para a Central "
-    f"de Relacionamento: {TELEFONE_24H}. Seguem os seus:"
+    f"de Relacionamento: {TELEFONE_24H}. Abaixo, o que vale para você:"
 )
 
 
