@@ -550,8 +550,14 @@ class UraInput(InputChannel):
         return message_texts(latest_bot_messages(await self._tracker(request, sender)))
 
 
+# "Diga menu para ver as opções" closing an answer offers the menu; it asks nothing (u25: two silences after the
+# reimbursement documents, while the caller wrote them down, sent the call to the agents' queue).
+_OFFERS_THE_MENU = re.compile(r"\b(?:diga|digite)\s+\*?menu\*?\s+para\s+ver\s+as\s+op[cç][oõ]es\.?", re.IGNORECASE)
+
+
 def _asks(text: str) -> bool:
     """Whether a message of the bot asks the caller something (a question, or options to choose from)."""
+    text = _OFFERS_THE_MENU.sub("", text)
     pede = re.search(r"\b(?:digite|informe|diga|tecle|escolha|responda)\b", text, re.IGNORECASE)
     return "?" in text or is_single_key_menu([text]) or bool(pede)
 

@@ -266,6 +266,25 @@ def test_silence_after_an_answer_that_asks_nothing_offers_more_help_then_says_go
     assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
 
 
+def test_silence_after_an_answer_that_only_offers_the_menu_says_goodbye_not_the_queue():
+    # u25: after the reimbursement documents ("… Diga menu para ver as opções."), two silences while the caller
+    # wrote them down sent the call to the agents' queue.
+    from bot.channels.ura import GOODBYE
+
+    dialogue = _Recorded()
+    dialogue.said["quais documentos?"] = [
+        "Documentos, artigo 72 do Regulamento: o formulário e o relatório do médico. Diga menu para ver as opções."]
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        call.speak("quais documentos?")
+        _, first = call.silence()
+        root, second = call.silence()
+    assert first.said == ["Posso ajudar em algo mais?"]
+    assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
+
+
 def test_a_caller_going_for_a_pen_is_waited_for_then_hears_it_again():
     # u22: "espera que vou pegar uma caneta" replayed the card number at once, while the caller was away.
     from bot.channels.ura import WAITING
