@@ -454,6 +454,9 @@ class UraInput(InputChannel):
             if (parte and continuing) or repeating:
                 # The next part of a long answer, or the part just heard (the whole answer when it had one).
                 said = await self._pending(request, sender)
+                if repeating and not parte:
+                    # u25: "repetir" after the boleto replayed "Obrigado, Maria! Identificação confirmada." first.
+                    said = [t for t in said if not _CONFIRMED.search(t)] or said
                 spoken = [render_for_ear(text) for text in said] or [NOT_UNDERSTOOD]
                 return self._say_parts(request, spoken, said, stage, parte if continuing else max(parte - 1, 0))
             text = "menu" if digits == "*" else digits or speech
@@ -550,6 +553,8 @@ class UraInput(InputChannel):
         return message_texts(latest_bot_messages(await self._tracker(request, sender)))
 
 
+# The identification's thanks, said once: no answer worth hearing again.
+_CONFIRMED = re.compile(r"^Obrigad[oa], [^!]{1,60}! Identificação confirmada\.$")
 # "Diga menu para ver as opções" closing an answer offers the menu; it asks nothing (u25: two silences after the
 # reimbursement documents, while the caller wrote them down, sent the call to the agents' queue).
 _OFFERS_THE_MENU = re.compile(r"\b(?:diga|digite)\s+\*?menu\*?\s+para\s+ver\s+as\s+op[cç][oõ]es\.?", re.IGNORECASE)

@@ -285,6 +285,22 @@ def test_silence_after_an_answer_that_only_offers_the_menu_says_goodbye_not_the_
     assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
 
 
+def test_repeat_after_identifying_says_the_answer_not_the_thanks_again():
+    # u25: "repetir" after the boleto replayed "Obrigado, Maria! Identificação confirmada." before it.
+    dialogue = _Recorded()
+    dialogue.said["12031975"] = ["Obrigado, Maria! Identificação confirmada.",
+                                 "Boleto de dezembro de 2026: 450 reais, vence em 10 de dezembro. Algo mais?"]
+    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
+        call = Call(server)
+        call.start()
+        call.keys("1")
+        _, first = call.keys("12031975#")
+        _, again = call.speak("repetir")
+    assert first.said[0] == "Obrigado, Maria! Identificação confirmada."
+    assert not any("Identificação confirmada" in s for s in again.said)
+    assert any(s.startswith("Boleto de dezembro de 2026") for s in again.said), again.said
+
+
 def test_a_caller_going_for_a_pen_is_waited_for_then_hears_it_again():
     # u22: "espera que vou pegar uma caneta" replayed the card number at once, while the caller was away.
     from bot.channels.ura import WAITING
