@@ -20,6 +20,7 @@ from actions.formatting import first_name
 from actions.identificacao_leitura import documento_de_outra_pessoa
 from actions.pedido import nao_entendeu, nao_resolveu
 from actions.reanalise import atender_pedido_de_reanalise
+from bot.canais import Canal
 from bot.db import repository
 from bot.identifiers import is_valid_card, is_valid_cpf
 from bot.nlu.parsing import find_identifiers
@@ -142,7 +143,8 @@ class ActionDespedida(Action):
             # "nao, as MINHAS" after the daughter's data corrects whose data, and said goodbye and logged out.
             return reler_no_assunto(tracker, assunto)
         dispatcher.utter_message(response="utter_despedida")
-        if tracker.get_slot("identificado"):
+        if tracker.get_slot("identificado") and tracker.get_latest_input_channel() != Canal.URA.value:
+            # On the phone the call ends with the goodbye, and the identification with it (u25: said to no one).
             dispatcher.utter_message(text="Por segurança, encerrei sua identificação.")
         return esquecer_identificacao()
 

@@ -40,6 +40,15 @@ async def test_a_no_thanks_ends_the_conversation_and_the_identification(dispatch
     assert slot_events(events)["identificado"] is False
 
 
+async def test_a_caller_saying_goodbye_is_not_told_of_the_identification_ending(dispatcher):
+    # u25: "Por segurança, encerrei sua identificação." was the last thing a caller heard after "tchau".
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "1"}, text="tchau", intent="despedida",
+                           sender="ura:CA1", events=[{"event": "user", "text": "tchau", "input_channel": "ura"}])
+    events = await ActionDespedida().run(dispatcher, tracker, {})
+    assert texts(dispatcher) == ["utter_despedida"]
+    assert slot_events(events)["identificado"] is False  # ended all the same
+
+
 @pytest.mark.parametrize("text", ["nao, as MINHAS, da maria", "não, as minhas"])
 async def test_a_no_that_corrects_whose_data_stays_in_the_topic(dispatcher, text):
     # After Ana's usage, "nao, as minhas" (negar, 0.99) said goodbye and logged Maria out.
