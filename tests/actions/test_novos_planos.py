@@ -413,19 +413,24 @@ async def test_a_question_about_the_quote_just_given_is_no_reason_to_ask_a_cpf(d
     assert reread and reread[-1]["parse_data"]["intent"]["name"] == "novos_planos"
 
 
+async def _depois_da_cotacao(dispatcher, pedido: str, cotacao: str, pergunta: str) -> list:
+    """What the new plans answer to ``pergunta``, asked after ``pedido`` got the quote titled ``cotacao``."""
+    planos = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": pedido, "parse_data": planos}, {"event": "bot", "text": cotacao},
+              {"event": "user", "text": pergunta, "parse_data": planos}]
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=pergunta, intent="novos_planos",
+                                                                    events=events), {})
+    return texts(dispatcher)
+
+
 async def test_the_total_asked_after_a_quote_is_the_same_familys_without_the_rules_again(dispatcher):
     # u17: "quanto fica o total por mes?" after the quote for 45 and 44 showed the plans with no ages, and every
     # answer repeated the waiting periods and who may join.
     from actions.novos_planos import QUEM_PODE_ENTRAR
 
     cotacao = "Planos da Cemig Saúde para 45 anos e 44 anos de idade (valor por mês, por pessoa):"
-    planos = {"intent": {"name": "novos_planos"}}
-    events = [{"event": "user", "text": "tenho 45 anos e minha esposa 44", "parse_data": planos},
-              {"event": "bot", "text": cotacao},
-              {"event": "user", "text": "quanto fica o total por mes?", "parse_data": planos}]
-    tracker = make_tracker(text="quanto fica o total por mes?", intent="novos_planos", events=events)
-    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
-    shown = texts(dispatcher)
+    shown = await _depois_da_cotacao(dispatcher, "tenho 45 anos e minha esposa 44", cotacao,
+                                     "quanto fica o total por mes?")
     assert shown[0].startswith(cotacao) and "Total para as 2 pessoas" in shown[0]
     assert QUEM_PODE_ENTRAR not in shown and not any(t.startswith("Carências") for t in shown)
 
@@ -438,13 +443,7 @@ async def test_the_total_asked_after_a_quote_is_the_same_familys_without_the_rul
 async def test_an_accommodation_asked_after_a_quote_shows_only_its_plans(dispatcher, pergunta, acomodacoes):
     # u22: "e se for enfermaria?" after a couple's quote showed all three plans again.
     cotacao = "Planos da Cemig Saúde para 62 anos e 59 anos de idade (valor por mês, por pessoa):"
-    planos = {"intent": {"name": "novos_planos"}}
-    events = [{"event": "user", "text": "plano para casal de 62 e 59 anos", "parse_data": planos},
-              {"event": "bot", "text": cotacao},
-              {"event": "user", "text": pergunta, "parse_data": planos}]
-    tracker = make_tracker(text=pergunta, intent="novos_planos", events=events)
-    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
-    shown = texts(dispatcher)[0]
+    shown = (await _depois_da_cotacao(dispatcher, "plano para casal de 62 e 59 anos", cotacao, pergunta))[0]
     assert shown.startswith(cotacao)
     assert set(re.findall(r"Acomodação: ([^\n]+)", shown)) == acomodacoes
 
@@ -464,10 +463,5 @@ async def test_the_cheapest_plan_for_the_quoted_ages_is_shown_alone(dispatcher):
 async def test_a_number_alone_after_a_quote_is_another_age_quoted(dispatcher):
     # u25: "e pra 60?" after the quote for 45 showed the plans with no price for anyone.
     cotacao = "Planos da Cemig Saúde para 45 anos de idade (valor por mês, por pessoa):"
-    planos = {"intent": {"name": "novos_planos"}}
-    events = [{"event": "user", "text": "quanto fica a mensalidade pra 45 anos?", "parse_data": planos},
-              {"event": "bot", "text": cotacao},
-              {"event": "user", "text": "e pra 60?", "parse_data": planos}]
-    tracker = make_tracker(text="e pra 60?", intent="novos_planos", events=events)
-    await ActionConsultarNovosPlanos().run(dispatcher, tracker, {})
-    assert texts(dispatcher)[0].startswith("Planos da Cemig Saúde para 60 anos de idade")
+    shown = await _depois_da_cotacao(dispatcher, "quanto fica a mensalidade pra 45 anos?", cotacao, "e pra 60?")
+    assert shown[0].startswith("Planos da Cemig Saúde para 60 anos de idade")

@@ -12,6 +12,7 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 
+import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.channels.common import LocalOutbox
@@ -249,39 +250,28 @@ def test_a_caller_quiet_in_the_middle_of_a_long_answer_hears_the_rest():
     assert NO_INPUT not in second.said and second.said[0].startswith("Passo") and second.said[0] != first.said[0]
 
 
-def test_silence_after_an_answer_that_asks_nothing_offers_more_help_then_says_goodbye():
+@pytest.mark.parametrize(("question", "answer"), [
     # u22: after "Sua manifestação foi registrada", silence got "Não recebi sua resposta" (to no question), and a
     # second one sent a caller who was done to the agents' queue.
+    ("registrei a reclamação", None),
+    # u25: after the reimbursement documents ("… Diga menu para ver as opções."), two silences while the caller
+    # wrote them down sent the call to the agents' queue.
+    ("quais documentos?", "Documentos, artigo 72: o formulário e o relatório do médico. Diga menu para ver as opções."),
+])
+def test_silence_after_an_answer_that_asks_nothing_offers_more_help_then_says_goodbye(question, answer):
     from bot.channels.ura import GOODBYE, NO_INPUT
 
     dialogue = _Recorded()
+    if answer:
+        dialogue.said[question] = [answer]
     with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
         call = Call(server)
         call.start()
         call.keys("1")
-        call.speak("registrei a reclamação")
+        call.speak(question)
         _, first = call.silence()
         root, second = call.silence()
     assert first.said == ["Posso ajudar em algo mais?"] and NO_INPUT not in first.said
-    assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
-
-
-def test_silence_after_an_answer_that_only_offers_the_menu_says_goodbye_not_the_queue():
-    # u25: after the reimbursement documents ("… Diga menu para ver as opções."), two silences while the caller
-    # wrote them down sent the call to the agents' queue.
-    from bot.channels.ura import GOODBYE
-
-    dialogue = _Recorded()
-    dialogue.said["quais documentos?"] = [
-        "Documentos, artigo 72 do Regulamento: o formulário e o relatório do médico. Diga menu para ver as opções."]
-    with ChannelServer(UraInput(settings()), answer=dialogue, store=dialogue) as server:
-        call = Call(server)
-        call.start()
-        call.keys("1")
-        call.speak("quais documentos?")
-        _, first = call.silence()
-        root, second = call.silence()
-    assert first.said == ["Posso ajudar em algo mais?"]
     assert second.said == [GOODBYE] and root.find("Hangup") is not None and root.find("Enqueue") is None
 
 
