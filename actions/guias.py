@@ -64,12 +64,12 @@ _PROCEDIMENTOS = re.compile(
     r"\b(?:ressonancias?|tomografias?|ultrassom|ultrassonografias?|ecografias?|ecocardiogramas?|endoscopias?|"
     r"colonoscopias?|mamografias?|densitometrias?|fisioterapias?|artroscopias?|cateterismos?|biopsias?|"
     r"cintilografias?|quimioterapias?|radioterapias?|hemodialises?|angioplastias?|bariatricas?|"
-    r"fonoaudiologias?|psicoterapias?|cesareas?|partos?|internac(?:ao|oes)|holter|mapa|eletroneuromiografias?)\b"
+    r"fonoaudiologias?|psicoterapias?|cesareas?|partos?|internac(?:ao|oes)|holter|eletroneuromiografias?)\b"
 )
 
 
 def procedimento_sem_guia(pedidos: List[Any], texto: str) -> str | None:
-    """A procedure the message names that none of ``pedidos`` is, as written (accents folded); None otherwise.
+    """A procedure the message names that none of ``pedidos`` is, as the person wrote it; None otherwise.
 
     >>> from types import SimpleNamespace as P
     >>> joelho = [P(procedure_name="Artroscopia de joelho", guide_number="20260000003")]
