@@ -54,6 +54,9 @@ _DEMORA = re.compile(
     r"absurdo|nunca (?:chega|sai|cai)|ate agora nada|ja faz (?:mais de )?(?:um |uma |\d+ )?(?:mes|semana|dia)))"
 )
 
+# The thanks that close an identification; the IVR leaves it out when the caller asks to hear again.
+IDENTIFICACAO_CONFIRMADA = "Obrigado, {nome}! Identificação confirmada."
+
 
 def reclama_da_demora(texto: str) -> bool:
     """Whether a request comes with a complaint about waiting ("tá atrasado", "ninguém me fala nada", 😡).
@@ -176,7 +179,7 @@ class ActionConcluirIdentificacao(Action):
             )
             return events + nao_escolhe
         nome = first_name(tracker.get_slot("beneficiario_nome") or "")
-        dispatcher.utter_message(text=f"Obrigado, {nome}! Identificação confirmada.")
+        dispatcher.utter_message(text=IDENTIFICACAO_CONFIRMADA.format(nome=nome))
         assumir_protocolos_da_conversa(tracker, beneficiario_id)
         # u19: "minha cirurgia já foi autorizada?" got the general rules, then the CPF and the date got the menu:
         # the topic asked about just before identifying is what the person identified for.

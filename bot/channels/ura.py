@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from actions.identificacao_fluxo import IDENTIFICACAO_CONFIRMADA
 from bot.canais import Canal
 from bot.channels.common import (
     OnNewMessage,
@@ -554,7 +555,9 @@ class UraInput(InputChannel):
 
 
 # The identification's thanks, said once: no answer worth hearing again.
-_CONFIRMED = re.compile(r"^Obrigad[oa], [^!]{1,60}! Identificação confirmada\.$")
+_CONFIRMED = re.compile(
+    "^" + re.escape(IDENTIFICACAO_CONFIRMADA).replace(re.escape("{nome}"), "[^!]{1,60}") + "$"
+)
 # "Diga menu para ver as opções" closing an answer offers the menu; it asks nothing (u25: two silences after the
 # reimbursement documents, while the caller wrote them down, sent the call to the agents' queue).
 _OFFERS_THE_MENU = re.compile(r"\b(?:diga|digite)\s+\*?menu\*?\s+para\s+ver\s+as\s+op[cç][oõ]es\.?", re.IGNORECASE)
