@@ -92,7 +92,9 @@ _PEDIDO_COM_LUGAR = re.compile(
     r"online|por video|teleconsulta|plano novo|novo plano|planos novos|contratar|aderir)\b"
 )
 _EXTERIOR = re.compile(
-    r"\b(?:exterior|fora do (?:brasil|pais)|outro pais|estados unidos|portugal|europa|argentina)\b"
+    r"\b(?:exterior|fora do (?:brasil|pais)|outro pais|eua|usa|estados unidos|miami|orlando|nova york|portugal|"
+    r"lisboa|coimbra|europa|espanha|madri|franca|paris|italia|inglaterra|londres|alemanha|argentina|buenos aires|"
+    r"chile|uruguai|paraguai|canada|japao)\b"
 )
 
 ABRANGENCIA = "\n".join(
@@ -110,13 +112,33 @@ ABRANGENCIA = "\n".join(
     ]
 )
 SEGURO_VIAGEM = (
-    "Seguro viagem é contratado à parte, com uma seguradora: a Cemig Saúde não vende nem reembolsa atendimento "
-    "fora do Brasil, porque o plano não tem cobertura no exterior (Art. 7º, §§2º e 3º, do Regulamento)."
+    "Atendimento fora do Brasil não é coberto nem reembolsado pelo plano: a cobertura, mesmo a de urgência e "
+    "emergência, vale só no território nacional (Art. 7º, §§2º e 3º, do Regulamento). Para gastos médicos no "
+    "exterior existe o seguro viagem, contratado à parte com uma seguradora; a Cemig Saúde não o vende."
 )
-_FORA_DO_PAIS = r"\b(?:exterior|fora do (?:brasil|pais)|eua|estados unidos)\b"
-_SEGURO_VIAGEM = re.compile(
-    rf"\bseguro (?:de )?viagem\b|{_FORA_DO_PAIS}.{{0,60}}\breembols\w*|\breembols\w*.{{0,60}}{_FORA_DO_PAIS}"
-)
+_SEGURO_VIAGEM = re.compile(r"\bseguro (?:de )?viagem\b")
+# u25: "moro em Portugal, como peço reembolso de uma consulta particular?" got the Brazilian network and the CPS.
+_PAGO = re.compile(r"\b(?:reembols\w*|ressarc\w*|paguei|pagar|pago|devolv\w*)\b")
+# A client of the teleconsultation desk, often in Portugal, asking back what a cancelled teleconsultation cost.
+_DA_MESA = re.compile(r"\b(?:teleconsulta\w*|consulta online|video\w*|videochamada|plataforma|apolice|cancelad\w*)\b")
+
+
+def pago_no_exterior(texto: str) -> bool:
+    """Whether a message asks to be paid back for care abroad, or names travel insurance (Art. 7º, §§2º-3º).
+
+    >>> pago_no_exterior("moro em Portugal e fui a uma consulta particular, como faço para ser reembolsado?")
+    True
+    >>> pago_no_exterior("e se eu pagar lá nos EUA e pedir reembolso?"), pago_no_exterior("preciso de seguro viagem?")
+    (True, True)
+    >>> pago_no_exterior("estou em Lisboa e paguei uma teleconsulta que foi cancelada, quero o reembolso")
+    False
+    >>> pago_no_exterior("fiz uma consulta em SP, como peço reembolso?")
+    False
+    """
+    folded = strip_accents(texto).lower()
+    if _SEGURO_VIAGEM.search(folded):
+        return True
+    return bool(_EXTERIOR.search(folded) and _PAGO.search(folded) and not _DA_MESA.search(folded))
 NO_EXTERIOR = (
     "Fora do Brasil o plano não cobre atendimento: a cobertura de urgência e emergência fora de Minas Gerais "
     "vale só no território nacional (Art. 7º, §§2º e 3º, do Regulamento)."
@@ -326,7 +348,7 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
         return PA_SO_BENEFICIARIOS
     if _PA_ONLINE.search(strip_accents(texto).lower()) and pergunta_custo(texto):
         return PA_SEM_CUSTO
-    if _SEGURO_VIAGEM.search(strip_accents(texto).lower()):
+    if pago_no_exterior(texto):
         # "então preciso de seguro viagem?", "e se eu pagar lá nos EUA e pedir reembolso?"
         return SEGURO_VIAGEM
     if pergunta_abrangencia(texto):

@@ -35,6 +35,7 @@ from actions.identificacao_leitura import (
 )
 from actions.novos_planos import pergunta_preco_por_idade, pergunta_sobre_a_cotacao
 from actions.orientacoes import pergunta_do_pa
+from actions.ouvidoria_leitura import CAMINHO_ATE_A_ANS, pergunta_ans
 from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
 from actions.protocolo import situacao_na_mesa
 from actions.teleconsulta_seguimento import segue_na_mesa
@@ -51,7 +52,8 @@ logger = logging.getLogger(__name__)
 # it does not read as indifference. Not for a boleto, where "atrasado" is the person's own delay.
 _DEMORA = re.compile(
     r"(?:😡|😠|🤬|\b(?:atrasad\w*|demora\w*|ninguem (?:me )?(?:fala|responde|retorna|explica|da retorno)|"
-    r"absurdo|nunca (?:chega|sai|cai)|ate agora nada|ja faz (?:mais de )?(?:um |uma |\d+ )?(?:mes|semana|dia)))"
+    r"absurdo|nunca (?:chega|sai|cai)|ainda nao (?:caiu|saiu|chegou|veio|foi pago)|"
+    r"ate agora nada|ja faz (?:mais de )?(?:um |uma |\d+ )?(?:mes|semana|dia)))"
 )
 
 # The thanks that close an identification; the IVR leaves it out when the caller asks to hear again.
@@ -116,6 +118,14 @@ class ActionSolicitarIdentificacao(Action):
             return reler_no_assunto(tracker, "novos_planos")
         orientacao = SERVICOS[intent]().orientacao_geral(texto) if intent in SERVICOS else []
         geral = orientacao_sem_cadastro(texto) if intent in SERVICOS else None
+        reclama = pendente in ("reembolso", "autorizacao") and reclama_da_demora(texto)
+        vai_a_ans = reclama and pergunta_ans(texto)
+        if vai_a_ans:
+            # u25: "que absurdo, meu reembolso ainda não caiu, vou reclamar na ANS" got the way to the ANS and nothing
+            # about the reimbursement: the way is told, and the request is looked up, as the first instance would.
+            adiante = f"Sinto muito pela demora. Você pode, sim, levar o caso adiante. {CAMINHO_ATE_A_ANS}"
+            dispatcher.utter_message(text=adiante)
+            orientacao, geral = [], None
         if geral:
             # "rede credenciada", "o plano cobre no Rio?" drew an option's intent: nobody's data answers it, so no
             # CPF either.
@@ -131,9 +141,10 @@ class ActionSolicitarIdentificacao(Action):
             )
             return [FollowupAction("action_listen")]
         events: List[EventType] = [*LIMPAR_FORMULARIO, SlotSet("opcao_pendente", pendente)]
-        if pendente in ("reembolso", "autorizacao") and reclama_da_demora(texto):
+        if reclama:
             # u17: "meu reembolso ta atrasado ja faz mais de mes e ninguem me fala nada 😡" got the CPF question alone.
-            dispatcher.utter_message(text="Sinto muito pela demora. Vou ver o que aconteceu com o seu pedido.")
+            desculpa = "" if vai_a_ans else "Sinto muito pela demora. "
+            dispatcher.utter_message(text=f"{desculpa}Vou ver o que aconteceu com o seu pedido.")
         for item in find_identifiers(texto):
             # Only a number that is a valid CPF or card is taken as the answer: an 11-digit guide number in
             # "como está a guia ..." must not be charged as a failed identification attempt.

@@ -170,12 +170,13 @@ def ler_instancia(texto: str) -> str | None:
 _QUER_A_OUVIDORIA = re.compile(r"\b(?:quero|queria|vou|gostaria de) (?:\w+ ){0,3}(?:na|a|pra|para a) ouvidoria\b")
 # "e se negarem de novo? posso ir na ANS?": the regulator is the step after the Ombudsman.
 _ANS = re.compile(r"\b(?:ans|agencia nacional de saude)\b")
-RECLAMAR_NA_ANS = (
-    "Pode. O caminho é: primeiro o atendimento (primeira instância); se não resolver, a Ouvidoria da Cemig Saúde "
+CAMINHO_ATE_A_ANS = (
+    "O caminho é: primeiro o atendimento (primeira instância); se não resolver, a Ouvidoria da Cemig Saúde "
     "(segunda instância), que responde em até 7 dias úteis; e, se ainda assim não concordar, a ANS (Agência "
     "Nacional de Saúde Suplementar), em www.ans.gov.br, no \"Espaço do Consumidor\". Tenha à mão os números de "
     "protocolo."
 )
+RECLAMAR_NA_ANS = f"Pode. {CAMINHO_ATE_A_ANS}"
 
 
 def pergunta_ans(texto: str) -> bool:

@@ -38,6 +38,31 @@ async def test_abroad_is_told_first_that_there_is_no_coverage(dispatcher):
     assert texts(dispatcher)[0].startswith("Fora do Brasil o plano não cobre")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "moro em Portugal e fui a uma consulta particular, como faço para ser reembolsado?",
+        "estou em lisboa, paguei uma consulta num médico privado, posso pedir reembolso?",
+        "to nos EUA e paguei o pronto socorro, como peço o reembolso?",
+    ],
+)
+async def test_care_paid_abroad_is_told_there_is_no_coverage_there(dispatcher, text):
+    # u25: someone in Portugal asking how to be paid back for a private consultation got the Brazilian network and
+    # the CPS, or the list of documents, as if the consultation could be reimbursed.
+    events = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=text, intent="reembolso"), {})
+    answer = texts(dispatcher)[0]
+    assert answer.startswith("Atendimento fora do Brasil não é coberto nem reembolsado") and "Art. 7º" in answer
+    assert "seguro viagem" in answer
+    assert not any("rede credenciada" in t or "Documentos" in t for t in texts(dispatcher))
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]
+
+
+async def test_a_desk_client_in_portugal_asking_back_a_cancelled_teleconsultation_is_not_told_about_travel(dispatcher):
+    texto = "estou em Lisboa e paguei uma teleconsulta que foi cancelada, quero o reembolso"
+    await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="reembolso"), {})
+    assert not any("seguro viagem" in t for t in texts(dispatcher))
+
+
 async def test_someone_ill_away_from_home_reads_the_emergency_number_first(dispatcher):
     # Between two topics, the bot asked "Novos planos ou Autorização?" to someone ill in Salvador.
     tracker = make_tracker(text="tô em Salvador e passei mal, o plano cobre?", intent="esclarecer")

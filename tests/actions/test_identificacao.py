@@ -477,6 +477,26 @@ async def test_a_complaint_about_a_late_reimbursement_is_acknowledged_before_the
     assert texts(said) == []
 
 
+async def test_a_threat_to_go_to_the_ans_gets_an_apology_the_way_there_and_the_reimbursement_looked_up(dispatcher):
+    # u25: "que absurdo, meu reembolso ainda não caiu, vou reclamar na ANS" got the way to the ANS and "para
+    # acompanhar os seus pedidos, é só pedir": no apology, and the reimbursement the person is upset about was not
+    # looked up.
+    texto = "que absurdo, meu reembolso ainda não caiu, vou reclamar na ANS"
+    events = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="reembolso"), {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Sinto muito pela demora.") and "Ouvidoria" in said[0] and "www.ans.gov.br" in said[0]
+    assert said[1:] == ["Vou ver o que aconteceu com o seu pedido."]
+    # The identification goes on, for the reimbursement.
+    assert {"event": "slot", "name": "opcao_pendente", "value": "reembolso", "timestamp": None} in events
+    assert all(e.get("event") != "followup" for e in events)
+    # A question about the ANS with no complaint of ours is still only answered.
+    calmo = type(dispatcher)()
+    texto = "se a ouvidoria não resolver meu reembolso, posso reclamar na ANS?"
+    events = await ActionSolicitarIdentificacao().run(calmo, make_tracker(text=texto, intent="reembolso"), {})
+    assert texts(calmo)[0].startswith("Pode. O caminho é")
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
 @pytest.mark.parametrize(
     "message",
     [
