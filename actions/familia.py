@@ -271,6 +271,11 @@ def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = (), 
     False
     >>> outra_pessoa_escreve("sou a mae dela", "ana", ["maria", "jose"], "filha")
     True
+
+    Nor is a spouse saying he is the spouse (u26: José was logged out by "sou o marido dela, ela deixou"):
+
+    >>> outra_pessoa_escreve("sou o marido dela, ela deixou", "jose", ["maria", "ana"], "conjuge")
+    False
     """
     folded = strip_accents(texto).lower()
     if _PASSOU.search(folded):
@@ -282,6 +287,8 @@ def outra_pessoa_escreve(texto: str, proprio: str, familia: Iterable[str] = (), 
             continue
         if terceira and palavra in ("pai", "mae") and parentesco in _PAIS_POSSIVEIS:
             continue  # "sou pai dela": a titular or a spouse is the parent of the family's children
+        if terceira and parentesco in PARENTESCOS_CITADOS.get(palavra, ()):
+            continue  # u26: José, the titular's spouse, logged out by "sou o marido dela, ela deixou"
         if terceira and palavra in PARENTESCOS_CITADOS:
             return True  # "sou o marido dela"
         if palavra in PARENTESCOS_CITADOS:

@@ -21,7 +21,9 @@ way after D and E had been read, chooses between models; its first figure
 (0.951) measured the model of 2026-12-04 before any change. ``tests/nlu/dev_g.yml``,
 a fourth, was written after D, E and F had been read and committed before it
 measured anything; ``tests/nlu/dev_h.yml``, a fifth, likewise after G;
-``tests/nlu/dev_i.yml``, a sixth, after H.
+``tests/nlu/dev_i.yml``, a sixth, after H. ``tests/nlu/dev_n.yml`` (older mineiro retirees, angry run-on
+stories with the request last, formal e-mails, adult children writing for a parent) was committed before it
+measured anything: its first figure was 0.948.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def main(argv: List[str] | None = None) -> int:
         default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml", "tests/nlu/dev_d.yml",
                  "tests/nlu/dev_e.yml", "tests/nlu/dev_f.yml", "tests/nlu/dev_g.yml", "tests/nlu/dev_h.yml",
                  "tests/nlu/dev_i.yml", "tests/nlu/dev_j.yml", "tests/nlu/dev_k.yml",
-                 "tests/nlu/dev_l.yml", "tests/nlu/dev_m.yml"],
+                 "tests/nlu/dev_l.yml", "tests/nlu/dev_m.yml", "tests/nlu/dev_n.yml"],
     )
     parser.add_argument(
         "--gate", nargs="*", default=["tests/nlu/heldout.yml", "tests/nlu/heldout_b.yml", "tests/nlu/blind_c.yml"],

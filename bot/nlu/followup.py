@@ -74,6 +74,16 @@ _IN_TOPIC = re.compile(
     r"qual\s+(?:e\s+)?o\s+(?:meu\s+)?numero(?:\s+mesmo|\s+de novo)?\s*\W*$)"
 )
 _MAX_IN_TOPIC_WORDS = 7
+# u26: "e quando vão pagar esse?" after the reimbursements went to the boletos (financeiro, 0.93) for its "pagar":
+# a follow-up that ends pointing at what was just shown names no topic of its own, however sure the classifier is.
+_POINTS_BACK = re.compile(r"\b(?:esse|essa|este|esta|isso|isto|aquele|aquela|dele|dela|desse|dessa)\s*\W*$")
+# "mas qual o prazo??? o regulamento não fala?": a short "when?" first, then more words about it.
+_FIRST_PHRASE = re.compile(r"^[^?!.]*[?!.]+")
+
+
+def points_back(text: str) -> bool:
+    """Whether a message ends pointing at what was just shown ("e quando vão pagar esse?")."""
+    return bool(_POINTS_BACK.search(strip_accents(text).lower()))
 
 
 def is_follow_up(text: str) -> bool:
@@ -121,11 +131,20 @@ def is_follow_up(text: str) -> bool:
     (False, False, False)
     >>> is_follow_up("não de novo"), is_follow_up("não, de nada")
     (False, False)
+    >>> is_follow_up("mas qual o prazo??? o regulamento não fala?"), is_follow_up("qual o prazo? me liga")
+    (True, True)
+    >>> points_back("e quando vão pagar esse?"), points_back("e quando vão pagar esse boleto?")
+    (True, False)
     """
     folded = strip_accents(text).lower().strip()
     if len(text.split()) <= _MAX_IN_TOPIC_WORDS and _IN_TOPIC.match(folded):
         return True
     if len(text.split()) <= _MAX_WHEN_WORDS and _WHEN.match(folded):
+        return True
+    first = _FIRST_PHRASE.match(folded)
+    if first and len(text.split()) <= _MAX_WORDS and len(first.group().split()) <= _MAX_WHEN_WORDS and _WHEN.match(
+        first.group()
+    ):
         return True
     if len(text.split()) <= _MAX_DOCUMENT_WORDS and _DOCUMENT.search(folded):
         return True
@@ -174,7 +193,8 @@ class FollowUpMarker(ConfiguredComponent):
             # when it names one.
             topics = CONTINUAVEIS if is_correction(message.get(TEXT) or "") else ESCLARECIVEIS
             names_a_topic = intent.get(INTENT_NAME_KEY) in topics
-            if names_a_topic and (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._confident:
+            sure = (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._confident
+            if names_a_topic and sure and not points_back(message.get(TEXT) or ""):
                 continue
             force_intent(message, CONTINUAR)
         return messages

@@ -431,6 +431,19 @@ async def test_someone_else_writing_on_the_identified_phone_is_identified_again(
     assert "outra pessoa" not in " ".join(t or "" for t in texts(said))
 
 
+async def test_the_spouse_saying_he_is_the_spouse_is_not_logged_out(dispatcher):
+    # u26: José, identified, wrote "sou o marido dela, ela deixou" to see Maria's data and was logged out as if
+    # someone else had taken the phone; he is told he sees only his own.
+    jose = _ids()[seed.DEMO_SPOUSE_CPF]
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(jose)},
+                           text="quero ver a utilização da maria, sou o marido dela, ela deixou", intent="utilizacao")
+    events = await as_served(ActionConsultarUtilizacao(), dispatcher, tracker)
+    said = " ".join(t or "" for t in texts(dispatcher))
+    assert "outra pessoa escrevendo" not in said
+    assert "cada dependente vê só os próprios dados" in said and "Utilização do plano de José" in said
+    assert slot_events(events).get("identificado") is not False
+
+
 async def test_the_same_item_disputed_twice_gets_the_same_protocol(dispatcher):
     # u16: "não reconheço o item 2" sent twice filed two protocols for one item.
     maria = _ids()[seed.DEMO_TITULAR_CPF]

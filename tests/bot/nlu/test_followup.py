@@ -51,6 +51,17 @@ def test_a_follow_up_that_names_a_topic_goes_to_that_topic():
     assert _marked("e o de outubro?", "utilizacao", 0.4).get("intent")["name"] == CONTINUAR
 
 
+def test_a_follow_up_pointing_at_what_was_shown_continues_the_topic_however_sure_the_classifier_is():
+    # u26: "e quando vao pagar esse?" after the reimbursements showed the overdue boletos and the cancellation warning.
+    assert _marked("e quando vao pagar esse?", "financeiro", 0.93).get("intent")["name"] == CONTINUAR
+    assert _marked("e quando vence esse boleto?", "financeiro", 0.93).get("intent")["name"] == "financeiro"
+
+
+def test_a_when_question_followed_by_more_words_continues_the_topic():
+    # u26: "mas qual o prazo??? o regulamento não fala?" after a delayed authorization showed the boletos.
+    assert _marked("mas qual o prazo??? o regulamento não fala?", "financeiro", 0.21).get("intent")["name"] == CONTINUAR
+
+
 def test_a_message_that_is_not_a_follow_up_is_left_alone():
     assert _marked("quero falar de outra coisa", "fora_de_escopo", 0.5).get("intent")["name"] == "fora_de_escopo"
 
