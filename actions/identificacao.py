@@ -56,6 +56,7 @@ from actions.identificacao_leitura import (
     texto_de,
 )
 from actions.pedido import DESISTIU, desiste, tem_protocolo
+from actions.protocolo import com_o_protocolo_pedido, situacao_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.session import session_scope
@@ -205,6 +206,12 @@ class ValidateIdentificacaoForm(FormValidationAction):
                 "da carteirinha."
             )
             return {"identificacao_documento": None}
+        na_mesa = com_o_protocolo_pedido(tracker, tracker.latest_message.get("text") or texto)
+        if tem_protocolo(na_mesa):
+            with session_factory()() as session:
+                if situacao_na_mesa(dispatcher, na_mesa, session=session):
+                    # u26: a client of the desk in Portugal, asked for a CPF at the protocol and the NIF, was stuck.
+                    return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
         if ler_documento(texto)[0] is None and tem_protocolo(texto):
             # A protocol typed before identifying is no guess at a CPF: kept for the lookup (mensagem_do_pedido).
             dispatcher.utter_message(

@@ -37,7 +37,7 @@ from actions.novos_planos import pergunta_preco_por_idade, pergunta_sobre_a_cota
 from actions.orientacoes import pergunta_do_pa
 from actions.ouvidoria_leitura import CAMINHO_ATE_A_ANS, pergunta_ans
 from actions.pedido import DESISTIU, primeiro_pedido, tem_protocolo
-from actions.protocolo import situacao_na_mesa
+from actions.protocolo import com_o_protocolo_pedido, situacao_na_mesa
 from actions.teleconsulta_seguimento import segue_na_mesa
 from bot.canais import TELEFONE_24H
 from bot.intencoes import INFORMAR_IDENTIFICACAO
@@ -102,10 +102,11 @@ class ActionSolicitarIdentificacao(Action):
             return [FollowupAction("action_listen")]
         if mesa := segue_na_mesa(tracker):
             return reler_no_assunto(tracker, mesa)  # a follow-up of the desk's client, who has no CPF to give
-        if pede_este or tem_protocolo(texto):
+        na_mesa = com_o_protocolo_pedido(tracker, texto)
+        if pede_este or tem_protocolo(na_mesa):
             # "protocolo 4175... CPF 111.222.333-96" reads as an identification: a desk request is looked up first.
             with session_factory()() as session:
-                if situacao_na_mesa(dispatcher, texto, session=session):  # a client of the desk, with no plan
+                if situacao_na_mesa(dispatcher, na_mesa, session=session):  # a client of the desk, with no plan
                     return [FollowupAction("action_listen")]
         if assunto_atual(tracker.events or []) == PRONTO_ATENDIMENTO and pergunta_do_pa(texto):
             # "e é preciso pagar alguma coisa?" after the PA Online answer drew the invoices, and a CPF was asked.

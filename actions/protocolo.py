@@ -37,6 +37,27 @@ PROTOCOLO_E_NIF = (
 )
 
 
+def com_o_protocolo_pedido(tracker: Tracker, texto: str) -> str:
+    """The message with the desk's protocol the assistant just asked the NIF for, when it came without it.
+
+    u26: after "envie na mesma mensagem o número do protocolo e o NIF", "o meu NIF é 245678905" was taken for a
+    failed CPF and the client in Portugal was asked for a CPF she does not have.
+
+    Returns:
+        ``texto`` with that protocol in front, or ``texto`` as it was.
+    """
+    if any(f.entity == "protocolo" for f in find_identifiers(texto)):
+        return texto
+    pedido = PROTOCOLO_E_NIF.split("{", 1)[0]
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user" and event.get("text") != texto:
+            break
+        if event.get("event") == "bot" and (event.get("text") or "").startswith(pedido):
+            protocolos = [f.value for f in find_identifiers(event["text"]) if f.entity == "protocolo"]
+            return f"{protocolos[0]} {texto}" if protocolos else texto
+    return texto
+
+
 def situacao_na_mesa(dispatcher: CollectingDispatcher, texto: str, *, session: Any) -> bool:
     """Answer the status of a teleconsultation request typed with its NIF (or CPF); whether the protocol was one.
 

@@ -349,6 +349,44 @@ async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispa
     assert "receita" not in right  # nothing the request said, only where it stands
 
 
+async def test_a_desk_client_answering_with_the_nif_alone_or_at_the_cpf_question_sees_the_status(dispatcher):
+    # u26: after "envie na mesma mensagem o número do protocolo e o NIF", "o meu NIF é 245678905" was asked for a
+    # CPF, and then "4175... NIF 245678905", the bot's own example, was "consulto ele assim que confirmar quem é
+    # você": a client in Portugal, who has no CPF, could not follow her request.
+    from actions.identificacao import ValidateIdentificacaoForm
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+    from actions.pedido import DESISTIU
+    from actions.protocolo import PROTOCOLO_E_NIF
+    from actions.teleconsulta import ActionEncaminharTeleconsulta
+
+    slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "245678905",
+             "tele_texto": "a receita da consulta de ontem não chegou"}
+    events = await ActionEncaminharTeleconsulta().run(type(dispatcher)(), make_tracker(slots, text="ok",
+                                                                                       sender="mesa-nif"), {})
+    protocol = next(e["value"] for e in events if e.get("name") == "tele_protocolo")
+    asked = [{"event": "user", "text": f"como está o meu pedido {protocol}?"},
+             {"event": "bot", "text": PROTOCOLO_E_NIF.format(protocolo=protocol)},
+             {"event": "user", "text": "o meu NIF é 245678905"}]
+    tracker = make_tracker(text="o meu NIF é 245678905", intent="informar_identificacao", events=asked,
+                           sender="mesa-nif2")
+    await ActionSolicitarIdentificacao().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith(f"Protocolo {protocol}: ")
+    assert not any("CPF (11 dígitos)" in t for t in texts(dispatcher))
+    # The NIF alone with nothing asked before is no lookup.
+    alone = type(dispatcher)()
+    await ActionSolicitarIdentificacao().run(alone, make_tracker(text="o meu NIF é 245678905",
+                                                                 intent="informar_identificacao"), {})
+    assert not any(t.startswith("Protocolo") for t in texts(alone) if t)
+    # At the CPF question, the protocol and the NIF show the status and end the question.
+    at_cpf = type(dispatcher)()
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text=f"{protocol} NIF 245678905",
+                           intent="informar_identificacao", sender="mesa-nif3")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(
+        f"{protocol} NIF 245678905", at_cpf, tracker, {})
+    assert texts(at_cpf)[0].startswith(f"Protocolo {protocol}: ")
+    assert result == {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+
+
 async def test_a_desk_clients_follow_up_goes_with_the_request_not_to_the_cpf_question(dispatcher):
     # u12: "Quanto tempo demora a devolução do dinheiro?" after a request about a cancelled consultation drew the
     # reimbursements and "Informe seu CPF", which a client in Portugal cannot give.
