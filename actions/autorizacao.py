@@ -34,15 +34,17 @@ from bot.regulation.deadlines import (
 )
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind, waiting_status
 
+PRAZO_DE_RESPOSTA = (
+    f"Prazo de resposta: até {ANSWER_BUSINESS_DAYS[TicketKind.COVERAGE_REQUEST]} dias úteis; até "
+    f"{ANSWER_BUSINESS_DAYS[TicketKind.HIGH_COMPLEXITY_OR_ELECTIVE_HOSPITALIZATION]} dias úteis para alta "
+    "complexidade ou internação eletiva (RN 623/2024 da ANS)."
+)
 COMO_FUNCIONA = (
     "*Como funciona a autorização prévia*\n"
     "Internações e atendimentos ambulatoriais dependem de autorização prévia da Cemig Saúde (Art. 77 do "
     "Regulamento). Quem pede é o prestador credenciado, com a solicitação médica, em papel ou pelo sistema "
     "(Art. 90), junto com laudo, diagnóstico e exames que justifiquem o pedido (Art. 77, §2º).\n"
-    "Prazo de resposta: até "
-    f"{ANSWER_BUSINESS_DAYS[TicketKind.COVERAGE_REQUEST]} dias úteis; até "
-    f"{ANSWER_BUSINESS_DAYS[TicketKind.HIGH_COMPLEXITY_OR_ELECTIVE_HOSPITALIZATION]} dias úteis para alta "
-    "complexidade ou internação eletiva (RN 623/2024 da ANS).\n"
+    f"{PRAZO_DE_RESPOSTA}\n"
     "Urgência e emergência: o atendimento não espera a autorização; o prestador tem "
     f"{URGENCY_REQUEST_BUSINESS_DAYS} dias úteis, contados da internação, para pedi-la (Arts. 77, §1º, e 91)."
 )
@@ -105,6 +107,7 @@ _COMO_FUNCIONA = re.compile(
 _DITO_CPF = re.compile(r"\bcpf\W{0,5}(?:e\W+|eh\W+)?([\d][\d.\-\s]{9,15}\d)")
 _NA_URGENCIA = re.compile(r"\b(?:urgen\w*|emergen\w*|pronto.?socorro|ps|socorro|samu)\b")
 _CARENCIA = re.compile(r"\bcarencias?\b")
+_PRAZO = re.compile(r"\bprazos?\b")
 
 
 CARENCIAS_PROPRIAS = "Para ver quanto falta das suas carências, escreva *minhas carências*: aí peço o seu CPF."
@@ -286,6 +289,9 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
                 dispatcher.utter_message(text=descrever(pedido, nomes.get(pedido.beneficiary_id), hoje(), aberta))
         else:
             eventos = self._lista(dispatcher, tracker, pessoas, session=session, texto=texto)
+            if _PRAZO.search(strip_accents(texto).lower()):
+                # u26: "…faz 3 semanas e nada, qual o prazo que o regulamento dá?" got the list and no deadline.
+                dispatcher.utter_message(text=PRAZO_DE_RESPOSTA)
         if espera_no_hospital(texto):
             # "o hospital disse que precisa esperar a autorização": the guide, then what to tell the hospital.
             dispatcher.utter_message(text=URGENCIA_NO_HOSPITAL)
@@ -320,7 +326,13 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         if pedidos and (procurado := procedimento_sem_guia(pedidos, texto)):
             proprio = len(pessoas) == 1 and pessoas[0].id == beneficiario_identificado(tracker)
             quem = "" if proprio else de_quem(pessoas)
-            dispatcher.utter_message(text=f"Não encontrei pedido de autorização de {procurado}{quem}.")
+            # u26: "pedi autorização pra cirurgia de vesícula faz 3 semanas" found nothing and was not told so, nor
+            # who sends the request.
+            dispatcher.utter_message(
+                text=f"Não encontrei pedido de autorização de {procurado}{quem}. Quem envia o pedido à Cemig Saúde é "
+                "o prestador (hospital ou clínica), com a solicitação médica (Art. 90): vale confirmar com ele se "
+                "foi enviado."
+            )
         if not pedidos:
             if len(pessoas) > 1:
                 texto = "Não há pedidos de autorização registrados para você nem para seus dependentes."

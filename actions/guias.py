@@ -64,7 +64,9 @@ _PROCEDIMENTOS = re.compile(
     r"\b(?:ressonancias?|tomografias?|ultrassom|ultrassonografias?|ecografias?|ecocardiogramas?|endoscopias?|"
     r"colonoscopias?|mamografias?|densitometrias?|fisioterapias?|artroscopias?|cateterismos?|biopsias?|"
     r"cintilografias?|quimioterapias?|radioterapias?|hemodialises?|angioplastias?|bariatricas?|"
-    r"fonoaudiologias?|psicoterapias?|cesareas?|partos?|internac(?:ao|oes)|holter|eletroneuromiografias?)\b"
+    r"fonoaudiologias?|psicoterapias?|cesareas?|partos?|internac(?:ao|oes)|holter|eletroneuromiografias?|"
+    # "cirurgia de vesícula": the organ names which surgery.
+    r"cirurgias? (?:de|da|do|no|na|nos|nas) [a-z]{4,}|cirurgias?)\b"
 )
 
 

@@ -363,6 +363,19 @@ async def test_a_cpf_typed_with_the_request_is_not_taken_for_a_guide(dispatcher)
     assert "Não encontrei" not in shown and "*Guia 20260000002*" in shown and "Art. 77, §1º" in shown
 
 
+async def test_a_late_surgery_nowhere_on_file_is_said_missing_with_the_deadline(dispatcher):
+    # u26: "pedi autorização pra minha cirurgia de vesicula faz 3 semanas e nada, qual o prazo que o regulamento
+    # dá?" got the list of other guides, no word that no such request exists, and no deadline.
+    maria = _family()["maria"][0]
+    text = ("boa tarde, pedi autorização pra minha cirurgia de vesicula faz 3 semanas e nada, qual o prazo que o "
+            "regulamento dá pra vcs responderem?")
+    ActionConsultarAutorizacao().atender(dispatcher, _tracker(maria, text), maria, escolha=str(maria))
+    said = texts(dispatcher)
+    assert said[0].startswith("Não encontrei pedido de autorização de cirurgia de vesicula.")
+    assert "prestador" in said[0]
+    assert any(t and t.startswith("Prazo de resposta: até 5 dias úteis; até 10 dias úteis") for t in said)
+
+
 async def test_a_procedure_without_a_guide_is_said_missing_before_the_list(dispatcher):
     # u25: José's "minha ressonância foi autorizada?" got his knee arthroscopy, denied, and no word about an MRI
     # (his wife's MRI guide is hers: never shown to him).
@@ -370,7 +383,7 @@ async def test_a_procedure_without_a_guide_is_said_missing_before_the_list(dispa
     jose_id = family["jose"][0]
     await ActionConsultarAutorizacao().run(dispatcher, _tracker(jose_id, "minha ressonância foi autorizada?"), {})
     said = texts(dispatcher)
-    assert said[0] == "Não encontrei pedido de autorização de ressonância."
+    assert said[0].startswith("Não encontrei pedido de autorização de ressonância. Quem envia o pedido")
     shown = _shown(dispatcher)
     assert "Artroscopia de joelho" in shown and "Ressonância" not in shown
     # A guide the message names is answered alone, with no such line.
