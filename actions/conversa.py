@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.autorizacao import DUT, pergunta_dut
+from actions.base import beneficiario_identificado
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
 from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, orientacao_sem_cadastro, pergunta_rede
@@ -17,6 +18,7 @@ from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.idades import idades_da_mensagem
+from actions.identificacao_leitura import permissao_de_outra_pessoa
 from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.obito import depois_do_obito, obito_dito_antes
@@ -130,6 +132,10 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
+    if permissao := permissao_de_outra_pessoa(texto, identificado=beneficiario_identificado(tracker) is not None):
+        # u26: José's "sou o marido dela, ela deixou", to see his wife's data, was "não entendi".
+        dispatcher.utter_message(text=permissao)
+        return []
     if pergunta_envio_de_documento(texto):
         # "e o relatorio do medico eu mando como? por aqui?": not here, and where.
         dispatcher.utter_message(text=ENVIO_POR_AQUI)

@@ -52,6 +52,7 @@ from actions.identificacao_leitura import (
     mascarado,
     mensagem_de_bloqueio,
     nao_e_cliente,
+    permissao_de_outra_pessoa,
     sujeitos,
     texto_de,
 )
@@ -134,6 +135,10 @@ class ValidateIdentificacaoForm(FormValidationAction):
             # u16: "não sei meu cpf de cabeça, quero falar com uma pessoa" got where to find a CPF and the question
             # again; the form ends and the request for a person is served (ActionConcluirIdentificacao).
             return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
+        if permissao := permissao_de_outra_pessoa(texto, identificado=False):
+            # u26: "ela tá aqui do meu lado e autoriza" became "Certo, Autorização: vejo isso…".
+            dispatcher.utter_message(text=permissao)
+            return resultado
         geral = [orientacao_sem_cadastro(texto) or ""]
         if intent in SERVICOS:
             geral += SERVICOS[intent]().orientacao_geral(texto)

@@ -208,6 +208,36 @@ DOCUMENTO_DE_OUTRA_PESSOA = (
 )
 
 
+# u26: "ela tá aqui do meu lado e autoriza" (read as the authorizations), "sou o marido dela, ela deixou" (not
+# understood): a person's permission does not open her data to someone else; she identifies herself.
+_PERMITE = re.compile(
+    r"\b(?:ela|ele|minha mae|meu pai|minha esposa|meu marido|[ao] titular)\s+(?:\w+\s+){0,2}?"
+    r"(?:deixou|deixa|autoriza|autorizou|permitiu|permite|concorda|concordou|consente|liberou)\b|"
+    r"\b(?:ela|ele)\s+(?:ta|esta)\s+(?:aqui\s+)?(?:do|ao)\s+meu\s+lado\b|"
+    r"\b(?:com|tenho)\s+(?:a\s+)?(?:autorizacao|permissao)\s+(?:dela|dele)\b"
+)
+PERMISSAO_DE_OUTRA_PESSOA = (
+    "Mesmo com a permissão da pessoa, por segurança não mostro os dados de uma pessoa a outra: cada um se identifica "
+    "com o próprio CPF e vê o que é seu (quem é titular vê também os dependentes). Se ela estiver com você, ela "
+    "mesma pode se identificar, com o CPF e a data de nascimento dela{sair}."
+)
+
+
+def permissao_de_outra_pessoa(texto: str, identificado: bool) -> str | None:
+    """The answer to someone who says another person lets them see her data; None when the message does not say so.
+
+    >>> permissao_de_outra_pessoa("ela ta aqui do meu lado e autoriza", False).startswith("Mesmo com a permissão")
+    True
+    >>> permissao_de_outra_pessoa("sou o marido dela, ela deixou", True).endswith("depois de digitar *sair*.")
+    True
+    >>> permissao_de_outra_pessoa("preciso de autorização pra ressonância", False) is None
+    True
+    """
+    if not _PERMITE.search(strip_accents(texto).lower()):
+        return None
+    return PERMISSAO_DE_OUTRA_PESSOA.format(sair=" depois de digitar *sair*" if identificado else "")
+
+
 def documento_de_outra_pessoa(texto: str) -> bool:
     """Whether the message says the CPF or card it gives belongs to someone other than the writer (u19).
 

@@ -205,7 +205,12 @@ def find_identifiers(text: str) -> list[Found]:
 # the boleto's PDF read it).
 SENT_ELSEWHERE = r"\b(?:mand|envi)\w*\b.{0,30}\b(?:whats\w*|zap|e-?mail)\b"
 # "e o prazo?", "mas e quando cai o dinheiro?": a message that goes on from the answer before it.
-AND_OPENING = re.compile(r"^\s*(?:mas\s+)?e\s+(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+# u26: "ta bom, e os meus?" after being told whose data he may see: an acknowledgement before the "e".
+AND_OPENING = re.compile(
+    r"^\s*(?:(?:t[aá] bom|t[aá]|ok|certo|entendi|entendo|beleza|blz|sei|sim|hum+|ah+|aham|uhum|obrigad[oa]|valeu)"
+    r"[\s,.!]+)?(?:mas\s+)?e\s+(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 # A text message to the phone the caller is on: "manda por SMS", said as Twilio may transcribe it.
 SMS = r"\b(?:sms|esse eme esse|s m s|torpedo|mensagem de texto|mensagem no celular)\b"
 

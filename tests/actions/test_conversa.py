@@ -311,3 +311,12 @@ async def test_anyone_there_with_nothing_open_is_the_bot_saying_it_is_there(disp
     await ActionFallback().run(dispatcher, make_tracker(text="tem alguém aí?", intent="nlu_fallback"), {})
     said = texts(dispatcher)
     assert said == [ESTOU_AQUI] and "digite 0" in said[0]
+
+
+async def test_an_identified_spouse_saying_his_wife_allows_it_is_told_how_she_can_see_hers(dispatcher):
+    # u26: José, identified, wrote "sou o marido dela, ela deixou" to see Maria's reimbursements: "não entendi".
+    tracker = make_tracker({"identificado": True, "beneficiario_id": "2"}, text="sou o marido dela, ela deixou",
+                           intent="nlu_fallback")
+    await ActionFallback().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Mesmo com a permissão da pessoa") and said[0].endswith("depois de digitar *sair*.")

@@ -534,3 +534,18 @@ async def test_the_protocol_of_a_request_already_closed_is_not_called_open(dispa
     said = texts(dispatcher)[0]
     assert said.startswith("O protocolo desta conversa é 41750520261207000077, que já está encerrado."), said
     assert "Cancelado" not in said and "aberto" not in said
+
+
+def test_a_daughter_saying_her_mother_allows_it_is_told_the_mother_identifies_herself(dispatcher):
+    # u26: at the CPF question, "ela ta aqui do meu lado e autoriza" (read as the authorizations) became "Certo,
+    # Autorização: vejo isso assim que você se identificar", a topic nobody had asked for.
+    tracker = make_tracker({"requested_slot": "identificacao_documento", "opcao_pendente": "numero_cartao"},
+                           text="ela ta aqui do meu lado e autoriza", intent="autorizacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(
+        "ela ta aqui do meu lado e autoriza", dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Mesmo com a permissão da pessoa, por segurança não mostro os dados")
+    assert "ela mesma pode se identificar, com o CPF e a data de nascimento dela." in said[0]
+    assert not any("Autorização" in t for t in said)
+    # Nothing counted as an attempt, and the card she asked for stays the request.
+    assert result == {"identificacao_documento": None}

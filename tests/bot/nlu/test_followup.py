@@ -13,7 +13,9 @@ from bot.nlu.followup import CONTINUAR, FollowUpMarker, is_follow_up
     ["e o prazo?", "E O DA MINHA FILHA?", "e pra minha mãe?", "e quanto fica?", "mas e se eu pagar dia 20?",
      "e o de outubro?", "e a coparticipação dela",
      # "e até sexta?" after the late fee of a boleto was "não entendi".
-     "e ate sexta?", "e na quinta?"],
+     "e ate sexta?", "e na quinta?",
+     # u26: "ta bom, e os meus?" after being told he sees only his own data was "não entendi".
+     "ta bom, e os meus?", "ok, e o prazo?", "entendi. e quanto fica?"],
 )
 def test_short_questions_opening_with_e_are_follow_ups(text):
     assert is_follow_up(text)
