@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import enumerar, format_date
 from actions.obito import sobre_obito
-from bot.nlu.parsing import find_identifiers, find_relative_dates, strip_accents
+from bot.nlu.parsing import MONTH_NAMES, find_identifiers, find_relative_dates, strip_accents
 from bot.regulation.dependants import child_is_direct_dependant
 from bot.regulation.waiting_periods import ENROLMENT_WINDOW_DAYS
 
@@ -112,6 +112,58 @@ def pede_inclusao(texto: str | None) -> bool:
     folded = strip_accents(texto or "").lower()
     return bool(_INCLUIR.search(folded)) and not _COMPRA.search(folded)
 
+
+
+# u26: after how to add a newborn, "e se eu incluir só em janeiro?", "quais documentos preciso?" and "onde eu faço
+# a inclusão?" each got the catalogue of plans on sale.
+COMO_INCLUIR = (
+    "A inclusão é pedida pelo titular com o Formulário de Inclusão e os documentos que comprovam o vínculo (para um "
+    "bebê, a certidão de nascimento) e, para menores de idade, os dados do responsável legal (Art. 17, IX e X). "
+    "Digite 0: um atendente envia o formulário e diz como entregar."
+)
+INCLUSAO_DEPOIS_DO_PRAZO = (
+    f"Passados {ENROLMENT_WINDOW_DAYS} dias do nascimento, do casamento ou da adoção, a inclusão continua possível, "
+    "mas com as carências, contadas da data da inclusão (Arts. 51 e 56 do Regulamento):"
+)
+_COMO_INCLUIR = re.compile(
+    r"\b(?:documentos?|papeis|papelada|certidao|formulario|onde|como (?:eu )?(?:faco|faz|peco|pede|solicito)|"
+    r"quem (?:pede|faz))\b"
+)
+_DEPOIS = re.compile(
+    rf"\b(?:depois|so (?:em|no|na|daqui)|passar|passou|apos|atras\w*|perd\w* o prazo|mes que vem|{MONTH_NAMES})\b"
+)
+
+
+def depois_da_inclusao(events: List[Dict[str, Any]], texto: str | None, carencias: str) -> str | None:
+    """The answer to a follow-up of how to add a dependant (its documents, where, too late); None otherwise.
+
+    Args:
+        events: The conversation's events; the answer just given must be :data:`INCLUSAO` or one of these.
+        texto: The follow-up.
+        carencias: The waiting periods' summary, shown when the 30 days have passed.
+
+    >>> ev = [{"event": "user", "text": "como incluo meu bebê?"}, {"event": "bot", "text": INCLUSAO}]
+    >>> depois_da_inclusao(ev, "quais documentos preciso?", "") == COMO_INCLUIR
+    True
+    >>> depois_da_inclusao(ev, "e se eu incluir só em janeiro?", "• consultas: 30 dias").endswith("30 dias")
+    True
+    >>> depois_da_inclusao(ev, "quanto custa pra 40 anos?", "") is None
+    True
+    """
+    ultimas: List[str] = []
+    for event in reversed(events):
+        if event.get("event") == "user" and event.get("text") != texto:
+            break  # the follow-up itself, and its re-reading in the topic, come after the answer
+        if event.get("event") == "bot":
+            ultimas.append(event.get("text") or "")
+    if not any(t in (INCLUSAO, COMO_INCLUIR) or t.startswith(INCLUSAO_DEPOIS_DO_PRAZO) for t in ultimas):
+        return None
+    folded = strip_accents(texto or "").lower()
+    if _DEPOIS.search(folded):
+        return f"{INCLUSAO_DEPOIS_DO_PRAZO}\n{carencias}"
+    if _COMO_INCLUIR.search(folded):
+        return COMO_INCLUIR
+    return None
 
 
 # "ela nasceu dia 28/11", "casei em 10/11/2026": the day that opens the 30 days without waiting periods (Art. 56).

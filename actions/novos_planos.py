@@ -34,6 +34,7 @@ from actions.inscricao import (
     INCLUSAO,
     LIMITE_DEPENDENTE,
     MUDANCA_DE_PLANO,
+    depois_da_inclusao,
     evento_de_vida,
     filho_acima_do_limite,
     pede_inclusao,
@@ -136,17 +137,22 @@ _CARENCIAS_CURTAS = (
 )
 
 
-def texto_carencias() -> str:
-    """Summarise the waiting periods of Art. 51 and the exemption of Art. 56."""
+def carencias_resumidas() -> List[str]:
+    """One line per waiting period of Art. 51, in short names ("• consultas e exames simples: 30 dias")."""
     partes = []
     for rotulo, tipos in _CARENCIAS_CURTAS:
         dias = {WAITING_PERIODS[t][0] for t in tipos}
         prazo = "24 horas" if dias == {1} else f"{max(dias)} dias"
         partes.append(f"• {rotulo}: {prazo}")
+    return partes
+
+
+def texto_carencias() -> str:
+    """Summarise the waiting periods of Art. 51 and the exemption of Art. 56."""
     return "\n".join(
         [
             "Carências, contadas da adesão (Art. 51 do Regulamento):",
-            *partes,
+            *carencias_resumidas(),
             f"Sem carência se a inscrição for feita em até {ENROLMENT_WINDOW_DAYS} dias da data que deu o direito "
             "(início do plano, casamento, nascimento, aposentadoria, demissão ou exoneração sem justa causa), "
             "no plano coletivo empresarial com 30 ou mais participantes (Art. 56 do Regulamento).",
@@ -327,6 +333,9 @@ class ActionConsultarNovosPlanos(Action):
             return []
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)
+            return []
+        if seguimento := depois_da_inclusao(tracker.events or [], texto, "\n".join(carencias_resumidas())):
+            dispatcher.utter_message(text=seguimento)
             return []
         geral = orientacao_sem_cadastro(texto or "") if not _PRECO_PEDIDO.search(strip_accents(texto or "")) else None
         evento = evento_de_vida(texto) or geral

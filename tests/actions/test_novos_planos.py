@@ -465,3 +465,29 @@ async def test_a_number_alone_after_a_quote_is_another_age_quoted(dispatcher):
     cotacao = "Planos da Cemig Saúde para 45 anos de idade (valor por mês, por pessoa):"
     shown = await _depois_da_cotacao(dispatcher, "quanto fica a mensalidade pra 45 anos?", cotacao, "e pra 60?")
     assert shown[0].startswith("Planos da Cemig Saúde para 60 anos de idade")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("quais documentos preciso?", "certidão de nascimento"),
+        ("onde eu faço a inclusão?", "Formulário de Inclusão"),
+        ("e se eu incluir só em janeiro?", "Passados 30 dias do nascimento"),
+    ],
+)
+async def test_follow_ups_of_adding_a_newborn_stay_with_the_inclusion(dispatcher, follow_up, expected):
+    # u26: after how to add a newborn, each of these got the catalogue of plans on sale and "Quer contratar?".
+    from actions.inscricao import INCLUSAO
+
+    events = [{"event": "user", "text": "meu bebe nasceu semana passada, quero incluir ele no plano, tem carencia?"},
+              {"event": "bot", "text": INCLUSAO},
+              {"event": "user", "text": follow_up},
+              {"event": "action", "name": "action_continuar_assunto"},
+              {"event": "user", "text": follow_up}]
+    await ActionConsultarNovosPlanos().run(dispatcher, make_tracker(text=follow_up, intent="novos_planos",
+                                                                   events=events), {})
+    said = "\n".join(t for t in texts(dispatcher) if t)
+    assert expected in said
+    assert "abertos a novas adesões" not in said and "Quer contratar?" not in said
+    if "janeiro" in follow_up:
+        assert "180 dias" in said
