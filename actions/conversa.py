@@ -16,13 +16,13 @@ from actions.chamados import responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, orientacao_sem_cadastro, pergunta_rede
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
+from actions.cps import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.financeiro import ActionConsultarFinanceiro
 from actions.idades import idades_da_mensagem
 from actions.identificacao_leitura import permissao_de_outra_pessoa
 from actions.inscricao import evento_de_vida
 from actions.mensalidade import informa_pagamento
 from actions.obito import depois_do_obito, obito_dito_antes
-from actions.orientacoes import AGENDA_CPS, fala_da_agenda_do_cps
 from actions.pedido import outros_pedidos, primeiro_pedido
 from actions.reanalise import atender_pedido_de_reanalise
 from actions.sinais import SINAIS_DE_EMERGENCIA

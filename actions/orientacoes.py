@@ -155,34 +155,6 @@ MARCAR_CONSULTA_ONLINE = (
 )
 
 
-# After the CPS scheduling answer, "com clinico geral", "tem pediatra?", "marca pra mim dia 10" were not
-# understood: the bot does not see the CPS agenda nor book, the person does, and sees each professional's dates.
-_AGENDA_CPS = re.compile(
-    r"\b(?:clinic[oa]|pediatra|cardiolog\w*|ginecolog\w*|dermatolog\w*|nutricion\w*|psicolog\w*|psiquiatr\w*|"
-    r"fisioterap\w*|endocrin\w*|ortoped\w*|oftalmo\w*|geriatr\w*|especialidades?|especialistas?|medic[oa]s?|"
-    r"doutor[a]?|dra?|horarios?|vagas?|agenda|marca (?:pra|para) mim|pode marcar|consegue marcar|voce marca|"
-    r"vc marca|marcar por aqui|marca por aqui)\b"
-)
-AGENDA_CPS = (
-    "A consulta no CPS é marcada por você, no agendamento online: lá aparecem os profissionais, com as datas e os "
-    "horários livres de cada um, e você escolhe (no portal, “Nova Consulta”; no aplicativo, “Marcar "
-    "consultas-CPS”). Por aqui eu não vejo a agenda nem marco a consulta. Dúvidas sobre as especialidades do CPS: "
-    "(31) 3253-4888 ou centrodepromocao@cemigsaude.org.br."
-)
-
-
-def fala_da_agenda_do_cps(texto: str) -> bool:
-    """Whether a short message after the CPS answer asks for a professional, a date or the bot to book.
-
-    >>> fala_da_agenda_do_cps("com clinico geral"), fala_da_agenda_do_cps("vc marca pra mim?")
-    (True, True)
-    >>> fala_da_agenda_do_cps("obrigada"), fala_da_agenda_do_cps("quero ver meu boleto de dezembro com juros")
-    (False, False)
-    """
-    folded = strip_accents(texto).lower()
-    return len(folded.split()) <= 8 and bool(_AGENDA_CPS.search(folded))
-
-
 def pede_marcacao_online(texto: str) -> bool:
     """Whether the message asks how to book an online consultation, without reporting a problem.
 

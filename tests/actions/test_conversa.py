@@ -220,7 +220,7 @@ async def test_a_short_question_between_two_topics_is_about_the_one_being_talked
 
 
 async def test_naming_a_doctor_after_the_cps_answer_tells_who_books_and_where(dispatcher):
-    from actions.orientacoes import AGENDA_CPS
+    from actions.cps import AGENDA_CPS
 
     # "com clinico geral" after "quero marcar consulta no cps" was "não entendi".
     events = [_asked("agendamento_cps", "quero marcar consulta no cps"), {"event": "bot", "text": "..."},
