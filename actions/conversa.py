@@ -25,6 +25,7 @@ from actions.mensalidade import informa_pagamento
 from actions.obito import depois_do_obito, obito_dito_antes
 from actions.pedido import outros_pedidos, primeiro_pedido
 from actions.reanalise import atender_pedido_de_reanalise
+from actions.sem_esperar import hoje_sem_esperar, precisa_hoje
 from actions.sinais import SINAIS_DE_EMERGENCIA
 from bot.canais import ENVIO_DE_DOCUMENTOS, TELEFONE_24H
 from bot.intencoes import opcoes_de_esclarecimento, rotulo
@@ -94,6 +95,13 @@ def fallbacks_seguidos(events: List[Dict[str, Any]]) -> int:
     return count
 
 
+# u26: "🙏🙏😭😭" was "não entendi", as if words had been misread; emojis alone say no request.
+SO_EMOJIS = (
+    "Recebi só emojis, e por eles não consigo saber o que você precisa. Escreva em poucas palavras (por exemplo, "
+    "*boleto* ou *reembolso*), digite *menu* para ver as opções ou 0 para falar com um atendente."
+)
+
+
 def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """What a message classified as out of scope or not understood may still be; None when it is neither.
 
@@ -132,6 +140,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
+    if texto.strip() and not re.search(r"\w", texto):
+        dispatcher.utter_message(text=SO_EMOJIS)
+        return []
     if permissao := permissao_de_outra_pessoa(texto, identificado=beneficiario_identificado(tracker) is not None):
         # u26: José's "sou o marido dela, ela deixou", to see his wife's data, was "não entendi".
         dispatcher.utter_message(text=permissao)
@@ -339,6 +350,11 @@ class ActionContinuarAssunto(Action):
             return []
         if assunto is None and responder_sobre_o_chamado(dispatcher, tracker):
             # u17: "e quanto tempo demora?" right after the desk's protocol: that request's deadline.
+            return []
+        if assunto is None and tracker.get_slot("tele_protocolo") and precisa_hoje(texto):
+            # u26: "e se precisar do antibiotico hoje ainda?" after a request to the desk: "Sobre qual assunto?".
+            dispatcher.utter_message(text=hoje_sem_esperar(tracker.get_slot("tele_nif")))
+            dispatcher.utter_message(response="utter_algo_mais")
             return []
         if assunto is None:
             dispatcher.utter_message(

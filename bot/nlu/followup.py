@@ -35,9 +35,10 @@ _FOLLOW_UP = re.compile(
     r"ate|segunda|terca|quarta|quinta|sexta|sabado|domingo)\b"
 )
 # "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
+# u26: "quero ver os da minha esposa" after José's reimbursements was "não entendi".
 _WHICH_ONE = re.compile(
-    r"^(?:(?:quero|queria|manda|me manda|mostra|me mostra) )?(?:so |somente |apenas )?(?:o|a|os|as) "
-    r"(?:de|do|da|dos|das) \w+"
+    r"^(?:(?:quero|queria|posso|pode|da pra|manda|me manda|mostra|me mostra)(?: ver)? )?(?:so |somente |apenas )?"
+    r"(?:o|a|os|as) (?:de|do|da|dos|das) \w+"
 )
 _MAX_WHICH_ONE_WORDS = 6
 # "2024" alone, after the income tax or the usage: another year of the same question.

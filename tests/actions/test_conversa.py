@@ -320,3 +320,24 @@ async def test_an_identified_spouse_saying_his_wife_allows_it_is_told_how_she_ca
     await ActionFallback().run(dispatcher, tracker, {})
     said = texts(dispatcher)
     assert said[0].startswith("Mesmo com a permissão da pessoa") and said[0].endswith("depois de digitar *sair*.")
+
+
+async def test_emojis_alone_are_asked_in_words(dispatcher):
+    # u26: "🙏🙏😭😭" got "Desculpe, não entendi. Pode escrever de outra forma?".
+    from actions.conversa import SO_EMOJIS
+
+    await ActionFallback().run(dispatcher, make_tracker(text="🙏🙏😭😭", intent="nlu_fallback"), {})
+    assert texts(dispatcher) == [SO_EMOJIS]
+    assert "0 para falar com um atendente" in SO_EMOJIS
+
+
+async def test_a_desk_client_needing_the_medicine_today_is_told_where_care_is_now(dispatcher):
+    # u26: "e se precisar do antibiotico hoje ainda?" after a request to the desk from Portugal was "Sobre qual
+    # assunto é a sua pergunta?"; the desk answers in days.
+    from actions.conversa import ActionContinuarAssunto
+
+    tracker = make_tracker({"tele_protocolo": "41750520261207000001", "tele_nif": "245678905"},
+                           text="e se precisar do antibiotico hoje ainda?", intent="continuar_assunto")
+    await ActionContinuarAssunto().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert said[0].startswith("Se precisa de um médico ou de uma receita hoje, em Portugal ligue para o SNS 24")

@@ -15,7 +15,9 @@ from bot.nlu.followup import CONTINUAR, FollowUpMarker, is_follow_up
      # "e até sexta?" after the late fee of a boleto was "não entendi".
      "e ate sexta?", "e na quinta?",
      # u26: "ta bom, e os meus?" after being told he sees only his own data was "não entendi".
-     "ta bom, e os meus?", "ok, e o prazo?", "entendi. e quanto fica?"],
+     "ta bom, e os meus?", "ok, e o prazo?", "entendi. e quanto fica?",
+     # u26: "quero ver os da minha esposa" after the reimbursements was "não entendi".
+     "quero ver os da minha esposa", "posso ver o do meu filho?"],
 )
 def test_short_questions_opening_with_e_are_follow_ups(text):
     assert is_follow_up(text)
