@@ -27,6 +27,7 @@ from actions.chamados import (
 from actions.contexto import reler_no_assunto
 from actions.formatting import format_date
 from actions.ouvidoria_leitura import (
+    OUVIDORIA,
     PRIMEIRA,
     SEM_PROTOCOLO,
     descreve_o_caso,
@@ -160,9 +161,16 @@ class ValidateOuvidoriaForm(FormValidationAction):
         desistiu = self._desistiu(tracker, "ouvidoria_instancia", str(value or ""))
         if desistiu:
             return desistiu
-        escolha = ler_instancia(str(value or ""))
-        if escolha is None and tracker.get_slot("requested_slot") == "ouvidoria_instancia":
+        texto = str(value or "")
+        escolha = ler_instancia(texto)
+        perguntado = tracker.get_slot("requested_slot") == "ouvidoria_instancia"
+        if escolha is None and perguntado:
             pedir_de_novo(dispatcher, tracker, "ouvidoria_instancia", PEDIDO_INSTANCIA)
+        if perguntado and escolha == OUVIDORIA and not tracker.get_slot("ouvidoria_relato") and descreve_o_caso(texto):
+            # u26: "o reembolso da consulta de urgência de novembro, mandei os documentos e ninguém responde" chose
+            # the Ombudsman and was then asked "descreva o que aconteceu": it is the report, and says its kind.
+            return {"ouvidoria_instancia": escolha, "ouvidoria_relato": texto[:2000],
+                    **({"ouvidoria_tipo": tipo} if (tipo := ler_tipo(texto)) else {})}
         return {"ouvidoria_instancia": escolha}
 
     def validate_ouvidoria_tipo(

@@ -139,6 +139,16 @@ async def test_having_already_called_the_first_instance_goes_to_the_ombudsman(di
     assert texts(dispatcher) == []
 
 
+async def test_choosing_the_ombudsman_with_the_case_told_is_not_asked_to_tell_it_again(dispatcher):
+    # u26: "o reembolso da consulta de urgencia de novembro, mandei os documentos e ninguem responde" at "Como
+    # prefere seguir?" went to the Ombudsman and was then asked "Descreva em poucas palavras o que aconteceu".
+    caso = "o reembolso da consulta de urgencia de novembro, mandei os documentos e ninguem responde"
+    slots, proxima = await _responder(dispatcher, "ouvidoria_instancia", caso)
+    assert slots["ouvidoria_instancia"] == OUVIDORIA and slots["ouvidoria_relato"] == caso
+    assert (slots["ouvidoria_tipo"], proxima) == ("reclamação", None)
+    assert texts(dispatcher) == []
+
+
 @pytest.mark.parametrize(
     ("resposta", "instancia", "proxima"),
     [
