@@ -140,7 +140,7 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
-    if texto.strip() and not re.search(r"\w", texto):
+    if not re.search(r"\w", texto) and any(ord(c) > 0x2000 for c in texto):  # "??" is no emoji
         dispatcher.utter_message(text=SO_EMOJIS)
         return []
     if permissao := permissao_de_outra_pessoa(texto, identificado=beneficiario_identificado(tracker) is not None):

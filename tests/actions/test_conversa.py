@@ -341,3 +341,9 @@ async def test_a_desk_client_needing_the_medicine_today_is_told_where_care_is_no
     await ActionContinuarAssunto().run(dispatcher, tracker, {})
     said = texts(dispatcher)
     assert said[0].startswith("Se precisa de um médico ou de uma receita hoje, em Portugal ligue para o SNS 24")
+
+
+async def test_question_marks_alone_are_not_called_emojis(dispatcher):
+    # u27: "??" after waiting got "Recebi só emojis".
+    await ActionFallback().run(dispatcher, make_tracker(text="??", intent="nlu_fallback"), {})
+    assert not any("emojis" in t for t in texts(dispatcher) if t)
