@@ -20,6 +20,7 @@ from actions.reanalise import (
     discorda_da_negativa,
     guias_do_pedido,
     iniciar_reanalise,
+    negativa_lida,
     pede_a_reanalise,
     por_que_negaram,
 )
@@ -255,7 +256,7 @@ class ActionConsultarAutorizacao(AcaoIdentificada):
         if pergunta_dut(texto):
             dispatcher.utter_message(text=DUT)
         elif (
-            pede_a_reanalise(texto, na_autorizacao=True)
+            pede_a_reanalise(texto, na_autorizacao=negativa_lida(tracker.events, texto))
             and not self._numeros(mensagem)
             and (reanalise := iniciar_reanalise(pessoas, texto, session=session)) is not None
         ):

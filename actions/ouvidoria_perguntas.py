@@ -33,7 +33,7 @@ from actions.ouvidoria_leitura import (
 )
 from actions.pedido import tem_protocolo
 from actions.protocolo import ActionConsultarProtocolo
-from actions.reanalise import iniciar_reanalise, pede_a_reanalise, pede_reanalise
+from actions.reanalise import iniciar_reanalise, negativa_lida, pede_a_reanalise, pede_reanalise
 from bot.canais import TELEFONE_24H
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
@@ -254,7 +254,7 @@ class ActionExplicarOuvidoria(Action):
         """The first-instance reanalysis of a denied guide the person can see (actions/reanalise.py), or None."""
         beneficiario = beneficiario_identificado(tracker)
         assunto = assunto_atual(tracker.events)
-        pede = pede_a_reanalise(texto, na_autorizacao=assunto == "autorizacao")
+        pede = pede_a_reanalise(texto, na_autorizacao=assunto == "autorizacao" and negativa_lida(tracker.events, texto))
         if beneficiario is None or tem_protocolo(texto) or not pede:
             return None
         with db_session() as session:

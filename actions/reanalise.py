@@ -54,7 +54,9 @@ def pede_reanalise(texto: str) -> bool:
 
 _DISCORDA = re.compile(
     r"\b(?:absurd\w*|discord\w*|nao concord\w*|injust\w*|nao aceito|inaceitavel|"
-    r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou|pediu|mandou|indicou|receitou)|preciso (?:dess[ae]|fazer))\b"
+    # u27: "se a ressonância que o médico pediu precisa de autorização" filed a review: a doctor ordering something
+    # ("pediu", "mandou") or "preciso fazer" is no disagreement.
+    r"(?:o |meu |a minha |minha )?medic[oa] (?:disse|falou)|preciso dess[ae])\b"
 )
 # "pq negaram? o medico disse q eu preciso": why it was denied, asked before anything is filed.
 _POR_QUE_NEGARAM = re.compile(
@@ -82,6 +84,20 @@ def discorda_da_negativa(texto: str) -> bool:
     False
     """
     return bool(_DISCORDA.search(strip_accents(texto).lower()))
+
+
+def negativa_lida(events: List[Dict[str, Any]], texto: str) -> bool:
+    """Whether the assistant's answer just before ``texto`` showed a denied guide (where disagreeing means a review).
+
+    u27: a message with three requests, one of them whether an MRI needs authorization, filed a review of the
+    husband's denied guide nobody had mentioned.
+    """
+    for event in reversed(events or []):
+        if event.get("event") == "user" and event.get("text") != texto:
+            return False
+        if event.get("event") == "bot" and "Situação: Negada" in (event.get("text") or ""):
+            return True
+    return False
 
 
 def pede_a_reanalise(texto: str, *, na_autorizacao: bool) -> bool:

@@ -189,7 +189,29 @@ def _depois_das_guias(beneficiario_id, texto, intent):
     pedido = {"event": "user", "text": "5", "parse_data": {"intent": {"name": "autorizacao"}}}
     agora = {"event": "user", "text": texto, "parse_data": {"intent": {"name": intent}}}
     slots = {"identificado": True, "beneficiario_id": str(beneficiario_id)}
-    return make_tracker(slots, text=texto, intent=intent, events=[pedido, {"event": "bot", "text": "..."}, agora])
+    lista = {"event": "bot", "text": "*Guia 20260000003*\nArtroscopia de joelho\nSituação: Negada"}
+    return make_tracker(slots, text=texto, intent=intent, events=[pedido, lista, agora])
+
+
+async def test_a_request_naming_what_the_doctor_ordered_files_no_review(dispatcher):
+    # u27: "Preciso de 3 coisas: …, se a ressonancia do joelho que o medico pediu precisa de autorizacao e …" filed a
+    # review of José's denied arthroscopy, which nobody had mentioned, with a protocol.
+    from actions.autorizacao import ActionConsultarAutorizacao
+
+    ids, _ = _ids()
+    texto = ("Preciso de 3 coisas: qual o numero da minha carteirinha, se a ressonancia do joelho que o medico pediu "
+             "precisa de autorizacao e quando vence meu boleto desse mes.")
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(ids["maria"])}, text=texto,
+                           intent="autorizacao", events=[{"event": "user", "text": texto}])
+    eventos = ActionConsultarAutorizacao().atender(dispatcher, tracker, ids["maria"], escolha="todos")
+    assert not any("reanálise da guia" in t for t in texts(dispatcher) if t)
+    assert not [e for e in eventos if e.get("event") == "followup" and e.get("name") == "ouvidoria_form"]
+    # Disagreeing with no denial just shown is no review either.
+    absurdo = type(dispatcher)()
+    tracker = make_tracker({"identificado": True, "beneficiario_id": str(ids["jose"])},
+                           text="isso é um absurdo, meu médico disse que preciso", intent="autorizacao")
+    ActionConsultarAutorizacao().atender(absurdo, tracker, ids["jose"])
+    assert not any("reanálise da guia" in t for t in texts(absurdo) if t)
 
 
 async def test_disagreeing_after_the_denied_guide_is_its_reanalysis_not_the_teleconsultation_desk(dispatcher):
