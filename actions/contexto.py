@@ -139,7 +139,28 @@ def assunto_do_pedido(tracker: Tracker, texto: str) -> str | None:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if assunto in _TEM_PEDIDOS and assunto != intent and pedido_sem_opcao(texto):
         return assunto
+    if assunto == "reembolso" and intent == "financeiro" and nos_pagam(texto):
+        return assunto
     return None
+
+
+# u26/u27: "e quando vão pagar o da sutura?" after the reimbursements showed the boletos: the plan paying the person
+# is the reimbursement; the person paying the plan is the boleto.
+_NOS_PAGAM = re.compile(
+    r"\b(?:(?:vao|vai|voces vao|quando) (?:me |nos )?(?:pagar|depositar|devolver|cair)|cai na (?:minha )?conta|"
+    r"(?:me|nos) pagam|pagam quando|depositam|vou receber|recebo)\b"
+)
+
+
+def nos_pagam(texto: str) -> bool:
+    """Whether a message asks when the plan pays the person ("quando vão pagar o da sutura?").
+
+    >>> nos_pagam("e quando vão pagar o da sutura?"), nos_pagam("quando cai na conta?"), nos_pagam("quando vence?")
+    (True, True, False)
+    >>> nos_pagam("quando vou pagar o boleto?")
+    False
+    """
+    return bool(_NOS_PAGAM.search(strip_accents(texto).lower()))
 
 
 def pergunta_sobre_o_assunto(tracker: Tracker) -> str | None:

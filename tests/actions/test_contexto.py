@@ -117,3 +117,22 @@ def test_reading_a_request_again_keeps_an_identification_made_in_the_same_turn()
     assert [e["event"] for e in novos] == ["rewind", "slot", "active_loop", "slot", "action", "user"]
     assert novos[1]["value"] is True and novos[2]["name"] is None and novos[3]["value"] == "7"
     assert novos[-1]["text"] == "quero recorrer da negativa"
+
+
+async def test_when_the_plan_pays_back_after_the_reimbursements_stays_in_them(dispatcher):
+    # u27: "e quando vão pagar o da sutura?" after the reimbursement list (financeiro, 0.9) showed the overdue
+    # boletos and the cancellation warning.
+    from actions.financeiro import ActionConsultarFinanceiro
+
+    tracker = _after("reembolso", "e quando vão pagar o da sutura?", "financeiro", 0.9)
+    tracker.slots.update({"identificado": True, "beneficiario_id": "1"})
+    tracker.slots["identidade"] = make_tracker({"identificado": True, "beneficiario_id": "1"}).slots["identidade"]
+    events = await ActionConsultarFinanceiro().run(dispatcher, tracker, {})
+    assert [e["event"] for e in events] == ["rewind", "action", "user"]
+    assert events[2]["parse_data"]["intent"]["name"] == "reembolso"
+    # Paying the boleto after the reimbursements is still the boleto.
+    boleto = _after("reembolso", "e quando vou pagar o boleto?", "financeiro", 0.9)
+    boleto.slots.update(tracker.slots)
+    said = type(dispatcher)()
+    events = await ActionConsultarFinanceiro().run(said, boleto, {})
+    assert not [e for e in events if e.get("event") == "user"]
