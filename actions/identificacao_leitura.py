@@ -199,7 +199,10 @@ _DOCUMENTO_DE_OUTRA_PESSOA = re.compile(
     r"\b(?:cpf|carteirinha|cartao|carteira|documento|numero)\s+(?:dela|dele|"
     r"d[ao] (?:minha |meu |sua |seu )?(?:mae|pai|esposa|esposo|marido|mulher|filha|filho|companheir[oa]|avo|"
     r"sogr[oa]|irma|irmao|tia|tio|neta|neto|titular|patroa|patrao|chefe))\b|"
-    r"\b(?:ela|ele) nasceu\b"
+    r"\b(?:ela|ele) nasceu\b|"
+    # u27: "sou a ana, dependente da minha mae… posso usar o da minha mae? 52998224725" entered as her mother.
+    r"\b(?:usar|uso|usando|entrar com|entro com) (?:o|a) (?:cpf |carteirinha |numero |cadastro )?"
+    r"d[ao] (?:minha |meu )?(?:mae|pai|esposa|esposo|marido|mulher|filha|filho|avo|titular)\b"
 )
 DOCUMENTO_DE_OUTRA_PESSOA = (
     "Cada pessoa se identifica com o próprio CPF ou carteirinha, e vê só o que é seu: por segurança, não entro com "
@@ -244,6 +247,8 @@ def documento_de_outra_pessoa(texto: str) -> bool:
     >>> documento_de_outra_pessoa("sou o marido da maria, o cpf dela é 52998224725 e ela nasceu em 12/03/1975")
     True
     >>> documento_de_outra_pessoa("o CPF da minha mãe é 529.982.247-25")
+    True
+    >>> documento_de_outra_pessoa("sou a ana, dependente da minha mae, posso usar o da minha mae? 52998224725")
     True
     >>> documento_de_outra_pessoa("meu cpf é 52998224725"), documento_de_outra_pessoa("o número da carteirinha é 1")
     (False, False)

@@ -549,3 +549,13 @@ def test_a_daughter_saying_her_mother_allows_it_is_told_the_mother_identifies_he
     assert not any("Autorização" in t for t in said)
     # Nothing counted as an attempt, and the card she asked for stays the request.
     assert result == {"identificacao_documento": None}
+
+
+def test_a_teenager_asking_to_use_her_mothers_cpf_is_not_entered_as_her_mother(dispatcher):
+    # u27: "sou a ana, dependente da minha mae… posso usar o da minha mae? 52998224725" was asked for the birth
+    # date and then saw the whole family's cards as Maria.
+    texto = "sou a ana, dependente da minha mae, posso usar o da minha mae? 52998224725"
+    tracker = make_tracker({"requested_slot": "identificacao_documento"}, text=texto, intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento(texto, dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("Cada pessoa se identifica com o próprio CPF ou carteirinha")
+    assert result["identificacao_documento"] is None
