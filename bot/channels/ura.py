@@ -437,6 +437,14 @@ class UraInput(InputChannel):
             continuing = digits == CONTINUE_KEY or (not digits and _CONTINUE.match(strip_accents(speech)))
             repeating = not digits and len(speech.split()) <= _REPEAT_WORDS and _REPEAT.search(strip_accents(speech))
             # "sim" continues a long answer, but after one it answers the bot's question.
+            if not parte and len(digits) == 1 and digits not in "0*":
+                menu = (await self._pending(request, sender))[-1:]
+                oferecidas = {numero for numero, _ in menu_options(menu[0])} if is_single_key_menu(menu) else set()
+                if oferecidas and digits not in oferecidas:
+                    # u27: an 8 at the menu was "Desculpe, não entendi", a 9 "Essa resposta já terminou": a key the
+                    # menu does not offer is said so, and the menu heard again.
+                    return self._gather(request, [INVALID, *(render_for_ear(t) for t in menu)], stage, 0,
+                                        single_key=True)
             if not parte and (digits == CONTINUE_KEY or (not digits and _CONTINUE_WORD.match(strip_accents(speech)))):
                 # u19: a 9 pressed once too often reached the bot and got "não entendi": the answer had ended.
                 # u22: it then replayed a whole 45-second answer to reach its closing question; only the last part

@@ -363,3 +363,27 @@ def test_silence_after_an_emergency_goes_to_a_person_not_a_hang_up():
         call.silence()
         root, _ = call.silence()
     assert root.find("Hangup") is None and (root.find("Enqueue") is not None or root.find("Dial") is not None)
+
+
+@pytest.mark.parametrize("key", ["8", "9"])
+def test_a_key_the_menu_does_not_offer_is_said_invalid_and_the_menu_heard_again(key):
+    # u27: at the menu, an 8 got "Desculpe, não entendi. Pode dizer de outra forma?" and a 9 "Essa resposta já
+    # terminou.", and a confused caller heard the goodbye.
+    from tests.bot.channels.test_ura import MENU
+
+    call_sid = payloads.twilio_sid("CA")
+    tracker = fake_tracker([BotUttered(MENU)], identificado=False)
+    asked = []
+
+    def answer(message):
+        asked.append(message.text)
+        return bot(message)
+
+    with ChannelServer(UraInput(settings()), answer=answer, store=PerCallerStore(f"ura:{call_sid}", tracker)) as server:
+        call = Call(server, sid=call_sid)
+        call.start()
+        call.keys("1")
+        again, spoken = call.keys(key)
+        call.keys("3")
+    assert spoken.said == [INVALID, render_for_ear(MENU)] and _gather(again)["numDigits"] == "1"
+    assert key not in asked and "3" in asked
