@@ -26,6 +26,7 @@ from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
 from actions.guias import descrever, guias_nomeadas, reanalises_abertas
 from actions.ouvidoria_leitura import PRIMEIRA, SEM_PROTOCOLO, TIPOS
+from actions.reembolso_regras import pede_revisao
 from bot.db import repository
 from bot.nlu.parsing import strip_accents
 
@@ -162,6 +163,10 @@ def atender_pedido_de_reanalise(
     pede = pede_a_reanalise(texto, na_autorizacao=False) or (
         discorda_da_negativa(texto) and bool(_NEGATIVA.search(folded))
     )
+    if not pede and assunto_atual(tracker.events) == "reembolso" and pede_revisao(texto):
+        # u27: "mas o cardiologista foi pq eu tava passando mal, como eu recorro disso?" after a denied
+        # reimbursement was "não entendi": how to contest it, in the reimbursements.
+        return reler_no_assunto(tracker, "reembolso")
     if not pede:
         return None
     if _REEMBOLSO.search(folded) or assunto_atual(tracker.events) == "reembolso":

@@ -117,6 +117,14 @@ def item_legivel(item: Dict[str, str]) -> str:
         f"(coparticipação {item['coparticipacao']}), de {item['beneficiario']}"
     )
 
+# u27: "tem como mandar isso em pdf?", "manda em pdf" re-sent the list, for another period, without a word on PDF.
+_PDF = re.compile(r"\b(?:pdf|imprimir|impressao|baixar|download)\b")
+SEM_PDF = (
+    "O extrato de utilização eu mostro só aqui na conversa: não tenho ele em PDF. Para guardar, copie a mensagem ou "
+    "tire um print; se precisar dele como documento, digite 0 e peça a um atendente."
+)
+
+
 class ActionConsultarUtilizacao(AcaoIdentificada):
     """Lists the uses of the plan in a period, newest first, with co-payments and their total."""
 
@@ -133,6 +141,9 @@ class ActionConsultarUtilizacao(AcaoIdentificada):
         session: Session,
     ) -> List[EventType]:
         """Send the statement of the period the user named (the last three months by default)."""
+        if _PDF.search(strip_accents(mensagem_do_pedido(tracker, self.intent)["text"]).lower()):
+            dispatcher.utter_message(text=SEM_PDF)
+            return []
         inicio, fim, rotulo = periodo_da_mensagem(mensagem_do_pedido(tracker, self.intent)["text"], hoje())
         nomes = {p.id: first_name(p.nome) for p in pessoas}
         quem = f"de {enumerar(list(nomes.values()))}"

@@ -27,7 +27,8 @@ CONTINUAR = "continuar_assunto"
 # "e o ...", "e a ...", "e pra ...", "e quanto ...", "mas e se ...": the openings of a follow-up question. The "e"
 # is read before accents are folded, since "é isso" and "é esse" are answers, not follow-ups.
 _FOLLOW_UP = re.compile(
-    r"(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
+    # u27: "e só da minha filha ana?" after the usage was "não entendi".
+    r"(?:(?:so|somente|apenas)\s+)?(?:o|a|os|as|do|da|dos|das|no|na|nos|nas|pro|pra|pras|para|quanto|qual|quais|quando|como|onde|se|com|"
     r"sobre|aquele|aquela|de|em|meu|minha|agora|"
     # "e depois de amanhã?", "e 2024?", "e em março?": another day or period of the same question.
     rf"depois|antes|amanha|hoje|ontem|dia|semana|mes|ano|(?:19|20)\d{{2}}|{MONTH_NAMES}|"
@@ -37,8 +38,9 @@ _FOLLOW_UP = re.compile(
 # "o de dezembro", "o do ano passado", "as de 2024": which one of the topic just answered, without the "e".
 # u26: "quero ver os da minha esposa" after José's reimbursements was "não entendi".
 _WHICH_ONE = re.compile(
-    r"^(?:(?:quero|queria|posso|pode|da pra|manda|me manda|mostra|me mostra)(?: ver)? )?(?:so |somente |apenas )?"
-    r"(?:o|a|os|as) (?:de|do|da|dos|das) \w+"
+    r"^(?:(?:quero|queria|posso|pode|da pra|manda|me manda|mostra|me mostra|agora)(?: ver)? )?"
+    # "agora só do José": with "só", the article may go.
+    r"(?:(?:so |somente |apenas )(?:(?:o|a|os|as) )?|(?:o|a|os|as) )(?:de|do|da|dos|das) \w+"
 )
 _MAX_WHICH_ONE_WORDS = 6
 # "2024" alone, after the income tax or the usage: another year of the same question.

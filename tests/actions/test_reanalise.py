@@ -332,3 +332,18 @@ async def test_the_reanalysis_deadline_is_its_own_not_the_ombudsmans(dispatcher)
     engine.dispose()
     said = "\n".join(t for t in texts(dispatcher) if t)
     assert f"protocolo {numero}" in said and f"até {due}" in said and "A Ouvidoria responde" not in said
+
+
+async def test_how_to_contest_a_denied_reimbursement_told_with_a_story_goes_to_the_reimbursements(dispatcher):
+    # u27: "mas o cardiologista foi pq eu tava passando mal, como eu recorro disso?" after José's denied
+    # reimbursement was "Desculpe, não entendi".
+    from actions.conversa import ActionFallback
+
+    texto = "mas o cardiologista foi pq eu tava passando mal, como eu recorro disso?"
+    events = [{"event": "user", "text": "meus reembolsos", "parse_data": {"intent": {"name": "reembolso"}}},
+              {"event": "bot", "text": "Situação: Negado\nNão concorda? Escreva *quero recorrer do reembolso*."},
+              {"event": "user", "text": texto, "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    eventos = await ActionFallback().run(dispatcher, make_tracker(text=texto, intent="nlu_fallback", events=events),
+                                         {})
+    assert [e["event"] for e in eventos] == ["rewind", "action", "user"]
+    assert eventos[2]["parse_data"]["intent"]["name"] == "reembolso"

@@ -457,3 +457,15 @@ async def test_the_same_item_disputed_twice_gets_the_same_protocol(dispatcher):
     assert again == protocol
     said = texts(second)[0]
     assert said.startswith("Esse item (") and f"já está em análise: protocolo {protocol}." in said
+
+
+def test_asking_the_statement_in_pdf_is_told_there_is_none_instead_of_a_new_list(dispatcher):
+    # u27: "tem como mandar isso em pdf?", "manda em pdf" and "pdf" re-sent the usage list, for the last three months
+    # instead of the year just shown, and never said there is no PDF.
+    from actions.utilizacao import SEM_PDF
+
+    maria = _ids()[seed.DEMO_TITULAR_CPF]
+    ActionConsultarUtilizacao().atender(dispatcher, _tracker(maria, "tem como mandar isso em pdf?"), maria,
+                                        escolha=str(maria))
+    assert texts(dispatcher)[0] == SEM_PDF
+    assert not any("Utilização do plano" in (t or "") for t in texts(dispatcher))

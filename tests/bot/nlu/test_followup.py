@@ -17,7 +17,9 @@ from bot.nlu.followup import CONTINUAR, FollowUpMarker, is_follow_up
      # u26: "ta bom, e os meus?" after being told he sees only his own data was "não entendi".
      "ta bom, e os meus?", "ok, e o prazo?", "entendi. e quanto fica?",
      # u26: "quero ver os da minha esposa" after the reimbursements was "não entendi".
-     "quero ver os da minha esposa", "posso ver o do meu filho?"],
+     "quero ver os da minha esposa", "posso ver o do meu filho?",
+     # u27: "e só da Ana?" and "agora só do José" after the usage were "não entendi".
+     "e so da minha filha ana?", "e só da Ana?", "agora só do José"],
 )
 def test_short_questions_opening_with_e_are_follow_ups(text):
     assert is_follow_up(text)
