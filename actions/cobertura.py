@@ -274,6 +274,26 @@ _CUSTO_PERGUNTA = re.compile(
 )
 
 
+# u27: "Então qual é o número de telefone da Médis?" opened a second request to the desk.
+_CONTATO = re.compile(r"\b(?:telefone|contacto|contato|e-?mail|numero de (?:telefone|contacto|contato)|ligar)\b")
+
+
+def contato_da_medis(texto: str) -> str | None:
+    """The Médis contacts (the footer of the desk's policy answers, procedure 004) when a message asks for them.
+
+    >>> contato_da_medis("Então qual é o número de telefone da Médis?").startswith("Para informações adicionais")
+    True
+    >>> contato_da_medis("a app da Médis não abre") is None
+    True
+    """
+    folded = strip_accents(texto).lower()
+    if not (re.search(r"\bmedis\b", folded) and _CONTATO.search(folded)):
+        return None
+    from actions.chamados import regras  # the rules engine is built once, by the module that routes tickets
+
+    return decide(RoutingRequest(category="tele_apolice", text=texto), regras()).footer
+
+
 def custo_no_medico_online(texto: str) -> str | None:
     """The answer to what a Médico Online teleconsultation costs, or None when the message does not ask it.
 
@@ -342,7 +362,7 @@ def orientacao_sem_cadastro(texto: str) -> str | None:
     if obito := sobre_obito(texto):
         # u17: "meu marido faleceu, ele era o titular, o que eu faço com o plano" got "informe seu CPF" only.
         return obito
-    if medico_online := custo_no_medico_online(texto):
+    if medico_online := custo_no_medico_online(texto) or contato_da_medis(texto):
         return medico_online
     if _PA_ONLINE.search(strip_accents(texto).lower()) and _SEM_PLANO.search(strip_accents(texto).lower()):
         return PA_SO_BENEFICIARIOS

@@ -21,7 +21,7 @@ from actions.teleconsulta_leitura import equipa
 from bot.db import repository
 from bot.db.models import OPEN_TICKET_STATUSES
 from bot.db.session import session_scope
-from bot.identifiers import mask_personal_data
+from bot.identifiers import mask_personal_data, normalize_digits
 from bot.nlu.parsing import find_identifiers, strip_accents
 from bot.nlu.symptoms import is_urgent
 
@@ -56,8 +56,12 @@ def segue_na_mesa(tracker: Tracker) -> str | None:
     """
     assunto = _assunto_da_mesa(tracker)
     texto = tracker.latest_message.get("text") or ""
-    if assunto is None or primeiro_pedido(texto) or find_identifiers(texto) or not _PERGUNTA.search(texto.lower()):
+    if assunto is None or find_identifiers(texto) or not _PERGUNTA.search(texto.lower()):
+        return None
+    if primeiro_pedido(texto) and len(normalize_digits(str(tracker.get_slot("tele_nif") or ""))) != 9:
         return None  # "quero ver meu cartão" after a desk request is the plan's: only a question goes with the request
+    # u27: from a client in Portugal (a NIF), "E quanto tempo demora o reembolso?" is the desk's refund: she has no
+    # plan, and was asked for a CPF.
     return assunto
 
 

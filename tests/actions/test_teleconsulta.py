@@ -411,6 +411,36 @@ async def test_a_desk_clients_follow_up_goes_with_the_request_not_to_the_cpf_que
     assert not [e for e in result if e.get("event") == "user"]
 
 
+async def test_a_client_in_portugal_asking_about_the_refund_by_name_stays_with_the_desk(dispatcher):
+    # u27: "E quanto tempo demora o reembolso? O valor já saiu do meu cartão." after a request about a cancelled
+    # consultation got "Sinto muito pela demora… Informe seu CPF"; she has a NIF and no plan.
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+
+    texto = "E quanto tempo demora o reembolso? O valor já saiu do meu cartão."
+    events = [{"event": "user", "text": "fui cobrado por uma teleconsulta cancelada",
+               "parse_data": {"intent": {"name": "tele_cobranca_cancelada"}}},
+              {"event": "bot", "text": "O seu pedido foi encaminhado..."},
+              {"event": "user", "text": texto, "parse_data": {"intent": {"name": "reembolso"}}}]
+    slots = {"tele_protocolo": "41750520261206000003", "tele_nome": "Rita Carvalho", "tele_nif": "245678905"}
+    result = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(slots, text=texto, intent="reembolso",
+                                                                               events=events), {})
+    reread = [e for e in result if e.get("event") == "user"]
+    assert reread and reread[0]["parse_data"]["intent"]["name"] == "tele_cobranca_cancelada"
+    assert not any("CPF" in t for t in texts(dispatcher) if t)
+
+
+async def test_the_medis_phone_asked_by_a_desk_client_is_given_without_a_second_request(dispatcher):
+    # u27: "Então qual é o número de telefone da Médis?" opened a second request to the desk.
+    from actions.teleconsulta import ActionPrepararTeleconsulta
+
+    tracker = make_tracker({"tele_protocolo": "41750520261206000003", "tele_nif": "245678905"},
+                           text="Então qual é o número de telefone da Médis?", intent="tele_apolice")
+    events = await ActionPrepararTeleconsulta().run(dispatcher, tracker, {})
+    said = texts(dispatcher)
+    assert "218 458 888" in said[0] and "apoioaocliente@medis.pt" in said[0]
+    assert not any(e.get("event") == "active_loop" and e.get("name") for e in events)
+
+
 # -- The number asked by where the client is (u16: "(em Portugal, o NIF)" read by Brazilians) ------------------
 
 @pytest.mark.parametrize(
