@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
+from actions.abrangencia import SEGURO_VIAGEM, abrangencia, pago_no_exterior, pergunta_abrangencia
 from actions.obito import sobre_obito
 from actions.ouvidoria_leitura import RECLAMAR_NA_ANS, pergunta_ans
 from actions.sinais import SINAIS_DE_EMERGENCIA
 from bot.canais import EMERGENCIA_TELEFONE, TELEFONE_24H
 from bot.nlu.parsing import strip_accents
-from bot.nlu.symptoms import is_urgent, tells_a_symptom
 from bot.regulation.copay import COPAY_EXEMPTIONS
 from bot.regulation.waiting_periods import WAITING_PERIODS, CoverageKind
 from routing.decision import RoutingRequest
@@ -70,114 +70,6 @@ def pergunta_rede(texto: str) -> bool:
     return bool(_REDE.search(strip_accents(texto).lower()))
 
 
-# "o plano cobre no Rio?", "vou viajar pra Salvador, tenho cobertura lá?": the coverage area (Art. 7º), which
-# differs for urgency. A place outside Minas Gerais, or travelling, with a question about the plan or care.
-_FORA_DA_AREA = re.compile(
-    r"\b(?:rio de janeiro|rio|rj|sao paulo|sp|espirito santo|vitoria|bahia|salvador|porto seguro|brasilia|df|"
-    r"goias|goiania|parana|curitiba|santa catarina|florianopolis|floripa|rio grande do sul|porto alegre|"
-    r"nordeste|recife|fortaleza|maceio|joao pessoa|aracaju|manaus|belem|cabo frio|guarapari|"
-    r"outros? estados?|fora (?:de minas|de mg|do estado|de bh|de belo horizonte|do brasil|do pais)|"
-    r"viag\w*|viaj\w*|ferias|exterior|outro pais|estados unidos|portugal|europa|argentina|"
-    r"litoral|praia|nacional|abrangencia|area de cobertura)\b"
-)
-_SOBRE_O_PLANO = re.compile(
-    r"\b(?:cobre|cobrem|cobrir|cobert[oa]s?|cobertura|atend\w*|vale|valido|funciona|us[oa]r?|serve|aceit\w*|plano|medic[oa]|"
-    r"hospita\w*|pronto.?socorro|ps|passar mal|passei mal|doen\w*|urgen\w*|emergen\w*|consulta\w*|exame\w*)\b"
-)
-# A request of a topic that names a place ("reembolso da consulta em SP", "uma consulta em SP que não fiz", "médico
-# online, estou viajando", "plano novo com cobertura nacional") is that topic's.
-_PEDIDO_COM_LUGAR = re.compile(
-    r"\b(?:reembols\w*|ressarc\w*|devolv\w*|boleto\w*|mensalidade|protocolo|guia|cancel\w*|exclu\w*|suspen\w*|"
-    r"cartao nacional|cns|dinheiro|paguei|pagamos|cobranc\w*|cobrar\w*|coparticipa\w*|nao fiz|nem saiu|"
-    r"online|por video|teleconsulta|plano novo|novo plano|planos novos|contratar|aderir)\b"
-)
-_EXTERIOR = re.compile(
-    r"\b(?:exterior|fora do (?:brasil|pais)|outro pais|eua|usa|estados unidos|miami|orlando|nova york|portugal|"
-    r"lisboa|coimbra|europa|espanha|madri|franca|paris|italia|inglaterra|londres|alemanha|argentina|buenos aires|"
-    r"chile|uruguai|paraguai|canada|japao)\b"
-)
-
-ABRANGENCIA = "\n".join(
-    [
-        "*Cobertura fora de Minas Gerais*",
-        "• Consultas, exames, terapias e internações são cobertos dentro da área de abrangência do plano: no "
-        "Clássico, todo o estado de Minas Gerais (Art. 7º, §1º, do Regulamento); a área de cada plano aparece em "
-        "*novos planos*. Fora dela, esse atendimento não é coberto, mesmo marcado com antecedência (Art. 7º, §2º).",
-        "• Urgência e emergência são cobertas em todo o Brasil (Art. 7º, §3º, e Art. 88). Procure o pronto-socorro; "
-        f"para saber de um hospital da rede no lugar onde você está, a Central informa: {TELEFONE_24H}.",
-        "• Se precisar pagar o atendimento de urgência, peça o reembolso com a conta, os recibos e o relatório "
-        "médico: o pagamento sai em até 30 dias depois dos documentos (Arts. 71 e 72). Escreva *como pedir "
-        "reembolso* para ver a lista de documentos.",
-        "• O Pronto Atendimento Online é pela internet, 24 horas: escreva *PA Online* para saber como entrar.",
-    ]
-)
-SEGURO_VIAGEM = (
-    "Atendimento fora do Brasil não é coberto nem reembolsado pelo plano: a cobertura, mesmo a de urgência e "
-    "emergência, vale só no território nacional (Art. 7º, §§2º e 3º, do Regulamento). Para gastos médicos no "
-    "exterior existe o seguro viagem, contratado à parte com uma seguradora; a Cemig Saúde não o vende."
-)
-_SEGURO_VIAGEM = re.compile(r"\bseguro (?:de )?viagem\b")
-# u25: "moro em Portugal, como peço reembolso de uma consulta particular?" got the Brazilian network and the CPS.
-_PAGO = re.compile(r"\b(?:reembols\w*|ressarc\w*|paguei|pagar|pago|devolv\w*)\b")
-# A client of the teleconsultation desk, often in Portugal, asking back what a cancelled teleconsultation cost.
-_DA_MESA = re.compile(r"\b(?:teleconsulta\w*|consulta online|video\w*|videochamada|plataforma|apolice|cancelad\w*)\b")
-
-
-def pago_no_exterior(texto: str) -> bool:
-    """Whether a message asks to be paid back for care abroad, or names travel insurance (Art. 7º, §§2º-3º).
-
-    >>> pago_no_exterior("moro em Portugal e fui a uma consulta particular, como faço para ser reembolsado?")
-    True
-    >>> pago_no_exterior("e se eu pagar lá nos EUA e pedir reembolso?"), pago_no_exterior("preciso de seguro viagem?")
-    (True, True)
-    >>> pago_no_exterior("estou em Lisboa e paguei uma teleconsulta que foi cancelada, quero o reembolso")
-    False
-    >>> pago_no_exterior("fiz uma consulta em SP, como peço reembolso?")
-    False
-    """
-    folded = strip_accents(texto).lower()
-    if _SEGURO_VIAGEM.search(folded):
-        return True
-    return bool(_EXTERIOR.search(folded) and _PAGO.search(folded) and not _DA_MESA.search(folded))
-NO_EXTERIOR = (
-    "Fora do Brasil o plano não cobre atendimento: a cobertura de urgência e emergência fora de Minas Gerais "
-    "vale só no território nacional (Art. 7º, §§2º e 3º, do Regulamento)."
-)
-
-
-def pergunta_abrangencia(texto: str) -> bool:
-    """Whether a message asks if the plan covers care outside its area (another state, a trip, abroad).
-
-    >>> pergunta_abrangencia("o plano cobre no Rio?"), pergunta_abrangencia("vou viajar pra SP, tenho cobertura lá?")
-    (True, True)
-    >>> pergunta_abrangencia("to em salvador e passei mal"), pergunta_abrangencia("meu plano é nacional?")
-    (True, True)
-    >>> pergunta_abrangencia("fiz uma consulta em SP, como peço reembolso?"), pergunta_abrangencia("o rio transbordou")
-    (False, False)
-    """
-    folded = strip_accents(texto).lower()
-    if _PEDIDO_COM_LUGAR.search(folded) or not _FORA_DA_AREA.search(folded):
-        return False
-    sem_lugar = _FORA_DA_AREA.sub(" ", folded)
-    return bool(_SOBRE_O_PLANO.search(sem_lugar)) or bool(re.search(r"\b(?:nacional|abrangencia)\b", folded))
-
-
-def abrangencia(texto: str) -> str:
-    """The answer about the coverage area, with the emergency number first when the message tells a symptom.
-
-    Implements Art. 7º §§1º-3º and Art. 88 (urgency anywhere in Brazil) and points to Arts. 71-72 (reimbursement).
-
-    >>> abrangencia("vou pra Portugal, o plano cobre lá?").startswith(NO_EXTERIOR)
-    True
-    >>> abrangencia("tô em Salvador com falta de ar, o plano cobre?").startswith("⚠️")
-    True
-    """
-    partes = [ABRANGENCIA]
-    if _EXTERIOR.search(strip_accents(texto).lower()):
-        partes.insert(0, NO_EXTERIOR)
-    if is_urgent(texto) or tells_a_symptom(texto):
-        partes.insert(0, SINAIS_DE_EMERGENCIA)
-    return "\n\n".join(partes)
 
 
 ODONTO = (

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.abrangencia import abrangencia_dos_planos, compara_abrangencia
 from actions.base import beneficiario_identificado, db_session, enviar_lista, hoje
 from actions.cobertura import orientacao_sem_cadastro
 from actions.contexto import anteriores_no_assunto, assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
@@ -186,7 +187,7 @@ _BOLETO = re.compile(r"\b(?:boletos?|2a via|segunda via|multa|juros|paguei|venci
 # After a quote: "quanto fica o total por mês?", "e se for enfermaria?", "qual o mais barato?".
 _SOBRE_A_COTACAO = re.compile(
     r"\b(?:quanto|valor\w*|preco\w*|total|enfermaria|apartamento|essencial|classico|barat\w*|car[oa]s?|"
-    r"mensalidade\w*|por mes|faixa\w*)\b"
+    r"mensalidade\w*|por mes|faixa\w*|qual deles|quais deles|area de cobertura|abrangencia|cobre mais)\b"
 )
 
 
@@ -330,6 +331,10 @@ class ActionConsultarNovosPlanos(Action):
         if not idades and retira_pessoa(texto) and idades_cotadas(tracker.events):
             # The quote's title says the ages, not who is who: the ages that stay are asked.
             dispatcher.utter_message(text=RETIRAR_PELA_IDADE)
+            return []
+        if compara_abrangencia(texto):
+            with db_session() as session:
+                dispatcher.utter_message(text=abrangencia_dos_planos(repository.list_plans(session=session)))
             return []
         if pede_limite_de_idade(texto):
             dispatcher.utter_message(text=LIMITE_DEPENDENTE)

@@ -14,13 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.abrangencia import abrangencia, pergunta_abrangencia
 from actions.cobertura import (
     DENTE,
     ODONTO,
     PA_SEM_CUSTO,
-    abrangencia,
     custo_no_medico_online,
-    pergunta_abrangencia,
     pergunta_custo,
 )
 from actions.contexto import pergunta_sobre_o_assunto, reler_no_assunto

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from actions.abrangencia import pergunta_abrangencia
 from actions.autorizacao import ActionConsultarAutorizacao
-from actions.cobertura import pergunta_abrangencia
 from actions.conversa import ActionEsclarecer, ActionForaDeEscopo
 from actions.identificacao_fluxo import ActionSolicitarIdentificacao
 from actions.orientacoes import ActionOrientarProntoAtendimento

@@ -491,3 +491,21 @@ async def test_follow_ups_of_adding_a_newborn_stay_with_the_inclusion(dispatcher
     assert "abertos a novas adesões" not in said and "Quer contratar?" not in said
     if "janeiro" in follow_up:
         assert "180 dias" in said
+
+
+async def test_which_plan_covers_the_widest_area_after_a_quote_is_answered_without_a_cpf(dispatcher):
+    # u27: after a quote for 58 and 61, "e qual deles tem a maior area de cobertura?" was asked for a CPF and "qual
+    # cobre mais cidades?" got the ANS list of procedures.
+    texto = "e qual deles tem a maior area de cobertura?"
+    cotacao = {"intent": {"name": "novos_planos"}}
+    events = [{"event": "user", "text": "quanto custa pra 58 e 61 anos?", "parse_data": cotacao},
+              {"event": "bot", "text": "Planos da Cemig Saúde para 58 e 61 anos de idade..."},
+              {"event": "user", "text": texto, "parse_data": {"intent": {"name": "autorizacao"}}}]
+    result = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="autorizacao",
+                                                                               events=events), {})
+    assert [e for e in result if e.get("event") == "user"][0]["parse_data"]["intent"]["name"] == "novos_planos"
+    said = type(dispatcher)()
+    await ActionConsultarNovosPlanos().run(said, make_tracker(text=texto, intent="novos_planos", events=events), {})
+    answer = texts(said)[0]
+    assert answer.startswith("Área de abrangência de cada plano") and "Minas Gerais" in answer
+    assert "Essencial Enfermaria: grupo de municípios da Região Metropolitana de Belo Horizonte" in answer
