@@ -24,7 +24,7 @@ from bot.arquivos import CANAIS_SEM_ARQUIVO, ONDE_PEGAR_O_PDF, VALIDADE_DIAS, gu
 from bot.db import repository
 from bot.db.models import TaxStatement
 from bot.identifiers import mask_cpf
-from bot.nlu.parsing import find_identifiers, strip_accents
+from bot.nlu.parsing import SENT_ELSEWHERE, SMS, find_identifiers, strip_accents
 
 # Four digits 2000-2099 standing alone: digits inside a CPF or card number do not count.
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -229,6 +229,12 @@ class ActionConsultarImpostoRenda(AcaoIdentificada):
         session: Session,
     ) -> List[EventType]:
         """Send the statement of each year named in the request (last year by default)."""
+        texto = strip_accents(tracker.latest_message.get("text") or "").lower()
+        if tracker.get_latest_input_channel() in CANAIS_SEM_ARQUIVO and re.search(rf"{SMS}|{SENT_ELSEWHERE}", texto):
+            # u27: "manda por SMS", "pode mandar por email entao" on the phone replayed the whole statement.
+            dispatcher.utter_message(text=f"Por SMS ou e-mail eu não envio o demonstrativo. {ONDE_PEGAR_O_PDF}")
+            dispatcher.utter_message(response="utter_algo_mais")
+            return []
         hoje_ = hoje()
         pedido = mensagem_do_pedido(tracker, self.intent)["text"]
         anos, nota = ano_calendario(anos_do_assunto(tracker, pedido, hoje_), pedido, hoje_)

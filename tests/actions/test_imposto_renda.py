@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from actions.formatting import format_money
@@ -169,6 +170,20 @@ async def test_phone_calls_get_no_pdf(dispatcher):
     assert "Demonstrativo" in said
     # u22: "como eu pego esse documento?" had no answer on the phone: where the PDF is comes with the figures.
     assert "Aplicativo e no Portal do beneficiário" in said and "WhatsApp" in said
+
+
+@pytest.mark.parametrize("pedido", ["manda por SMS", "pode mandar por email entao"])
+async def test_a_caller_asking_the_statement_by_sms_or_email_is_told_where_it_is_not_read_it_again(dispatcher, pedido):
+    # u27: on the phone, "manda por SMS" and "pode mandar por email entao" each replayed the whole statement.
+    maria = _figures()[seed.DEMO_TITULAR_CPF][0]
+    tracker = make_tracker(
+        {"identificado": True, "beneficiario_id": str(maria)}, text=pedido, intent="imposto_renda",
+        events=[{"event": "user", "text": pedido, "input_channel": "ura", "parse_data": {"intent": {"name": "x"}}}],
+    )
+    ActionConsultarImpostoRenda().atender(dispatcher, tracker, maria, escolha="todos")
+    said = texts(dispatcher)
+    assert said[0].startswith("Por SMS ou e-mail eu não envio o demonstrativo.") and "Portal" in said[0]
+    assert not any("Demonstrativo para o imposto de renda" in (t or "") for t in said)
 
 
 async def test_an_earlier_year_on_file_is_shown(dispatcher):
