@@ -141,8 +141,17 @@ def cobertura_de(texto: str) -> str | None:
     if _OBSTETRICIA.search(folded):
         return OBSTETRICIA
     if _COBRE_PROCEDIMENTO.search(folded):
-        return COBERTURA_ROL
+        # u27: "o plano cobre cirurgia bariatrica? entrei faz 3 meses, qual a carencia pra mim?" got the Rol alone.
+        return f"{COBERTURA_ROL}\n{CARENCIA_E_CPT}" if re.search(r"\bcarencias?\b", folded) else COBERTURA_ROL
     return None
+
+
+CARENCIA_E_CPT = (
+    f"Carência para cirurgias e internações: {WAITING_PERIODS[CoverageKind.OTHER_SURGERIES][0]} dias da adesão "
+    "(Art. 51). Se na adesão foi declarada uma doença preexistente, as cirurgias e os procedimentos de alta "
+    "complexidade ligados a ela podem ficar suspensos por até 24 meses (cobertura parcial temporária, Arts. 57 a "
+    "59). Para ver quanto falta das suas carências, escreva *minhas carências*: aí peço o seu CPF."
+)
 
 
 # "pa online tem coparticipação?", "e é preciso pagar alguma coisa?": nothing to pay (Art. 82 §4º, II).

@@ -191,3 +191,13 @@ async def test_whether_a_procedure_is_covered_gets_the_rol_not_the_list_of_guide
     await ActionConsultarAutorizacao().run(dispatcher, tracker, {})
     assert texts(dispatcher)[0] == COBERTURA_ROL
     assert "Artroscopia" not in " ".join(t or "" for t in texts(dispatcher))
+
+
+async def test_a_member_asking_coverage_and_her_waiting_period_gets_both(dispatcher):
+    # u27: "o plano cobre cirurgia bariatrica? entrei faz 3 meses, qual a carencia pra mim?" got the Rol and nothing
+    # about the waiting period nor the pre-existing-disease rule that matters most for that surgery.
+    texto = "o plano cobre cirurgia bariatrica? entrei faz 3 meses, qual a carencia pra mim?"
+    await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text=texto, intent="autorizacao"), {})
+    answer = texts(dispatcher)[0]
+    assert "Rol de Procedimentos" in answer and "180 dias da adesão" in answer and "24 meses" in answer
+    assert "*minhas carências*" in answer
