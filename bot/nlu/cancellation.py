@@ -25,7 +25,11 @@ _PLAN = r"(?:plano|convenio|inscricao|contrato|cemig saude)"
 # Cancelling named by its own verb, without "sair": "posso sair e voltar depois?" is about the chat.
 _CANCEL_ONLY = r"(?:cancelar|cancela|cancelo|cancele|cancelei|cancelamento|desistir|desisto|desisti|rescindir)"
 # Only these words may stand between the two verbs, so "cancelar a consulta e voltar pra fila" stays out.
-_FILLER = r"(?:e|eu|depois|posso|consigo|consegue|da|pra|para|dai|entao|como|faco|vou|poderia|podera|mais|tarde)"
+# u27: "se eu cancelar agora posso voltar depois?" was "não entendi" for its "agora".
+_FILLER = (
+    r"(?:e|eu|depois|posso|consigo|consegue|da|pra|para|dai|entao|como|faco|vou|poderia|podera|mais|tarde|agora|"
+    r"hoje|ja)"
+)
 _RETURN = r"(?:voltar|volto|retornar|retorno|reingressar|reinscrever|reinscricao|entrar de novo|aderir de novo)"
 _REMOVE = r"(?:excluir|exclui|excluo|tirar|tira|tiro|retirar|remover|remove|removo|desligar)"
 _PERSON = (

@@ -24,6 +24,8 @@ from bot.nlu.components import IdentifierExtractor
         "QUERO CANCELAR O CONVENIO",
         # Coming back after cancelling (Art. 20 §5), which the same answer covers.
         "e se eu cancelar posso voltar depois?",
+        # u27: "agora" between the two verbs was "não entendi".
+        "se eu cancelar agora posso voltar depois?",
         "cancelei, posso voltar?",
         "dá pra voltar pro plano depois de cancelar?",
     ],
