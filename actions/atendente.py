@@ -15,7 +15,14 @@ from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import agora, beneficiario_identificado, session_factory
-from actions.chamados import PROTOCOLO_DA_CONVERSA, abrir_chamado, atendentes, lembrar_protocolo
+from actions.chamados import (
+    ESTOU_AQUI,
+    PROTOCOLO_DA_CONVERSA,
+    abrir_chamado,
+    atendentes,
+    lembrar_protocolo,
+    responder_sobre_o_chamado,
+)
 from actions.formatting import format_date
 from actions.sinais import de_portugal, escreve_de_portugal
 from actions.teleconsulta_leitura import pais_do_cliente
@@ -24,7 +31,7 @@ from bot.db import repository
 from bot.db.session import session_scope
 from bot.identifiers import mask_personal_data
 from bot.menu import POR_INTENT
-from bot.nlu.handoff import withdraws_request
+from bot.nlu.handoff import only_checks_presence, withdraws_request
 from bot.nlu.parsing import only_digits, strip_accents, typed_choice
 from bot.nlu.privacy import is_data_rights_request
 
@@ -210,6 +217,11 @@ class ActionFalarAtendente(Action):
         """Open the ticket with the context, then pause the bot or say when a person will answer."""
         momento = agora()
         texto = tracker.latest_message.get("text") or ""
+        if only_checks_presence(texto) and tracker.get_latest_input_channel() != Canal.URA.value:
+            # u27: "alguém?" (read as a request for a person, 0.72) opened a ticket nobody had asked for.
+            if not responder_sobre_o_chamado(dispatcher, tracker):
+                dispatcher.utter_message(text=ESTOU_AQUI)
+            return []
         if cliente_da_mesa(tracker, texto) and beneficiario_identificado(tracker) is None and not (
             is_data_rights_request(texto)
         ):

@@ -46,6 +46,12 @@ AVISO_PROTOCOLO_CONCLUIDO = (
 )
 
 
+# "tem alguém aí?" with nothing open: the assistant is there, and a person is one digit away.
+ESTOU_AQUI = (
+    "Estou aqui: sou o assistente automático da Cemig Saúde e respondo na hora. Escreva o que precisa ou digite "
+    "*menu* para ver as opções; para falar com uma pessoa, digite 0."
+)
+
 ENQUANTO_ESPERA = "Enquanto isso, posso ajudar em algo mais? Digite *menu* para ver as opções."
 
 

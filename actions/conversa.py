@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.autorizacao import DUT, pergunta_dut
 from actions.base import beneficiario_identificado
 from actions.boletos import pede_negociacao, pedido_sobre_pagamento
-from actions.chamados import responder_sobre_o_chamado
+from actions.chamados import ESTOU_AQUI, responder_sobre_o_chamado
 from actions.cobertura import REDE_CREDENCIADA, orientacao_sem_cadastro, pergunta_rede
 from actions.composicao import pergunta_composicao
 from actions.contexto import assunto_atual, pergunta_sobre_o_assunto, reler_no_assunto
@@ -184,10 +184,6 @@ _ENVIO = re.compile(
     r"comprovante|receita|exames?|pedido medico|foto|arquivo|pdf)s?\b|"
     r"\b(?:document\w*|relatorio|laudo|recibo|comprovante|foto|arquivo)s?\b.{0,40}\b(?:mando|envio|anexo|"
     r"encaminho|entrego|mandar|enviar|anexar)\b"
-)
-ESTOU_AQUI = (
-    "Estou aqui: sou o assistente automático da Cemig Saúde e respondo na hora. Escreva o que precisa ou digite "
-    "*menu* para ver as opções; para falar com uma pessoa, digite 0."
 )
 ENVIO_POR_AQUI = (
     f"Por aqui eu só leio mensagens de texto. {ENVIO_DE_DOCUMENTOS} Num pedido que já tem protocolo, cite o "

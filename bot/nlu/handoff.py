@@ -86,10 +86,23 @@ _HOW = re.compile(
 _MAX_WORDS = 14
 # "tem alguém aí?", "cadê o atendente?": asking whether a person is there, not for the protocol or a deadline.
 _ANYONE = re.compile(
-    r"\b(?:tem|ha|existe)\s+alguem\b|^alguem\s+(?:ai|aqui|ta ai|esta ai|me responde)|"
+    r"\b(?:tem|ha|existe)\s+alguem\b|^alguem$|^alguem\s+(?:ai|aqui|ta ai|esta ai|me responde)|"
     r"\b(?:alguem|ninguem|voces?|voce)\s+(?:vai|vao|pode|podem|ira|irao)\s+(?:me\s+)?(?:responder|atender)|"
     r"\bcade\s+(?:o|a|os|as)?\s*(?:atendente|pessoa|resposta|voces|todo mundo)"
 )
+
+
+# u27: "alguém?" after "bom dia" and "??" opened a request for a person nobody had made: only checking.
+_ONLY_PRESENCE = re.compile(r"^(?:oi\s+)?(?:tem\s+)?alguem(?:\s+(?:ai|aqui|ta ai|esta ai|on|online))?$")
+
+
+def only_checks_presence(text: str) -> bool:
+    """Whether a message only checks that someone is there ("alguém?", "tem alguém aí?"), asking nothing else.
+
+    >>> [only_checks_presence(t) for t in ("alguém?", "tem alguém aí??", "alguém pode me atender?")]
+    [True, True, False]
+    """
+    return bool(_ONLY_PRESENCE.match(" ".join(strip_accents(text or "").lower().split()).strip(" .!?,;:")))
 
 
 def asks_if_anyone_is_there(text: str) -> bool:

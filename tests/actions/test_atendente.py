@@ -267,3 +267,12 @@ async def test_a_zero_inside_a_topic_names_the_topic_in_the_queue_and_the_mail(d
         assert ticket.category == "falar_atendente"  # still a request for a person: withdrawable, answered live
         assert ticket_label(ticket) == "Pedido de atendente (Boletos e financeiro)"
         assert mail.subject == f"[{protocol}] Pedido de atendente (Boletos e financeiro)"
+
+
+async def test_alguem_alone_is_told_the_assistant_is_there_without_opening_a_request(dispatcher):
+    # u27: "bom dia", "??", then "alguém?" (falar_atendente, 0.72) opened a request for a person nobody had made.
+    from actions.chamados import ESTOU_AQUI
+
+    events = await ActionFalarAtendente().run(dispatcher, make_tracker(text="alguém?", intent="falar_atendente"), {})
+    assert texts(dispatcher) == [ESTOU_AQUI]
+    assert not [e for e in events if e.get("name") == PROTOCOLO_DA_CONVERSA]
