@@ -102,6 +102,17 @@ SO_EMOJIS = (
 )
 
 
+# u27: insults got "Desculpe, só consigo ajudar com assuntos do seu plano", twice: the anger is acknowledged first.
+_INSULTO = re.compile(
+    r"\b(?:idiota|burr[oa]|inutil|lixo|porcaria|merda|bosta|imbecil|otari[oa]|ridicul[oa]|incompetentes?|"
+    r"palhacada|vergonha|droga de|robo de merda|nao serve pra nada)\b"
+)
+IRRITACAO = (
+    "Sinto muito pela irritação. Diga em poucas palavras o que você precisa, que eu tento resolver agora; se "
+    "preferir falar com uma pessoa, digite 0."
+)
+
+
 def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType] | None:
     """What a message classified as out of scope or not understood may still be; None when it is neither.
 
@@ -140,6 +151,9 @@ def antes_de_nao_entender(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         # "paguei sábado no app do banco": a payment to look for among the boletos.
         return reler_no_assunto(tracker, ActionConsultarFinanceiro.intent)
     texto = tracker.latest_message.get("text") or ""
+    if len(texto.split()) <= 12 and _INSULTO.search(strip_accents(texto).lower()):
+        dispatcher.utter_message(text=IRRITACAO)
+        return []
     if not re.search(r"\w", texto) and any(ord(c) > 0x2000 for c in texto):  # "??" is no emoji
         dispatcher.utter_message(text=SO_EMOJIS)
         return []

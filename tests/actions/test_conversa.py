@@ -347,3 +347,12 @@ async def test_question_marks_alone_are_not_called_emojis(dispatcher):
     # u27: "??" after waiting got "Recebi só emojis".
     await ActionFallback().run(dispatcher, make_tracker(text="??", intent="nlu_fallback"), {})
     assert not any("emojis" in t for t in texts(dispatcher) if t)
+
+
+@pytest.mark.parametrize("insulto", ["bot inutil, lixo", "que porcaria de atendimento"])
+async def test_an_insult_gets_the_anger_acknowledged_and_a_person_offered(dispatcher, insulto):
+    # u27: insults got "Desculpe, só consigo ajudar com assuntos do seu plano", twice.
+    from actions.conversa import IRRITACAO
+
+    await ActionForaDeEscopo().run(dispatcher, make_tracker(text=insulto, intent="fora_de_escopo"), {})
+    assert texts(dispatcher) == [IRRITACAO]
