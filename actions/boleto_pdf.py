@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.formatting import competencia as mes_ano
 from actions.formatting import format_date, format_money, linha_digitavel
-from actions.imposto_renda import OPERADORA
+from actions.imposto_renda import OPERADORA_DADOS
 from bot.arquivos import VALIDADE_DIAS, guardar_pdf, url_publica
 from bot.db.models import Invoice
 from bot.identifiers import DIGITABLE_LINE_LENGTH, is_valid_digitable_line
@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 
 TITULO = "2ª via de boleto - Cemig Saúde"
 # On a boleto the operator is the "beneficiário" (who receives) and the plan member the "pagador"; its name and
-# CNPJ are written once, in the income-tax statement, where they carry the tax return's "Fonte pagadora" label.
-BENEFICIARIO = OPERADORA.removeprefix("Fonte pagadora: ")
+# CNPJ are written once, in the income-tax statement.
+BENEFICIARIO = OPERADORA_DADOS
 ENCARGOS = (
     f"Após o vencimento: multa de {FINE_RATE * 100:.0f}% e juros de {MONTHLY_INTEREST_RATE * 100:.0f}% ao mês "
     "(Art. 44, §1º do Regulamento)"

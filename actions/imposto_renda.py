@@ -30,7 +30,10 @@ from bot.nlu.parsing import SENT_ELSEWHERE, SMS, find_identifiers, strip_accents
 _ANO = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 INTENT = "imposto_renda"
 # The payer's data the tax return asks for (regulation Art. 1).
-OPERADORA = "Fonte pagadora: Cemig Saúde - CNPJ 12.055.813/0001-68 - registro ANS 41.750-5"
+# u27: "Fonte pagadora" is the label of income received; on a statement of payments to a health plan, the plan is who
+# received them, as the tax return asks it (CNPJ of the operator).
+OPERADORA_DADOS = "Cemig Saúde - CNPJ 12.055.813/0001-68 - registro ANS 41.750-5"
+OPERADORA = f"Recebedora dos pagamentos (operadora do plano): {OPERADORA_DADOS}"
 DECLARACAO = "Na declaração, informe os valores na ficha Pagamentos Efetuados, código 26 (Planos de saúde no Brasil)."
 
 

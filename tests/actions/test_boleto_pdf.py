@@ -71,7 +71,7 @@ def test_the_pdf_shows_the_invoice_figures_and_the_grouped_line():
     texto = _texto(pdf)
     assert pdf.startswith(b"%PDF")
     assert "2ª via de boleto - Cemig Saúde" in texto
-    assert "12.055.813/0001-68" in texto and "Fonte pagadora" not in texto
+    assert "12.055.813/0001-68" in texto and "Recebedora dos pagamentos" not in texto
     assert "05/2026" in texto and format_date(VENCIMENTO) in texto
     assert format_money(VALOR) in texto and format_money(VALOR).encode("latin-1") in pdf
     assert linha_digitavel(LINHA) in texto

@@ -152,6 +152,8 @@ async def test_titular_gets_the_statement_as_a_pdf_link(dispatcher):
     pdf = caminho(links[0].rsplit("/", 1)[1]).read_bytes()
     assert pdf.startswith(b"%PDF")
     assert b"Maria Aparecida Souza" in pdf and b"12.055.813/0001-68" in pdf
+    # u27: the plan received these payments; "Fonte pagadora" is the label of income, not of a health plan.
+    assert b"Recebedora dos pagamentos" in pdf and b"Fonte pagadora" not in pdf
     total = sum(c + s for _, c, s in figures.values())
     assert format_money(total).encode("latin-1") in pdf
 
