@@ -101,7 +101,7 @@ def atendentes(momento: datetime) -> Tuple[bool, datetime | None]:
     """Whether the attendants are at work now and, if not, when they next start.
 
     The hours are those of the attendants' inbox in routing/rules.yaml (source 000: Monday to
-    Friday, 8h to 17h, national and Minas Gerais holidays excluded), the same ones the routing
+    Friday, 8h to 17h, national, Minas Gerais and Belo Horizonte holidays excluded), the same ones the routing
     rules use, so an operator changes them in one place.
     """
     rules = regras()

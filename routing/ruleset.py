@@ -16,7 +16,7 @@ from typing import Mapping, Pattern
 from zoneinfo import ZoneInfo
 
 from bot.canais import NOMES
-from bot.regulation.calendar import holidays_mg
+from bot.regulation.calendar import holidays_bh
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo")
@@ -87,7 +87,7 @@ class Inbox:
         confidential: Clinical inbox: only clinical staff read it.
         hours: Opening hours per weekday (0 = Monday) as ``(start, end)`` pairs in the
             rule set's time zone; ``None`` means always open (an e-mail inbox with no stated hours).
-        closed_on_holidays: Closed on national and Minas Gerais holidays.
+        closed_on_holidays: Closed on national, Minas Gerais and Belo Horizonte holidays.
         worked_in: ``email`` (the inbox gets the ticket e-mail only), ``painel`` (agents work it in the console,
             no e-mail) or ``ambos``.
         line: Line of the inbox in the rules file.
@@ -127,7 +127,7 @@ class Inbox:
         if self.hours is None:
             return True
         local = moment.astimezone(zone)
-        if self.closed_on_holidays and local.date() in holidays_mg(local.year):
+        if self.closed_on_holidays and local.date() in holidays_bh(local.year):
             return False
         now = local.time().replace(tzinfo=None)
         intervals = self.hours.get(local.weekday(), ())
@@ -146,7 +146,7 @@ class Inbox:
         local = moment.astimezone(zone)
         for offset in range(horizon_days + 1):
             day = local.date() + timedelta(days=offset)
-            if self.closed_on_holidays and day in holidays_mg(day.year):
+            if self.closed_on_holidays and day in holidays_bh(day.year):
                 continue
             for start, _ in sorted(self.hours.get(day.weekday(), ())):
                 opening = datetime.combine(day, start, zone)

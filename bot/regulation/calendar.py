@@ -73,6 +73,21 @@ def holidays_mg(years: Union[int, Iterable[int]]) -> Dict[dt.date, str]:
     return dict(sorted(merged.items()))
 
 
+def holidays_bh(year: int) -> Dict[dt.date, str]:
+    """The national, Minas Gerais and Belo Horizonte municipal holidays of a year: when the operator's seat is shut.
+
+    The two municipal ones (Assunção de Nossa Senhora, 15 August; Imaculada Conceição, 8 December) are written here
+    because the ``holidays`` package has no municipal calendars. u27: the chat's agents were promised "a partir de
+    08/12 às 8h", a holiday in Belo Horizonte. Used for the opening hours of the operator's inboxes; the
+    regulation's deadlines keep :func:`holidays_mg` (callers may pass these as ``extra_holidays``).
+
+    >>> sorted(d.isoformat() for d in holidays_bh(2026) if d.month in (8, 12))
+    ['2026-08-15', '2026-12-08', '2026-12-25']
+    """
+    return dict(sorted({**_mg_holidays_of_year(year), dt.date(year, 8, 15): "Assunção de Nossa Senhora",
+                        dt.date(year, 12, 8): "Imaculada Conceição"}.items()))
+
+
 def carnival_days(year: int) -> tuple[dt.date, dt.date]:
     """Return Carnival Monday and Tuesday of a year (47 and 48 days before Easter Sunday).
 

@@ -282,7 +282,9 @@ def test_catch_all(rules):
         (datetime(2026, 11, 29, 10, 0, tzinfo=SP), "atendente_fora_do_horario"),  # Sunday
         (datetime(2026, 11, 20, 10, 0, tzinfo=SP), "atendente_fora_do_horario"),  # Consciência Negra (national)
         (datetime(2026, 4, 21, 10, 0, tzinfo=SP), "atendente_fora_do_horario"),  # Tiradentes
-        (datetime(2026, 12, 8, 10, 0, tzinfo=SP), "atendente_no_horario"),  # not a holiday in MG
+        # Not a holiday in MG, but in Belo Horizonte, the operator's seat (Imaculada Conceição; u27).
+        (datetime(2026, 12, 8, 10, 0, tzinfo=SP), "atendente_fora_do_horario"),
+        (datetime(2026, 12, 7, 10, 0, tzinfo=SP), "atendente_no_horario"),
     ],
 )
 def test_attendant_in_and_out_of_hours(rules, moment, rule):

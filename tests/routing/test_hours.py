@@ -26,6 +26,10 @@ def at(text: str, rules) -> datetime:
         ("2026-11-27T18:00", False, "2026-11-30T08:00"),  # Friday evening -> Monday
         ("2026-11-19T20:00", False, "2026-11-23T08:00"),  # Friday 20/11 is a holiday (Consciência Negra)
         ("2026-12-24T17:00", False, "2026-12-28T08:00"),  # closing time; 25/12 holiday, then the weekend
+        # u27: 8/12 (Imaculada Conceição) and 15/8 (Assunção) are holidays in Belo Horizonte, the operator's seat.
+        ("2026-12-07T20:00", False, "2026-12-09T08:00"),
+        ("2026-12-08T10:00", False, "2026-12-09T08:00"),
+        ("2025-08-14T18:00", False, "2025-08-18T08:00"),  # Thursday evening; Friday 15/8, then the weekend
     ],
 )
 def test_attendants_hours_and_next_opening(rules, moment, open_, next_opening):
