@@ -96,7 +96,8 @@ class ValidateIdentificacaoForm(FormValidationAction):
         tentativas = int(tracker.get_slot("tentativas_identificacao") or 0) + 1
         limite = get_settings().max_identification_attempts
         if tentativas >= limite:
-            dispatcher.utter_message(text=motivo)
+            # u27: "Confira e digite de novo." followed by "encerrei esta etapa" told two opposite things.
+            dispatcher.utter_message(text=re.sub(r"\s*Confira[^.]*de novo\.$", "", motivo))
             return {**self._encerrar(), "tentativas_identificacao": tentativas}
         restantes = limite - tentativas
         plural = "tentativa" if restantes == 1 else "tentativas"

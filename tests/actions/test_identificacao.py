@@ -559,3 +559,12 @@ def test_a_teenager_asking_to_use_her_mothers_cpf_is_not_entered_as_her_mother(d
     result = ValidateIdentificacaoForm().validate_identificacao_documento(texto, dispatcher, tracker, {})
     assert texts(dispatcher)[0].startswith("Cada pessoa se identifica com o próprio CPF ou carteirinha")
     assert result["identificacao_documento"] is None
+
+
+def test_the_last_wrong_cpf_does_not_ask_to_type_it_again(dispatcher):
+    # u27: the third CPF with a typo read "Confira e digite de novo." and then "encerrei esta etapa".
+    tracker = make_tracker({"requested_slot": "identificacao_documento", "tentativas_identificacao": 2},
+                           text="529.982.247-28", intent="informar_identificacao")
+    result = ValidateIdentificacaoForm().validate_identificacao_documento("529.982.247-28", dispatcher, tracker, {})
+    assert texts(dispatcher) == ["Esse CPF não é válido: os dígitos verificadores não conferem."]
+    assert result["identificacao_documento"] == FALHOU
