@@ -28,6 +28,8 @@ from actions.base import (
 from actions.boleto_pdf import DICA_PDF, enviar_pdfs, pede_arquivo
 from actions.boleto_sms import DICA_SMS, SEM_BOLETO_PARA_SMS, mensagem_sms, pede_sms
 from actions.boletos import (
+    FORMA_DE_PAGAMENTO,
+    MUDAR_VENCIMENTO,
     NEGOCIACAO,
     a_pagar,
     aviso_inadimplencia,
@@ -121,6 +123,9 @@ class ActionConsultarFinanceiro(AcaoIdentificada):
         """The late-payment rule, for a question that names no boleto of one's own nor a payment day."""
         if pergunta_geral_de_faixa(texto):
             return [regra_das_faixas()]
+        if (regra := pedido_sobre_pagamento(texto)) in (FORMA_DE_PAGAMENTO, MUDAR_VENCIMENTO):
+            # u27: "posso pagar no pix?" was asked for a CPF; how one pays is the same for everyone.
+            return [regra]
         folded = strip_accents(texto).lower()
         # "paguei pelo pix e ainda tá aparecendo em atraso" is about one's own boleto, not the rule.
         geral = (

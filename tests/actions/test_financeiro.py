@@ -588,3 +588,14 @@ async def test_the_second_copy_of_a_paid_month_says_it_is_paid_and_sends_no_file
     assert shown.startswith("Esse boleto já está pago") and f"Competência {competencia(paid.competence)}: pago" in shown
     assert "Últimos boletos pagos" not in shown
     assert not [m for m in dispatcher.messages if m.get("attachment") or m.get("json_message")]
+
+
+async def test_whether_pix_is_accepted_is_answered_without_a_cpf(dispatcher):
+    # u27: "posso pagar no pix?" was asked for a CPF before any answer; how one pays is the same for everyone.
+    from actions.boletos import FORMA_DE_PAGAMENTO
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+
+    events = await ActionSolicitarIdentificacao().run(dispatcher, make_tracker(text="posso pagar no pix?",
+                                                                               intent="financeiro"), {})
+    assert texts(dispatcher)[0] == FORMA_DE_PAGAMENTO
+    assert [e["name"] for e in events if e.get("event") == "followup"] == ["action_listen"]
