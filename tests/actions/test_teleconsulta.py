@@ -317,17 +317,23 @@ async def test_a_reaction_after_the_prescribed_medicine_gets_the_emergency_numbe
     assert "preciso do seu nome completo" in said[1]
 
 
-async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispatcher):
-    # u12: "queria saber o estado do meu pedido 4175..." was asked for a CPF or a 16-digit card, which a client in
-    # Portugal does not have; the request could never be followed.
-    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+async def _pedido_de_rita(dispatcher, sender: str) -> str:
+    """A request to the desk from Rita, in Portugal (NIF 245678905); its protocol."""
     from actions.teleconsulta import ActionEncaminharTeleconsulta
 
     slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "245678905",
              "tele_texto": "a receita da consulta de ontem não chegou"}
-    events = await ActionEncaminharTeleconsulta().run(type(dispatcher)(), make_tracker(slots, text="ok",
-                                                                                       sender="mesa-estado"), {})
-    protocol = next(e["value"] for e in events if e.get("name") == "tele_protocolo")
+    events = await ActionEncaminharTeleconsulta().run(type(dispatcher)(), make_tracker(slots, text="ok", sender=sender),
+                                                      {})
+    return next(e["value"] for e in events if e.get("name") == "tele_protocolo")
+
+
+async def test_a_desk_client_sees_the_status_with_the_protocol_and_the_nif(dispatcher):
+    # u12: "queria saber o estado do meu pedido 4175..." was asked for a CPF or a 16-digit card, which a client in
+    # Portugal does not have; the request could never be followed.
+    from actions.identificacao_fluxo import ActionSolicitarIdentificacao
+
+    protocol = await _pedido_de_rita(dispatcher, "mesa-estado")
 
     async def ask(text):
         said = type(dispatcher)()
@@ -357,13 +363,8 @@ async def test_a_desk_client_answering_with_the_nif_alone_or_at_the_cpf_question
     from actions.identificacao_fluxo import ActionSolicitarIdentificacao
     from actions.pedido import DESISTIU
     from actions.protocolo import PROTOCOLO_E_NIF
-    from actions.teleconsulta import ActionEncaminharTeleconsulta
 
-    slots = {"tele_categoria": "tele_documentos", "tele_nome": "Rita Carvalho", "tele_nif": "245678905",
-             "tele_texto": "a receita da consulta de ontem não chegou"}
-    events = await ActionEncaminharTeleconsulta().run(type(dispatcher)(), make_tracker(slots, text="ok",
-                                                                                       sender="mesa-nif"), {})
-    protocol = next(e["value"] for e in events if e.get("name") == "tele_protocolo")
+    protocol = await _pedido_de_rita(dispatcher, "mesa-nif")
     asked = [{"event": "user", "text": f"como está o meu pedido {protocol}?"},
              {"event": "bot", "text": PROTOCOLO_E_NIF.format(protocolo=protocol)},
              {"event": "user", "text": "o meu NIF é 245678905"}]
