@@ -126,6 +126,21 @@ def anteriores_no_assunto(events: List[Dict[str, Any]], assunto: str) -> List[st
     return textos
 
 
+def resposta_anterior(events: List[Dict[str, Any]], texto: str | None) -> List[str]:
+    """What the assistant said just before ``texto``, latest first: the answer a follow-up is about.
+
+    The follow-up itself, and its copies read again in a topic (:func:`reler_no_assunto`), are skipped; the
+    person's message before it ends the answer.
+    """
+    ditas: List[str] = []
+    for event in reversed(events or []):
+        if event.get("event") == "user" and event.get("text") != texto:
+            break
+        if event.get("event") == "bot":
+            ditas.append(event.get("text") or "")
+    return ditas
+
+
 # Topics whose requests people call just "o pedido".
 _TEM_PEDIDOS = ("reembolso", "autorizacao")
 

@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.contexto import resposta_anterior
 from actions.formatting import enumerar, format_date
 from actions.obito import sobre_obito
 from bot.nlu.parsing import MONTH_NAMES, find_identifiers, find_relative_dates, strip_accents
@@ -150,12 +151,7 @@ def depois_da_inclusao(events: List[Dict[str, Any]], texto: str | None, carencia
     >>> depois_da_inclusao(ev, "quanto custa pra 40 anos?", "") is None
     True
     """
-    ultimas: List[str] = []
-    for event in reversed(events):
-        if event.get("event") == "user" and event.get("text") != texto:
-            break  # the follow-up itself, and its re-reading in the topic, come after the answer
-        if event.get("event") == "bot":
-            ultimas.append(event.get("text") or "")
+    ultimas = resposta_anterior(events, texto)
     if not any(t in (INCLUSAO, COMO_INCLUIR) or t.startswith(INCLUSAO_DEPOIS_DO_PRAZO) for t in ultimas):
         return None
     folded = strip_accents(texto or "").lower()

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import AcaoIdentificada, mensagem_do_pedido
 from actions.chamados import PROTOCOLO_DA_CONVERSA, aviso_do_protocolo, rotulo_do_chamado
+from actions.contexto import resposta_anterior
 from actions.familia import Pessoa
 from actions.formatting import format_date
 from actions.teleconsulta_leitura import ler_numero_fiscal
@@ -49,11 +50,9 @@ def com_o_protocolo_pedido(tracker: Tracker, texto: str) -> str:
     if any(f.entity == "protocolo" for f in find_identifiers(texto)):
         return texto
     pedido = PROTOCOLO_E_NIF.split("{", 1)[0]
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "user" and event.get("text") != texto:
-            break
-        if event.get("event") == "bot" and (event.get("text") or "").startswith(pedido):
-            protocolos = [f.value for f in find_identifiers(event["text"]) if f.entity == "protocolo"]
+    for dita in resposta_anterior(tracker.events, texto):
+        if dita.startswith(pedido):
+            protocolos = [f.value for f in find_identifiers(dita) if f.entity == "protocolo"]
             return f"{protocolos[0]} {texto}" if protocolos else texto
     return texto
 

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import beneficiario_identificado, db_session, hoje
-from actions.contexto import assunto_atual, reler_no_assunto
+from actions.contexto import assunto_atual, reler_no_assunto, resposta_anterior
 from actions.familia import Pessoa, pessoas_visiveis
 from actions.formatting import first_name, format_date
 from actions.guias import descrever, guias_nomeadas, reanalises_abertas
@@ -93,12 +93,7 @@ def negativa_lida(events: List[Dict[str, Any]], texto: str) -> bool:
     u27: a message with three requests, one of them whether an MRI needs authorization, filed a review of the
     husband's denied guide nobody had mentioned.
     """
-    for event in reversed(events or []):
-        if event.get("event") == "user" and event.get("text") != texto:
-            return False
-        if event.get("event") == "bot" and "Situação: Negada" in (event.get("text") or ""):
-            return True
-    return False
+    return any("Situação: Negada" in dita for dita in resposta_anterior(events, texto))
 
 
 def pede_a_reanalise(texto: str, *, na_autorizacao: bool) -> bool:
