@@ -79,7 +79,8 @@ _IN_TOPIC = re.compile(
 _MAX_IN_TOPIC_WORDS = 7
 # u26: "e quando vão pagar esse?" after the reimbursements went to the boletos (financeiro, 0.93) for its "pagar":
 # a follow-up that ends pointing at what was just shown names no topic of its own, however sure the classifier is.
-_POINTS_BACK = re.compile(r"\b(?:esse|essa|este|esta|isso|isto|aquele|aquela|dele|dela|desse|dessa)\s*\W*$")
+# Not "dela"/"dele": "e o cartão dela?" names the card, whoever's it is.
+_POINTS_BACK = re.compile(r"\b(?:esse|essa|este|esta|isso|isto|aquele|aquela)\s*\W*$")
 # "mas qual o prazo??? o regulamento não fala?": a short "when?" first, then more words about it.
 _FIRST_PHRASE = re.compile(r"^[^?!.]*[?!.]+")
 

@@ -61,6 +61,8 @@ def test_a_follow_up_pointing_at_what_was_shown_continues_the_topic_however_sure
     # u26: "e quando vao pagar esse?" after the reimbursements showed the overdue boletos and the cancellation warning.
     assert _marked("e quando vao pagar esse?", "financeiro", 0.93).get("intent")["name"] == CONTINUAR
     assert _marked("e quando vence esse boleto?", "financeiro", 0.93).get("intent")["name"] == "financeiro"
+    # A possessive after the thing named is no pointing back (e2e: "e o cartão dela?" stayed in the reimbursements).
+    assert _marked("e o cartão dela?", "numero_cartao", 0.9).get("intent")["name"] == "numero_cartao"
 
 
 def test_a_when_question_followed_by_more_words_continues_the_topic():
