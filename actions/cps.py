@@ -18,14 +18,15 @@ from bot.canais import TELEFONE_24H
 from bot.nlu.parsing import strip_accents
 
 CPS_CONTATO = "(31) 3253-4888 ou centrodepromocao@cemigsaude.org.br"
+# "vc marca pra mim?": asking the assistant to book, which only the person does, online.
+_PEDIR_AO_BOT = r"marca (?:pra|para) mim|pode marcar|consegue marcar|voce marca|vc marca|marcar por aqui|marca por aqui"
 
 # After the CPS scheduling answer, "com clinico geral", "tem pediatra?", "marca pra mim dia 10" were not
 # understood: the bot does not see the CPS agenda nor book, the person does, and sees each professional's dates.
 _AGENDA_CPS = re.compile(
     r"\b(?:clinic[oa]|pediatra|cardiolog\w*|ginecolog\w*|dermatolog\w*|nutricion\w*|psicolog\w*|psiquiatr\w*|"
     r"fisioterap\w*|endocrin\w*|ortoped\w*|oftalmo\w*|geriatr\w*|especialidades?|especialistas?|medic[oa]s?|"
-    r"doutor[a]?|dra?|horarios?|vagas?|agenda|marca (?:pra|para) mim|pode marcar|consegue marcar|voce marca|"
-    r"vc marca|marcar por aqui|marca por aqui)\b"
+    rf"doutor[a]?|dra?|horarios?|vagas?|agenda|{_PEDIR_AO_BOT})\b"
 )
 AGENDA_CPS = (
     "A consulta no CPS é marcada por você, no agendamento online: lá aparecem os profissionais, com as datas e os "
@@ -68,9 +69,7 @@ ONDE_FICA_O_CPS = (
 _DESMARCAR = re.compile(r"\b(?:desmarc\w*|remarc\w*|cancel\w*|trocar (?:o |a )?(?:dia|data|horario))\b")
 _SENHA = re.compile(r"\b(?:senha|nao consigo (?:entrar|logar|acessar)|login)\b")
 _ONDE = re.compile(r"\b(?:endereco|onde fica|onde e o|onde e a|localiza\w*|horario de (?:atendimento|funcionamento))\b")
-_PEDE_AO_BOT = re.compile(
-    r"\b(?:marca (?:pra|para) mim|pode marcar|consegue marcar|voce marca|vc marca|marcar por aqui|marca por aqui)\b"
-)
+_PEDE_AO_BOT = re.compile(rf"\b(?:{_PEDIR_AO_BOT})\b")
 
 
 def passo_do_cps(texto: str) -> str | None:

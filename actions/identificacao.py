@@ -214,7 +214,7 @@ class ValidateIdentificacaoForm(FormValidationAction):
             return {"identificacao_documento": None}
         na_mesa = com_o_protocolo_pedido(tracker, tracker.latest_message.get("text") or texto)
         if tem_protocolo(na_mesa):
-            with session_factory()() as session:
+            with db_session() as session:
                 if situacao_na_mesa(dispatcher, na_mesa, session=session):
                     # u26: a client of the desk in Portugal, asked for a CPF at the protocol and the NIF, was stuck.
                     return {"identificacao_documento": DESISTIU, "identificacao_nascimento": DESISTIU}
